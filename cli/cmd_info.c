@@ -1,0 +1,89 @@
+/* cmd_info.c — caseload check and caseload params. */
+#include "cli/commands.h"
+
+#include "sim/diag.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct scenario *cli_load(const char *path, const struct cli_opts *o)
+{
+    struct diag d;
+    diag_init(&d, CLI_DIAG_LIMIT);
+    struct scenario *sc = scenario_load(path, o->sets, o->n_sets, &d);
+    if (!sc)
+        diag_print(&d, stderr, "caseload");
+    diag_free(&d);
+    return sc;
+}
+
+static struct scenario *load_one(int argc, char **argv, struct cli_opts *o, const char *cmd)
+{
+    if (!cli_parse(o, argc, argv, 2, "S"))
+        return NULL;
+    if (o->n_args != 1) {
+        fprintf(stderr, "caseload: %s needs one scenario file (caseload %s SCENARIO.cfg)\n", cmd, cmd);
+        return NULL;
+    }
+    return cli_load(o->args[0], o);
+}
+
+/* Print one parameter's path, value and unit (and description if asked). */
+static void print_param(const struct scenario *sc, size_t i, int path_width, bool descr)
+{
+    const struct param *p = &sc->reg.p[i];
+    char value[64];
+    params_format_value(&sc->reg, i, p->value, value, sizeof value);
+    if (descr)
+        printf("%-*s  %14s  %-26s  %s\n", path_width, p->path, value, p->unit, p->descr);
+    else
+        printf("%-*s  %14s  %s\n", path_width, p->path, value, p->unit);
+}
+
+static int width_of(const struct scenario *sc)
+{
+    size_t w = 4;
+    for (size_t i = 0; i < sc->reg.n; i++)
+        if (strlen(sc->reg.p[i].path) > w)
+            w = strlen(sc->reg.p[i].path);
+    return (int)w;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    struct cli_opts o;
+    struct scenario *sc = load_one(argc, argv, &o, "check");
+    if (!sc) {
+        cli_opts_free(&o);
+        return EXIT_USAGE;
+    }
+    char start[DATE_TEXT_SIZE];
+    date_format(sc->start, start);
+    printf("%s: scenario \"%s\" is valid: %zu stages, %zu grades, %zu interventions, %zu parameters\n",
+           sc->file, sc->name, sc->n_stages, sc->n_grades, sc->n_iv, sc->reg.n);
+    printf("starts %s, %.10g years, reported every %s\n\n", start, sc->reg.p[sc->p_horizon_years].value,
+           scenario_period_name(sc->report_every));
+    int w = width_of(sc);
+    for (size_t i = 0; i < sc->reg.n; i++)
+        print_param(sc, i, w, false);
+    scenario_free(sc);
+    cli_opts_free(&o);
+    return EXIT_OK;
+}
+
+int cmd_params(int argc, char **argv)
+{
+    struct cli_opts o;
+    struct scenario *sc = load_one(argc, argv, &o, "params");
+    if (!sc) {
+        cli_opts_free(&o);
+        return EXIT_USAGE;
+    }
+    int w = width_of(sc);
+    printf("%-*s  %14s  %-26s  %s\n", w, "path", "value", "unit", "description");
+    for (size_t i = 0; i < sc->reg.n; i++)
+        print_param(sc, i, w, true);
+    scenario_free(sc);
+    cli_opts_free(&o);
+    return EXIT_OK;
+}

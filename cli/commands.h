@@ -1,0 +1,27 @@
+/* commands.h — the subcommands of caseload. Each takes the whole command
+ * line (argv[1] is the command's name) and returns the exit status:
+ * 0 success, 1 failure while running, 2 bad usage or bad scenario. */
+#ifndef CLI_COMMANDS_H
+#define CLI_COMMANDS_H
+
+#include "cli/options.h"
+#include "models/scenario.h"
+
+#define EXIT_OK 0
+#define EXIT_FAILURE_RUN 1
+#define EXIT_USAGE 2
+
+#define CASELOAD_VERSION "1.0.0"
+
+/* Most problems a scenario file is reported with before giving up. */
+#define CLI_DIAG_LIMIT 20
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_params(int argc, char **argv);
+
+/* Load a scenario with the --set overrides of o, printing every problem.
+ * NULL on failure (exit status 2). */
+struct scenario *cli_load(const char *path, const struct cli_opts *o);
+
+#endif

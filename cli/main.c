@@ -1,0 +1,67 @@
+/* main.c — the caseload command: dispatch to a subcommand. */
+#include "cli/commands.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage:\n"
+    "  caseload run SCENARIO.cfg [-n REPS] [-s SEED] [-j THREADS] [-o DIR]\n"
+    "                            [--set PATH=VALUE]... [-q] [--force]\n"
+    "  caseload check SCENARIO.cfg [--set PATH=VALUE]...\n"
+    "  caseload params SCENARIO.cfg [--set PATH=VALUE]...\n"
+    "  caseload --help | --version\n"
+    "\n"
+    "  run      simulate REPS replications (default 100) into DIR\n"
+    "           (default results/<scenario name>/): series.csv, summary.csv,\n"
+    "           kpis.csv, manifest.json\n"
+    "  check    validate a scenario and print its resolved parameters\n"
+    "  params   list every parameter path with value, unit and description\n"
+    "\n"
+    "options:\n"
+    "  -n, --reps N          replications (1..1000000)\n"
+    "  -s, --seed N          master seed (default 1); same seed, same results\n"
+    "  -j, --threads N       worker threads (default: number of cores)\n"
+    "  -o, --out DIR         results folder\n"
+    "      --set PATH=VALUE  override a parameter (see caseload params)\n"
+    "  -q, --quiet           no progress, no summary table\n"
+    "      --force           replace results already in the folder\n"
+    "\n"
+    "exit status: 0 success, 1 failure while running (or interrupted),\n"
+    "             2 bad usage or bad scenario\n";
+
+/* A GSL error is a bug in how we call GSL: report it as one. */
+static void gsl_policy(const char *reason, const char *file, int line, int gsl_errno)
+{
+    fprintf(stderr, "caseload: internal error: GSL %s:%d: %s (%s)\n", file, line, reason,
+            gsl_strerror(gsl_errno));
+    abort();
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler(gsl_policy);
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("caseload %s\n", CASELOAD_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc, argv);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc, argv);
+    if (strcmp(cmd, "params") == 0)
+        return cmd_params(argc, argv);
+    fprintf(stderr, "caseload: unknown command \"%s\" (see caseload --help)\n", cmd);
+    return EXIT_USAGE;
+}

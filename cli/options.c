@@ -1,0 +1,171 @@
+#include "cli/options.h"
+
+#include "sim/check.h"
+#include "sim/runner.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool parse_u64(const char *text, uint64_t *out)
+{
+    if (!text || !*text || *text == '-' || *text == '+')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end || errno == ERANGE)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool bad(const char *opt, const char *value, const char *why)
+{
+    fprintf(stderr, "caseload: %s %s: %s\n", opt, value ? value : "", why);
+    return false;
+}
+
+/* The value of an option given as "-n 5", "-n5", "--reps 5" or "--reps=5". */
+static const char *value_of(int argc, char **argv, int *i, const char *arg, size_t len)
+{
+    if (arg[len] == '=')
+        return arg + len + 1;
+    if (arg[len] != '\0' && arg[1] != '-')
+        return arg + len;
+    if (*i + 1 < argc)
+        return argv[++*i];
+    return NULL;
+}
+
+struct opt {
+    char letter;
+    const char *shrt, *lng;
+    bool takes_value;
+};
+
+static const struct opt table[] = {
+    { 'n', "-n", "--reps", true },      { 's', "-s", "--seed", true },
+    { 'j', "-j", "--threads", true },   { 'o', "-o", "--out", true },
+    { 'S', NULL, "--set", true },       { 'p', NULL, "--plot", false },
+    { 'q', "-q", "--quiet", false },    { 'f', NULL, "--force", false },
+    { 'P', NULL, "--precision", true }, { 'K', NULL, "--kpi", true },
+    { 'M', NULL, "--max-reps", true },
+};
+
+static const struct opt *match(const char *arg, size_t *len)
+{
+    for (size_t k = 0; k < sizeof table / sizeof *table; k++) {
+        const struct opt *t = &table[k];
+        size_t n = t->lng ? strlen(t->lng) : 0;
+        if (t->lng && strncmp(arg, t->lng, n) == 0 && (arg[n] == '\0' || (arg[n] == '=' && t->takes_value))) {
+            *len = n;
+            return t;
+        }
+        if (t->shrt && strncmp(arg, t->shrt, 2) == 0 && (arg[2] == '\0' || t->takes_value)) {
+            *len = 2;
+            return t;
+        }
+    }
+    return NULL;
+}
+
+bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed)
+{
+    memset(o, 0, sizeof *o);
+    o->reps = CLI_DEFAULT_REPS;
+    o->seed = CLI_DEFAULT_SEED;
+    o->argc = argc;
+    o->argv = argv;
+    o->sets = check_calloc((size_t)argc + 1, sizeof *o->sets);
+    o->args = check_calloc((size_t)argc + 1, sizeof *o->args);
+    bool only_args = false;
+    for (int i = first; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_args || arg[0] != '-' || arg[1] == '\0') {
+            o->args[o->n_args++] = argv[i];
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_args = true;
+            continue;
+        }
+        size_t len = 0;
+        const struct opt *t = match(arg, &len);
+        if (!t || !strchr(allowed, t->letter)) {
+            fprintf(stderr, "caseload: unknown option %s here (see caseload --help)\n", arg);
+            return false;
+        }
+        const char *v = NULL;
+        if (t->takes_value) {
+            v = value_of(argc, argv, &i, arg, len);
+            if (!v) {
+                fprintf(stderr, "caseload: %s needs a value\n", arg);
+                return false;
+            }
+        }
+        const char *name = t->lng;
+        uint64_t u;
+        switch (t->letter) {
+        case 'n':
+            if (!parse_u64(v, &u) || u == 0)
+                return bad(name, v, "the number of replications must be a whole number >= 1");
+            if (u > CLI_MAX_REPS)
+                return bad(name, v, "more replications than this program allows (at most 1000000)");
+            o->reps = u;
+            o->reps_given = true;
+            break;
+        case 's':
+            if (!parse_u64(v, &u))
+                return bad(name, v, "the seed must be a whole number from 0 to 18446744073709551615");
+            o->seed = u;
+            break;
+        case 'j':
+            if (!parse_u64(v, &u) || u == 0 || u > CLI_MAX_THREADS)
+                return bad(name, v, "threads must be a whole number from 1 to 1024");
+            o->threads = (unsigned)u;
+            break;
+        case 'o':
+            if (!*v)
+                return bad(name, v, "needs a folder name");
+            o->out_dir = v;
+            break;
+        case 'S':
+            if (!strchr(v, '=') || v[0] == '=')
+                return bad(name, v, "expects PATH=VALUE, e.g. --set demand.referrals_per_year=4200");
+            o->sets[o->n_sets++] = (char *)v;
+            break;
+        case 'p': o->plot = true; break;
+        case 'q': o->quiet = true; break;
+        case 'f': o->force = true; break;
+        case 'P': {
+            char *end;
+            errno = 0;
+            double p = strtod(v, &end);
+            if (*end || errno || !(p > 0 && p < 1))
+                return bad(name, v, "the relative precision must be a number between 0 and 1 (e.g. 0.05)");
+            o->precision = p;
+            break;
+        }
+        case 'K': o->kpi = v; break;
+        case 'M':
+            if (!parse_u64(v, &u) || u < 2 || u > CLI_MAX_REPS)
+                return bad(name, v, "the maximum must be a whole number from 2 to 1000000");
+            o->max_reps = u;
+            break;
+        default: CHECK(!"option in table but not handled");
+        }
+    }
+    if (o->threads == 0)
+        o->threads = runner_cores();
+    return true;
+}
+
+void cli_opts_free(struct cli_opts *o)
+{
+    free(o->sets);
+    free(o->args);
+    o->sets = o->args = NULL;
+}

@@ -1,0 +1,42 @@
+/* options.h — the command line shared by run, compare and the other
+ * commands: parsed and checked before any work starts. */
+#ifndef CLI_OPTIONS_H
+#define CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits that catch typos before they exhaust memory or time. */
+#define CLI_MAX_REPS 1000000ULL
+#define CLI_MAX_THREADS 1024u
+#define CLI_DEFAULT_REPS 100ULL
+#define CLI_DEFAULT_SEED 1ULL
+
+struct cli_opts {
+    uint64_t reps;
+    bool reps_given;
+    uint64_t seed;
+    unsigned threads;          /* 0 until resolved to the number of cores */
+    const char *out_dir;       /* NULL: results/<scenario name> */
+    char **sets;               /* "PATH=VALUE" */
+    size_t n_sets;
+    bool plot, quiet, force;
+    double precision;          /* 0: fixed number of replications */
+    const char *kpi;           /* for --precision */
+    uint64_t max_reps;         /* for --precision */
+    char **args;               /* positional arguments */
+    size_t n_args;
+    int argc;                  /* the whole command line, for the manifest */
+    char **argv;
+};
+
+/* Parse argv[first..argc) into *o (argc/argv kept for the manifest).
+ * `allowed` lists the option letters the command accepts (e.g. "nsjoq" plus
+ * 'S' for --set, 'p' for --plot, 'f' for --force, 'P' for --precision).
+ * On a problem prints one message naming it and returns false (exit 2). */
+bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed);
+
+void cli_opts_free(struct cli_opts *o);
+
+#endif

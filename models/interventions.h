@@ -1,0 +1,18 @@
+/* interventions.h — scheduled changes to parameters, with their costs.
+ *
+ * At its from date an intervention sets, adds to or scales one parameter and
+ * pays its one-off cost; its yearly cost runs while it is in force. At its
+ * until date (if any) the change is undone. After each change the model
+ * refreshes what depends on the parameters (see model_refresh). */
+#ifndef MODELS_INTERVENTIONS_H
+#define MODELS_INTERVENTIONS_H
+
+#include "models/model.h"
+
+/* Day 0: schedule every start and end. */
+void interventions_start(struct model *m);
+
+void interventions_begin(struct model *m, uint32_t i);
+void interventions_end(struct model *m, uint32_t i);
+
+#endif

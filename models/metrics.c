@@ -1,0 +1,315 @@
+#include "models/metrics.h"
+
+#include "models/costs.h"
+#include "models/pathway.h"
+#include "models/staffing.h"
+#include "models/workforce.h"
+#include "sim/check.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAYS_PER_WEEK 7
+#define MONTHS_PER_QUARTER 3
+
+struct def {
+    const char *name, *unit;
+    enum metric_kind kind;
+};
+
+static const struct def fixed[M_FIXED_COUNT] = {
+    [M_REFERRALS] = { "referrals", "referrals", METRIC_FLOW },
+    [M_SCREENED_OUT] = { "screened_out", "referrals", METRIC_FLOW },
+    [M_OPEN_CASES] = { "open_cases", "cases", METRIC_STOCK },
+    [M_ALLOCATED] = { "allocated", "cases", METRIC_STOCK },
+    [M_UNALLOCATED] = { "unallocated", "cases", METRIC_STOCK },
+    [M_WAITING_OVER] = { "waiting_over_threshold", "cases", METRIC_STOCK },
+    [M_MEAN_WAIT] = { "mean_wait_days", "days", METRIC_FLOW },
+    [M_REALLOCATIONS] = { "reallocations", "cases", METRIC_FLOW },
+    [M_CLOSED] = { "closed", "cases", METRIC_FLOW },
+    [M_IN_POST] = { "staff_in_post_fte", "FTE", METRIC_STOCK },
+    [M_SICK] = { "staff_sick_fte", "FTE", METRIC_STOCK },
+    [M_VACANCIES] = { "vacancies_fte", "FTE", METRIC_STOCK },
+    [M_AGENCY] = { "agency_fte", "FTE", METRIC_STOCK },
+    [M_UNSUPERVISED] = { "unsupervised_fte", "FTE", METRIC_STOCK },
+    [M_CASELOAD_MEAN] = { "caseload_mean", "caseload points", METRIC_STOCK },
+    [M_CASELOAD_P90] = { "caseload_p90", "caseload points", METRIC_STOCK },
+    [M_STARTERS] = { "starters", "FTE", METRIC_FLOW },
+    [M_LEAVERS] = { "leavers", "FTE", METRIC_FLOW },
+    [M_SICKNESS_RATE] = { "sickness_rate", "share", METRIC_FLOW },
+    [M_COST_STAFF] = { "cost_staff", "£", METRIC_FLOW },
+    [M_COST_AGENCY] = { "cost_agency", "£", METRIC_FLOW },
+    [M_COST_RECRUITMENT] = { "cost_recruitment", "£", METRIC_FLOW },
+    [M_COST_TRAINING] = { "cost_training", "£", METRIC_FLOW },
+    [M_COST_INTERVENTIONS] = { "cost_interventions", "£", METRIC_FLOW },
+    [M_COST_TOTAL] = { "cost_total", "£", METRIC_FLOW },
+    [M_COST_CUMULATIVE] = { "cost_cumulative", "£", METRIC_STOCK },
+    [M_ESTABLISHMENT] = { "establishment_fte", "FTE", METRIC_STOCK },
+    [M_ALLOCATIONS] = { "allocations", "cases", METRIC_FLOW },
+    [M_AGENCY_STARTS] = { "agency_starts", "FTE", METRIC_FLOW },
+};
+
+struct kdef {
+    const char *name, *unit, *descr;
+};
+
+static const struct kdef kpis[K_COUNT] = {
+    [K_BACKLOG_MEAN] = { "backlog_mean", "cases", "unallocated cases, time average over the horizon" },
+    [K_BACKLOG_END] = { "backlog_end", "cases", "unallocated cases at the end of the horizon" },
+    [K_CHILD_DAYS_UNALLOCATED] = { "child_days_unallocated", "child-days", "total days children waited unallocated" },
+    [K_CHILD_DAYS_OVER] = { "child_days_over_threshold", "child-days", "days waited beyond the wait threshold" },
+    [K_WAITING_OVER_END] = { "waiting_over_threshold_end", "cases", "cases waiting beyond the threshold at the end" },
+    [K_MEAN_WAIT] = { "mean_wait_days", "days", "mean wait to allocation of every allocation" },
+    [K_CASELOAD_MEAN] = { "caseload_mean", "caseload points", "mean caseload of case-holders at work, over period ends" },
+    [K_STAFF_IN_POST_MEAN] = { "staff_in_post_mean", "FTE", "permanent staff in post, time average" },
+    [K_VACANCY_RATE] = { "vacancy_rate_mean", "share", "vacant share of establishment, mean over period ends" },
+    [K_SICKNESS_RATE] = { "sickness_rate_mean", "share", "share of contracted FTE-days lost to sickness" },
+    [K_AGENCY_FTE_MEAN] = { "agency_fte_mean", "FTE", "agency workers engaged, time average" },
+    [K_AGENCY_SHARE_COST] = { "agency_share_of_staff_cost", "share", "agency cost / (staff + agency cost)" },
+    [K_TURNOVER_RATE] = { "turnover_rate", "per year", "permanent leavers per FTE-year in post" },
+    [K_REALLOCATIONS] = { "reallocations_total", "cases", "cases handed back by leavers and long sickness" },
+    [K_CHANGES_PER_CLOSED] = { "worker_changes_per_closed_case", "changes", "mean worker changes of the cases that closed" },
+    [K_REFERRALS] = { "referrals_total", "referrals", "referrals received" },
+    [K_CLOSED] = { "closed_total", "cases", "cases closed" },
+    [K_COST_TOTAL] = { "cost_total", "£", "total cost over the horizon" },
+    [K_COST_NPV] = { "cost_npv", "£", "net present value of the cost at the discount rate" },
+    [K_COST_STAFF] = { "cost_staff_total", "£", "salaries and on-costs" },
+    [K_COST_AGENCY] = { "cost_agency_total", "£", "agency charges" },
+    [K_COST_RECRUITMENT] = { "cost_recruitment_total", "£", "recruitment campaigns" },
+    [K_COST_TRAINING] = { "cost_training_total", "£", "training of newly qualified starters" },
+    [K_COST_INTERVENTIONS] = { "cost_interventions_total", "£", "interventions' one-off and yearly costs" },
+};
+
+static void set_metric(struct metric_def *d, const char *name, const char *unit, enum metric_kind kind)
+{
+    d->name = check_strdup(name);
+    d->unit = check_strdup(unit);
+    d->kind = kind;
+}
+
+/* Period boundaries in days from day 0: the reporting start, then calendar
+ * steps, the last clipped to the horizon. */
+static size_t period_ends(const struct scenario *sc, double **ends, char (**dates)[DATE_TEXT_SIZE])
+{
+    double horizon = scenario_horizon_days(sc, NULL);
+    double warmup = round(sc->reg.p[sc->p_warmup_days].value);
+    struct date from = date_from_days(date_to_days(sc->start) + (long)warmup);
+    size_t cap = 64, n = 0;
+    *ends = check_malloc(cap * sizeof **ends);
+    *dates = check_malloc(cap * sizeof **dates);
+    for (int k = 1;; k++) {
+        struct date d;
+        if (sc->report_every == PERIOD_WEEK)
+            d = date_from_days(date_to_days(from) + (long)k * DAYS_PER_WEEK);
+        else
+            d = date_add_months(from, k * (sc->report_every == PERIOD_QUARTER ? MONTHS_PER_QUARTER : 1));
+        double day = (double)date_diff(sc->start, d);
+        if (day > horizon)
+            day = horizon;
+        if (n == cap) {
+            cap *= 2;
+            *ends = check_realloc(*ends, cap * sizeof **ends);
+            *dates = check_realloc(*dates, cap * sizeof **dates);
+        }
+        (*ends)[n] = day;
+        /* the label is the period's last day */
+        date_format(date_from_days(date_to_days(sc->start) + (long)day - 1), (*dates)[n]);
+        n++;
+        if (day >= horizon)
+            break;
+    }
+    return n;
+}
+
+void metrics_layout(const struct scenario *sc, struct result_layout *l)
+{
+    memset(l, 0, sizeof *l);
+    l->n_metrics = M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades;
+    l->metric = check_calloc(l->n_metrics, sizeof *l->metric);
+    for (size_t i = 0; i < M_FIXED_COUNT; i++)
+        set_metric(&l->metric[i], fixed[i].name, fixed[i].unit, fixed[i].kind);
+    char name[300];
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        snprintf(name, sizeof name, "open_%s", sc->stage[s].name);
+        set_metric(&l->metric[M_FIXED_COUNT + s], name, "cases", METRIC_STOCK);
+        snprintf(name, sizeof name, "unallocated_%s", sc->stage[s].name);
+        set_metric(&l->metric[M_FIXED_COUNT + sc->n_stages + s], name, "cases", METRIC_STOCK);
+    }
+    for (size_t g = 0; g < sc->n_grades; g++) {
+        snprintf(name, sizeof name, "in_post_%s", sc->grade[g].name);
+        set_metric(&l->metric[M_FIXED_COUNT + 2 * sc->n_stages + g], name, "FTE", METRIC_STOCK);
+    }
+    l->n_periods = period_ends(sc, &l->period_end, &l->date);
+    l->n_kpis = K_COUNT;
+    l->kpi = check_calloc(K_COUNT, sizeof *l->kpi);
+    for (size_t k = 0; k < K_COUNT; k++) {
+        l->kpi[k].name = check_strdup(kpis[k].name);
+        l->kpi[k].unit = check_strdup(kpis[k].unit);
+        l->kpi[k].descr = check_strdup(kpis[k].descr);
+    }
+}
+
+void metrics_reset(struct model *m)
+{
+    memset(&m->flow, 0, sizeof m->flow);
+    memset(&m->flow_total, 0, sizeof m->flow_total);
+    memset(&m->in_period, 0, sizeof m->in_period);
+    memset(&m->in_total, 0, sizeof m->in_total);
+    m->in_period.since = m->in_total.since = m->sim.now;
+    m->kpi_wait_over = 0;
+    m->kpi_changes_closed = m->kpi_cases_closed = 0;
+    for (int k = 0; k < COST_CATS; k++)
+        m->cost.period[k] = m->cost.total[k] = 0;
+    m->cost.npv = 0;
+    m->cost.since = m->sim.now;
+    memset(m->snapshots, 0, 2 * sizeof *m->snapshots);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Mean and 90th percentile (linear interpolation) of case-holders' loads. */
+static void caseloads(struct model *m, double *mean, double *p90)
+{
+    size_t n = 0;
+    double sum = 0;
+    if (m->n_scratch < m->n_worker_slots) {
+        m->n_scratch = m->n_worker_slots;
+        m->scratch = check_realloc(m->scratch, m->n_scratch * sizeof *m->scratch);
+    }
+    for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
+        const struct worker *w = &m->w[wi];
+        if (w->status == W_AT_WORK && m->sc->grade[w->grade].holds_cases) {
+            m->scratch[n++] = w->load;
+            sum += w->load;
+        }
+    }
+    if (n == 0) {
+        *mean = *p90 = 0;
+        return;
+    }
+    qsort(m->scratch, n, sizeof *m->scratch, cmp_double);
+    *mean = sum / (double)n;
+    double pos = 0.9 * (double)(n - 1);
+    size_t lo = (size_t)pos;
+    double frac = pos - (double)lo;
+    *p90 = lo + 1 < n ? m->scratch[lo] * (1 - frac) + m->scratch[lo + 1] * frac : m->scratch[lo];
+}
+
+void metrics_period_end(struct model *m, size_t p)
+{
+    const struct scenario *sc = m->sc;
+    costs_advance(m);
+    metrics_advance(m);
+    double *row = m->out->values + p * (M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades);
+    const struct flows *f = &m->flow;
+    double in_post = 0, sick = 0;
+    for (size_t g = 0; g < sc->n_grades; g++) {
+        in_post += m->g[g].fte_in_post;
+        sick += m->g[g].fte_sick;
+    }
+    double vacant = staffing_vacancies(m), establishment = staffing_establishment(m);
+    double cl_mean, cl_p90;
+    caseloads(m, &cl_mean, &cl_p90);
+
+    row[M_REFERRALS] = f->referrals;
+    row[M_SCREENED_OUT] = f->screened_out;
+    row[M_OPEN_CASES] = (double)m->open_cases;
+    row[M_ALLOCATED] = (double)(m->open_cases - m->n_queued);
+    row[M_UNALLOCATED] = (double)m->n_queued;
+    row[M_WAITING_OVER] = (double)pathway_waiting_over(m, m->pv[sc->p_wait_threshold]);
+    row[M_MEAN_WAIT] = f->allocations > 0 ? f->wait_sum / f->allocations : NAN;
+    row[M_REALLOCATIONS] = f->reallocations;
+    row[M_CLOSED] = f->closed;
+    row[M_IN_POST] = in_post;
+    row[M_SICK] = sick;
+    row[M_VACANCIES] = vacant;
+    row[M_AGENCY] = m->agency_fte;
+    row[M_UNSUPERVISED] = workforce_unsupervised(m, NULL);
+    row[M_CASELOAD_MEAN] = cl_mean;
+    row[M_CASELOAD_P90] = cl_p90;
+    row[M_STARTERS] = f->starters;
+    row[M_LEAVERS] = f->leavers;
+    row[M_SICKNESS_RATE] = m->in_period.in_post > 0 ? m->in_period.sick / m->in_period.in_post : 0;
+    double total = 0;
+    for (int k = 0; k < COST_CATS; k++) {
+        row[M_COST_STAFF + k] = m->cost.period[k];
+        total += m->cost.period[k];
+    }
+    row[M_COST_TOTAL] = total;
+    double cumulative = 0;
+    for (int k = 0; k < COST_CATS; k++)
+        cumulative += m->cost.total[k];
+    row[M_COST_CUMULATIVE] = cumulative;
+    row[M_ESTABLISHMENT] = establishment;
+    row[M_ALLOCATIONS] = f->allocations;
+    row[M_AGENCY_STARTS] = f->agency_starts;
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        row[M_FIXED_COUNT + s] = (double)m->open_in_stage[s];
+        row[M_FIXED_COUNT + sc->n_stages + s] = (double)m->queued_in_stage[s];
+    }
+    for (size_t g = 0; g < sc->n_grades; g++)
+        row[M_FIXED_COUNT + 2 * sc->n_stages + g] = sc->grade[g].agency ? m->agency_fte : m->g[g].fte_in_post;
+
+    /* period-end stocks averaged for KPIs */
+    m->snapshots[0] += cl_mean;
+    m->snapshots[1] += establishment > 0 ? vacant / establishment : 0;
+
+    /* the next period starts from zero */
+    m->flow_total.referrals += f->referrals;
+    m->flow_total.screened_out += f->screened_out;
+    m->flow_total.closed += f->closed;
+    m->flow_total.reallocations += f->reallocations;
+    m->flow_total.starters += f->starters;
+    m->flow_total.leavers += f->leavers;
+    m->flow_total.allocations += f->allocations;
+    m->flow_total.wait_sum += f->wait_sum;
+    m->flow_total.agency_starts += f->agency_starts;
+    memset(&m->flow, 0, sizeof m->flow);
+    for (int k = 0; k < COST_CATS; k++)
+        m->cost.period[k] = 0;
+    m->in_period = (struct integrals){ .since = m->sim.now };
+    m->period = p + 1;
+}
+
+void metrics_finish(struct model *m)
+{
+    const struct scenario *sc = m->sc;
+    double *k = m->out->kpi;
+    double span = m->horizon - m->warmup;
+    const struct flows *f = &m->flow_total;
+    const struct integrals *in = &m->in_total;
+    size_t periods = m->period;
+    pathway_close_wait_tally(m);
+
+    k[K_BACKLOG_MEAN] = in->unallocated / span;
+    k[K_BACKLOG_END] = (double)m->n_queued;
+    k[K_CHILD_DAYS_UNALLOCATED] = in->unallocated;
+    k[K_CHILD_DAYS_OVER] = m->kpi_wait_over;
+    k[K_WAITING_OVER_END] = (double)pathway_waiting_over(m, m->pv[sc->p_wait_threshold]);
+    k[K_MEAN_WAIT] = f->allocations > 0 ? f->wait_sum / f->allocations : NAN;
+    k[K_CASELOAD_MEAN] = periods ? m->snapshots[0] / (double)periods : 0;
+    k[K_STAFF_IN_POST_MEAN] = in->in_post / span;
+    k[K_VACANCY_RATE] = periods ? m->snapshots[1] / (double)periods : 0;
+    k[K_SICKNESS_RATE] = in->in_post > 0 ? in->sick / in->in_post : 0;
+    k[K_AGENCY_FTE_MEAN] = in->agency / span;
+    double staff = m->cost.total[COST_STAFF], agency = m->cost.total[COST_AGENCY];
+    k[K_AGENCY_SHARE_COST] = staff + agency > 0 ? agency / (staff + agency) : 0;
+    k[K_TURNOVER_RATE] = in->in_post > 0 ? f->leavers / (in->in_post / SCENARIO_DAYS_PER_YEAR) : 0;
+    k[K_REALLOCATIONS] = f->reallocations;
+    k[K_CHANGES_PER_CLOSED] = m->kpi_cases_closed > 0 ? m->kpi_changes_closed / m->kpi_cases_closed : 0;
+    k[K_REFERRALS] = f->referrals;
+    k[K_CLOSED] = f->closed;
+    double total = 0;
+    for (int c = 0; c < COST_CATS; c++) {
+        k[K_COST_STAFF + c] = m->cost.total[c];
+        total += m->cost.total[c];
+    }
+    k[K_COST_TOTAL] = total;
+    k[K_COST_NPV] = m->cost.npv;
+}

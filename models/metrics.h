@@ -1,0 +1,72 @@
+/* metrics.h — what a replication reports: metrics per period and KPIs.
+ *
+ * The metric columns and KPI names are part of the product's contract (see
+ * docs/model.md). A stock is the value at the end of a period, a flow the
+ * total over it. Reporting starts after the warm-up, in calendar periods
+ * (week, month or quarter) from the reporting start date, the last one
+ * clipped to the horizon. */
+#ifndef MODELS_METRICS_H
+#define MODELS_METRICS_H
+
+#include "models/model.h"
+#include "sim/result.h"
+
+/* Fixed metrics, in column order; per-stage and per-grade columns follow. */
+enum metric {
+    M_REFERRALS, M_SCREENED_OUT, M_OPEN_CASES, M_ALLOCATED, M_UNALLOCATED,
+    M_WAITING_OVER, M_MEAN_WAIT, M_REALLOCATIONS, M_CLOSED,
+    M_IN_POST, M_SICK, M_VACANCIES, M_AGENCY, M_UNSUPERVISED,
+    M_CASELOAD_MEAN, M_CASELOAD_P90, M_STARTERS, M_LEAVERS, M_SICKNESS_RATE,
+    M_COST_STAFF, M_COST_AGENCY, M_COST_RECRUITMENT, M_COST_TRAINING, M_COST_INTERVENTIONS,
+    M_COST_TOTAL, M_COST_CUMULATIVE, M_ESTABLISHMENT, M_ALLOCATIONS, M_AGENCY_STARTS,
+    M_FIXED_COUNT
+};
+
+enum kpi {
+    K_BACKLOG_MEAN, K_BACKLOG_END, K_CHILD_DAYS_UNALLOCATED, K_CHILD_DAYS_OVER,
+    K_WAITING_OVER_END, K_MEAN_WAIT, K_CASELOAD_MEAN, K_STAFF_IN_POST_MEAN,
+    K_VACANCY_RATE, K_SICKNESS_RATE, K_AGENCY_FTE_MEAN, K_AGENCY_SHARE_COST,
+    K_TURNOVER_RATE, K_REALLOCATIONS, K_CHANGES_PER_CLOSED, K_REFERRALS, K_CLOSED,
+    K_COST_TOTAL, K_COST_NPV, K_COST_STAFF, K_COST_AGENCY, K_COST_RECRUITMENT,
+    K_COST_TRAINING, K_COST_INTERVENTIONS,
+    K_COUNT
+};
+
+/* Build the layout of scenario sc (metric and KPI definitions, period dates)
+ * from the registry's values. Free with result_layout_free. */
+void metrics_layout(const struct scenario *sc, struct result_layout *out);
+
+/* Day 0 / end of warm-up: zero every tally. */
+void metrics_reset(struct model *m);
+
+/* Add the stocks' time integrals up to now (called before every event). */
+static inline void metrics_advance(struct model *m)
+{
+    double dt = m->sim.now - m->in_period.since;
+    if (dt <= 0)
+        return;
+    double in_post = 0, sick = 0;
+    for (size_t g = 0; g < m->sc->n_grades; g++) {
+        in_post += m->g[g].fte_in_post;
+        sick += m->g[g].fte_sick;
+    }
+    struct integrals *a = &m->in_period, *b = &m->in_total;
+    double q = (double)m->n_queued;
+    a->unallocated += q * dt;
+    b->unallocated += q * dt;
+    a->in_post += in_post * dt;
+    b->in_post += in_post * dt;
+    a->sick += sick * dt;
+    b->sick += sick * dt;
+    a->agency += m->agency_fte * dt;
+    b->agency += m->agency_fte * dt;
+    a->since = b->since = m->sim.now;
+}
+
+/* End of reporting period p: write its row into m->out and start the next. */
+void metrics_period_end(struct model *m, size_t p);
+
+/* End of the horizon: the KPIs into m->out. */
+void metrics_finish(struct model *m);
+
+#endif

@@ -1,0 +1,232 @@
+/* model.h — the state of one replication of the children's social care model.
+ *
+ * One struct model is a whole simulated service: cases and their queues,
+ * workers and the posts they fill, the allocation index, costs and tallies.
+ * The modules of models/ each own a part of it (named in the comments) and
+ * act on it through their own headers; replication.c wires them together.
+ * A model is created once per thread and reset for each replication, so the
+ * event loop allocates nothing in steady state. */
+#ifndef MODELS_MODEL_H
+#define MODELS_MODEL_H
+
+#include "models/scenario.h"
+#include "sim/dist.h"
+#include "sim/rng.h"
+#include "sim/sim.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NONE UINT32_MAX
+
+/* Tolerance for comparing loads with caps: sums of weights in floating point. */
+#define LOAD_EPS 1e-9
+
+enum ev_type {
+    EV_ARRIVAL,          /* candidate referral (thinned) */
+    EV_REREFERRAL,       /* subject: case */
+    EV_CASE_DONE,        /* subject: case; its time in stage is over */
+    EV_LEAVE,            /* subject: worker */
+    EV_SICK_START,       /* subject: worker */
+    EV_SICK_END,         /* subject: worker */
+    EV_REALLOCATE,       /* subject: worker; off long enough to hand cases back */
+    EV_PROGRESS,         /* subject: worker; newly qualified becomes full grade */
+    EV_CAMPAIGN_START,   /* subject: post */
+    EV_CAMPAIGN_END,     /* subject: post */
+    EV_AGENCY_START,     /* subject: post */
+    EV_COHORT,           /* the annual newly qualified intake */
+    EV_IV_START,         /* subject: intervention */
+    EV_IV_END,           /* subject: intervention */
+    EV_WARMUP_END,       /* statistics start */
+    EV_PERIOD_END,       /* subject: period */
+};
+
+/* Stream kinds under a replication's key (see docs/randomness.md). */
+enum stream_kind {
+    STREAM_ARRIVALS = 1,
+    STREAM_CASE = 2,
+    STREAM_INITIAL_CASE = 3,
+    STREAM_POST = 4,
+    STREAM_REREFERRAL = 5,
+};
+
+/* Streams derived from a post's key. */
+enum post_stream { POST_HIRE = 1, POST_OCCUPANT = 2, POST_COVER = 3 };
+/* Streams derived from a worker's key. */
+enum worker_stream { WORKER_LEAVE = 1, WORKER_SICK = 2 };
+
+/* ---- cases (pathway.c) ---------------------------------------------------- */
+
+enum case_state { CASE_FREE, CASE_QUEUED, CASE_ALLOCATED, CASE_REREFERRAL };
+
+struct case_rec {
+    struct rng rng;        /* the child's own stream */
+    double queued_at;      /* when it joined the unallocated queue */
+    double due;            /* end of its time in stage, while the clock runs */
+    double remaining;      /* work days left in the stage while paused */
+    cal_handle done;       /* EV_CASE_DONE while the clock runs */
+    uint32_t worker;       /* NONE unless allocated */
+    uint32_t prev, next;   /* in the worker's list of cases */
+    uint32_t rereferrals;  /* how many times this child came back */
+    int32_t stage;
+    uint16_t changes;      /* allocations after the first */
+    uint8_t state;
+    bool had_worker;
+};
+
+/* FIFO of case indices per stage: cases join at the back. */
+struct queue {
+    uint32_t *buf;
+    size_t head, n, cap;   /* cap is a power of two */
+};
+
+/* ---- workers and posts (workforce.c, staffing.c) ---------------------------- */
+
+/* A time-varying hazard: the event happens when the integrated rate reaches
+ * an Exp(1) threshold, so changing the rate never wastes a draw. */
+struct hazard {
+    double threshold, acc, rate, since;
+};
+
+enum worker_status { W_FREE, W_AT_WORK, W_SICK, W_SICK_LONG };
+
+struct worker {
+    struct rng rng_leave, rng_sick;
+    struct hazard leave, sick;
+    double fte;
+    double load;           /* sum of weights of its cases */
+    double cap;            /* effective cap: grade cap x FTE x direct-work factor */
+    double press_sick, press_leave; /* pressure multipliers now in force */
+    cal_handle ev_leave, ev_sick, ev_realloc, ev_progress;
+    uint32_t grade, post, slot; /* slot in its grade's allocation tree, or NONE */
+    uint32_t first_case;   /* head of its list of cases */
+    uint32_t n_cases;
+    uint32_t next_free;
+    uint8_t status;
+    bool agency;
+};
+
+struct post {
+    uint64_t key;          /* stream key of the post */
+    struct rng rng_hire;
+    double fte;
+    double cover_since;    /* when its agency cover started (for releases) */
+    cal_handle ev_campaign, ev_agency;
+    uint32_t grade;
+    uint32_t holder;       /* permanent worker, or NONE */
+    uint32_t cover;        /* agency worker covering it, or NONE */
+    uint32_t occupants, covers; /* counts, to key the workers' streams */
+    bool funded;           /* within establishment */
+    bool waiting_cover;    /* in the agency wait list */
+};
+
+/* Max-tree over a grade's workers: spare capacity under the cap and under the
+ * overload cap, so the best worker is found in O(1) and updated in O(log n). */
+struct maxtree {
+    size_t cap;            /* leaves (a power of two) */
+    double *spare, *ospare;/* 2 * cap nodes; leaf i at cap + i */
+    uint32_t *worker;      /* worker at each leaf */
+    uint32_t *free_slot;   /* stack of unused leaves */
+    size_t n_free, used;
+};
+
+struct grade_state {
+    uint32_t *posts;       /* post indices, funded ones first */
+    size_t n_posts, cap_posts;
+    size_t n_funded;       /* posts[0 .. n_funded) are funded */
+    size_t n_unfunded_held;/* unfunded posts with a holder (supernumerary staff) */
+    double fte_in_post, fte_sick, fte_at_work_agency;
+    struct maxtree tree;   /* case-holding grades only */
+};
+
+/* ---- money (costs.c) -------------------------------------------------------- */
+
+enum cost_cat { COST_STAFF, COST_AGENCY, COST_RECRUITMENT, COST_TRAINING, COST_INTERVENTIONS, COST_CATS };
+
+struct costs {
+    double rate[COST_CATS];  /* £ per day now */
+    double since;            /* rates integrated up to here */
+    double period[COST_CATS];/* this period */
+    double total[COST_CATS]; /* since statistics started */
+    double npv;              /* discounted to day 0 */
+    double log_discount;     /* ln(1 + r) per day */
+};
+
+/* ---- tallies for reports (metrics.c) --------------------------------------- */
+
+struct flows {
+    double referrals, screened_out, closed, reallocations, starters, leavers;
+    double allocations, wait_sum;
+    double agency_starts;
+};
+
+/* Time integrals of stocks since a mark. */
+struct integrals {
+    double since;
+    double unallocated, in_post, sick, vacant, establishment, agency;
+};
+
+struct model {
+    const struct scenario *sc;
+    double *pv;              /* parameter values of this replication */
+    struct sim sim;
+    uint64_t rep_key;
+    double horizon, warmup;
+    volatile sig_atomic_t *stop;
+
+    /* derived from pv by model_refresh */
+    struct dist *duration;   /* per stage */
+    struct dist hire;
+    double season[SCENARIO_MONTHS];  /* normalised to mean 1 */
+    double overload_factor, direct_factor, sup_mult;
+    int overload_priority;
+    double agency_ceiling;   /* FTE */
+
+    /* demand (demand.c) */
+    struct rng rng_arrivals;
+    double arrival_bound;    /* thinning bound, referrals per day */
+    uint64_t n_arrivals;
+    cal_handle ev_arrival;
+    uint8_t *day_month;      /* calendar month (0-11) of each day of the horizon */
+    size_t n_days;
+
+    /* cases (pathway.c) */
+    struct case_rec *cases;
+    size_t n_case_slots;
+    uint32_t free_case;
+    struct queue *queue;     /* per stage */
+    size_t n_queued;
+    size_t *open_in_stage, *queued_in_stage;
+    size_t open_cases;
+
+    /* workforce (workforce.c, staffing.c) */
+    struct worker *w;
+    size_t n_worker_slots;
+    uint32_t free_worker;
+    struct post *post;
+    size_t n_posts, cap_posts;
+    struct grade_state *g;
+    double agency_fte, agency_fte_sick;
+    struct queue cover_wait; /* posts waiting for agency cover (post indices) */
+    double *scratch;         /* caseload quantiles */
+    size_t n_scratch;
+
+    /* money, interventions */
+    struct costs cost;
+    double *iv_saved;
+    bool *iv_active;
+
+    /* reporting */
+    struct flows flow;       /* this period */
+    struct flows flow_total; /* since statistics started */
+    struct integrals in_period, in_total;
+    double kpi_wait_over;    /* child-days beyond the wait threshold */
+    double kpi_changes_closed, kpi_cases_closed;
+    bool counting;           /* after warm-up */
+    double *snapshots;       /* sum over periods of some stocks, for KPIs */
+    struct rep_result *out;
+    size_t period;
+};
+
+#endif

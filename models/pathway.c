@@ -1,0 +1,387 @@
+#include "models/pathway.h"
+
+#include "models/allocation.h"
+#include "models/workforce.h"
+#include "sim/check.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QUEUE_MIN_CAP 64
+#define CASE_POOL_MIN 1024
+
+/* ---- queues ------------------------------------------------------------- */
+
+void queue_push(struct queue *q, uint32_t x)
+{
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? 2 * q->cap : QUEUE_MIN_CAP;
+        uint32_t *buf = check_malloc(cap * sizeof *buf);
+        for (size_t i = 0; i < q->n; i++)
+            buf[i] = queue_at(q, i);
+        free(q->buf);
+        q->buf = buf;
+        q->head = 0;
+        q->cap = cap;
+    }
+    q->buf[(q->head + q->n) & (q->cap - 1)] = x;
+    q->n++;
+}
+
+uint32_t queue_pop(struct queue *q)
+{
+    CHECK(q->n > 0);
+    uint32_t x = q->buf[q->head];
+    q->head = (q->head + 1) & (q->cap - 1);
+    q->n--;
+    return x;
+}
+
+/* ---- case pool ------------------------------------------------------------ */
+
+void pathway_create(struct model *m)
+{
+    size_t n = m->sc->n_stages;
+    m->queue = check_calloc(n, sizeof *m->queue);
+    m->open_in_stage = check_calloc(n, sizeof *m->open_in_stage);
+    m->queued_in_stage = check_calloc(n, sizeof *m->queued_in_stage);
+    m->n_case_slots = CASE_POOL_MIN;
+    m->cases = check_calloc(m->n_case_slots, sizeof *m->cases);
+}
+
+void pathway_destroy(struct model *m)
+{
+    for (size_t s = 0; m->queue && s < m->sc->n_stages; s++)
+        free(m->queue[s].buf);
+    free(m->queue);
+    free(m->open_in_stage);
+    free(m->queued_in_stage);
+    free(m->cases);
+}
+
+static void link_free_cases(struct model *m, size_t from)
+{
+    for (size_t i = from; i < m->n_case_slots; i++) {
+        m->cases[i].state = CASE_FREE;
+        m->cases[i].next = i + 1 < m->n_case_slots ? (uint32_t)(i + 1) : m->free_case;
+    }
+    m->free_case = (uint32_t)from;
+}
+
+void pathway_reset(struct model *m)
+{
+    for (size_t s = 0; s < m->sc->n_stages; s++) {
+        m->queue[s].head = m->queue[s].n = 0;
+        m->open_in_stage[s] = m->queued_in_stage[s] = 0;
+    }
+    m->n_queued = 0;
+    m->open_cases = 0;
+    m->free_case = NONE;
+    link_free_cases(m, 0);
+}
+
+uint32_t pathway_new_case(struct model *m, uint64_t key)
+{
+    if (m->free_case == NONE) {
+        size_t old = m->n_case_slots;
+        CHECK(old < NONE / 2);
+        m->n_case_slots = 2 * old;
+        m->cases = check_realloc(m->cases, m->n_case_slots * sizeof *m->cases);
+        memset(m->cases + old, 0, (m->n_case_slots - old) * sizeof *m->cases);
+        link_free_cases(m, old);
+    }
+    uint32_t c = m->free_case;
+    struct case_rec *cr = &m->cases[c];
+    m->free_case = cr->next;
+    memset(cr, 0, sizeof *cr);
+    rng_seed(&cr->rng, key);
+    cr->worker = cr->prev = cr->next = NONE;
+    cr->stage = -1;
+    return c;
+}
+
+static void free_case(struct model *m, uint32_t c)
+{
+    m->cases[c].state = CASE_FREE;
+    m->cases[c].next = m->free_case;
+    m->free_case = c;
+}
+
+/* ---- worker lists and clocks ---------------------------------------------- */
+
+static double weight_of(const struct model *m, int32_t s) { return m->pv[m->sc->stage[s].p_weight]; }
+
+static void start_clock(struct model *m, uint32_t c)
+{
+    struct case_rec *cr = &m->cases[c];
+    cr->due = m->sim.now + cr->remaining;
+    cr->done = sim_at(&m->sim, cr->due, EV_CASE_DONE, c);
+}
+
+static void stop_clock(struct model *m, uint32_t c)
+{
+    struct case_rec *cr = &m->cases[c];
+    if (cr->done) {
+        cr->remaining = fmax(0.0, cr->due - m->sim.now);
+        sim_cancel(&m->sim, &cr->done);
+    }
+}
+
+static void attach(struct model *m, uint32_t c, uint32_t wi)
+{
+    struct case_rec *cr = &m->cases[c];
+    struct worker *w = &m->w[wi];
+    cr->worker = wi;
+    cr->prev = NONE;
+    cr->next = w->first_case;
+    if (w->first_case != NONE)
+        m->cases[w->first_case].prev = c;
+    w->first_case = c;
+    w->n_cases++;
+    w->load += weight_of(m, cr->stage);
+    cr->state = CASE_ALLOCATED;
+    if (cr->had_worker)
+        cr->changes++;
+    cr->had_worker = true;
+    if (w->status == W_AT_WORK)
+        start_clock(m, c);
+}
+
+/* Take c off its worker (clock stopped, load reduced); the worker's derived
+ * state is left for the caller to refresh. */
+static uint32_t detach(struct model *m, uint32_t c)
+{
+    struct case_rec *cr = &m->cases[c];
+    uint32_t wi = cr->worker;
+    CHECK(wi != NONE);
+    struct worker *w = &m->w[wi];
+    stop_clock(m, c);
+    if (cr->prev != NONE)
+        m->cases[cr->prev].next = cr->next;
+    else
+        w->first_case = cr->next;
+    if (cr->next != NONE)
+        m->cases[cr->next].prev = cr->prev;
+    w->n_cases--;
+    w->load -= weight_of(m, cr->stage);
+    if (w->n_cases == 0)
+        w->load = 0; /* no drift from rounding */
+    cr->worker = cr->prev = cr->next = NONE;
+    return wi;
+}
+
+static void enqueue(struct model *m, uint32_t c)
+{
+    struct case_rec *cr = &m->cases[c];
+    cr->state = CASE_QUEUED;
+    cr->queued_at = m->sim.now;
+    queue_push(&m->queue[cr->stage], c);
+    m->queued_in_stage[cr->stage]++;
+    m->n_queued++;
+}
+
+/* ---- stages ----------------------------------------------------------------- */
+
+static void enter_stage(struct model *m, uint32_t c, int32_t s)
+{
+    struct case_rec *cr = &m->cases[c];
+    cr->stage = s;
+    m->open_in_stage[s]++;
+    cr->remaining = dist_sample(&m->duration[s], &cr->rng);
+}
+
+void pathway_referral(struct model *m, uint32_t c)
+{
+    struct case_rec *cr = &m->cases[c];
+    if (m->counting) {
+        m->flow.referrals++;
+    }
+    if (rng_uniform(&cr->rng) < m->pv[m->sc->p_screen_out]) {
+        if (m->counting)
+            m->flow.screened_out++;
+        free_case(m, c);
+        return;
+    }
+    m->open_cases++;
+    enter_stage(m, c, m->sc->entry);
+    enqueue(m, c);
+}
+
+void pathway_initial(struct model *m, uint32_t c, size_t s)
+{
+    /* Part-way through its stage: the time left is the equilibrium residual
+     * of the stage's duration (the service has been running for a while). */
+    struct case_rec *cr = &m->cases[c];
+    m->open_cases++;
+    cr->stage = (int32_t)s;
+    m->open_in_stage[s]++;
+    cr->remaining = dist_sample_residual(&m->duration[s], &cr->rng);
+    enqueue(m, c);
+}
+
+static int32_t draw_next(struct model *m, uint32_t c)
+{
+    const struct stage_spec *st = &m->sc->stage[m->cases[c].stage];
+    double total = 0;
+    for (size_t k = 0; k < st->n_next; k++)
+        total += m->pv[st->next[k].p];
+    double u = rng_uniform(&m->cases[c].rng) * total;
+    for (size_t k = 0; k < st->n_next; k++) {
+        double p = m->pv[st->next[k].p];
+        if (u < p)
+            return st->next[k].to;
+        u -= p;
+    }
+    /* Rounding, or every probability set to 0: the last transition with
+     * weight, else close. */
+    for (size_t k = st->n_next; k-- > 0;)
+        if (m->pv[st->next[k].p] > 0)
+            return st->next[k].to;
+    return STAGE_CLOSE;
+}
+
+static void close_case(struct model *m, uint32_t c)
+{
+    struct case_rec *cr = &m->cases[c];
+    m->open_cases--;
+    if (m->counting) {
+        m->flow.closed++;
+        m->kpi_cases_closed++;
+        m->kpi_changes_closed += cr->changes;
+    }
+    if (rng_uniform(&cr->rng) < m->pv[m->sc->p_reref_p]) {
+        double delay = rng_uniform(&cr->rng) * m->pv[m->sc->p_reref_within];
+        cr->state = CASE_REREFERRAL;
+        cr->stage = -1;
+        sim_at(&m->sim, m->sim.now + delay, EV_REREFERRAL, c);
+    } else {
+        free_case(m, c);
+    }
+}
+
+void pathway_stage_done(struct model *m, uint32_t c)
+{
+    struct case_rec *cr = &m->cases[c];
+    cr->done = 0;
+    int32_t s = cr->stage;
+    m->open_in_stage[s]--;
+    int32_t ns = draw_next(m, c);
+    uint32_t wi = cr->worker;
+    CHECK(wi != NONE);
+    struct worker *w = &m->w[wi];
+    if (ns == STAGE_CLOSE) {
+        detach(m, c);
+        workforce_load_changed(m, wi);
+        close_case(m, c);
+        return;
+    }
+    const struct stage_spec *next = &m->sc->stage[ns];
+    double dw = m->pv[next->p_weight] - weight_of(m, s);
+    bool keep = !next->transfer && next->eligible[w->grade] && w->load + dw <= w->cap + LOAD_EPS;
+    if (keep) {
+        enter_stage(m, c, ns);
+        w->load += dw;
+        start_clock(m, c);
+    } else {
+        detach(m, c);
+        enter_stage(m, c, ns);
+        enqueue(m, c);
+    }
+    workforce_load_changed(m, wi);
+}
+
+void pathway_rereferral(struct model *m, uint32_t c)
+{
+    struct case_rec *cr = &m->cases[c];
+    cr->rereferrals++;
+    uint64_t key = rng_mix(cr->rng.key, STREAM_REREFERRAL);
+    uint32_t times = cr->rereferrals;
+    memset(cr, 0, sizeof *cr);
+    rng_seed(&cr->rng, key);
+    cr->rereferrals = times;
+    cr->worker = cr->prev = cr->next = NONE;
+    cr->stage = -1;
+    pathway_referral(m, c);
+}
+
+void pathway_allocate_head(struct model *m, size_t s, uint32_t w)
+{
+    uint32_t c = queue_pop(&m->queue[s]);
+    m->queued_in_stage[s]--;
+    m->n_queued--;
+    struct case_rec *cr = &m->cases[c];
+    double now = m->sim.now;
+    if (m->counting) {
+        m->flow.allocations++;
+        m->flow.wait_sum += now - cr->queued_at;
+    }
+    double over_from = fmax(cr->queued_at + m->pv[m->sc->p_wait_threshold], m->warmup);
+    if (now > over_from)
+        m->kpi_wait_over += now - over_from;
+    attach(m, c, w);
+    workforce_load_changed(m, w);
+}
+
+void pathway_transfer(struct model *m, uint32_t c, uint32_t w)
+{
+    uint32_t from = detach(m, c);
+    workforce_load_changed(m, from);
+    attach(m, c, w);
+    workforce_load_changed(m, w);
+}
+
+void pathway_requeue(struct model *m, uint32_t c, bool count)
+{
+    uint32_t wi = detach(m, c);
+    enqueue(m, c);
+    if (count && m->counting)
+        m->flow.reallocations++;
+    workforce_load_changed(m, wi);
+}
+
+void pathway_pause_all(struct model *m, uint32_t w)
+{
+    for (uint32_t c = m->w[w].first_case; c != NONE; c = m->cases[c].next)
+        stop_clock(m, c);
+}
+
+void pathway_resume_all(struct model *m, uint32_t w)
+{
+    for (uint32_t c = m->w[w].first_case; c != NONE; c = m->cases[c].next)
+        if (!m->cases[c].done)
+            start_clock(m, c);
+}
+
+size_t pathway_waiting_over(const struct model *m, double threshold)
+{
+    double cutoff = m->sim.now - threshold;
+    size_t total = 0;
+    for (size_t s = 0; s < m->sc->n_stages; s++) {
+        const struct queue *q = &m->queue[s];
+        /* queued_at is non-decreasing along a queue: binary search */
+        size_t lo = 0, hi = q->n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (m->cases[queue_at(q, mid)].queued_at < cutoff)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        total += lo;
+    }
+    return total;
+}
+
+void pathway_close_wait_tally(struct model *m)
+{
+    double thr = m->pv[m->sc->p_wait_threshold];
+    for (size_t s = 0; s < m->sc->n_stages; s++) {
+        const struct queue *q = &m->queue[s];
+        for (size_t i = 0; i < q->n; i++) {
+            double from = fmax(m->cases[queue_at(q, i)].queued_at + thr, m->warmup);
+            if (m->horizon > from)
+                m->kpi_wait_over += m->horizon - from;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/* pathway.h — cases moving through the stages of the pathway.
+ *
+ * A case in a stage needs a worker. Its time in stage runs only while it is
+ * allocated and its worker is at work; otherwise it waits (drift). At the end
+ * of a stage it moves on (keeping its worker when the worker's grade may hold
+ * the next stage and the new weight fits under the cap) or closes, and a
+ * closed case may be referred again. Every draw for a case comes from the
+ * case's own stream, in a fixed order, so two scenarios see the same case
+ * histories. */
+#ifndef MODELS_PATHWAY_H
+#define MODELS_PATHWAY_H
+
+#include "models/model.h"
+
+/* Memory for the pathway (once per model) and its reset per replication. */
+void pathway_create(struct model *m);
+void pathway_destroy(struct model *m);
+void pathway_reset(struct model *m);
+
+/* A new case record with stream key `key`, not yet in any stage. */
+uint32_t pathway_new_case(struct model *m, uint64_t key);
+
+/* A referral of case c arrives now: screening, then the entry stage. */
+void pathway_referral(struct model *m, uint32_t c);
+
+/* Case c starts in stage s at day 0, part-way through it. */
+void pathway_initial(struct model *m, uint32_t c, size_t s);
+
+/* EV_CASE_DONE and EV_REREFERRAL. */
+void pathway_stage_done(struct model *m, uint32_t c);
+void pathway_rereferral(struct model *m, uint32_t c);
+
+/* Allocate the case at the head of stage s's queue to worker w. */
+void pathway_allocate_head(struct model *m, size_t s, uint32_t w);
+
+/* Give case c (allocated) to worker w directly, without queueing (a hand-over). */
+void pathway_transfer(struct model *m, uint32_t c, uint32_t w);
+
+/* Take case c off its worker and put it at the back of its stage's queue;
+ * counted as a reallocation when `count` is true. */
+void pathway_requeue(struct model *m, uint32_t c, bool count);
+
+/* Stop / restart the clocks of worker w's cases (sickness starts / ends). */
+void pathway_pause_all(struct model *m, uint32_t w);
+void pathway_resume_all(struct model *m, uint32_t w);
+
+/* Queue helpers. */
+void queue_push(struct queue *q, uint32_t x);
+uint32_t queue_pop(struct queue *q);
+static inline uint32_t queue_at(const struct queue *q, size_t i)
+{
+    return q->buf[(q->head + i) & (q->cap - 1)];
+}
+
+/* Unallocated cases that have waited longer than the threshold. */
+size_t pathway_waiting_over(const struct model *m, double threshold);
+
+/* Add to the KPI tally the child-days beyond the threshold of every case still
+ * waiting at the end of the horizon. */
+void pathway_close_wait_tally(struct model *m);
+
+#endif

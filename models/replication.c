@@ -1,0 +1,198 @@
+#include "models/replication.h"
+
+#include "models/allocation.h"
+#include "models/costs.h"
+#include "models/demand.h"
+#include "models/interventions.h"
+#include "models/metrics.h"
+#include "models/model.h"
+#include "models/pathway.h"
+#include "models/staffing.h"
+#include "models/workforce.h"
+#include "sim/check.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CALENDAR_CAPACITY 4096
+#define KPI_SNAPSHOTS 2
+
+struct model *model_create(const struct scenario *sc)
+{
+    struct model *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->sc = sc;
+    m->pv = check_calloc(sc->reg.n, sizeof *m->pv);
+    for (size_t i = 0; i < sc->reg.n; i++)
+        m->pv[i] = sc->reg.p[i].value;
+    if (!sim_init(&m->sim, CALENDAR_CAPACITY)) {
+        free(m->pv);
+        free(m);
+        return NULL;
+    }
+    m->duration = check_calloc(sc->n_stages, sizeof *m->duration);
+    m->iv_saved = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_saved);
+    m->iv_active = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_active);
+    m->snapshots = check_calloc(KPI_SNAPSHOTS, sizeof *m->snapshots);
+    pathway_create(m);
+    workforce_create(m);
+    staffing_create(m);
+    demand_create(m);
+    return m;
+}
+
+void model_destroy(struct model *m)
+{
+    if (!m)
+        return;
+    demand_destroy(m);
+    staffing_destroy(m);
+    workforce_destroy(m);
+    pathway_destroy(m);
+    sim_free(&m->sim);
+    free(m->duration);
+    free(m->iv_saved);
+    free(m->iv_active);
+    free(m->snapshots);
+    free(m->scratch);
+    free(m->pv);
+    free(m);
+}
+
+static void init_dist(const struct model *m, const struct dist_spec *ds, struct dist *out)
+{
+    double p1 = ds->p1 != SIZE_MAX ? m->pv[ds->p1] : 0;
+    double p2 = ds->p2 != SIZE_MAX ? m->pv[ds->p2] : 0;
+    const char *why;
+    CHECK(dist_init(out, ds->kind, p1, p2, ds->values, ds->n_values, &why));
+}
+
+/* Quantities derived from parameter values. */
+static void derive(struct model *m)
+{
+    const struct scenario *sc = m->sc;
+    for (size_t s = 0; s < sc->n_stages; s++)
+        init_dist(m, &sc->stage[s].duration, &m->duration[s]);
+    init_dist(m, &sc->time_to_hire, &m->hire);
+    double sum = 0;
+    for (int k = 0; k < SCENARIO_MONTHS; k++)
+        sum += m->pv[sc->p_season[k]];
+    for (int k = 0; k < SCENARIO_MONTHS; k++)
+        m->season[k] = sum > 0 ? m->pv[sc->p_season[k]] * SCENARIO_MONTHS / sum : 0;
+    m->overload_factor = m->pv[sc->p_overload_factor];
+    m->overload_priority = (int)m->pv[sc->p_overload_priority];
+    m->direct_factor = (1.0 - m->pv[sc->p_admin_share]) / (1.0 - m->pv[sc->p_admin_ref]);
+}
+
+/* Supervision multiplier from the staff at work now; true when it changed. */
+static bool update_supervision(struct model *m)
+{
+    double holders;
+    double unsupervised = workforce_unsupervised(m, &holders);
+    double share = holders > 0 ? unsupervised / holders : 0;
+    double mult = 1.0 + m->pv[m->sc->p_gain_unsupervised] * share;
+    bool changed = mult != m->sup_mult;
+    m->sup_mult = mult;
+    return changed;
+}
+
+void model_refresh(struct model *m)
+{
+    derive(m);
+    workforce_refresh(m);
+    staffing_refresh(m);
+    demand_refresh(m);
+    costs_update_rates(m);
+}
+
+static void handle(struct sim *s, const struct cal_event *ev, void *arg)
+{
+    struct model *m = arg;
+    (void)s;
+    metrics_advance(m);
+    uint32_t x = ev->subject;
+    switch ((enum ev_type)ev->type) {
+    case EV_ARRIVAL: demand_arrival(m); break;
+    case EV_REREFERRAL: pathway_rereferral(m, x); break;
+    case EV_CASE_DONE: pathway_stage_done(m, x); break;
+    case EV_LEAVE: staffing_leave(m, x); break;
+    case EV_SICK_START: workforce_sick_start(m, x); break;
+    case EV_SICK_END: workforce_sick_end(m, x); break;
+    case EV_REALLOCATE: workforce_reallocate(m, x); break;
+    case EV_PROGRESS: staffing_progress(m, x); break;
+    case EV_CAMPAIGN_START: staffing_campaign_start(m, x); break;
+    case EV_CAMPAIGN_END: staffing_campaign_end(m, x); break;
+    case EV_AGENCY_START: staffing_agency_start(m, x); break;
+    case EV_COHORT: staffing_cohort(m); break;
+    case EV_IV_START: interventions_begin(m, x); break;
+    case EV_IV_END: interventions_end(m, x); break;
+    case EV_WARMUP_END:
+        costs_advance(m);
+        m->counting = true;
+        metrics_reset(m);
+        break;
+    case EV_PERIOD_END:
+        metrics_period_end(m, x);
+        if (update_supervision(m))
+            workforce_refresh(m);
+        break;
+    default: CHECK(!"unknown event type");
+    }
+    if (m->n_queued > 0)
+        alloc_dispatch(m);
+}
+
+int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct result_layout *l,
+              struct rep_result *out, volatile sig_atomic_t *stop)
+{
+    const struct scenario *sc = m->sc;
+    for (size_t i = 0; i < sc->reg.n; i++)
+        m->pv[i] = sc->reg.p[i].value;
+    sim_reset(&m->sim);
+    m->rep_key = rng_key(master_seed, rep, 0, 0);
+    m->horizon = scenario_horizon_days(sc, m->pv);
+    m->warmup = round(m->pv[sc->p_warmup_days]);
+    m->out = out;
+    out->rep = rep;
+    m->period = 0;
+    m->sup_mult = 1.0;
+    m->counting = m->warmup <= 0;
+    derive(m);
+    pathway_reset(m);
+    workforce_reset(m);
+    costs_reset(m);
+    metrics_reset(m);
+
+    /* Reporting events first, so at equal times a period closes before
+     * anything else happens at its boundary. */
+    if (m->warmup > 0)
+        sim_at(&m->sim, m->warmup, EV_WARMUP_END, 0);
+    for (size_t p = 0; p < l->n_periods; p++)
+        sim_at(&m->sim, l->period_end[p], EV_PERIOD_END, (uint32_t)p);
+
+    staffing_start(m);
+    update_supervision(m);
+    workforce_refresh(m);
+    uint64_t initial = 0;
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        double n = m->pv[sc->stage[s].p_initial];
+        for (double i = 0; i < n; i++) {
+            uint32_t c = pathway_new_case(m, rng_key(m->rep_key, STREAM_INITIAL_CASE, initial++, 0));
+            pathway_initial(m, c, s);
+        }
+    }
+    alloc_dispatch(m);
+    demand_start(m);
+    interventions_start(m);
+
+    for (size_t p = 0; p < l->n_periods; p++) {
+        sim_run_until(&m->sim, l->period_end[p], handle, m);
+        if (stop && *stop)
+            return 1;
+    }
+    metrics_finish(m);
+    out->events = m->sim.events;
+    return 0;
+}

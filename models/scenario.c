@@ -1,0 +1,287 @@
+/* scenario.c — overrides, validation and lookups on a loaded scenario. */
+#include "models/scenario.h"
+
+#include "sim/check.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Transition probabilities must sum to 1 within this (they are typed by hand
+ * with a few decimals). */
+#define PROB_SUM_TOLERANCE 1e-6
+
+static void free_dist(struct dist_spec *d) { free(d->values); }
+
+void scenario_free(struct scenario *sc)
+{
+    if (!sc)
+        return;
+    for (size_t i = 0; i < sc->n_stages; i++) {
+        free(sc->stage[i].name);
+        free(sc->stage[i].eligible);
+        free(sc->stage[i].next);
+        free_dist(&sc->stage[i].duration);
+    }
+    for (size_t i = 0; i < sc->n_grades; i++)
+        free(sc->grade[i].name);
+    for (size_t i = 0; i < sc->n_iv; i++)
+        free(sc->iv[i].name);
+    for (size_t i = 0; i < sc->n_files; i++)
+        free(sc->files[i]);
+    free_dist(&sc->time_to_hire);
+    free(sc->stage);
+    free(sc->grade);
+    free(sc->iv);
+    free(sc->shock);
+    free(sc->files);
+    free(sc->uncertain);
+    free(sc->name);
+    free(sc->description);
+    free(sc->file);
+    params_free(&sc->reg);
+    free(sc);
+}
+
+int scenario_stage(const struct scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_stages; i++)
+        if (strcmp(sc->stage[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int scenario_grade(const struct scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_grades; i++)
+        if (strcmp(sc->grade[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *scenario_period_name(enum period_kind k)
+{
+    return k == PERIOD_WEEK ? "week" : k == PERIOD_QUARTER ? "quarter" : "month";
+}
+
+double scenario_horizon_days(const struct scenario *sc, const double *pv)
+{
+    double years = pv ? pv[sc->p_horizon_years] : sc->reg.p[sc->p_horizon_years].value;
+    return round(years * SCENARIO_DAYS_PER_YEAR);
+}
+
+bool scenario_set(struct scenario *sc, const char *assignment, const char *origin, struct diag *d)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment) {
+        diag_error(d, origin, 0, NULL, "\"%s\" is not PATH=VALUE", assignment);
+        return false;
+    }
+    char path[512];
+    size_t len = (size_t)(eq - assignment);
+    if (len >= sizeof path)
+        len = sizeof path - 1;
+    memcpy(path, assignment, len);
+    path[len] = '\0';
+    long i = params_find(&sc->reg, path);
+    if (i < 0) {
+        const char *near = params_nearest(&sc->reg, path);
+        if (near)
+            diag_error(d, origin, 0, path, "unknown parameter (did you mean %s?)", near);
+        else
+            diag_error(d, origin, 0, path, "unknown parameter (caseload params SCENARIO lists them all)");
+        return false;
+    }
+    double v;
+    if (!params_parse_value(&sc->reg, (size_t)i, eq + 1, &v)) {
+        char range[128];
+        params_range_text(&sc->reg, (size_t)i, range, sizeof range);
+        diag_error(d, origin, 0, path, "\"%s\" is not a valid value (%s)", eq + 1, range);
+        return false;
+    }
+    sc->reg.p[i].value = v;
+    sc->reg.p[i].file = origin;
+    sc->reg.p[i].line = 0;
+    return true;
+}
+
+static void param_error(const struct scenario *sc, struct diag *d, size_t i, const char *fmt, double v,
+                        const char *extra)
+{
+    const struct param *p = &sc->reg.p[i];
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, v);
+    diag_error(d, p->file, p->line, p->path, "%s%s", msg, extra ? extra : "");
+}
+
+static void check_ranges(const struct scenario *sc, struct diag *d)
+{
+    for (size_t i = 0; i < sc->reg.n; i++) {
+        const struct param *p = &sc->reg.p[i];
+        if (params_allowed(&sc->reg, i, p->value))
+            continue;
+        char range[160], extra[200];
+        params_range_text(&sc->reg, i, range, sizeof range);
+        snprintf(extra, sizeof extra, " (allowed: %s)", range);
+        param_error(sc, d, i, p->value < 0 && p->lo >= 0 ? "must not be negative: %.10g" : "%.10g is out of range",
+                    p->value, extra);
+    }
+}
+
+static void check_dist(const struct scenario *sc, struct diag *d, const struct dist_spec *ds,
+                       const struct origin *at)
+{
+    const double *v = NULL;
+    double p1 = ds->p1 != SIZE_MAX ? sc->reg.p[ds->p1].value : 0;
+    double p2 = ds->p2 != SIZE_MAX ? sc->reg.p[ds->p2].value : 0;
+    if (ds->kind == DIST_EMPIRICAL)
+        v = ds->values;
+    struct dist tmp;
+    const char *why;
+    if (dist_init(&tmp, ds->kind, p1, p2, v, ds->n_values, &why))
+        return;
+    size_t where = ds->p2 != SIZE_MAX && strstr(why, "sd") ? ds->p2 : ds->p1;
+    if (where != SIZE_MAX)
+        diag_error(d, sc->reg.p[where].file, sc->reg.p[where].line, sc->reg.p[where].path, "%s", why);
+    else
+        diag_error(d, at->file, at->line, NULL, "%s", why);
+}
+
+/* Which stages can reach close through transitions with p > 0. */
+static void check_reachability(const struct scenario *sc, struct diag *d)
+{
+    size_t n = sc->n_stages;
+    bool *ok = check_calloc(n ? n : 1, sizeof *ok);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t s = 0; s < n; s++) {
+            if (ok[s])
+                continue;
+            for (size_t k = 0; k < sc->stage[s].n_next; k++) {
+                const struct transition *t = &sc->stage[s].next[k];
+                if (sc->reg.p[t->p].value > 0 && (t->to == STAGE_CLOSE || ok[t->to])) {
+                    ok[s] = changed = true;
+                    break;
+                }
+            }
+        }
+    }
+    for (size_t s = 0; s < n; s++)
+        if (!ok[s] && sc->stage[s].n_next > 0) {
+            char path[300];
+            snprintf(path, sizeof path, "pathway.stages.%s.next", sc->stage[s].name);
+            diag_error(d, sc->stage[s].at_next.file, sc->stage[s].at_next.line, path,
+                       "cases in this stage can never reach close (every path from it loops)");
+        }
+    free(ok);
+}
+
+/* Interventions change parameters at known dates: replay them in date order
+ * from the starting values and check that every value stays allowed. */
+struct iv_step {
+    double day;
+    size_t iv;
+    bool end;
+};
+
+static int cmp_step(const void *a, const void *b)
+{
+    const struct iv_step *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->end != y->end)
+        return x->end ? -1 : 1;
+    return x->iv < y->iv ? -1 : x->iv > y->iv;
+}
+
+static void check_interventions(const struct scenario *sc, struct diag *d)
+{
+    if (sc->n_iv == 0)
+        return;
+    double *v = check_calloc(sc->reg.n, sizeof *v);
+    double *saved = check_calloc(sc->n_iv, sizeof *saved);
+    for (size_t i = 0; i < sc->reg.n; i++)
+        v[i] = sc->reg.p[i].value;
+    struct iv_step *steps = check_calloc(2 * sc->n_iv, sizeof *steps);
+    size_t n = 0;
+    for (size_t i = 0; i < sc->n_iv; i++) {
+        if (sc->iv[i].param == SIZE_MAX)
+            continue;
+        steps[n++] = (struct iv_step){ sc->iv[i].from_day, i, false };
+        if (isfinite(sc->iv[i].until_day))
+            steps[n++] = (struct iv_step){ sc->iv[i].until_day, i, true };
+    }
+    qsort(steps, n, sizeof *steps, cmp_step);
+    for (size_t k = 0; k < n; k++) {
+        const struct intervention_spec *iv = &sc->iv[steps[k].iv];
+        double a = v[iv->p_amount];
+        double *x = &v[iv->param];
+        if (!steps[k].end) {
+            saved[steps[k].iv] = *x;
+            *x = iv->op == IV_SET ? a : iv->op == IV_ADD ? *x + a : *x * a;
+        } else {
+            *x = iv->op == IV_SET ? saved[steps[k].iv] : iv->op == IV_ADD ? *x - a : (a != 0 ? *x / a : saved[steps[k].iv]);
+        }
+        if (!params_allowed(&sc->reg, iv->param, *x)) {
+            char range[160];
+            params_range_text(&sc->reg, iv->param, range, sizeof range);
+            char path[300];
+            snprintf(path, sizeof path, "interventions.%s", iv->name);
+            diag_error(d, iv->at.file, iv->at.line, path, "would make %s = %.10g (allowed: %s)",
+                       sc->reg.p[iv->param].path, *x, range);
+        }
+    }
+    free(steps);
+    free(saved);
+    free(v);
+}
+
+bool scenario_validate(const struct scenario *sc, struct diag *d)
+{
+    size_t before = d->count;
+    check_ranges(sc, d);
+
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        const struct stage_spec *st = &sc->stage[s];
+        check_dist(sc, d, &st->duration, &st->at);
+        double sum = 0;
+        for (size_t k = 0; k < st->n_next; k++)
+            sum += sc->reg.p[st->next[k].p].value;
+        if (st->n_next > 0 && fabs(sum - 1.0) > PROB_SUM_TOLERANCE) {
+            char path[300];
+            snprintf(path, sizeof path, "pathway.stages.%s.next", st->name);
+            diag_error(d, st->at_next.file, st->at_next.line, path,
+                       "transition probabilities sum to %.10g (they must sum to 1)", sum);
+        }
+        for (size_t g = 0; g < sc->n_grades; g++) {
+            if (!st->eligible[g])
+                continue;
+            const struct param *cap = &sc->reg.p[sc->grade[g].p_cap];
+            if (!(cap->value > 0))
+                diag_error(d, cap->file, cap->line, cap->path,
+                           "grade %s holds cases (stage %s lists it), so its cap must be > 0",
+                           sc->grade[g].name, st->name);
+        }
+    }
+    check_reachability(sc, d);
+    check_dist(sc, d, &sc->time_to_hire, &sc->at_agency_cover);
+
+    double h = scenario_horizon_days(sc, NULL);
+    if (sc->reg.p[sc->p_warmup_days].value >= h) {
+        const struct param *w = &sc->reg.p[sc->p_warmup_days];
+        diag_error(d, w->file, w->line, w->path, "warm-up of %.10g days leaves nothing of the %.0f-day horizon",
+                   w->value, h);
+    }
+    if (sc->has_agency_cover && sc->agency_grade < 0)
+        diag_error(d, sc->at_agency_cover.file, sc->at_agency_cover.line, "workforce.agency_cover",
+                   "agency cover needs a grade with agency = true (its cap, day rate and turnover)");
+    if (!sc->has_agency_cover && sc->agency_grade >= 0) {
+        const struct grade_spec *g = &sc->grade[sc->agency_grade];
+        diag_error(d, g->at.file, g->at.line, "workforce.agency_cover",
+                   "grade %s is an agency grade but there is no workforce.agency_cover = { ... } to say when it is used",
+                   g->name);
+    }
+    check_interventions(sc, d);
+    return d->count == before;
+}

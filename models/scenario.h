@@ -1,0 +1,160 @@
+/* scenario.h — a scenario: the service to simulate, read from a file.
+ *
+ * Structure (stages, grades, transitions, dates, interventions) is fixed at
+ * load; every number lives in the parameter registry `reg` under a path such
+ * as "workforce.grades.sw.establishment", and the structs below hold the
+ * registry index of each (fields named p_*). A replication copies the values
+ * and reads them by index, so --set, sweeps and interventions need nothing
+ * but a path. A scenario is read-only once loaded and shared by threads. */
+#ifndef MODELS_SCENARIO_H
+#define MODELS_SCENARIO_H
+
+#include "sim/date.h"
+#include "sim/diag.h"
+#include "sim/dist.h"
+#include "sim/params.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define STAGE_CLOSE (-1)          /* transition target: the case leaves the pathway */
+#define SCENARIO_MONTHS 12
+#define SCENARIO_DAYS_PER_YEAR 365.25
+
+enum period_kind { PERIOD_WEEK, PERIOD_MONTH, PERIOD_QUARTER };
+
+/* Where a setting was written, for messages about rules between settings. */
+struct origin {
+    const char *file;             /* owned by the scenario's files[] */
+    int line;
+};
+
+/* A duration or delay distribution whose parameters are registry entries. */
+struct dist_spec {
+    enum dist_kind kind;
+    size_t p1, p2;                /* value | mean | min ; sd | max (SIZE_MAX if unused) */
+    double *values;               /* empirical: owned */
+    size_t n_values;
+};
+
+struct transition {
+    int to;                       /* stage index or STAGE_CLOSE */
+    size_t p;                     /* probability (renormalised when drawn) */
+};
+
+struct stage_spec {
+    char *name;
+    size_t p_weight, p_priority, p_initial;
+    struct dist_spec duration;
+    bool *eligible;               /* [n_grades]: which grades may hold it */
+    struct transition *next;
+    size_t n_next;
+    bool transfer;                /* always a hand-over: the case re-queues */
+    struct origin at, at_next, at_grades;
+};
+
+struct grade_spec {
+    char *name;
+    bool agency;                  /* agency workers: cover, no establishment */
+    bool holds_cases;             /* some stage lists it */
+    size_t p_establishment, p_in_post, p_cap, p_salary, p_oncost, p_turnover;
+    size_t p_day_rate, p_supervises, p_after_days;
+    int becomes;                  /* grade index, or -1 */
+    struct origin at;
+};
+
+struct shock_spec {
+    double from_day;              /* days from start */
+    size_t p_multiplier;
+};
+
+enum iv_op { IV_SET, IV_ADD, IV_SCALE };
+
+struct intervention_spec {
+    char *name;
+    double from_day, until_day;   /* until_day = +inf when open-ended */
+    size_t param;                 /* the parameter it changes */
+    enum iv_op op;
+    size_t p_amount;              /* the value set, added or multiplied by */
+    size_t p_cost_once, p_cost_per_year;
+    struct origin at;
+};
+
+struct scenario {
+    char *name, *description;
+    char *file;                   /* as given on the command line */
+    char **files;                 /* every file read (includes), for the manifest */
+    size_t n_files;
+    struct date start;
+    enum period_kind report_every;
+    struct params reg;
+
+    size_t p_horizon_years, p_warmup_days;
+
+    /* demand */
+    size_t p_referrals, p_screen_out, p_trend, p_season[SCENARIO_MONTHS];
+    size_t p_reref_p, p_reref_within;
+    struct shock_spec *shock;
+    size_t n_shocks;
+
+    /* pathway */
+    int entry;
+    size_t p_wait_threshold;
+    struct stage_spec *stage;
+    size_t n_stages;
+
+    /* allocation */
+    size_t p_overload_priority, p_overload_factor;
+
+    /* workforce */
+    size_t p_admin_share, p_admin_ref;
+    struct grade_spec *grade;
+    size_t n_grades;
+    int agency_grade;             /* -1 when there is none */
+    size_t p_sick_rate, p_sick_short_mean, p_sick_long_share, p_sick_long_mean, p_realloc_after;
+    size_t p_gain_sick, p_gain_turnover, p_gain_unsupervised;
+    size_t p_rec_success, p_rec_retry, p_rec_cost;
+    struct dist_spec time_to_hire;
+    int cohort_grade;             /* -1 when no cohort */
+    size_t p_cohort_month, p_cohort_size, p_training_cost;
+    bool has_agency_cover;
+    size_t p_agency_vacancies, p_agency_long_sick, p_agency_max_share, p_agency_delay;
+    struct origin at_cohort, at_agency_cover, at_warmup;
+
+    /* costs */
+    size_t p_discount, p_working_days;
+
+    struct intervention_spec *iv;
+    size_t n_iv;
+
+    size_t *uncertain;            /* parameters the scenario marks uncertain */
+    size_t n_uncertain;
+};
+
+/* Read path, apply the "PATH=VALUE" overrides in sets[0..n_sets), and check
+ * everything. Every problem goes to d (file, line, path); returns NULL if
+ * there was any. Free with scenario_free. */
+struct scenario *scenario_load(const char *path, char *const *sets, size_t n_sets, struct diag *d);
+
+void scenario_free(struct scenario *sc);
+
+/* Apply one "PATH=VALUE" override (as --set does); problems go to d with the
+ * source label `origin` (e.g. "--set"). */
+bool scenario_set(struct scenario *sc, const char *assignment, const char *origin, struct diag *d);
+
+/* Check every value and cross-rule (ranges, probabilities summing to 1,
+ * reachability of close, ...). Problems go to d; true when there are none. */
+bool scenario_validate(const struct scenario *sc, struct diag *d);
+
+/* Days in the horizon (horizon_years rounded to whole days), from the values
+ * pv, or from the registry when pv is NULL. */
+double scenario_horizon_days(const struct scenario *sc, const double *pv);
+
+/* Index of a stage or grade by name, or -1. */
+int scenario_stage(const struct scenario *sc, const char *name);
+int scenario_grade(const struct scenario *sc, const char *name);
+
+/* Human text for a period kind ("week", "month", "quarter"). */
+const char *scenario_period_name(enum period_kind k);
+
+#endif

@@ -1,0 +1,483 @@
+#include "models/staffing.h"
+
+#include "models/costs.h"
+#include "models/pathway.h"
+#include "models/workforce.h"
+#include "sim/check.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define POST_POOL_MIN 256
+
+void staffing_create(struct model *m)
+{
+    m->cap_posts = POST_POOL_MIN;
+    m->post = check_calloc(m->cap_posts, sizeof *m->post);
+}
+
+void staffing_destroy(struct model *m)
+{
+    free(m->post);
+    free(m->cover_wait.buf);
+}
+
+static double funded_fte(const struct model *m, uint32_t g, size_t i)
+{
+    double est = m->pv[m->sc->grade[g].p_establishment];
+    double left = est - (double)i;
+    return left >= 1.0 ? 1.0 : left;
+}
+
+static uint32_t new_post(struct model *m, uint32_t g, double fte, bool funded)
+{
+    if (m->n_posts == m->cap_posts) {
+        m->cap_posts *= 2;
+        m->post = check_realloc(m->post, m->cap_posts * sizeof *m->post);
+    }
+    struct grade_state *gs = &m->g[g];
+    if (gs->n_posts == gs->cap_posts) {
+        gs->cap_posts = gs->cap_posts ? 2 * gs->cap_posts : 32;
+        gs->posts = check_realloc(gs->posts, gs->cap_posts * sizeof *gs->posts);
+    }
+    uint32_t p = (uint32_t)m->n_posts++;
+    struct post *po = &m->post[p];
+    *po = (struct post){ 0 };
+    po->key = rng_key(m->rep_key, STREAM_POST, rng_hash_text(m->sc->grade[g].name), gs->n_posts);
+    rng_seed(&po->rng_hire, rng_mix(po->key, POST_HIRE));
+    po->fte = fte;
+    po->grade = g;
+    po->holder = po->cover = NONE;
+    po->funded = funded;
+    gs->posts[gs->n_posts++] = p;
+    return p;
+}
+
+/* ---- agency cover ------------------------------------------------------------- */
+
+static bool needs_cover(const struct model *m, uint32_t p)
+{
+    const struct post *po = &m->post[p];
+    if (po->cover != NONE || m->sc->agency_grade < 0 || !m->sc->grade[po->grade].holds_cases)
+        return false;
+    if (po->holder == NONE)
+        return po->funded && m->pv[m->sc->p_agency_vacancies] != 0;
+    return m->w[po->holder].status == W_SICK_LONG && m->pv[m->sc->p_agency_long_sick] != 0;
+}
+
+static bool fits_ceiling(const struct model *m, double fte)
+{
+    return m->agency_fte + fte <= m->agency_ceiling + LOAD_EPS;
+}
+
+static void engage(struct model *m, uint32_t p)
+{
+    struct post *po = &m->post[p];
+    uint64_t key = rng_key(po->key, POST_COVER, po->covers++, 0);
+    uint32_t w = workforce_hire(m, (uint32_t)m->sc->agency_grade, p, po->fte, true, key);
+    po = &m->post[p];
+    po->cover = w;
+    po->cover_since = m->sim.now;
+    if (m->counting)
+        m->flow.agency_starts += po->fte;
+    costs_update_rates(m);
+}
+
+/* Engage cover for waiting posts, first come first served, while the ceiling
+ * allows. */
+static void serve_wait(struct model *m)
+{
+    while (m->cover_wait.n > 0) {
+        uint32_t p = queue_at(&m->cover_wait, 0);
+        if (!needs_cover(m, p)) {
+            queue_pop(&m->cover_wait);
+            m->post[p].waiting_cover = false;
+            continue;
+        }
+        if (!fits_ceiling(m, m->post[p].fte))
+            return;
+        queue_pop(&m->cover_wait);
+        m->post[p].waiting_cover = false;
+        engage(m, p);
+    }
+}
+
+static void cover_request(struct model *m, uint32_t p, bool at_once)
+{
+    struct post *po = &m->post[p];
+    if (!needs_cover(m, p) || po->ev_agency || po->waiting_cover)
+        return;
+    if (at_once)
+        staffing_agency_start(m, p);
+    else
+        po->ev_agency = sim_after(&m->sim, m->pv[m->sc->p_agency_delay], EV_AGENCY_START, p);
+}
+
+void staffing_agency_start(struct model *m, uint32_t p)
+{
+    struct post *po = &m->post[p];
+    po->ev_agency = 0;
+    if (!needs_cover(m, p))
+        return;
+    if (m->cover_wait.n == 0 && fits_ceiling(m, po->fte)) {
+        engage(m, p);
+    } else {
+        po->waiting_cover = true;
+        queue_push(&m->cover_wait, p);
+    }
+}
+
+/* The agency worker covering p leaves; heir (or NONE) takes over the cases
+ * that its grade may hold and that fit under its cap; the rest re-queue. */
+static void release_cover(struct model *m, uint32_t p, uint32_t heir)
+{
+    uint32_t a = m->post[p].cover;
+    if (a == NONE)
+        return;
+    m->post[p].cover = NONE;
+    if (heir != NONE) {
+        for (uint32_t c = m->w[a].first_case; c != NONE;) {
+            uint32_t next = m->cases[c].next;
+            const struct stage_spec *st = &m->sc->stage[m->cases[c].stage];
+            const struct worker *h = &m->w[heir];
+            if (st->eligible[h->grade] && h->load + m->pv[st->p_weight] <= h->cap + LOAD_EPS)
+                pathway_transfer(m, c, heir);
+            c = next;
+        }
+    }
+    workforce_release(m, a);
+    costs_update_rates(m);
+    serve_wait(m);
+}
+
+/* ---- recruitment ---------------------------------------------------------------- */
+
+static void campaign(struct model *m, uint32_t p)
+{
+    struct post *po = &m->post[p];
+    if (po->ev_campaign || m->pv[m->sc->p_rec_success] <= 0)
+        return;
+    costs_lump(m, COST_RECRUITMENT, m->pv[m->sc->p_rec_cost]);
+    double delay = dist_sample(&m->hire, &po->rng_hire);
+    po->ev_campaign = sim_after(&m->sim, delay, EV_CAMPAIGN_END, p);
+}
+
+static void schedule_progress(struct model *m, uint32_t w, double after)
+{
+    if (m->sc->grade[m->w[w].grade].becomes >= 0)
+        m->w[w].ev_progress = sim_after(&m->sim, after, EV_PROGRESS, w);
+}
+
+/* A new permanent worker takes post p (vacant). */
+static void fill(struct model *m, uint32_t p)
+{
+    struct post *po = &m->post[p];
+    uint32_t g = po->grade;
+    sim_cancel(&m->sim, &po->ev_campaign);
+    sim_cancel(&m->sim, &po->ev_agency);
+    uint64_t key = rng_key(po->key, POST_OCCUPANT, po->occupants++, 0);
+    uint32_t w = workforce_hire(m, g, p, po->fte, false, key);
+    po = &m->post[p];
+    po->holder = w;
+    if (m->counting)
+        m->flow.starters += po->fte;
+    if ((int)g == m->sc->cohort_grade)
+        costs_lump(m, COST_TRAINING, m->pv[m->sc->p_training_cost]);
+    schedule_progress(m, w, m->pv[m->sc->grade[g].p_after_days]);
+    release_cover(m, p, w);
+    costs_update_rates(m);
+}
+
+/* A funded post has just become vacant. */
+static void vacated(struct model *m, uint32_t p)
+{
+    struct post *po = &m->post[p];
+    struct grade_state *gs = &m->g[po->grade];
+    if (gs->n_unfunded_held > 0) {
+        /* a supernumerary member of staff takes the funded post */
+        for (size_t i = gs->n_posts; i-- > gs->n_funded;) {
+            struct post *u = &m->post[gs->posts[i]];
+            if (u->holder == NONE)
+                continue;
+            uint32_t w = u->holder;
+            u->holder = NONE;
+            gs->n_unfunded_held--;
+            po->holder = w;
+            m->w[w].post = p;
+            sim_cancel(&m->sim, &po->ev_agency);
+            release_cover(m, p, w);
+            return;
+        }
+    }
+    campaign(m, p);
+    cover_request(m, p, false);
+}
+
+void staffing_campaign_start(struct model *m, uint32_t p)
+{
+    m->post[p].ev_campaign = 0;
+    if (m->post[p].funded && m->post[p].holder == NONE)
+        campaign(m, p);
+}
+
+void staffing_campaign_end(struct model *m, uint32_t p)
+{
+    struct post *po = &m->post[p];
+    po->ev_campaign = 0;
+    CHECK(po->funded && po->holder == NONE);
+    if (rng_uniform(&po->rng_hire) < m->pv[m->sc->p_rec_success])
+        fill(m, p);
+    else
+        po->ev_campaign = sim_after(&m->sim, m->pv[m->sc->p_rec_retry], EV_CAMPAIGN_START, p);
+}
+
+/* ---- staff leaving, sickness ----------------------------------------------------- */
+
+void staffing_leave(struct model *m, uint32_t w)
+{
+    struct worker *wk = &m->w[w];
+    wk->ev_leave = 0;
+    uint32_t p = wk->post;
+    bool agency = wk->agency;
+    if (!agency && m->counting)
+        m->flow.leavers += wk->fte;
+    workforce_release(m, w);
+    struct post *po = &m->post[p];
+    if (agency) {
+        po->cover = NONE;
+        serve_wait(m);
+        cover_request(m, p, false);
+    } else {
+        po->holder = NONE;
+        if (po->funded)
+            vacated(m, p);
+        else
+            m->g[po->grade].n_unfunded_held--;
+        /* a long-sick leaver's cover now covers the vacancy, if allowed */
+        if (po->cover != NONE && !(m->pv[m->sc->p_agency_vacancies] != 0 && po->funded))
+            release_cover(m, p, NONE);
+    }
+    costs_update_rates(m);
+}
+
+void staffing_long_sick(struct model *m, uint32_t w)
+{
+    if (!m->w[w].agency)
+        cover_request(m, m->w[w].post, false);
+}
+
+void staffing_returned(struct model *m, uint32_t w)
+{
+    if (m->w[w].agency)
+        return;
+    struct post *po = &m->post[m->w[w].post];
+    sim_cancel(&m->sim, &po->ev_agency);
+    if (po->cover != NONE)
+        release_cover(m, m->w[w].post, w);
+}
+
+/* ---- progression and cohorts ------------------------------------------------------- */
+
+void staffing_progress(struct model *m, uint32_t w)
+{
+    m->w[w].ev_progress = 0;
+    uint32_t g_old = m->w[w].grade;
+    uint32_t g_new = (uint32_t)m->sc->grade[g_old].becomes;
+    uint32_t p_old = m->w[w].post;
+    struct grade_state *gs = &m->g[g_new];
+    uint32_t q = NONE;
+    for (size_t i = 0; i < gs->n_funded && q == NONE; i++)
+        if (m->post[gs->posts[i]].holder == NONE)
+            q = gs->posts[i];
+    if (q == NONE) {
+        q = new_post(m, g_new, m->w[w].fte, false);
+        m->g[g_new].n_unfunded_held++;
+    } else {
+        sim_cancel(&m->sim, &m->post[q].ev_campaign);
+        sim_cancel(&m->sim, &m->post[q].ev_agency);
+    }
+    m->post[q].holder = w;
+    m->w[w].post = q;
+    workforce_change_grade(m, w, g_new);
+    schedule_progress(m, w, m->pv[m->sc->grade[g_new].p_after_days]);
+    release_cover(m, q, w);
+
+    struct post *old = &m->post[p_old];
+    old->holder = NONE;
+    if (old->funded)
+        vacated(m, p_old);
+    else
+        m->g[g_old].n_unfunded_held--;
+    costs_update_rates(m);
+}
+
+static double next_cohort_day(const struct model *m, double after)
+{
+    int month = (int)m->pv[m->sc->p_cohort_month];
+    struct date d = m->sc->start;
+    d.day = 1;
+    d = date_add_months(d, (month - d.month + SCENARIO_MONTHS) % SCENARIO_MONTHS);
+    double day = (double)date_diff(m->sc->start, d);
+    while (day < after) {
+        d = date_add_months(d, SCENARIO_MONTHS);
+        day = (double)date_diff(m->sc->start, d);
+    }
+    return day;
+}
+
+void staffing_cohort(struct model *m)
+{
+    uint32_t g = (uint32_t)m->sc->cohort_grade;
+    struct grade_state *gs = &m->g[g];
+    double places = m->pv[m->sc->p_cohort_size];
+    for (size_t i = 0; i < gs->n_funded && places >= 1; i++) {
+        uint32_t p = gs->posts[i];
+        if (m->post[p].holder == NONE) {
+            fill(m, p);
+            places -= 1;
+        }
+    }
+    sim_at(&m->sim, next_cohort_day(m, m->sim.now + 1), EV_COHORT, 0);
+}
+
+/* ---- establishment ---------------------------------------------------------------- */
+
+static size_t posts_for(double establishment) { return (size_t)ceil(establishment - LOAD_EPS); }
+
+/* Fund posts [n_funded, n) or unfund [n, n_funded) of grade g. */
+static void set_funded(struct model *m, uint32_t g, size_t n)
+{
+    struct grade_state *gs = &m->g[g];
+    while (gs->n_funded < n) {
+        size_t i = gs->n_funded;
+        uint32_t p = i < gs->n_posts ? gs->posts[i] : new_post(m, g, funded_fte(m, g, i), true);
+        struct post *po = &m->post[p];
+        po->funded = true;
+        gs->n_funded++;
+        if (po->holder != NONE)
+            gs->n_unfunded_held--;
+        else {
+            po->fte = funded_fte(m, g, i);
+            vacated(m, p);
+        }
+    }
+    while (gs->n_funded > n) {
+        uint32_t p = gs->posts[--gs->n_funded];
+        struct post *po = &m->post[p];
+        po->funded = false;
+        if (po->holder != NONE) {
+            gs->n_unfunded_held++;
+        } else {
+            sim_cancel(&m->sim, &po->ev_campaign);
+            sim_cancel(&m->sim, &po->ev_agency);
+            release_cover(m, p, NONE);
+        }
+    }
+}
+
+static void apply_ceiling(struct model *m)
+{
+    double case_holding = 0;
+    for (size_t g = 0; g < m->sc->n_grades; g++)
+        if (!m->sc->grade[g].agency && m->sc->grade[g].holds_cases)
+            case_holding += m->pv[m->sc->grade[g].p_establishment];
+    m->agency_ceiling = m->pv[m->sc->p_agency_max_share] * case_holding;
+    /* over the ceiling: the most recently engaged cover goes first */
+    while (m->agency_fte > m->agency_ceiling + LOAD_EPS) {
+        uint32_t latest = NONE;
+        for (size_t p = 0; p < m->n_posts; p++)
+            if (m->post[p].cover != NONE
+                && (latest == NONE || m->post[p].cover_since >= m->post[latest].cover_since))
+                latest = (uint32_t)p;
+        if (latest == NONE)
+            break;
+        release_cover(m, latest, NONE);
+        cover_request(m, latest, false);
+    }
+}
+
+void staffing_refresh(struct model *m)
+{
+    for (size_t g = 0; g < m->sc->n_grades; g++) {
+        if (m->sc->grade[g].agency)
+            continue;
+        set_funded(m, (uint32_t)g, posts_for(m->pv[m->sc->grade[g].p_establishment]));
+        struct grade_state *gs = &m->g[g];
+        for (size_t i = 0; i < gs->n_funded; i++)
+            if (m->post[gs->posts[i]].holder == NONE)
+                m->post[gs->posts[i]].fte = funded_fte(m, (uint32_t)g, i);
+    }
+    apply_ceiling(m);
+    serve_wait(m);
+    for (size_t p = 0; p < m->n_posts; p++)
+        cover_request(m, (uint32_t)p, false);
+    costs_update_rates(m);
+}
+
+void staffing_start(struct model *m)
+{
+    m->n_posts = 0;
+    m->cover_wait.head = m->cover_wait.n = 0;
+    for (size_t g = 0; g < m->sc->n_grades; g++) {
+        if (m->sc->grade[g].agency)
+            continue;
+        const struct grade_spec *gs = &m->sc->grade[g];
+        size_t funded = posts_for(m->pv[gs->p_establishment]);
+        for (size_t i = 0; i < funded; i++)
+            new_post(m, (uint32_t)g, funded_fte(m, (uint32_t)g, i), true);
+        m->g[g].n_funded = funded;
+        double in_post = m->pv[gs->p_in_post];
+        for (size_t i = 0; (double)i < in_post - LOAD_EPS; i++) {
+            double fte = in_post - (double)i >= 1.0 ? 1.0 : in_post - (double)i;
+            uint32_t p;
+            if (i < funded) {
+                p = m->g[g].posts[i];
+            } else {
+                p = new_post(m, (uint32_t)g, fte, false);
+                m->g[g].n_unfunded_held++;
+            }
+            struct post *po = &m->post[p];
+            uint64_t key = rng_key(po->key, POST_OCCUPANT, po->occupants++, 0);
+            uint32_t w = workforce_hire(m, (uint32_t)g, p, fte, false, key);
+            m->post[p].holder = w;
+            /* staff part-way through their first year progress at a uniform time */
+            if (gs->becomes >= 0)
+                schedule_progress(m, w, rng_uniform(&m->post[p].rng_hire) * m->pv[gs->p_after_days]);
+        }
+    }
+    apply_ceiling(m);
+    for (size_t g = 0; g < m->sc->n_grades; g++) {
+        struct grade_state *gs = &m->g[g];
+        for (size_t i = 0; i < gs->n_funded; i++) {
+            uint32_t p = gs->posts[i];
+            if (m->post[p].holder == NONE) {
+                campaign(m, p);
+                cover_request(m, p, true);
+            }
+        }
+    }
+    if (m->sc->cohort_grade >= 0)
+        sim_at(&m->sim, next_cohort_day(m, 0), EV_COHORT, 0);
+    costs_update_rates(m);
+}
+
+double staffing_vacancies(const struct model *m)
+{
+    double v = 0;
+    for (size_t g = 0; g < m->sc->n_grades; g++) {
+        const struct grade_state *gs = &m->g[g];
+        for (size_t i = 0; i < gs->n_funded; i++)
+            if (m->post[gs->posts[i]].holder == NONE)
+                v += m->post[gs->posts[i]].fte;
+    }
+    return v;
+}
+
+double staffing_establishment(const struct model *m)
+{
+    double e = 0;
+    for (size_t g = 0; g < m->sc->n_grades; g++)
+        if (!m->sc->grade[g].agency)
+            e += m->pv[m->sc->grade[g].p_establishment];
+    return e;
+}

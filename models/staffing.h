@@ -1,0 +1,42 @@
+/* staffing.h — posts: establishment, recruitment, agency cover, progression.
+ *
+ * Each permanent grade has funded posts (its establishment, the last one
+ * possibly fractional). A vacant funded post runs recruitment campaigns
+ * (time to hire, success probability, retry) and, if agency cover is on, gets
+ * an agency worker after a delay while agency FTE stays under its ceiling.
+ * Newly qualified staff progress to their next grade, into a vacant post
+ * there or as supernumerary staff who fill the next vacancy. Lowering the
+ * establishment lets posts lapse as staff leave. Posts own the streams of the
+ * people who fill them, so the same post sees the same draws in two scenarios. */
+#ifndef MODELS_STAFFING_H
+#define MODELS_STAFFING_H
+
+#include "models/model.h"
+
+void staffing_create(struct model *m);
+void staffing_destroy(struct model *m);
+
+/* Day 0: posts, staff in post, campaigns for vacancies, agency cover (without
+ * delay: the service's agency staff at the start), the first cohort. */
+void staffing_start(struct model *m);
+
+/* Event handlers. */
+void staffing_leave(struct model *m, uint32_t w);
+void staffing_campaign_start(struct model *m, uint32_t p);
+void staffing_campaign_end(struct model *m, uint32_t p);
+void staffing_agency_start(struct model *m, uint32_t p);
+void staffing_cohort(struct model *m);
+void staffing_progress(struct model *m, uint32_t w);
+
+/* Worker w's cases were handed back after long sickness / w is back. */
+void staffing_long_sick(struct model *m, uint32_t w);
+void staffing_returned(struct model *m, uint32_t w);
+
+/* After parameters changed: establishment and agency ceiling. */
+void staffing_refresh(struct model *m);
+
+/* Vacant funded FTE, and funded FTE, over all permanent grades. */
+double staffing_vacancies(const struct model *m);
+double staffing_establishment(const struct model *m);
+
+#endif

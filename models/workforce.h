@@ -1,0 +1,45 @@
+/* workforce.h — workers: their load and cap, leaving, sickness.
+ *
+ * Each worker leaves with an annual hazard and falls sick at a rate per
+ * FTE-year, both multiplied by pressure (1 + gain x max(0, load/cap - 1)) and
+ * by the supervision multiplier. The hazards are integrated exactly: the
+ * event fires when the integrated rate reaches an Exp(1) threshold drawn
+ * from the worker's own stream, and a change of rate moves the event. */
+#ifndef MODELS_WORKFORCE_H
+#define MODELS_WORKFORCE_H
+
+#include "models/model.h"
+
+void workforce_create(struct model *m);
+void workforce_destroy(struct model *m);
+void workforce_reset(struct model *m);
+
+/* A new worker of grade g in post p (NONE for none), at work from now, with
+ * streams keyed by key. Agency workers have agency = true. */
+uint32_t workforce_hire(struct model *m, uint32_t g, uint32_t p, double fte, bool agency, uint64_t key);
+
+/* Remove worker w: its cases go back to the queue (counted as
+ * reallocations), its events are cancelled, tallies updated. The post is the
+ * caller's business. */
+void workforce_release(struct model *m, uint32_t w);
+
+/* Worker w now belongs to grade g (progression): tree, cap and tallies move;
+ * cases its new grade may not hold go back to the queue. */
+void workforce_change_grade(struct model *m, uint32_t w, uint32_t g);
+
+/* After w's load changed: allocation entry and pressure. */
+void workforce_load_changed(struct model *m, uint32_t w);
+
+/* After parameters changed: every worker's cap, allocation entry and hazard
+ * rates are recomputed. */
+void workforce_refresh(struct model *m);
+
+/* Event handlers. */
+void workforce_sick_start(struct model *m, uint32_t w);
+void workforce_sick_end(struct model *m, uint32_t w);
+void workforce_reallocate(struct model *m, uint32_t w);
+
+/* Case-holding FTE at work beyond what managers at work can supervise. */
+double workforce_unsupervised(const struct model *m, double *case_holders_at_work);
+
+#endif

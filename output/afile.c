@@ -1,0 +1,199 @@
+#include "output/afile.h"
+
+#include "sim/check.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+/* How many afiles may be open at once, across all threads. */
+#define AFILE_TABLE_SIZE 64
+
+#define AFILE_TMP_PREFIX "."
+#define AFILE_TMP_SUFFIX ".tmp"
+#define AFILE_MODE 0666          /* before the umask, as fopen would */
+
+/* The cleanup table. A slot is claimed by a compare-and-swap from FREE to
+ * CLAIMED, its path is written, then it is published as LIVE; the signal
+ * handler only reads LIVE slots. Lock-free atomics are async-signal-safe. */
+enum { AFILE_FREE, AFILE_CLAIMED, AFILE_LIVE };
+
+static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal handler needs lock-free atomics");
+
+static atomic_int afile_state[AFILE_TABLE_SIZE];
+static char afile_table[AFILE_TABLE_SIZE][AFILE_PATH_MAX];
+
+static int afile_claim(const char *tmp)
+{
+    for (int i = 0; i < AFILE_TABLE_SIZE; i++) {
+        int expected = AFILE_FREE;
+        if (atomic_compare_exchange_strong(&afile_state[i], &expected, AFILE_CLAIMED)) {
+            memcpy(afile_table[i], tmp, strlen(tmp) + 1);
+            atomic_store(&afile_state[i], AFILE_LIVE);
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void afile_release(int slot)
+{
+    if (slot >= 0)
+        atomic_store(&afile_state[slot], AFILE_FREE);
+}
+
+/* Build ".NAME.tmp" beside path. False (errno set) when path has no file
+ * name or the result does not fit. */
+static bool afile_tmp_name(char tmp[AFILE_PATH_MAX], const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dir_len = (size_t)(base - path);
+    size_t base_len = strlen(base);
+    if (base_len == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        errno = EINVAL;
+        return false;
+    }
+    size_t need = dir_len + strlen(AFILE_TMP_PREFIX) + base_len + strlen(AFILE_TMP_SUFFIX) + 1;
+    if (need > AFILE_PATH_MAX) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    memcpy(tmp, path, dir_len);
+    tmp[dir_len] = '\0';
+    strcat(tmp, AFILE_TMP_PREFIX);
+    strcat(tmp, base);
+    strcat(tmp, AFILE_TMP_SUFFIX);
+    return true;
+}
+
+bool afile_open(struct afile *a, const char *path)
+{
+    a->f = NULL;
+    a->err = 0;
+    a->slot = -1;
+    a->path[0] = a->tmp[0] = '\0';
+    if (strlen(path) >= AFILE_PATH_MAX) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    if (!afile_tmp_name(a->tmp, path))
+        return false;
+    strcpy(a->path, path);
+
+    /* Claim the slot before the file exists, so a signal never misses it. */
+    a->slot = afile_claim(a->tmp);
+    if (a->slot < 0) {
+        errno = EMFILE;
+        return false;
+    }
+    int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, AFILE_MODE);
+    if (fd < 0) {
+        int saved = errno;
+        afile_release(a->slot);
+        a->slot = -1;
+        errno = saved;
+        return false;
+    }
+    a->f = fdopen(fd, "w");
+    if (!a->f) {
+        int saved = errno;
+        close(fd);
+        unlink(a->tmp);
+        afile_release(a->slot);
+        a->slot = -1;
+        errno = saved;
+        return false;
+    }
+    return true;
+}
+
+static void afile_fail(struct afile *a)
+{
+    if (!a->err)
+        a->err = errno ? errno : EIO;
+}
+
+void afile_write(struct afile *a, const void *data, size_t size)
+{
+    CHECK(a->f);
+    if (a->err || size == 0)
+        return;
+    if (fwrite(data, 1, size, a->f) != size)
+        afile_fail(a);
+}
+
+void afile_puts(struct afile *a, const char *text)
+{
+    afile_write(a, text, strlen(text));
+}
+
+void afile_printf(struct afile *a, const char *fmt, ...)
+{
+    CHECK(a->f);
+    if (a->err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vfprintf(a->f, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        afile_fail(a);
+}
+
+/* Close (if open) and remove the temporary file; free the slot. */
+static void afile_discard(struct afile *a)
+{
+    if (a->f) {
+        fclose(a->f);
+        a->f = NULL;
+    }
+    unlink(a->tmp);
+    afile_release(a->slot);
+    a->slot = -1;
+}
+
+bool afile_commit(struct afile *a)
+{
+    CHECK(a->f);
+    errno = 0;
+    if (!a->err && fflush(a->f) != 0)
+        afile_fail(a);
+    if (!a->err && fsync(fileno(a->f)) != 0)
+        afile_fail(a);
+    FILE *f = a->f;
+    a->f = NULL;
+    if (fclose(f) != 0)
+        afile_fail(a);
+    if (!a->err && rename(a->tmp, a->path) != 0)
+        afile_fail(a);
+    if (a->err) {
+        int saved = a->err;
+        afile_discard(a);
+        errno = saved;
+        return false;
+    }
+    afile_release(a->slot);
+    a->slot = -1;
+    return true;
+}
+
+void afile_abort(struct afile *a)
+{
+    if (!a->f)
+        return;
+    int saved = errno;
+    afile_discard(a);
+    errno = saved;
+}
+
+void afile_unlink_all(void)
+{
+    for (int i = 0; i < AFILE_TABLE_SIZE; i++)
+        if (atomic_load(&afile_state[i]) == AFILE_LIVE)
+            unlink(afile_table[i]);
+}

@@ -1,0 +1,46 @@
+/* afile.h — result files written whole or not at all.
+ *
+ * An afile writes to a hidden temporary name beside its final path
+ * (".NAME.tmp" in the same folder) and checks every write; afile_commit
+ * flushes, syncs and closes it, then renames it into place. Until then the
+ * final path is untouched. Every temporary name in use is kept in a small
+ * process-wide table so a signal handler can remove them all
+ * (afile_unlink_all is async-signal-safe). */
+#ifndef OUTPUT_AFILE_H
+#define OUTPUT_AFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define AFILE_PATH_MAX 4096
+
+struct afile {
+    char path[AFILE_PATH_MAX];   /* final name */
+    char tmp[AFILE_PATH_MAX];    /* temporary name */
+    FILE *f;
+    int err;                     /* first errno seen while writing, 0 if none */
+    int slot;                    /* index in the cleanup table */
+};
+
+/* Start writing path's temporary file. On failure returns false with errno
+ * set; nothing is left behind. */
+bool afile_open(struct afile *a, const char *path);
+
+/* Append; failures are remembered (a->err) and reported by afile_commit. */
+void afile_write(struct afile *a, const void *data, size_t size);
+void afile_puts(struct afile *a, const char *text);
+void afile_printf(struct afile *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Flush, fsync, close and rename into place. On any failure (including an
+ * earlier write) the temporary file is removed, errno is set and false is
+ * returned. */
+bool afile_commit(struct afile *a);
+
+/* Close and remove the temporary file (a no-op after commit or abort). */
+void afile_abort(struct afile *a);
+
+/* Remove every temporary file still open. Async-signal-safe. */
+void afile_unlink_all(void);
+
+#endif

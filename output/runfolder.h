@@ -1,0 +1,77 @@
+/* runfolder.h — the result files of one scenario's run, in one folder.
+ *
+ *   series.csv    streamed as replications arrive (in order)
+ *   summary.csv   statistics per period and metric
+ *   kpis.csv      headline figures with confidence intervals
+ *   manifest.json what was run: program, scenario files and their SHA-256,
+ *                 seed, replications, command line, times
+ *
+ * Every file is written under a temporary name and renamed into place only
+ * when all of them are complete, so the folder holds a whole result or
+ * none of it. */
+#ifndef OUTPUT_RUNFOLDER_H
+#define OUTPUT_RUNFOLDER_H
+
+#include "output/afile.h"
+#include "output/stats.h"
+#include "sim/result.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+/* What the manifest records about a run. */
+struct run_info {
+    const char *version;             /* program version */
+    const char *scenario, *description;
+    char *const *files;              /* scenario file first, then its includes */
+    size_t n_files;
+    const char *start_date, *report_every;
+    uint64_t seed, reps_requested;
+    unsigned threads;
+    int argc;
+    char **argv;
+    char *const *sets;               /* --set overrides */
+    size_t n_sets;
+    double precision;                /* 0 when the number of replications was fixed */
+    const char *precision_kpi;
+    bool precision_met;
+};
+
+struct runfolder {
+    char dir[AFILE_PATH_MAX];
+    const char *scenario;
+    const struct result_layout *layout;
+    struct stats *stats;
+    struct afile series;
+    uint64_t events;
+    time_t started;
+    struct timespec t0;
+};
+
+/* Make sure dir exists (creating missing parents) and holds no earlier
+ * result unless force. Returns 0 when ready, 2 when it holds results (a
+ * usage problem: the message says to pass --force or choose -o), 1 when it
+ * cannot be created; the message goes to err. */
+int runfolder_prepare(const char *dir, bool force, char *err, size_t size);
+
+/* Start the files of a run in dir (prepared). False (errno set) on failure,
+ * nothing left behind. */
+bool runfolder_open(struct runfolder *rf, const char *dir, const char *scenario,
+                    const struct result_layout *l);
+
+/* One replication, in replication order. */
+void runfolder_add(struct runfolder *rf, const struct rep_result *r);
+
+/* Write summary, KPIs and manifest and rename everything into place. partial
+ * marks a run stopped early. False (errno set, every temporary removed) on
+ * failure. The stats stay readable until runfolder_close. */
+bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool partial);
+
+/* Drop everything not yet committed and free the stats. */
+void runfolder_close(struct runfolder *rf);
+
+/* dir/name into buf; false when it does not fit. */
+bool runfolder_path(char *buf, size_t size, const char *dir, const char *name);
+
+#endif

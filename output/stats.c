@@ -1,0 +1,211 @@
+#include "output/stats.h"
+
+#include "sim/check.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rstat.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Values that are not finite (NaN: the model had nothing to report) are
+ * missing: they are left out of every statistic, and summary.n counts only
+ * the values used. KPI value arrays keep them, so pairs stay aligned. */
+
+/* The quantiles every summary reports. */
+enum { STATS_Q05, STATS_Q25, STATS_Q50, STATS_Q75, STATS_Q95, STATS_N_QUANTILES };
+static const double stats_prob[STATS_N_QUANTILES] = {0.05, 0.25, 0.50, 0.75, 0.95};
+
+/* P² needs this many values before its markers exist; below it the values
+ * themselves are kept and the quantiles are exact. */
+#define STATS_P2_MIN 5
+
+/* First capacity of the KPI value arrays (they double after that). */
+#define STATS_KPI_CAP0 16
+
+/* Upper tail probability of the two-sided interval's critical value. */
+#define STATS_T_PROB (1.0 - (1.0 - STATS_CI_LEVEL) / 2.0)
+
+/* Running moments of one (period, metric): Welford's update on the values
+ * less the first one, so a large common level (costs in millions with a
+ * spread of pounds) costs no precision. */
+struct stats_moments {
+    size_t n;
+    double shift;   /* the first value */
+    double mean;    /* mean of (x - shift) */
+    double m2;      /* sum of squared deviations from the mean */
+};
+
+struct stats {
+    const struct result_layout *l;
+    size_t count;                          /* replications added */
+    size_t n_cells;                        /* n_periods * n_metrics */
+    struct stats_moments *mom;             /* n_cells */
+    gsl_rstat_quantile_workspace *quant;   /* n_cells * STATS_N_QUANTILES */
+    size_t kpi_cap;
+    double **kpi;                          /* n_kpis arrays of kpi_cap values */
+};
+
+struct stats *stats_create(const struct result_layout *l)
+{
+    struct stats *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->l = l;
+    s->n_cells = l->n_periods * l->n_metrics;
+    /* At least one element each, so an empty layout is not mistaken for a
+     * failed allocation. */
+    s->mom = calloc(s->n_cells ? s->n_cells : 1, sizeof *s->mom);
+    s->quant = calloc(s->n_cells ? s->n_cells * STATS_N_QUANTILES : 1, sizeof *s->quant);
+    s->kpi = calloc(l->n_kpis ? l->n_kpis : 1, sizeof *s->kpi);
+    if (!s->mom || !s->quant || !s->kpi) {
+        stats_destroy(s);
+        return NULL;
+    }
+    for (size_t c = 0; c < s->n_cells; c++) {
+        for (int j = 0; j < STATS_N_QUANTILES; j++) {
+            gsl_rstat_quantile_workspace *w = &s->quant[c * STATS_N_QUANTILES + j];
+            w->p = stats_prob[j];          /* gsl_rstat_quantile_reset reads p */
+            gsl_rstat_quantile_reset(w);
+        }
+    }
+    return s;
+}
+
+void stats_destroy(struct stats *s)
+{
+    if (!s)
+        return;
+    if (s->kpi)
+        for (size_t k = 0; k < s->l->n_kpis; k++)
+            free(s->kpi[k]);
+    free(s->kpi);
+    free(s->quant);
+    free(s->mom);
+    free(s);
+}
+
+static void stats_grow_kpis(struct stats *s)
+{
+    size_t cap = s->kpi_cap ? 2 * s->kpi_cap : STATS_KPI_CAP0;
+    for (size_t k = 0; k < s->l->n_kpis; k++)
+        s->kpi[k] = check_realloc(s->kpi[k], cap * sizeof *s->kpi[k]);
+    s->kpi_cap = cap;
+}
+
+void stats_add(struct stats *s, const struct rep_result *r)
+{
+    CHECK(r->rep == s->count);    /* replication order: the P² estimates depend on it */
+    for (size_t c = 0; c < s->n_cells; c++) {
+        double x = r->values[c];
+        if (!isfinite(x))
+            continue;
+        struct stats_moments *m = &s->mom[c];
+        if (m->n == 0)
+            m->shift = x;
+        double y = x - m->shift;
+        m->n++;
+        double d = y - m->mean;
+        m->mean += d / (double)m->n;
+        m->m2 += d * (y - m->mean);
+        for (int j = 0; j < STATS_N_QUANTILES; j++)
+            gsl_rstat_quantile_add(x, &s->quant[c * STATS_N_QUANTILES + j]);
+    }
+    if (s->count == s->kpi_cap)
+        stats_grow_kpis(s);
+    for (size_t k = 0; k < s->l->n_kpis; k++)
+        s->kpi[k][s->count] = r->kpi[k];
+    s->count++;
+}
+
+size_t stats_count(const struct stats *s) { return s->count; }
+
+double stats_t_critical(size_t n)
+{
+    if (n < 2)
+        return NAN;
+    return gsl_cdf_tdist_Pinv(STATS_T_PROB, (double)(n - 1));
+}
+
+/* Fill n, mean, sd and the interval from n values' mean and sum of squared
+ * deviations; the quantiles are the caller's. */
+static void stats_moments_summary(struct summary *out, size_t n, double mean, double m2)
+{
+    out->n = n;
+    out->mean = n > 0 ? mean : NAN;
+    out->sd = n > 1 ? sqrt(m2 / (double)(n - 1)) : NAN;
+    double half = stats_t_critical(n) * out->sd / sqrt((double)n);
+    out->ci_low = out->mean - half;
+    out->ci_high = out->mean + half;
+}
+
+static void stats_set_quantiles(struct summary *out, const double q[STATS_N_QUANTILES])
+{
+    out->p05 = q[STATS_Q05];
+    out->p25 = q[STATS_Q25];
+    out->p50 = q[STATS_Q50];
+    out->p75 = q[STATS_Q75];
+    out->p95 = q[STATS_Q95];
+}
+
+void stats_metric(const struct stats *s, size_t p, size_t m, struct summary *out)
+{
+    CHECK(p < s->l->n_periods && m < s->l->n_metrics);
+    size_t c = p * s->l->n_metrics + m;
+    const struct stats_moments *mom = &s->mom[c];
+    double q[STATS_N_QUANTILES];
+    for (int j = 0; j < STATS_N_QUANTILES; j++) {
+        /* A copy: gsl_rstat_quantile_get sorts its heights while n < 5. */
+        gsl_rstat_quantile_workspace w = s->quant[c * STATS_N_QUANTILES + j];
+        q[j] = mom->n > 0 ? gsl_rstat_quantile_get(&w) : NAN;
+    }
+    stats_moments_summary(out, mom->n, mom->shift + mom->mean, mom->m2);
+    stats_set_quantiles(out, q);
+}
+
+void stats_kpi(const struct stats *s, size_t k, struct summary *out)
+{
+    CHECK(k < s->l->n_kpis);
+    summary_of(s->kpi[k], s->count, out);
+}
+
+const double *stats_kpi_values(const struct stats *s, size_t k)
+{
+    CHECK(k < s->l->n_kpis);
+    return s->kpi[k];
+}
+
+void summary_of(const double *x, size_t n, struct summary *out)
+{
+    double *v = check_malloc((n ? n : 1) * sizeof *v);
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]))
+            v[used++] = x[i];
+    gsl_sort(v, 1, used);
+
+    /* Two passes; the second corrects the mean's rounding error (the
+     * "corrected two-pass algorithm" of Chan, Golub and LeVeque). */
+    double sum = 0.0;
+    for (size_t i = 0; i < used; i++)
+        sum += v[i];
+    double mean = used > 0 ? sum / (double)used : NAN;
+    double ss = 0.0, sum_d = 0.0;
+    for (size_t i = 0; i < used; i++) {
+        double d = v[i] - mean;
+        ss += d * d;
+        sum_d += d;
+    }
+    double m2 = used > 0 ? ss - sum_d * sum_d / (double)used : 0.0;
+    if (m2 < 0.0)
+        m2 = 0.0;
+    stats_moments_summary(out, used, mean, m2);
+
+    double q[STATS_N_QUANTILES];
+    for (int j = 0; j < STATS_N_QUANTILES; j++)
+        q[j] = used > 0 ? gsl_stats_quantile_from_sorted_data(v, 1, used, stats_prob[j]) : NAN;
+    stats_set_quantiles(out, q);
+    free(v);
+}

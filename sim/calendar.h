@@ -1,0 +1,57 @@
+/* calendar.h — the event calendar: a priority queue of pending events.
+ *
+ * Events are ordered by time, then by scheduling order (an increasing sequence
+ * number), so equal times come out first-scheduled-first and a run is
+ * deterministic. It is an indexed binary heap: push, pop, cancel and move are
+ * O(log n); slots are recycled through a free list, so in steady state no
+ * operation allocates. A handle names a pending event for cancel/move; it
+ * carries a generation so a stale handle is caught, not silently obeyed. */
+#ifndef SIM_CALENDAR_H
+#define SIM_CALENDAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t cal_handle; /* 0 is "no event" */
+
+struct cal_event {
+    double time;
+    uint64_t seq;       /* scheduling order, unique within a calendar */
+    uint32_t type;      /* what happens: the model's own code */
+    uint32_t subject;   /* to whom: the model's own index */
+};
+
+struct calendar;
+
+/* An empty calendar with room for capacity events before it first grows.
+ * Returns NULL when out of memory. */
+struct calendar *calendar_create(size_t capacity);
+void calendar_destroy(struct calendar *c);
+
+/* Drop every pending event (handles become stale) and restart the sequence,
+ * keeping the memory for reuse by the next replication. */
+void calendar_clear(struct calendar *c);
+
+size_t calendar_size(const struct calendar *c);
+
+/* Schedule (time, type, subject); time must be a number (not NaN). */
+cal_handle calendar_push(struct calendar *c, double time, uint32_t type, uint32_t subject);
+
+/* Remove the earliest event into *out; false when empty. */
+bool calendar_pop(struct calendar *c, struct cal_event *out);
+
+/* Time of the earliest event, or +infinity when empty. */
+double calendar_peek_time(const struct calendar *c);
+
+/* Whether h names an event still pending. */
+bool calendar_pending(const struct calendar *c, cal_handle h);
+
+/* Remove a pending event. h must be pending (checked). */
+void calendar_cancel(struct calendar *c, cal_handle h);
+
+/* Give a pending event a new time; it takes a fresh sequence number, exactly
+ * as if cancelled and pushed again, and keeps its handle. */
+void calendar_move(struct calendar *c, cal_handle h, double time);
+
+#endif

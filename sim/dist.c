@@ -1,0 +1,207 @@
+#include "dist.h"
+
+#include "check.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <math.h>
+#include <string.h>
+
+static const char *const kind_names[DIST_KIND_COUNT] = {
+    "fixed", "exponential", "uniform", "lognormal", "gamma", "weibull", "empirical",
+};
+
+const char *dist_kind_name(enum dist_kind k)
+{
+    CHECK(k < DIST_KIND_COUNT);
+    return kind_names[k];
+}
+
+bool dist_kind_parse(const char *name, enum dist_kind *out)
+{
+    for (int k = 0; k < DIST_KIND_COUNT; k++)
+        if (strcmp(name, kind_names[k]) == 0) {
+            *out = (enum dist_kind)k;
+            return true;
+        }
+    return false;
+}
+
+const char *dist_kind_list(void)
+{
+    return "fixed, exponential, uniform, lognormal, gamma, weibull, empirical";
+}
+
+const char *dist_kind_params(enum dist_kind k)
+{
+    switch (k) {
+    case DIST_FIXED: return "value";
+    case DIST_EXPONENTIAL: return "mean";
+    case DIST_UNIFORM: return "min and max";
+    case DIST_EMPIRICAL: return "values";
+    default: return "mean and sd";
+    }
+}
+
+/* Weibull shape k whose coefficient of variation is cv: CV^2 + 1 =
+ * Gamma(1 + 2/k) / Gamma(1 + 1/k)^2, decreasing in k; bisection on log k. */
+static double weibull_shape(double cv)
+{
+    double target = log(cv * cv + 1.0);
+    double lo = log(0.05), hi = log(500.0);
+    for (int i = 0; i < 200; i++) {
+        double mid = 0.5 * (lo + hi), k = exp(mid);
+        double f = gsl_sf_lngamma(1.0 + 2.0 / k) - 2.0 * gsl_sf_lngamma(1.0 + 1.0 / k);
+        if (f > target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return exp(0.5 * (lo + hi));
+}
+
+bool dist_init(struct dist *d, enum dist_kind k, double p1, double p2,
+               const double *values, size_t n, const char **why)
+{
+    memset(d, 0, sizeof *d);
+    d->kind = k;
+    *why = NULL;
+    switch (k) {
+    case DIST_FIXED:
+        if (!(p1 >= 0)) { *why = "value must be >= 0"; return false; }
+        d->a = d->mean = p1;
+        return true;
+    case DIST_EXPONENTIAL:
+        if (!(p1 > 0)) { *why = "mean must be > 0"; return false; }
+        d->a = d->mean = d->sd = p1;
+        return true;
+    case DIST_UNIFORM:
+        if (!(p1 >= 0)) { *why = "min must be >= 0"; return false; }
+        if (!(p2 >= p1)) { *why = "max must be >= min"; return false; }
+        d->a = p1;
+        d->b = p2;
+        d->mean = 0.5 * (p1 + p2);
+        d->sd = (p2 - p1) / sqrt(12.0);
+        return true;
+    case DIST_LOGNORMAL:
+    case DIST_GAMMA:
+    case DIST_WEIBULL:
+        if (!(p1 > 0)) { *why = "mean must be > 0"; return false; }
+        if (!(p2 > 0)) { *why = "sd must be > 0"; return false; }
+        d->mean = p1;
+        d->sd = p2;
+        if (k == DIST_LOGNORMAL) {
+            double s2 = log1p((p2 * p2) / (p1 * p1));
+            d->a = log(p1) - 0.5 * s2;       /* mu */
+            d->b = sqrt(s2);                 /* sigma */
+        } else if (k == DIST_GAMMA) {
+            d->a = (p1 * p1) / (p2 * p2);    /* shape */
+            d->b = (p2 * p2) / p1;           /* scale */
+        } else {
+            double cv = p2 / p1;
+            if (cv > 20.0 || cv < 0.005) { *why = "sd/mean must lie in 0.005..20 for weibull"; return false; }
+            d->a = weibull_shape(cv);                               /* shape */
+            d->b = p1 / exp(gsl_sf_lngamma(1.0 + 1.0 / d->a));      /* scale */
+        }
+        return true;
+    case DIST_EMPIRICAL: {
+        if (!values || n == 0) { *why = "values must list at least one value"; return false; }
+        double sum = 0, sum2 = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!(values[i] >= 0)) { *why = "values must be >= 0"; return false; }
+            sum += values[i];
+        }
+        d->mean = sum / (double)n;
+        for (size_t i = 0; i < n; i++)
+            sum2 += (values[i] - d->mean) * (values[i] - d->mean);
+        /* The sd of what dist_sample draws: each value with weight 1/n. */
+        d->sd = sqrt(sum2 / (double)n);
+        d->values = values;
+        d->n = n;
+        return true;
+    }
+    default:
+        CHECK(!"unknown distribution kind");
+    }
+    return false;
+}
+
+double dist_sample(const struct dist *d, struct rng *s)
+{
+    switch (d->kind) {
+    case DIST_FIXED:
+        return d->a;
+    case DIST_EXPONENTIAL:
+        return rng_exponential(s, d->a);
+    case DIST_UNIFORM:
+        return d->a + (d->b - d->a) * rng_uniform(s);
+    case DIST_LOGNORMAL: {
+        gsl_rng g = rng_gsl_view(s);
+        return gsl_ran_lognormal(&g, d->a, d->b);
+    }
+    case DIST_GAMMA: {
+        gsl_rng g = rng_gsl_view(s);
+        return gsl_ran_gamma(&g, d->a, d->b);
+    }
+    case DIST_WEIBULL: {
+        gsl_rng g = rng_gsl_view(s);
+        return gsl_ran_weibull(&g, d->b, d->a);
+    }
+    case DIST_EMPIRICAL: {
+        size_t i = (size_t)(rng_uniform(s) * (double)d->n);
+        return d->values[i < d->n ? i : d->n - 1];
+    }
+    default:
+        CHECK(!"unknown distribution kind");
+    }
+    return 0;
+}
+
+/* Length-biased draw: density proportional to x f(x). Closed forms exist for
+ * every kind: lognormal(mu, s) -> lognormal(mu + s^2, s); gamma(k, theta) ->
+ * gamma(k + 1, theta); exponential(m) -> gamma(2, m); Weibull(k, l): X^k is
+ * gamma(1 + 1/k, l^k); uniform(a, b): density proportional to x, by
+ * inversion; empirical: values weighted by size. */
+static double length_biased(const struct dist *d, struct rng *s)
+{
+    gsl_rng g = rng_gsl_view(s);
+    switch (d->kind) {
+    case DIST_FIXED:
+        return d->a;
+    case DIST_EXPONENTIAL:
+        return gsl_ran_gamma(&g, 2.0, d->a);
+    case DIST_UNIFORM: {
+        double a2 = d->a * d->a, b2 = d->b * d->b;
+        return sqrt(a2 + rng_uniform(s) * (b2 - a2));
+    }
+    case DIST_LOGNORMAL:
+        return gsl_ran_lognormal(&g, d->a + d->b * d->b, d->b);
+    case DIST_GAMMA:
+        return gsl_ran_gamma(&g, d->a + 1.0, d->b);
+    case DIST_WEIBULL:
+        return pow(gsl_ran_gamma(&g, 1.0 + 1.0 / d->a, pow(d->b, d->a)), 1.0 / d->a);
+    case DIST_EMPIRICAL: {
+        double total = 0;
+        for (size_t i = 0; i < d->n; i++)
+            total += d->values[i];
+        if (total <= 0)
+            return 0;
+        double u = rng_uniform(s) * total;
+        for (size_t i = 0; i < d->n; i++) {
+            if (u < d->values[i])
+                return d->values[i];
+            u -= d->values[i];
+        }
+        return d->values[d->n - 1];
+    }
+    default:
+        CHECK(!"unknown distribution kind");
+    }
+    return 0;
+}
+
+double dist_sample_residual(const struct dist *d, struct rng *s)
+{
+    double x = length_biased(d, s);
+    return x * rng_uniform(s);
+}

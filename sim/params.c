@@ -1,0 +1,165 @@
+#include "params.h"
+
+#include "check.h"
+#include "diag.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void params_init(struct params *r)
+{
+    r->p = NULL;
+    r->n = r->cap = 0;
+}
+
+void params_free(struct params *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->p[i].path);
+        free(r->p[i].descr);
+    }
+    free(r->p);
+    params_init(r);
+}
+
+void params_copy(struct params *dst, const struct params *src)
+{
+    dst->n = dst->cap = src->n;
+    dst->p = check_calloc(src->n, sizeof *dst->p);
+    for (size_t i = 0; i < src->n; i++) {
+        dst->p[i] = src->p[i];
+        dst->p[i].path = check_strdup(src->p[i].path);
+        dst->p[i].descr = check_strdup(src->p[i].descr);
+    }
+}
+
+size_t params_add(struct params *r, const char *path, const char *unit,
+                  enum param_kind kind, double lo, double hi, unsigned flags,
+                  double value, const char *file, int line, const char *descr_fmt, ...)
+{
+    CHECK(params_find(r, path) < 0);
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 64;
+        r->p = check_realloc(r->p, r->cap * sizeof *r->p);
+    }
+    char descr[512];
+    va_list ap;
+    va_start(ap, descr_fmt);
+    vsnprintf(descr, sizeof descr, descr_fmt, ap);
+    va_end(ap);
+    struct param *p = &r->p[r->n];
+    p->path = check_strdup(path);
+    p->descr = check_strdup(descr);
+    p->unit = unit;
+    p->kind = kind;
+    p->flags = flags;
+    p->lo = kind == PARAM_BOOL ? 0 : lo;
+    p->hi = kind == PARAM_BOOL ? 1 : hi;
+    p->value = value;
+    p->file = file;
+    p->line = line;
+    return r->n++;
+}
+
+long params_find(const struct params *r, const char *path)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->p[i].path, path) == 0)
+            return (long)i;
+    return -1;
+}
+
+const char *params_nearest(const struct params *r, const char *path)
+{
+    const char **names = check_calloc(r->n, sizeof *names);
+    for (size_t i = 0; i < r->n; i++)
+        names[i] = r->p[i].path;
+    const char *best = diag_nearest(path, names, r->n);
+    free(names);
+    return best;
+}
+
+bool params_allowed(const struct params *r, size_t i, double v)
+{
+    CHECK(i < r->n);
+    const struct param *p = &r->p[i];
+    if (!isfinite(v))
+        return false;
+    if (p->kind != PARAM_REAL && v != floor(v))
+        return false;
+    if (p->flags & PARAM_LO_OPEN ? !(v > p->lo) : !(v >= p->lo))
+        return false;
+    if (p->flags & PARAM_HI_OPEN ? !(v < p->hi) : !(v <= p->hi))
+        return false;
+    return true;
+}
+
+static void fmt_bound(double b, char *buf, size_t size) { snprintf(buf, size, "%.10g", b); }
+
+void params_range_text(const struct params *r, size_t i, char *buf, size_t size)
+{
+    CHECK(i < r->n);
+    const struct param *p = &r->p[i];
+    if (p->kind == PARAM_BOOL) {
+        snprintf(buf, size, "true or false");
+        return;
+    }
+    const char *what = p->kind == PARAM_INT ? "a whole number" : "a number";
+    char lo[32], hi[32];
+    fmt_bound(p->lo, lo, sizeof lo);
+    fmt_bound(p->hi, hi, sizeof hi);
+    bool has_lo = p->lo > -HUGE_VAL, has_hi = p->hi < HUGE_VAL;
+    const char *lo_op = p->flags & PARAM_LO_OPEN ? ">" : ">=";
+    const char *hi_op = p->flags & PARAM_HI_OPEN ? "<" : "<=";
+    if (has_lo && has_hi && !(p->flags & (PARAM_LO_OPEN | PARAM_HI_OPEN)))
+        snprintf(buf, size, "%s from %s to %s", what, lo, hi);
+    else if (has_lo && has_hi)
+        snprintf(buf, size, "%s %s %s and %s %s", what, lo_op, lo, hi_op, hi);
+    else if (has_lo)
+        snprintf(buf, size, "%s %s %s", what, lo_op, lo);
+    else if (has_hi)
+        snprintf(buf, size, "%s %s %s", what, hi_op, hi);
+    else
+        snprintf(buf, size, "%s", what);
+}
+
+bool params_parse_value(const struct params *r, size_t i, const char *text, double *out)
+{
+    CHECK(i < r->n);
+    if (r->p[i].kind == PARAM_BOOL) {
+        if (strcmp(text, "true") == 0 || strcmp(text, "1") == 0) {
+            *out = 1;
+            return true;
+        }
+        if (strcmp(text, "false") == 0 || strcmp(text, "0") == 0) {
+            *out = 0;
+            return true;
+        }
+        return false;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+        return false;
+    if (r->p[i].kind == PARAM_INT && v != floor(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+void params_format_value(const struct params *r, size_t i, double v, char *buf, size_t size)
+{
+    CHECK(i < r->n);
+    if (r->p[i].kind == PARAM_BOOL)
+        snprintf(buf, size, "%s", v != 0 ? "true" : "false");
+    else if (r->p[i].kind == PARAM_INT)
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.10g", v);
+}

@@ -1,0 +1,71 @@
+/* params.h — the parameter registry: every numeric setting by path.
+ *
+ * A path names one number ("workforce.grades.sw.establishment"), with its
+ * unit, bounds, kind and a one-line description, and where its value came
+ * from (file and line). The scenario loader fills the registry; --set, sweeps
+ * and interventions change values by path; a replication copies the values
+ * into its own array and reads them by index. Knows nothing of any model. */
+#ifndef SIM_PARAMS_H
+#define SIM_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum param_kind { PARAM_REAL, PARAM_INT, PARAM_BOOL };
+
+enum param_flag {
+    PARAM_LO_OPEN = 1,   /* value must be > lo (else >= lo) */
+    PARAM_HI_OPEN = 2,   /* value must be < hi (else <= hi) */
+    PARAM_STATIC = 4,    /* read once at day 0: interventions may not change it */
+};
+
+struct param {
+    char *path;          /* owned */
+    char *descr;         /* owned */
+    const char *unit;    /* static text: "FTE", "days", "£ per year", "share", ... */
+    enum param_kind kind;
+    unsigned flags;
+    double lo, hi;       /* bounds; -/+HUGE_VAL for none */
+    double value;
+    const char *file;    /* where the value was set; not owned, may be NULL */
+    int line;
+};
+
+struct params {
+    struct param *p;
+    size_t n, cap;
+};
+
+void params_init(struct params *r);
+void params_free(struct params *r);
+
+/* Deep copy of src into dst (dst uninitialised); file pointers are shared. */
+void params_copy(struct params *dst, const struct params *src);
+
+/* Register a parameter; returns its index. The path must be new (checked). */
+size_t params_add(struct params *r, const char *path, const char *unit,
+                  enum param_kind kind, double lo, double hi, unsigned flags,
+                  double value, const char *file, int line, const char *descr_fmt, ...)
+    __attribute__((format(printf, 11, 12)));
+
+/* Index of path, or -1 when there is none. */
+long params_find(const struct params *r, const char *path);
+
+/* The registered path nearest to path (a likely typo), or NULL. */
+const char *params_nearest(const struct params *r, const char *path);
+
+/* Whether v is allowed for parameter i (kind and bounds). */
+bool params_allowed(const struct params *r, size_t i, double v);
+
+/* The allowed range of parameter i in words, e.g. "a number >= 0",
+ * "0 to 1", "a whole number >= 1", "true or false". */
+void params_range_text(const struct params *r, size_t i, char *buf, size_t size);
+
+/* Parse a value for parameter i from text ("12.5", "true"). False when the
+ * text is not a number of the right kind; bounds are not checked here. */
+bool params_parse_value(const struct params *r, size_t i, const char *text, double *out);
+
+/* Format parameter i's value for people ("12.5", "true", "3"). */
+void params_format_value(const struct params *r, size_t i, double v, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,58 @@
+#include "result.h"
+
+#include "check.h"
+
+#include <string.h>
+
+void result_layout_free(struct result_layout *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n_metrics; i++) {
+        free(l->metric[i].name);
+        free(l->metric[i].unit);
+    }
+    for (size_t i = 0; i < l->n_kpis; i++) {
+        free(l->kpi[i].name);
+        free(l->kpi[i].unit);
+        free(l->kpi[i].descr);
+    }
+    free(l->metric);
+    free(l->kpi);
+    free(l->date);
+    free(l->period_end);
+    memset(l, 0, sizeof *l);
+}
+
+long result_metric_index(const struct result_layout *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_metrics; i++)
+        if (strcmp(l->metric[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+long result_kpi_index(const struct result_layout *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_kpis; i++)
+        if (strcmp(l->kpi[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+void rep_result_alloc(struct rep_result *r, const struct result_layout *l)
+{
+    r->rep = 0;
+    r->events = 0;
+    r->values = check_calloc(l->n_periods * l->n_metrics, sizeof *r->values);
+    r->kpi = check_calloc(l->n_kpis, sizeof *r->kpi);
+}
+
+void rep_result_free(struct rep_result *r)
+{
+    if (!r)
+        return;
+    free(r->values);
+    free(r->kpi);
+    r->values = r->kpi = NULL;
+}

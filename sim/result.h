@@ -1,0 +1,60 @@
+/* result.h — what a replication produces, in a form the writers can read
+ * without knowing the model: named metrics by reporting period, and named
+ * headline figures (KPIs) over the whole horizon. */
+#ifndef SIM_RESULT_H
+#define SIM_RESULT_H
+
+#include "date.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum metric_kind {
+    METRIC_STOCK,   /* value at the end of the period */
+    METRIC_FLOW,    /* total (or rate) over the period */
+};
+
+struct metric_def {
+    char *name;           /* CSV column name, e.g. "unallocated" */
+    char *unit;           /* "cases", "FTE", "£", "days", "share" */
+    enum metric_kind kind;
+};
+
+struct kpi_def {
+    char *name;           /* e.g. "backlog_mean" */
+    char *unit;
+    char *descr;          /* one line for people */
+};
+
+/* The shape shared by every replication of one scenario. */
+struct result_layout {
+    size_t n_metrics;
+    struct metric_def *metric;
+    size_t n_periods;
+    char (*date)[DATE_TEXT_SIZE];   /* last day of each period */
+    double *period_end;             /* end of each period, in days from start */
+    size_t n_kpis;
+    struct kpi_def *kpi;
+};
+
+/* One replication's numbers. values is period-major: value of metric m in
+ * period p is values[p * n_metrics + m]. */
+struct rep_result {
+    uint64_t rep;          /* 0-based replication index */
+    double *values;        /* n_periods * n_metrics */
+    double *kpi;           /* n_kpis */
+    uint64_t events;       /* events the replication processed */
+};
+
+/* Free every owned field of a layout (the struct itself is the caller's). */
+void result_layout_free(struct result_layout *l);
+
+/* Index of a metric or KPI by name, or -1. */
+long result_metric_index(const struct result_layout *l, const char *name);
+long result_kpi_index(const struct result_layout *l, const char *name);
+
+/* Allocate / free the arrays of r for layout l. */
+void rep_result_alloc(struct rep_result *r, const struct result_layout *l);
+void rep_result_free(struct rep_result *r);
+
+#endif

@@ -1,0 +1,53 @@
+/* sim.h — the simulation clock and event loop over a calendar.
+ *
+ * A model keeps its own state and gives the loop one handler that switches on
+ * the event type. The loop is a stepping runner: sim_step processes one event
+ * (tests drive it), sim_run_until loops. Nothing is ever scheduled in the past. */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include "calendar.h"
+#include "check.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct sim {
+    struct calendar *cal;
+    double now;          /* time of the event being (or last) processed */
+    uint64_t events;     /* events processed since sim_reset */
+};
+
+typedef void (*sim_handler)(struct sim *s, const struct cal_event *ev, void *model);
+
+/* Set s up with an empty calendar; false when out of memory. */
+bool sim_init(struct sim *s, size_t capacity);
+void sim_free(struct sim *s);
+
+/* Empty the calendar, set the clock to 0, keep the memory. */
+void sim_reset(struct sim *s);
+
+/* Schedule at absolute time (>= now, checked). */
+static inline cal_handle sim_at(struct sim *s, double time, uint32_t type, uint32_t subject)
+{
+    CHECK(time >= s->now);
+    return calendar_push(s->cal, time, type, subject);
+}
+
+/* Schedule after delay (>= 0, checked) from now. */
+cal_handle sim_after(struct sim *s, double delay, uint32_t type, uint32_t subject);
+
+/* Cancel a pending event; h = 0 is allowed and does nothing. */
+void sim_cancel(struct sim *s, cal_handle *h);
+
+/* Move a pending event to absolute time (>= now). */
+void sim_move(struct sim *s, cal_handle h, double time);
+
+/* Process the earliest event; false when the calendar is empty. */
+bool sim_step(struct sim *s, sim_handler handler, void *model);
+
+/* Process every event with time <= t_end, then set the clock to t_end
+ * (if it is later). Returns the number of events processed. */
+uint64_t sim_run_until(struct sim *s, double t_end, sim_handler handler, void *model);
+
+#endif
