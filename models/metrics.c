@@ -49,37 +49,39 @@ static const struct def fixed[M_FIXED_COUNT] = {
     [M_ESTABLISHMENT] = { "establishment_fte", "FTE", METRIC_STOCK },
     [M_ALLOCATIONS] = { "allocations", "cases", METRIC_FLOW },
     [M_AGENCY_STARTS] = { "agency_starts", "FTE", METRIC_FLOW },
+    [M_CASELOAD_CAP] = { "caseload_cap", "caseload points", METRIC_STOCK },
 };
 
 struct kdef {
     const char *name, *unit, *descr;
+    int better;
 };
 
 static const struct kdef kpis[K_COUNT] = {
-    [K_BACKLOG_MEAN] = { "backlog_mean", "cases", "unallocated cases, time average over the horizon" },
-    [K_BACKLOG_END] = { "backlog_end", "cases", "unallocated cases at the end of the horizon" },
-    [K_CHILD_DAYS_UNALLOCATED] = { "child_days_unallocated", "child-days", "total days children waited unallocated" },
-    [K_CHILD_DAYS_OVER] = { "child_days_over_threshold", "child-days", "days waited beyond the wait threshold" },
-    [K_WAITING_OVER_END] = { "waiting_over_threshold_end", "cases", "cases waiting beyond the threshold at the end" },
-    [K_MEAN_WAIT] = { "mean_wait_days", "days", "mean wait to allocation of every allocation" },
-    [K_CASELOAD_MEAN] = { "caseload_mean", "caseload points", "mean caseload of case-holders at work, over period ends" },
-    [K_STAFF_IN_POST_MEAN] = { "staff_in_post_mean", "FTE", "permanent staff in post, time average" },
-    [K_VACANCY_RATE] = { "vacancy_rate_mean", "share", "vacant share of establishment, mean over period ends" },
-    [K_SICKNESS_RATE] = { "sickness_rate_mean", "share", "share of contracted FTE-days lost to sickness" },
-    [K_AGENCY_FTE_MEAN] = { "agency_fte_mean", "FTE", "agency workers engaged, time average" },
-    [K_AGENCY_SHARE_COST] = { "agency_share_of_staff_cost", "share", "agency cost / (staff + agency cost)" },
-    [K_TURNOVER_RATE] = { "turnover_rate", "per year", "permanent leavers per FTE-year in post" },
-    [K_REALLOCATIONS] = { "reallocations_total", "cases", "cases handed back by leavers and long sickness" },
-    [K_CHANGES_PER_CLOSED] = { "worker_changes_per_closed_case", "changes", "mean worker changes of the cases that closed" },
-    [K_REFERRALS] = { "referrals_total", "referrals", "referrals received" },
-    [K_CLOSED] = { "closed_total", "cases", "cases closed" },
-    [K_COST_TOTAL] = { "cost_total", "£", "total cost over the horizon" },
-    [K_COST_NPV] = { "cost_npv", "£", "net present value of the cost at the discount rate" },
-    [K_COST_STAFF] = { "cost_staff_total", "£", "salaries and on-costs" },
-    [K_COST_AGENCY] = { "cost_agency_total", "£", "agency charges" },
-    [K_COST_RECRUITMENT] = { "cost_recruitment_total", "£", "recruitment campaigns" },
-    [K_COST_TRAINING] = { "cost_training_total", "£", "training of newly qualified starters" },
-    [K_COST_INTERVENTIONS] = { "cost_interventions_total", "£", "interventions' one-off and yearly costs" },
+    [K_BACKLOG_MEAN] = { "backlog_mean", "cases", "unallocated cases, time average over the horizon", -1 },
+    [K_BACKLOG_END] = { "backlog_end", "cases", "unallocated cases at the end of the horizon", -1 },
+    [K_CHILD_DAYS_UNALLOCATED] = { "child_days_unallocated", "child-days", "total days children waited unallocated", -1 },
+    [K_CHILD_DAYS_OVER] = { "child_days_over_threshold", "child-days", "days waited beyond the wait threshold", -1 },
+    [K_WAITING_OVER_END] = { "waiting_over_threshold_end", "cases", "cases waiting beyond the threshold at the end", -1 },
+    [K_MEAN_WAIT] = { "mean_wait_days", "days", "mean wait to allocation of every allocation", -1 },
+    [K_CASELOAD_MEAN] = { "caseload_mean", "caseload points", "mean caseload of case-holders at work, over period ends", -1 },
+    [K_STAFF_IN_POST_MEAN] = { "staff_in_post_mean", "FTE", "permanent staff in post, time average", 1 },
+    [K_VACANCY_RATE] = { "vacancy_rate_mean", "share", "vacant share of establishment, mean over period ends", -1 },
+    [K_SICKNESS_RATE] = { "sickness_rate_mean", "share", "share of contracted FTE-days lost to sickness", -1 },
+    [K_AGENCY_FTE_MEAN] = { "agency_fte_mean", "FTE", "agency workers engaged, time average", -1 },
+    [K_AGENCY_SHARE_COST] = { "agency_share_of_staff_cost", "share", "agency cost / (staff + agency cost)", -1 },
+    [K_TURNOVER_RATE] = { "turnover_rate", "per year", "permanent leavers per FTE-year in post", -1 },
+    [K_REALLOCATIONS] = { "reallocations_total", "cases", "cases handed back by leavers and long sickness", -1 },
+    [K_CHANGES_PER_CLOSED] = { "worker_changes_per_closed_case", "changes", "mean worker changes of the cases that closed", -1 },
+    [K_REFERRALS] = { "referrals_total", "referrals", "referrals received", 0 },
+    [K_CLOSED] = { "closed_total", "cases", "cases closed", 0 },
+    [K_COST_TOTAL] = { "cost_total", "£", "total cost over the horizon", 0 },
+    [K_COST_NPV] = { "cost_npv", "£", "net present value of the cost at the discount rate", 0 },
+    [K_COST_STAFF] = { "cost_staff_total", "£", "salaries and on-costs", 0 },
+    [K_COST_AGENCY] = { "cost_agency_total", "£", "agency charges", 0 },
+    [K_COST_RECRUITMENT] = { "cost_recruitment_total", "£", "recruitment campaigns", 0 },
+    [K_COST_TRAINING] = { "cost_training_total", "£", "training of newly qualified starters", 0 },
+    [K_COST_INTERVENTIONS] = { "cost_interventions_total", "£", "interventions' one-off and yearly costs", 0 },
 };
 
 static void set_metric(struct metric_def *d, const char *name, const char *unit, enum metric_kind kind)
@@ -148,6 +150,7 @@ void metrics_layout(const struct scenario *sc, struct result_layout *l)
         l->kpi[k].name = check_strdup(kpis[k].name);
         l->kpi[k].unit = check_strdup(kpis[k].unit);
         l->kpi[k].descr = check_strdup(kpis[k].descr);
+        l->kpi[k].better = kpis[k].better;
     }
 }
 
@@ -173,11 +176,12 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Mean and 90th percentile (linear interpolation) of case-holders' loads. */
-static void caseloads(struct model *m, double *mean, double *p90)
+/* Mean and 90th percentile (linear interpolation) of case-holders' loads,
+ * and their mean effective cap. */
+static void caseloads(struct model *m, double *mean, double *p90, double *cap)
 {
     size_t n = 0;
-    double sum = 0;
+    double sum = 0, caps = 0;
     if (m->n_scratch < m->n_worker_slots) {
         m->n_scratch = m->n_worker_slots;
         m->scratch = check_realloc(m->scratch, m->n_scratch * sizeof *m->scratch);
@@ -187,12 +191,14 @@ static void caseloads(struct model *m, double *mean, double *p90)
         if (w->status == W_AT_WORK && m->sc->grade[w->grade].holds_cases) {
             m->scratch[n++] = w->load;
             sum += w->load;
+            caps += w->cap;
         }
     }
     if (n == 0) {
-        *mean = *p90 = 0;
+        *mean = *p90 = *cap = 0;
         return;
     }
+    *cap = caps / (double)n;
     qsort(m->scratch, n, sizeof *m->scratch, cmp_double);
     *mean = sum / (double)n;
     double pos = 0.9 * (double)(n - 1);
@@ -214,8 +220,8 @@ void metrics_period_end(struct model *m, size_t p)
         sick += m->g[g].fte_sick;
     }
     double vacant = staffing_vacancies(m), establishment = staffing_establishment(m);
-    double cl_mean, cl_p90;
-    caseloads(m, &cl_mean, &cl_p90);
+    double cl_mean, cl_p90, cl_cap;
+    caseloads(m, &cl_mean, &cl_p90, &cl_cap);
 
     row[M_REFERRALS] = f->referrals;
     row[M_SCREENED_OUT] = f->screened_out;
@@ -249,6 +255,7 @@ void metrics_period_end(struct model *m, size_t p)
     row[M_ESTABLISHMENT] = establishment;
     row[M_ALLOCATIONS] = f->allocations;
     row[M_AGENCY_STARTS] = f->agency_starts;
+    row[M_CASELOAD_CAP] = cl_cap;
     for (size_t s = 0; s < sc->n_stages; s++) {
         row[M_FIXED_COUNT + s] = (double)m->open_in_stage[s];
         row[M_FIXED_COUNT + sc->n_stages + s] = (double)m->queued_in_stage[s];

@@ -24,6 +24,7 @@ struct kpi_def {
     char *name;           /* e.g. "backlog_mean" */
     char *unit;
     char *descr;          /* one line for people */
+    int better;           /* -1: lower is better, +1: higher is better, 0: neither */
 };
 
 /* The shape shared by every replication of one scenario. */
