@@ -17,6 +17,7 @@
 #define CLI_DIAG_LIMIT 20
 
 int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 

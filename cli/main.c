@@ -10,6 +10,8 @@ static const char usage[] =
     "usage:\n"
     "  caseload run SCENARIO.cfg [-n REPS] [-s SEED] [-j THREADS] [-o DIR]\n"
     "                            [--set PATH=VALUE]... [-q] [--force]\n"
+    "                            [--precision REL [--kpi NAME] [--max-reps N]]\n"
+    "  caseload compare BASE.cfg ALT.cfg [ALT2.cfg ...] [same options]\n"
     "  caseload check SCENARIO.cfg [--set PATH=VALUE]...\n"
     "  caseload params SCENARIO.cfg [--set PATH=VALUE]...\n"
     "  caseload --help | --version\n"
@@ -17,6 +19,10 @@ static const char usage[] =
     "  run      simulate REPS replications (default 100) into DIR\n"
     "           (default results/<scenario name>/): series.csv, summary.csv,\n"
     "           kpis.csv, manifest.json\n"
+    "  compare  run every scenario with the same seeds (paired replications)\n"
+    "           into DIR/<scenario>/ and write compare.csv (paired differences\n"
+    "           of every KPI, with 95% CI and cost per unit of outcome) and\n"
+    "           differences.csv (per period); default DIR results/compare/...\n"
     "  check    validate a scenario and print its resolved parameters\n"
     "  params   list every parameter path with value, unit and description\n"
     "\n"
@@ -28,6 +34,10 @@ static const char usage[] =
     "      --set PATH=VALUE  override a parameter (see caseload params)\n"
     "  -q, --quiet           no progress, no summary table\n"
     "      --force           replace results already in the folder\n"
+    "      --precision REL   add replications until the 95% CI half-width of\n"
+    "                        a KPI is within REL of its mean (e.g. 0.05)\n"
+    "      --kpi NAME        the KPI for --precision (default backlog_mean)\n"
+    "      --max-reps N      stop there even if not precise (default 10000)\n"
     "\n"
     "exit status: 0 success, 1 failure while running (or interrupted),\n"
     "             2 bad usage or bad scenario\n";
@@ -58,6 +68,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc, argv);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc, argv);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc, argv);
     if (strcmp(cmd, "params") == 0)

@@ -1,0 +1,189 @@
+/* cmd_compare.c — caseload compare BASE.cfg ALT.cfg [ALT2.cfg ...]: paired
+ * runs of every scenario (same seeds: common random numbers) and the
+ * differences of each alternative against the base. */
+#include "cli/commands.h"
+#include "cli/session.h"
+#include "output/compare.h"
+#include "output/csv.h"
+#include "output/json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Longest default folder name before it is shortened to a count. */
+#define COMPARE_DIR_NAME_MAX 120
+
+static const struct {
+    const char *kpi, *label;
+    double scale;
+} shown[] = {
+    { "backlog_mean", "unallocated cases (mean)", 1 },
+    { "child_days_unallocated", "child-days unallocated", 1 },
+    { "waiting_over_threshold_end", "waiting over threshold (end)", 1 },
+    { "mean_wait_days", "wait to allocation (days)", 1 },
+    { "caseload_mean", "caseload per worker (points)", 1 },
+    { "vacancy_rate_mean", "vacancy rate (%)", 100 },
+    { "sickness_rate_mean", "sickness absence (%)", 100 },
+    { "agency_fte_mean", "agency workers (FTE)", 1 },
+    { "cost_total", "total cost (£m)", 1e-6 },
+    { "cost_npv", "NPV of cost (£m)", 1e-6 },
+};
+
+static void fmt(char *buf, size_t size, double v)
+{
+    if (!isfinite(v))
+        snprintf(buf, size, "-");
+    else if (fabs(v) >= 1000)
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.2f", v);
+}
+
+static void print_table(const struct session *s)
+{
+    const struct session_item *b = &s->item[0];
+    for (size_t i = 1; i < s->n; i++) {
+        const struct session_item *a = &s->item[i];
+        printf("\n  %-30s %12.12s %12.12s   %s\n", "", b->label, a->label, "difference (95% CI)");
+        struct compare_row cost;
+        bool have_cost = compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, "cost_total", NAN, &cost);
+        double extra = have_cost ? cost.diff.mean : NAN;
+        for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) {
+            struct compare_row r;
+            if (!compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, shown[k].kpi, extra, &r))
+                continue;
+            double f = shown[k].scale;
+            char bm[32], am[32], d[32], lo[32], hi[32];
+            fmt(bm, sizeof bm, r.base_mean * f);
+            fmt(am, sizeof am, r.alt_mean * f);
+            fmt(d, sizeof d, r.diff.mean * f);
+            fmt(lo, sizeof lo, r.diff.ci_low * f);
+            fmt(hi, sizeof hi, r.diff.ci_high * f);
+            printf("  %-30s %12s %12s   %s (%s to %s)%s\n", shown[k].label, bm, am, d, lo, hi,
+                   r.excludes_zero ? " *" : "");
+        }
+        const char *per[][2] = { { "child_days_unallocated", "£ per child-day of waiting avoided" },
+                                 { "waiting_over_threshold_end", "£ per case no longer over threshold" } };
+        for (size_t k = 0; k < 2; k++) {
+            struct compare_row r;
+            if (compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, per[k][0], extra, &r)) {
+                char v[32];
+                fmt(v, sizeof v, r.cost_per_unit);
+                printf("  %-56s %s\n", per[k][1], isfinite(r.cost_per_unit) ? v : "- (no significant improvement)");
+            }
+        }
+    }
+    printf("\n  * the 95%% confidence interval of the paired difference excludes zero\n");
+}
+
+static bool write_compare_files(const struct session *s, const char *dir)
+{
+    char path[AFILE_PATH_MAX];
+    struct afile cmp, diff, man;
+    if (!runfolder_path(path, sizeof path, dir, "compare.csv") || !afile_open(&cmp, path))
+        return false;
+    if (!runfolder_path(path, sizeof path, dir, "differences.csv") || !afile_open(&diff, path)) {
+        afile_abort(&cmp);
+        return false;
+    }
+    if (!runfolder_path(path, sizeof path, dir, "manifest.json") || !afile_open(&man, path)) {
+        afile_abort(&cmp);
+        afile_abort(&diff);
+        return false;
+    }
+    const struct session_item *b = &s->item[0];
+    for (size_t i = 1; i < s->n; i++) {
+        const struct session_item *a = &s->item[i];
+        compare_write(&cmp, b->label, a->label, &b->layout, b->rf.stats, &a->layout, a->rf.stats, i == 1);
+        csv_summary(&diff, a->label, &s->diff[i - 1].layout, s->diff[i - 1].stats, i == 1);
+    }
+    struct json j;
+    json_begin(&j, &man);
+    json_string(&j, "program", "caseload");
+    json_string(&j, "version", CASELOAD_VERSION);
+    json_string(&j, "kind", "comparison");
+    json_array(&j, "scenarios");
+    for (size_t i = 0; i < s->n; i++) {
+        json_object(&j, NULL);
+        json_string(&j, "name", s->item[i].label);
+        json_string(&j, "folder", s->item[i].label);
+        json_string(&j, "file", s->item[i].sc->file);
+        json_string(&j, "role", i == 0 ? "base" : "alternative");
+        json_close(&j);
+    }
+    json_close(&j);
+    json_uint(&j, "seed", s->o->seed);
+    json_uint(&j, "replications", s->done);
+    json_bool(&j, "partial", s->partial);
+    json_array(&j, "command_line");
+    for (int i = 0; i < s->o->argc; i++)
+        json_string(&j, NULL, s->o->argv[i]);
+    json_close(&j);
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_string(&j, "finished", when);
+    json_end(&j);
+    struct afile *order[] = { &cmp, &diff, &man };
+    for (size_t i = 0; i < 3; i++)
+        if (!afile_commit(order[i])) {
+            int e = errno;
+            for (size_t k = i + 1; k < 3; k++)
+                afile_abort(order[k]);
+            errno = e;
+            return false;
+        }
+    return true;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    struct cli_opts o;
+    struct session s = { 0 };
+    int rc = EXIT_USAGE;
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKM"))
+        goto out;
+    if (o.n_args < 2) {
+        fprintf(stderr, "caseload: compare needs a base and at least one alternative "
+                        "(caseload compare BASE.cfg ALT.cfg [ALT2.cfg ...])\n");
+        goto out;
+    }
+    if ((rc = session_load(&s, &o, o.args, o.n_args)) != EXIT_OK)
+        goto out;
+    char dir[AFILE_PATH_MAX];
+    if (o.out_dir) {
+        snprintf(dir, sizeof dir, "%s", o.out_dir);
+    } else {
+        char name[COMPARE_DIR_NAME_MAX + 64] = "";
+        size_t w = (size_t)snprintf(name, sizeof name, "%s", s.item[0].label);
+        for (size_t i = 1; i < s.n && w < sizeof name; i++)
+            w += (size_t)snprintf(name + w, sizeof name - w, "--%s", s.item[i].label);
+        if (w > COMPARE_DIR_NAME_MAX)
+            snprintf(name, sizeof name, "%s--%zu-alternatives", s.item[0].label, s.n - 1);
+        snprintf(dir, sizeof dir, "results/compare/%s", name);
+    }
+    if ((rc = session_open(&s, dir, true)) != EXIT_OK)
+        goto out;
+    if ((rc = session_run(&s)) != EXIT_OK || (rc = session_finish(&s)) != EXIT_OK)
+        goto out;
+    if (!write_compare_files(&s, dir)) {
+        fprintf(stderr, "caseload: %s: writing the comparison failed (%s)\n", dir, strerror(errno));
+        rc = EXIT_FAILURE_RUN;
+        goto out;
+    }
+    if (!o.quiet) {
+        printf("%s vs %zu alternative%s: %llu paired replications (seed %llu) -> %s/\n", s.item[0].label,
+               s.n - 1, s.n > 2 ? "s" : "", (unsigned long long)s.done, (unsigned long long)o.seed, dir);
+        print_table(&s);
+    }
+    rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
+out:
+    session_free(&s);
+    cli_opts_free(&o);
+    return rc;
+}

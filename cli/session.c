@@ -1,0 +1,297 @@
+#include "cli/session.h"
+
+#include "cli/batch.h"
+#include "cli/commands.h"
+#include "cli/signals.h"
+#include "models/metrics.h"
+#include "sim/check.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Each precision batch asks for this much more than the estimate, so the
+ * rule is met in one more batch rather than creeping up on it. */
+#define PRECISION_MARGIN 1.1
+
+int session_load(struct session *s, const struct cli_opts *o, char *const *paths, size_t n)
+{
+    memset(s, 0, sizeof *s);
+    s->o = o;
+    s->precision_kpi = -1;
+    s->item = check_calloc(n, sizeof *s->item);
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        struct session_item *it = &s->item[s->n];
+        it->sc = cli_load(paths[i], o);
+        if (!it->sc) {
+            rc = EXIT_USAGE;
+            continue;
+        }
+        metrics_layout(it->sc, &it->layout);
+        /* unique labels: a scenario compared with itself gets name-2 */
+        char label[512];
+        snprintf(label, sizeof label, "%s", it->sc->name);
+        for (int k = 2;; k++) {
+            bool taken = false;
+            for (size_t j = 0; j < s->n; j++)
+                taken |= strcmp(s->item[j].label, label) == 0;
+            if (!taken)
+                break;
+            snprintf(label, sizeof label, "%s-%d", it->sc->name, k);
+        }
+        it->label = check_strdup(label);
+        s->n++;
+    }
+    if (rc != EXIT_OK)
+        return rc;
+    if (o->kpi && o->precision <= 0) {
+        fprintf(stderr, "caseload: --kpi %s: only meaningful with --precision REL\n", o->kpi);
+        return EXIT_USAGE;
+    }
+    if (o->precision > 0) {
+        const char *name = o->kpi ? o->kpi : SESSION_DEFAULT_KPI;
+        s->precision_kpi = result_kpi_index(&s->item[0].layout, name);
+        if (s->precision_kpi < 0) {
+            const struct result_layout *l = &s->item[0].layout;
+            fprintf(stderr, "caseload: --kpi %s: no such KPI (one of:", name);
+            for (size_t k = 0; k < l->n_kpis; k++)
+                fprintf(stderr, "%s %s", k ? "," : "", l->kpi[k].name);
+            fprintf(stderr, ")\n");
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}
+
+/* The common metrics of base and alternative, by name in the base's order;
+ * periods only when both report the same dates. */
+static void diff_layout(struct session_diff *d, const struct result_layout *b, const struct result_layout *a)
+{
+    struct result_layout *l = &d->layout;
+    memset(l, 0, sizeof *l);
+    d->base_col = check_calloc(b->n_metrics, sizeof *d->base_col);
+    d->alt_col = check_calloc(b->n_metrics, sizeof *d->alt_col);
+    l->metric = check_calloc(b->n_metrics, sizeof *l->metric);
+    for (size_t m = 0; m < b->n_metrics; m++) {
+        long k = result_metric_index(a, b->metric[m].name);
+        if (k < 0)
+            continue;
+        d->base_col[l->n_metrics] = (long)m;
+        d->alt_col[l->n_metrics] = k;
+        struct metric_def *md = &l->metric[l->n_metrics++];
+        md->name = check_strdup(b->metric[m].name);
+        md->unit = check_strdup(b->metric[m].unit);
+        md->kind = b->metric[m].kind;
+    }
+    bool same = a->n_periods == b->n_periods;
+    for (size_t p = 0; same && p < b->n_periods; p++)
+        same = strcmp(a->date[p], b->date[p]) == 0;
+    l->n_periods = same ? b->n_periods : 0;
+    l->date = check_calloc(l->n_periods ? l->n_periods : 1, sizeof *l->date);
+    l->period_end = check_calloc(l->n_periods ? l->n_periods : 1, sizeof *l->period_end);
+    for (size_t p = 0; p < l->n_periods; p++) {
+        memcpy(l->date[p], b->date[p], DATE_TEXT_SIZE);
+        l->period_end[p] = b->period_end[p];
+    }
+    l->kpi = check_calloc(b->n_kpis, sizeof *l->kpi);
+    for (size_t k = 0; k < b->n_kpis; k++) {
+        if (result_kpi_index(a, b->kpi[k].name) < 0)
+            continue;
+        struct kpi_def *kd = &l->kpi[l->n_kpis++];
+        kd->name = check_strdup(b->kpi[k].name);
+        kd->unit = check_strdup(b->kpi[k].unit);
+        kd->descr = check_strdup(b->kpi[k].descr);
+        kd->better = b->kpi[k].better;
+    }
+    d->stats = stats_create(l);
+    rep_result_alloc(&d->res, l);
+}
+
+int session_open(struct session *s, const char *dir, bool compare)
+{
+    char err[2 * AFILE_PATH_MAX];
+    int rc = runfolder_prepare(dir, s->o->force, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "caseload: %s\n", err);
+        return rc;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        struct session_item *it = &s->item[i];
+        int w = compare ? snprintf(it->dir, sizeof it->dir, "%s/%s", dir, it->label)
+                        : snprintf(it->dir, sizeof it->dir, "%s", dir);
+        if (w < 0 || (size_t)w >= sizeof it->dir) {
+            fprintf(stderr, "caseload: %s: results folder name too long\n", dir);
+            return EXIT_USAGE;
+        }
+        if (compare && (rc = runfolder_prepare(it->dir, s->o->force, err, sizeof err)) != 0) {
+            fprintf(stderr, "caseload: %s\n", err);
+            return rc;
+        }
+        if (!runfolder_open(&it->rf, it->dir, it->label, &it->layout)) {
+            fprintf(stderr, "caseload: %s: cannot write results (%s)\n", it->dir, strerror(errno));
+            return EXIT_FAILURE_RUN;
+        }
+        it->open = true;
+    }
+    if (compare && s->n > 1) {
+        s->diff = check_calloc(s->n - 1, sizeof *s->diff);
+        for (size_t i = 1; i < s->n; i++)
+            diff_layout(&s->diff[i - 1], &s->item[0].layout, &s->item[i].layout);
+    }
+    return EXIT_OK;
+}
+
+static bool sink(void *ctx, uint64_t rep, const struct rep_result *res)
+{
+    struct session *s = ctx;
+    for (size_t i = 0; i < s->n; i++)
+        runfolder_add(&s->item[i].rf, &res[i]);
+    for (size_t i = 1; s->diff && i < s->n; i++) {
+        struct session_diff *d = &s->diff[i - 1];
+        const struct result_layout *bl = &s->item[0].layout, *al = &s->item[i].layout;
+        size_t nm = d->layout.n_metrics;
+        for (size_t p = 0; p < d->layout.n_periods; p++)
+            for (size_t m = 0; m < nm; m++)
+                d->res.values[p * nm + m] = res[i].values[p * al->n_metrics + (size_t)d->alt_col[m]]
+                                            - res[0].values[p * bl->n_metrics + (size_t)d->base_col[m]];
+        for (size_t k = 0; k < d->layout.n_kpis; k++) {
+            const char *name = d->layout.kpi[k].name;
+            d->res.kpi[k] = res[i].kpi[result_kpi_index(al, name)] - res[0].kpi[result_kpi_index(bl, name)];
+        }
+        d->res.rep = rep;
+        stats_add(d->stats, &d->res);
+    }
+    progress_update(&s->prog, ++s->done);
+    return true;
+}
+
+/* How many replications the precision rule still wants (0: it is met). */
+static uint64_t precision_wanted(struct session *s)
+{
+    double factor = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        struct summary sm;
+        stats_kpi(s->item[i].rf.stats, (size_t)s->precision_kpi, &sm);
+        if (sm.n < 2)
+            return 2;
+        double half = 0.5 * (sm.ci_high - sm.ci_low);
+        double target = s->o->precision * fabs(sm.mean);
+        if (half <= target)
+            continue;
+        double f = target > 0 ? (half / target) * (half / target) : HUGE_VAL;
+        factor = fmax(factor, f);
+    }
+    if (factor == 0)
+        return 0;
+    double need = (double)s->done * factor * PRECISION_MARGIN;
+    return need > 1e12 ? (uint64_t)1e12 : (uint64_t)ceil(need);
+}
+
+int session_run(struct session *s)
+{
+    const struct cli_opts *o = s->o;
+    const struct scenario **scs = check_calloc(s->n, sizeof *scs);
+    struct result_layout *ls = check_calloc(s->n, sizeof *ls);
+    for (size_t i = 0; i < s->n; i++) {
+        scs[i] = s->item[i].sc;
+        ls[i] = s->item[i].layout;
+    }
+    struct batch b = { scs, ls, s->n, o->seed, sink, s };
+    uint64_t max = o->precision > 0 ? (o->max_reps ? o->max_reps : SESSION_DEFAULT_MAX_REPS) : o->reps;
+    uint64_t batch = o->precision > 0 ? (o->reps_given ? o->reps : SESSION_FIRST_BATCH) : o->reps;
+    if (batch < 2 && o->precision > 0)
+        batch = 2;
+    if (batch > max)
+        batch = max;
+    cli_signals_install();
+    progress_start(&s->prog, s->item[0].label, max, o->quiet);
+    int rc = EXIT_OK;
+    for (;;) {
+        long long got = batch_run(&b, s->done, batch, o->threads, &cli_stop);
+        if (got < 0) {
+            fprintf(stderr, "caseload: out of memory starting the replications\n");
+            rc = EXIT_FAILURE_RUN;
+            break;
+        }
+        if ((uint64_t)got < batch) {
+            s->partial = true;
+            break;
+        }
+        if (o->precision <= 0)
+            break;
+        uint64_t want = precision_wanted(s);
+        if (want == 0) {
+            s->precision_met = true;
+            break;
+        }
+        if (s->done >= max)
+            break;
+        uint64_t more = want > s->done ? want - s->done : 1;
+        if (more < o->threads)
+            more = o->threads;
+        batch = more < max - s->done ? more : max - s->done;
+    }
+    progress_end(&s->prog);
+    free(scs);
+    free(ls);
+    if (rc == EXIT_OK && s->done == 0) {
+        fprintf(stderr, "caseload: stopped before any replication finished; nothing written\n");
+        rc = EXIT_FAILURE_RUN;
+    }
+    return rc;
+}
+
+int session_finish(struct session *s)
+{
+    const struct cli_opts *o = s->o;
+    for (size_t i = 0; i < s->n; i++) {
+        struct session_item *it = &s->item[i];
+        char start[DATE_TEXT_SIZE];
+        date_format(it->sc->start, start);
+        struct run_info info = {
+            .version = CASELOAD_VERSION, .scenario = it->label, .description = it->sc->description,
+            .files = it->sc->files, .n_files = it->sc->n_files, .start_date = start,
+            .report_every = scenario_period_name(it->sc->report_every), .seed = o->seed,
+            .reps_requested = o->precision > 0 ? s->done : o->reps, .threads = o->threads,
+            .argc = o->argc, .argv = o->argv, .sets = o->sets, .n_sets = o->n_sets,
+            .precision = o->precision,
+            .precision_kpi = s->precision_kpi >= 0 ? it->layout.kpi[s->precision_kpi].name : NULL,
+            .precision_met = s->precision_met,
+        };
+        if (!runfolder_finish(&it->rf, &info, s->partial)) {
+            fprintf(stderr, "caseload: %s: writing results failed (%s); nothing written there\n", it->dir,
+                    strerror(errno));
+            return EXIT_FAILURE_RUN;
+        }
+    }
+    if (s->partial)
+        fprintf(stderr, "caseload: interrupted: %llu replications written (marked partial)\n",
+                (unsigned long long)s->done);
+    return EXIT_OK;
+}
+
+void session_free(struct session *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct session_item *it = &s->item[i];
+        if (it->open)
+            runfolder_close(&it->rf);
+        result_layout_free(&it->layout);
+        scenario_free(it->sc);
+        free(it->label);
+    }
+    for (size_t i = 0; s->diff && i + 1 < s->n; i++) {
+        struct session_diff *d = &s->diff[i];
+        stats_destroy(d->stats);
+        rep_result_free(&d->res);
+        result_layout_free(&d->layout);
+        free(d->base_col);
+        free(d->alt_col);
+    }
+    free(s->diff);
+    free(s->item);
+    memset(s, 0, sizeof *s);
+}

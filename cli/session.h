@@ -1,0 +1,77 @@
+/* session.h — running one or more scenarios into result folders.
+ *
+ * `run` is a session of one scenario written to DIR; `compare` a session of
+ * several, paired replication by replication (same seeds), each written to
+ * DIR/<scenario name>/, with the paired differences of every alternative
+ * against the first scenario kept as they arrive. A session also carries the
+ * precision rule: add replications in batches until the confidence interval
+ * of a KPI is narrow enough. */
+#ifndef CLI_SESSION_H
+#define CLI_SESSION_H
+
+#include "cli/options.h"
+#include "cli/progress.h"
+#include "models/scenario.h"
+#include "output/runfolder.h"
+#include "output/stats.h"
+#include "sim/result.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Precision mode: the first batch, and the largest run, unless told. */
+#define SESSION_FIRST_BATCH 10ULL
+#define SESSION_DEFAULT_MAX_REPS 10000ULL
+/* The KPI --precision watches unless --kpi names another. */
+#define SESSION_DEFAULT_KPI "backlog_mean"
+
+struct session_item {
+    struct scenario *sc;
+    struct result_layout layout;
+    struct runfolder rf;
+    char dir[AFILE_PATH_MAX];
+    char *label;                 /* folder and table name (unique in the session) */
+    bool open;
+};
+
+/* Paired differences alternative - base over the metrics both have. */
+struct session_diff {
+    struct result_layout layout; /* common metrics; periods when they match */
+    long *base_col, *alt_col;    /* metric columns in base / alternative */
+    struct stats *stats;
+    struct rep_result res;
+};
+
+struct session {
+    const struct cli_opts *o;
+    size_t n;
+    struct session_item *item;
+    struct session_diff *diff;   /* n - 1 of them when comparing, else NULL */
+    struct progress prog;
+    uint64_t done;
+    bool partial;
+    bool precision_met;
+    long precision_kpi;          /* KPI index, or -1 */
+};
+
+/* Load every scenario (paths[0..n)), with the --set overrides of o. Returns
+ * 0, or 2 after printing every problem. */
+int session_load(struct session *s, const struct cli_opts *o, char *const *paths, size_t n);
+
+/* Prepare the result folders: dir itself for one scenario without pairing,
+ * dir/<label>/ for each when compare is true. Returns 0, 1 or 2 (message
+ * printed). */
+int session_open(struct session *s, const char *dir, bool compare);
+
+/* Run the replications (a fixed number, or by precision), writing as they
+ * arrive. Returns 0, or 1 after printing the problem. s->partial is set when
+ * interrupted. */
+int session_run(struct session *s);
+
+/* Write every scenario's summary, KPIs and manifest. Returns 0 or 1. */
+int session_finish(struct session *s);
+
+/* Free everything (folders not finished are removed). */
+void session_free(struct session *s);
+
+#endif
