@@ -8,6 +8,10 @@
 
 #define TREE_MIN_LEAVES 16
 
+/* Loads and caps are never NaN, so a plain comparison (which the compiler
+ * inlines, unlike fmax) is enough. */
+static inline double max2(double a, double b) { return a > b ? a : b; }
+
 void maxtree_init(struct maxtree *t)
 {
     t->cap = TREE_MIN_LEAVES;
@@ -53,8 +57,8 @@ static void grow(struct maxtree *t)
         ospare[cap + i] = t->ospare[old + i];
     }
     for (size_t i = cap - 1; i >= 1; i--) {
-        spare[i] = fmax(spare[2 * i], spare[2 * i + 1]);
-        ospare[i] = fmax(ospare[2 * i], ospare[2 * i + 1]);
+        spare[i] = max2(spare[2 * i], spare[2 * i + 1]);
+        ospare[i] = max2(ospare[2 * i], ospare[2 * i + 1]);
     }
     free(t->spare);
     free(t->ospare);
@@ -96,8 +100,8 @@ void maxtree_set(struct maxtree *t, uint32_t slot, double spare, double ospare)
     t->spare[i] = spare;
     t->ospare[i] = ospare;
     for (i /= 2; i >= 1; i /= 2) {
-        double s = fmax(t->spare[2 * i], t->spare[2 * i + 1]);
-        double o = fmax(t->ospare[2 * i], t->ospare[2 * i + 1]);
+        double s = max2(t->spare[2 * i], t->spare[2 * i + 1]);
+        double o = max2(t->ospare[2 * i], t->ospare[2 * i + 1]);
         if (s == t->spare[i] && o == t->ospare[i])
             break; /* nothing above changes */
         t->spare[i] = s;

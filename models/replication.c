@@ -136,7 +136,7 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
     case EV_PERIOD_END:
         metrics_period_end(m, x);
         if (update_supervision(m))
-            workforce_refresh(m);
+            workforce_rates_refresh(m);
         break;
     default: CHECK(!"unknown event type");
     }

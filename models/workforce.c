@@ -208,6 +208,13 @@ void workforce_change_grade(struct model *m, uint32_t wi, uint32_t g)
     set_rates(m, wi);
 }
 
+void workforce_rates_refresh(struct model *m)
+{
+    for (size_t wi = 0; wi < m->n_worker_slots; wi++)
+        if (m->w[wi].status != W_FREE)
+            set_rates(m, (uint32_t)wi);
+}
+
 void workforce_refresh(struct model *m)
 {
     for (size_t wi = 0; wi < m->n_worker_slots; wi++) {

@@ -34,6 +34,9 @@ void workforce_load_changed(struct model *m, uint32_t w);
  * rates are recomputed. */
 void workforce_refresh(struct model *m);
 
+/* After the supervision multiplier changed: every worker's hazard rates. */
+void workforce_rates_refresh(struct model *m);
+
 /* Event handlers. */
 void workforce_sick_start(struct model *m, uint32_t w);
 void workforce_sick_end(struct model *m, uint32_t w);

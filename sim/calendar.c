@@ -7,12 +7,26 @@
 
 #define FREE_POS UINT32_MAX
 
-/* Heap entries carry their keys inline so comparisons touch one array. */
+/* Heap entries carry their keys inline so comparisons touch one array: the
+ * time, and the scheduling sequence number with the slot in its low bits
+ * (the sequence decides ties, the slot is unique, so comparing the packed
+ * word compares sequences). 16 bytes, four to a cache line. */
+#define SLOT_BITS 24
+#define SLOT_MASK ((1ULL << SLOT_BITS) - 1)
+#define MAX_EVENTS (1ULL << SLOT_BITS)
+#define MAX_SEQ (1ULL << (64 - SLOT_BITS))
+
+/* A binary heap: measured faster here than 4- and 8-ary ones, whose extra
+ * comparisons per level cost more in mispredicted branches than the halved
+ * depth saves (bench/hold). */
+#define ARITY 2
+
 struct node {
     double time;
-    uint64_t seq;
-    uint32_t slot;
+    uint64_t key;   /* seq << SLOT_BITS | slot */
 };
+
+static inline uint32_t node_slot(const struct node *n) { return (uint32_t)(n->key & SLOT_MASK); }
 
 struct slot {
     uint32_t pos;       /* index in heap, or FREE_POS */
@@ -32,6 +46,8 @@ struct calendar {
 
 static bool grow(struct calendar *c, size_t cap)
 {
+    if (cap > MAX_EVENTS)
+        return false;
     struct node *h = realloc(c->heap, cap * sizeof *h);
     if (!h)
         return false;
@@ -76,11 +92,12 @@ void calendar_destroy(struct calendar *c)
 void calendar_clear(struct calendar *c)
 {
     for (size_t i = 0; i < c->n; i++) {
-        struct slot *s = &c->slots[c->heap[i].slot];
+        uint32_t slot = node_slot(&c->heap[i]);
+        struct slot *s = &c->slots[slot];
         s->pos = FREE_POS;
         s->gen++;
         s->next_free = c->free_head;
-        c->free_head = c->heap[i].slot;
+        c->free_head = slot;
     }
     c->n = 0;
     c->seq = 0;
@@ -88,22 +105,24 @@ void calendar_clear(struct calendar *c)
 
 size_t calendar_size(const struct calendar *c) { return c->n; }
 
+/* Evaluated without branches: which child is smaller is a coin toss the
+ * branch predictor cannot learn. */
 static inline bool before(const struct node *a, const struct node *b)
 {
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+    return (a->time < b->time) | ((a->time == b->time) & (a->key < b->key));
 }
 
 static inline void place(struct calendar *c, size_t i, struct node nd)
 {
     c->heap[i] = nd;
-    c->slots[nd.slot].pos = (uint32_t)i;
+    c->slots[node_slot(&nd)].pos = (uint32_t)i;
 }
 
 static void sift_up(struct calendar *c, size_t i)
 {
     struct node nd = c->heap[i];
     while (i > 0) {
-        size_t p = (i - 1) / 2;
+        size_t p = (i - 1) / ARITY;
         if (!before(&nd, &c->heap[p]))
             break;
         place(c, i, c->heap[p]);
@@ -120,7 +139,7 @@ static void sift_down(struct calendar *c, size_t i)
         size_t l = 2 * i + 1;
         if (l >= n)
             break;
-        size_t m = l + 1 < n && before(&c->heap[l + 1], &c->heap[l]) ? l + 1 : l;
+        size_t m = l + (size_t)(l + 1 < n && before(&c->heap[l + 1], &c->heap[l]));
         if (!before(&c->heap[m], &nd))
             break;
         place(c, i, c->heap[m]);
@@ -152,7 +171,8 @@ cal_handle calendar_push(struct calendar *c, double time, uint32_t type, uint32_
     c->free_head = s->next_free;
     s->type = type;
     s->subject = subject;
-    struct node nd = { time, c->seq++, slot };
+    CHECK(c->seq < MAX_SEQ);
+    struct node nd = { time, (c->seq++ << SLOT_BITS) | slot };
     c->heap[c->n] = nd;
     s->pos = (uint32_t)c->n;
     c->n++;
@@ -176,7 +196,7 @@ static void remove_at(struct calendar *c, size_t i)
     if (i == c->n)
         return;
     struct node last = c->heap[c->n];
-    bool up = i > 0 && before(&last, &c->heap[(i - 1) / 2]);
+    bool up = i > 0 && before(&last, &c->heap[(i - 1) / ARITY]);
     place(c, i, last);
     if (up)
         sift_up(c, i);
@@ -189,12 +209,13 @@ bool calendar_pop(struct calendar *c, struct cal_event *out)
     if (c->n == 0)
         return false;
     struct node top = c->heap[0];
-    const struct slot *s = &c->slots[top.slot];
+    uint32_t slot = node_slot(&top);
+    const struct slot *s = &c->slots[slot];
     out->time = top.time;
-    out->seq = top.seq;
+    out->seq = top.key >> SLOT_BITS;
     out->type = s->type;
     out->subject = s->subject;
-    release(c, top.slot);
+    release(c, slot);
     remove_at(c, 0);
     return true;
 }
@@ -223,7 +244,8 @@ void calendar_move(struct calendar *c, cal_handle h, double time)
     size_t i = c->slots[slot].pos;
     struct node old = c->heap[i];
     c->heap[i].time = time;
-    c->heap[i].seq = c->seq++;
+    CHECK(c->seq < MAX_SEQ);
+    c->heap[i].key = (c->seq++ << SLOT_BITS) | slot;
     if (before(&c->heap[i], &old))
         sift_up(c, i);
     else

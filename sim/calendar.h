@@ -4,7 +4,8 @@
  * number), so equal times come out first-scheduled-first and a run is
  * deterministic. It is an indexed binary heap: push, pop, cancel and move are
  * O(log n); slots are recycled through a free list, so in steady state no
- * operation allocates. A handle names a pending event for cancel/move; it
+ * operation allocates. Limits (checked): 2^24 pending events, 2^40 events
+ * scheduled between clears. A handle names a pending event for cancel/move; it
  * carries a generation so a stale handle is caught, not silently obeyed. */
 #ifndef SIM_CALENDAR_H
 #define SIM_CALENDAR_H
