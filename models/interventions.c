@@ -16,6 +16,9 @@ void interventions_start(struct model *m)
         if (isfinite(sc->iv[i].until_day) && sc->iv[i].until_day <= m->horizon)
             sim_at(&m->sim, sc->iv[i].until_day, EV_IV_END, (uint32_t)i);
     }
+    /* The cost rates were set up (by staffing) while the flags still held
+     * the previous replication's interventions: recompute them without. */
+    costs_update_rates(m);
 }
 
 void interventions_begin(struct model *m, uint32_t i)

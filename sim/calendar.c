@@ -105,11 +105,9 @@ void calendar_clear(struct calendar *c)
 
 size_t calendar_size(const struct calendar *c) { return c->n; }
 
-/* Evaluated without branches: which child is smaller is a coin toss the
- * branch predictor cannot learn. */
 static inline bool before(const struct node *a, const struct node *b)
 {
-    return (a->time < b->time) | ((a->time == b->time) & (a->key < b->key));
+    return a->time < b->time || (a->time == b->time && a->key < b->key);
 }
 
 static inline void place(struct calendar *c, size_t i, struct node nd)

@@ -1,8 +1,17 @@
 #include "tests/testutil.h"
 
+#include "models/metrics.h"
+#include "models/replication.h"
+#include "models/scenario.h"
+#include "sim/diag.h"
+#include "sim/runner.h"
+
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,4 +119,238 @@ void tu_rmtree(const char *dir)
         closedir(d);
     }
     rmdir(dir);
+}
+
+/* ---- the caseload program --------------------------------------------------- */
+
+const char *tu_caseload(void)
+{
+    const char *p = getenv("CASELOAD");
+    return p && *p ? p : "./caseload";
+}
+
+/* Append what is available on fd to *buf; false at end of file. */
+static bool drain(int fd, char **buf, size_t *len, size_t *cap)
+{
+    char scratch[4096];
+    ssize_t got = read(fd, scratch, sizeof scratch);
+    if (got < 0 && errno == EINTR)
+        return true;
+    if (got <= 0)
+        return false;
+    if (*len + (size_t)got + 1 > *cap) {
+        while (*len + (size_t)got + 1 > *cap)
+            *cap = *cap ? 2 * *cap : 8192;
+        *buf = realloc(*buf, *cap);
+        assert_non_null(*buf);
+    }
+    memcpy(*buf + *len, scratch, (size_t)got);
+    *len += (size_t)got;
+    (*buf)[*len] = '\0';
+    return true;
+}
+
+int tu_run(char *const argv[], char **out, char **err)
+{
+    int po[2], pe[2];
+    if (pipe(po) != 0 || pipe(pe) != 0)
+        fail_msg("pipe: %s", strerror(errno));
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, po[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&fa, pe[1], STDERR_FILENO);
+    posix_spawn_file_actions_addclose(&fa, po[0]);
+    posix_spawn_file_actions_addclose(&fa, pe[0]);
+    posix_spawn_file_actions_addclose(&fa, po[1]);
+    posix_spawn_file_actions_addclose(&fa, pe[1]);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid;
+    extern char **environ;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        fail_msg("cannot run %s: %s", argv[0], strerror(rc));
+    close(po[1]);
+    close(pe[1]);
+
+    char *buf[2] = { NULL, NULL };
+    size_t len[2] = { 0, 0 }, cap[2] = { 0, 0 };
+    struct pollfd pf[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+    int open_fds = 2;
+    while (open_fds > 0) {
+        if (poll(pf, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            fail_msg("poll: %s", strerror(errno));
+        }
+        for (int i = 0; i < 2; i++)
+            if (pf[i].fd >= 0 && (pf[i].revents & (POLLIN | POLLHUP | POLLERR))
+                && !drain(pf[i].fd, &buf[i], &len[i], &cap[i])) {
+                close(pf[i].fd);
+                pf[i].fd = -1;
+                open_fds--;
+            }
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            fail_msg("waitpid: %s", strerror(errno));
+    for (int i = 0; i < 2; i++) {
+        if (!buf[i]) {
+            buf[i] = strdup("");
+            assert_non_null(buf[i]);
+        }
+        char **to = i == 0 ? out : err;
+        if (to)
+            *to = buf[i];
+        else
+            free(buf[i]);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+char *tu_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("%s: %s", path, strerror(errno));
+    size_t n = 0, cap = 8192;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    if (ferror(f))
+        fail_msg("%s: read failed", path);
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+/* ---- replications in this process ------------------------------------------- */
+
+struct scenario *tu_load(const char *path, char *const *sets, size_t n_sets)
+{
+    struct diag d;
+    diag_init(&d, 20);
+    struct scenario *sc = scenario_load(path, sets, n_sets, &d);
+    if (!sc) {
+        diag_print(&d, stderr, "scenario");
+        diag_free(&d);
+        fail_msg("%s does not load", path);
+    }
+    diag_free(&d);
+    return sc;
+}
+
+struct reps_ctx {
+    const struct scenario *sc;
+    struct tu_reps *r;
+    uint64_t seed;
+};
+
+static void *reps_ws_create(void *ctx) { return model_create(((struct reps_ctx *)ctx)->sc); }
+
+static void reps_ws_destroy(void *ctx, void *ws)
+{
+    (void)ctx;
+    model_destroy(ws);
+}
+
+static void *reps_res_create(void *ctx)
+{
+    struct rep_result *res = calloc(1, sizeof *res);
+    if (res)
+        rep_result_alloc(res, &((struct reps_ctx *)ctx)->r->layout);
+    return res;
+}
+
+static void reps_res_destroy(void *ctx, void *res)
+{
+    (void)ctx;
+    rep_result_free(res);
+    free(res);
+}
+
+static int reps_run_one(void *ctx, void *ws, uint64_t rep, void *res, volatile sig_atomic_t *stop)
+{
+    struct reps_ctx *c = ctx;
+    return model_run(ws, c->seed, rep, &c->r->layout, res, stop);
+}
+
+/* Results come in replication order: keep a copy of each. */
+static bool reps_sink(void *ctx, uint64_t rep, void *p)
+{
+    struct reps_ctx *c = ctx;
+    const struct rep_result *res = p;
+    const struct result_layout *l = &c->r->layout;
+    struct rep_result *keep = &c->r->rep[rep];
+    memcpy(keep->values, res->values, l->n_periods * l->n_metrics * sizeof *keep->values);
+    memcpy(keep->kpi, res->kpi, l->n_kpis * sizeof *keep->kpi);
+    keep->rep = res->rep;
+    keep->events = res->events;
+    return true;
+}
+
+void tu_reps_run(struct tu_reps *r, const struct scenario *sc, uint64_t seed, size_t n)
+{
+    metrics_layout(sc, &r->layout);
+    r->n = n;
+    r->rep = calloc(n ? n : 1, sizeof *r->rep);
+    assert_non_null(r->rep);
+    for (size_t i = 0; i < n; i++)
+        rep_result_alloc(&r->rep[i], &r->layout);
+    struct reps_ctx ctx = { sc, r, seed };
+    struct runner_job job = {
+        .ctx = &ctx,
+        .workspace_create = reps_ws_create,
+        .workspace_destroy = reps_ws_destroy,
+        .result_create = reps_res_create,
+        .result_destroy = reps_res_destroy,
+        .run = reps_run_one,
+        .sink = reps_sink,
+    };
+    long long done = runner_run(&job, 0, n, runner_cores(), NULL);
+    assert_int_equal(done, (long long)n);
+}
+
+void tu_reps_free(struct tu_reps *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        rep_result_free(&r->rep[i]);
+    free(r->rep);
+    result_layout_free(&r->layout);
+    r->rep = NULL;
+    r->n = 0;
+}
+
+size_t tu_metric(const struct tu_reps *r, const char *name)
+{
+    long i = result_metric_index(&r->layout, name);
+    if (i < 0)
+        fail_msg("no metric %s", name);
+    return (size_t)i;
+}
+
+size_t tu_kpi(const struct tu_reps *r, const char *name)
+{
+    long i = result_kpi_index(&r->layout, name);
+    if (i < 0)
+        fail_msg("no KPI %s", name);
+    return (size_t)i;
+}
+
+double tu_value(const struct tu_reps *r, size_t rep, size_t p, size_t m)
+{
+    return r->rep[rep].values[p * r->layout.n_metrics + m];
 }

@@ -13,6 +13,8 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include "sim/result.h"
+
 /* Fail unless |x - target| <= tol, printing all three. */
 #define TU_ASSERT_WITHIN(x, target, tol)                                        \
     do {                                                                       \
@@ -46,5 +48,48 @@ char *tu_mkdir(const char *dir, const char *name);
 
 /* Remove dir and everything under it. */
 void tu_rmtree(const char *dir);
+
+/* ---- the caseload program --------------------------------------------------- */
+
+/* The program under test: $CASELOAD, or ./caseload (tests run from the
+ * repository root). */
+const char *tu_caseload(void);
+
+/* Run argv[0] with arguments argv[1..] (NULL-terminated), standard input
+ * from /dev/null, and wait for it. Returns the exit status, or 128 + the
+ * signal number when it was killed. When out / err are not NULL they receive
+ * what it wrote to standard output / error (malloc'd, NUL-terminated). */
+int tu_run(char *const argv[], char **out, char **err);
+
+/* Read a whole file (malloc'd, NUL-terminated; *len its size when len is not
+ * NULL); fails the test when it cannot be read. */
+char *tu_read(const char *path, size_t *len);
+
+/* ---- replications in this process ------------------------------------------- */
+
+struct scenario;
+
+/* Load a scenario with "PATH=VALUE" overrides, as the command line does;
+ * fails the test, printing the problems, when it does not load. */
+struct scenario *tu_load(const char *path, char *const *sets, size_t n_sets);
+
+/* n replications of a scenario under one master seed, every result kept. */
+struct tu_reps {
+    struct result_layout layout;
+    size_t n;
+    struct rep_result *rep;   /* rep[r] is replication r */
+};
+
+/* Run replications 0..n-1 of sc (on every core) into r; free with
+ * tu_reps_free. */
+void tu_reps_run(struct tu_reps *r, const struct scenario *sc, uint64_t seed, size_t n);
+void tu_reps_free(struct tu_reps *r);
+
+/* Index of a metric / KPI by name; fails the test when there is none. */
+size_t tu_metric(const struct tu_reps *r, const char *name);
+size_t tu_kpi(const struct tu_reps *r, const char *name);
+
+/* Value of metric m in period p of replication rep. */
+double tu_value(const struct tu_reps *r, size_t rep, size_t p, size_t m);
 
 #endif
