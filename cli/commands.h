@@ -18,6 +18,8 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_target(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 

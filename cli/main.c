@@ -12,6 +12,10 @@ static const char usage[] =
     "                            [--set PATH=VALUE]... [-q] [--force]\n"
     "                            [--precision REL [--kpi NAME] [--max-reps N]]\n"
     "  caseload compare BASE.cfg ALT.cfg [ALT2.cfg ...] [same options]\n"
+    "  caseload sweep SCENARIO.cfg --vary PATH=FROM:TO:STEPS [--vary ...] [--kpi NAME]\n"
+    "  caseload sweep SCENARIO.cfg --tornado [--spread 0.2] [--kpi NAME]\n"
+    "  caseload target SCENARIO.cfg --lever PATH --kpi NAME [--at DATE] --below VALUE\n"
+    "                  [--probability 0.9] [--range LO:HI] [--step S]\n"
     "  caseload check SCENARIO.cfg [--set PATH=VALUE]...\n"
     "  caseload params SCENARIO.cfg [--set PATH=VALUE]...\n"
     "  caseload --help | --version\n"
@@ -23,6 +27,13 @@ static const char usage[] =
     "           into DIR/<scenario>/ and write compare.csv (paired differences\n"
     "           of every KPI, with 95% CI and cost per unit of outcome) and\n"
     "           differences.csv (per period); default DIR results/compare/...\n"
+    "  sweep    run the scenario at every point of a grid of one or two\n"
+    "           parameters (same seeds at every point) into sweep.csv; with\n"
+    "           --tornado, each uncertain parameter low and high in turn,\n"
+    "           largest swing of the KPI first, into tornado.csv\n"
+    "  target   the smallest lever value for which the KPI (a metric read\n"
+    "           --at DATE, or a KPI over the horizon) is below VALUE in at\n"
+    "           least the given share of replications, with its cost\n"
     "  check    validate a scenario and print its resolved parameters\n"
     "  params   list every parameter path with value, unit and description\n"
     "\n"
@@ -70,6 +81,10 @@ int main(int argc, char **argv)
         return cmd_run(argc, argv);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc, argv);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc, argv);
+    if (strcmp(cmd, "target") == 0)
+        return cmd_target(argc, argv);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc, argv);
     if (strcmp(cmd, "params") == 0)

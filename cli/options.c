@@ -52,8 +52,24 @@ static const struct opt table[] = {
     { 'S', NULL, "--set", true },       { 'p', NULL, "--plot", false },
     { 'q', "-q", "--quiet", false },    { 'f', NULL, "--force", false },
     { 'P', NULL, "--precision", true }, { 'K', NULL, "--kpi", true },
-    { 'M', NULL, "--max-reps", true },
+    { 'M', NULL, "--max-reps", true },  { 'V', NULL, "--vary", true },
+    { 'T', NULL, "--tornado", false },  { 'D', NULL, "--spread", true },
+    { 'L', NULL, "--lever", true },     { 'A', NULL, "--at", true },
+    { 'B', NULL, "--below", true },     { 'R', NULL, "--probability", true },
+    { 'G', NULL, "--range", true },     { 'E', NULL, "--step", true },
 };
+
+/* A finite number, the whole text. */
+static bool parse_double(const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno == ERANGE || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
 
 static const struct opt *match(const char *arg, size_t *len)
 {
@@ -81,6 +97,7 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
     o->argv = argv;
     o->sets = check_calloc((size_t)argc + 1, sizeof *o->sets);
     o->args = check_calloc((size_t)argc + 1, sizeof *o->args);
+    o->varies = check_calloc((size_t)argc + 1, sizeof *o->varies);
     bool only_args = false;
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
@@ -141,14 +158,36 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
         case 'q': o->quiet = true; break;
         case 'f': o->force = true; break;
         case 'P': {
-            char *end;
-            errno = 0;
-            double p = strtod(v, &end);
-            if (*end || errno || !(p > 0 && p < 1))
+            double p;
+            if (!parse_double(v, &p) || !(p > 0 && p < 1))
                 return bad(name, v, "the relative precision must be a number between 0 and 1 (e.g. 0.05)");
             o->precision = p;
             break;
         }
+        case 'V':
+            o->varies[o->n_varies++] = (char *)v;
+            break;
+        case 'T': o->tornado = true; break;
+        case 'D':
+            if (!parse_double(v, &o->spread) || !(o->spread > 0 && o->spread < 1))
+                return bad(name, v, "the spread must be a number between 0 and 1 (0.2 = 20% below and above)");
+            break;
+        case 'L': o->lever = v; break;
+        case 'A': o->at = v; break;
+        case 'B':
+            if (!parse_double(v, &o->below))
+                return bad(name, v, "the threshold must be a number");
+            o->below_given = true;
+            break;
+        case 'R':
+            if (!parse_double(v, &o->probability) || !(o->probability > 0 && o->probability < 1))
+                return bad(name, v, "the probability must be a number between 0 and 1 (e.g. 0.9)");
+            break;
+        case 'G': o->range = v; break;
+        case 'E':
+            if (!parse_double(v, &o->step) || !(o->step > 0))
+                return bad(name, v, "the step must be a number > 0 (e.g. 1 for whole FTE)");
+            break;
         case 'K': o->kpi = v; break;
         case 'M':
             if (!parse_u64(v, &u) || u < 2 || u > CLI_MAX_REPS)
@@ -167,5 +206,6 @@ void cli_opts_free(struct cli_opts *o)
 {
     free(o->sets);
     free(o->args);
-    o->sets = o->args = NULL;
+    free(o->varies);
+    o->sets = o->args = o->varies = NULL;
 }

@@ -25,6 +25,17 @@ struct cli_opts {
     double precision;          /* 0: fixed number of replications */
     const char *kpi;           /* for --precision */
     uint64_t max_reps;         /* for --precision */
+    char **varies;             /* sweep: "PATH=FROM:TO:STEPS" */
+    size_t n_varies;
+    bool tornado;              /* sweep --tornado */
+    double spread;             /* tornado: relative low/high spread (0 = default) */
+    const char *lever;         /* target: the parameter to move */
+    const char *at;            /* target: the date the KPI is read at */
+    double below;              /* target: the threshold */
+    bool below_given;
+    double probability;        /* target: required share of replications (0 = default) */
+    const char *range;         /* target: "LO:HI" to search */
+    double step;               /* target: lever moves in steps of this (0 = none) */
     char **args;               /* positional arguments */
     size_t n_args;
     int argc;                  /* the whole command line, for the manifest */
@@ -32,8 +43,10 @@ struct cli_opts {
 };
 
 /* Parse argv[first..argc) into *o (argc/argv kept for the manifest).
- * `allowed` lists the option letters the command accepts (e.g. "nsjoq" plus
- * 'S' for --set, 'p' for --plot, 'f' for --force, 'P' for --precision).
+ * `allowed` lists the option letters the command accepts: n s j o q as the
+ * short options, S --set, p --plot, f --force, P --precision, K --kpi,
+ * M --max-reps, V --vary, T --tornado, D --spread, L --lever, A --at,
+ * B --below, R --probability, G --range, E --step.
  * On a problem prints one message naming it and returns false (exit 2). */
 bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed);
 

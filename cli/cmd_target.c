@@ -1,0 +1,405 @@
+/* cmd_target.c — caseload target: "what does it take?"
+ *
+ *   caseload target SCENARIO.cfg --lever PATH --kpi NAME [--at DATE]
+ *                   --below VALUE [--probability 0.9] [--range LO:HI] [--step S]
+ *
+ * Finds the smallest lever value for which the KPI (a metric column read at
+ * DATE, or a KPI over the horizon) is below VALUE in at least the given
+ * share of replications. Every evaluation runs the same replications with
+ * the same seeds, so the estimated share p(x) moves with the lever alone and
+ * is monotone up to the granularity of the replications; bisection on it
+ * then converges like bisection on a deterministic function (see
+ * docs/target.md for the choice). */
+#include "cli/commands.h"
+#include "cli/evaluate.h"
+#include "cli/signals.h"
+#include "models/metrics.h"
+#include "output/afile.h"
+#include "output/csv.h"
+#include "output/json.h"
+#include "output/numfmt.h"
+#include "output/runfolder.h"
+#include "sim/check.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TARGET_DEFAULT_PROBABILITY 0.9
+/* Without --step, bisection stops when the bracket is this share of the range. */
+#define TARGET_RESOLUTION (1.0 / 64.0)
+/* 95% Wilson interval for a share. */
+#define WILSON_Z 1.959963984540054
+#define TARGET_MAX_EVALS 64
+
+struct point {
+    double x;
+    double p, p_low, p_high;      /* share meeting the rule, with its 95% interval */
+    double kpi_mean;
+    double cost, npv;             /* mean cost_total and cost_npv */
+    double *cost_reps;            /* cost_total per replication */
+};
+
+struct search {
+    struct scenario *sc;
+    const struct cli_opts *o;
+    size_t lever;
+    const char *kpi;              /* metric (with at) or KPI name */
+    const char *at;               /* NULL: KPI over the horizon */
+    double below, prob, step;
+    struct point pt[TARGET_MAX_EVALS];
+    size_t n;
+    struct progress prog;
+    uint64_t done;
+};
+
+static void wilson(double k, double n, double *lo, double *hi)
+{
+    double p = k / n, z2 = WILSON_Z * WILSON_Z;
+    double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+    double half = WILSON_Z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+    *lo = k <= 0 ? 0.0 : fmax(0.0, centre - half);
+    *hi = k >= n ? 1.0 : fmin(1.0, centre + half);
+}
+
+/* Evaluate the rule at lever value x (reusing an earlier evaluation). */
+static int evaluate(struct search *s, double x, struct point **out)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->pt[i].x == x) {
+            *out = &s->pt[i];
+            return EXIT_OK;
+        }
+    CHECK(s->n < TARGET_MAX_EVALS);
+    double keep = s->sc->reg.p[s->lever].value;
+    s->sc->reg.p[s->lever].value = x;
+    struct diag d;
+    diag_init(&d, CLI_DIAG_LIMIT);
+    int rc = EXIT_OK;
+    if (!params_allowed(&s->sc->reg, s->lever, x) || !scenario_validate(s->sc, &d)) {
+        char range[160];
+        params_range_text(&s->sc->reg, s->lever, range, sizeof range);
+        fprintf(stderr, "caseload: --lever %s = %.10g is not a valid scenario (allowed: %s)\n",
+                s->sc->reg.p[s->lever].path, x, range);
+        diag_print(&d, stderr, "caseload");
+        rc = EXIT_USAGE;
+    }
+    diag_free(&d);
+    struct eval e;
+    memset(&e, 0, sizeof e);
+    if (rc == EXIT_OK)
+        rc = eval_run(&e, s->sc, s->o, s->at ? s->kpi : NULL, s->at, &s->prog, &s->done);
+    s->sc->reg.p[s->lever].value = keep;
+    if (rc != EXIT_OK) {
+        eval_free(&e);
+        return rc;
+    }
+    const double *v = s->at ? e.at : eval_kpi_values(&e, s->kpi);
+    struct point *pt = &s->pt[s->n++];
+    pt->x = x;
+    double met = 0, sum = 0;
+    size_t counted = 0;
+    for (size_t r = 0; r < e.n; r++) {
+        if (isnan(v[r]))
+            continue;
+        counted++;
+        sum += v[r];
+        met += v[r] < s->below;
+    }
+    pt->p = counted ? met / (double)counted : 0;
+    wilson(met, counted ? (double)counted : 1, &pt->p_low, &pt->p_high);
+    pt->kpi_mean = counted ? sum / (double)counted : NAN;
+    struct summary c;
+    pt->cost = eval_kpi(&e, "cost_total", &c) ? c.mean : NAN;
+    pt->npv = eval_kpi(&e, "cost_npv", &c) ? c.mean : NAN;
+    pt->cost_reps = check_calloc(e.n ? e.n : 1, sizeof *pt->cost_reps);
+    memcpy(pt->cost_reps, eval_kpi_values(&e, "cost_total"), e.n * sizeof *pt->cost_reps);
+    eval_free(&e);
+    *out = pt;
+    return EXIT_OK;
+}
+
+static bool meets(const struct search *s, const struct point *p) { return p->p >= s->prob; }
+
+static double snap(const struct search *s, double lo, double x)
+{
+    return s->step > 0 ? lo + s->step * floor((x - lo) / s->step + 0.5) : x;
+}
+
+static bool parse_range(const char *text, double *lo, double *hi)
+{
+    char *end;
+    errno = 0;
+    *lo = strtod(text, &end);
+    if (end == text || *end != ':')
+        return false;
+    const char *p = end + 1;
+    *hi = strtod(p, &end);
+    return end != p && *end == '\0' && errno == 0 && isfinite(*lo) && isfinite(*hi) && *lo < *hi;
+}
+
+static void put(struct afile *a, double v)
+{
+    char buf[NUMFMT_SIZE];
+    size_t n = numfmt(buf, v);
+    afile_write(a, ",", 1);
+    afile_write(a, buf, n);
+}
+
+static int cmp_x(const void *a, const void *b)
+{
+    const struct point *x = a, *y = b;
+    return (x->x > y->x) - (x->x < y->x);
+}
+
+static int write_results(struct search *s, const char *dir, const struct point *ans, double bracket_lo,
+                         double bracket_hi, const struct point *now)
+{
+    char path[AFILE_PATH_MAX];
+    struct afile csv, man;
+    if (!runfolder_path(path, sizeof path, dir, "target.csv") || !afile_open(&csv, path)) {
+        fprintf(stderr, "caseload: %s: cannot write (%s)\n", dir, strerror(errno));
+        return EXIT_FAILURE_RUN;
+    }
+    if (!runfolder_path(path, sizeof path, dir, "manifest.json") || !afile_open(&man, path)) {
+        fprintf(stderr, "caseload: %s: cannot write (%s)\n", dir, strerror(errno));
+        afile_abort(&csv);
+        return EXIT_FAILURE_RUN;
+    }
+    afile_puts(&csv, "evaluation,lever,value,share_below,share_ci_low,share_ci_high,kpi_mean,cost_total,cost_npv\n");
+    struct point sorted[TARGET_MAX_EVALS];
+    memcpy(sorted, s->pt, s->n * sizeof *sorted);
+    qsort(sorted, s->n, sizeof *sorted, cmp_x);
+    for (size_t i = 0; i < s->n; i++) {
+        afile_printf(&csv, "%zu,", i + 1);
+        csv_field(&csv, s->sc->reg.p[s->lever].path);
+        put(&csv, sorted[i].x);
+        put(&csv, sorted[i].p);
+        put(&csv, sorted[i].p_low);
+        put(&csv, sorted[i].p_high);
+        put(&csv, sorted[i].kpi_mean);
+        put(&csv, sorted[i].cost);
+        put(&csv, sorted[i].npv);
+        afile_puts(&csv, "\n");
+    }
+    struct json j;
+    json_begin(&j, &man);
+    json_string(&j, "program", "caseload");
+    json_string(&j, "version", CASELOAD_VERSION);
+    json_string(&j, "kind", "target");
+    json_string(&j, "scenario", s->sc->name);
+    json_string(&j, "file", s->sc->file);
+    json_string(&j, "lever", s->sc->reg.p[s->lever].path);
+    json_string(&j, "kpi", s->kpi);
+    json_string(&j, "at", s->at);
+    json_number(&j, "below", s->below);
+    json_number(&j, "probability", s->prob);
+    json_bool(&j, "found", ans != NULL);
+    json_number(&j, "value", ans ? ans->x : NAN);
+    json_number(&j, "value_low", bracket_lo);
+    json_number(&j, "value_high", bracket_hi);
+    json_number(&j, "share_below", ans ? ans->p : NAN);
+    json_number(&j, "cost_total", ans ? ans->cost : NAN);
+    json_number(&j, "cost_npv", ans ? ans->npv : NAN);
+    json_number(&j, "current_value", now->x);
+    json_number(&j, "current_cost_total", now->cost);
+    json_uint(&j, "evaluations", s->n);
+    json_uint(&j, "seed", s->o->seed);
+    json_uint(&j, "replications_per_evaluation", s->o->reps);
+    json_array(&j, "command_line");
+    for (int i = 0; i < s->o->argc; i++)
+        json_string(&j, NULL, s->o->argv[i]);
+    json_close(&j);
+    json_end(&j);
+    if (!afile_commit(&csv)) {
+        fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
+        afile_abort(&man);
+        return EXIT_FAILURE_RUN;
+    }
+    if (!afile_commit(&man)) {
+        fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
+        return EXIT_FAILURE_RUN;
+    }
+    return EXIT_OK;
+}
+
+static int search(struct search *s, const char *dir, double lo, double hi)
+{
+    const struct param *lever = &s->sc->reg.p[s->lever];
+    double tol = s->step > 0 ? s->step : (hi - lo) * TARGET_RESOLUTION;
+    struct point *a, *b, *now;
+    int rc;
+    progress_start(&s->prog, s->sc->name, s->o->reps * 10, s->o->quiet);
+    if ((rc = evaluate(s, lever->value, &now)) != EXIT_OK || (rc = evaluate(s, lo, &a)) != EXIT_OK
+        || (rc = evaluate(s, hi, &b)) != EXIT_OK) {
+        progress_end(&s->prog);
+        return rc;
+    }
+    double x_lo = lo, x_hi = hi;
+    const struct point *ans = NULL;
+    if (meets(s, a)) {
+        ans = a;
+        x_hi = lo;
+    } else if (meets(s, b)) {
+        /* invariant: the rule fails at x_lo and holds at x_hi */
+        while (x_hi - x_lo > tol * (1 + 1e-9) && s->n < TARGET_MAX_EVALS) {
+            double mid = snap(s, lo, 0.5 * (x_lo + x_hi));
+            if (mid <= x_lo || mid >= x_hi)
+                break;
+            struct point *m;
+            if ((rc = evaluate(s, mid, &m)) != EXIT_OK) {
+                progress_end(&s->prog);
+                return rc;
+            }
+            if (meets(s, m))
+                x_hi = mid;
+            else
+                x_lo = mid;
+        }
+        for (size_t i = 0; i < s->n; i++)
+            if (s->pt[i].x == x_hi)
+                ans = &s->pt[i];
+    }
+    progress_end(&s->prog);
+
+    /* The answer's uncertainty: the values whose estimated share is surely
+     * below the target (interval entirely under it) and surely above. */
+    double b_lo = -HUGE_VAL, b_hi = HUGE_VAL;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->pt[i].p_high < s->prob && s->pt[i].x > b_lo)
+            b_lo = s->pt[i].x;
+        if (s->pt[i].p_low >= s->prob && s->pt[i].x < b_hi)
+            b_hi = s->pt[i].x;
+    }
+    if ((rc = write_results(s, dir, ans, b_lo, b_hi, now)) != EXIT_OK)
+        return rc;
+    if (s->o->quiet)
+        return EXIT_OK;
+    char what[256];
+    if (s->at)
+        snprintf(what, sizeof what, "%s on %s", s->kpi, s->at);
+    else
+        snprintf(what, sizeof what, "%s over the horizon", s->kpi);
+    printf("%s: smallest %s (%s) with %s below %.10g in at least %.0f%% of %llu replications\n", s->sc->name,
+           lever->path, lever->unit, what, s->below, 100 * s->prob, (unsigned long long)s->o->reps);
+    if (!ans) {
+        printf("  not reached within %.10g..%.10g: at %.10g the share is %.0f%%; widen --range\n", lo, hi, hi,
+               100 * b->p);
+        return EXIT_OK;
+    }
+    char v[64];
+    eval_value_text(s->sc, s->lever, ans->x, v, sizeof v);
+    printf("  answer: %s = %s   (share below: %.0f%%, 95%% CI %.0f%% to %.0f%%)\n", lever->path, v, 100 * ans->p,
+           100 * ans->p_low, 100 * ans->p_high);
+    if (ans == a)
+        printf("  (already met at the bottom of the range %.10g: the smallest value may be lower)\n", lo);
+    if (isfinite(b_lo) || isfinite(b_hi))
+        printf("  uncertainty: the rule is surely not met at %s%.10g and surely met at %s%.10g\n",
+               isfinite(b_lo) ? "" : "<= ", isfinite(b_lo) ? b_lo : lo, isfinite(b_hi) ? "" : ">= ",
+               isfinite(b_hi) ? b_hi : hi);
+    double extra_sum = 0;
+    for (size_t r = 0; r < s->o->reps; r++)
+        extra_sum += ans->cost_reps[r] - now->cost_reps[r];
+    printf("  cost over the horizon: £%.2fm (NPV £%.2fm), %+.2fm against the scenario as it stands (%.10g)\n",
+           ans->cost / 1e6, ans->npv / 1e6, extra_sum / (double)s->o->reps / 1e6, now->x);
+    printf("  %zu evaluations of %llu replications -> %s/target.csv\n", s->n, (unsigned long long)s->o->reps, dir);
+    return EXIT_OK;
+}
+
+int cmd_target(int argc, char **argv)
+{
+    struct cli_opts o;
+    struct search s;
+    memset(&s, 0, sizeof s);
+    int rc = EXIT_USAGE;
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKLABRGE"))
+        goto out;
+    if (o.n_args != 1 || !o.lever || !o.kpi || !o.below_given) {
+        fprintf(stderr, "caseload: target needs a scenario, --lever PATH, --kpi NAME and --below VALUE "
+                        "(caseload target SCENARIO.cfg --lever PATH --kpi NAME [--at DATE] --below VALUE "
+                        "[--probability 0.9])\n");
+        goto out;
+    }
+    struct date at;
+    if (o.at && !date_parse(o.at, &at)) {
+        fprintf(stderr, "caseload: --at %s: not a date (YYYY-MM-DD)\n", o.at);
+        goto out;
+    }
+    if (!(s.sc = cli_load(o.args[0], &o)))
+        goto out;
+    long lever = params_find(&s.sc->reg, o.lever);
+    if (lever < 0) {
+        const char *near = params_nearest(&s.sc->reg, o.lever);
+        fprintf(stderr, "caseload: --lever %s: unknown parameter%s%s%s\n", o.lever, near ? " (did you mean " : "",
+                near ? near : " (caseload params SCENARIO lists them)", near ? "?)" : "");
+        goto out;
+    }
+    const struct param *lp = &s.sc->reg.p[lever];
+    double lo, hi;
+    if (o.range) {
+        if (!parse_range(o.range, &lo, &hi)) {
+            fprintf(stderr, "caseload: --range %s: expected LO:HI with numbers LO < HI\n", o.range);
+            goto out;
+        }
+    } else if (lp->value > 0) {
+        /* from the lowest allowed value (or nothing) up to twice today's */
+        lo = lp->lo > -HUGE_VAL ? lp->lo : 0;
+        if (lp->flags & PARAM_LO_OPEN)
+            lo += lp->value * TARGET_RESOLUTION;
+        hi = 2 * lp->value;
+    } else {
+        fprintf(stderr, "caseload: --lever %s is %.10g today: give --range LO:HI to search\n", o.lever, lp->value);
+        goto out;
+    }
+    if (o.at && date_diff(s.sc->start, at) < 0) {
+        fprintf(stderr, "caseload: --at %s: before the scenario's start\n", o.at);
+        goto out;
+    }
+    s.o = &o;
+    s.lever = (size_t)lever;
+    s.kpi = o.kpi;
+    s.at = o.at;
+    s.below = o.below;
+    s.prob = o.probability > 0 ? o.probability : TARGET_DEFAULT_PROBABILITY;
+    s.step = o.step;
+    /* check the KPI and the date before anything is created */
+    struct result_layout l;
+    metrics_layout(s.sc, &l);
+    bool is_kpi = result_kpi_index(&l, o.kpi) >= 0, is_metric = result_metric_index(&l, o.kpi) >= 0;
+    char last[DATE_TEXT_SIZE];
+    memcpy(last, l.date[l.n_periods - 1], sizeof last);
+    result_layout_free(&l);
+    if (!o.at && !is_kpi) {
+        fprintf(stderr, "caseload: --kpi %s: %s\n", o.kpi,
+                is_metric ? "a metric column needs --at DATE (the day it is read)"
+                          : "no such KPI or metric (see kpis.csv, series.csv)");
+        goto out;
+    }
+    if (o.at && !is_metric) {
+        fprintf(stderr, "caseload: --kpi %s: with --at, name a metric column (see series.csv's header, "
+                        "e.g. unallocated)%s\n", o.kpi, is_kpi ? "; without --at it is read over the horizon" : "");
+        goto out;
+    }
+    if (o.at && strcmp(o.at, last) > 0) {
+        fprintf(stderr, "caseload: --at %s: after the last reported day (%s)\n", o.at, last);
+        goto out;
+    }
+    char dir[AFILE_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s%s%s", o.out_dir ? "" : "results/", o.out_dir ? o.out_dir : s.sc->name,
+             o.out_dir ? "" : "-target");
+    char err[2 * AFILE_PATH_MAX];
+    if ((rc = runfolder_prepare(dir, o.force, err, sizeof err)) != 0) {
+        fprintf(stderr, "caseload: %s\n", err);
+        goto out;
+    }
+    cli_signals_install();
+    rc = search(&s, dir, lo, hi);
+out:
+    for (size_t i = 0; i < s.n; i++)
+        free(s.pt[i].cost_reps);
+    scenario_free(s.sc);
+    cli_opts_free(&o);
+    return rc;
+}
