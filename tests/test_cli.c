@@ -1,0 +1,381 @@
+/* test_cli.c — the command line's contract for bad input.
+ *
+ * Runs the program ($CASELOAD) on a small valid scenario with one line made
+ * wrong at a time. Every problem must end the program with status 2 and a
+ * message "caseload: FILE:LINE: PATH: ..." naming the file as given, the
+ * line of the bad setting and the parameter path; nothing may be written.
+ * Usage errors (--set, -n, unknown options, missing files) also exit 2 with
+ * a message naming what was wrong. check, --version and --help exit 0. */
+#include "tests/testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#define EXIT_USAGE 2
+
+/* A valid scenario, one line per element: line k of the file is lines[k-1]. */
+static const char *const lines[] = {
+    /*  1 */ "name = \"cli\";",
+    /*  2 */ "start = \"2024-04-01\";",
+    /*  3 */ "horizon_years = 1.5;",
+    /*  4 */ "demand: {",
+    /*  5 */ "  referrals_per_year = 812.5;",
+    /*  6 */ "  screen_out = 0.1;",
+    /*  7 */ "};",
+    /*  8 */ "pathway: {",
+    /*  9 */ "  entry = \"assessment\";",
+    /* 10 */ "  wait_threshold_days = 60.0;",
+    /* 11 */ "  stages = (",
+    /* 12 */ "    { name = \"assessment\"; weight = 1.0; priority = 2;",
+    /* 13 */ "      duration = { dist = \"gamma\"; mean = 30.0; sd = 12.0; };",
+    /* 14 */ "      grades = [ \"sw\" ];",
+    /* 15 */ "      next = ( { to = \"cin\"; p = 0.4; }, { to = \"close\"; p = 0.6; } ); },",
+    /* 16 */ "    { name = \"cin\"; weight = 1.0; priority = 3;",
+    /* 17 */ "      duration = { dist = \"exponential\"; mean = 200.0; };",
+    /* 18 */ "      grades = [ \"sw\" ];",
+    /* 19 */ "      next = ( { to = \"close\"; p = 1.0; } ); }",
+    /* 20 */ "  );",
+    /* 21 */ "};",
+    /* 22 */ "workforce: {",
+    /* 23 */ "  admin_share = 0.6;",
+    /* 24 */ "  grades = ( { name = \"sw\"; establishment = 40.0; in_post = 36.0; cap = 16.0;",
+    /* 25 */ "               salary = 41000.0; turnover_per_year = 0.15; } );",
+    /* 26 */ "  sickness = { episodes_per_fte_year = 2.0; short_mean_days = 3.0; long_share = 0.1;",
+    /* 27 */ "               long_mean_days = 40.0; reallocate_after_days = 28.0; };",
+    /* 28 */ "  pressure = { sickness_gain = 1.0; turnover_gain = 1.0; };",
+    /* 29 */ "  recruitment = { success = 0.5; retry_days = 60.0; cost_per_campaign = 5000.0;",
+    /* 30 */ "                  time_to_hire = { dist = \"fixed\"; value = 90.0; }; };",
+    /* 31 */ "};",
+};
+#define N_LINES (sizeof lines / sizeof *lines)
+
+struct fixture {
+    char *dir;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->dir = tu_tmpdir();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    tu_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+/* The scenario with the text `from` on line `line` replaced by `to` (line 0:
+ * unchanged), written to dir/name; returns its path. */
+static char *scenario(const char *dir, const char *name, int line, const char *from, const char *to)
+{
+    char text[8192];
+    size_t w = 0;
+    for (size_t i = 0; i < N_LINES; i++) {
+        const char *l = lines[i];
+        if ((int)i + 1 == line) {
+            const char *at = strstr(l, from);
+            if (!at)
+                fail_msg("line %d has no \"%s\"", line, from);
+            w += (size_t)snprintf(text + w, sizeof text - w, "%.*s%s%s\n", (int)(at - l), l, to,
+                                  at + strlen(from));
+        } else {
+            w += (size_t)snprintf(text + w, sizeof text - w, "%s\n", l);
+        }
+        assert_true(w < sizeof text);
+    }
+    return tu_write(dir, name, text);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Run caseload with args (NULL-terminated); returns the status, and stderr
+ * in *err (malloc'd). */
+static int caseload(char **err, char **out, ...)
+{
+    char *argv[32];
+    int n = 0;
+    argv[n++] = (char *)tu_caseload();
+    va_list ap;
+    va_start(ap, out);
+    char *a;
+    while ((a = va_arg(ap, char *)) && n < 31)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    return tu_run(argv, out, err);
+}
+
+static void assert_contains(const char *text, const char *needle)
+{
+    if (!strstr(text, needle))
+        fail_msg("expected \"%s\" in:\n%s", needle, text);
+}
+
+/* Both `check` and `run` on a scenario whose line `line` is wrong must exit 2
+ * with "caseload: FILE:LINE: PATH: " then what, and run writes nothing. */
+static void expect_bad(const char *dir, int line, const char *from, const char *to, const char *path,
+                       const char *what)
+{
+    char *file = scenario(dir, "bad.cfg", line, from, to);
+    char prefix[4096];
+    if (path)
+        snprintf(prefix, sizeof prefix, "caseload: %s:%d: %s: ", file, line, path);
+    else
+        snprintf(prefix, sizeof prefix, "caseload: %s:%d: ", file, line);
+    char out_dir[4096];
+    snprintf(out_dir, sizeof out_dir, "%s/results", dir);
+
+    char *err, *out;
+    assert_int_equal(caseload(&err, &out, "check", file, NULL), EXIT_USAGE);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("expected the message to start \"%s\", got:\n%s", prefix, err);
+    assert_contains(err, what);
+    assert_string_equal(out, "");
+    free(err);
+    free(out);
+
+    assert_int_equal(caseload(&err, NULL, "run", file, "-q", "-n", "2", "-o", out_dir, NULL), EXIT_USAGE);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("expected the message to start \"%s\", got:\n%s", prefix, err);
+    assert_contains(err, what);
+    assert_false(exists(out_dir));
+    free(err);
+    free(file);
+}
+
+/* The unchanged scenario is valid (so each failure below is the one line). */
+static void test_valid(void **state)
+{
+    struct fixture *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char *err, *out;
+    assert_int_equal(caseload(&err, &out, "check", file, NULL), 0);
+    assert_string_equal(err, "");
+    assert_contains(out, "is valid");
+    free(err);
+    free(out);
+    free(file);
+}
+
+static void test_syntax_error(void **state)
+{
+    struct fixture *f = *state;
+    expect_bad(f->dir, 5, "812.5;", "812.5 x;", NULL, "syntax error");
+}
+
+static void test_unknown_key_near(void **state)
+{
+    struct fixture *f = *state;
+    expect_bad(f->dir, 6, "screen_out", "screen_ot", "demand.screen_ot",
+               "unknown setting (did you mean screen_out?)");
+}
+
+/* No near name: the message lists the known ones instead. */
+static void test_unknown_key_far(void **state)
+{
+    struct fixture *f = *state;
+    expect_bad(f->dir, 6, "screen_out", "colour", "demand.colour", "unknown setting (known here: referrals_per_year");
+}
+
+static void test_unknown_stage(void **state)
+{
+    struct fixture *f = *state;
+    expect_bad(f->dir, 15, "\"cin\"", "\"cn\"", "pathway.stages.assessment.next.cn.to",
+               "unknown stage \"cn\" (did you mean cin?");
+}
+
+static void test_unknown_grade(void **state)
+{
+    struct fixture *f = *state;
+    expect_bad(f->dir, 18, "\"sw\"", "\"sww\"", "pathway.stages.cin.grades", "unknown grade \"sww\" (did you mean sw?");
+}
+
+static void test_negative_rate(void **state)
+{
+    struct fixture *f = *state;
+    expect_bad(f->dir, 5, "812.5", "-5.0", "demand.referrals_per_year", "must not be negative");
+}
+
+static void test_negative_size(void **state)
+{
+    struct fixture *f = *state;
+    expect_bad(f->dir, 24, "in_post = 36.0", "in_post = -3.0", "workforce.grades.sw.in_post", "must not be negative");
+}
+
+static void test_probabilities(void **state)
+{
+    struct fixture *f = *state;
+    expect_bad(f->dir, 15, "p = 0.6", "p = 0.5", "pathway.stages.assessment.next",
+               "transition probabilities sum to 0.9 (they must sum to 1)");
+}
+
+/* A usage error: status 2 and a message containing each of needles. */
+static void expect_usage(char **argv_tail, const char *const *needles, size_t n)
+{
+    char *argv[32];
+    int k = 0;
+    argv[k++] = (char *)tu_caseload();
+    while (*argv_tail && k < 31)
+        argv[k++] = *argv_tail++;
+    argv[k] = NULL;
+    char *err;
+    assert_int_equal(tu_run(argv, NULL, &err), EXIT_USAGE);
+    for (size_t i = 0; i < n; i++)
+        assert_contains(err, needles[i]);
+    free(err);
+}
+
+static void test_set_unknown_path(void **state)
+{
+    struct fixture *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char out_dir[4096];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    char *argv[] = { "run", file, "-q", "-o", out_dir, "--set", "demand.referals_per_year=900", NULL };
+    const char *needles[] = { "caseload: --set: demand.referals_per_year: unknown parameter",
+                              "did you mean demand.referrals_per_year?" };
+    expect_usage(argv, needles, 2);
+    assert_false(exists(out_dir));
+    char *argv2[] = { "check", file, "--set", "no.such.thing=1", NULL };
+    const char *needles2[] = { "caseload: --set: no.such.thing: unknown parameter" };
+    expect_usage(argv2, needles2, 1);
+    free(file);
+}
+
+static void test_set_not_a_number(void **state)
+{
+    struct fixture *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char *argv[] = { "check", file, "--set", "demand.referrals_per_year=many", NULL };
+    const char *needles[] = { "caseload: --set: demand.referrals_per_year: \"many\" is not a valid value" };
+    expect_usage(argv, needles, 1);
+    char *argv2[] = { "check", file, "--set", "demand.screen_out=1.5", NULL };
+    const char *needles2[] = { "caseload: --set: demand.screen_out: 1.5 is out of range" };
+    expect_usage(argv2, needles2, 1);
+    char *argv3[] = { "check", file, "--set", "demand.screen_out", NULL };
+    const char *needles3[] = { "--set demand.screen_out: expects PATH=VALUE" };
+    expect_usage(argv3, needles3, 1);
+    free(file);
+}
+
+static void test_zero_reps(void **state)
+{
+    struct fixture *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char out_dir[4096];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    char *argv[] = { "run", file, "-q", "-o", out_dir, "-n", "0", NULL };
+    const char *needles[] = { "caseload: --reps 0: the number of replications must be a whole number >= 1" };
+    expect_usage(argv, needles, 1);
+    char *argv2[] = { "run", file, "-q", "-o", out_dir, "-n", "-3", NULL };
+    expect_usage(argv2, needles, 0);
+    char *argv3[] = { "run", file, "-q", "-o", out_dir, "-j", "0", NULL };
+    const char *needles3[] = { "threads must be a whole number" };
+    expect_usage(argv3, needles3, 1);
+    assert_false(exists(out_dir));
+    free(file);
+}
+
+static void test_unknown_option(void **state)
+{
+    struct fixture *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char *argv[] = { "run", file, "--bogus", NULL };
+    const char *needles[] = { "caseload: unknown option --bogus" };
+    expect_usage(argv, needles, 1);
+    char *argv2[] = { "frobnicate", NULL };
+    const char *needles2[] = { "unknown command \"frobnicate\"" };
+    expect_usage(argv2, needles2, 1);
+    char *argv3[] = { NULL };
+    const char *needles3[] = { "usage:" };
+    expect_usage(argv3, needles3, 1);
+    free(file);
+}
+
+static void test_missing_file(void **state)
+{
+    struct fixture *f = *state;
+    char missing[4096];
+    snprintf(missing, sizeof missing, "%s/nothere.cfg", f->dir);
+    char want[4200];
+    snprintf(want, sizeof want, "caseload: %s: cannot read the file", missing);
+    const char *needles[] = { want };
+    char *argv[] = { "run", missing, "-q", NULL };
+    expect_usage(argv, needles, 1);
+    char *argv2[] = { "check", missing, NULL };
+    expect_usage(argv2, needles, 1);
+    char *argv3[] = { "check", NULL };
+    const char *needles3[] = { "check needs one scenario file" };
+    expect_usage(argv3, needles3, 1);
+}
+
+static void test_check_baseline(void **state)
+{
+    (void)state;
+    char *err, *out;
+    assert_int_equal(caseload(&err, &out, "check", "scenarios/baseline.cfg", NULL), 0);
+    assert_string_equal(err, "");
+    assert_contains(out, "scenarios/baseline.cfg: scenario \"baseline\" is valid");
+    assert_contains(out, "demand.referrals_per_year");
+    free(err);
+    free(out);
+}
+
+static void test_version_and_help(void **state)
+{
+    (void)state;
+    char *err, *out;
+    assert_int_equal(caseload(&err, &out, "--version", NULL), 0);
+    assert_string_equal(err, "");
+    assert_true(strncmp(out, "caseload ", 9) == 0);
+    free(err);
+    free(out);
+    assert_int_equal(caseload(&err, &out, "--help", NULL), 0);
+    assert_string_equal(err, "");
+    assert_contains(out, "usage:");
+    assert_contains(out, "caseload run SCENARIO.cfg");
+    assert_contains(out, "exit status");
+    free(err);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_valid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_syntax_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key_near, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key_far, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_stage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_grade, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_negative_rate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_negative_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_probabilities, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_unknown_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_not_a_number, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zero_reps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_option, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+        cmocka_unit_test(test_check_baseline),
+        cmocka_unit_test(test_version_and_help),
+    };
+    return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
