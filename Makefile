@@ -4,6 +4,8 @@
 #   make run        install what is missing, build, run the baseline scenario
 #   make test       install what is missing, build, run every test
 #   make bench      benchmarks (figures go in docs/performance.md)
+#   make check-asan every test again under AddressSanitizer and UBSan (build-asan/)
+#   make fuzz       fuzz the scenario loader for FUZZ_SECONDS (docs/robustness.md)
 #   make install    copy the program to $(PREFIX)/bin
 #   make clean
 
@@ -110,5 +112,57 @@ install: caseload
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 caseload $(DESTDIR)$(PREFIX)/bin/caseload
 
+# ---- robustness: sanitizers and fuzzing (docs/robustness.md) ---------------
+# check-asan: every source and test rebuilt with AddressSanitizer and
+# UndefinedBehaviorSanitizer in their own folder, then the whole test suite.
+ASAN_BUILD  ?= build-asan
+ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer
+ASAN_ENV    := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+               LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
+
+check-asan: $(BUILD)/.deps
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) CFLAGS="$(ASAN_CFLAGS)" \
+	  $(ASAN_BUILD)/caseload $(TEST_SRC:tests/%.c=$(ASAN_BUILD)/tests/%)
+	@failed=0; for t in $(TEST_SRC:tests/%.c=$(ASAN_BUILD)/tests/%); do \
+	  printf '== %s (asan)\n' "$$t"; \
+	  $(ASAN_ENV) CASELOAD=$(ASAN_BUILD)/caseload $$t || failed=1; \
+	done; \
+	if [ $$failed -ne 0 ]; then echo "make check-asan: FAILED"; exit 1; fi; \
+	echo "make check-asan: all tests passed under the sanitizers"
+
+$(BUILD)/caseload: $(CLI_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# fuzz: a libFuzzer harness for the scenario loader (tests/fuzz/), run for
+# FUZZ_SECONDS on a corpus seeded with every shipped scenario (FUZZ_ARGS
+# passes more libFuzzer flags, e.g. -fork=2 -ignore_crashes=1). New inputs
+# are kept in $(FUZZ_BUILD)/corpus; a crash stops the run and is written to
+# $(FUZZ_BUILD)/crash-*: keep it as tests/fuzz/crash-NAME.cfg (replayed by
+# tests/test_robustness.c) and fix it.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_CC      ?= clang
+FUZZ_ARGS    ?=
+FUZZ_CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer -fsanitize=fuzzer-no-link
+FUZZ_SEEDS   := $(wildcard scenarios/*.cfg scenarios/*/*.cfg tests/scenarios/*.cfg tests/fuzz/*.cfg)
+
+fuzz: $(BUILD)/.deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="$(FUZZ_CFLAGS)" \
+	  $(FUZZ_BUILD)/fuzz_scenario
+	@rm -rf $(FUZZ_BUILD)/include && mkdir -p $(FUZZ_BUILD)/include/scenarios $(FUZZ_BUILD)/corpus
+	@cp scenarios/*.cfg $(FUZZ_BUILD)/include/ && cp scenarios/*.cfg $(FUZZ_BUILD)/include/scenarios/
+	@cp $(FUZZ_SEEDS) $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
+	$(ASAN_ENV) FUZZ_INCLUDE_DIR=$(FUZZ_BUILD)/include/scenarios $(FUZZ_BUILD)/fuzz_scenario \
+	  -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) \
+	  -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+	  -dict=tests/fuzz/scenario.dict -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus
+
+$(BUILD)/fuzz_scenario: $(BUILD)/tests/fuzz/fuzz_scenario.o $(LIB)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(BUILD)/tests/fuzz/fuzz_scenario.d
+
 clean:
-	rm -rf $(BUILD) caseload
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) caseload

@@ -129,16 +129,8 @@ static bool write_compare_files(const struct session *s, const char *dir)
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     json_string(&j, "finished", when);
     json_end(&j);
-    struct afile *order[] = { &cmp, &diff, &man };
-    for (size_t i = 0; i < 3; i++)
-        if (!afile_commit(order[i])) {
-            int e = errno;
-            for (size_t k = i + 1; k < 3; k++)
-                afile_abort(order[k]);
-            errno = e;
-            return false;
-        }
-    return true;
+    struct afile *const order[] = { &cmp, &diff, &man };
+    return afile_commit_all(order, 3);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -146,7 +138,7 @@ int cmd_compare(int argc, char **argv)
     struct cli_opts o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKM"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMp"))
         goto out;
     if (o.n_args < 2) {
         fprintf(stderr, "caseload: compare needs a base and at least one alternative "
@@ -182,6 +174,8 @@ int cmd_compare(int argc, char **argv)
         print_table(&s);
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
+    if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+        rc = EXIT_FAILURE_RUN;
 out:
     session_free(&s);
     cli_opts_free(&o);

@@ -47,7 +47,7 @@ int cmd_run(int argc, char **argv)
     struct cli_opts o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKM"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMp"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: run needs one scenario file (caseload run SCENARIO.cfg [options])\n");
@@ -71,6 +71,10 @@ int cmd_run(int argc, char **argv)
         print_headline(&s.item[0].layout, s.item[0].rf.stats);
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
+    if (!s.partial && !o.quiet)
+        cli_plot_terminal(dir);
+    if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+        rc = EXIT_FAILURE_RUN;
 out:
     session_free(&s);
     cli_opts_free(&o);

@@ -22,6 +22,16 @@ int cmd_sweep(int argc, char **argv);
 int cmd_target(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_params(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+
+/* Draw the charts of a result folder (caseload plot DIR; run and compare
+ * with --plot). Prints what it did unless quiet, and any problem. Without
+ * gnuplot: a warning and 0, or an error and 1 when need_gnuplot. */
+int cli_plot(const char *dir, bool quiet, bool need_gnuplot);
+
+/* The backlog median of the run in dir as a text chart on standard
+ * output, when that is a terminal and gnuplot is installed. */
+void cli_plot_terminal(const char *dir);
 
 /* Load a scenario with the --set overrides of o, printing every problem.
  * NULL on failure (exit status 2). */

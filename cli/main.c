@@ -1,6 +1,7 @@
 /* main.c — the caseload command: dispatch to a subcommand. */
 #include "cli/commands.h"
 
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 static const char usage[] =
     "usage:\n"
     "  caseload run SCENARIO.cfg [-n REPS] [-s SEED] [-j THREADS] [-o DIR]\n"
-    "                            [--set PATH=VALUE]... [-q] [--force]\n"
+    "                            [--set PATH=VALUE]... [-q] [--force] [--plot]\n"
     "                            [--precision REL [--kpi NAME] [--max-reps N]]\n"
     "  caseload compare BASE.cfg ALT.cfg [ALT2.cfg ...] [same options]\n"
     "  caseload sweep SCENARIO.cfg --vary PATH=FROM:TO:STEPS [--vary ...] [--kpi NAME]\n"
@@ -18,6 +19,7 @@ static const char usage[] =
     "                  [--probability 0.9] [--range LO:HI] [--step S]\n"
     "  caseload check SCENARIO.cfg [--set PATH=VALUE]...\n"
     "  caseload params SCENARIO.cfg [--set PATH=VALUE]...\n"
+    "  caseload plot DIR\n"
     "  caseload --help | --version\n"
     "\n"
     "  run      simulate REPS replications (default 100) into DIR\n"
@@ -36,6 +38,9 @@ static const char usage[] =
     "           least the given share of replications, with its cost\n"
     "  check    validate a scenario and print its resolved parameters\n"
     "  params   list every parameter path with value, unit and description\n"
+    "  plot     draw the charts of a run or comparison folder: NAME.png and\n"
+    "           NAME.svg for each, and plots.gp, the gnuplot script that drew\n"
+    "           them (cd DIR && gnuplot plots.gp re-draws them)\n"
     "\n"
     "options:\n"
     "  -n, --reps N          replications (1..1000000)\n"
@@ -45,6 +50,7 @@ static const char usage[] =
     "      --set PATH=VALUE  override a parameter (see caseload params)\n"
     "  -q, --quiet           no progress, no summary table\n"
     "      --force           replace results already in the folder\n"
+    "      --plot            draw the charts too (as caseload plot DIR)\n"
     "      --precision REL   add replications until the 95% CI half-width of\n"
     "                        a KPI is within REL of its mean (e.g. 0.05)\n"
     "      --kpi NAME        the KPI for --precision (default backlog_mean)\n"
@@ -61,9 +67,8 @@ static void gsl_policy(const char *reason, const char *file, int line, int gsl_e
     abort();
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    gsl_set_error_handler(gsl_policy);
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;
@@ -89,6 +94,23 @@ int main(int argc, char **argv)
         return cmd_check(argc, argv);
     if (strcmp(cmd, "params") == 0)
         return cmd_params(argc, argv);
+    if (strcmp(cmd, "plot") == 0)
+        return cmd_plot(argc, argv);
     fprintf(stderr, "caseload: unknown command \"%s\" (see caseload --help)\n", cmd);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler(gsl_policy);
+    int rc = dispatch(argc, argv);
+    /* What went to standard output (tables, parameters) must have arrived:
+     * a full disk or a closed pipe is a failure, not a silent success. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        int e = errno;
+        fprintf(stderr, "caseload: cannot write to standard output (%s)\n", strerror(e ? e : EIO));
+        if (rc == EXIT_OK)
+            rc = EXIT_FAILURE_RUN;
+    }
+    return rc;
 }

@@ -147,6 +147,10 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
         case 'o':
             if (!*v)
                 return bad(name, v, "needs a folder name");
+            /* room for "/<scenario>/.manifest.json.tmp" below it: a name cut
+             * short would send results to another folder */
+            if (strlen(v) > CLI_MAX_DIR)
+                return bad(name, "...", "the folder name is too long (allowed: at most 3800 characters)");
             o->out_dir = v;
             break;
         case 'S':

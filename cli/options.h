@@ -12,6 +12,7 @@
 #define CLI_MAX_THREADS 1024u
 #define CLI_DEFAULT_REPS 100ULL
 #define CLI_DEFAULT_SEED 1ULL
+#define CLI_MAX_DIR 3800u        /* longest -o DIR (result paths must fit in 4096) */
 
 struct cli_opts {
     uint64_t reps;

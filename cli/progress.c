@@ -1,7 +1,10 @@
 #include "cli/progress.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
+
+volatile sig_atomic_t progress_drawn = 0;
 
 /* Redraw at most this often (seconds). */
 #define PROGRESS_INTERVAL 0.2
@@ -32,13 +35,30 @@ void progress_update(struct progress *p, uint64_t done)
     double elapsed = since(&p->t0, &now);
     double rate = elapsed > 0 ? (double)done / elapsed : 0;
     double left = rate > 0 ? (double)(p->total - done) / rate : 0;
-    fprintf(stderr, "\r%s: %llu/%llu replications, %.1f/s, %.0f s left   ", p->label,
-            (unsigned long long)done, (unsigned long long)p->total, rate, left);
-    fflush(stderr);
+    /* One write of the whole line (stderr is unbuffered: fprintf would write
+     * pieces), so a signal never finds it half drawn. */
+    char line[160];
+    snprintf(line, sizeof line, "\r%.40s: %llu/%llu replications, %.1f/s, %.0f s left   ", p->label,
+             (unsigned long long)done, (unsigned long long)p->total, rate, left);
+    ssize_t ignored = write(STDERR_FILENO, line, strlen(line));
+    (void)ignored;
+    progress_drawn = 1;
 }
 
 void progress_end(struct progress *p)
 {
     if (p->on)
         fprintf(stderr, "\r%*s\r", 79, "");
+    p->on = false;
+    progress_drawn = 0;
+}
+
+void progress_erase_async(void)
+{
+    static const char blank[] = "\r                                        "
+                                "                                       \r";
+    if (progress_drawn) {
+        ssize_t ignored = write(STDERR_FILENO, blank, sizeof blank - 1);
+        (void)ignored;
+    }
 }

@@ -3,6 +3,7 @@
 #ifndef CLI_PROGRESS_H
 #define CLI_PROGRESS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -16,6 +17,14 @@ struct progress {
 
 void progress_start(struct progress *p, const char *label, uint64_t total, bool quiet);
 void progress_update(struct progress *p, uint64_t done);
+/* Clear the line (if drawn) and stop drawing. */
 void progress_end(struct progress *p);
+
+/* Nonzero while a progress line is on the terminal. */
+extern volatile sig_atomic_t progress_drawn;
+
+/* Blank the progress line if one is drawn. Async-signal-safe: the signal
+ * handler calls it before its own message. */
+void progress_erase_async(void);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "cli/batch.h"
 #include "cli/commands.h"
+#include "cli/limits.h"
 #include "cli/signals.h"
 #include "models/metrics.h"
 #include "sim/check.h"
@@ -112,8 +113,23 @@ static void diff_layout(struct session_diff *d, const struct result_layout *b, c
 
 int session_open(struct session *s, const char *dir, bool compare)
 {
+    /* Before anything is created: would the run fit in time, memory and
+     * disk (cli/limits.h)? */
+    const struct scenario **scs = check_calloc(s->n, sizeof *scs);
+    struct result_layout *ls = check_calloc(s->n, sizeof *ls);
+    for (size_t i = 0; i < s->n; i++) {
+        scs[i] = s->item[i].sc;
+        ls[i] = s->item[i].layout;
+    }
+    uint64_t reps = s->o->precision > 0 ? (s->o->max_reps ? s->o->max_reps : SESSION_DEFAULT_MAX_REPS) : s->o->reps;
+    int rc = cli_check_cost(scs, ls, s->n, reps, s->o->threads, dir, compare ? "compare" : "run");
+    free(scs);
+    free(ls);
+    if (rc != 0)
+        return EXIT_USAGE;
+
     char err[2 * AFILE_PATH_MAX];
-    int rc = runfolder_prepare(dir, s->o->force, err, sizeof err);
+    rc = runfolder_prepare(dir, s->o->force, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "caseload: %s\n", err);
         return rc;
@@ -147,8 +163,13 @@ int session_open(struct session *s, const char *dir, bool compare)
 static bool sink(void *ctx, uint64_t rep, const struct rep_result *res)
 {
     struct session *s = ctx;
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         runfolder_add(&s->item[i].rf, &res[i]);
+        if (s->item[i].rf.series.err && !s->write_errno) {
+            s->write_errno = s->item[i].rf.series.err; /* disk full, ...: stop now, not at the end */
+            s->write_item = i;
+        }
+    }
     for (size_t i = 1; s->diff && i < s->n; i++) {
         struct session_diff *d = &s->diff[i - 1];
         const struct result_layout *bl = &s->item[0].layout, *al = &s->item[i].layout;
@@ -165,7 +186,7 @@ static bool sink(void *ctx, uint64_t rep, const struct rep_result *res)
         stats_add(d->stats, &d->res);
     }
     progress_update(&s->prog, ++s->done);
-    return true;
+    return s->write_errno == 0;
 }
 
 /* How many replications the precision rule still wants (0: it is met). */
@@ -213,6 +234,13 @@ int session_run(struct session *s)
         long long got = batch_run(&b, s->done, batch, o->threads, &cli_stop);
         if (got < 0) {
             fprintf(stderr, "caseload: out of memory starting the replications\n");
+            rc = EXIT_FAILURE_RUN;
+            break;
+        }
+        if (s->write_errno) {
+            progress_end(&s->prog);
+            fprintf(stderr, "caseload: %s/series.csv: cannot write the results (%s); nothing written there\n",
+                    s->item[s->write_item].dir, strerror(s->write_errno));
             rc = EXIT_FAILURE_RUN;
             break;
         }

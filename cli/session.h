@@ -51,6 +51,8 @@ struct session {
     uint64_t done;
     bool partial;
     bool precision_met;
+    int write_errno;             /* a result file could not be written (run stopped) */
+    size_t write_item;           /* ... in this item's folder */
     long precision_kpi;          /* KPI index, or -1 */
 };
 

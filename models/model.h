@@ -122,10 +122,17 @@ struct post {
 };
 
 /* Max-tree over a grade's workers: spare capacity under the cap and under the
- * overload cap, so the best worker is found in O(1) and updated in O(log n). */
+ * overload cap, so the best worker is found and updated in O(log n). A node
+ * keeps both maxima of its subtree, so an update reads and writes one
+ * array; the tree is 4-ary and siblings share a cache line (allocation.c). */
+struct maxnode {
+    double spare, ospare;
+};
+
 struct maxtree {
-    size_t cap;            /* leaves (a power of two) */
-    double *spare, *ospare;/* 2 * cap nodes; leaf i at cap + i */
+    size_t cap;            /* leaves (a power of 4) */
+    struct maxnode *node;  /* root at 0, leaf i at leaf0 + i */
+    size_t leaf0;
     uint32_t *worker;      /* worker at each leaf */
     uint32_t *free_slot;   /* stack of unused leaves */
     size_t n_free, used;
@@ -177,6 +184,7 @@ struct model {
 
     /* derived from pv by model_refresh */
     struct dist *duration;   /* per stage */
+    size_t *stage_order;     /* stages by priority, then position */
     struct dist hire;
     double season[SCENARIO_MONTHS];  /* normalised to mean 1 */
     double overload_factor, direct_factor, sup_mult;
@@ -194,9 +202,13 @@ struct model {
     /* cases (pathway.c) */
     struct case_rec *cases;
     size_t n_case_slots;
+    size_t case_top;         /* slots in use since the reset; those above are untouched */
     uint32_t free_case;
     struct queue *queue;     /* per stage */
     size_t n_queued;
+    bool alloc_due;          /* a queue has a new head, a worker more room or a
+                                parameter changed since alloc_dispatch last
+                                found nothing to place (allocation.c) */
     size_t *open_in_stage, *queued_in_stage;
     size_t open_cases;
 

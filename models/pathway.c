@@ -60,15 +60,6 @@ void pathway_destroy(struct model *m)
     free(m->cases);
 }
 
-static void link_free_cases(struct model *m, size_t from)
-{
-    for (size_t i = from; i < m->n_case_slots; i++) {
-        m->cases[i].state = CASE_FREE;
-        m->cases[i].next = i + 1 < m->n_case_slots ? (uint32_t)(i + 1) : m->free_case;
-    }
-    m->free_case = (uint32_t)from;
-}
-
 void pathway_reset(struct model *m)
 {
     for (size_t s = 0; s < m->sc->n_stages; s++) {
@@ -78,22 +69,28 @@ void pathway_reset(struct model *m)
     m->n_queued = 0;
     m->open_cases = 0;
     m->free_case = NONE;
-    link_free_cases(m, 0);
+    m->case_top = 0;
 }
 
 uint32_t pathway_new_case(struct model *m, uint64_t key)
 {
-    if (m->free_case == NONE) {
-        size_t old = m->n_case_slots;
-        CHECK(old < NONE / 2);
-        m->n_case_slots = 2 * old;
-        m->cases = check_realloc(m->cases, m->n_case_slots * sizeof *m->cases);
-        memset(m->cases + old, 0, (m->n_case_slots - old) * sizeof *m->cases);
-        link_free_cases(m, old);
+    /* Freed slots first (last freed, first reused), then the next untouched
+     * one. The pool grows by doubling without touching the new half (a
+     * large realloc moves pages, it does not copy them), so no single event
+     * stalls a run for long: Ctrl-C is answered within a simulated day. */
+    uint32_t c;
+    if (m->free_case != NONE) {
+        c = m->free_case;
+        m->free_case = m->cases[c].next;
+    } else {
+        if (m->case_top == m->n_case_slots) {
+            CHECK(m->n_case_slots < NONE / 2);
+            m->n_case_slots *= 2;
+            m->cases = check_realloc(m->cases, m->n_case_slots * sizeof *m->cases);
+        }
+        c = (uint32_t)m->case_top++;
     }
-    uint32_t c = m->free_case;
     struct case_rec *cr = &m->cases[c];
-    m->free_case = cr->next;
     memset(cr, 0, sizeof *cr);
     rng_seed(&cr->rng, key);
     cr->worker = cr->prev = cr->next = NONE;
@@ -176,6 +173,8 @@ static void enqueue(struct model *m, uint32_t c)
     struct case_rec *cr = &m->cases[c];
     cr->state = CASE_QUEUED;
     cr->queued_at = m->sim.now;
+    if (m->queue[cr->stage].n == 0)
+        m->alloc_due = true; /* a new head for alloc_dispatch to try */
     queue_push(&m->queue[cr->stage], c);
     m->queued_in_stage[cr->stage]++;
     m->n_queued++;

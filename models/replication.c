@@ -17,6 +17,8 @@
 
 #define CALENDAR_CAPACITY 4096
 #define KPI_SNAPSHOTS 2
+/* How often (simulated days) a run looks at its stop flag. */
+#define STOP_CHECK_DAYS 1.0
 
 struct model *model_create(const struct scenario *sc)
 {
@@ -33,6 +35,7 @@ struct model *model_create(const struct scenario *sc)
         return NULL;
     }
     m->duration = check_calloc(sc->n_stages, sizeof *m->duration);
+    m->stage_order = check_calloc(sc->n_stages ? sc->n_stages : 1, sizeof *m->stage_order);
     m->iv_saved = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_saved);
     m->iv_active = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_active);
     m->snapshots = check_calloc(KPI_SNAPSHOTS, sizeof *m->snapshots);
@@ -53,6 +56,7 @@ void model_destroy(struct model *m)
     pathway_destroy(m);
     sim_free(&m->sim);
     free(m->duration);
+    free(m->stage_order);
     free(m->iv_saved);
     free(m->iv_active);
     free(m->snapshots);
@@ -84,6 +88,15 @@ static void derive(struct model *m)
     m->overload_factor = m->pv[sc->p_overload_factor];
     m->overload_priority = (int)m->pv[sc->p_overload_priority];
     m->direct_factor = (1.0 - m->pv[sc->p_admin_share]) / (1.0 - m->pv[sc->p_admin_ref]);
+    /* Stages by priority, then position (insertion sort: a handful). */
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        size_t k = s;
+        double pri = m->pv[sc->stage[s].p_priority];
+        for (; k > 0 && m->pv[sc->stage[m->stage_order[k - 1]].p_priority] > pri; k--)
+            m->stage_order[k] = m->stage_order[k - 1];
+        m->stage_order[k] = s;
+    }
+    m->alloc_due = true; /* weights, priorities or caps may have changed */
 }
 
 /* Supervision multiplier from the staff at work now; true when it changed. */
@@ -140,7 +153,9 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
         break;
     default: CHECK(!"unknown event type");
     }
-    if (m->n_queued > 0)
+    /* Only when something changed that could let a queued case in: dispatch
+     * would otherwise find, again, that nothing fits. */
+    if (m->n_queued > 0 && m->alloc_due)
         alloc_dispatch(m);
 }
 
@@ -181,14 +196,26 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
         for (double i = 0; i < n; i++) {
             uint32_t c = pathway_new_case(m, rng_key(m->rep_key, STREAM_INITIAL_CASE, initial++, 0));
             pathway_initial(m, c, s);
+            if ((initial & 0xffff) == 0 && stop && *stop)
+                return 1;
         }
     }
     alloc_dispatch(m);
     demand_start(m);
     interventions_start(m);
 
+    /* The stop flag (Ctrl-C) is looked at every simulated day, so even a
+     * large scenario stops within a fraction of a second. Running up to a
+     * day's end processes exactly the events a run to the period's end
+     * would, in the same order. */
     for (size_t p = 0; p < l->n_periods; p++) {
-        sim_run_until(&m->sim, l->period_end[p], handle, m);
+        double end = l->period_end[p];
+        for (double t = floor(m->sim.now) + STOP_CHECK_DAYS; t < end; t += STOP_CHECK_DAYS) {
+            sim_run_until(&m->sim, t, handle, m);
+            if (stop && *stop)
+                return 1;
+        }
+        sim_run_until(&m->sim, end, handle, m);
         if (stop && *stop)
             return 1;
     }

@@ -75,7 +75,8 @@ bool scenario_set(struct scenario *sc, const char *assignment, const char *origi
 {
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment) {
-        diag_error(d, origin, 0, NULL, "\"%s\" is not PATH=VALUE", assignment);
+        diag_error(d, origin, 0, NULL, "\"%.200s\" is not PATH=VALUE (allowed: e.g. demand.referrals_per_year=4200)",
+                   assignment);
         return false;
     }
     char path[512];
@@ -90,14 +91,14 @@ bool scenario_set(struct scenario *sc, const char *assignment, const char *origi
         if (near)
             diag_error(d, origin, 0, path, "unknown parameter (did you mean %s?)", near);
         else
-            diag_error(d, origin, 0, path, "unknown parameter (caseload params SCENARIO lists them all)");
+            diag_error(d, origin, 0, path, "unknown parameter (allowed: a path that caseload params SCENARIO lists)");
         return false;
     }
     double v;
     if (!params_parse_value(&sc->reg, (size_t)i, eq + 1, &v)) {
         char range[128];
         params_range_text(&sc->reg, (size_t)i, range, sizeof range);
-        diag_error(d, origin, 0, path, "\"%s\" is not a valid value (%s)", eq + 1, range);
+        diag_error(d, origin, 0, path, "\"%.80s\" is not a valid value (allowed: %s)", eq + 1, range);
         return false;
     }
     sc->reg.p[i].value = v;
@@ -115,11 +116,18 @@ static void param_error(const struct scenario *sc, struct diag *d, size_t i, con
     diag_error(d, p->file, p->line, p->path, "%s%s", msg, extra ? extra : "");
 }
 
+/* Whether parameter i could not be read from its file (already reported,
+ * so no rule about it is checked). */
+static bool unread(const struct scenario *sc, size_t i)
+{
+    return i != SIZE_MAX && (sc->reg.p[i].flags & PARAM_UNREAD);
+}
+
 static void check_ranges(const struct scenario *sc, struct diag *d)
 {
     for (size_t i = 0; i < sc->reg.n; i++) {
         const struct param *p = &sc->reg.p[i];
-        if (params_allowed(&sc->reg, i, p->value))
+        if (unread(sc, i) || params_allowed(&sc->reg, i, p->value))
             continue;
         char range[160], extra[200];
         params_range_text(&sc->reg, i, range, sizeof range);
@@ -133,6 +141,8 @@ static void check_dist(const struct scenario *sc, struct diag *d, const struct d
                        const struct origin *at)
 {
     const double *v = NULL;
+    if (unread(sc, ds->p1) || unread(sc, ds->p2))
+        return;
     double p1 = ds->p1 != SIZE_MAX ? sc->reg.p[ds->p1].value : 0;
     double p2 = ds->p2 != SIZE_MAX ? sc->reg.p[ds->p2].value : 0;
     if (ds->kind == DIST_EMPIRICAL)
@@ -141,11 +151,14 @@ static void check_dist(const struct scenario *sc, struct diag *d, const struct d
     const char *why;
     if (dist_init(&tmp, ds->kind, p1, p2, v, ds->n_values, &why))
         return;
-    size_t where = ds->p2 != SIZE_MAX && strstr(why, "sd") ? ds->p2 : ds->p1;
+    size_t where = ds->p2 != SIZE_MAX && (strstr(why, "sd") || strstr(why, "max")) ? ds->p2 : ds->p1;
     if (where != SIZE_MAX)
-        diag_error(d, sc->reg.p[where].file, sc->reg.p[where].line, sc->reg.p[where].path, "%s", why);
+        diag_error(d, sc->reg.p[where].file, sc->reg.p[where].line, sc->reg.p[where].path,
+                   "%.10g does not fit a %s distribution (allowed: %s)", sc->reg.p[where].value,
+                   dist_kind_name(ds->kind), why);
     else
-        diag_error(d, at->file, at->line, NULL, "%s", why);
+        diag_error(d, at->file, at->line, NULL, "no valid %s distribution (allowed: %s)", dist_kind_name(ds->kind),
+                   why);
 }
 
 /* Which stages can reach close through transitions with p > 0. */
@@ -172,13 +185,18 @@ static void check_reachability(const struct scenario *sc, struct diag *d)
             char path[300];
             snprintf(path, sizeof path, "pathway.stages.%s.next", sc->stage[s].name);
             diag_error(d, sc->stage[s].at_next.file, sc->stage[s].at_next.line, path,
-                       "cases in this stage can never reach close (every path from it loops)");
+                       "cases in this stage can never reach close (allowed: every stage leads to close through "
+                       "transitions with p > 0)");
         }
     free(ok);
 }
 
-/* Interventions change parameters at known dates: replay them in date order
- * from the starting values and check that every value stays allowed. */
+/* Interventions change parameters at known dates: replay them in the order
+ * a replication applies them (by date; on one date in the order
+ * interventions_start schedules them: each intervention's start, then its
+ * end) from the starting values, and check that every value stays allowed
+ * and every distribution it touches stays valid — a replication checks
+ * neither (it would stop on a broken invariant). */
 struct iv_step {
     double day;
     size_t iv;
@@ -190,9 +208,25 @@ static int cmp_step(const void *a, const void *b)
     const struct iv_step *x = a, *y = b;
     if (x->day != y->day)
         return x->day < y->day ? -1 : 1;
-    if (x->end != y->end)
-        return x->end ? -1 : 1;
-    return x->iv < y->iv ? -1 : x->iv > y->iv;
+    if (x->iv != y->iv)
+        return x->iv < y->iv ? -1 : 1;
+    return (int)x->end - (int)y->end;
+}
+
+/* Report ds (named by path) if the values v make it invalid. */
+static void check_dist_values(const struct scenario *sc, struct diag *d, const struct dist_spec *ds,
+                              const char *dist_path, const double *v, const struct intervention_spec *iv)
+{
+    double p1 = ds->p1 != SIZE_MAX ? v[ds->p1] : 0;
+    double p2 = ds->p2 != SIZE_MAX ? v[ds->p2] : 0;
+    struct dist tmp;
+    const char *why;
+    if (dist_init(&tmp, ds->kind, p1, p2, ds->kind == DIST_EMPIRICAL ? ds->values : NULL, ds->n_values, &why))
+        return;
+    char path[300];
+    snprintf(path, sizeof path, "interventions.%s", iv->name);
+    diag_error(d, iv->at.file, iv->at.line, path, "would make %s = %.10g, which %s does not allow (allowed: %s)",
+               sc->reg.p[iv->param].path, v[iv->param], dist_path, why);
 }
 
 static void check_interventions(const struct scenario *sc, struct diag *d)
@@ -206,7 +240,7 @@ static void check_interventions(const struct scenario *sc, struct diag *d)
     struct iv_step *steps = check_calloc(2 * sc->n_iv, sizeof *steps);
     size_t n = 0;
     for (size_t i = 0; i < sc->n_iv; i++) {
-        if (sc->iv[i].param == SIZE_MAX)
+        if (sc->iv[i].param == SIZE_MAX || unread(sc, sc->iv[i].p_amount) || unread(sc, sc->iv[i].param))
             continue;
         steps[n++] = (struct iv_step){ sc->iv[i].from_day, i, false };
         if (isfinite(sc->iv[i].until_day))
@@ -230,6 +264,22 @@ static void check_interventions(const struct scenario *sc, struct diag *d)
             snprintf(path, sizeof path, "interventions.%s", iv->name);
             diag_error(d, iv->at.file, iv->at.line, path, "would make %s = %.10g (allowed: %s)",
                        sc->reg.p[iv->param].path, *x, range);
+            continue;
+        }
+        for (size_t s = 0; s < sc->n_stages; s++) {
+            const struct dist_spec *ds = &sc->stage[s].duration;
+            if (ds->p1 == iv->param || ds->p2 == iv->param) {
+                char dist_path[300];
+                snprintf(dist_path, sizeof dist_path, "the %s duration of stage %s", dist_kind_name(ds->kind),
+                         sc->stage[s].name);
+                check_dist_values(sc, d, ds, dist_path, v, iv);
+            }
+        }
+        const struct dist_spec *th = &sc->time_to_hire;
+        if (th->p1 == iv->param || th->p2 == iv->param) {
+            char dist_path[300];
+            snprintf(dist_path, sizeof dist_path, "the %s time to hire", dist_kind_name(th->kind));
+            check_dist_values(sc, d, th, dist_path, v, iv);
         }
     }
     free(steps);
@@ -246,23 +296,27 @@ bool scenario_validate(const struct scenario *sc, struct diag *d)
         const struct stage_spec *st = &sc->stage[s];
         check_dist(sc, d, &st->duration, &st->at);
         double sum = 0;
-        for (size_t k = 0; k < st->n_next; k++)
+        bool all_read = true;
+        for (size_t k = 0; k < st->n_next; k++) {
             sum += sc->reg.p[st->next[k].p].value;
-        if (st->n_next > 0 && fabs(sum - 1.0) > PROB_SUM_TOLERANCE) {
+            all_read &= !unread(sc, st->next[k].p);
+        }
+        if (st->n_next > 0 && all_read && !(fabs(sum - 1.0) <= PROB_SUM_TOLERANCE)) {
             char path[300];
             snprintf(path, sizeof path, "pathway.stages.%s.next", st->name);
             diag_error(d, st->at_next.file, st->at_next.line, path,
                        "transition probabilities sum to %.10g (they must sum to 1)", sum);
         }
-        for (size_t g = 0; g < sc->n_grades; g++) {
-            if (!st->eligible[g])
-                continue;
-            const struct param *cap = &sc->reg.p[sc->grade[g].p_cap];
-            if (!(cap->value > 0))
-                diag_error(d, cap->file, cap->line, cap->path,
-                           "grade %s holds cases (stage %s lists it), so its cap must be > 0",
-                           sc->grade[g].name, st->name);
-        }
+    }
+    for (size_t g = 0; g < sc->n_grades; g++) {
+        const struct param *cap = &sc->reg.p[sc->grade[g].p_cap];
+        size_t s = 0;
+        while (s < sc->n_stages && !sc->stage[s].eligible[g])
+            s++;
+        if (s < sc->n_stages && !unread(sc, sc->grade[g].p_cap) && !(cap->value > 0))
+            diag_error(d, cap->file, cap->line, cap->path,
+                       "%.10g leaves grade %s no room for cases, but stage %s lists it (allowed: a cap > 0 for a "
+                       "grade that holds cases)", cap->value, sc->grade[g].name, sc->stage[s].name);
     }
     check_reachability(sc, d);
     check_dist(sc, d, &sc->time_to_hire, &sc->at_agency_cover);
@@ -270,17 +324,19 @@ bool scenario_validate(const struct scenario *sc, struct diag *d)
     double h = scenario_horizon_days(sc, NULL);
     if (sc->reg.p[sc->p_warmup_days].value >= h) {
         const struct param *w = &sc->reg.p[sc->p_warmup_days];
-        diag_error(d, w->file, w->line, w->path, "warm-up of %.10g days leaves nothing of the %.0f-day horizon",
+        diag_error(d, w->file, w->line, w->path,
+                   "warm-up of %.10g days leaves nothing of the %.0f-day horizon (allowed: fewer days than the horizon)",
                    w->value, h);
     }
-    if (sc->has_agency_cover && sc->agency_grade < 0)
+    if (sc->has_agency_cover && sc->agency_grade < 0 && sc->n_grades > 0)
         diag_error(d, sc->at_agency_cover.file, sc->at_agency_cover.line, "workforce.agency_cover",
-                   "agency cover needs a grade with agency = true (its cap, day rate and turnover)");
+                   "no grade has agency = true (allowed: agency cover with a grade { name = \"agency\"; "
+                   "agency = true; cap, day_rate and turnover_per_year })");
     if (!sc->has_agency_cover && sc->agency_grade >= 0) {
         const struct grade_spec *g = &sc->grade[sc->agency_grade];
         diag_error(d, g->at.file, g->at.line, "workforce.agency_cover",
-                   "grade %s is an agency grade but there is no workforce.agency_cover = { ... } to say when it is used",
-                   g->name);
+                   "missing, but grade %s is an agency grade (allowed: agency_cover = { ... } saying when agency "
+                   "workers are used, or no agency grade)", g->name);
     }
     check_interventions(sc, d);
     return d->count == before;

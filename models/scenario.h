@@ -19,6 +19,10 @@
 
 #define STAGE_CLOSE (-1)          /* transition target: the case leaves the pathway */
 #define SCENARIO_MONTHS 12
+/* Longest stage or grade name (letters, digits, _ and -), and longest
+ * scenario or intervention name (printable, no '='). */
+#define SCENARIO_NAME_MAX 64
+#define SCENARIO_LABEL_MAX 120
 #define SCENARIO_DAYS_PER_YEAR 365.25
 
 enum period_kind { PERIOD_WEEK, PERIOD_MONTH, PERIOD_QUARTER };
@@ -135,6 +139,11 @@ struct scenario {
  * everything. Every problem goes to d (file, line, path); returns NULL if
  * there was any. Free with scenario_free. */
 struct scenario *scenario_load(const char *path, char *const *sets, size_t n_sets, struct diag *d);
+
+/* The same from text in memory (tests, the fuzzer): name stands for the file
+ * in messages and dir resolves its @include lines. */
+struct scenario *scenario_load_text(const char *text, const char *name, const char *dir, char *const *sets,
+                                    size_t n_sets, struct diag *d);
 
 void scenario_free(struct scenario *sc);
 

@@ -9,6 +9,7 @@
 #include "sim/check.h"
 #include "sim/conf.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,9 @@ static const char *const month_key[SCENARIO_MONTHS] = {
 struct loader {
     struct scenario *sc;
     struct diag *d;
+    /* The stage or grade list could not be read (reported): names that
+     * refer to them are not checked, or every one would be "unknown". */
+    bool no_stages, no_grades;
 };
 
 /* ---- origins and files ---------------------------------------------------- */
@@ -61,6 +65,24 @@ struct num_spec {
     unsigned flags;
 };
 
+/* path + "." + key (or key alone), truncated to fit. */
+static void child_path(const struct conf_node *g, const char *key, char *buf, size_t size)
+{
+    char parent[512];
+    conf_path(g, parent, sizeof parent);
+    snprintf(buf, size, "%s%s%s", parent, parent[0] ? "." : "", key);
+}
+
+/* What parameter i allows, in words: "a number > 0 and <= 100, in years". */
+static void allowed_text(const struct loader *L, size_t i, char *buf, size_t size)
+{
+    const struct param *p = &L->sc->reg.p[i];
+    char range[160];
+    params_range_text(&L->sc->reg, i, range, sizeof range);
+    bool plain = p->kind == PARAM_BOOL || !p->unit[0] || strcmp(p->unit, "share") == 0;
+    snprintf(buf, size, "%s%s%s", range, plain ? "" : ", in ", plain ? "" : p->unit);
+}
+
 /* Read group.key as a number and register it at prefix.key. A missing
  * optional setting takes dflt; a missing required one is an error. Returns
  * the parameter index (a parameter is registered even after an error, so
@@ -70,36 +92,45 @@ static size_t num(struct loader *L, struct conf_node *g, const char *prefix, con
 {
     char path[512];
     snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", key);
+    size_t at = strlen(path) < sizeof path - 24 ? strlen(path) : sizeof path - 24;
+    for (size_t k = L->sc->reg.n; params_find(&L->sc->reg, path) >= 0; k++) {
+        /* Only possible with duplicate (or truncated) names, already
+         * reported: keep paths unique. */
+        snprintf(path + at, sizeof path - at, "#%zu", k);
+    }
     struct conf_node *n = conf_get(g, key);
-    double v = dflt;
     const char *file = g ? own_file(L, g->file) : NULL;
     int line = g ? g->line : 0;
     if (n) {
         file = own_file(L, n->file);
         line = n->line;
+    }
+    size_t i = params_add(&L->sc->reg, path, spec.unit, spec.kind, spec.lo, spec.hi, spec.flags, dflt, file,
+                          line, "%s", descr);
+    char allowed[256];
+    allowed_text(L, i, allowed, sizeof allowed);
+    size_t before = L->d->count;
+    if (n) {
         if (spec.kind == PARAM_BOOL) {
             if (n->type == CONF_BOOL)
-                v = n->b;
+                L->sc->reg.p[i].value = n->b;
             else
-                conf_error(L->d, n, "must be true or false (found %s)", conf_type_text(n->type));
+                conf_error(L->d, n, "is %s, not true or false (allowed: true or false)", conf_type_text(n->type));
         } else if (conf_is_number(n)) {
-            v = conf_number(n);
+            double v = conf_number(n);
             if (spec.kind == PARAM_INT && v != floor(v))
-                conf_error(L->d, n, "must be a whole number (found %.10g)", v);
+                conf_error(L->d, n, "%.10g is not a whole number (allowed: %s)", v, allowed);
+            else
+                L->sc->reg.p[i].value = v;
         } else {
-            conf_error(L->d, n, "must be %s (found %s)",
-                       spec.kind == PARAM_INT ? "a whole number" : "a number", conf_type_text(n->type));
+            conf_error(L->d, n, "is %s, not a number (allowed: %s)", conf_type_text(n->type), allowed);
         }
     } else if (required && g) {
-        diag_error(L->d, file, line, path, "missing required setting (%s%s%s)", descr,
-                   spec.unit[0] ? ", in " : "", spec.unit);
+        diag_error(L->d, file, line, path, "missing required setting (allowed: %s; %s)", allowed, descr);
     }
-    if (params_find(&L->sc->reg, path) >= 0) {
-        /* Only possible with duplicate names, already reported. */
-        snprintf(path + strlen(path), sizeof path - strlen(path), "#%zu", L->sc->reg.n);
-    }
-    return params_add(&L->sc->reg, path, spec.unit, spec.kind, spec.lo, spec.hi, spec.flags, v, file,
-                      line, "%s", descr);
+    if (L->d->count != before)
+        L->sc->reg.p[i].flags |= PARAM_UNREAD; /* reported: no second message about it */
+    return i;
 }
 
 static struct num_spec unit(const char *u, double lo, double hi, unsigned flags)
@@ -117,24 +148,30 @@ static struct num_spec whole(const char *u, double lo, double hi)
 static const struct num_spec BOOLEAN = { "true/false", PARAM_BOOL, 0, 1, 0 };
 static const struct num_spec SHARE = { "share", PARAM_REAL, 0, 1, 0 };
 
-/* A string setting; NULL when absent or of the wrong type (reported). */
-static const char *text(struct loader *L, struct conf_node *g, const char *key, bool required)
+/* A string setting; NULL when absent or of the wrong type (reported).
+ * allowed says what it may be, for messages. */
+static const char *text_as(struct loader *L, struct conf_node *g, const char *key, bool required,
+                           const char *allowed)
 {
     struct conf_node *n = conf_get(g, key);
     if (!n) {
         if (required && g) {
-            char path[512];
-            conf_path(g, path, sizeof path);
-            diag_error(L->d, g->file, g->line, path[0] ? path : NULL,
-                       "missing required setting %s (a string)", key);
+            char path[600];
+            child_path(g, key, path, sizeof path);
+            diag_error(L->d, g->file, g->line, path, "missing required setting (allowed: %s)", allowed);
         }
         return NULL;
     }
     if (n->type != CONF_STRING) {
-        conf_error(L->d, n, "must be a string in double quotes (found %s)", conf_type_text(n->type));
+        conf_error(L->d, n, "is %s, not a string (allowed: %s)", conf_type_text(n->type), allowed);
         return NULL;
     }
     return n->s;
+}
+
+static const char *text(struct loader *L, struct conf_node *g, const char *key, bool required)
+{
+    return text_as(L, g, key, required, "a string in double quotes");
 }
 
 /* A group setting; NULL when absent (reported if required) or not a group. */
@@ -143,15 +180,14 @@ static struct conf_node *group(struct loader *L, struct conf_node *g, const char
     struct conf_node *n = conf_get(g, key);
     if (!n) {
         if (required && g) {
-            char path[512];
-            conf_path(g, path, sizeof path);
-            diag_error(L->d, g->file, g->line, path[0] ? path : NULL,
-                       "missing required group %s = { ... }", key);
+            char path[600];
+            child_path(g, key, path, sizeof path);
+            diag_error(L->d, g->file, g->line, path, "missing required group (allowed: %s = { ... })", key);
         }
         return NULL;
     }
     if (n->type != CONF_GROUP) {
-        conf_error(L->d, n, "must be a group { ... } (found %s)", conf_type_text(n->type));
+        conf_error(L->d, n, "is %s, not a group (allowed: %s = { ... })", conf_type_text(n->type), key);
         return NULL;
     }
     return n;
@@ -163,21 +199,21 @@ static struct conf_node *list(struct loader *L, struct conf_node *g, const char 
     struct conf_node *n = conf_get(g, key);
     if (!n) {
         if (required && g) {
-            char path[512];
-            conf_path(g, path, sizeof path);
-            diag_error(L->d, g->file, g->line, path[0] ? path : NULL,
-                       "missing required list %s = ( { ... }, ... )", key);
+            char path[600];
+            child_path(g, key, path, sizeof path);
+            diag_error(L->d, g->file, g->line, path, "missing required list (allowed: %s = ( { ... }, ... ))",
+                       key);
         }
         return NULL;
     }
     if (n->type != CONF_LIST) {
-        conf_error(L->d, n, "must be a list ( { ... }, ... ) (found %s)", conf_type_text(n->type));
+        conf_error(L->d, n, "is %s, not a list (allowed: %s = ( { ... }, ... ))", conf_type_text(n->type), key);
         return NULL;
     }
     for (size_t i = 0; i < n->n_kid; i++)
         if (n->kid[i]->type != CONF_GROUP) {
-            conf_error(L->d, conf_item(n, i), "each element must be a group { ... } (found %s)",
-                       conf_type_text(n->kid[i]->type));
+            conf_error(L->d, conf_item(n, i), "element %zu is %s, not a group (allowed: %s = ( { ... }, ... ))",
+                       i + 1, conf_type_text(n->kid[i]->type), key);
             return NULL;
         }
     return n;
@@ -186,14 +222,42 @@ static struct conf_node *list(struct loader *L, struct conf_node *g, const char 
 static bool date_setting(struct loader *L, struct conf_node *g, const char *key, bool required,
                          struct date *out)
 {
-    const char *t = text(L, g, key, required);
+    const char *t = text_as(L, g, key, required, "a date in double quotes, \"YYYY-MM-DD\"");
     if (!t)
         return false;
     if (!date_parse(t, out)) {
-        conf_error(L->d, conf_get(g, key), "\"%s\" is not a date (YYYY-MM-DD, a real calendar day)", t);
+        conf_error(L->d, conf_get(g, key), "\"%s\" is not a date (allowed: YYYY-MM-DD, a real calendar day from 1900 on)", t);
         return false;
     }
     return true;
+}
+
+/* Whether a stage or grade name is usable in parameter paths and CSV
+ * column names; reported when not. */
+static bool good_name(struct loader *L, struct conf_node *at, const char *what, const char *name)
+{
+    size_t n = strlen(name);
+    bool ok = n > 0 && n <= SCENARIO_NAME_MAX;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalnum((unsigned char)name[i]) || name[i] == '_' || name[i] == '-';
+    if (!ok)
+        conf_error(L->d, at, "\"%.80s%s\" cannot name a %s (allowed: 1 to %d letters, digits, _ and -; it becomes "
+                   "part of parameter paths and column names)", name, n > 80 ? "..." : "", what, SCENARIO_NAME_MAX);
+    return ok;
+}
+
+/* Whether a scenario or intervention name is printable text without '='
+ * (which --set PATH=VALUE would split); reported when not. */
+static bool good_label(struct loader *L, struct conf_node *at, const char *what, const char *name)
+{
+    size_t n = strlen(name);
+    bool ok = n > 0 && n <= SCENARIO_LABEL_MAX;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (unsigned char)name[i] >= 0x20 && name[i] != 0x7f && name[i] != '=';
+    if (!ok)
+        conf_error(L->d, at, "\"%.80s%s\" cannot name %s (allowed: 1 to %d printable characters, no '=')", name,
+                   n > 80 ? "..." : "", what, SCENARIO_LABEL_MAX);
+    return ok;
 }
 
 /* ---- distributions ---------------------------------------------------------- */
@@ -205,7 +269,7 @@ static void read_dist(struct loader *L, struct conf_node *g, const char *prefix,
     ds->p1 = ds->p2 = SIZE_MAX;
     const char *kind = text(L, g, "dist", g != NULL);
     if (kind && !dist_kind_parse(kind, &ds->kind))
-        conf_error(L->d, conf_get(g, "dist"), "unknown distribution \"%s\" (one of: %s)", kind,
+        conf_error(L->d, conf_get(g, "dist"), "unknown distribution \"%.80s\" (allowed: %s)", kind,
                    dist_kind_list());
     char descr[256];
     struct num_spec days = unit("days", 0, MAX_DAYS, 0);
@@ -227,21 +291,24 @@ static void read_dist(struct loader *L, struct conf_node *g, const char *prefix,
     case DIST_EMPIRICAL: {
         struct conf_node *v = conf_get(g, "values");
         if (!v) {
-            char path[512];
-            conf_path(g, path, sizeof path);
-            diag_error(L->d, g->file, g->line, path, "missing required setting values = [ ... ] (days)");
+            char path[600];
+            child_path(g, "values", path, sizeof path);
+            diag_error(L->d, g->file, g->line, path,
+                       "missing required setting (allowed: values = [ 12.0, 30.5, ... ], days from 0 to 36525)");
         } else if (v->type != CONF_ARRAY || v->n_kid == 0) {
-            conf_error(L->d, v, "must be a non-empty array of numbers [ 12.0, 30.5, ... ]");
+            conf_error(L->d, v, "is %s%s (allowed: a non-empty array of days from 0 to 36525, [ 12.0, 30.5, ... ])",
+                       v->n_kid == 0 && v->type != CONF_GROUP ? "empty: " : "", conf_type_text(v->type));
         } else {
             ds->values = check_calloc(v->n_kid, sizeof *ds->values);
             ds->n_values = v->n_kid;
             for (size_t i = 0; i < v->n_kid; i++) {
                 struct conf_node *x = conf_item(v, i);
                 if (!conf_is_number(x))
-                    conf_error(L->d, v, "element %zu must be a number (found %s)", i + 1,
+                    conf_error(L->d, v, "element %zu is %s, not a number (allowed: days from 0 to 36525)", i + 1,
                                conf_type_text(x->type));
-                else if ((ds->values[i] = conf_number(x)) < 0)
-                    conf_error(L->d, v, "element %zu is negative (days must be >= 0)", i + 1);
+                else if (!((ds->values[i] = conf_number(x)) >= 0 && ds->values[i] <= MAX_DAYS))
+                    conf_error(L->d, v, "element %zu is %.10g (allowed: days from 0 to %.0f)", i + 1, ds->values[i],
+                               MAX_DAYS);
             }
         }
         break;
@@ -270,7 +337,9 @@ static void read_demand(struct loader *L, struct conf_node *root)
 
     struct conf_node *season = conf_get(g, "seasonality");
     if (season && (season->type != CONF_ARRAY || season->n_kid != SCENARIO_MONTHS))
-        conf_error(L->d, season, "must be an array of 12 numbers, January to December");
+        conf_error(L->d, season, "is %s%s, not 12 numbers (allowed: [ jan, feb, ..., dec ], 12 multipliers from 0 to 100)",
+                   conf_type_text(season->type), season->type == CONF_ARRAY && season->n_kid != SCENARIO_MONTHS
+                   ? " of another length" : "");
     for (int m = 0; m < SCENARIO_MONTHS; m++) {
         double v = 1.0;
         const char *file = g ? own_file(L, g->file) : NULL;
@@ -282,7 +351,8 @@ static void read_demand(struct loader *L, struct conf_node *root)
             if (conf_is_number(x))
                 v = conf_number(x);
             else
-                conf_error(L->d, season, "element %d must be a number (found %s)", m + 1, conf_type_text(x->type));
+                conf_error(L->d, season, "element %d is %s, not a number (allowed: a multiplier from 0 to 100)", m + 1,
+                           conf_type_text(x->type));
         }
         char path[64];
         snprintf(path, sizeof path, "demand.seasonality.%s", month_key[m]);
@@ -298,8 +368,13 @@ static void read_demand(struct loader *L, struct conf_node *root)
             struct date from = sc->start;
             char prefix[256];
             snprintf(prefix, sizeof prefix, "demand.shocks.%zu", i + 1);
-            if (date_setting(L, s, "from", true, &from))
+            if (date_setting(L, s, "from", true, &from)) {
                 snprintf(prefix, sizeof prefix, "demand.shocks.%s", conf_get(s, "from")->s);
+                for (size_t j = 0; j < i; j++)
+                    if (sc->shock[j].from_day == (double)date_diff(sc->start, from))
+                        conf_error(L->d, conf_get(s, "from"), "a second shock from %s (allowed: one shock per date; "
+                                   "give one multiplier)", conf_get(s, "from")->s);
+            }
             sc->shock[i].from_day = (double)date_diff(sc->start, from);
             sc->shock[i].p_multiplier = num(L, s, prefix, "multiplier", true, 1,
                                             unit("multiplier", 0, 100, 0),
@@ -339,13 +414,15 @@ static void names_text(char **names, size_t n, char *buf, size_t size, const cha
 static void unknown_name(struct loader *L, struct conf_node *at, const char *what, const char *name,
                          char **names, size_t n, const char *extra)
 {
+    if (what[0] == 's' ? L->no_stages : L->no_grades)
+        return;
     char known[600];
     names_text(names, n, known, sizeof known, extra);
     const char *near = diag_nearest(name, (const char *const *)names, n);
     if (near)
-        conf_error(L->d, at, "unknown %s \"%s\" (did you mean %s? known: %s)", what, name, near, known);
+        conf_error(L->d, at, "unknown %s \"%.80s\" (did you mean %s? allowed: %s)", what, name, near, known);
     else
-        conf_error(L->d, at, "unknown %s \"%s\" (known: %s)", what, name, known);
+        conf_error(L->d, at, "unknown %s \"%.80s\" (allowed: %s)", what, name, known);
 }
 
 /* Grades are read before stages so stages can name them. */
@@ -353,10 +430,11 @@ static void read_grades(struct loader *L, struct conf_node *wf)
 {
     struct scenario *sc = L->sc;
     struct conf_node *gl = list(L, wf, "grades", wf != NULL);
+    L->no_grades = !gl || gl->n_kid == 0;
     if (!gl)
         return;
     if (gl->n_kid == 0)
-        conf_error(L->d, gl, "must list at least one grade");
+        conf_error(L->d, gl, "is an empty list (allowed: at least one grade { name = \"sw\"; ... })");
     sc->n_grades = gl->n_kid;
     sc->grade = check_calloc(sc->n_grades, sizeof *sc->grade);
     char **names = check_calloc(sc->n_grades, sizeof *names);
@@ -365,23 +443,27 @@ static void read_grades(struct loader *L, struct conf_node *wf)
         struct grade_spec *gs = &sc->grade[i];
         gs->at = origin_of(L, g);
         gs->becomes = -1;
-        const char *name = text(L, g, "name", true);
+        const char *name = text_as(L, g, "name", true, "a grade name in double quotes");
         char fallback[32];
         snprintf(fallback, sizeof fallback, "%zu", i + 1);
-        if (name && lookup_name(names, i, name) >= 0)
-            conf_error(L->d, conf_get(g, "name"), "grade \"%s\" is defined twice", name);
+        if (name && !good_name(L, conf_get(g, "name"), "grade", name))
+            name = NULL;
+        else if (name && lookup_name(names, i, name) >= 0) {
+            conf_error(L->d, conf_get(g, "name"), "grade \"%s\" is defined twice (allowed: each name once)", name);
+            name = NULL; /* known by its position from here on */
+        }
         gs->name = check_strdup(name ? name : fallback);
         names[i] = gs->name;
         char prefix[300];
         snprintf(prefix, sizeof prefix, "workforce.grades.%s", gs->name);
         struct conf_node *ag = conf_get(g, "agency");
         if (ag && ag->type != CONF_BOOL)
-            conf_error(L->d, ag, "must be true or false (found %s)", conf_type_text(ag->type));
+            conf_error(L->d, ag, "is %s, not true or false (allowed: true or false)", conf_type_text(ag->type));
         gs->agency = ag && ag->type == CONF_BOOL && ag->b;
         bool perm = !gs->agency;
         if (gs->agency) {
             if (sc->agency_grade >= 0)
-                conf_error(L->d, ag, "only one grade may be the agency grade (%s already is)",
+                conf_error(L->d, ag, "a second agency grade (allowed: one agency grade; %s already is)",
                            sc->grade[sc->agency_grade].name);
             else
                 sc->agency_grade = (int)i;
@@ -389,8 +471,8 @@ static void read_grades(struct loader *L, struct conf_node *wf)
             for (size_t k = 0; k < sizeof not_for_agency / sizeof *not_for_agency; k++) {
                 struct conf_node *x = conf_get(g, not_for_agency[k]);
                 if (x)
-                    conf_error(L->d, x, "does not apply to the agency grade (agency workers cover vacancies: "
-                               "see workforce.agency_cover; they cost day_rate)");
+                    conf_error(L->d, x, "does not apply to the agency grade (allowed there: cap, day_rate, "
+                               "turnover_per_year, supervises; agency workers cover vacancies: see workforce.agency_cover)");
             }
         }
         gs->p_establishment = num(L, g, prefix, "establishment", perm, 0, unit("FTE", 0, MAX_FTE, 0),
@@ -414,21 +496,23 @@ static void read_grades(struct loader *L, struct conf_node *wf)
                                unit("days", 0, MAX_DAYS, PARAM_LO_OPEN),
                                "days in this grade before progression to the grade it becomes");
         if (!has_becomes && conf_get(g, "after_days"))
-            conf_error(L->d, conf_get(g, "after_days"), "needs becomes = \"GRADE\" (the grade staff progress to)");
+            conf_error(L->d, conf_get(g, "after_days"),
+                       "has no becomes beside it (allowed: with becomes = \"GRADE\", the grade staff progress to)");
     }
     /* becomes, now that every grade has a name */
     for (size_t i = 0; i < sc->n_grades; i++) {
         struct conf_node *g = gl->kid[i];
-        const char *to = text(L, g, "becomes", false);
+        const char *to = text_as(L, g, "becomes", false, "a grade name in double quotes");
         if (!to)
             continue;
         int j = lookup_name(names, sc->n_grades, to);
         if (j < 0)
             unknown_name(L, conf_get(g, "becomes"), "grade", to, names, sc->n_grades, NULL);
         else if (j == (int)i)
-            conf_error(L->d, conf_get(g, "becomes"), "a grade cannot become itself");
+            conf_error(L->d, conf_get(g, "becomes"), "a grade cannot become itself (allowed: another grade, not agency)");
         else if (sc->grade[j].agency)
-            conf_error(L->d, conf_get(g, "becomes"), "staff cannot progress into the agency grade");
+            conf_error(L->d, conf_get(g, "becomes"),
+                       "staff cannot progress into the agency grade (allowed: another grade, not agency)");
         else
             sc->grade[i].becomes = j;
     }
@@ -443,10 +527,11 @@ static void read_stages(struct loader *L, struct conf_node *root)
                                unit("days", 0, MAX_DAYS, 0),
                                "unallocated cases waiting longer than this are reported");
     struct conf_node *sl = list(L, g, "stages", g != NULL);
+    L->no_stages = !sl || sl->n_kid == 0;
     if (!sl)
         return;
     if (sl->n_kid == 0)
-        conf_error(L->d, sl, "must list at least one stage");
+        conf_error(L->d, sl, "is an empty list (allowed: at least one stage { name = \"assessment\"; ... })");
     sc->n_stages = sl->n_kid;
     sc->stage = check_calloc(sc->n_stages, sizeof *sc->stage);
     char **names = check_calloc(sc->n_stages, sizeof *names);
@@ -458,13 +543,18 @@ static void read_stages(struct loader *L, struct conf_node *root)
         struct conf_node *s = conf_item(sl, i);
         struct stage_spec *st = &sc->stage[i];
         st->at = origin_of(L, s);
-        const char *name = text(L, s, "name", true);
+        const char *name = text_as(L, s, "name", true, "a stage name in double quotes");
         char fallback[32];
         snprintf(fallback, sizeof fallback, "%zu", i + 1);
-        if (name && strcmp(name, "close") == 0)
-            conf_error(L->d, conf_get(s, "name"), "\"close\" is reserved (it means leaving the pathway)");
-        else if (name && lookup_name(names, i, name) >= 0)
-            conf_error(L->d, conf_get(s, "name"), "stage \"%s\" is defined twice", name);
+        if (name && !good_name(L, conf_get(s, "name"), "stage", name))
+            name = NULL;
+        else if (name && strcmp(name, "close") == 0)
+            conf_error(L->d, conf_get(s, "name"),
+                       "\"close\" is reserved (allowed: any other name; close means leaving the pathway)");
+        else if (name && lookup_name(names, i, name) >= 0) {
+            conf_error(L->d, conf_get(s, "name"), "stage \"%s\" is defined twice (allowed: each name once)", name);
+            name = NULL; /* known by its position from here on */
+        }
         st->name = check_strdup(name ? name : fallback);
         names[i] = st->name;
     }
@@ -483,7 +573,7 @@ static void read_stages(struct loader *L, struct conf_node *root)
         sc->reg.p[st->p_initial].flags |= PARAM_STATIC;
         struct conf_node *tf = conf_get(s, "transfer");
         if (tf && tf->type != CONF_BOOL)
-            conf_error(L->d, tf, "must be true or false (found %s)", conf_type_text(tf->type));
+            conf_error(L->d, tf, "is %s, not true or false (allowed: true or false)", conf_type_text(tf->type));
         st->transfer = tf && tf->type == CONF_BOOL && tf->b;
 
         char dprefix[320];
@@ -497,14 +587,19 @@ static void read_stages(struct loader *L, struct conf_node *root)
         struct conf_node *gr = conf_get(s, "grades");
         st->at_grades = origin_of(L, gr ? gr : s);
         if (!gr) {
-            conf_error(L->d, s, "missing required setting grades = [ \"...\" ] (who may hold this stage)");
+            char gpath[600];
+            child_path(s, "grades", gpath, sizeof gpath);
+            diag_error(L->d, s->file, s->line, gpath,
+                       "missing required setting (allowed: grades = [ \"sw\", ... ], the grades that may hold this stage)");
         } else if (gr->type != CONF_ARRAY || gr->n_kid == 0) {
-            conf_error(L->d, gr, "must be a non-empty array of grade names [ \"sw\", ... ]");
+            conf_error(L->d, gr, "is %s%s (allowed: a non-empty array of grade names [ \"sw\", ... ])",
+                       gr->n_kid == 0 && gr->type != CONF_GROUP ? "empty: " : "", conf_type_text(gr->type));
         } else {
             for (size_t k = 0; k < gr->n_kid; k++) {
                 struct conf_node *x = conf_item(gr, k);
                 if (x->type != CONF_STRING) {
-                    conf_error(L->d, gr, "element %zu must be a grade name in quotes", k + 1);
+                    conf_error(L->d, gr, "element %zu is %s, not a name (allowed: grade names in double quotes)", k + 1,
+                               conf_type_text(x->type));
                     continue;
                 }
                 int gi = lookup_name(gnames, sc->n_grades, x->s);
@@ -521,10 +616,10 @@ static void read_stages(struct loader *L, struct conf_node *root)
             st->next = check_calloc(nx->n_kid ? nx->n_kid : 1, sizeof *st->next);
             st->n_next = nx->n_kid;
             if (nx->n_kid == 0)
-                conf_error(L->d, nx, "must list at least one transition ({ to = \"close\"; p = 1.0; })");
+                conf_error(L->d, nx, "is an empty list (allowed: at least one transition, e.g. { to = \"close\"; p = 1.0; })");
             for (size_t k = 0; k < nx->n_kid; k++) {
                 struct conf_node *t = conf_item(nx, k);
-                const char *to = text(L, t, "to", true);
+                const char *to = text_as(L, t, "to", true, "a stage name or \"close\" in double quotes");
                 st->next[k].to = STAGE_CLOSE;
                 char tprefix[400];
                 snprintf(tprefix, sizeof tprefix, "%s.next.%s", prefix, to ? to : "?");
@@ -538,13 +633,13 @@ static void read_stages(struct loader *L, struct conf_node *root)
                 for (size_t j = 0; to && j < k; j++)
                     if (st->next[j].to == st->next[k].to && conf_get(nx->kid[j], "to")
                         && strcmp(conf_get(nx->kid[j], "to")->s ? conf_get(nx->kid[j], "to")->s : "", to) == 0)
-                        conf_error(L->d, t, "transition to \"%s\" is listed twice", to);
+                        conf_error(L->d, t, "transition to \"%s\" is listed twice (allowed: each stage once)", to);
                 st->next[k].p = num(L, t, tprefix, "p", true, 0, SHARE,
                                     "probability of this transition at the end of the stage");
             }
         }
     }
-    const char *entry = text(L, g, "entry", true);
+    const char *entry = text_as(L, g, "entry", true, "the name of the stage referrals enter");
     sc->entry = 0;
     if (entry) {
         int e = lookup_name(names, sc->n_stages, entry);
@@ -614,7 +709,7 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
                               "training cost per newly qualified starter");
     sc->cohort_grade = -1;
     if (co) {
-        const char *gname = text(L, co, "grade", false);
+        const char *gname = text_as(L, co, "grade", false, "a grade name in double quotes");
         if (gname) {
             sc->cohort_grade = scenario_grade(sc, gname);
             if (sc->cohort_grade < 0) {
@@ -628,11 +723,16 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
             for (size_t i = 0; i < sc->n_grades; i++)
                 if (sc->grade[i].becomes >= 0 && sc->cohort_grade < 0)
                     sc->cohort_grade = (int)i;
-            if (sc->cohort_grade < 0)
-                conf_error(L->d, co, "needs grade = \"...\" (no grade has becomes = to default to)");
+            if (sc->cohort_grade < 0) {
+                char cpath[600];
+                child_path(co, "grade", cpath, sizeof cpath);
+                diag_error(L->d, co->file, co->line, cpath, "missing required setting (allowed: grade = \"NAME\"; "
+                           "no grade has becomes = to default to)");
+            }
         }
         if (sc->cohort_grade >= 0 && sc->grade[sc->cohort_grade].agency)
-            conf_error(L->d, co, "the cohort cannot join the agency grade");
+            conf_error(L->d, conf_get(co, "grade") ? conf_get(co, "grade") : co,
+                       "the cohort cannot join the agency grade (allowed: a grade that is not agency)");
     }
 
     struct conf_node *ac = group(L, wf, "agency_cover", false);
@@ -647,6 +747,13 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
                                  "ceiling on agency FTE as a share of case-holding establishment");
     sc->p_agency_delay = num(L, ac, p, "delay_days", ac != NULL, 0, unit("days", 0, MAX_DAYS, 0),
                              "days from a post needing cover to an agency worker starting");
+}
+
+/* Whether path lies under a stage or grade list that could not be read. */
+static bool unreadable_path(const struct loader *L, const char *path)
+{
+    return (L->no_stages && strncmp(path, "pathway.stages.", 15) == 0)
+           || (L->no_grades && strncmp(path, "workforce.grades.", 17) == 0);
 }
 
 static void read_interventions(struct loader *L, struct conf_node *root)
@@ -664,9 +771,12 @@ static void read_interventions(struct loader *L, struct conf_node *root)
         const char *name = text(L, g, "name", true);
         char fallback[32];
         snprintf(fallback, sizeof fallback, "%zu", i + 1);
+        if (name && !good_label(L, conf_get(g, "name"), "an intervention", name))
+            name = NULL;
         for (size_t j = 0; name && j < i; j++)
             if (strcmp(sc->iv[j].name, name) == 0)
-                conf_error(L->d, conf_get(g, "name"), "intervention \"%s\" is defined twice", name);
+                conf_error(L->d, conf_get(g, "name"), "intervention \"%s\" is defined twice (allowed: each name once)",
+                           name);
         iv->name = check_strdup(name ? name : fallback);
         char prefix[300];
         snprintf(prefix, sizeof prefix, "interventions.%s", iv->name);
@@ -678,22 +788,26 @@ static void read_interventions(struct loader *L, struct conf_node *root)
         if (date_setting(L, g, "until", false, &until)) {
             iv->until_day = (double)date_diff(sc->start, until);
             if (iv->until_day <= iv->from_day)
-                conf_error(L->d, conf_get(g, "until"), "must be after from");
+                conf_error(L->d, conf_get(g, "until"), "is not after from (allowed: a date after from)");
         }
         if (iv->from_day < 0)
-            conf_error(L->d, conf_get(g, "from"), "is before the scenario's start");
+        {
+            char st[DATE_TEXT_SIZE];
+            date_format(sc->start, st);
+            conf_error(L->d, conf_get(g, "from"), "is before the scenario's start (allowed: %s or later)", st);
+        }
 
         const char *ops[] = { "set", "add", "scale" };
         int found = -1;
         for (int k = 0; k < 3; k++)
             if (conf_get(g, ops[k])) {
                 if (found >= 0)
-                    conf_error(L->d, conf_get(g, ops[k]), "give only one of set, add or scale");
+                    conf_error(L->d, conf_get(g, ops[k]), "a second change (allowed: one of set, add or scale)");
                 else
                     found = k;
             }
         if (found < 0) {
-            conf_error(L->d, g, "needs one of set = N, add = N or scale = N (how it changes param)");
+            conf_error(L->d, g, "says nothing about how it changes param (allowed: one of set = N, add = N or scale = N)");
             found = 1;
         }
         iv->op = (enum iv_op)found;
@@ -711,16 +825,21 @@ static void read_interventions(struct loader *L, struct conf_node *root)
         if (param) {
             long k = params_find(&sc->reg, param);
             struct conf_node *pn = conf_get(g, "param");
-            if (k < 0) {
+            if (k < 0 && unreadable_path(L, param)) {
+                /* its stage or grade list could not be read (reported) */
+            } else if (k < 0) {
                 const char *near = params_nearest(&sc->reg, param);
                 if (near)
-                    conf_error(L->d, pn, "\"%s\" names no parameter (did you mean %s?)", param, near);
+                    conf_error(L->d, pn, "\"%.200s\" names no parameter (did you mean %s?)", param, near);
                 else
-                    conf_error(L->d, pn, "\"%s\" names no parameter (caseload params SCENARIO lists them)", param);
+                    conf_error(L->d, pn, "\"%.200s\" names no parameter (allowed: a path that caseload params "
+                               "SCENARIO lists)", param);
             } else if (sc->reg.p[k].flags & PARAM_STATIC) {
-                conf_error(L->d, pn, "\"%s\" is fixed at day 0 and cannot change during a run", param);
+                conf_error(L->d, pn, "\"%s\" is fixed at day 0 and cannot change during a run (allowed: a parameter "
+                           "that may change, e.g. an establishment or a rate)", param);
             } else if (strncmp(param, "interventions.", 14) == 0) {
-                conf_error(L->d, pn, "an intervention cannot change another intervention");
+                conf_error(L->d, pn, "an intervention cannot change another intervention (allowed: a parameter "
+                           "outside interventions.*)");
             } else {
                 iv->param = (size_t)k;
             }
@@ -735,21 +854,28 @@ static void read_uncertain(struct loader *L, struct conf_node *root)
     if (!u)
         return;
     if (u->type != CONF_ARRAY) {
-        conf_error(L->d, u, "must be an array of parameter paths [ \"demand.referrals_per_year\", ... ]");
+        conf_error(L->d, u, "is %s, not an array (allowed: parameter paths [ \"demand.referrals_per_year\", ... ])",
+                   conf_type_text(u->type));
         return;
     }
     sc->uncertain = check_calloc(u->n_kid ? u->n_kid : 1, sizeof *sc->uncertain);
     for (size_t i = 0; i < u->n_kid; i++) {
         struct conf_node *x = conf_item(u, i);
         if (x->type != CONF_STRING) {
-            conf_error(L->d, u, "element %zu must be a parameter path in quotes", i + 1);
+            conf_error(L->d, u, "element %zu is %s, not a path (allowed: parameter paths in double quotes)", i + 1,
+                       conf_type_text(x->type));
             continue;
         }
         long k = params_find(&sc->reg, x->s);
+        if (k < 0 && unreadable_path(L, x->s))
+            continue;
         if (k < 0) {
             const char *near = params_nearest(&sc->reg, x->s);
-            conf_error(L->d, u, "\"%s\" names no parameter%s%s%s", x->s, near ? " (did you mean " : "",
-                       near ? near : "", near ? "?)" : "");
+            if (near)
+                conf_error(L->d, u, "\"%.200s\" names no parameter (did you mean %s?)", x->s, near);
+            else
+                conf_error(L->d, u, "\"%.200s\" names no parameter (allowed: a path that caseload params SCENARIO "
+                           "lists)", x->s);
             continue;
         }
         sc->uncertain[sc->n_uncertain++] = (size_t)k;
@@ -761,9 +887,11 @@ static void read_top(struct loader *L, struct conf_node *root)
     struct scenario *sc = L->sc;
     const char *name = text(L, root, "name", true);
     sc->name = check_strdup(name ? name : "unnamed");
-    if (name && (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0))
+    if (name && (strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0))
         conf_error(L->d, conf_get(root, "name"),
-                   "\"%s\" cannot name a results folder (no '/', not empty, not . or ..)", name);
+                   "\"%.80s\" cannot name a results folder (allowed: a name without '/', not . or ..)", name);
+    else if (name)
+        good_label(L, conf_get(root, "name"), "a scenario", name);
     const char *descr = text(L, root, "description", false);
     sc->description = check_strdup(descr ? descr : "");
     sc->start.year = 2000;
@@ -783,7 +911,8 @@ static void read_top(struct loader *L, struct conf_node *root)
         else if (strcmp(every, "quarter") == 0)
             sc->report_every = PERIOD_QUARTER;
         else if (strcmp(every, "month") != 0)
-            conf_error(L->d, conf_get(root, "report_every"), "\"%s\" is not a period (week, month or quarter)", every);
+            conf_error(L->d, conf_get(root, "report_every"), "\"%.80s\" is not a period (allowed: week, month or quarter)",
+                       every);
     }
 }
 
@@ -810,12 +939,10 @@ static void read_allocation(struct loader *L, struct conf_node *root)
                                 "how far above cap such cases may be allocated");
 }
 
-struct scenario *scenario_load(const char *path, char *const *sets, size_t n_sets, struct diag *d)
+/* Read a loaded document (freed here) into a scenario; see scenario_load. */
+static struct scenario *from_doc(struct conf_doc *doc, const char *path, char *const *sets, size_t n_sets,
+                                 struct diag *d, size_t before)
 {
-    size_t before = d->count;
-    struct conf_doc *doc = conf_load(path, d);
-    if (!doc)
-        return NULL;
     struct scenario *sc = check_calloc(1, sizeof *sc);
     params_init(&sc->reg);
     sc->file = check_strdup(path);
@@ -826,7 +953,7 @@ struct scenario *scenario_load(const char *path, char *const *sets, size_t n_set
         sc->files[i] = check_strdup(doc->files[i]);
     sc->n_files = doc->n_files;
 
-    struct loader L = { sc, d };
+    struct loader L = { .sc = sc, .d = d };
     struct conf_node *root = doc->root;
     read_top(&L, root);
     read_demand(&L, root);
@@ -843,11 +970,28 @@ struct scenario *scenario_load(const char *path, char *const *sets, size_t n_set
 
     for (size_t i = 0; i < n_sets; i++)
         scenario_set(sc, sets[i], "--set", d);
-    if (d->count == before)
-        scenario_validate(sc, d);
+    /* Value rules too, even after other problems: every problem of a file
+     * is reported at once (a setting that could not be read keeps its
+     * default, which is always allowed). */
+    scenario_validate(sc, d);
     if (d->count != before) {
         scenario_free(sc);
         return NULL;
     }
     return sc;
+}
+
+struct scenario *scenario_load(const char *path, char *const *sets, size_t n_sets, struct diag *d)
+{
+    size_t before = d->count;
+    struct conf_doc *doc = conf_load(path, d);
+    return doc ? from_doc(doc, path, sets, n_sets, d, before) : NULL;
+}
+
+struct scenario *scenario_load_text(const char *text, const char *name, const char *dir, char *const *sets,
+                                    size_t n_sets, struct diag *d)
+{
+    size_t before = d->count;
+    struct conf_doc *doc = conf_load_text(text, name, dir, d);
+    return doc ? from_doc(doc, name, sets, n_sets, d, before) : NULL;
 }

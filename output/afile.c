@@ -5,6 +5,8 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -76,6 +78,7 @@ bool afile_open(struct afile *a, const char *path)
     a->f = NULL;
     a->err = 0;
     a->slot = -1;
+    a->finished = false;
     a->path[0] = a->tmp[0] = '\0';
     if (strlen(path) >= AFILE_PATH_MAX) {
         errno = ENAMETOOLONG;
@@ -157,9 +160,9 @@ static void afile_discard(struct afile *a)
     a->slot = -1;
 }
 
-bool afile_commit(struct afile *a)
+bool afile_finish(struct afile *a)
 {
-    CHECK(a->f);
+    CHECK(a->f && !a->finished);
     errno = 0;
     if (!a->err && fflush(a->f) != 0)
         afile_fail(a);
@@ -169,10 +172,22 @@ bool afile_commit(struct afile *a)
     a->f = NULL;
     if (fclose(f) != 0)
         afile_fail(a);
-    if (!a->err && rename(a->tmp, a->path) != 0)
-        afile_fail(a);
     if (a->err) {
         int saved = a->err;
+        afile_discard(a);
+        errno = saved;
+        return false;
+    }
+    a->finished = true;
+    return true;
+}
+
+bool afile_publish(struct afile *a)
+{
+    CHECK(a->finished);
+    a->finished = false;
+    if (rename(a->tmp, a->path) != 0) {
+        int saved = errno;
         afile_discard(a);
         errno = saved;
         return false;
@@ -182,11 +197,81 @@ bool afile_commit(struct afile *a)
     return true;
 }
 
+bool afile_commit(struct afile *a)
+{
+    return afile_finish(a) && afile_publish(a);
+}
+
+/* fsync the folder holding path, so renames into it survive a crash. */
+static void sync_dir_of(const char *path)
+{
+    char dir[AFILE_PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        strcpy(dir, ".");
+    } else {
+        size_t len = slash == path ? 1 : (size_t)(slash - path);
+        memcpy(dir, path, len);
+        dir[len] = '\0';
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd); /* best effort: some file systems refuse it */
+        close(fd);
+    }
+}
+
+bool afile_commit_all(struct afile *const *files, size_t n)
+{
+    /* Phase 1: every file complete on disk under its temporary name. */
+    for (size_t i = 0; i < n; i++)
+        if (!afile_finish(files[i])) {
+            int saved = errno;
+            for (size_t k = 0; k < n; k++)
+                afile_abort(files[k]);
+            errno = saved;
+            return false;
+        }
+    /* Phase 2: renames only, not to be cut in half by Ctrl-C (a second
+     * Ctrl-C waits the few milliseconds this takes). */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    bool ok = true;
+    int saved = 0;
+    if (n > 0 && unlink(files[n - 1]->path) != 0 && errno != ENOENT) {
+        ok = false;
+        saved = errno;
+    }
+    size_t done = 0;
+    for (; ok && done < n; done++)
+        if (!afile_publish(files[done])) {
+            ok = false;
+            saved = errno;
+        }
+    if (!ok) {
+        /* complete files or none: take back what was renamed */
+        for (size_t k = 0; k + 1 < done; k++)
+            unlink(files[k]->path);
+        for (size_t k = 0; k < n; k++)
+            afile_abort(files[k]);
+    }
+    for (size_t k = 0; k < n; k++)
+        sync_dir_of(files[k]->path);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = saved;
+    return ok;
+}
+
 void afile_abort(struct afile *a)
 {
-    if (!a->f)
+    if (!a->f && !a->finished)
         return;
     int saved = errno;
+    a->finished = false;
     afile_discard(a);
     errno = saved;
 }

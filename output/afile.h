@@ -21,6 +21,7 @@ struct afile {
     FILE *f;
     int err;                     /* first errno seen while writing, 0 if none */
     int slot;                    /* index in the cleanup table */
+    bool finished;               /* afile_finish done: complete, not yet renamed */
 };
 
 /* Start writing path's temporary file. On failure returns false with errno
@@ -36,6 +37,24 @@ void afile_printf(struct afile *a, const char *fmt, ...) __attribute__((format(p
  * earlier write) the temporary file is removed, errno is set and false is
  * returned. */
 bool afile_commit(struct afile *a);
+
+/* The two halves of afile_commit, for sets of files that must appear
+ * together. afile_finish flushes, fsyncs and closes the temporary file
+ * (which stays, complete, under its temporary name); false (errno set, the
+ * temporary removed) on any failure, including an earlier write.
+ * afile_publish renames a finished file into place; false (errno set, the
+ * temporary removed) on failure. */
+bool afile_finish(struct afile *a);
+bool afile_publish(struct afile *a);
+
+/* Commit files[0..n) as a set, in two phases: finish every one (any failure
+ * removes every temporary, and nothing in place changes), then rename them
+ * into place in order with SIGINT, SIGTERM and SIGHUP held back, removing
+ * the old version of the last one first: the last file (a manifest) marks
+ * the set complete. If a rename fails, the files already renamed are removed
+ * too. Finally the folders are synced. True on success; false with errno
+ * set. */
+bool afile_commit_all(struct afile *const *files, size_t n);
 
 /* Close and remove the temporary file (a no-op after commit or abort). */
 void afile_abort(struct afile *a);

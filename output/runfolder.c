@@ -199,19 +199,10 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
     csv_summary(&summary, rf->scenario, rf->layout, rf->stats, 1);
     csv_kpis(&kpis, rf->scenario, rf->layout, rf->stats, 1);
     write_manifest(&manifest, rf, info, partial);
-    /* The manifest goes last: a folder with a manifest is complete. */
-    struct afile *order[] = { &rf->series, &summary, &kpis, &manifest };
-    size_t n = sizeof order / sizeof *order;
-    for (size_t i = 0; i < n; i++) {
-        if (!afile_commit(order[i])) {
-            int e = errno;
-            for (size_t k = i + 1; k < n; k++)
-                afile_abort(order[k]);
-            errno = e;
-            return false;
-        }
-    }
-    return true;
+    /* Two phases: every file complete, then all renamed into place, the
+     * manifest last: a folder with a manifest is complete. */
+    struct afile *const order[] = { &rf->series, &summary, &kpis, &manifest };
+    return afile_commit_all(order, sizeof order / sizeof *order);
 }
 
 void runfolder_close(struct runfolder *rf)

@@ -2,11 +2,14 @@
  *
  * Events are ordered by time, then by scheduling order (an increasing sequence
  * number), so equal times come out first-scheduled-first and a run is
- * deterministic. It is an indexed binary heap: push, pop, cancel and move are
- * O(log n); slots are recycled through a free list, so in steady state no
- * operation allocates. Limits (checked): 2^24 pending events, 2^40 events
- * scheduled between clears. A handle names a pending event for cancel/move; it
- * carries a generation so a stale handle is caught, not silently obeyed. */
+ * deterministic. It is a radix heap on the bits of the times with a binary
+ * heap in front (calendar.c): push, cancel and move are O(1), pop O(1)
+ * amortized, when times are scheduled no earlier than the last one popped, as
+ * in a simulation; an earlier push is allowed and costs O(log n). Slots and
+ * bucket arrays are recycled, so in steady state no operation allocates.
+ * Limits (checked): 2^24 pending events, 2^40 events scheduled between
+ * clears. A handle names a pending event for cancel/move; it carries a
+ * generation so a stale handle is caught, not silently obeyed. */
 #ifndef SIM_CALENDAR_H
 #define SIM_CALENDAR_H
 

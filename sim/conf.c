@@ -2,6 +2,7 @@
 
 #include "check.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <limits.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- nodes ---------------------------------------------------------------- */
 
@@ -189,14 +191,19 @@ static void merge_into(struct conf_node *base, struct conf_node *over)
             b = find_kid(base, o->name);
         } else {
             const char *key = conf_key(o);
+            /* (a merge above may have left an element without its key) */
             for (size_t j = 0; j < base->n_kid && !b; j++)
-                if (strcmp(conf_key(base->kid[j]), key) == 0)
+                if (conf_key(base->kid[j]) && strcmp(conf_key(base->kid[j]), key) == 0)
                     b = base->kid[j];
         }
         if (!b) {
             node_append(base, o);
         } else if ((b->type == CONF_GROUP && o->type == CONF_GROUP)
                    || (keyed_list(b) && keyed_list(o) && b->n_kid > 0 && o->n_kid > 0)) {
+            /* Messages about the merged whole (probabilities that do not sum
+             * to 1, ...) point at the file that changed it last. */
+            b->file = o->file;
+            b->line = o->line;
             merge_into(b, o);
             node_free(o);
         } else {
@@ -215,6 +222,9 @@ struct loader {
     size_t depth;
 };
 
+/* A whole regular file of at most CONF_MAX_FILE_SIZE bytes with no NUL
+ * byte; NULL with *err set otherwise (a folder, a device such as /dev/zero
+ * or a pipe would never end or is no configuration). */
 static char *read_all(const char *path, int *err)
 {
     FILE *f = fopen(path, "rb");
@@ -222,18 +232,35 @@ static char *read_all(const char *path, int *err)
         *err = errno;
         return NULL;
     }
+    struct stat st;
+    int bad = fstat(fileno(f), &st) != 0 ? errno
+              : S_ISDIR(st.st_mode)      ? EISDIR
+              : !S_ISREG(st.st_mode)     ? EINVAL
+              : st.st_size > CONF_MAX_FILE_SIZE ? EFBIG : 0;
+    if (bad) {
+        *err = bad;
+        fclose(f);
+        return NULL;
+    }
     size_t cap = 4096, n = 0;
     char *buf = check_malloc(cap);
+    int failed = 0;
     for (;;) {
-        if (n + 1 >= cap)
+        if (n + 1 >= cap) {
+            if (cap > CONF_MAX_FILE_SIZE) {
+                failed = EFBIG;
+                break;
+            }
             buf = check_realloc(buf, cap *= 2);
+        }
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;
         if (got == 0)
             break;
     }
-    int failed = ferror(f);
-    *err = failed ? errno : 0;
+    if (!failed && ferror(f))
+        failed = errno ? errno : EIO;
+    *err = failed;
     fclose(f);
     if (failed) {
         free(buf);
@@ -273,6 +300,98 @@ static char *join_path(const char *dir, const char *rel)
 static struct conf_node *load_file(struct loader *L, const char *path, const char *shown,
                                    const char *from_file, int from_line);
 
+/* Whether [p, end) holds the end of a block comment. */
+static bool closes_comment(const char *p, const char *end)
+{
+    for (; p + 1 < end; p++)
+        if (p[0] == '*' && p[1] == '/')
+            return true;
+    return false;
+}
+
+static bool name_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '*' || c == '-' || c == '.';
+}
+
+/* libconfig 1.5 reads an integer literal that does not fit in 32 bits (one
+ * without an L suffix) as a wrapped value, silently: 4294967296 becomes 0.
+ * Return a copy of text in which every such literal outside strings and
+ * comments is written as a number instead (4294967296.0; a long hexadecimal
+ * one in decimal), so it reads as its true value and the range checks see
+ * it. Lines are kept. */
+static char *widen_integers(const char *text)
+{
+    size_t len = strlen(text), cap = len + 64, w = 0;
+    char *out = check_malloc(cap);
+    const char *p = text;
+    while (*p) {
+        if (w + 64 >= cap)
+            out = check_realloc(out, cap *= 2);
+        const char *start = p;
+        if (*p == '"') {                                   /* string */
+            for (p++; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (*p)
+                p++;
+        } else if (*p == '#' || (p[0] == '/' && p[1] == '/')) { /* comment to the end of the line */
+            while (*p && *p != '\n')
+                p++;
+        } else if (p[0] == '/' && p[1] == '*') {           /* block comment */
+            const char *e = strstr(p + 2, "*/");
+            p = e ? e + 2 : p + strlen(p);
+        } else if (isdigit((unsigned char)*p) && (p == text || !name_char(p[-1])
+                                                  || ((p[-1] == '-' || p[-1] == '+')
+                                                      && (p - 1 == text || !name_char(p[-2]))))) {
+            bool negative = p > text && p[-1] == '-';
+            bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2]);
+            unsigned long long v = 0;
+            bool over = false;
+            const char *d = hex ? p + 2 : p;
+            for (; hex ? isxdigit((unsigned char)*d) : isdigit((unsigned char)*d); d++) {
+                unsigned digit = isdigit((unsigned char)*d) ? (unsigned)(*d - '0')
+                                                            : (unsigned)(tolower((unsigned char)*d) - 'a' + 10);
+                unsigned base = hex ? 16u : 10u;
+                if (v > (ULLONG_MAX - digit) / base)
+                    over = true;
+                else
+                    v = v * base + digit;
+            }
+            bool is_float = !hex && (*d == '.' || *d == 'e' || *d == 'E');
+            bool is_long = *d == 'L';
+            unsigned long long limit = is_long ? (negative ? 9223372036854775808ULL : 9223372036854775807ULL)
+                                               : (negative ? 2147483648ULL : 2147483647ULL);
+            if (!is_float && (over || v > limit)) {
+                /* rewrite it as a number with a fraction */
+                size_t need = (size_t)(d - p) + 32;
+                if (w + need >= cap)
+                    out = check_realloc(out, cap = 2 * cap + need);
+                if (hex)
+                    w += (size_t)snprintf(out + w, cap - w, "%llu.0", v);
+                else {
+                    memcpy(out + w, p, (size_t)(d - p));
+                    w += (size_t)(d - p);
+                    memcpy(out + w, ".0", 2);
+                    w += 2;
+                }
+                p = is_long ? d + 1 : d;
+                continue;
+            }
+            p = d;
+        } else {
+            p++;
+        }
+        size_t n = (size_t)(p - start);
+        if (w + n + 1 >= cap)
+            out = check_realloc(out, cap = 2 * cap + n);
+        memcpy(out + w, start, n);
+        w += n;
+    }
+    out[w] = '\0';
+    return out;
+}
+
 /* Parse text (a file's contents, named name, in dir): take out its leading
  * @include lines, load those bases, parse the rest and merge it over them. */
 static struct conf_node *load_text(struct loader *L, char *text, const char *name, const char *dir)
@@ -288,24 +407,26 @@ static struct conf_node *load_text(struct loader *L, char *text, const char *nam
         while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
             q++;
         if (in_block) {
-            char *close = strstr(q, "*/");
-            if (close && close < end)
+            if (closes_comment(q, end))
                 in_block = false;
+            else if (strncmp(q, "@include", 8) == 0)
+                memset(p, ' ', (size_t)(end - p)); /* libconfig must never include by itself */
         } else if (q == end || *q == '#' || (q[0] == '/' && q[1] == '/')) {
             /* blank or comment line */
         } else if (q[0] == '/' && q[1] == '*') {
-            char *close = strstr(q + 2, "*/");
-            if (!close || close >= end)
+            if (!closes_comment(q + 2, end))
                 in_block = true;
         } else if (strncmp(q, "@include", 8) == 0) {
             char *open = memchr(q, '"', (size_t)(end - q));
             char *close = open ? memchr(open + 1, '"', (size_t)(end - open - 1)) : NULL;
             if (seen_setting) {
                 diag_error(L->d, file, line, NULL,
-                           "@include must come before the settings (it lays this file over a base)");
+                           "@include must come before the settings (allowed: @include lines at the top of "
+                           "the file, before any setting: it lays this file over a base)");
                 failed = true;
             } else if (!close) {
-                diag_error(L->d, file, line, NULL, "@include needs a file name in double quotes");
+                diag_error(L->d, file, line, NULL,
+                           "@include needs a file name in double quotes (allowed: @include \"FILE.cfg\")");
                 failed = true;
             } else {
                 *close = '\0';
@@ -332,13 +453,24 @@ static struct conf_node *load_text(struct loader *L, char *text, const char *nam
         return NULL;
     }
 
+    char *wide = widen_integers(text);
     config_t cf;
     config_init(&cf);
     config_set_include_dir(&cf, dir);
-    if (!config_read_string(&cf, text)) {
+    int parsed = config_read_string(&cf, wide);
+    free(wide);
+    if (!parsed) {
         const char *ef = config_error_file(&cf);
-        diag_error(L->d, ef ? ef : file, config_error_line(&cf), NULL, "syntax error: %s",
-                   config_error_text(&cf));
+        const char *et = config_error_text(&cf);
+        if (et && strcmp(et, "memory exhausted") == 0) /* the parser's stack: nesting */
+            diag_error(L->d, ef ? ef : file, config_error_line(&cf), NULL,
+                       "syntax error: groups and lists nested too deeply (allowed: a few hundred levels)");
+        else
+            diag_error(L->d, ef ? ef : file, config_error_line(&cf), NULL,
+                       "syntax error%s%s (allowed: NAME = VALUE; with groups { ... }, lists ( ... ), "
+                       "arrays [ ... ], strings in double quotes, # comments)",
+                       et && strcmp(et, "syntax error") != 0 ? ": " : "",
+                       et && strcmp(et, "syntax error") != 0 ? et : "");
         config_destroy(&cf);
         node_free(merged);
         return NULL;
@@ -349,8 +481,21 @@ static struct conf_node *load_text(struct loader *L, char *text, const char *nam
     if (!merged)
         return own;
     merge_into(merged, own);
+    merged->file = own->file; /* the top of the document is this file */
+    merged->line = own->line;
     node_free(own);
     return merged;
+}
+
+/* Why read_all failed, in words. */
+static const char *read_error(int err)
+{
+    switch (err) {
+    case EINVAL: return "not a regular file: a scenario is a text file";
+    case EFBIG: return "larger than " CONF_MAX_FILE_SIZE_TEXT ", the most a scenario file may be";
+    case EILSEQ: return "it holds a NUL byte: a scenario is a text file";
+    default: return strerror(err);
+    }
 }
 
 static struct conf_node *load_file(struct loader *L, const char *path, const char *shown,
@@ -361,9 +506,9 @@ static struct conf_node *load_file(struct loader *L, const char *path, const cha
     if (!text) {
         if (from_file)
             diag_error(L->d, from_file, from_line, NULL, "@include \"%s\": cannot read it (%s)", shown,
-                       strerror(err));
+                       read_error(err));
         else
-            diag_error(L->d, shown, 0, NULL, "cannot read the file (%s)", strerror(err));
+            diag_error(L->d, shown, 0, NULL, "cannot read the file (%s)", read_error(err));
         return NULL;
     }
     char *real = realpath(path, NULL);
@@ -371,15 +516,17 @@ static struct conf_node *load_file(struct loader *L, const char *path, const cha
         real = check_strdup(path);
     for (size_t i = 0; i < L->depth; i++)
         if (strcmp(L->stack[i], real) == 0) {
-            diag_error(L->d, from_file, from_line, NULL, "@include \"%s\" includes itself%s", shown,
-                       i + 1 < L->depth ? " (through the files it includes)" : "");
+            diag_error(L->d, from_file, from_line, NULL,
+                       "@include \"%s\" includes itself%s (allowed: a base that does not include this file)",
+                       shown, i + 1 < L->depth ? " through the files it includes" : "");
             free(real);
             free(text);
             return NULL;
         }
     if (L->depth >= CONF_MAX_INCLUDE_DEPTH) {
-        diag_error(L->d, from_file, from_line, NULL, "@include nested deeper than %d files",
-                   CONF_MAX_INCLUDE_DEPTH);
+        diag_error(L->d, from_file, from_line, NULL,
+                   "@include nested deeper than %d files (allowed: at most %d files, each including the next)",
+                   CONF_MAX_INCLUDE_DEPTH, CONF_MAX_INCLUDE_DEPTH);
         free(real);
         free(text);
         return NULL;

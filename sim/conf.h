@@ -50,6 +50,11 @@ struct conf_doc {
 /* Include nesting deeper than this is reported as an error. */
 #define CONF_MAX_INCLUDE_DEPTH 16
 
+/* A file larger than this is refused (it is no hand-written scenario, and a
+ * device such as /dev/zero would never end). */
+#define CONF_MAX_FILE_SIZE (16L * 1024 * 1024)
+#define CONF_MAX_FILE_SIZE_TEXT "16 MiB"
+
 /* Load a file (and its includes). Problems — unreadable files, syntax errors,
  * misplaced, missing or circular includes — go to d with file and line, and
  * the result is NULL. Free with conf_free. */

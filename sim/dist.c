@@ -135,10 +135,10 @@ double dist_sample(const struct dist *d, struct rng *s)
         return rng_exponential(s, d->a);
     case DIST_UNIFORM:
         return d->a + (d->b - d->a) * rng_uniform(s);
-    case DIST_LOGNORMAL: {
-        gsl_rng g = rng_gsl_view(s);
-        return gsl_ran_lognormal(&g, d->a, d->b);
-    }
+    case DIST_LOGNORMAL:
+        /* exp(mu + sigma Z), as gsl_ran_lognormal, with Z from the stream's
+         * own ziggurat: several times faster than GSL's polar method. */
+        return exp(d->a + d->b * rng_normal(s));
     case DIST_GAMMA: {
         gsl_rng g = rng_gsl_view(s);
         return gsl_ran_gamma(&g, d->a, d->b);
@@ -175,7 +175,7 @@ static double length_biased(const struct dist *d, struct rng *s)
         return sqrt(a2 + rng_uniform(s) * (b2 - a2));
     }
     case DIST_LOGNORMAL:
-        return gsl_ran_lognormal(&g, d->a + d->b * d->b, d->b);
+        return exp(d->a + d->b * d->b + d->b * rng_normal(s));
     case DIST_GAMMA:
         return gsl_ran_gamma(&g, d->a + 1.0, d->b);
     case DIST_WEIBULL:

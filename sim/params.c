@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,42 @@ void params_init(struct params *r)
 {
     r->p = NULL;
     r->n = r->cap = 0;
+    r->index = NULL;
+    r->n_index = 0;
+}
+
+/* FNV-1a: paths are short and share long prefixes. */
+static size_t path_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (size_t)h;
+}
+
+static void index_put(struct params *r, size_t i)
+{
+    size_t mask = r->n_index - 1;
+    size_t k = path_hash(r->p[i].path) & mask;
+    while (r->index[k])
+        k = (k + 1) & mask;
+    r->index[k] = i + 1;
+}
+
+/* Keep the index at most half full: lookups stay O(1) however many
+ * parameters a scenario has (thousands of stages make tens of thousands). */
+static void index_grow(struct params *r)
+{
+    if (2 * (r->n + 1) <= r->n_index)
+        return;
+    size_t n = r->n_index ? r->n_index : 64;
+    while (2 * (r->n + 1) > n)
+        n *= 2;
+    free(r->index);
+    r->index = check_calloc(n, sizeof *r->index);
+    r->n_index = n;
+    for (size_t i = 0; i < r->n; i++)
+        index_put(r, i);
 }
 
 void params_free(struct params *r)
@@ -24,6 +61,7 @@ void params_free(struct params *r)
         free(r->p[i].descr);
     }
     free(r->p);
+    free(r->index);
     params_init(r);
 }
 
@@ -36,6 +74,9 @@ void params_copy(struct params *dst, const struct params *src)
         dst->p[i].path = check_strdup(src->p[i].path);
         dst->p[i].descr = check_strdup(src->p[i].descr);
     }
+    dst->index = NULL;
+    dst->n_index = 0;
+    index_grow(dst);
 }
 
 size_t params_add(struct params *r, const char *path, const char *unit,
@@ -63,14 +104,19 @@ size_t params_add(struct params *r, const char *path, const char *unit,
     p->value = value;
     p->file = file;
     p->line = line;
+    index_grow(r);
+    index_put(r, r->n);
     return r->n++;
 }
 
 long params_find(const struct params *r, const char *path)
 {
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->p[i].path, path) == 0)
-            return (long)i;
+    if (r->n_index == 0)
+        return -1;
+    size_t mask = r->n_index - 1;
+    for (size_t k = path_hash(path) & mask; r->index[k]; k = (k + 1) & mask)
+        if (strcmp(r->p[r->index[k] - 1].path, path) == 0)
+            return (long)(r->index[k] - 1);
     return -1;
 }
 

@@ -17,6 +17,7 @@ enum param_flag {
     PARAM_LO_OPEN = 1,   /* value must be > lo (else >= lo) */
     PARAM_HI_OPEN = 2,   /* value must be < hi (else <= hi) */
     PARAM_STATIC = 4,    /* read once at day 0: interventions may not change it */
+    PARAM_UNREAD = 8,    /* its setting could not be read (reported): rules on it are skipped */
 };
 
 struct param {
@@ -34,6 +35,8 @@ struct param {
 struct params {
     struct param *p;
     size_t n, cap;
+    size_t *index;       /* hash of paths: slot holds i + 1, 0 when empty */
+    size_t n_index;      /* slots (a power of two, at least twice n), 0 for none */
 };
 
 void params_init(struct params *r);

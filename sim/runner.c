@@ -3,11 +3,17 @@
 #include "check.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Results waiting for their turn, per thread. */
 #define WINDOW_PER_THREAD 2
+
+/* The sink looks at the stop flag at least this often (a signal handler
+ * raises the flag but cannot signal a condition variable). */
+#define SINK_POLL_NS 50000000L
 
 unsigned runner_cores(void)
 {
@@ -113,10 +119,20 @@ long long runner_run(const struct runner_job *job, uint64_t first, uint64_t coun
     unsigned started = 0;
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.changed, NULL);
+    /* Workers block the asynchronous signals, so handlers (Ctrl-C) run in
+     * the calling thread, the one that writes results. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     if (delivered == 0)
         for (; started < threads; started++)
             if (pthread_create(&tid[started], NULL, worker, &p) != 0)
                 break;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (started == 0)
         delivered = -1;
 
@@ -137,6 +153,15 @@ long long runner_run(const struct runner_job *job, uint64_t first, uint64_t coun
         } else if (p.state[slot] == SLOT_FAILED
                    || (stopped(stop) && p.state[slot] == SLOT_FREE)) {
             break; /* interrupted: deliver nothing past the first gap */
+        } else if (stop) {
+            struct timespec t;
+            clock_gettime(CLOCK_REALTIME, &t);
+            t.tv_nsec += SINK_POLL_NS;
+            if (t.tv_nsec >= 1000000000L) {
+                t.tv_sec++;
+                t.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&p.changed, &p.mu, &t);
         } else {
             pthread_cond_wait(&p.changed, &p.mu);
         }

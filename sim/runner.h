@@ -31,6 +31,9 @@ struct runner_job {
 /* Run replications [first, first + count). threads = 0 means one. stop may be
  * NULL; when it becomes nonzero no new replication starts and the run ends
  * after delivering every replication that precedes the first unfinished one.
+ * Worker threads block SIGINT, SIGTERM, SIGHUP and SIGQUIT, so a handler that
+ * raises *stop runs in the calling thread, which looks at it at least every
+ * 50 ms while it waits for results.
  * Returns the number of replications delivered to the sink, or -1 when a
  * workspace or result could not be created. */
 long long runner_run(const struct runner_job *job, uint64_t first, uint64_t count,

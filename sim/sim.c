@@ -27,12 +27,6 @@ void sim_reset(struct sim *s)
     s->events = 0;
 }
 
-cal_handle sim_after(struct sim *s, double delay, uint32_t type, uint32_t subject)
-{
-    CHECK(delay >= 0);
-    return calendar_push(s->cal, s->now + delay, type, subject);
-}
-
 void sim_cancel(struct sim *s, cal_handle *h)
 {
     if (*h) {

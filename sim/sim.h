@@ -35,7 +35,11 @@ static inline cal_handle sim_at(struct sim *s, double time, uint32_t type, uint3
 }
 
 /* Schedule after delay (>= 0, checked) from now. */
-cal_handle sim_after(struct sim *s, double delay, uint32_t type, uint32_t subject);
+static inline cal_handle sim_after(struct sim *s, double delay, uint32_t type, uint32_t subject)
+{
+    CHECK(delay >= 0);
+    return calendar_push(s->cal, s->now + delay, type, subject);
+}
 
 /* Cancel a pending event; h = 0 is allowed and does nothing. */
 void sim_cancel(struct sim *s, cal_handle *h);

@@ -446,8 +446,9 @@ static void test_include_errors(void **state)
     /* A file including itself. */
     char *self = put(f, "self.cfg", "@include \"self.cfg\"\nx = 1;\n");
     assert_null(conf_load(self, &f->d));
-    snprintf(f->buf, sizeof f->buf, "%s:1: @include \"%s/self.cfg\" includes itself", self,
-             f->dir);
+    snprintf(f->buf, sizeof f->buf,
+             "%s:1: @include \"%s/self.cfg\" includes itself (allowed: a base that does not include this file)",
+             self, f->dir);
     expect_msg(&f->d, f->buf);
 
     /* ... and through another file: a includes b, b includes a. */
@@ -455,8 +456,8 @@ static void test_include_errors(void **state)
     char *b = put(f, "b.cfg", "# b\n\n@include \"a.cfg\"\ny = 2;\n");
     assert_null(conf_load(a, &f->d));
     snprintf(f->buf, sizeof f->buf,
-             "%s:3: @include \"%s/a.cfg\" includes itself (through the files it includes)", b,
-             f->dir);
+             "%s:3: @include \"%s/a.cfg\" includes itself through the files it includes "
+             "(allowed: a base that does not include this file)", b, f->dir);
     expect_msg(&f->d, f->buf);
 
     /* After a setting. */
@@ -468,7 +469,8 @@ static void test_include_errors(void **state)
     /* Without quotes. */
     char *unq = put(f, "unquoted.cfg", "@include base.cfg\n");
     assert_null(conf_load(unq, &f->d));
-    snprintf(f->buf, sizeof f->buf, "%s:1: @include needs a file name in double quotes", unq);
+    snprintf(f->buf, sizeof f->buf,
+             "%s:1: @include needs a file name in double quotes (allowed: @include \"FILE.cfg\")", unq);
     expect_msg(&f->d, f->buf);
 
     /* A syntax error in a base is reported in the base. */
@@ -499,8 +501,9 @@ static void test_include_depth(void **state)
     }
     snprintf(f->buf, sizeof f->buf, "%s/f0.cfg", f->dir);
     assert_null(conf_load(f->buf, &f->d));
-    snprintf(f->buf, sizeof f->buf, "%s/f%d.cfg:1: @include nested deeper than %d files", f->dir,
-             CONF_MAX_INCLUDE_DEPTH - 1, CONF_MAX_INCLUDE_DEPTH);
+    snprintf(f->buf, sizeof f->buf,
+             "%s/f%d.cfg:1: @include nested deeper than %d files (allowed: at most %d files, each including the next)",
+             f->dir, CONF_MAX_INCLUDE_DEPTH - 1, CONF_MAX_INCLUDE_DEPTH, CONF_MAX_INCLUDE_DEPTH);
     expect_msg(&f->d, f->buf);
 
     /* Sixteen files nested is allowed, and every level's settings arrive. */

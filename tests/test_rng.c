@@ -170,6 +170,99 @@ static void test_exponential(void **state)
     TU_ASSERT_WITHIN(sum / N_DRAWS, mean, 4 * mean / sqrt((double)N_DRAWS));
 }
 
+/* The ziggurat samplers' shape: a chi-square over bins equiprobable under
+ * the target distribution (cut at its quantiles, the outer bins reaching
+ * into the tails the ziggurat draws separately); the share beyond the
+ * ziggurat's base-layer edge r, which only the tail method produces (4
+ * binomial standard errors); and the mean excess over r of those draws (4
+ * standard errors). */
+struct shape {
+    double (*draw)(struct rng *r);
+    double (*quantile)(double p);
+    double (*upper)(double x);   /* P(X > x) */
+    double r;                    /* the base layer's edge */
+    bool two_sided;
+    double excess_mean, excess_sd; /* of |X| - r given |X| > r */
+};
+
+static void check_shape(const struct shape *sh, uint64_t key)
+{
+    enum { BINS = 200 };
+    double cut[BINS - 1];
+    for (int b = 1; b < BINS; b++)
+        cut[b - 1] = sh->quantile((double)b / BINS);
+    unsigned long count[BINS] = { 0 }, beyond = 0;
+    double excess = 0;
+    struct rng r;
+    rng_seed(&r, key);
+    for (int i = 0; i < N_DRAWS; i++) {
+        double x = sh->draw(&r);
+        assert_true(isfinite(x));
+        int lo = 0, hi = BINS - 1; /* the bin: first cut above x */
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (x < cut[mid])
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        count[lo]++;
+        double a = sh->two_sided ? fabs(x) : x;
+        if (a > sh->r) {
+            beyond++;
+            excess += a - sh->r;
+        }
+    }
+    double expect = (double)N_DRAWS / BINS, chi2 = 0;
+    for (int b = 0; b < BINS; b++)
+        chi2 += ((double)count[b] - expect) * ((double)count[b] - expect) / expect;
+    double limit = gsl_cdf_chisq_Qinv(1e-6, BINS - 1);
+    if (!(chi2 < limit))
+        fail_msg("chi-square %.2f over %d bins exceeds %.2f (p = 1e-6)", chi2, BINS, limit);
+    double p = (sh->two_sided ? 2 : 1) * sh->upper(sh->r);
+    TU_ASSERT_WITHIN((double)beyond / N_DRAWS, p, 4 * sqrt(p * (1 - p) / N_DRAWS));
+    TU_ASSERT_WITHIN(excess / (double)beyond, sh->excess_mean, 4 * sh->excess_sd / sqrt((double)beyond));
+}
+
+static double draw_normal(struct rng *r) { return rng_normal(r); }
+static double draw_exp(struct rng *r) { return rng_exponential(r, 1.0); }
+static double upper_normal(double x) { return gsl_cdf_ugaussian_Q(x); }
+static double quantile_exp(double p) { return gsl_cdf_exponential_Pinv(p, 1.0); }
+static double upper_exp(double x) { return gsl_cdf_exponential_Q(x, 1.0); }
+
+static void test_normal(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, rng_key(KEY, 7, 7, 7));
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < N_DRAWS; i++) {
+        double x = rng_normal(&r);
+        sum += x;
+        sum2 += x * x;
+    }
+    double n = N_DRAWS, mean = sum / n, var = (sum2 - n * mean * mean) / (n - 1);
+    /* Standard normal: SE of the mean 1/sqrt(n); of the variance
+     * sqrt((mu4 - (n-3)/(n-1)) / n) with mu4 = 3. */
+    TU_ASSERT_WITHIN(mean, 0.0, 4 / sqrt(n));
+    TU_ASSERT_WITHIN(var, 1.0, 4 * sqrt((3.0 - (n - 3) / (n - 1)) / n));
+    /* Beyond r the normal's excess has mean lambda - r and variance
+     * 1 + r lambda - lambda^2, lambda = phi(r) / Q(r) (inverse Mills ratio). */
+    const double zr = 3.6541528853610092;
+    double lambda = exp(-0.5 * zr * zr) / sqrt(2 * M_PI) / gsl_cdf_ugaussian_Q(zr);
+    const struct shape normal = { draw_normal, gsl_cdf_ugaussian_Pinv, upper_normal, zr, true,
+                                  lambda - zr, sqrt(1 + zr * lambda - lambda * lambda) };
+    check_shape(&normal, rng_key(KEY, 7, 7, 8));
+}
+
+static void test_exponential_shape(void **state)
+{
+    (void)state;
+    /* Memoryless: the excess over r is Exp(1) again. */
+    const struct shape expo = { draw_exp, quantile_exp, upper_exp, 7.6971174701310492, false, 1.0, 1.0 };
+    check_shape(&expo, rng_key(KEY, 9, 9, 10));
+}
+
 static void test_gsl_view_shares_stream(void **state)
 {
     (void)state;
@@ -266,6 +359,8 @@ int main(void)
         cmocka_unit_test(test_uniform_chi_square),
         cmocka_unit_test(test_serial_correlation),
         cmocka_unit_test(test_exponential),
+        cmocka_unit_test(test_exponential_shape),
+        cmocka_unit_test(test_normal),
         cmocka_unit_test(test_gsl_view_shares_stream),
         cmocka_unit_test(test_keys_distinct),
         cmocka_unit_test(test_hash_text),

@@ -1,0 +1,215 @@
+#!/bin/sh
+# bench/run.sh — run the benchmarks and print one table: benchmark, figure,
+# target, met? (make bench runs it after building bench/*.c). The figures
+# and the machine they came from are recorded in docs/performance.md.
+#
+#   bench/run.sh [BENCH_DIR]          default build/bench
+#
+# Environment:
+#   CASELOAD=./caseload        the program under test
+#   BENCH_REPEAT=3             runs of each kernel benchmark (the best counts)
+#   BENCH_SCALING=1            0 skips the scaling table (a few minutes)
+#   BENCH_FULL=0               1 adds the whole model at 10,000 replications
+#   BENCH_SCENARIO=...         the whole-model scenario (default
+#                              scenarios/birmingham-2009.cfg, else a
+#                              Birmingham-sized baseline)
+#
+# Timings are wall-clock, best of BENCH_REPEAT for the kernels; run on an
+# otherwise idle machine, as other load shows up directly in the figures.
+set -eu
+
+BENCH_DIR=${1:-build/bench}
+CASELOAD=${CASELOAD:-./caseload}
+REPEAT=${BENCH_REPEAT:-3}
+SCALING=${BENCH_SCALING:-1}
+FULL=${BENCH_FULL:-0}
+PYTHON=/usr/bin/python3
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+# Targets (docs/performance.md).
+T_MM1=10000000          # customers per second, one core
+T_RATIO=55              # times SimPy
+T_HOLD=5000000          # hold operations per second at 10^5 pending
+T_WALL=10               # seconds, whole model, 1,000 replications, -j 2
+T_RSS=256               # MB peak, whole model, any number of replications
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/caseload-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+ROWS="$TMP/rows"
+: >"$ROWS"
+
+# row BENCHMARK FIGURE TARGET MET
+row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$ROWS"; }
+
+# field KEY LINE: the value of KEY=VALUE in LINE
+field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+# ge A B / le A B: yes or no
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 >= b + 0) ? "yes" : "no" }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 <= b + 0) ? "yes" : "no" }'; }
+
+# fmt_rate N: 12.3 M / 456 k
+fmt_rate() {
+    awk -v x="$1" 'BEGIN { if (x >= 1e6) printf "%.1f M", x / 1e6; else if (x >= 1e3) printf "%.0f k", x / 1e3; else printf "%.0f", x }'
+}
+
+# best_of KEY CMD...: run CMD REPEAT times, keep the last line with the
+# largest KEY
+best_of() {
+    key=$1
+    shift
+    best=""
+    i=0
+    while [ "$i" -lt "$REPEAT" ]; do
+        line=$("$@" | tail -n 1)
+        v=$(field "$key" "$line")
+        if [ -z "$best" ] || [ "$(ge "$v" "$(field "$key" "$best")")" = yes ]; then
+            best=$line
+        fi
+        i=$((i + 1))
+    done
+    printf '%s\n' "$best"
+}
+
+say() { printf '%s\n' "$*" >&2; }
+
+# ---- the peer: SimPy 2 (Debian's python3-simpy) -----------------------------
+ensure_simpy() {
+    dpkg -s python3-simpy >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "bench: installing python3-simpy"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+                python3-simpy >/dev/null && return 0
+    fi
+    say "bench: python3-simpy is missing (sudo apt-get install python3-simpy); no SimPy row"
+    return 1
+}
+
+# ---- kernel: M/M/1 ----------------------------------------------------------
+say "bench: M/M/1 on the kernel (best of $REPEAT)"
+mm1=$(best_of customers_per_s "$BENCH_DIR/mm1")
+mm1_rate=$(field customers_per_s "$mm1")
+row "kernel M/M/1, 10^6 customers (bench/mm1.c)" "$(fmt_rate "$mm1_rate") customers/s" \
+    ">= 10 M/s" "$(ge "$mm1_rate" $T_MM1)"
+mean=$(field mean_time "$mm1")
+ci=$(field ci99 "$mm1")
+row "  mean time in system, 1/(mu - lambda) = 10" "$(printf '%.3f +- %.3f (99%%)' "$mean" "$ci")" \
+    "10 in the interval" "$([ "$(field ok "$mm1")" = 1 ] && echo yes || echo no)"
+
+if ensure_simpy; then
+    say "bench: M/M/1 in SimPy (best of $REPEAT; about 6 s each)"
+    simpy_best=0
+    i=0
+    while [ "$i" -lt "$REPEAT" ]; do
+        r=$(cd "$TMP" && "$PYTHON" "$HERE/mm1_simpy2.py" | tail -n 1 |
+            sed -n 's/.*customers\/s \([0-9.e+]*\).*/\1/p')
+        [ -n "$r" ] || { say "bench: the SimPy run failed"; exit 1; }
+        simpy_best=$(awk -v a="$r" -v b="$simpy_best" 'BEGIN { print (a + 0 > b + 0) ? a : b }')
+        i=$((i + 1))
+    done
+    row "SimPy 2 M/M/1, same model (bench/mm1_simpy2.py)" "$(fmt_rate "$simpy_best") customers/s" "-" "-"
+    ratio=$(awk -v a="$mm1_rate" -v b="$simpy_best" 'BEGIN { printf "%.1f", a / b }')
+    row "  kernel / SimPy" "${ratio}x" ">= ${T_RATIO}x" "$(ge "$ratio" $T_RATIO)"
+fi
+
+# ---- kernel: large calendar ---------------------------------------------------
+say "bench: hold model, 10^5 pending (best of $REPEAT)"
+hold=$(best_of events_per_s "$BENCH_DIR/hold" 100000)
+hold_rate=$(field events_per_s "$hold")
+row "kernel hold, 10^5 pending (bench/hold.c)" "$(fmt_rate "$hold_rate") events/s" \
+    ">= 5 M/s" "$(ge "$hold_rate" $T_HOLD)"
+
+# ---- whole model ------------------------------------------------------------
+# scale_sets FACTOR: --set arguments that scale baseline's demand, posts,
+# staff and open cases by FACTOR (values read from the scenario itself)
+scale_sets() {
+    "$CASELOAD" params scenarios/baseline.cfg | awk -v f="$1" '
+        $2 + 0 == 0 { next }
+        $1 == "demand.referrals_per_year" || $1 ~ /\.establishment$/ || $1 ~ /\.in_post$/ {
+            printf " --set %s=%.6g", $1, $2 * f }
+        $1 ~ /\.initial$/ || $1 == "workforce.recruitment.nqsw_cohort.size" {
+            printf " --set %s=%d", $1, int($2 * f + 0.5) }'
+}
+
+# model LABEL ARGS...: the last line of bench/model for caseload run ARGS
+model() {
+    label=$1
+    shift
+    "$BENCH_DIR/model" "$label" -- "$CASELOAD" run "$@" -o "$TMP/out" -q --force | tail -n 1
+}
+
+if [ -n "${BENCH_SCENARIO:-}" ]; then
+    SCEN=$BENCH_SCENARIO
+    SCEN_SETS=""
+elif [ -f scenarios/birmingham-2009.cfg ]; then
+    SCEN=scenarios/birmingham-2009.cfg
+    SCEN_SETS=""
+else
+    SCEN=scenarios/baseline.cfg
+    SCEN_SETS=$(scale_sets 3.3)
+fi
+name=$(basename "$SCEN" .cfg)
+say "bench: whole model, $name, 5 years, 1,000 replications, -j 2"
+# shellcheck disable=SC2086
+whole=$(model whole "$SCEN" $SCEN_SETS --set horizon_years=5 -n 1000 -s 1 -j 2)
+w_s=$(field seconds "$whole")
+row "whole model: $name, 5 y, 1,000 reps, -j 2" "$(printf '%.1f s wall' "$w_s")" "<= ${T_WALL} s" "$(le "$w_s" $T_WALL)"
+# CPU time shows what other load did to the wall time: on an idle machine
+# wall is about CPU / 2.
+row "  CPU time (both threads and the writer)" "$(printf '%.1f s' "$(field cpu_seconds "$whole")")" "-" "-"
+row "  events per second" "$(fmt_rate "$(field events_per_s "$whole")") events/s" "-" "-"
+w_rss=$(field peak_rss_mb "$whole")
+row "  peak memory" "$w_rss MB" "<= ${T_RSS} MB" "$(le "$w_rss" $T_RSS)"
+if [ "$FULL" = 1 ]; then
+    say "bench: whole model, 10,000 replications"
+    # shellcheck disable=SC2086
+    big=$(model whole10k "$SCEN" $SCEN_SETS --set horizon_years=5 -n 10000 -s 1 -j 2)
+    b_rss=$(field peak_rss_mb "$big")
+    row "  10,000 reps: wall / peak memory" "$(printf '%.1f s / %s MB' "$(field seconds "$big")" "$b_rss")" \
+        "<= ${T_RSS} MB" "$(le "$b_rss" $T_RSS)"
+fi
+
+# ---- scaling -------------------------------------------------------------------
+SCALE="$TMP/scale"
+: >"$SCALE"
+# scale_row WHAT UNITS LINE: WHAT, wall, CPU, events, peak MB, CPU per unit
+scale_row() {
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$(field seconds "$3")" "$(field cpu_seconds "$3")" \
+        "$(field events "$3")" "$(field peak_rss_mb "$3")" \
+        "$(awk -v c="$(field cpu_seconds "$3")" -v u="$2" 'BEGIN { printf "%.3g", c / u * 1000 }')" >>"$SCALE"
+}
+
+if [ "$SCALING" = 1 ]; then
+    say "bench: scaling (baseline scenario, -j 2)"
+    for n in 100 1000 10000; do
+        scale_row "replications $n (5 y)" "$n" "$(model reps "scenarios/baseline.cfg" -n "$n" -s 1 -j 2)"
+    done
+    for y in 1 5 20; do
+        scale_row "horizon $y y (100 reps)" "$((100 * y))" \
+            "$(model horizon scenarios/baseline.cfg --set horizon_years="$y" -n 100 -s 1 -j 2)"
+    done
+    base_fte=$("$CASELOAD" params scenarios/baseline.cfg |
+        awk '$1 ~ /\.establishment$/ { s += $2 } END { print s }')
+    for fte in 100 1000 5000; do
+        f=$(awk -v a="$fte" -v b="$base_fte" 'BEGIN { printf "%.6g", a / b }')
+        # shellcheck disable=SC2046
+        scale_row "establishment $fte FTE (1 y, 20 reps)" "$((20 * fte))" \
+            "$(model estab scenarios/baseline.cfg $(scale_sets "$f") --set horizon_years=1 -n 20 -s 1 -j 2)"
+    done
+fi
+
+# ---- the table ------------------------------------------------------------------
+printf '\n'
+awk -F '\t' 'BEGIN { printf "%-54s %-28s %-20s %s\n", "benchmark", "figure", "target", "met?";
+                     printf "%-54s %-28s %-20s %s\n", "---------", "------", "------", "----" }
+             { printf "%-54s %-28s %-20s %s\n", $1, $2, $3, $4 }' "$ROWS"
+if [ -s "$SCALE" ]; then
+    printf '\nscaling (-j 2; CPU per unit = CPU ms per replication, per replication-year or per replication-FTE)\n'
+    awk -F '\t' 'BEGIN { printf "%-40s %9s %9s %12s %9s %12s\n", "run", "wall s", "CPU s", "events", "peak MB", "CPU/unit ms" }
+                 { printf "%-40s %9.2f %9.2f %12d %9.1f %12s\n", $1, $2, $3, $4, $5, $6 }' "$SCALE"
+fi
+printf '\nmachine: %s, %s cores, %s\n' \
+    "$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)" "$(nproc)" \
+    "$(awk '/MemTotal/ { printf "%.1f GB RAM", $2 / 1048576 }' /proc/meminfo)"

@@ -1,0 +1,181 @@
+#!/bin/sh
+# validation.sh — reproduce every number in docs/validation.md and the
+# intervention tables in docs/scenarios.md.
+#
+#   sh docs/validation.sh [calibration|sensitivity|programme|interventions|all]
+#
+# Run from the repository root after `make`. Results go to
+# results/validation/ (replaced on each run). The runs and their seeds are
+# the ones the documents name; everything printed is computed from the CSV
+# files the runs write, by the awk programs below.
+set -eu
+
+CASELOAD=${CASELOAD:-./caseload}
+OUT=results/validation
+what=${1:-all}
+mkdir -p "$OUT"
+
+# ---- calibration: birmingham-2009 against the 2009 evidence -----------------
+calibration() {
+    R=$OUT/birmingham-2009
+    "$CASELOAD" run scenarios/birmingham-2009.cfg -n 50 -s 2009 -o "$R" -q --force
+    echo "== birmingham-2009: ./caseload run scenarios/birmingham-2009.cfg -n 50 -s 2009"
+    echo "   (statistics from 2008-10-01 to 2015-03-31: 2374 days = 6.50 years)"
+    # KPIs: mean and 95% CI
+    awk -F, 'NR > 1 { printf "   %-28s %14.4f  (95%% CI %.4f to %.4f)\n", $2, $4, $6, $7 }' "$R/kpis.csv" |
+        grep -E 'sickness_rate_mean|vacancy_rate_mean|caseload_mean|agency_fte_mean|staff_in_post_mean|turnover_rate|backlog_mean|cost_agency_total|cost_staff_total'
+    # Derived figures
+    awk -F, -v years=6.50 '
+        FNR == 1 { file++ }
+        file == 1 && FNR > 1 { k[$2] = $4 }
+        file == 2 && FNR > 1 {
+            v[$3, $4] = $5
+            if (!($3 in seen)) { seen[$3] = 1; dates[++n] = $3 }
+        }
+        END {
+            a = k["agency_fte_mean"]; s = k["staff_in_post_mean"]
+            printf "   agency share of staff working        %.4f  (agency / (agency + permanent))\n", a / (a + s)
+            u = 0; p90 = 0
+            for (i = 1; i <= n; i++) {
+                d = dates[i]
+                fsw = v[d, "in_post_fsw"]
+                all = fsw + v[d, "in_post_nqsw"] + v[d, "in_post_sw"] + v[d, "in_post_senior"] + v[d, "agency_fte"]
+                u += fsw / all; p90 += v[d, "caseload_p90"]
+                perm = fsw + v[d, "in_post_nqsw"] + v[d, "in_post_sw"] + v[d, "in_post_senior"]
+                up += fsw / perm
+                if (substr(d, 1, 4) == "2014") { w += v[d, "waiting_over_threshold"]; nw++ }
+                if (d == "2009-09-30") { b09 = v[d, "unallocated"] }
+                if (d == "2014-03-31") { w1403 = v[d, "waiting_over_threshold"] }
+            }
+            printf "   unqualified share of practitioners   %.4f  (fsw / (case-holding staff + agency), mean over month ends)\n", u / n
+            printf "   unqualified share, permanent staff   %.4f  (fsw / case-holding permanent staff)\n", up / n
+            printf "   caseload_p90 (mean over month ends)  %.2f\n", p90 / n
+            printf "   backlog at 2009-09-30                %.1f\n", b09
+            printf "   waiting > 60 days, 2014 month ends   %.1f  (at 2014-03-31: %.1f)\n", w / nw, w1403
+            ag = k["cost_agency_total"] / years
+            sk = k["sickness_rate_mean"] * k["cost_staff_total"] / years
+            printf "   agency cost per year                 £%.2fm\n", ag / 1e6
+            printf "   sickness cost per year               £%.2fm  (sickness_rate_mean x cost_staff_total / years)\n", sk / 1e6
+            printf "   agency + sickness per year           £%.2fm\n", (ag + sk) / 1e6
+            printf "   staff cost per year                  £%.2fm\n", k["cost_staff_total"] / years / 1e6
+        }' "$R/kpis.csv" "$R/summary.csv"
+    # Cases waiting over 60 days, mean over the month ends of 2014, per
+    # replication (series.csv), then across replications with a Student t
+    # 95% interval (t = 2.0096 for 49 degrees of freedom).
+    awk -F, '
+        NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        substr($4, 1, 4) == "2014" { w[$2] += $col["waiting_over_threshold"]; c[$2]++ }
+        END {
+            for (r in w) { x = w[r] / c[r]; s += x; ss += x * x; n++ }
+            m = s / n; sd = sqrt((ss - n * m * m) / (n - 1)); h = 2.0096 * sd / sqrt(n)
+            printf "   waiting > 60 days, 2014, per replication: mean %.1f (95%% CI %.1f to %.1f), n %d\n", m, m - h, m + h, n
+        }' "$R/series.csv"
+    echo "-- per financial year"
+    by_year "$R/summary.csv"
+}
+
+# Per financial year (April-March) from a summary.csv: mean of month ends for
+# stocks and rates, annualised sums for flows.
+by_year() {
+    awk -F, '
+        NR > 1 {
+            y = substr($3, 1, 4) + 0; m = substr($3, 6, 2) + 0; fy = m >= 4 ? y : y - 1
+            v[fy, $4] += $5; if ($4 == "leavers") c[fy]++
+            if (!(fy in seen)) { seen[fy] = 1; order[++n] = fy }
+        }
+        END {
+            printf "   %-7s %8s %8s %8s %8s %8s %9s %9s %9s\n", "year", "turnover", "vacancy", "sickness",
+                   "agency", "backlog", "wait>60d", "caseload", "cost £m"
+            for (i = 1; i <= n; i++) {
+                f = order[i]; k = c[f]
+                if (k < 3) continue   # a stub period at the horizon (365.25-day years)
+                printf "   %d-%02d %8.3f %8.3f %8.3f %8.1f %8.0f %9.0f %9.2f %9.2f\n", f, (f + 1) % 100,
+                       v[f, "leavers"] / (v[f, "staff_in_post_fte"] / k) * 12 / k,
+                       v[f, "vacancies_fte"] / v[f, "establishment_fte"], v[f, "sickness_rate"] / k,
+                       v[f, "agency_fte"] / k, v[f, "unallocated"] / k, v[f, "waiting_over_threshold"] / k,
+                       v[f, "caseload_mean"] / k, v[f, "cost_total"] / 1e6 * 12 / k
+            }
+        }' "$1"
+}
+
+# ---- the 2015 programme against the unchanged 2009 service -------------------
+programme() {
+    R=$OUT/programme
+    "$CASELOAD" compare scenarios/birmingham-2009.cfg scenarios/birmingham-2015-improvement.cfg \
+        --set horizon_years=13 -n 50 -s 2015 -o "$R" -q --force
+    echo "== ./caseload compare scenarios/birmingham-2009.cfg scenarios/birmingham-2015-improvement.cfg --set horizon_years=13 -n 50 -s 2015"
+    echo "-- without the programme (birmingham-2009 to 2021)"
+    by_year "$R/birmingham-2009/summary.csv"
+    echo "-- with the programme from 2015-04-01"
+    by_year "$R/birmingham-2015-improvement/summary.csv"
+    echo "-- backlog (unallocated) month by month from March 2015, with the programme: mean, 95th percentile"
+    awk -F, '$4 == "unallocated" && $3 >= "2015-03" && $3 < "2016-05" { printf "   %s %8.1f %8.1f\n", $3, $5, $11 }' \
+        "$R/birmingham-2015-improvement/summary.csv"
+    echo "-- paired differences (programme - without), last month (2021-03-31), 95% CI"
+    awk -F, '$3 == "2021-03-31" && ($4 == "unallocated" || $4 == "vacancies_fte" || $4 == "agency_fte" ||
+             $4 == "staff_sick_fte" || $4 == "staff_in_post_fte" || $4 == "caseload_mean") {
+             printf "   %-20s %10.1f  (%.1f to %.1f)\n", $4, $5, $7, $8 }' "$R/differences.csv"
+    echo "-- whole horizon (KPIs; programme - without), 95% CI"
+    awk -F, 'NR > 1 && ($3 == "cost_total" || $3 == "cost_interventions_total" || $3 == "cost_staff_total" ||
+             $3 == "cost_agency_total" || $3 == "child_days_over_threshold" || $3 == "turnover_rate") {
+             f = ($7 < 10 && $7 > -10) ? "%16.4f  (%.4f to %.4f)\n" : "%16.0f  (%.0f to %.0f)\n"
+             printf "   %-26s " f, $3, $7, $9, $10 }' "$R/compare.csv"
+}
+
+# ---- sensitivity of the 2014 backlog to the social workers' cap ------------------
+sensitivity() {
+    echo "== ./caseload run scenarios/birmingham-2009.cfg -n 50 -s 2009 --set workforce.grades.sw.cap=CAP"
+    printf "   %-6s %12s %22s %10s\n" "sw cap" "backlog_mean" "wait>60d, 2014 month ends" "sickness"
+    for cap in 24 25 26; do
+        R=$OUT/sensitivity-sw-cap-$cap
+        "$CASELOAD" run scenarios/birmingham-2009.cfg -n 50 -s 2009 --set workforce.grades.sw.cap=$cap \
+            -o "$R" -q --force
+        awk -F, -v cap=$cap '
+            FNR == 1 { file++ }
+            file == 1 && $2 == "backlog_mean" { b = $4 }
+            file == 1 && $2 == "sickness_rate_mean" { s = $4 }
+            file == 2 && $4 == "waiting_over_threshold" && substr($3, 1, 4) == "2014" { w += $5; n++ }
+            END { printf "   %-6s %12.1f %22.1f %10.4f\n", cap, b, w / n, s }' "$R/kpis.csv" "$R/summary.csv"
+    done
+}
+
+# ---- the single interventions --------------------------------------------------
+interventions() {
+    for base in baseline b2009; do
+        case $base in
+            baseline) cfg=scenarios/baseline.cfg; seed=2024 ;;
+            b2009) cfg=scenarios/birmingham-2009.cfg; seed=2010 ;;
+        esac
+        R=$OUT/interventions-$base
+        "$CASELOAD" compare "$cfg" scenarios/interventions/$base-*.cfg -n 50 -s $seed -o "$R" -q --force
+        echo "== ./caseload compare $cfg scenarios/interventions/$base-*.cfg -n 50 -s $seed"
+        echo "   paired differences of the KPIs over the horizon (alternative - base; cost: total over the horizon)"
+        echo "   * = the 95% CI of the difference excludes 0"
+        awk -F, '
+            NR > 1 { d[$2, $3] = $7; z[$2, $3] = $11 == "yes" ? "*" : " "; if (!($2 in seen)) { seen[$2] = 1; alt[++n] = $2 } }
+            NR > 1 && $3 == "backlog_mean" { base = $5; b[$2] = $6 }
+            END {
+                printf "   base backlog_mean %.1f; alternatives:", base
+                for (i = 1; i <= n; i++) printf " %s %.1f", alt[i], b[alt[i]]
+                printf "\n"
+                printf "   %-30s %9s %9s %9s %9s %9s %11s\n", "alternative", "backlog", "vacancy", "sickness",
+                       "turnover", "agency", "cost £m"
+                for (i = 1; i <= n; i++) {
+                    a = alt[i]
+                    printf "   %-30s %8.1f%s %8.4f%s %8.4f%s %8.4f%s %8.1f%s %10.2f%s\n", a,
+                           d[a, "backlog_mean"], z[a, "backlog_mean"], d[a, "vacancy_rate_mean"], z[a, "vacancy_rate_mean"],
+                           d[a, "sickness_rate_mean"], z[a, "sickness_rate_mean"], d[a, "turnover_rate"], z[a, "turnover_rate"],
+                           d[a, "agency_fte_mean"], z[a, "agency_fte_mean"], d[a, "cost_total"] / 1e6, z[a, "cost_total"]
+                }
+            }' "$R/compare.csv"
+    done
+}
+
+case $what in
+    calibration) calibration ;;
+    sensitivity) sensitivity ;;
+    programme) programme ;;
+    interventions) interventions ;;
+    all) calibration; sensitivity; programme; interventions ;;
+    *) echo "usage: sh docs/validation.sh [calibration|sensitivity|programme|interventions|all]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,257 @@
+#include "output/plot.h"
+
+#include "output/afile.h"
+#include "output/gnuplot.h"
+#include "output/plot_data.h"
+#include "output/plot_script.h"
+#include "sim/check.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PLOT_SCRIPT "plots.gp"
+/* gnuplot's options: no start-up file of the user's, and staged output
+ * (see plot_script.h). */
+#define GNUPLOT_NO_INIT "--default-settings"
+#define GNUPLOT_STAGING "staging=1"
+
+/* Every picture of one script: NAME.png and NAME.svg per chart. */
+#define PLOT_MAX_FILES (PLOT_MAX_CHARTS * PLOT_FORMATS)
+
+enum plot_kind plot_kind_of(const char *dir)
+{
+    if (plot_file_exists(dir, "compare.csv"))
+        return PLOT_KIND_COMPARISON;
+    if (plot_file_exists(dir, "summary.csv"))
+        return PLOT_KIND_RUN;
+    return PLOT_KIND_NONE;
+}
+
+static bool path_join(char *buf, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(buf, size, "%s/%s", dir, name);
+    return n > 0 && (size_t)n < size;
+}
+
+/* Write text to dir/plots.gp, whole or not at all. */
+static bool write_script(const char *dir, const char *text, char *err, size_t size)
+{
+    char path[AFILE_PATH_MAX];
+    struct afile a;
+    if (!path_join(path, sizeof path, dir, PLOT_SCRIPT)) {
+        snprintf(err, size, "%s/%s: path too long", dir, PLOT_SCRIPT);
+        return false;
+    }
+    if (!afile_open(&a, path)) {
+        snprintf(err, size, "%s: cannot write (%s)", path, strerror(errno));
+        return false;
+    }
+    afile_puts(&a, text);
+    if (!afile_commit(&a)) {
+        snprintf(err, size, "%s: cannot write (%s)", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static void abort_all(struct afile *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        afile_abort(&files[i]);
+}
+
+/* Reserve the temporary name of every picture: afile creates it (empty)
+ * and removes it on failure or a second Ctrl-C; gnuplot then writes into
+ * it, since the script's staging names are afile's. */
+static bool reserve(const char *dir, const struct plot_charts *charts, struct afile *files, size_t *n,
+                    char *err, size_t size)
+{
+    *n = 0;
+    for (size_t c = 0; c < charts->n; c++) {
+        for (size_t k = 0; k < PLOT_FORMATS; k++) {
+            char name[PLOT_NAME_SIZE + 8], path[AFILE_PATH_MAX], staged[AFILE_PATH_MAX];
+            snprintf(name, sizeof name, "%s.%s", charts->name[c], plot_formats[k]);
+            if (!path_join(path, sizeof path, dir, name)) {
+                snprintf(err, size, "%s/%s: path too long", dir, name);
+                abort_all(files, *n);
+                return false;
+            }
+            if (!afile_open(&files[*n], path)) {
+                snprintf(err, size, "%s: cannot write (%s)", path, strerror(errno));
+                abort_all(files, *n);
+                return false;
+            }
+            (*n)++;
+            /* the name the script writes: chart(name) in plot_script.h */
+            int len = snprintf(staged, sizeof staged, "%s/.%s.tmp", dir, name);
+            CHECK(len > 0 && (size_t)len < sizeof staged && strcmp(staged, files[*n - 1].tmp) == 0);
+        }
+    }
+    return true;
+}
+
+/* Every reserved file was written by gnuplot. */
+static bool all_drawn(struct afile *files, size_t n, char *err, size_t size)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(files[i].tmp, &st) != 0 || st.st_size == 0) {
+            snprintf(err, size, "%s: gnuplot drew nothing", files[i].path);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Write the script into dir and (unless o says not to, or gnuplot was
+ * found missing before) draw its charts. */
+static enum plot_status draw(const char *dir, const char *script, const struct plot_charts *charts,
+                             const struct plot_opts *o, bool *missing, char *err, size_t size)
+{
+    if (!write_script(dir, script, err, size))
+        return PLOT_FAILED;
+    if (o->script_only || charts->n == 0)
+        return PLOT_OK;
+    if (*missing)
+        return PLOT_NO_GNUPLOT;
+    struct afile *files = check_calloc(PLOT_MAX_FILES, sizeof *files);
+    size_t n;
+    if (!reserve(dir, charts, files, &n, err, size)) {
+        free(files);
+        return PLOT_FAILED;
+    }
+    static const char *const args[] = { GNUPLOT_NO_INIT, "-e", GNUPLOT_STAGING, PLOT_SCRIPT, NULL };
+    struct gnuplot_job job = { gnuplot_program(o->gnuplot), dir, args, NULL };
+    char why[AFILE_PATH_MAX];
+    enum gnuplot_status st = gnuplot_run(&job, why, sizeof why);
+    enum plot_status rc = PLOT_OK;
+    if (st == GNUPLOT_MISSING) {
+        *missing = true;   /* plot_folder says what to do */
+        rc = PLOT_NO_GNUPLOT;
+    } else if (st == GNUPLOT_FAILED) {
+        snprintf(err, size, "%s/%s: %s; charts not drawn", dir, PLOT_SCRIPT, why);
+        rc = PLOT_FAILED;
+    } else if (!all_drawn(files, n, err, size)) {
+        rc = PLOT_FAILED;
+    }
+    if (rc != PLOT_OK) {
+        abort_all(files, n);
+        free(files);
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!afile_commit(&files[i])) {
+            snprintf(err, size, "%s: cannot write (%s)", files[i].path, strerror(errno));
+            abort_all(files + i + 1, n - i - 1);
+            free(files);
+            return PLOT_FAILED;
+        }
+    }
+    free(files);
+    return PLOT_OK;
+}
+
+static enum plot_status plot_run(const char *dir, size_t colour, const struct plot_opts *o, bool *missing,
+                                 char *err, size_t size)
+{
+    struct plot_run_facts f;
+    if (!plot_run_facts_read(dir, &f, err, size))
+        return PLOT_FAILED;
+    struct plot_charts charts;
+    char *script = plot_run_script(&f, colour, &charts);
+    plot_run_facts_free(&f);
+    enum plot_status rc = draw(dir, script, &charts, o, missing, err, size);
+    free(script);
+    return rc;
+}
+
+static enum plot_status plot_comparison(const char *dir, const struct plot_opts *o, bool *missing, char *err,
+                                        size_t size)
+{
+    struct plot_compare_facts f;
+    if (!plot_compare_facts_read(dir, &f, err, size))
+        return PLOT_FAILED;
+    enum plot_status rc = PLOT_OK;
+    char sub[AFILE_PATH_MAX];
+    for (size_t i = 0; i < f.n_scenarios && rc != PLOT_FAILED; i++) {
+        path_join(sub, sizeof sub, dir, f.scenario[i].folder);   /* checked when read */
+        enum plot_status r = plot_run(sub, i, o, missing, err, size);
+        if (r != PLOT_OK)
+            rc = r;
+    }
+    if (rc != PLOT_FAILED) {
+        struct plot_charts charts;
+        char *script = plot_compare_script(&f, &charts);
+        enum plot_status r = draw(dir, script, &charts, o, missing, err, size);
+        if (r != PLOT_OK)
+            rc = r;
+        free(script);
+    }
+    plot_compare_facts_free(&f);
+    return rc;
+}
+
+static const struct plot_opts default_opts = { NULL, false };
+
+enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *err, size_t size)
+{
+    if (!o)
+        o = &default_opts;
+    bool missing = false;
+    enum plot_status rc;
+    switch (plot_kind_of(dir)) {
+    case PLOT_KIND_RUN:
+        rc = plot_run(dir, 0, o, &missing, err, size);
+        break;
+    case PLOT_KIND_COMPARISON:
+        rc = plot_comparison(dir, o, &missing, err, size);
+        break;
+    case PLOT_KIND_NONE:
+    default:
+        snprintf(err, size, "%s holds no results (neither summary.csv nor compare.csv)", dir);
+        return PLOT_NOT_RESULTS;
+    }
+    if (rc == PLOT_NO_GNUPLOT)
+        snprintf(err, size, "%s not found, so the charts were not drawn (install it: %s; then run: caseload plot %s)",
+                 gnuplot_program(o->gnuplot), GNUPLOT_INSTALL_HINT, dir);
+    return rc;
+}
+
+enum plot_status plot_terminal(const char *dir, const struct plot_opts *o, int width, int height,
+                               char *err, size_t size)
+{
+    if (!o)
+        o = &default_opts;
+    if (plot_kind_of(dir) != PLOT_KIND_RUN) {
+        snprintf(err, size, "%s holds no run results (no summary.csv)", dir);
+        return PLOT_NOT_RESULTS;
+    }
+    struct plot_run_facts f;
+    if (!plot_run_facts_read(dir, &f, err, size))
+        return PLOT_FAILED;
+    char *script = plot_terminal_script(&f, width, height);
+    plot_run_facts_free(&f);
+    if (!script) {
+        snprintf(err, size, "%s/summary.csv: no backlog to draw", dir);
+        return PLOT_FAILED;
+    }
+    static const char *const args[] = { GNUPLOT_NO_INIT, NULL };
+    struct gnuplot_job job = { gnuplot_program(o->gnuplot), dir, args, script };
+    char why[AFILE_PATH_MAX];
+    enum gnuplot_status st = gnuplot_run(&job, why, sizeof why);
+    free(script);
+    switch (st) {
+    case GNUPLOT_OK:
+        return PLOT_OK;
+    case GNUPLOT_MISSING:
+        snprintf(err, size, "%s not found (install it: %s)", job.program, GNUPLOT_INSTALL_HINT);
+        return PLOT_NO_GNUPLOT;
+    case GNUPLOT_FAILED:
+        break;
+    }
+    snprintf(err, size, "%s: text chart: %s", dir, why);
+    return PLOT_FAILED;
+}

@@ -1,0 +1,55 @@
+/* plot.h — charts of result folders, drawn by gnuplot.
+ *
+ * plot_folder writes DIR/plots.gp, a gnuplot script that reads the folder's
+ * CSV files by relative name (`cd DIR && gnuplot plots.gp` re-draws
+ * everything), then runs gnuplot on it, without a shell, in DIR. Every chart
+ * is drawn as NAME.png and NAME.svg:
+ *
+ *   run folder (summary.csv)   backlog, waiting, workforce, caseload, cost
+ *   comparison (compare.csv,   compare_backlog, compare_cost,
+ *   one run folder per         cost_effectiveness; and each scenario's
+ *   scenario)                  folder gets its own run charts
+ *
+ * A chart whose metrics the results lack is left out. Charts are drawn under
+ * hidden temporary names and renamed into place only when gnuplot has drawn
+ * them all, so a failure leaves the earlier pictures (if any) as they were
+ * and no partial file behind. */
+#ifndef OUTPUT_PLOT_H
+#define OUTPUT_PLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum plot_status {
+    PLOT_OK,            /* every chart drawn */
+    PLOT_NO_GNUPLOT,    /* scripts written, nothing drawn: gnuplot not found */
+    PLOT_FAILED,        /* a file could not be read or written, or gnuplot failed */
+    PLOT_NOT_RESULTS,   /* the folder holds neither a run nor a comparison */
+};
+
+enum plot_kind {
+    PLOT_KIND_NONE,
+    PLOT_KIND_RUN,          /* summary.csv */
+    PLOT_KIND_COMPARISON,   /* compare.csv */
+};
+
+struct plot_opts {
+    const char *gnuplot;    /* program; NULL: $CASELOAD_GNUPLOT, else "gnuplot" */
+    bool script_only;       /* write plots.gp, draw nothing */
+};
+
+/* What dir holds. */
+enum plot_kind plot_kind_of(const char *dir);
+
+/* Write the charts of dir (see above). o may be NULL (defaults). On
+ * anything but PLOT_OK err holds one line: for PLOT_NO_GNUPLOT what to
+ * install, for PLOT_FAILED the problem with the path it concerns. */
+enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *err, size_t size);
+
+/* Draw the backlog median of the run in dir as text, width x height
+ * characters, on standard output (gnuplot's dumb terminal). Statuses as
+ * plot_folder's. */
+enum plot_status plot_terminal(const char *dir, const struct plot_opts *o, int width, int height,
+                               char *err, size_t size);
+
+#endif

@@ -1,0 +1,754 @@
+#include "output/plot_data.h"
+
+#include "output/afile.h"
+#include "sim/check.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define SUMMARY_CSV "summary.csv"
+#define COMPARE_CSV "compare.csv"
+#define MANIFEST_JSON "manifest.json"
+
+/* Deepest nesting read from a manifest; ours are three levels deep. */
+#define JSON_READ_DEPTH 32
+/* Largest manifest read (ours are a few kilobytes). */
+#define JSON_READ_MAX (16u << 20)
+
+/* The KPIs on the cost-effectiveness plane. */
+#define KPI_DAYS "child_days_unallocated"
+#define KPI_COST "cost_total"
+
+static const char *const metric_names[PM_COUNT] = {
+    [PM_UNALLOCATED] = "unallocated",
+    [PM_WAITING_OVER] = "waiting_over_threshold",
+    [PM_MEAN_WAIT] = "mean_wait_days",
+    [PM_IN_POST] = "staff_in_post_fte",
+    [PM_SICK] = "staff_sick_fte",
+    [PM_AGENCY] = "agency_fte",
+    [PM_VACANCIES] = "vacancies_fte",
+    [PM_CASELOAD_MEAN] = "caseload_mean",
+    [PM_CASELOAD_P90] = "caseload_p90",
+    [PM_CASELOAD_CAP] = "caseload_cap",
+    [PM_COST_STAFF] = "cost_staff",
+    [PM_COST_AGENCY] = "cost_agency",
+    [PM_COST_RECRUITMENT] = "cost_recruitment",
+    [PM_COST_TRAINING] = "cost_training",
+    [PM_COST_INTERVENTIONS] = "cost_interventions",
+    [PM_COST_TOTAL] = "cost_total",
+    [PM_COST_CUMULATIVE] = "cost_cumulative",
+};
+
+const char *plot_metric_name(enum plot_metric m)
+{
+    CHECK(m < PM_COUNT);
+    return metric_names[m];
+}
+
+static bool path_join(char *buf, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(buf, size, "%s/%s", dir, name);
+    return n > 0 && (size_t)n < size;
+}
+
+bool plot_file_exists(const char *dir, const char *name)
+{
+    char path[AFILE_PATH_MAX];
+    struct stat st;
+    return path_join(path, sizeof path, dir, name) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* ---- CSV records (RFC 4180: quoted fields may hold commas, quotes and
+ * line breaks) ---- */
+
+struct csv_in {
+    FILE *f;
+    long line;          /* line the current record started on */
+    long next_line;
+    char *buf;          /* the fields, each NUL-terminated */
+    size_t len, cap;
+    size_t field_begin; /* offset of the field being read */
+    size_t *start;      /* offset of each field in buf */
+    size_t n, cap_fields;
+};
+
+static void csv_in_put(struct csv_in *c, char ch)
+{
+    if (c->len == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 256;
+        c->buf = check_realloc(c->buf, c->cap);
+    }
+    c->buf[c->len++] = ch;
+}
+
+static void csv_in_end_field(struct csv_in *c)
+{
+    csv_in_put(c, '\0');
+    if (c->n == c->cap_fields) {
+        c->cap_fields = c->cap_fields ? 2 * c->cap_fields : 16;
+        c->start = check_realloc(c->start, c->cap_fields * sizeof *c->start);
+    }
+    c->start[c->n++] = c->field_begin;
+    c->field_begin = c->len;
+}
+
+/* The next record: 1, or 0 at the end of the file, or -1 when a quoted
+ * field is not closed. Blank lines are skipped. */
+static int csv_in_next(struct csv_in *c)
+{
+    for (;;) {
+        c->len = c->n = c->field_begin = 0;
+        c->line = c->next_line;
+        int ch = getc(c->f);
+        if (ch == EOF)
+            return 0;
+        if (ch == '\n') {
+            c->next_line++;
+            continue;
+        }
+        bool quoted = false, was_quoted = false;
+        for (;; ch = getc(c->f)) {
+            if (quoted) {
+                if (ch == EOF)
+                    return -1;
+                if (ch == '"') {
+                    int next = getc(c->f);
+                    if (next == '"') {
+                        csv_in_put(c, '"');
+                        continue;
+                    }
+                    quoted = false;
+                    ungetc(next, c->f);
+                    continue;
+                }
+                if (ch == '\n')
+                    c->next_line++;
+                csv_in_put(c, (char)ch);
+                continue;
+            }
+            if (ch == '"' && !was_quoted && c->len == c->field_begin) {
+                quoted = was_quoted = true;
+                continue;
+            }
+            if (ch == ',' || ch == '\n' || ch == EOF) {
+                if (ch != ',' && c->len > 0 && c->buf[c->len - 1] == '\r' && !was_quoted)
+                    c->len--;
+                csv_in_end_field(c);
+                was_quoted = false;
+                if (ch == ',')
+                    continue;
+                if (ch == '\n')
+                    c->next_line++;
+                return 1;
+            }
+            csv_in_put(c, (char)ch);
+        }
+    }
+}
+
+static const char *csv_in_field(const struct csv_in *c, long i)
+{
+    return i >= 0 && (size_t)i < c->n ? c->buf + c->start[i] : NULL;
+}
+
+static long csv_in_column(const struct csv_in *c, const char *name)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->buf + c->start[i], name) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void csv_in_free(struct csv_in *c)
+{
+    if (c->f)
+        fclose(c->f);
+    free(c->buf);
+    free(c->start);
+    memset(c, 0, sizeof *c);
+}
+
+/* Open dir/name and read its header, which must name every column in
+ * need[0..n) (their indices go to col). */
+static bool csv_in_open(struct csv_in *c, const char *dir, const char *name, const char *const *need,
+                        long *col, size_t n, char *path, size_t path_size, char *err, size_t size)
+{
+    memset(c, 0, sizeof *c);
+    c->next_line = 1;
+    if (!path_join(path, path_size, dir, name)) {
+        snprintf(err, size, "%s/%s: path too long", dir, name);
+        return false;
+    }
+    c->f = fopen(path, "r");
+    if (!c->f) {
+        snprintf(err, size, "%s: cannot read (%s)", path, strerror(errno));
+        return false;
+    }
+    int r = csv_in_next(c);
+    if (r <= 0) {
+        snprintf(err, size, "%s: %s", path, r == 0 ? "empty file" : "unterminated quoted field");
+        csv_in_free(c);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        col[i] = csv_in_column(c, need[i]);
+        if (col[i] < 0) {
+            snprintf(err, size, "%s:1: no column \"%s\" in the header", path, need[i]);
+            csv_in_free(c);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A number, or NaN for "NA", an empty field or anything else. */
+static double number(const char *text)
+{
+    if (!text || !*text)
+        return NAN;
+    char *end;
+    double v = strtod(text, &end);
+    return *end ? NAN : v;
+}
+
+/* ---- a small JSON reader for the manifests ---- */
+
+enum jtype { J_NULL, J_BOOL, J_NUMBER, J_STRING, J_ARRAY, J_OBJECT };
+
+struct jnode {
+    enum jtype type;
+    char *key;              /* member name inside an object */
+    char *text;             /* J_STRING */
+    struct jnode *kid;      /* J_ARRAY, J_OBJECT */
+    size_t n;
+};
+
+static void jnode_free(struct jnode *j)
+{
+    for (size_t i = 0; i < j->n; i++)
+        jnode_free(&j->kid[i]);
+    free(j->kid);
+    free(j->key);
+    free(j->text);
+}
+
+static void jspace(const char **p)
+{
+    while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+        (*p)++;
+}
+
+static void utf8_put(char **o, unsigned long cp)
+{
+    unsigned char *u = (unsigned char *)*o;
+    if (cp < 0x80) {
+        *u++ = (unsigned char)cp;
+    } else if (cp < 0x800) {
+        *u++ = (unsigned char)(0xC0 | (cp >> 6));
+        *u++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *u++ = (unsigned char)(0xE0 | (cp >> 12));
+        *u++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        *u++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else {
+        *u++ = (unsigned char)(0xF0 | (cp >> 18));
+        *u++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        *u++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        *u++ = (unsigned char)(0x80 | (cp & 0x3F));
+    }
+    *o = (char *)u;
+}
+
+static bool hex4(const char *p, unsigned long *out)
+{
+    unsigned long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return false;
+        v = v * 16 + (unsigned long)d;
+    }
+    *out = v;
+    return true;
+}
+
+/* A string starting at the quote; the decoded text is malloc'd (at most as
+ * long as the source, since every escape is at least as long as its UTF-8). */
+static bool jstring(const char **p, char **out)
+{
+    const char *s = *p + 1;
+    const char *end = s;
+    while (*end && *end != '"')
+        end += (*end == '\\' && end[1]) ? 2 : 1;
+    if (*end != '"')
+        return false;
+    char *o = check_malloc((size_t)(end - s) + 1), *w = o;
+    while (s < end) {
+        if (*s != '\\') {
+            *w++ = *s++;
+            continue;
+        }
+        s++;
+        switch (*s) {
+        case 'n': *w++ = '\n'; s++; break;
+        case 't': *w++ = '\t'; s++; break;
+        case 'r': *w++ = '\r'; s++; break;
+        case 'b': *w++ = '\b'; s++; break;
+        case 'f': *w++ = '\f'; s++; break;
+        case 'u': {
+            unsigned long cp, lo;
+            if (end - s < 5 || !hex4(s + 1, &cp)) {
+                free(o);
+                return false;
+            }
+            s += 5;
+            if (cp >= 0xD800 && cp < 0xDC00 && end - s >= 6 && s[0] == '\\' && s[1] == 'u' &&
+                hex4(s + 2, &lo) && lo >= 0xDC00 && lo < 0xE000) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                s += 6;
+            } else if (cp >= 0xD800 && cp < 0xE000) {
+                cp = 0xFFFD;
+            }
+            utf8_put(&w, cp);
+            break;
+        }
+        default: *w++ = *s++; break;   /* \" \\ \/ */
+        }
+    }
+    *w = '\0';
+    *out = o;
+    *p = end + 1;
+    return true;
+}
+
+static bool jvalue(const char **p, struct jnode *j, int depth);
+
+static bool jcontainer(const char **p, struct jnode *j, int depth, bool object)
+{
+    char close = object ? '}' : ']';
+    j->type = object ? J_OBJECT : J_ARRAY;
+    (*p)++;
+    jspace(p);
+    if (**p == close) {
+        (*p)++;
+        return true;
+    }
+    size_t cap = 0;
+    for (;;) {
+        if (j->n == cap) {
+            cap = cap ? 2 * cap : 4;
+            j->kid = check_realloc(j->kid, cap * sizeof *j->kid);
+        }
+        struct jnode *k = &j->kid[j->n];
+        memset(k, 0, sizeof *k);
+        j->n++;
+        jspace(p);
+        if (object) {
+            if (**p != '"' || !jstring(p, &k->key))
+                return false;
+            jspace(p);
+            if (**p != ':')
+                return false;
+            (*p)++;
+        }
+        if (!jvalue(p, k, depth + 1))
+            return false;
+        jspace(p);
+        if (**p == ',') {
+            (*p)++;
+            continue;
+        }
+        if (**p != close)
+            return false;
+        (*p)++;
+        return true;
+    }
+}
+
+static bool jvalue(const char **p, struct jnode *j, int depth)
+{
+    if (depth > JSON_READ_DEPTH)
+        return false;
+    jspace(p);
+    switch (**p) {
+    case '{': return jcontainer(p, j, depth, true);
+    case '[': return jcontainer(p, j, depth, false);
+    case '"':
+        j->type = J_STRING;
+        return jstring(p, &j->text);
+    default:
+        break;
+    }
+    static const struct { const char *word; enum jtype type; } words[] = {
+        { "true", J_BOOL }, { "false", J_BOOL }, { "null", J_NULL },
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        size_t n = strlen(words[i].word);
+        if (strncmp(*p, words[i].word, n) == 0) {
+            j->type = words[i].type;
+            *p += n;
+            return true;
+        }
+    }
+    char *end;
+    strtod(*p, &end);
+    if (end == *p)
+        return false;
+    j->type = J_NUMBER;
+    *p = end;
+    return true;
+}
+
+static const struct jnode *jget(const struct jnode *j, const char *key)
+{
+    if (!j || j->type != J_OBJECT)
+        return NULL;
+    for (size_t i = 0; i < j->n; i++)
+        if (strcmp(j->kid[i].key, key) == 0)
+            return &j->kid[i];
+    return NULL;
+}
+
+static const char *jtext(const struct jnode *j)
+{
+    return j && j->type == J_STRING ? j->text : NULL;
+}
+
+/* Read dir/manifest.json into root. 0 when read, 1 when there is none, -1
+ * (message in err) when it cannot be read or parsed. */
+static int manifest_read(const char *dir, struct jnode *root, char *err, size_t size)
+{
+    memset(root, 0, sizeof *root);
+    char path[AFILE_PATH_MAX];
+    if (!path_join(path, sizeof path, dir, MANIFEST_JSON)) {
+        snprintf(err, size, "%s/%s: path too long", dir, MANIFEST_JSON);
+        return -1;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return 1;
+        snprintf(err, size, "%s: cannot read (%s)", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 && (size_t)st.st_size < JSON_READ_MAX
+                     ? (size_t)st.st_size : JSON_READ_MAX;
+    char *text = check_malloc(cap + 1);
+    size_t n = fread(text, 1, cap, f);
+    bool bad_read = ferror(f) || getc(f) != EOF;
+    fclose(f);
+    text[n] = '\0';
+    const char *p = text;
+    bool ok = !bad_read && jvalue(&p, root, 0);
+    jspace(&p);
+    ok = ok && *p == '\0';
+    free(text);
+    if (!ok || root->type != J_OBJECT) {
+        jnode_free(root);
+        memset(root, 0, sizeof *root);
+        snprintf(err, size, "%s: %s", path, bad_read ? "cannot read it whole" : "not a JSON object");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- run folders ---- */
+
+/* Columns of summary.csv the facts are read from. */
+enum { SC_SCENARIO, SC_DATE, SC_METRIC, SC_MEAN, SC_P05, SC_P25, SC_P50, SC_P75, SC_P95, SC_N, SC_COUNT };
+#define PLOT_QUANTILES (SC_P95 - SC_P05 + 1)
+static const char *const summary_columns[SC_COUNT] = {
+    "scenario", "date", "metric", "mean", "p05", "p25", "p50", "p75", "p95", "n",
+};
+
+static void series_add(struct plot_series *s, double mean, const double q[PLOT_QUANTILES])
+{
+    if (isfinite(mean)) {
+        s->mean = true;
+        s->max_mean = fmax(s->max_mean, fabs(mean));
+        s->max = fmax(s->max, fabs(mean));
+    }
+    bool all = true;
+    for (int i = 0; i < PLOT_QUANTILES; i++) {
+        if (isfinite(q[i]))
+            s->max = fmax(s->max, fabs(q[i]));
+        else
+            all = false;
+    }
+    s->bands = s->bands || all;
+}
+
+static const char *period_word(const char *report_every)
+{
+    static const char *const known[] = { "week", "month", "quarter" };
+    for (size_t i = 0; report_every && i < sizeof known / sizeof *known; i++)
+        if (strcmp(report_every, known[i]) == 0)
+            return known[i];
+    return "period";
+}
+
+bool plot_run_facts_read(const char *dir, struct plot_run_facts *f, char *err, size_t size)
+{
+    memset(f, 0, sizeof *f);
+    struct csv_in c;
+    long col[SC_COUNT];
+    char path[AFILE_PATH_MAX];
+    if (!csv_in_open(&c, dir, SUMMARY_CSV, summary_columns, col, SC_COUNT, path, sizeof path, err, size))
+        return false;
+    f->date_column = (int)col[SC_DATE] + 1;
+    struct date first = { 0, 0, 0 }, last = { 0, 0, 0 };
+    bool any = false;
+    char *first_metric = NULL;
+    int r;
+    while ((r = csv_in_next(&c)) > 0) {
+        const char *date = csv_in_field(&c, col[SC_DATE]);
+        const char *metric = csv_in_field(&c, col[SC_METRIC]);
+        struct date d;
+        if (!date || !metric || !date_parse(date, &d)) {
+            snprintf(err, size, "%s:%ld: expected a date (YYYY-MM-DD) and a metric", path, c.line);
+            free(first_metric);
+            csv_in_free(&c);
+            plot_run_facts_free(f);
+            return false;
+        }
+        if (!any) {
+            const char *sc = csv_in_field(&c, col[SC_SCENARIO]);
+            f->scenario = check_strdup(sc ? sc : "");
+            first_metric = check_strdup(metric);
+            first = last = d;
+            any = true;
+        }
+        if (strcmp(metric, first_metric) == 0)
+            f->periods++;
+        if (date_diff(d, first) > 0)
+            first = d;
+        if (date_diff(last, d) > 0)
+            last = d;
+        double n = number(csv_in_field(&c, col[SC_N]));
+        if (isfinite(n) && n > (double)f->reps)
+            f->reps = (size_t)n;
+        for (int m = 0; m < PM_COUNT; m++) {
+            if (strcmp(metric, metric_names[m]) != 0)
+                continue;
+            double q[PLOT_QUANTILES];
+            for (int i = 0; i < PLOT_QUANTILES; i++)
+                q[i] = number(csv_in_field(&c, col[SC_P05 + i]));
+            series_add(&f->s[m], number(csv_in_field(&c, col[SC_MEAN])), q);
+            break;
+        }
+    }
+    csv_in_free(&c);
+    free(first_metric);
+    if (r < 0 || !any) {
+        snprintf(err, size, "%s: %s", path, r < 0 ? "unterminated quoted field" : "no rows");
+        plot_run_facts_free(f);
+        return false;
+    }
+    date_format(first, f->first);
+    date_format(last, f->last);
+    f->days = date_diff(first, last);
+
+    struct jnode root;
+    int m = manifest_read(dir, &root, err, size);
+    if (m < 0) {
+        plot_run_facts_free(f);
+        return false;
+    }
+    f->period = check_strdup(period_word(jtext(jget(jget(&root, "scenario"), "report_every"))));
+    jnode_free(&root);
+    return true;
+}
+
+void plot_run_facts_free(struct plot_run_facts *f)
+{
+    free(f->scenario);
+    free(f->period);
+    memset(f, 0, sizeof *f);
+}
+
+/* ---- comparison folders ---- */
+
+/* A folder name the script may use: relative, inside the comparison
+ * folder, printable. */
+static bool folder_ok(const char *folder)
+{
+    if (!*folder || folder[0] == '/')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)folder; *p; p++)
+        if (*p < ' ' || *p == 0x7F)
+            return false;
+    for (const char *p = folder; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && strncmp(p, "..", 2) == 0)
+            return false;
+        p += n;
+        if (*p)
+            p++;
+    }
+    return true;
+}
+
+static size_t add_scenario(struct plot_compare_facts *f, const char *name, const char *folder)
+{
+    for (size_t i = 0; i < f->n_scenarios; i++)
+        if (strcmp(f->scenario[i].name, name) == 0)
+            return i;
+    f->scenario = check_realloc(f->scenario, (f->n_scenarios + 1) * sizeof *f->scenario);
+    struct plot_scenario *s = &f->scenario[f->n_scenarios];
+    memset(s, 0, sizeof *s);
+    s->name = check_strdup(name);
+    s->folder = check_strdup(folder);
+    return f->n_scenarios++;
+}
+
+static struct plot_alternative *alternative(struct plot_compare_facts *f, const char *name)
+{
+    for (size_t i = 0; i < f->n_alternatives; i++)
+        if (strcmp(f->alt[i].name, name) == 0)
+            return &f->alt[i];
+    f->alt = check_realloc(f->alt, (f->n_alternatives + 1) * sizeof *f->alt);
+    struct plot_alternative *a = &f->alt[f->n_alternatives++];
+    a->name = check_strdup(name);
+    a->scenario = 0;
+    a->days = a->days_low = a->days_high = NAN;
+    a->cost = a->cost_low = a->cost_high = NAN;
+    return a;
+}
+
+enum { CC_BASE, CC_ALT, CC_KPI, CC_DIFF, CC_LOW, CC_HIGH, CC_COUNT };
+static const char *const compare_columns[CC_COUNT] = {
+    "base", "alternative", "kpi", "difference", "ci_low", "ci_high",
+};
+
+static bool read_compare_csv(const char *dir, struct plot_compare_facts *f, char **base, char *err,
+                             size_t size)
+{
+    struct csv_in c;
+    long col[CC_COUNT];
+    char path[AFILE_PATH_MAX];
+    if (!csv_in_open(&c, dir, COMPARE_CSV, compare_columns, col, CC_COUNT, path, sizeof path, err, size))
+        return false;
+    int r;
+    while ((r = csv_in_next(&c)) > 0) {
+        const char *b = csv_in_field(&c, col[CC_BASE]), *alt = csv_in_field(&c, col[CC_ALT]);
+        const char *kpi = csv_in_field(&c, col[CC_KPI]);
+        if (!b || !alt || !kpi) {
+            snprintf(err, size, "%s:%ld: too few fields", path, c.line);
+            csv_in_free(&c);
+            return false;
+        }
+        if (!*base)
+            *base = check_strdup(b);
+        bool days = strcmp(kpi, KPI_DAYS) == 0, cost = strcmp(kpi, KPI_COST) == 0;
+        if (!days && !cost)
+            continue;
+        struct plot_alternative *a = alternative(f, alt);
+        double d = number(csv_in_field(&c, col[CC_DIFF]));
+        double lo = number(csv_in_field(&c, col[CC_LOW])), hi = number(csv_in_field(&c, col[CC_HIGH]));
+        if (days) {
+            /* avoided = minus the difference, so the interval turns round */
+            a->days = -d;
+            a->days_low = -hi;
+            a->days_high = -lo;
+        } else {
+            a->cost = d;
+            a->cost_low = lo;
+            a->cost_high = hi;
+        }
+    }
+    csv_in_free(&c);
+    if (r < 0) {
+        snprintf(err, size, "%s: unterminated quoted field", path);
+        return false;
+    }
+    return true;
+}
+
+bool plot_compare_facts_read(const char *dir, struct plot_compare_facts *f, char *err, size_t size)
+{
+    memset(f, 0, sizeof *f);
+    char *base = NULL;
+    if (!read_compare_csv(dir, f, &base, err, size)) {
+        free(base);
+        plot_compare_facts_free(f);
+        return false;
+    }
+    struct jnode root;
+    int m = manifest_read(dir, &root, err, size);
+    if (m < 0) {
+        free(base);
+        plot_compare_facts_free(f);
+        return false;
+    }
+    const struct jnode *list = jget(&root, "scenarios");
+    char path[AFILE_PATH_MAX];
+    path_join(path, sizeof path, dir, MANIFEST_JSON);
+    bool ok = true;
+    if (list && list->type == J_ARRAY) {
+        for (size_t i = 0; ok && i < list->n; i++) {
+            const char *name = jtext(jget(&list->kid[i], "name"));
+            const char *folder = jtext(jget(&list->kid[i], "folder"));
+            if (!folder)
+                folder = name;
+            if (!name || !folder_ok(folder)) {
+                snprintf(err, size, "%s: scenarios[%zu]: %s", path, i,
+                         !name ? "no name" : "the folder must be a relative path inside the comparison");
+                ok = false;
+            } else {
+                add_scenario(f, name, folder);
+            }
+        }
+    } else {
+        /* no list: base and alternatives as compare.csv names them */
+        if (base && folder_ok(base))
+            add_scenario(f, base, base);
+        for (size_t i = 0; i < f->n_alternatives; i++)
+            if (folder_ok(f->alt[i].name))
+                add_scenario(f, f->alt[i].name, f->alt[i].name);
+    }
+    jnode_free(&root);
+    free(base);
+    if (ok && f->n_scenarios == 0) {
+        snprintf(err, size, "%s/%s: no scenarios", dir, COMPARE_CSV);
+        ok = false;
+    }
+    for (size_t i = 0; ok && i < f->n_alternatives; i++) {
+        f->alt[i].scenario = i + 1 < f->n_scenarios ? i + 1 : f->n_scenarios - 1;
+        for (size_t k = 0; k < f->n_scenarios; k++)
+            if (strcmp(f->scenario[k].name, f->alt[i].name) == 0)
+                f->alt[i].scenario = k;
+    }
+    for (size_t i = 0; ok && i < f->n_scenarios; i++) {
+        char sub[AFILE_PATH_MAX];
+        if (!path_join(sub, sizeof sub, dir, f->scenario[i].folder)) {
+            snprintf(err, size, "%s/%s: path too long", dir, f->scenario[i].folder);
+            ok = false;
+        } else {
+            ok = plot_run_facts_read(sub, &f->scenario[i].run, err, size);
+        }
+    }
+    if (!ok)
+        plot_compare_facts_free(f);
+    return ok;
+}
+
+void plot_compare_facts_free(struct plot_compare_facts *f)
+{
+    for (size_t i = 0; i < f->n_scenarios; i++) {
+        free(f->scenario[i].name);
+        free(f->scenario[i].folder);
+        plot_run_facts_free(&f->scenario[i].run);
+    }
+    free(f->scenario);
+    for (size_t i = 0; i < f->n_alternatives; i++)
+        free(f->alt[i].name);
+    free(f->alt);
+    memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,125 @@
+/* plot_script.h — the gnuplot scripts of the charts, written as text.
+ *
+ * A script reads the folder's CSV files by relative name (so it runs in the
+ * folder it describes) and draws each chart as NAME.png and NAME.svg. When
+ * the variable `staging` is set (gnuplot -e "staging=1") it writes each
+ * chart under the hidden temporary name afile uses, ".NAME.png.tmp", for
+ * the caller to rename into place. Internal to output/plot*.c. */
+#ifndef OUTPUT_PLOT_SCRIPT_H
+#define OUTPUT_PLOT_SCRIPT_H
+
+#include "output/plot_data.h"
+
+#include <stdio.h>
+
+/* Most charts one script draws, and the longest chart name. */
+#define PLOT_MAX_CHARTS 16
+#define PLOT_NAME_SIZE 64
+
+/* The formats every chart is drawn in, as file extensions. */
+#define PLOT_FORMATS 2
+extern const char *const plot_formats[PLOT_FORMATS];
+
+/* Picture size in pixels (PNG) and SVG units. */
+#define PLOT_WIDTH 1200
+#define PLOT_HEIGHT 800
+
+/* The charts a script draws (names without extension), in order. */
+struct plot_charts {
+    size_t n;
+    char name[PLOT_MAX_CHARTS][PLOT_NAME_SIZE];
+};
+
+/* The script of a run folder: backlog, waiting, workforce, caseload and
+ * cost, each drawn when its metrics hold data. colour is the scenario's
+ * index in the palette (its place in a comparison; 0 alone). Returns the
+ * malloc'd text; the charts go to *charts. */
+char *plot_run_script(const struct plot_run_facts *f, size_t colour, struct plot_charts *charts);
+
+/* The script of a comparison folder: compare_backlog, compare_cost and
+ * cost_effectiveness. */
+char *plot_compare_script(const struct plot_compare_facts *f, struct plot_charts *charts);
+
+/* A text chart (gnuplot's dumb terminal) of the backlog median, width x
+ * height characters, for standard output. NULL when there is no backlog. */
+char *plot_terminal_script(const struct plot_run_facts *f, int width, int height);
+
+/* ---- helpers shared by the generators ---- */
+
+/* A script being written (in memory). */
+struct gp {
+    FILE *f;
+    char *text;
+    size_t size;
+    struct plot_charts *charts;
+};
+
+void gp_begin(struct gp *g, struct plot_charts *charts);
+char *gp_end(struct gp *g);                 /* the malloc'd text */
+
+/* printf into the script. */
+void gp_printf(struct gp *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* text as a gnuplot string literal: single quotes, a quote doubled,
+ * control characters as spaces (gnuplot strings cannot hold line breaks). */
+void gp_quoted(struct gp *g, const char *text);
+
+/* The settings every script starts with: reading CSV by column name, the
+ * staging names, the two terminals, the layout. about says what the charts
+ * show, sources which files they read; keys[0..n_keys) are the longest
+ * titles the keys hold (the plot area leaves room for them). */
+void gp_preamble(struct gp *g, const char *about, const char *sources, const char *const *keys,
+                 size_t n_keys);
+
+/* Time on the x axis, labelled for the dates the run covers. */
+void gp_time_axis(struct gp *g, const struct plot_run_facts *f, const char *indent);
+
+/* Start a chart: register NAME, set its output; end it. */
+void gp_chart_begin(struct gp *g, const char *name, const char *comment);
+void gp_chart_end(struct gp *g);
+
+/* Inside the loop over formats, where the charts are drawn. */
+#define GP_INDENT "    "
+/* Room for a title, and for one `using` expression. */
+#define PLOT_TEXT_SIZE 512
+#define PLOT_EXPR_SIZE 128
+
+/* `cmd 'text'` on a line of its own, text printf-formatted and quoted. */
+void gp_setting(struct gp *g, const char *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* One plot command, written a series at a time. */
+struct plot_cmd {
+    struct gp *g;
+    int n;               /* series so far */
+};
+void gp_series(struct plot_cmd *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gp_plot_done(struct plot_cmd *p);     /* at least one series written */
+
+/* A CSV column for `using`: "name", or (column("name")/scale) when scale
+ * is not NULL. Returns buf. */
+const char *gp_column(char buf[PLOT_EXPR_SIZE], const char *name, const char *scale);
+
+/* The loop drawing every chart once per format, and its end. */
+void gp_loop_begin(struct gp *g);
+void gp_loop_end(struct gp *g);
+
+/* A scenario's colour ("#RRGGBB") and dash type, by its index. */
+const char *plot_colour(size_t scenario);
+int plot_dash(size_t scenario);
+
+/* How to show numbers as large as max: a divisor and the words for it. */
+struct plot_scale {
+    double divisor;
+    const char *money;          /* "£m", "£k", "£" */
+    const char *count;          /* " (millions)", " (thousands)", "" */
+    const char *literal;        /* the divisor as the script writes it */
+};
+struct plot_scale plot_scale_for(double max);
+
+/* The dates covered, widened by half a reporting period at each end. */
+void plot_dates_widened(const struct plot_run_facts *f, char from[DATE_TEXT_SIZE], char to[DATE_TEXT_SIZE]);
+
+/* "1 replication" / "50 replications" into buf. */
+const char *plot_reps_text(char *buf, size_t size, size_t reps);
+
+#endif

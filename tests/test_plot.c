@@ -1,0 +1,650 @@
+/* test_plot.c — the charts: the gnuplot script written for small result
+ * folders (no gnuplot needed), the pictures gnuplot draws from it (PNG and
+ * SVG, when gnuplot is installed), folders whose paths hold spaces and
+ * quotes, and what happens when gnuplot is missing or fails: a warning or an
+ * error, and never a half-written chart. */
+#include "output/gnuplot.h"
+#include "output/plot.h"
+#include "output/plot_script.h"
+
+#include "sim/check.h"
+#include "tests/testutil.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#define N_PERIODS 4
+#define TEXT_MAX 65536
+#define ERR_SIZE 8192
+/* A picture smaller than this is surely empty. */
+#define MIN_PICTURE_BYTES 2000
+#define PNG_SIGNATURE "\x89PNG\r\n\x1a\n"
+#define PNG_SIGNATURE_SIZE 8
+#define NO_GNUPLOT "caseload-test-no-such-gnuplot"
+
+static const char *const dates[N_PERIODS] = { "2024-04-30", "2024-05-31", "2024-06-30", "2024-07-31" };
+
+/* Every metric the run charts read. */
+static const char *const all_metrics[] = {
+    "referrals", "unallocated", "waiting_over_threshold", "mean_wait_days", "staff_in_post_fte",
+    "staff_sick_fte", "vacancies_fte", "agency_fte", "caseload_mean", "caseload_p90", "caseload_cap",
+    "cost_staff", "cost_agency", "cost_recruitment", "cost_training", "cost_interventions", "cost_total",
+    "cost_cumulative",
+};
+#define N_ALL (sizeof all_metrics / sizeof *all_metrics)
+
+static const char *const run_charts[] = { "backlog", "waiting", "workforce", "caseload", "cost" };
+#define N_RUN_CHARTS (sizeof run_charts / sizeof *run_charts)
+static const char *const compare_charts[] = { "compare_backlog", "compare_cost", "cost_effectiveness" };
+#define N_COMPARE_CHARTS (sizeof compare_charts / sizeof *compare_charts)
+
+static const char manifest_run[] =
+    "{\n  \"program\": \"caseload\",\n  \"scenario\": {\n    \"name\": \"x\",\n"
+    "    \"report_every\": \"month\",\n    \"files\": [ { \"path\": \"a\\\"b.cfg\" } ]\n  },\n"
+    "  \"seed\": 1, \"partial\": false, \"elapsed_seconds\": 0.25, \"missing\": null\n}\n";
+
+/* summary.csv for the metrics listed, 3 replications. Costs are in
+ * thousands of £ (so the charts say £k), cost_interventions is zero (left
+ * out of the stack), mean_wait_days has no value in the first period. */
+static char *summary_text(const char *scenario_field, const char *const *metrics, size_t n)
+{
+    char *text = check_malloc(TEXT_MAX);
+    size_t w = (size_t)snprintf(text, TEXT_MAX,
+                                "scenario,period,date,metric,mean,sd,ci_low,ci_high,p05,p50,p95,p25,p75,n\n");
+    for (size_t p = 0; p < N_PERIODS; p++) {
+        for (size_t k = 0; k < n; k++) {
+            const char *m = metrics[k];
+            double scale = strncmp(m, "cost", 4) == 0 ? 1000 : 1;
+            double v = ((double)k + 1) * 10 + (double)p * 2.385;
+            if (strcmp(m, "cost_interventions") == 0)
+                v = 0;
+            v *= scale;
+            if (strcmp(m, "mean_wait_days") == 0 && p == 0)
+                w += (size_t)snprintf(text + w, TEXT_MAX - w, "%s,%zu,%s,%s,NA,NA,NA,NA,NA,NA,NA,NA,NA,3\n",
+                                      scenario_field, p + 1, dates[p], m);
+            else
+                w += (size_t)snprintf(text + w, TEXT_MAX - w,
+                                      "%s,%zu,%s,%s,%.6g,1.5,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,3\n",
+                                      scenario_field, p + 1, dates[p], m, v, v - 1, v + 1, v * 0.9, v,
+                                      v * 1.1, v * 0.95, v * 1.05);
+            assert_true(w < TEXT_MAX);
+        }
+    }
+    return text;
+}
+
+/* A run folder dir/name with every metric; returns its path. */
+static char *make_run(const char *dir, const char *name, const char *scenario_field)
+{
+    char *run = tu_mkdir(dir, name);
+    char *text = summary_text(scenario_field, all_metrics, N_ALL);
+    free(tu_write(run, "summary.csv", text));
+    free(text);
+    free(tu_write(run, "kpis.csv", "scenario,kpi,unit,mean,sd,ci_low,ci_high,p05,p50,p95,n,description\n"
+                                   "x,backlog_mean,cases,12.5,1,11,14,11,12,14,3,backlog\n"));
+    free(tu_write(run, "manifest.json", manifest_run));
+    return run;
+}
+
+/* A comparison folder: "base" and "it's new, faster" (a quote, a comma and
+ * a space in its name and folder). */
+static char *make_comparison(const char *dir)
+{
+    char *cmp = tu_mkdir(dir, "cmp");
+    free(make_run(cmp, "base", "base"));
+    free(make_run(cmp, "it's new, faster", "\"it's new, faster\""));
+    free(tu_write(cmp, "compare.csv",
+                  "base,alternative,kpi,unit,base_mean,alternative_mean,difference,difference_sd,ci_low,"
+                  "ci_high,excludes_zero,n,extra_cost_total,extra_cost_npv,cost_per_unit\n"
+                  "base,\"it's new, faster\",backlog_mean,cases,12.5,10.25,-2.25,0.5,-3,-1.5,true,3,"
+                  "123456.5,110000,NA\n"
+                  "base,\"it's new, faster\",child_days_unallocated,child-days,9000,6614.5,-2385.5,100,"
+                  "-2600,-2171,true,3,123456.5,110000,51.75\n"
+                  "base,\"it's new, faster\",cost_total,£,5e6,5123456.5,123456.5,1000,100000,150000,"
+                  "true,3,123456.5,110000,NA\n"));
+    free(tu_write(cmp, "manifest.json",
+                  "{ \"program\": \"caseload\", \"kind\": \"comparison\", \"scenarios\": [\n"
+                  "  { \"name\": \"base\", \"folder\": \"base\", \"role\": \"base\" },\n"
+                  "  { \"name\": \"it's new, faster\", \"folder\": \"it's new, faster\" } ] }\n"));
+    return cmp;
+}
+
+struct fixture {
+    char *dir;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = check_calloc(1, sizeof *f);
+    f->dir = tu_tmpdir();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    tu_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = check_malloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static bool exists(const char *dir, const char *name)
+{
+    char *p = join(dir, name);
+    struct stat st;
+    bool ok = stat(p, &st) == 0;
+    free(p);
+    return ok;
+}
+
+static char *read_in(const char *dir, const char *name)
+{
+    char *p = join(dir, name);
+    char *text = tu_read(p, NULL);
+    free(p);
+    return text;
+}
+
+static void assert_contains(const char *text, const char *needle)
+{
+    if (!strstr(text, needle))
+        fail_msg("expected \"%s\" in:\n%s", needle, text);
+}
+
+static void assert_lacks(const char *text, const char *needle)
+{
+    if (strstr(text, needle))
+        fail_msg("did not expect \"%s\" in:\n%s", needle, text);
+}
+
+/* No hidden temporary file is left in dir. */
+static void assert_no_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.' && n > 4 && strcmp(e->d_name + n - 4, ".tmp") == 0)
+            fail_msg("%s/%s left behind", dir, e->d_name);
+    }
+    closedir(d);
+}
+
+/* Whether gnuplot can be run here (the drawing tests skip when not). */
+static bool have_gnuplot(void)
+{
+    static const char *const args[] = { "-e", "exit", NULL };
+    struct gnuplot_job job = { gnuplot_program(NULL), "/", args, NULL };
+    char err[ERR_SIZE];
+    return gnuplot_run(&job, err, sizeof err) == GNUPLOT_OK;
+}
+
+static void assert_png(const char *dir, const char *name)
+{
+    size_t len;
+    char *p = join(dir, name);
+    char *data = tu_read(p, &len);
+    if (len < MIN_PICTURE_BYTES || memcmp(data, PNG_SIGNATURE, PNG_SIGNATURE_SIZE) != 0)
+        fail_msg("%s: not a PNG of some size (%zu bytes)", p, len);
+    free(data);
+    free(p);
+}
+
+static void assert_svg(const char *dir, const char *name)
+{
+    size_t len;
+    char *p = join(dir, name);
+    char *data = tu_read(p, &len);
+    if (len < MIN_PICTURE_BYTES || (strncmp(data, "<?xml", 5) != 0 && !strstr(data, "<svg")))
+        fail_msg("%s: not an SVG of some size (%zu bytes)", p, len);
+    free(data);
+    free(p);
+}
+
+static void assert_charts(const char *dir, const char *const *charts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char name[PLOT_NAME_SIZE + 8];
+        snprintf(name, sizeof name, "%s.png", charts[i]);
+        assert_png(dir, name);
+        snprintf(name, sizeof name, "%s.svg", charts[i]);
+        assert_svg(dir, name);
+    }
+    assert_no_temporaries(dir);
+}
+
+static const struct plot_opts script_only = { NO_GNUPLOT, true };
+
+/* ---- the script, without gnuplot ---- */
+
+static void test_run_script(void **state)
+{
+    struct fixture *f = *state;
+    char *run = make_run(f->dir, "run", "\"North, \"\"East\"\"\"");
+    char err[ERR_SIZE] = "";
+    assert_int_equal(plot_kind_of(run), PLOT_KIND_RUN);
+    assert_int_equal(plot_folder(run, &script_only, err, sizeof err), PLOT_OK);
+    char *gp = read_in(run, "plots.gp");
+    for (size_t i = 0; i < N_RUN_CHARTS; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "set output chart(\"%s.\".ext)", run_charts[i]);
+        assert_contains(gp, line);
+    }
+    assert_contains(gp, "do for [ext in \"png svg\"]");
+    assert_contains(gp, "set terminal pngcairo size 1200,800");
+    assert_contains(gp, "set terminal svg size 1200,800");
+    /* the CSV by relative name, the series the charts promise */
+    assert_contains(gp, "'summary.csv' using (at(\"unallocated\")):\"p05\":\"p95\"");
+    assert_contains(gp, "'summary.csv' using (at(\"unallocated\")):\"p25\":\"p75\"");
+    assert_contains(gp, "(at(\"unallocated\")):\"p50\" with lines");
+    assert_contains(gp, "(at(\"unallocated\")):\"mean\" with lines lw 1.5 dt 2");
+    assert_contains(gp, "at(\"waiting_over_threshold\")");
+    assert_contains(gp, "at(\"mean_wait_days\")");
+    assert_contains(gp, "part(\"staff_in_post_fte\", \"staff_sick_fte\")");
+    assert_contains(gp, "part(\"staff_in_post_fte agency_fte vacancies_fte\", \"\")");
+    assert_contains(gp, "title \"vacant\"");
+    assert_contains(gp, "at(\"caseload_p90\")");
+    assert_contains(gp, "at(\"caseload_cap\")");
+    assert_contains(gp, "part(\"cost_staff cost_agency cost_recruitment cost_training\", \"\")/1e3");
+    assert_contains(gp, "set ylabel \"£k per month\"");
+    assert_contains(gp, "(at(\"cost_cumulative\")):(column(\"p05\")/1e3)");
+    /* the scenario named in titles, quoted for gnuplot */
+    assert_contains(gp, "set title 'North, \"East\": unallocated cases (the backlog), 3 replications'");
+    /* a category that is zero throughout is left out */
+    assert_lacks(gp, "title \"interventions\"");
+    assert_lacks(gp, "/work/");
+    free(gp);
+    assert_false(exists(run, "backlog.png"));
+    assert_no_temporaries(run);
+    free(run);
+}
+
+/* A chart whose metrics are missing is left out; the rest are drawn. */
+static void test_run_script_missing_metrics(void **state)
+{
+    struct fixture *f = *state;
+    char *run = tu_mkdir(f->dir, "partial");
+    static const char *const some[] = { "unallocated", "staff_in_post_fte" };
+    char *text = summary_text("s", some, 2);
+    free(tu_write(run, "summary.csv", text));
+    free(text);
+    char err[ERR_SIZE] = "";
+    assert_int_equal(plot_folder(run, &script_only, err, sizeof err), PLOT_OK);
+    char *gp = read_in(run, "plots.gp");
+    assert_contains(gp, "chart(\"backlog.\".ext)");
+    assert_contains(gp, "chart(\"workforce.\".ext)");
+    assert_lacks(gp, "chart(\"waiting.\".ext)");
+    assert_lacks(gp, "chart(\"caseload.\".ext)");
+    assert_lacks(gp, "chart(\"cost.\".ext)");
+    /* no manifest: periods are called periods */
+    free(gp);
+    free(run);
+}
+
+static void test_compare_script(void **state)
+{
+    struct fixture *f = *state;
+    char *cmp = make_comparison(f->dir);
+    char err[ERR_SIZE] = "";
+    assert_int_equal(plot_kind_of(cmp), PLOT_KIND_COMPARISON);
+    assert_int_equal(plot_folder(cmp, &script_only, err, sizeof err), PLOT_OK);
+    char *gp = read_in(cmp, "plots.gp");
+    for (size_t i = 0; i < N_COMPARE_CHARTS; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "set output chart(\"%s.\".ext)", compare_charts[i]);
+        assert_contains(gp, line);
+    }
+    assert_contains(gp, "array scenario[2] = ['base', 'it''s new, faster']");
+    assert_contains(gp, "array folder[2] = ['base', 'it''s new, faster']");
+    assert_contains(gp, "array colour[2] = ['#0072B2', '#D55E00']");
+    assert_contains(gp, "summary(i) = folder[i].'/summary.csv'");
+    assert_contains(gp, "stats 'compare.csv' using (strcol(\"kpi\") eq \"child_days_unallocated\"");
+    assert_contains(gp, "array alternative[1] = ['it''s new, faster']");
+    assert_contains(gp, "set xlabel \"child-days of unallocated waiting avoided (thousands)\"");
+    assert_contains(gp, "set ylabel \"extra cost (£k)\"");
+    assert_contains(gp, "with xyerrorbars");
+    /* each scenario's folder gets its own run charts, in its colour */
+    char *sub = join(cmp, "it's new, faster");
+    char *gp2 = read_in(sub, "plots.gp");
+    assert_contains(gp2, "colour = '#D55E00'");
+    assert_contains(gp2, "set title 'it''s new, faster: unallocated cases (the backlog)");
+    free(gp2);
+    free(sub);
+    free(gp);
+    free(cmp);
+}
+
+/* Without a list of scenarios in the manifest, compare.csv names them. */
+static void test_compare_script_without_list(void **state)
+{
+    struct fixture *f = *state;
+    char *cmp = make_comparison(f->dir);
+    free(tu_write(cmp, "manifest.json", "{ \"program\": \"caseload\" }\n"));
+    char err[ERR_SIZE] = "";
+    assert_int_equal(plot_folder(cmp, &script_only, err, sizeof err), PLOT_OK);
+    char *gp = read_in(cmp, "plots.gp");
+    assert_contains(gp, "array scenario[2] = ['base', 'it''s new, faster']");
+    free(gp);
+    free(cmp);
+}
+
+/* Problems with the folder are reported with the file they concern. */
+static void test_bad_folders(void **state)
+{
+    struct fixture *f = *state;
+    char err[ERR_SIZE] = "";
+    char *empty = tu_mkdir(f->dir, "empty");
+    assert_int_equal(plot_kind_of(empty), PLOT_KIND_NONE);
+    assert_int_equal(plot_folder(empty, &script_only, err, sizeof err), PLOT_NOT_RESULTS);
+    assert_contains(err, empty);
+
+    char *bad = tu_mkdir(f->dir, "bad");
+    free(tu_write(bad, "summary.csv", "scenario,period,date,mean\nx,1,2024-01-31,3\n"));
+    assert_int_equal(plot_folder(bad, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "summary.csv:1: no column \"metric\"");
+    free(tu_write(bad, "summary.csv",
+                  "scenario,period,date,metric,mean,sd,ci_low,ci_high,p05,p50,p95,p25,p75,n\n"
+                  "x,1,31/01/2024,unallocated,1,1,1,1,1,1,1,1,1,1\n"));
+    assert_int_equal(plot_folder(bad, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "summary.csv:2: expected a date");
+    assert_false(exists(bad, "plots.gp"));
+
+    char *run = make_run(f->dir, "badjson", "x");
+    free(tu_write(run, "manifest.json", "{ \"scenario\": { \"report_every\": \"month\" }"));
+    assert_int_equal(plot_folder(run, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "manifest.json: not a JSON object");
+
+    char *cmp = make_comparison(f->dir);
+    free(tu_write(cmp, "manifest.json", "{ \"scenarios\": [ { \"name\": \"x\", \"folder\": \"../up\" } ] }"));
+    assert_int_equal(plot_folder(cmp, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "the folder must be a relative path inside the comparison");
+    free(cmp);
+    free(run);
+    free(bad);
+    free(empty);
+}
+
+/* The text chart's script. */
+static void test_terminal_script(void **state)
+{
+    struct fixture *f = *state;
+    char *run = make_run(f->dir, "tty", "x");
+    struct plot_run_facts facts;
+    char err[ERR_SIZE];
+    assert_true(plot_run_facts_read(run, &facts, err, sizeof err));
+    assert_int_equal(facts.reps, 3);
+    assert_int_equal(facts.periods, N_PERIODS);
+    assert_string_equal(facts.first, "2024-04-30");
+    assert_string_equal(facts.last, "2024-07-31");
+    assert_string_equal(facts.period, "month");
+    char *gp = plot_terminal_script(&facts, 72, 16);
+    assert_contains(gp, "set terminal dumb size 72,16");
+    assert_contains(gp, "plot 'summary.csv' using (at(\"unallocated\")):\"p50\" with lines");
+    assert_contains(gp, "set format x \"%b %y\"");
+    free(gp);
+    plot_run_facts_free(&facts);
+    free(run);
+}
+
+/* ---- drawing, when gnuplot is installed ---- */
+
+static void test_draw_run(void **state)
+{
+    if (!have_gnuplot())
+        skip();
+    struct fixture *f = *state;
+    /* a space and quotes in the path, a comma and quotes in the name */
+    char *run = make_run(f->dir, "my \"run\" it's", "\"North, \"\"East\"\"\"");
+    char err[ERR_SIZE] = "";
+    if (plot_folder(run, NULL, err, sizeof err) != PLOT_OK)
+        fail_msg("%s", err);
+    assert_charts(run, run_charts, N_RUN_CHARTS);
+
+    /* cd DIR && gnuplot plots.gp draws them again */
+    char *png = join(run, "backlog.png");
+    assert_int_equal(unlink(png), 0);
+    static const char *const args[] = { "plots.gp", NULL };
+    struct gnuplot_job job = { gnuplot_program(NULL), run, args, NULL };
+    if (gnuplot_run(&job, err, sizeof err) != GNUPLOT_OK)
+        fail_msg("%s", err);
+    assert_png(run, "backlog.png");
+    free(png);
+    free(run);
+}
+
+static void test_draw_comparison(void **state)
+{
+    if (!have_gnuplot())
+        skip();
+    struct fixture *f = *state;
+    char *cmp = make_comparison(f->dir);
+    char err[ERR_SIZE] = "";
+    if (plot_folder(cmp, NULL, err, sizeof err) != PLOT_OK)
+        fail_msg("%s", err);
+    assert_charts(cmp, compare_charts, N_COMPARE_CHARTS);
+    char *sub = join(cmp, "it's new, faster");
+    assert_charts(sub, run_charts, N_RUN_CHARTS);
+    free(sub);
+    free(cmp);
+}
+
+/* The text chart goes to standard output. */
+static void test_draw_terminal(void **state)
+{
+    if (!have_gnuplot())
+        skip();
+    struct fixture *f = *state;
+    char *run = make_run(f->dir, "text", "x");
+    char *out = join(f->dir, "out.txt");
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, STDOUT_FILENO);
+    close(fd);
+    char err[ERR_SIZE] = "";
+    enum plot_status st = plot_terminal(run, NULL, 60, 15, err, sizeof err);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    if (st != PLOT_OK)
+        fail_msg("%s", err);
+    char *text = tu_read(out, NULL);
+    assert_contains(text, "x: unallocated cases, median of 3 replications");
+    assert_contains(text, "*");
+    free(text);
+    free(out);
+    free(run);
+}
+
+/* ---- gnuplot missing or failing ---- */
+
+static void test_missing_gnuplot(void **state)
+{
+    struct fixture *f = *state;
+    char *run = make_run(f->dir, "nognuplot", "x");
+    char err[ERR_SIZE] = "";
+    struct plot_opts o = { NO_GNUPLOT, false };
+    assert_int_equal(plot_folder(run, &o, err, sizeof err), PLOT_NO_GNUPLOT);
+    assert_contains(err, NO_GNUPLOT " not found");
+    assert_contains(err, "apt-get install gnuplot-nox");
+    assert_true(exists(run, "plots.gp"));
+    assert_false(exists(run, "backlog.png"));
+    assert_no_temporaries(run);
+
+    /* the same through the environment */
+    assert_int_equal(setenv(GNUPLOT_ENV, "/nonexistent/gnuplot", 1), 0);
+    assert_int_equal(plot_folder(run, NULL, err, sizeof err), PLOT_NO_GNUPLOT);
+    assert_int_equal(plot_terminal(run, NULL, 60, 15, err, sizeof err), PLOT_NO_GNUPLOT);
+    unsetenv(GNUPLOT_ENV);
+
+    /* a comparison says it once, for the whole folder */
+    char *cmp = make_comparison(f->dir);
+    assert_int_equal(plot_folder(cmp, &o, err, sizeof err), PLOT_NO_GNUPLOT);
+    assert_contains(err, "caseload plot ");
+    assert_contains(err, cmp);
+    char *sub = join(cmp, "it's new, faster");
+    assert_true(exists(sub, "plots.gp"));
+    assert_no_temporaries(sub);
+    free(sub);
+    free(cmp);
+    free(run);
+}
+
+/* gnuplot fails, or draws nothing: the charts drawn before stay as they
+ * were and no temporary file is left. */
+static void test_gnuplot_fails(void **state)
+{
+    struct fixture *f = *state;
+    char *run = make_run(f->dir, "fails", "x");
+    free(tu_write(run, "backlog.png", "earlier picture"));
+    char err[ERR_SIZE] = "";
+    struct plot_opts o = { "false", false };
+    assert_int_equal(plot_folder(run, &o, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "plots.gp: false failed (exit status 1)");
+    o.gnuplot = "true";
+    assert_int_equal(plot_folder(run, &o, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "backlog.png: gnuplot drew nothing");
+    char *old = read_in(run, "backlog.png");
+    assert_string_equal(old, "earlier picture");
+    free(old);
+    assert_false(exists(run, "backlog.svg"));
+    assert_no_temporaries(run);
+    free(run);
+}
+
+/* gnuplot's own error message comes through. */
+static void test_gnuplot_error_message(void **state)
+{
+    if (!have_gnuplot())
+        skip();
+    struct fixture *f = *state;
+    char *dir = tu_mkdir(f->dir, "gperr");
+    static const char *const args[] = { NULL };
+    struct gnuplot_job job = { gnuplot_program(NULL), dir, args, "print 1\nthis is not a command\n" };
+    char err[ERR_SIZE] = "";
+    assert_int_equal(gnuplot_run(&job, err, sizeof err), GNUPLOT_FAILED);
+    assert_contains(err, "invalid command");
+    job.cwd = "/nonexistent/folder";
+    assert_int_equal(gnuplot_run(&job, err, sizeof err), GNUPLOT_FAILED);
+    assert_contains(err, "/nonexistent/folder: cannot enter the folder");
+    free(dir);
+}
+
+/* ---- the command line ---- */
+
+static int caseload(char **out, char **err, const char *const *args)
+{
+    char *argv[32];
+    int n = 0;
+    argv[n++] = (char *)tu_caseload();
+    for (; *args && n < 31; args++)
+        argv[n++] = (char *)*args;
+    argv[n] = NULL;
+    return tu_run(argv, out, err);
+}
+
+/* run --plot without gnuplot: the results, a warning, status 0; plot
+ * without gnuplot: status 1. PATH holds an empty folder. */
+static void test_cli_without_gnuplot(void **state)
+{
+    struct fixture *f = *state;
+    char *out_dir = join(f->dir, "cli run");
+    char *empty = tu_mkdir(f->dir, "empty-path");
+    const char *path = getenv("PATH");
+    char *saved = path ? check_strdup(path) : NULL;
+    setenv("PATH", empty, 1);
+    unsetenv(GNUPLOT_ENV);
+    const char *run[] = { "run", "scenarios/baseline.cfg", "-n", "2", "-q", "--plot", "-o", out_dir, NULL };
+    char *out, *err;
+    int rc = caseload(&out, &err, run);
+    assert_int_equal(rc, 0);
+    assert_contains(err, "caseload: warning: gnuplot not found");
+    assert_contains(err, "apt-get install gnuplot-nox");
+    assert_true(exists(out_dir, "summary.csv"));
+    assert_true(exists(out_dir, "plots.gp"));
+    assert_false(exists(out_dir, "backlog.png"));
+    free(out);
+    free(err);
+    const char *plot[] = { "plot", out_dir, NULL };
+    assert_int_equal(caseload(&out, &err, plot), 1);
+    assert_contains(err, "gnuplot not found");
+    free(out);
+    free(err);
+    if (saved)
+        setenv("PATH", saved, 1);
+    free(saved);
+    free(empty);
+    free(out_dir);
+}
+
+static void test_cli_plot(void **state)
+{
+    if (!have_gnuplot())
+        skip();
+    struct fixture *f = *state;
+    char *out_dir = join(f->dir, "a 'quoted' \"run\"");
+    const char *run[] = { "run", "scenarios/baseline.cfg", "-n", "2", "-q", "--plot", "-o", out_dir, NULL };
+    char *out, *err;
+    assert_int_equal(caseload(&out, &err, run), 0);
+    assert_string_equal(err, "");
+    assert_string_equal(out, "");   /* quiet; and standard output is not a terminal */
+    free(out);
+    free(err);
+    assert_charts(out_dir, run_charts, N_RUN_CHARTS);
+
+    const char *plot[] = { "plot", out_dir, NULL };
+    assert_int_equal(caseload(&out, &err, plot), 0);
+    assert_contains(out, "charts: ");
+    free(out);
+    free(err);
+    const char *none[] = { "plot", f->dir, NULL };
+    assert_int_equal(caseload(&out, &err, none), 2);
+    assert_contains(err, "holds no results");
+    free(out);
+    free(err);
+    free(out_dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_run_script, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_script_missing_metrics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compare_script, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compare_script_without_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_folders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_terminal_script, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_draw_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_draw_comparison, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_draw_terminal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_gnuplot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gnuplot_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gnuplot_error_message, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli_without_gnuplot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli_plot, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("plot", tests, NULL, NULL);
+}
