@@ -36,6 +36,8 @@ void costs_advance(struct model *m)
             c->total[k] += amount;
             c->npv += c->rate[k] * pv;
         }
+        c->sick_period += c->sick_rate * dt;
+        c->sick_total += c->sick_rate * dt;
     }
     c->since = now;
 }
@@ -44,11 +46,14 @@ void costs_update_rates(struct model *m)
 {
     costs_advance(m);
     const struct scenario *sc = m->sc;
-    double staff = 0;
+    double staff = 0, sick = 0;
     for (size_t g = 0; g < sc->n_grades; g++) {
         const struct grade_spec *gs = &sc->grade[g];
-        if (!gs->agency)
-            staff += m->g[g].fte_in_post * m->pv[gs->p_salary] * (1.0 + m->pv[gs->p_oncost]);
+        if (gs->agency)
+            continue;
+        double pay = m->pv[gs->p_salary] * (1.0 + m->pv[gs->p_oncost]);
+        staff += m->g[g].fte_in_post * pay;
+        sick += m->g[g].fte_sick * pay;
     }
     double agency = 0;
     if (sc->agency_grade >= 0)
@@ -59,6 +64,7 @@ void costs_update_rates(struct model *m)
         if (m->iv_active[i])
             iv += m->pv[sc->iv[i].p_cost_per_year];
     m->cost.rate[COST_STAFF] = staff / SCENARIO_DAYS_PER_YEAR;
+    m->cost.sick_rate = sick / SCENARIO_DAYS_PER_YEAR;
     m->cost.rate[COST_AGENCY] = agency / SCENARIO_DAYS_PER_YEAR;
     m->cost.rate[COST_INTERVENTIONS] = iv / SCENARIO_DAYS_PER_YEAR;
 }

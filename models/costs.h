@@ -3,7 +3,9 @@
  * Running costs are rates (£ per day) that change only when staffing or
  * interventions change; they are integrated exactly between changes, and so
  * is their present value at the scenario's discount rate (continuous
- * discounting from day 0 at ln(1 + r) per year). One-off costs are lumps. */
+ * discounting from day 0 at ln(1 + r) per year). One-off costs are lumps.
+ * The pay of staff off sick is kept as a memo: part of staff cost, not added
+ * to the total again. */
 #ifndef MODELS_COSTS_H
 #define MODELS_COSTS_H
 

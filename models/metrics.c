@@ -51,6 +51,8 @@ static const struct def fixed[M_FIXED_COUNT] = {
     [M_ALLOCATIONS] = { "allocations", "cases", METRIC_FLOW },
     [M_AGENCY_STARTS] = { "agency_starts", "FTE", METRIC_FLOW },
     [M_CASELOAD_CAP] = { "caseload_cap", "caseload points", METRIC_STOCK },
+    [M_VACANT_UNCOVERED] = { "vacancies_uncovered_fte", "FTE", METRIC_STOCK },
+    [M_COST_SICKNESS] = { "cost_sickness", "£", METRIC_FLOW },
 };
 
 struct kdef {
@@ -83,6 +85,7 @@ static const struct kdef kpis[K_COUNT] = {
     [K_COST_RECRUITMENT] = { "cost_recruitment_total", "£", "recruitment campaigns", 0 },
     [K_COST_TRAINING] = { "cost_training_total", "£", "training of newly qualified starters", 0 },
     [K_COST_INTERVENTIONS] = { "cost_interventions_total", "£", "interventions' one-off and yearly costs", 0 },
+    [K_COST_SICKNESS] = { "cost_sickness_total", "£", "pay of staff off sick (part of staff cost)", -1 },
 };
 
 static void set_metric(struct metric_def *d, const char *name, const char *unit, enum metric_kind kind)
@@ -167,6 +170,7 @@ void metrics_reset(struct model *m)
     for (int k = 0; k < COST_CATS; k++)
         m->cost.period[k] = m->cost.total[k] = 0;
     m->cost.npv = 0;
+    m->cost.sick_period = m->cost.sick_total = 0;
     m->cost.since = m->sim.now;
     memset(m->snapshots, 0, 2 * sizeof *m->snapshots);
 }
@@ -288,6 +292,9 @@ void metrics_period_end(struct model *m, size_t p)
     row[M_ALLOCATIONS] = f->allocations;
     row[M_AGENCY_STARTS] = f->agency_starts;
     row[M_CASELOAD_CAP] = cl_cap;
+    row[M_VACANT_UNCOVERED] = staffing_vacancies_uncovered(m);
+    row[M_COST_SICKNESS] = m->cost.sick_period;
+    m->cost.sick_period = 0;
     for (size_t s = 0; s < sc->n_stages; s++) {
         row[M_FIXED_COUNT + s] = (double)m->open_in_stage[s];
         row[M_FIXED_COUNT + sc->n_stages + s] = (double)m->queued_in_stage[s];
@@ -351,4 +358,5 @@ void metrics_finish(struct model *m)
     }
     k[K_COST_TOTAL] = total;
     k[K_COST_NPV] = m->cost.npv;
+    k[K_COST_SICKNESS] = m->cost.sick_total;
 }

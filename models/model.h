@@ -157,6 +157,8 @@ struct costs {
     double period[COST_CATS];/* this period */
     double total[COST_CATS]; /* since statistics started */
     double npv;              /* discounted to day 0 */
+    double sick_rate;        /* memo, part of staff cost: pay of staff off sick, £ per day */
+    double sick_period, sick_total;
     double log_discount;     /* ln(1 + r) per day */
 };
 

@@ -473,6 +473,20 @@ double staffing_vacancies(const struct model *m)
     return v;
 }
 
+double staffing_vacancies_uncovered(const struct model *m)
+{
+    double v = 0;
+    for (size_t g = 0; g < m->sc->n_grades; g++) {
+        const struct grade_state *gs = &m->g[g];
+        for (size_t i = 0; i < gs->n_funded; i++) {
+            const struct post *po = &m->post[gs->posts[i]];
+            if (po->holder == NONE && po->cover == NONE)
+                v += po->fte;
+        }
+    }
+    return v;
+}
+
 double staffing_establishment(const struct model *m)
 {
     double e = 0;

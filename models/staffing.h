@@ -37,6 +37,9 @@ void staffing_refresh(struct model *m);
 
 /* Vacant funded FTE, and funded FTE, over all permanent grades. */
 double staffing_vacancies(const struct model *m);
+
+/* Vacant funded FTE without agency cover. */
+double staffing_vacancies_uncovered(const struct model *m);
 double staffing_establishment(const struct model *m);
 
 #endif

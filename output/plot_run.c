@@ -179,7 +179,7 @@ static const struct layer workforce_layers[] = {
     { "in post, at work", COLOUR_AT_WORK, PM_IN_POST, PM_SICK },
     { "in post, off sick", COLOUR_SICK, PM_SICK, PM_COUNT },
     { "agency", COLOUR_AGENCY, PM_AGENCY, PM_COUNT },
-    { "vacant", COLOUR_VACANT, PM_VACANCIES, PM_COUNT },
+    { "vacant, uncovered", COLOUR_VACANT, PM_VACANCIES, PM_COUNT },
 };
 #define N_WORKFORCE (sizeof workforce_layers / sizeof *workforce_layers)
 
@@ -187,7 +187,7 @@ static void chart_workforce(struct gp *g, const struct plot_run_facts *f, const 
 {
     if (!f->s[PM_IN_POST].mean)
         return;
-    gp_chart_begin(g, "workforce", "stacked means: in post at work, off sick, agency, vacant");
+    gp_chart_begin(g, "workforce", "stacked means: in post at work, off sick, agency, vacant without cover");
     gp_setting(g, "set title", "%s: workforce (FTE), mean of %s", f->scenario, reps);
     gp_printf(g, GP_INDENT "set ylabel \"FTE\"\n" GP_INDENT "set yrange [0:*]\n");
     struct plot_cmd p = { g, 0 };

@@ -38,7 +38,7 @@ static const char *const dates[N_PERIODS] = { "2024-04-30", "2024-05-31", "2024-
 /* Every metric the run charts read. */
 static const char *const all_metrics[] = {
     "referrals", "unallocated", "waiting_over_threshold", "mean_wait_days", "staff_in_post_fte",
-    "staff_sick_fte", "vacancies_fte", "agency_fte", "caseload_mean", "caseload_p90", "caseload_cap",
+    "staff_sick_fte", "vacancies_uncovered_fte", "agency_fte", "caseload_mean", "caseload_p90", "caseload_cap",
     "cost_staff", "cost_agency", "cost_recruitment", "cost_training", "cost_interventions", "cost_total",
     "cost_cumulative",
 };
@@ -263,8 +263,8 @@ static void test_run_script(void **state)
     assert_contains(gp, "at(\"waiting_over_threshold\")");
     assert_contains(gp, "at(\"mean_wait_days\")");
     assert_contains(gp, "part(\"staff_in_post_fte\", \"staff_sick_fte\")");
-    assert_contains(gp, "part(\"staff_in_post_fte agency_fte vacancies_fte\", \"\")");
-    assert_contains(gp, "title \"vacant\"");
+    assert_contains(gp, "part(\"staff_in_post_fte agency_fte vacancies_uncovered_fte\", \"\")");
+    assert_contains(gp, "title \"vacant, uncovered\"");
     assert_contains(gp, "at(\"caseload_p90\")");
     assert_contains(gp, "at(\"caseload_cap\")");
     assert_contains(gp, "part(\"cost_staff cost_agency cost_recruitment cost_training\", \"\")/1e3");
