@@ -12,6 +12,10 @@
  * with a few decimals). */
 #define PROB_SUM_TOLERANCE 1e-6
 
+/* A horizon within this many months of a whole number of months is taken as
+ * that many calendar months. */
+#define HORIZON_MONTH_TOLERANCE 1e-6
+
 static void free_dist(struct dist_spec *d) { free(d->values); }
 
 void scenario_free(struct scenario *sc)
@@ -68,6 +72,11 @@ const char *scenario_period_name(enum period_kind k)
 double scenario_horizon_days(const struct scenario *sc, const double *pv)
 {
     double years = pv ? pv[sc->p_horizon_years] : sc->reg.p[sc->p_horizon_years].value;
+    double months = years * SCENARIO_MONTHS;
+    /* Whole months (5 years, 18 months) end on the same day of the month, as
+     * a planner means them; anything else is rounded to whole days. */
+    if (fabs(months - round(months)) < HORIZON_MONTH_TOLERANCE)
+        return (double)date_diff(sc->start, date_add_months(sc->start, (int)round(months)));
     return round(years * SCENARIO_DAYS_PER_YEAR);
 }
 

@@ -116,7 +116,7 @@ struct scenario {
     size_t n_grades;
     int agency_grade;             /* -1 when there is none */
     size_t p_sick_rate, p_sick_short_mean, p_sick_long_share, p_sick_long_mean, p_realloc_after;
-    size_t p_gain_sick, p_gain_turnover, p_gain_unsupervised;
+    size_t p_gain_sick, p_gain_turnover, p_gain_unsupervised, p_pressure_ref;
     size_t p_rec_success, p_rec_retry, p_rec_cost;
     struct dist_spec time_to_hire;
     int cohort_grade;             /* -1 when no cohort */
@@ -155,8 +155,10 @@ bool scenario_set(struct scenario *sc, const char *assignment, const char *origi
  * reachability of close, ...). Problems go to d; true when there are none. */
 bool scenario_validate(const struct scenario *sc, struct diag *d);
 
-/* Days in the horizon (horizon_years rounded to whole days), from the values
- * pv, or from the registry when pv is NULL. */
+/* Days in the horizon, from the values pv (or the registry when pv is NULL):
+ * whole calendar months from the start when horizon_years is a whole number
+ * of months (5.0 years from 2024-04-01 ends on 2029-04-01), else
+ * horizon_years x 365.25 rounded to whole days. */
 double scenario_horizon_days(const struct scenario *sc, const double *pv);
 
 /* Index of a stage or grade by name, or -1. */

@@ -687,6 +687,8 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
                               "leaving multiplier = 1 + gain x max(0, load/cap - 1)");
     sc->p_gain_unsupervised = num(L, pr, p, "unsupervised_gain", false, 0, unit("per unsupervised share", 0, 100, 0),
                                   "sickness and leaving multiplier = 1 + gain x share of case-holders beyond supervision span");
+    sc->p_pressure_ref = num(L, pr, p, "reference_caseload", false, 0, unit("caseload points per FTE", 0, 1000, 0),
+                             "caseload per FTE above which pressure builds (0: each worker's own cap)");
 
     struct conf_node *rc = group(L, wf, "recruitment", true);
     p = "workforce.recruitment";

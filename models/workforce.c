@@ -82,9 +82,17 @@ static void hazard_rate(struct model *m, struct hazard *h, double rate, cal_hand
     }
 }
 
-static double pressure(double load, double cap, double gain)
+static double pressure(double load, double ref, double gain)
 {
-    return cap > 0 && load > cap ? 1.0 + gain * (load / cap - 1.0) : 1.0;
+    return ref > 0 && load > ref ? 1.0 + gain * (load / ref - 1.0) : 1.0;
+}
+
+/* The load above which w feels pressure: the scenario's reference caseload
+ * (per FTE, scaled like caps by the direct-work factor), else w's own cap. */
+static double pressure_ref(const struct model *m, const struct worker *w)
+{
+    double ref = m->pv[m->sc->p_pressure_ref];
+    return ref > 0 ? ref * w->fte * m->direct_factor : w->cap;
 }
 
 static void set_rates(struct model *m, uint32_t wi)
@@ -111,8 +119,9 @@ void workforce_load_changed(struct model *m, uint32_t wi)
     if (w->status == W_FREE)
         return;
     alloc_update(m, wi);
-    double ps = pressure(w->load, w->cap, m->pv[m->sc->p_gain_sick]);
-    double pl = pressure(w->load, w->cap, m->pv[m->sc->p_gain_turnover]);
+    double ref = pressure_ref(m, w);
+    double ps = pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
+    double pl = pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
     if (ps != w->press_sick || pl != w->press_leave) {
         w->press_sick = ps;
         w->press_leave = pl;
@@ -228,8 +237,9 @@ void workforce_refresh(struct model *m)
             load += m->pv[m->sc->stage[m->cases[c].stage].p_weight];
         w->load = load;
         alloc_update(m, (uint32_t)wi);
-        w->press_sick = pressure(w->load, w->cap, m->pv[m->sc->p_gain_sick]);
-        w->press_leave = pressure(w->load, w->cap, m->pv[m->sc->p_gain_turnover]);
+        double ref = pressure_ref(m, w);
+        w->press_sick = pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
+        w->press_leave = pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
         set_rates(m, (uint32_t)wi);
     }
 }

@@ -1,8 +1,9 @@
 /* workforce.h — workers: their load and cap, leaving, sickness.
  *
  * Each worker leaves with an annual hazard and falls sick at a rate per
- * FTE-year, both multiplied by pressure (1 + gain x max(0, load/cap - 1)) and
- * by the supervision multiplier. The hazards are integrated exactly: the
+ * FTE-year, both multiplied by pressure (1 + gain x max(0, load/ref - 1),
+ * ref the worker's cap or the scenario's reference caseload) and by the
+ * supervision multiplier. The hazards are integrated exactly: the
  * event fires when the integrated rate reaches an Exp(1) threshold drawn
  * from the worker's own stream, and a change of rate moves the event. */
 #ifndef MODELS_WORKFORCE_H
