@@ -6,6 +6,7 @@
 #include "output/compare.h"
 #include "output/csv.h"
 #include "output/json.h"
+#include "output/plot.h"
 
 #include <errno.h>
 #include <math.h>
@@ -174,6 +175,12 @@ int cmd_compare(int argc, char **argv)
         print_table(&s);
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
+    if (!o.plot || s.partial) {
+        /* no stale pictures beside new numbers */
+        plot_forget(dir);
+        for (size_t i = 0; i < s.n; i++)
+            plot_forget(s.item[i].dir);
+    }
     if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
         rc = EXIT_FAILURE_RUN;
 out:

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define PLOT_SCRIPT "plots.gp"
 /* gnuplot's options: no start-up file of the user's, and staged output
@@ -20,6 +21,13 @@
 
 /* Every picture of one script: NAME.png and NAME.svg per chart. */
 #define PLOT_MAX_FILES (PLOT_MAX_CHARTS * PLOT_FORMATS)
+
+/* Every chart name a script draws (plot_run.c, plot_compare.c); the test
+ * of plot_forget checks it against what the scripts produce. */
+static const char *const every_chart[] = {
+    "backlog", "waiting", "workforce", "caseload", "cost",
+    "compare_backlog", "compare_cost", "cost_effectiveness",
+};
 
 enum plot_kind plot_kind_of(const char *dir)
 {
@@ -34,6 +42,20 @@ static bool path_join(char *buf, size_t size, const char *dir, const char *name)
 {
     int n = snprintf(buf, size, "%s/%s", dir, name);
     return n > 0 && (size_t)n < size;
+}
+
+void plot_forget(const char *dir)
+{
+    char path[AFILE_PATH_MAX];
+    if (path_join(path, sizeof path, dir, PLOT_SCRIPT))
+        unlink(path);
+    for (size_t c = 0; c < sizeof every_chart / sizeof *every_chart; c++)
+        for (size_t k = 0; k < PLOT_FORMATS; k++) {
+            char name[PLOT_NAME_SIZE + 8];
+            snprintf(name, sizeof name, "%s.%s", every_chart[c], plot_formats[k]);
+            if (path_join(path, sizeof path, dir, name))
+                unlink(path);
+        }
 }
 
 /* Write text to dir/plots.gp, whole or not at all. */

@@ -46,6 +46,11 @@ enum plot_kind plot_kind_of(const char *dir);
  * install, for PLOT_FAILED the problem with the path it concerns. */
 enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *err, size_t size);
 
+/* Remove dir's charts and plots.gp (every name a script of this module
+ * draws): called when new results replace old ones without new charts, so
+ * pictures never describe older numbers than the files beside them. */
+void plot_forget(const char *dir);
+
 /* Draw the backlog median of the run in dir as text, width x height
  * characters, on standard output (gnuplot's dumb terminal). Statuses as
  * plot_folder's. */

@@ -446,6 +446,22 @@ static void test_draw_comparison(void **state)
     assert_charts(cmp, compare_charts, N_COMPARE_CHARTS);
     char *sub = join(cmp, "it's new, faster");
     assert_charts(sub, run_charts, N_RUN_CHARTS);
+
+    /* plot_forget knows every chart a script draws: nothing is left */
+    plot_forget(cmp);
+    plot_forget(sub);
+    const char *folders[] = { cmp, sub };
+    for (size_t i = 0; i < 2; i++) {
+        DIR *d = opendir(folders[i]);
+        assert_non_null(d);
+        for (struct dirent *e; (e = readdir(d));) {
+            size_t n = strlen(e->d_name);
+            bool picture = n > 4 && (strcmp(e->d_name + n - 4, ".png") == 0 || strcmp(e->d_name + n - 4, ".svg") == 0);
+            if (picture || strcmp(e->d_name, "plots.gp") == 0)
+                fail_msg("%s/%s left behind by plot_forget", folders[i], e->d_name);
+        }
+        closedir(d);
+    }
     free(sub);
     free(cmp);
 }
@@ -620,6 +636,15 @@ static void test_cli_plot(void **state)
     assert_contains(out, "charts: ");
     free(out);
     free(err);
+    /* new results without --plot take the old pictures away */
+    const char *again[] = { "run", "scenarios/baseline.cfg", "-n", "2", "-q", "--force", "-o", out_dir, NULL };
+    assert_int_equal(caseload(&out, &err, again), 0);
+    free(out);
+    free(err);
+    char *png = join(out_dir, "backlog.png");
+    assert_int_equal(access(png, F_OK), -1);
+    free(png);
+
     const char *none[] = { "plot", f->dir, NULL };
     assert_int_equal(caseload(&out, &err, none), 2);
     assert_contains(err, "holds no results");
