@@ -18,7 +18,7 @@ WARN     := -std=c11 -Wall -Wextra -Wshadow -Wconversion -Wno-sign-conversion \
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -I.
 BUILD    ?= build
 SCENARIO ?= scenarios/baseline.cfg
-RUN_ARGS ?= --force
+RUN_ARGS ?= --force --plot
 
 # Debian packages the build, tests and charts need, and how to find them.
 DEB_PACKAGES := pkg-config libgsl-dev libconfig-dev libcmocka-dev gnuplot-nox
