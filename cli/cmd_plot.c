@@ -1,5 +1,6 @@
-/* cmd_plot.c — caseload plot DIR: the charts of a run or a comparison
- * folder; and the charts and text chart that run and compare draw. */
+/* cmd_plot.c — caseload plot DIR: the charts of a run, comparison, sweep
+ * or tornado folder; and the charts and text chart that run, compare and
+ * sweep draw. */
 #include "cli/commands.h"
 #include "output/afile.h"
 #include "output/plot.h"
@@ -33,7 +34,7 @@ int cli_plot(const char *dir, bool quiet, bool need_gnuplot)
         fprintf(stderr, "caseload: warning: %s\n", err);
         return EXIT_OK;
     case PLOT_NOT_RESULTS:
-        fprintf(stderr, "caseload: %s; give a folder written by caseload run or caseload compare\n", err);
+        fprintf(stderr, "caseload: %s; give a folder written by caseload run, compare or sweep\n", err);
         return EXIT_USAGE;
     case PLOT_FAILED:
         break;

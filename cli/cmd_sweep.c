@@ -9,6 +9,7 @@
 #include "output/csv.h"
 #include "output/json.h"
 #include "output/numfmt.h"
+#include "output/plot.h"
 #include "output/runfolder.h"
 #include "sim/check.h"
 
@@ -176,21 +177,29 @@ static bool commit_all(struct afile *a, struct afile *b, const char *dir)
     return true;
 }
 
-/* Whether the scenario reports KPI name (a message when not). */
-static bool kpi_known(const struct scenario *sc, const char *name)
+/* Room for a KPI's unit. */
+#define KPI_UNIT_SIZE 64
+
+/* Whether the scenario reports KPI name (a message when not); its unit
+ * (for the manifest, which the charts read) into unit. */
+static bool kpi_known(const struct scenario *sc, const char *name, char unit[KPI_UNIT_SIZE])
 {
     struct result_layout l;
     metrics_layout(sc, &l);
-    bool known = result_kpi_index(&l, name) >= 0;
+    long k = result_kpi_index(&l, name);
+    if (k >= 0)
+        snprintf(unit, KPI_UNIT_SIZE, "%s", l.kpi[k].unit);
     result_layout_free(&l);
-    if (!known)
+    if (k < 0)
         fprintf(stderr, "caseload: --kpi %s: no such KPI (see kpis.csv)\n", name);
-    return known;
+    return k >= 0;
 }
 
 /* ---- grid ------------------------------------------------------------------ */
 
-static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir)
+/* Run the grid of --vary levers into dir. *written says whether results
+ * went into it (all points, or a partial set when interrupted). */
+static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, bool *written)
 {
     struct lever lv[SWEEP_MAX_LEVERS] = { { 0 } };
     size_t n_lv = o->n_varies;
@@ -220,7 +229,8 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir)
         }
     }
     const char *kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
-    if (!kpi_known(sc, kpi))
+    char kpi_unit[KPI_UNIT_SIZE];
+    if (!kpi_known(sc, kpi, kpi_unit))
         return EXIT_USAGE;
     int rc = prepare(dir, o);
     if (rc != EXIT_OK)
@@ -312,6 +322,7 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir)
         json_object(&j, NULL);
         json_string(&j, "parameter", sc->reg.p[param[i]].path);
         json_string(&j, "unit", sc->reg.p[param[i]].unit);
+        json_number(&j, "base", base[i]);
         json_number(&j, "from", lv[i].from);
         json_number(&j, "to", lv[i].to);
         json_uint(&j, "steps", lv[i].steps);
@@ -319,9 +330,11 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir)
     }
     json_close(&j);
     json_string(&j, "kpi", kpi);
+    json_string(&j, "kpi_unit", kpi_unit);
     json_end(&j);
     if (!commit_all(&csv, &man, dir))
         return EXIT_FAILURE_RUN;
+    *written = true;
     if (partial)
         fprintf(stderr, "caseload: interrupted: %zu of %zu points written (marked partial)\n", finished, points);
     return partial ? EXIT_FAILURE_RUN : EXIT_OK;
@@ -364,7 +377,8 @@ static int tornado_point(struct scenario *sc, const struct cli_opts *o, size_t p
     return rc;
 }
 
-static int tornado(struct scenario *sc, const struct cli_opts *o, const char *dir)
+/* Run the tornado into dir; *written as grid's. */
+static int tornado(struct scenario *sc, const struct cli_opts *o, const char *dir, bool *written)
 {
     double spread = o->spread > 0 ? o->spread : TORNADO_DEFAULT_SPREAD;
     const char *kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
@@ -401,7 +415,8 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
         free(bar);
         return EXIT_USAGE;
     }
-    if (!kpi_known(sc, kpi)) {
+    char kpi_unit[KPI_UNIT_SIZE];
+    if (!kpi_known(sc, kpi, kpi_unit)) {
         free(bar);
         return EXIT_USAGE;
     }
@@ -494,10 +509,14 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
     json_begin(&j, &man);
     manifest(&j, sc, o, "tornado", 2 * n + 1, false);
     json_string(&j, "kpi", kpi);
+    json_string(&j, "kpi_unit", kpi_unit);
     json_number(&j, "spread", spread);
     json_end(&j);
     free(bar);
-    return commit_all(&csv, &man, dir) ? EXIT_OK : EXIT_FAILURE_RUN;
+    if (!commit_all(&csv, &man, dir))
+        return EXIT_FAILURE_RUN;
+    *written = true;
+    return EXIT_OK;
 }
 
 int cmd_sweep(int argc, char **argv)
@@ -505,7 +524,7 @@ int cmd_sweep(int argc, char **argv)
     struct cli_opts o;
     struct scenario *sc = NULL;
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKVTD"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKVTDp"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: sweep needs one scenario file "
@@ -531,7 +550,13 @@ int cmd_sweep(int argc, char **argv)
     char dir[AFILE_PATH_MAX];
     snprintf(dir, sizeof dir, "%s%s%s", o.out_dir ? "" : "results/", o.out_dir ? o.out_dir : sc->name,
              o.out_dir ? "" : (o.tornado ? "-tornado" : "-sweep"));
-    rc = o.tornado ? tornado(sc, &o, dir) : grid(sc, &o, dir);
+    bool written = false;
+    rc = o.tornado ? tornado(sc, &o, dir, &written) : grid(sc, &o, dir, &written);
+    bool partial = written && rc != EXIT_OK;
+    if (written && !partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+        rc = EXIT_FAILURE_RUN;
+    if (written && (!o.plot || partial))
+        plot_forget(dir); /* no stale pictures beside new numbers */
 out:
     scenario_free(sc);
     cli_opts_free(&o);

@@ -6,6 +6,7 @@
 #include "output/plot_script.h"
 #include "sim/check.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,19 +23,44 @@
 /* Every picture of one script: NAME.png and NAME.svg per chart. */
 #define PLOT_MAX_FILES (PLOT_MAX_CHARTS * PLOT_FORMATS)
 
-/* Every chart name a script draws (plot_run.c, plot_compare.c); the test
- * of plot_forget checks it against what the scripts produce. */
+/* Every chart name a script draws (plot_run.c, plot_compare.c), and the
+ * prefixes of the names that depend on a KPI (plot_sweep.c); the test of
+ * plot_forget checks them against what the scripts produce. */
 static const char *const every_chart[] = {
     "backlog", "waiting", "workforce", "caseload", "cost",
     "compare_backlog", "compare_cost", "cost_effectiveness",
 };
+#define PREFIX_SWEEP "sweep_"
+#define PREFIX_TORNADO "tornado_"
+static const char *const every_prefix[] = { PREFIX_SWEEP, PREFIX_TORNADO };
+
+/* The kinds of folder, by the file that holds their results and the kind
+ * their manifest names (run manifests name none), in the order they are
+ * looked for. */
+static const struct {
+    enum plot_kind kind;
+    const char *file, *manifest;
+} kinds[] = {
+    { PLOT_KIND_COMPARISON, "compare.csv", "comparison" },
+    { PLOT_KIND_RUN, "summary.csv", NULL },
+    { PLOT_KIND_SWEEP, "sweep.csv", "sweep" },
+    { PLOT_KIND_TORNADO, "tornado.csv", "tornado" },
+};
+#define N_KINDS (sizeof kinds / sizeof *kinds)
+#define KIND_NAME_SIZE 32
 
 enum plot_kind plot_kind_of(const char *dir)
 {
-    if (plot_file_exists(dir, "compare.csv"))
-        return PLOT_KIND_COMPARISON;
-    if (plot_file_exists(dir, "summary.csv"))
-        return PLOT_KIND_RUN;
+    /* results written with --force over others of another kind: the
+     * manifest, written last, says which are current */
+    char named[KIND_NAME_SIZE];
+    plot_manifest_kind(dir, named, sizeof named);
+    for (size_t i = 0; i < N_KINDS; i++)
+        if (kinds[i].manifest && strcmp(named, kinds[i].manifest) == 0 && plot_file_exists(dir, kinds[i].file))
+            return kinds[i].kind;
+    for (size_t i = 0; i < N_KINDS; i++)
+        if (plot_file_exists(dir, kinds[i].file))
+            return kinds[i].kind;
     return PLOT_KIND_NONE;
 }
 
@@ -42,6 +68,38 @@ static bool path_join(char *buf, size_t size, const char *dir, const char *name)
 {
     int n = snprintf(buf, size, "%s/%s", dir, name);
     return n > 0 && (size_t)n < size;
+}
+
+/* Whether name is a picture NAME.png or NAME.svg whose NAME starts with
+ * prefix and is not one of charts (NULL: none). */
+static bool other_picture(const char *name, const char *prefix, const struct plot_charts *charts)
+{
+    size_t n = strlen(name), p = strlen(prefix);
+    if (n <= p || strncmp(name, prefix, p) != 0)
+        return false;
+    const char *dot = strrchr(name, '.');
+    bool picture = false;
+    for (size_t k = 0; dot && k < PLOT_FORMATS; k++)
+        picture = picture || strcmp(dot + 1, plot_formats[k]) == 0;
+    if (!picture)
+        return false;
+    for (size_t c = 0; charts && c < charts->n; c++)
+        if (strlen(charts->name[c]) == (size_t)(dot - name) && strncmp(name, charts->name[c], (size_t)(dot - name)) == 0)
+            return false;
+    return true;
+}
+
+/* Remove dir's pictures whose names start with prefix, but for charts. */
+static void forget_others(const char *dir, const char *prefix, const struct plot_charts *charts)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char path[AFILE_PATH_MAX];
+    for (struct dirent *e; (e = readdir(d));)
+        if (other_picture(e->d_name, prefix, charts) && path_join(path, sizeof path, dir, e->d_name))
+            unlink(path);
+    closedir(d);
 }
 
 void plot_forget(const char *dir)
@@ -56,6 +114,8 @@ void plot_forget(const char *dir)
             if (path_join(path, sizeof path, dir, name))
                 unlink(path);
         }
+    for (size_t i = 0; i < sizeof every_prefix / sizeof *every_prefix; i++)
+        forget_others(dir, every_prefix[i], NULL);
 }
 
 /* Write text to dir/plots.gp, whole or not at all. */
@@ -216,6 +276,44 @@ static enum plot_status plot_comparison(const char *dir, const struct plot_opts 
     return rc;
 }
 
+/* A sweep's or tornado's charts are named after its KPI: once new ones are
+ * drawn, those of another KPI describe older numbers. */
+static enum plot_status drawn_alone(enum plot_status rc, const char *dir, const char *prefix,
+                                    const struct plot_charts *charts, const struct plot_opts *o)
+{
+    if (rc == PLOT_OK && !o->script_only)
+        forget_others(dir, prefix, charts);
+    return rc;
+}
+
+static enum plot_status plot_sweep(const char *dir, const struct plot_opts *o, bool *missing, char *err,
+                                   size_t size)
+{
+    struct plot_sweep_facts f;
+    if (!plot_sweep_facts_read(dir, &f, err, size))
+        return PLOT_FAILED;
+    struct plot_charts charts;
+    char *script = plot_sweep_script(&f, &charts);
+    plot_sweep_facts_free(&f);
+    enum plot_status rc = draw(dir, script, &charts, o, missing, err, size);
+    free(script);
+    return drawn_alone(rc, dir, PREFIX_SWEEP, &charts, o);
+}
+
+static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o, bool *missing, char *err,
+                                     size_t size)
+{
+    struct plot_tornado_facts f;
+    if (!plot_tornado_facts_read(dir, &f, err, size))
+        return PLOT_FAILED;
+    struct plot_charts charts;
+    char *script = plot_tornado_script(&f, &charts);
+    plot_tornado_facts_free(&f);
+    enum plot_status rc = draw(dir, script, &charts, o, missing, err, size);
+    free(script);
+    return drawn_alone(rc, dir, PREFIX_TORNADO, &charts, o);
+}
+
 static const struct plot_opts default_opts = { NULL, false };
 
 enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *err, size_t size)
@@ -231,9 +329,15 @@ enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *e
     case PLOT_KIND_COMPARISON:
         rc = plot_comparison(dir, o, &missing, err, size);
         break;
+    case PLOT_KIND_SWEEP:
+        rc = plot_sweep(dir, o, &missing, err, size);
+        break;
+    case PLOT_KIND_TORNADO:
+        rc = plot_tornado(dir, o, &missing, err, size);
+        break;
     case PLOT_KIND_NONE:
     default:
-        snprintf(err, size, "%s holds no results (neither summary.csv nor compare.csv)", dir);
+        snprintf(err, size, "%s holds no results (no summary.csv, compare.csv, sweep.csv or tornado.csv)", dir);
         return PLOT_NOT_RESULTS;
     }
     if (rc == PLOT_NO_GNUPLOT)

@@ -9,8 +9,13 @@
  *   comparison (compare.csv,   compare_backlog, compare_cost,
  *   one run folder per         cost_effectiveness; and each scenario's
  *   scenario)                  folder gets its own run charts
+ *   sweep (sweep.csv)          sweep_KPI and sweep_cost_total: curves
+ *                              against one lever, heat maps over two
+ *   tornado (tornado.csv)      tornado_KPI
  *
- * A chart whose metrics the results lack is left out. Charts are drawn under
+ * KPI is the one the sweep's manifest names. A folder holding the files of
+ * several kinds is taken as the kind its manifest names, else in the order
+ * above. A chart whose metrics the results lack is left out. Charts are drawn under
  * hidden temporary names and renamed into place only when gnuplot has drawn
  * them all, so a failure leaves the earlier pictures (if any) as they were
  * and no partial file behind. */
@@ -24,13 +29,15 @@ enum plot_status {
     PLOT_OK,            /* every chart drawn */
     PLOT_NO_GNUPLOT,    /* scripts written, nothing drawn: gnuplot not found */
     PLOT_FAILED,        /* a file could not be read or written, or gnuplot failed */
-    PLOT_NOT_RESULTS,   /* the folder holds neither a run nor a comparison */
+    PLOT_NOT_RESULTS,   /* the folder holds no results of a kind above */
 };
 
 enum plot_kind {
     PLOT_KIND_NONE,
     PLOT_KIND_RUN,          /* summary.csv */
     PLOT_KIND_COMPARISON,   /* compare.csv */
+    PLOT_KIND_SWEEP,        /* sweep.csv */
+    PLOT_KIND_TORNADO,      /* tornado.csv */
 };
 
 struct plot_opts {
@@ -47,7 +54,7 @@ enum plot_kind plot_kind_of(const char *dir);
 enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *err, size_t size);
 
 /* Remove dir's charts and plots.gp (every name a script of this module
- * draws): called when new results replace old ones without new charts, so
+ * draws, sweep_* and tornado_* pictures included): called when new results replace old ones without new charts, so
  * pictures never describe older numbers than the files beside them. */
 void plot_forget(const char *dir);
 

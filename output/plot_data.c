@@ -223,6 +223,7 @@ struct jnode {
     enum jtype type;
     char *key;              /* member name inside an object */
     char *text;             /* J_STRING */
+    double number;          /* J_NUMBER, J_BOOL (1 or 0) */
     struct jnode *kid;      /* J_ARRAY, J_OBJECT */
     size_t n;
 };
@@ -392,12 +393,13 @@ static bool jvalue(const char **p, struct jnode *j, int depth)
         size_t n = strlen(words[i].word);
         if (strncmp(*p, words[i].word, n) == 0) {
             j->type = words[i].type;
+            j->number = i == 0;
             *p += n;
             return true;
         }
     }
     char *end;
-    strtod(*p, &end);
+    j->number = strtod(*p, &end);
     if (end == *p)
         return false;
     j->type = J_NUMBER;
@@ -750,5 +752,398 @@ void plot_compare_facts_free(struct plot_compare_facts *f)
     for (size_t i = 0; i < f->n_alternatives; i++)
         free(f->alt[i].name);
     free(f->alt);
+    memset(f, 0, sizeof *f);
+}
+
+/* ---- sweeps and tornado charts ---- */
+
+#define SWEEP_CSV "sweep.csv"
+#define TORNADO_CSV "tornado.csv"
+/* The unit of cost_total, when the manifest does not give the KPI's. */
+#define KPI_COST_UNIT "£"
+
+/* The statistics sweep.csv gives each KPI, as column suffixes. */
+#define SWEEP_STATS 5
+enum { SS_MEAN, SS_CI_LOW, SS_CI_HIGH, SS_P05, SS_P95 };
+static const char *const sweep_suffix[SWEEP_STATS] = { "mean", "ci_low", "ci_high", "p05", "p95" };
+
+void plot_manifest_kind(const char *dir, char *buf, size_t size)
+{
+    struct jnode root;
+    char err[AFILE_PATH_MAX];
+    buf[0] = '\0';
+    if (manifest_read(dir, &root, err, sizeof err) != 0)
+        return;
+    const char *kind = jtext(jget(&root, "kind"));
+    if (kind)
+        snprintf(buf, size, "%s", kind);
+    jnode_free(&root);
+}
+
+/* A KPI name fit for a chart's file name and the script: letters, digits
+ * and underscores. */
+static bool kpi_name_ok(const char *name)
+{
+    if (!*name)
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    return true;
+}
+
+/* The manifest's text member key, else fallback; malloc'd. */
+static char *manifest_text(const struct jnode *root, const char *key, const char *fallback)
+{
+    const char *t = jtext(jget(root, key));
+    return check_strdup(t ? t : fallback);
+}
+
+static size_t manifest_reps(const struct jnode *root)
+{
+    const struct jnode *n = jget(root, "replications_per_point");
+    return n && n->type == J_NUMBER && n->number >= 1 ? (size_t)n->number : 0;
+}
+
+/* Whether header field i starts the five columns of a KPI; its name
+ * (without "_mean") into stem. */
+static bool kpi_columns_at(const struct csv_in *c, size_t i, char *stem, size_t size)
+{
+    const char *f = csv_in_field(c, (long)i);
+    size_t n = f ? strlen(f) : 0, suffix = strlen(sweep_suffix[SS_MEAN]) + 1;
+    if (n <= suffix || n - suffix >= size || f[n - suffix] != '_' || strcmp(f + n - suffix + 1, sweep_suffix[SS_MEAN]) != 0)
+        return false;
+    memcpy(stem, f, n - suffix);
+    stem[n - suffix] = '\0';
+    for (size_t s = 1; s < SWEEP_STATS; s++) {
+        const char *g = csv_in_field(c, (long)(i + s));
+        char want[PLOT_KPI_NAME_SIZE + 16];
+        snprintf(want, sizeof want, "%s_%s", stem, sweep_suffix[s]);
+        if (!g || strcmp(g, want) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* The columns of one KPI in sweep.csv's header (col[SWEEP_STATS]); false
+ * with a message when one is missing. */
+static bool kpi_columns(const struct csv_in *c, const char *name, long *col, const char *path, char *err,
+                        size_t size)
+{
+    for (size_t s = 0; s < SWEEP_STATS; s++) {
+        char want[PLOT_KPI_NAME_SIZE + 16];
+        snprintf(want, sizeof want, "%s_%s", name, sweep_suffix[s]);
+        col[s] = csv_in_column(c, want);
+        if (col[s] < 0) {
+            snprintf(err, size, "%s:1: no column \"%s\" in the header", path, want);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void sweep_kpi_add(struct plot_sweep_kpi *k, const struct csv_in *c, const long *col, bool *any)
+{
+    double v[SWEEP_STATS];
+    for (size_t s = 0; s < SWEEP_STATS; s++) {
+        v[s] = number(csv_in_field(c, col[s]));
+        if (isfinite(v[s])) {
+            k->min = *any ? fmin(k->min, v[s]) : v[s];
+            k->max = *any ? fmax(k->max, v[s]) : v[s];
+            *any = true;
+        }
+    }
+    static const int seen[] = { SS_MEAN, SS_P05, SS_P95 };
+    for (size_t s = 0; s < sizeof seen / sizeof *seen; s++)
+        if (isfinite(v[seen[s]]))
+            k->floor = fmin(k->floor, v[seen[s]]);
+    k->mean = k->mean || isfinite(v[SS_MEAN]);
+    /* a band of no width (one replication) is not one */
+    k->ci = k->ci || v[SS_CI_HIGH] > v[SS_CI_LOW];
+    k->range = k->range || v[SS_P95] > v[SS_P05];
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Distinct values, extremes and the widest step of a lever's n values
+ * (sorted here). */
+static void lever_values(struct plot_lever *l, double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, compare_doubles);
+    l->value = check_malloc(n * sizeof *l->value);
+    l->value[0] = l->min = v[0];
+    l->max = v[n - 1];
+    l->values = 1;
+    l->gap = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (v[i] == v[i - 1])
+            continue;
+        l->gap = fmax(l->gap, v[i] - v[i - 1]);
+        l->value[l->values++] = v[i];
+    }
+}
+
+/* What the manifest says of the levers: unit and the scenario's own value. */
+static void levers_from_manifest(struct plot_sweep_facts *f, const struct jnode *root)
+{
+    const struct jnode *vary = jget(root, "vary");
+    for (size_t i = 0; i < f->n_levers; i++) {
+        struct plot_lever *l = &f->lever[i];
+        l->unit = check_strdup("");
+        for (size_t k = 0; vary && vary->type == J_ARRAY && k < vary->n; k++) {
+            const char *p = jtext(jget(&vary->kid[k], "parameter"));
+            if (!p || strcmp(p, l->parameter) != 0)
+                continue;
+            const char *unit = jtext(jget(&vary->kid[k], "unit"));
+            if (unit) {
+                free(l->unit);
+                l->unit = check_strdup(unit);
+            }
+            const struct jnode *base = jget(&vary->kid[k], "base");
+            if (base && base->type == J_NUMBER && isfinite(base->number)) {
+                l->has_base = true;
+                l->base = base->number;
+            }
+            /* a sweep stopped early may hold one value of a lever */
+            const struct jnode *from = jget(&vary->kid[k], "from"), *to = jget(&vary->kid[k], "to");
+            const struct jnode *steps = jget(&vary->kid[k], "steps");
+            if (l->values == 1 && from && to && steps && from->type == J_NUMBER && to->type == J_NUMBER &&
+                steps->type == J_NUMBER && steps->number >= 2)
+                l->gap = fabs(to->number - from->number) / (steps->number - 1);
+        }
+    }
+}
+
+static bool sweep_rows(struct csv_in *c, struct plot_sweep_facts *f, const long *kcol, const long *ccol,
+                       const char *path, char *err, size_t size)
+{
+    double *v[PLOT_MAX_LEVERS] = { NULL, NULL };
+    size_t cap = 0;
+    bool any_k = false, any_c = false;
+    f->kpi.floor = f->cost.floor = HUGE_VAL;
+    int r;
+    while ((r = csv_in_next(c)) > 0) {
+        if (f->points == cap) {
+            cap = cap ? 2 * cap : 64;
+            for (size_t i = 0; i < f->n_levers; i++)
+                v[i] = check_realloc(v[i], cap * sizeof *v[i]);
+        }
+        for (size_t i = 0; i < f->n_levers; i++) {
+            double x = number(csv_in_field(c, f->lever[i].column - 1));
+            if (!isfinite(x)) {
+                snprintf(err, size, "%s:%ld: expected a number for %s", path, c->line, f->lever[i].parameter);
+                for (size_t k = 0; k < f->n_levers; k++)
+                    free(v[k]);
+                return false;
+            }
+            v[i][f->points] = x;
+        }
+        sweep_kpi_add(&f->kpi, c, kcol, &any_k);
+        if (f->cost.name)
+            sweep_kpi_add(&f->cost, c, ccol, &any_c);
+        f->points++;
+    }
+    if (r < 0 || f->points == 0)
+        snprintf(err, size, "%s: %s", path, r < 0 ? "unterminated quoted field" : "no rows");
+    for (size_t i = 0; i < f->n_levers; i++) {
+        if (r >= 0 && f->points > 0)
+            lever_values(&f->lever[i], v[i], f->points);
+        free(v[i]);
+    }
+    return r >= 0 && f->points > 0;
+}
+
+bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *err, size_t size)
+{
+    memset(f, 0, sizeof *f);
+    struct jnode root;
+    if (manifest_read(dir, &root, err, size) < 0)
+        return false;
+    static const char *const need[] = { "point" };
+    long point_col;
+    struct csv_in c;
+    char path[AFILE_PATH_MAX];
+    if (!csv_in_open(&c, dir, SWEEP_CSV, need, &point_col, 1, path, sizeof path, err, size)) {
+        jnode_free(&root);
+        return false;
+    }
+    /* point, the levers, then five columns per KPI */
+    char stem[PLOT_KPI_NAME_SIZE];
+    size_t first_kpi = (size_t)point_col + 1;
+    while (first_kpi < c.n && !kpi_columns_at(&c, first_kpi, stem, sizeof stem))
+        first_kpi++;
+    bool ok = true;
+    size_t levers = first_kpi - (size_t)point_col - 1;
+    if (first_kpi == c.n || levers < 1 || levers > PLOT_MAX_LEVERS) {
+        snprintf(err, size, "%s:1: expected point, one or two parameters, then each KPI's columns "
+                            "(NAME_mean, NAME_ci_low, NAME_ci_high, NAME_p05, NAME_p95)", path);
+        ok = false;
+    }
+    for (size_t i = 0; ok && i < levers; i++) {
+        struct plot_lever *l = &f->lever[f->n_levers++];
+        l->column = (int)((size_t)point_col + 2 + i);
+        l->parameter = check_strdup(csv_in_field(&c, l->column - 1));
+    }
+    const char *kpi = jtext(jget(&root, "kpi"));
+    if (ok && !kpi)
+        kpi = stem;
+    if (ok && (!kpi_name_ok(kpi) || strlen(kpi) >= PLOT_KPI_NAME_SIZE)) {
+        snprintf(err, size, "%s/%s: \"kpi\": not a KPI name", dir, MANIFEST_JSON);
+        ok = false;
+    }
+    long kcol[SWEEP_STATS], ccol[SWEEP_STATS];
+    if (ok && kpi_columns(&c, kpi, kcol, path, err, size)) {
+        f->kpi.name = check_strdup(kpi);
+        const char *unit = jtext(jget(&root, "kpi_unit"));
+        f->kpi.unit = check_strdup(unit ? unit : strcmp(kpi, KPI_COST) == 0 ? KPI_COST_UNIT : "");
+        char cerr[8];
+        if (strcmp(kpi, KPI_COST) != 0 && kpi_columns(&c, KPI_COST, ccol, path, cerr, sizeof cerr)) {
+            f->cost.name = check_strdup(KPI_COST);
+            f->cost.unit = check_strdup(KPI_COST_UNIT);
+        }
+        ok = sweep_rows(&c, f, kcol, ccol, path, err, size);
+    } else {
+        ok = false;
+    }
+    csv_in_free(&c);
+    if (ok) {
+        f->scenario = manifest_text(&root, "scenario", "");
+        f->reps = manifest_reps(&root);
+        const struct jnode *partial = jget(&root, "partial");
+        f->partial = partial && partial->type == J_BOOL && partial->number != 0;
+        levers_from_manifest(f, &root);
+    }
+    jnode_free(&root);
+    if (!ok)
+        plot_sweep_facts_free(f);
+    return ok;
+}
+
+void plot_sweep_facts_free(struct plot_sweep_facts *f)
+{
+    free(f->scenario);
+    for (size_t i = 0; i < PLOT_MAX_LEVERS; i++) {
+        free(f->lever[i].parameter);
+        free(f->lever[i].unit);
+        free(f->lever[i].value);
+    }
+    free(f->kpi.name);
+    free(f->kpi.unit);
+    free(f->cost.name);
+    free(f->cost.unit);
+    memset(f, 0, sizeof *f);
+}
+
+/* Columns of tornado.csv the chart reads. */
+enum { TC_RANK, TC_PARAMETER, TC_UNIT, TC_LOW_VALUE, TC_HIGH_VALUE, TC_KPI, TC_KPI_BASE, TC_KPI_LOW,
+       TC_KPI_HIGH, TC_SWING, TC_COUNT };
+static const char *const tornado_columns[TC_COUNT] = {
+    "rank", "parameter", "unit", "low_value", "high_value", "kpi", "kpi_base", "kpi_low", "kpi_high", "swing",
+};
+
+/* "LOW to HIGH UNIT", as the script's sprintf("%g to %g") writes it. */
+static char *range_text(double low, double high, const char *unit)
+{
+    char buf[PLOT_KPI_NAME_SIZE * 4];
+    snprintf(buf, sizeof buf, "%g to %g%s%s", low, high, *unit ? " " : "", unit);
+    return check_strdup(buf);
+}
+
+static bool tornado_rows(struct csv_in *c, const long *col, struct plot_tornado_facts *f, const char *path,
+                         char *err, size_t size)
+{
+    size_t cap = 0;
+    bool any = false;
+    int r;
+    while ((r = csv_in_next(c)) > 0) {
+        const char *param = csv_in_field(c, col[TC_PARAMETER]), *kpi = csv_in_field(c, col[TC_KPI]);
+        const char *unit = csv_in_field(c, col[TC_UNIT]);
+        double rank = number(csv_in_field(c, col[TC_RANK]));
+        if (!param || !kpi || !unit || !(rank >= 1)) {
+            snprintf(err, size, "%s:%ld: expected a rank, a parameter and a KPI", path, c->line);
+            return false;
+        }
+        if (!f->kpi)
+            f->kpi = check_strdup(kpi);
+        if (f->bars == cap) {
+            cap = cap ? 2 * cap : 16;
+            f->parameter = check_realloc(f->parameter, cap * sizeof *f->parameter);
+            f->range = check_realloc(f->range, cap * sizeof *f->range);
+        }
+        f->parameter[f->bars] = check_strdup(param);
+        f->range[f->bars] = range_text(number(csv_in_field(c, col[TC_LOW_VALUE])),
+                                       number(csv_in_field(c, col[TC_HIGH_VALUE])), unit);
+        f->bars++;
+        double swing = number(csv_in_field(c, col[TC_SWING]));
+        if (isfinite(swing))
+            f->max_swing = fmax(f->max_swing, fabs(swing));
+        static const int kpi_cols[] = { TC_KPI_BASE, TC_KPI_LOW, TC_KPI_HIGH };
+        for (size_t k = 0; k < sizeof kpi_cols / sizeof *kpi_cols; k++) {
+            double v = number(csv_in_field(c, col[kpi_cols[k]]));
+            if (!isfinite(v))
+                continue;
+            f->min = any ? fmin(f->min, v) : v;
+            f->max = any ? fmax(f->max, v) : v;
+            any = true;
+        }
+    }
+    if (r < 0 || f->bars == 0) {
+        snprintf(err, size, "%s: %s", path, r < 0 ? "unterminated quoted field" : "no rows");
+        return false;
+    }
+    if (!kpi_name_ok(f->kpi) || strlen(f->kpi) >= PLOT_KPI_NAME_SIZE) {
+        snprintf(err, size, "%s:2: kpi: not a KPI name", path);
+        return false;
+    }
+    if (!any) {
+        snprintf(err, size, "%s: no value of the KPI", path);
+        return false;
+    }
+    return true;
+}
+
+bool plot_tornado_facts_read(const char *dir, struct plot_tornado_facts *f, char *err, size_t size)
+{
+    memset(f, 0, sizeof *f);
+    struct jnode root;
+    if (manifest_read(dir, &root, err, size) < 0)
+        return false;
+    struct csv_in c;
+    long col[TC_COUNT];
+    char path[AFILE_PATH_MAX];
+    bool ok = csv_in_open(&c, dir, TORNADO_CSV, tornado_columns, col, TC_COUNT, path, sizeof path, err, size);
+    if (ok) {
+        ok = tornado_rows(&c, col, f, path, err, size);
+        csv_in_free(&c);
+    }
+    if (ok) {
+        f->scenario = manifest_text(&root, "scenario", "");
+        f->reps = manifest_reps(&root);
+        const char *unit = jtext(jget(&root, "kpi_unit"));
+        f->unit = check_strdup(unit ? unit : strcmp(f->kpi, KPI_COST) == 0 ? KPI_COST_UNIT : "");
+        const struct jnode *spread = jget(&root, "spread");
+        f->spread = spread && spread->type == J_NUMBER && spread->number > 0 ? spread->number : NAN;
+    }
+    jnode_free(&root);
+    if (!ok)
+        plot_tornado_facts_free(f);
+    return ok;
+}
+
+void plot_tornado_facts_free(struct plot_tornado_facts *f)
+{
+    for (size_t i = 0; i < f->bars; i++) {
+        free(f->parameter[i]);
+        free(f->range[i]);
+    }
+    free(f->parameter);
+    free(f->range);
+    free(f->scenario);
+    free(f->kpi);
+    free(f->unit);
     memset(f, 0, sizeof *f);
 }

@@ -93,6 +93,75 @@ struct plot_compare_facts {
 bool plot_compare_facts_read(const char *dir, struct plot_compare_facts *f, char *err, size_t size);
 void plot_compare_facts_free(struct plot_compare_facts *f);
 
+/* ---- sweeps and tornado charts (caseload sweep) ---- */
+
+#define PLOT_MAX_LEVERS 2
+/* Room for a KPI's name (KPI names are letters, digits and underscores). */
+#define PLOT_KPI_NAME_SIZE 64
+
+/* One lever of a sweep: a parameter column of sweep.csv (1-based column
+ * number), with what the manifest says of it. */
+struct plot_lever {
+    char *parameter;       /* its path, the column's name */
+    char *unit;            /* "" when unknown */
+    int column;
+    size_t values;         /* distinct values, */
+    double *value;         /* in increasing order */
+    double min, max;
+    double gap;            /* widest step between distinct values; with one
+                              value, the manifest's step (0 when unknown) */
+    bool has_base;         /* the scenario's own value is known, */
+    double base;           /* and is this */
+};
+
+/* What sweep.csv holds of one KPI (columns NAME_mean, _ci_low, _ci_high,
+ * _p05, _p95). */
+struct plot_sweep_kpi {
+    char *name;            /* NULL: not drawn */
+    char *unit;            /* "" when unknown */
+    bool mean, ci, range;  /* some point has a finite mean; a CI, p05 to p95 of some width */
+    double min, max;       /* of the finite values of the five columns */
+    double floor;          /* smallest finite mean, p05 or p95 (the CI may reach below) */
+};
+
+/* A sweep folder: sweep.csv and manifest.json. */
+struct plot_sweep_facts {
+    char *scenario;        /* "" when the manifest does not say */
+    size_t reps;           /* per point; 0 when unknown */
+    size_t points;         /* rows */
+    bool partial;
+    size_t n_levers;       /* 1 (a curve) or 2 (a grid) */
+    struct plot_lever lever[PLOT_MAX_LEVERS];
+    struct plot_sweep_kpi kpi;    /* the manifest's "kpi", else the first */
+    struct plot_sweep_kpi cost;   /* cost_total; name NULL when it is the KPI or absent */
+};
+
+/* Read dir/sweep.csv and dir/manifest.json. False with a message naming
+ * the file (and line) in err. Free with plot_sweep_facts_free. */
+bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *err, size_t size);
+void plot_sweep_facts_free(struct plot_sweep_facts *f);
+
+/* A tornado folder: tornado.csv (one row per parameter, largest swing
+ * first) and manifest.json. */
+struct plot_tornado_facts {
+    char *scenario;        /* "" when the manifest does not say */
+    size_t reps;           /* per point; 0 when unknown */
+    char *kpi, *unit;      /* unit "" when unknown */
+    double spread;         /* e.g. 0.2; NaN when unknown */
+    size_t bars;
+    char **parameter;      /* per bar, in file order */
+    char **range;          /* per bar: "LOW to HIGH UNIT", as the script writes it */
+    double min, max;       /* of the finite kpi_base, kpi_low, kpi_high */
+    double max_swing;      /* largest finite |swing| */
+};
+
+bool plot_tornado_facts_read(const char *dir, struct plot_tornado_facts *f, char *err, size_t size);
+void plot_tornado_facts_free(struct plot_tornado_facts *f);
+
+/* The manifest's "kind" ("comparison", "sweep", ...) into buf; "" when
+ * there is no manifest, it cannot be read, or it names none. */
+void plot_manifest_kind(const char *dir, char *buf, size_t size);
+
 /* Whether dir/name exists as a regular file. */
 bool plot_file_exists(const char *dir, const char *name);
 

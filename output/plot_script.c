@@ -22,15 +22,14 @@ static const int scenario_dashes[] = { 1, 2, 4, 5, 3 };
 /* The font and line scale of the pictures. */
 #define PLOT_FONT "Sans,13"
 #define PLOT_LINE_SCALE "1.5"
-/* Plot area between these screen fractions; the key sits to the right. */
-#define PLOT_LEFT 0.10
+/* Plot area between these screen fractions (PLOT_LEFT in the header); the
+ * key sits to the right. */
 /* The key takes the room its longest title needs, within these bounds: an
  * average character of the font, and the sample and gaps around it, in
  * pixels. */
 #define PLOT_RIGHT_MIN 0.62
 #define PLOT_RIGHT_MAX 0.80
 #define PLOT_KEY_GAP 0.02
-#define PLOT_CHAR_PX 9.5
 #define PLOT_KEY_SAMPLE_CHARS 10
 /* Horizons up to this many days label the time axis with days. */
 #define PLOT_SHORT_DAYS 184
@@ -124,8 +123,7 @@ void gp_quoted(struct gp *g, const char *text)
     fputc('\'', g->f);
 }
 
-/* Length in characters of UTF-8 text. */
-static size_t text_chars(const char *text)
+size_t plot_text_chars(const char *text)
 {
     size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
@@ -137,8 +135,8 @@ void gp_preamble(struct gp *g, const char *about, const char *sources, const cha
 {
     size_t longest = 0;
     for (size_t i = 0; i < n_keys; i++)
-        if (text_chars(keys[i]) > longest)
-            longest = text_chars(keys[i]);
+        if (plot_text_chars(keys[i]) > longest)
+            longest = plot_text_chars(keys[i]);
     double key = (double)(longest + PLOT_KEY_SAMPLE_CHARS) * PLOT_CHAR_PX / PLOT_WIDTH;
     double right = 1 - key - PLOT_KEY_GAP;
     right = right < PLOT_RIGHT_MIN ? PLOT_RIGHT_MIN : right > PLOT_RIGHT_MAX ? PLOT_RIGHT_MAX : right;

@@ -23,6 +23,10 @@ extern const char *const plot_formats[PLOT_FORMATS];
 /* Picture size in pixels (PNG) and SVG units. */
 #define PLOT_WIDTH 1200
 #define PLOT_HEIGHT 800
+/* The left edge of the plot area (a screen fraction), and the width of an
+ * average character of the charts' font in pixels. */
+#define PLOT_LEFT 0.10
+#define PLOT_CHAR_PX 9.5
 
 /* The charts a script draws (names without extension), in order. */
 struct plot_charts {
@@ -39,6 +43,14 @@ char *plot_run_script(const struct plot_run_facts *f, size_t colour, struct plot
 /* The script of a comparison folder: compare_backlog, compare_cost and
  * cost_effectiveness. */
 char *plot_compare_script(const struct plot_compare_facts *f, struct plot_charts *charts);
+
+/* The script of a sweep folder: for one lever, the chosen KPI and
+ * cost_total against it (sweep_KPI, sweep_cost_total); for two, each as a
+ * heat map over the grid. */
+char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *charts);
+
+/* The script of a tornado folder: tornado_KPI. */
+char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts *charts);
 
 /* A text chart (gnuplot's dumb terminal) of the backlog median, width x
  * height characters, for standard output. NULL when there is no backlog. */
@@ -73,6 +85,9 @@ void gp_preamble(struct gp *g, const char *about, const char *sources, const cha
 
 /* Time on the x axis, labelled for the dates the run covers. */
 void gp_time_axis(struct gp *g, const struct plot_run_facts *f, const char *indent);
+
+/* Length in characters of UTF-8 text. */
+size_t plot_text_chars(const char *text);
 
 /* Start a chart: register NAME, set its output; end it. */
 void gp_chart_begin(struct gp *g, const char *name, const char *comment);

@@ -1,8 +1,9 @@
 /* test_plot.c — the charts: the gnuplot script written for small result
- * folders (no gnuplot needed), the pictures gnuplot draws from it (PNG and
- * SVG, when gnuplot is installed), folders whose paths hold spaces and
- * quotes, and what happens when gnuplot is missing or fails: a warning or an
- * error, and never a half-written chart. */
+ * folders of every kind — runs, comparisons, sweeps and tornado charts (no
+ * gnuplot needed), the pictures gnuplot draws from it (PNG and SVG, when
+ * gnuplot is installed), folders whose paths hold spaces and quotes, and
+ * what happens when gnuplot is missing or fails: a warning or an error, and
+ * never a half-written chart. */
 #include "output/gnuplot.h"
 #include "output/plot.h"
 #include "output/plot_script.h"
@@ -48,6 +49,21 @@ static const char *const run_charts[] = { "backlog", "waiting", "workforce", "ca
 #define N_RUN_CHARTS (sizeof run_charts / sizeof *run_charts)
 static const char *const compare_charts[] = { "compare_backlog", "compare_cost", "cost_effectiveness" };
 #define N_COMPARE_CHARTS (sizeof compare_charts / sizeof *compare_charts)
+static const char *const sweep_charts[] = { "sweep_backlog_mean", "sweep_cost_total" };
+#define N_SWEEP_CHARTS (sizeof sweep_charts / sizeof *sweep_charts)
+static const char *const tornado_charts[] = { "tornado_backlog_mean" };
+
+/* The levers of the test sweeps, and the KPIs of sweep.csv with a typical
+ * size of each (cost in millions of £, so the charts say £m). */
+#define LEVER_X "workforce.grades.sw.establishment"
+#define LEVER_Y "workforce.admin_share"
+#define SWEEP_X_STEPS 3
+#define SWEEP_Y_STEPS 2
+static const struct {
+    const char *name;
+    double size;
+} sweep_kpis[] = { { "backlog_mean", 412.385 }, { "mean_wait_days", 21.5 }, { "cost_total", 52.385e6 } };
+#define N_SWEEP_KPIS (sizeof sweep_kpis / sizeof *sweep_kpis)
 
 static const char manifest_run[] =
     "{\n  \"program\": \"caseload\",\n  \"scenario\": {\n    \"name\": \"x\",\n"
@@ -118,6 +134,75 @@ static char *make_comparison(const char *dir)
                   "  { \"name\": \"base\", \"folder\": \"base\", \"role\": \"base\" },\n"
                   "  { \"name\": \"it's new, faster\", \"folder\": \"it's new, faster\" } ] }\n"));
     return cmp;
+}
+
+/* Write into folder sw the results of a sweep over one lever (x: 90, 95,
+ * 100 FTE) or two (and y: 0.6, 0.65), 30 replications per point; the
+ * manifest names kpi. */
+static void write_sweep(const char *sw, size_t levers, const char *kpi)
+{
+    char *text = check_malloc(TEXT_MAX);
+    size_t w = (size_t)snprintf(text, TEXT_MAX, "point,%s%s", LEVER_X, levers > 1 ? "," LEVER_Y : "");
+    for (size_t k = 0; k < N_SWEEP_KPIS; k++)
+        w += (size_t)snprintf(text + w, TEXT_MAX - w, ",%s_mean,%s_ci_low,%s_ci_high,%s_p05,%s_p95",
+                              sweep_kpis[k].name, sweep_kpis[k].name, sweep_kpis[k].name, sweep_kpis[k].name,
+                              sweep_kpis[k].name);
+    w += (size_t)snprintf(text + w, TEXT_MAX - w, "\n");
+    size_t points = SWEEP_X_STEPS * (levers > 1 ? SWEEP_Y_STEPS : 1);
+    for (size_t pt = 0; pt < points; pt++) {
+        size_t i = pt % SWEEP_X_STEPS, j = pt / SWEEP_X_STEPS;
+        w += (size_t)snprintf(text + w, TEXT_MAX - w, "%zu,%g", pt + 1, 90 + 5 * (double)i);
+        if (levers > 1)
+            w += (size_t)snprintf(text + w, TEXT_MAX - w, ",%g", 0.6 + 0.05 * (double)j);
+        for (size_t k = 0; k < N_SWEEP_KPIS; k++) {
+            double v = sweep_kpis[k].size * (1 - 0.2385 * (double)i + 0.1 * (double)j);
+            w += (size_t)snprintf(text + w, TEXT_MAX - w, ",%.6g,%.6g,%.6g,%.6g,%.6g", v, v * 0.95, v * 1.05,
+                                  v * 0.7, v * 1.4);
+        }
+        w += (size_t)snprintf(text + w, TEXT_MAX - w, "\n");
+        assert_true(w < TEXT_MAX);
+    }
+    free(tu_write(sw, "sweep.csv", text));
+    snprintf(text, TEXT_MAX,
+             "{\n  \"program\": \"caseload\",\n  \"kind\": \"sweep\",\n  \"scenario\": \"it's north\",\n"
+             "  \"replications_per_point\": 30,\n  \"points\": %zu,\n  \"partial\": false,\n  \"vary\": [\n"
+             "    { \"parameter\": \"" LEVER_X "\", \"unit\": \"FTE\", \"base\": 95, \"from\": 90, \"to\": 100, \"steps\": 3 }%s\n"
+             "  ],\n  \"kpi\": \"%s\",\n  \"kpi_unit\": \"%s\"\n}\n",
+             points,
+             levers > 1 ? ",\n    { \"parameter\": \"" LEVER_Y "\", \"unit\": \"share\", \"base\": 0.65, \"from\": 0.6, "
+                          "\"to\": 0.65, \"steps\": 2 }" : "",
+             kpi, strcmp(kpi, "cost_total") == 0 ? "£" : strcmp(kpi, "backlog_mean") == 0 ? "cases" : "days");
+    free(tu_write(sw, "manifest.json", text));
+    free(text);
+}
+
+/* A sweep folder dir/name (see write_sweep); returns its path. */
+static char *make_sweep(const char *dir, const char *name, size_t levers, const char *kpi)
+{
+    char *sw = tu_mkdir(dir, name);
+    write_sweep(sw, levers, kpi);
+    return sw;
+}
+
+/* A tornado folder: three parameters, the second moving the KPI the same
+ * way at both settings. */
+static char *make_tornado(const char *dir, const char *name)
+{
+    char *t = tu_mkdir(dir, name);
+    free(tu_write(t, "tornado.csv",
+                  "rank,parameter,unit,base_value,low_value,high_value,kpi,kpi_base,kpi_low,kpi_high,swing,"
+                  "swing_ci_low,swing_ci_high\n"
+                  "1,demand.referrals_per_year,referrals per year,3120,2496,3744,backlog_mean,176.385,1.08,1408.5,"
+                  "1407.42,1353.9,1460.6\n"
+                  "2,workforce.recruitment.success,share,0.3,0.24,0.36,backlog_mean,176.385,182.5,180.25,-2.25,"
+                  "-4.5,-0.125\n"
+                  "3,\"workforce.pressure.sickness_gain\",per unit of overload,1,0.8,1.2,backlog_mean,176.385,"
+                  "176.4,178.3,1.9,-1.3,5\n"));
+    free(tu_write(t, "manifest.json",
+                  "{ \"program\": \"caseload\", \"kind\": \"tornado\", \"scenario\": \"it's north\",\n"
+                  "  \"replications_per_point\": 20, \"points\": 7, \"partial\": false,\n"
+                  "  \"kpi\": \"backlog_mean\", \"kpi_unit\": \"cases\", \"spread\": 0.20000000000000001 }\n"));
+    return t;
 }
 
 struct fixture {
@@ -237,6 +322,21 @@ static void assert_charts(const char *dir, const char *const *charts, size_t n)
 
 static const struct plot_opts script_only = { NO_GNUPLOT, true };
 
+/* plot_forget(dir) leaves no picture and no script. */
+static void assert_forgotten(const char *dir)
+{
+    plot_forget(dir);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        bool picture = n > 4 && (strcmp(e->d_name + n - 4, ".png") == 0 || strcmp(e->d_name + n - 4, ".svg") == 0);
+        if (picture || strcmp(e->d_name, "plots.gp") == 0)
+            fail_msg("%s/%s left behind by plot_forget", dir, e->d_name);
+    }
+    closedir(d);
+}
+
 /* ---- the script, without gnuplot ---- */
 
 static void test_run_script(void **state)
@@ -350,6 +450,166 @@ static void test_compare_script_without_list(void **state)
     free(cmp);
 }
 
+static void assert_outputs(const char *gp, const char *const *charts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "set output chart(\"%s.\".ext)", charts[i]);
+        assert_contains(gp, line);
+    }
+}
+
+/* One lever: the KPI and the cost against it, with their bands. */
+static void test_sweep_script(void **state)
+{
+    struct fixture *f = *state;
+    char *sw = make_sweep(f->dir, "sweep", 1, "backlog_mean");
+    char err[ERR_SIZE] = "";
+    assert_int_equal(plot_kind_of(sw), PLOT_KIND_SWEEP);
+    assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
+    char *gp = read_in(sw, "plots.gp");
+    assert_outputs(gp, sweep_charts, N_SWEEP_CHARTS);
+    assert_contains(gp, "do for [ext in \"png svg\"]");
+    assert_contains(gp, "lever_x = '" LEVER_X "'");
+    /* the series promised: 5-95% band, CI band, mean with markers */
+    assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_p05\")):(column(\"backlog_mean_p95\")) with filledcurves");
+    assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_ci_low\")):(column(\"backlog_mean_ci_high\")) with filledcurves");
+    assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_mean\")) with linespoints");
+    assert_contains(gp, "title \"middle 90% of replications\"");
+    assert_contains(gp, "title \"95% confidence interval\"");
+    /* cost in £m */
+    assert_contains(gp, "(column(\"cost_total_mean\")/1e6) with linespoints");
+    assert_contains(gp, "set ylabel 'cost_total (£m)'");
+    /* axes with units, titles with the scenario (quoted) and replications */
+    assert_contains(gp, "set xlabel '" LEVER_X " (FTE)'");
+    assert_contains(gp, "set ylabel 'backlog_mean (cases)'");
+    assert_contains(gp, "set title 'it''s north: backlog_mean against " LEVER_X ", 30 replications per point'");
+    /* the scenario's own value */
+    assert_contains(gp, "set arrow 1 from 95, graph 0 to 95, graph 1");
+    assert_lacks(gp, "mean_wait_days");
+    assert_lacks(gp, "/work/");
+    free(gp);
+    assert_false(exists(sw, "sweep_backlog_mean.png"));
+    assert_no_temporaries(sw);
+
+    /* the chosen KPI is the cost: one chart */
+    write_sweep(sw, 1, "cost_total");
+    assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
+    gp = read_in(sw, "plots.gp");
+    assert_contains(gp, "set output chart(\"sweep_cost_total.\".ext)");
+    assert_lacks(gp, "sweep_backlog_mean");
+    char *once = strstr(gp, "set output chart(");
+    assert_null(strstr(once + 1, "set output chart("));
+    free(gp);
+    free(sw);
+}
+
+/* Two levers: heat maps over the grid. */
+static void test_sweep_grid_script(void **state)
+{
+    struct fixture *f = *state;
+    char *sw = make_sweep(f->dir, "grid", 2, "mean_wait_days");
+    char err[ERR_SIZE] = "";
+    assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
+    char *gp = read_in(sw, "plots.gp");
+    static const char *const charts[] = { "sweep_mean_wait_days", "sweep_cost_total" };
+    assert_outputs(gp, charts, 2);
+    assert_contains(gp, "lever_y = '" LEVER_Y "'");
+    assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(lever_y)):(x_half):(y_half):(column(\"mean_wait_days_mean\")) with boxxyerror lc palette");
+    assert_contains(gp, "(column(\"cost_total_mean\")/1e6) with boxxyerror lc palette");
+    assert_contains(gp, "with labels tc rgb variable");
+    assert_contains(gp, "set cblabel 'mean_wait_days (days)'");
+    assert_contains(gp, "set cblabel 'cost_total (£m)'");
+    assert_contains(gp, "set xlabel '" LEVER_X " (FTE)'");
+    assert_contains(gp, "set ylabel '" LEVER_Y " (share)'");
+    assert_contains(gp, "set xtics (\"90\" 90, \"95\" 95, \"100\" 100)");
+    assert_contains(gp, "set ytics (\"0.6\" 0.6, \"0.65\" 0.65)");
+    assert_contains(gp, "x_half = 2.5; y_half = 0.025");
+    /* the scenario's values are a point of the grid: its cell is framed */
+    assert_contains(gp, "set object 1 rect center 95, 0.65 size 5, 0.05");
+    assert_contains(gp, "'framed: the scenario''s own values (95 FTE, 0.65 share)'");
+    assert_lacks(gp, "with linespoints");
+    free(gp);
+    free(sw);
+}
+
+static void test_tornado_script(void **state)
+{
+    struct fixture *f = *state;
+    char *t = make_tornado(f->dir, "tornado");
+    char err[ERR_SIZE] = "";
+    assert_int_equal(plot_kind_of(t), PLOT_KIND_TORNADO);
+    assert_int_equal(plot_folder(t, &script_only, err, sizeof err), PLOT_OK);
+    char *gp = read_in(t, "plots.gp");
+    assert_outputs(gp, tornado_charts, 1);
+    /* two segments per bar, by row rank, coloured by setting; the labels */
+    assert_contains(gp, "'tornado.csv' using (bar_centre(far_is_low($0))):(-column(\"rank\")):(bar_half_width(far_is_low($0))):(bar_half):(bar_colour(far_is_low($0))) with boxxyerror");
+    assert_contains(gp, ":ytic(tick_label($0)) with boxxyerror");
+    assert_contains(gp, "tick_label(row) = strcol(\"parameter\").\"\\n\"");
+    assert_contains(gp, "(swing_text($0)) with labels");
+    assert_contains(gp, "title \"parameter 20% lower\"");
+    assert_contains(gp, "title \"parameter 20% higher\"");
+    assert_contains(gp, "stats 'tornado.csv' using \"kpi_base\"");
+    assert_contains(gp, "set arrow 1 from kpi_base, graph 0 to kpi_base, graph 1");
+    assert_contains(gp, "set xlabel 'backlog_mean (cases)'");
+    assert_contains(gp, "set title 'it''s north: what moves backlog_mean most, 20 replications per point'");
+    /* largest first: rank 1 at the top */
+    assert_contains(gp, "set yrange [-3.5:-0.5]");
+    free(gp);
+    free(t);
+}
+
+/* Problems with sweep and tornado folders name the file; a folder holding
+ * results of several kinds is the kind its manifest names. */
+static void test_sweep_bad_folders(void **state)
+{
+    struct fixture *f = *state;
+    char err[ERR_SIZE] = "";
+    char *sw = make_sweep(f->dir, "badsweep", 1, "no_such_kpi");
+    assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "sweep.csv:1: no column \"no_such_kpi_mean\"");
+    write_sweep(sw, 1, "x\\\" y");
+    assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "manifest.json: \"kpi\": not a KPI name");
+    free(tu_write(sw, "sweep.csv", "point,a,b,c\n1,2,3,4\n"));
+    assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "sweep.csv:1: expected point, one or two parameters");
+    free(tu_write(sw, "sweep.csv", "point,a,k_mean,k_ci_low,k_ci_high,k_p05,k_p95\n1,x,1,1,1,1,1\n"));
+    free(tu_write(sw, "manifest.json", "{ \"kind\": \"sweep\" }"));
+    assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "sweep.csv:2: expected a number for a");
+    free(tu_write(sw, "sweep.csv", "point,a,k_mean,k_ci_low,k_ci_high,k_p05,k_p95\n"));
+    assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "sweep.csv: no rows");
+    /* without a manifest's kpi, the first KPI; without units, none */
+    free(tu_write(sw, "sweep.csv", "point,a,k_mean,k_ci_low,k_ci_high,k_p05,k_p95\n1,2,3,4,5,6,7\n2,3,4,5,6,7,8\n"));
+    assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
+    char *gp = read_in(sw, "plots.gp");
+    assert_contains(gp, "set output chart(\"sweep_k.\".ext)");
+    assert_contains(gp, "set ylabel 'k'");
+    assert_lacks(gp, "cost_total");
+    free(gp);
+
+    char *t = make_tornado(f->dir, "badtornado");
+    free(tu_write(t, "tornado.csv", "rank,parameter,unit\n"));
+    assert_int_equal(plot_folder(t, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "tornado.csv:1: no column \"low_value\"");
+    free(tu_write(t, "tornado.csv",
+                  "rank,parameter,unit,low_value,high_value,kpi,kpi_base,kpi_low,kpi_high,swing\n"
+                  "1,a,u,1,2,../x,1,2,3,1\n"));
+    assert_int_equal(plot_folder(t, &script_only, err, sizeof err), PLOT_FAILED);
+    assert_contains(err, "tornado.csv:2: kpi: not a KPI name");
+
+    /* a sweep written over a run: the manifest says which is current */
+    char *run = make_run(f->dir, "runthensweep", "x");
+    assert_int_equal(plot_kind_of(run), PLOT_KIND_RUN);
+    write_sweep(run, 1, "backlog_mean");
+    assert_int_equal(plot_kind_of(run), PLOT_KIND_SWEEP);
+    free(run);
+    free(t);
+    free(sw);
+}
+
 /* Problems with the folder are reported with the file they concern. */
 static void test_bad_folders(void **state)
 {
@@ -448,22 +708,46 @@ static void test_draw_comparison(void **state)
     assert_charts(sub, run_charts, N_RUN_CHARTS);
 
     /* plot_forget knows every chart a script draws: nothing is left */
-    plot_forget(cmp);
-    plot_forget(sub);
-    const char *folders[] = { cmp, sub };
-    for (size_t i = 0; i < 2; i++) {
-        DIR *d = opendir(folders[i]);
-        assert_non_null(d);
-        for (struct dirent *e; (e = readdir(d));) {
-            size_t n = strlen(e->d_name);
-            bool picture = n > 4 && (strcmp(e->d_name + n - 4, ".png") == 0 || strcmp(e->d_name + n - 4, ".svg") == 0);
-            if (picture || strcmp(e->d_name, "plots.gp") == 0)
-                fail_msg("%s/%s left behind by plot_forget", folders[i], e->d_name);
-        }
-        closedir(d);
-    }
+    assert_forgotten(cmp);
+    assert_forgotten(sub);
     free(sub);
     free(cmp);
+}
+
+static void test_draw_sweeps(void **state)
+{
+    if (!have_gnuplot())
+        skip();
+    struct fixture *f = *state;
+    char err[ERR_SIZE] = "";
+    char *sw = make_sweep(f->dir, "my 'sweep'", 1, "backlog_mean");
+    if (plot_folder(sw, NULL, err, sizeof err) != PLOT_OK)
+        fail_msg("%s", err);
+    assert_charts(sw, sweep_charts, N_SWEEP_CHARTS);
+    char *grid = make_sweep(f->dir, "grid", 2, "backlog_mean");
+    if (plot_folder(grid, NULL, err, sizeof err) != PLOT_OK)
+        fail_msg("%s", err);
+    assert_charts(grid, sweep_charts, N_SWEEP_CHARTS);
+    char *t = make_tornado(f->dir, "tornado \"t\"");
+    if (plot_folder(t, NULL, err, sizeof err) != PLOT_OK)
+        fail_msg("%s", err);
+    assert_charts(t, tornado_charts, 1);
+
+    /* the charts of another KPI go once the new ones are drawn */
+    write_sweep(sw, 1, "mean_wait_days");
+    if (plot_folder(sw, NULL, err, sizeof err) != PLOT_OK)
+        fail_msg("%s", err);
+    static const char *const wait[] = { "sweep_mean_wait_days", "sweep_cost_total" };
+    assert_charts(sw, wait, 2);
+    assert_false(exists(sw, "sweep_backlog_mean.png"));
+    assert_false(exists(sw, "sweep_backlog_mean.svg"));
+
+    assert_forgotten(sw);
+    assert_forgotten(grid);
+    assert_forgotten(t);
+    free(t);
+    free(grid);
+    free(sw);
 }
 
 /* The text chart goes to standard output. */
@@ -609,6 +893,18 @@ static void test_cli_without_gnuplot(void **state)
     assert_contains(err, "gnuplot not found");
     free(out);
     free(err);
+    /* sweep --plot likewise */
+    char *sweep_dir = join(f->dir, "cli sweep");
+    const char *sweep[] = { "sweep", "scenarios/baseline.cfg", "--vary", LEVER_X "=100:120:2", "-n", "2", "-q",
+                            "--plot", "-o", sweep_dir, NULL };
+    assert_int_equal(caseload(&out, &err, sweep), 0);
+    assert_contains(err, "caseload: warning: gnuplot not found");
+    assert_true(exists(sweep_dir, "sweep.csv"));
+    assert_true(exists(sweep_dir, "plots.gp"));
+    assert_false(exists(sweep_dir, "sweep_backlog_mean.png"));
+    free(out);
+    free(err);
+    free(sweep_dir);
     if (saved)
         setenv("PATH", saved, 1);
     free(saved);
@@ -653,6 +949,56 @@ static void test_cli_plot(void **state)
     free(out_dir);
 }
 
+/* sweep --plot draws the charts of a sweep and of a tornado; caseload plot
+ * draws them again; new results without --plot take them away. */
+static void test_cli_sweep_plot(void **state)
+{
+    if (!have_gnuplot())
+        skip();
+    struct fixture *f = *state;
+    char *dir = join(f->dir, "a 'swept' folder");
+    const char *sweep[] = { "sweep", "scenarios/baseline.cfg", "--vary", LEVER_X "=100:120:3", "-n", "2", "-q",
+                            "--plot", "-o", dir, NULL };
+    char *out, *err;
+    assert_int_equal(caseload(&out, &err, sweep), 0);
+    assert_string_equal(err, "");
+    free(out);
+    free(err);
+    assert_charts(dir, sweep_charts, N_SWEEP_CHARTS);
+    char *manifest = read_in(dir, "manifest.json");
+    assert_contains(manifest, "\"kpi_unit\": \"cases\"");
+    assert_contains(manifest, "\"base\": 110");
+    free(manifest);
+
+    const char *plot[] = { "plot", dir, NULL };
+    assert_int_equal(caseload(&out, &err, plot), 0);
+    assert_contains(out, "charts: ");
+    free(out);
+    free(err);
+
+    const char *again[] = { "sweep", "scenarios/baseline.cfg", "--vary", LEVER_X "=100:120:3", "-n", "2", "-q",
+                            "--force", "-o", dir, NULL };
+    assert_int_equal(caseload(&out, &err, again), 0);
+    free(out);
+    free(err);
+    assert_false(exists(dir, "sweep_backlog_mean.png"));
+    assert_false(exists(dir, "plots.gp"));
+
+    char *tdir = join(f->dir, "tornado");
+    const char *tornado[] = { "sweep", "scenarios/baseline.cfg", "--tornado", "-n", "2", "-q", "--plot", "-o", tdir,
+                              NULL };
+    assert_int_equal(caseload(&out, &err, tornado), 0);
+    assert_string_equal(err, "");
+    free(out);
+    free(err);
+    assert_charts(tdir, tornado_charts, 1);
+    manifest = read_in(tdir, "manifest.json");
+    assert_contains(manifest, "\"kpi_unit\": \"cases\"");
+    free(manifest);
+    free(tdir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -660,16 +1006,22 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_run_script_missing_metrics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_script_without_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_script, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_grid_script, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tornado_script, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_bad_folders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_folders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_terminal_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_draw_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_draw_comparison, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_draw_sweeps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_draw_terminal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_gnuplot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_error_message, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_without_gnuplot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_plot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli_sweep_plot, setup, teardown),
     };
     return cmocka_run_group_tests_name("plot", tests, NULL, NULL);
 }
