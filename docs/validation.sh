@@ -15,17 +15,26 @@ OUT=results/validation
 what=${1:-all}
 mkdir -p "$OUT"
 
+# Days from a civil date (proleptic Gregorian), for lengths of time in awk.
+AWK_DAYS='
+function days(ymd,    y, m, d, a) {
+    y = substr(ymd, 1, 4) + 0; m = substr(ymd, 6, 2) + 0; d = substr(ymd, 9, 2) + 0
+    a = int((14 - m) / 12); y += 4800 - a; m += 12 * a - 3
+    return d + int((153 * m + 2) / 5) + 365 * y + int(y / 4) - int(y / 100) + int(y / 400)
+}'
+
 # ---- calibration: birmingham-2009 against the 2009 evidence -----------------
 calibration() {
     R=$OUT/birmingham-2009
     "$CASELOAD" run scenarios/birmingham-2009.cfg -n 50 -s 2009 -o "$R" -q --force
     echo "== birmingham-2009: ./caseload run scenarios/birmingham-2009.cfg -n 50 -s 2009"
-    echo "   (statistics from 2008-10-01 to 2015-03-31: 2374 days = 6.50 years)"
     # KPIs: mean and 95% CI
     awk -F, 'NR > 1 { printf "   %-28s %14.4f  (95%% CI %.4f to %.4f)\n", $2, $4, $6, $7 }' "$R/kpis.csv" |
-        grep -E 'sickness_rate_mean|vacancy_rate_mean|caseload_mean|agency_fte_mean|staff_in_post_mean|turnover_rate|backlog_mean|cost_agency_total|cost_staff_total'
-    # Derived figures
-    awk -F, -v years=6.50 '
+        grep -E 'sickness_rate_mean|vacancy_rate_mean|caseload_mean|agency_fte_mean|staff_in_post_mean|turnover_rate|backlog_mean|cost_agency_total|cost_staff_total|cost_sickness_total'
+    # Derived figures. The statistics run in calendar months from the end of
+    # the warm-up (the first of a month) to the end of the horizon, the day
+    # after the last period's end date; costs per year divide by its length.
+    awk -F, "$AWK_DAYS"'
         FNR == 1 { file++ }
         file == 1 && FNR > 1 { k[$2] = $4 }
         file == 2 && FNR > 1 {
@@ -33,6 +42,10 @@ calibration() {
             if (!($3 in seen)) { seen[$3] = 1; dates[++n] = $3 }
         }
         END {
+            first = dates[1]; last = dates[n]
+            from = days(substr(first, 1, 8) "01"); ndays = days(last) + 1 - from
+            years = ndays / 365.25
+            printf "   statistics from %s-01 to the end of %s: %d days = %.3f years\n", substr(first, 1, 7), last, ndays, years
             a = k["agency_fte_mean"]; s = k["staff_in_post_mean"]
             printf "   agency share of staff working        %.4f  (agency / (agency + permanent))\n", a / (a + s)
             u = 0; p90 = 0
@@ -40,7 +53,7 @@ calibration() {
                 d = dates[i]
                 fsw = v[d, "in_post_fsw"]
                 all = fsw + v[d, "in_post_nqsw"] + v[d, "in_post_sw"] + v[d, "in_post_senior"] + v[d, "agency_fte"]
-                u += fsw / all; p90 += v[d, "caseload_p90"]
+                u += fsw / all; p90 += v[d, "caseload_p90"]; unc += v[d, "vacancies_uncovered_fte"]
                 perm = fsw + v[d, "in_post_nqsw"] + v[d, "in_post_sw"] + v[d, "in_post_senior"]
                 up += fsw / perm
                 if (substr(d, 1, 4) == "2014") { w += v[d, "waiting_over_threshold"]; nw++ }
@@ -50,12 +63,13 @@ calibration() {
             printf "   unqualified share of practitioners   %.4f  (fsw / (case-holding staff + agency), mean over month ends)\n", u / n
             printf "   unqualified share, permanent staff   %.4f  (fsw / case-holding permanent staff)\n", up / n
             printf "   caseload_p90 (mean over month ends)  %.2f\n", p90 / n
+            printf "   vacancies without agency cover       %.1f FTE (vacancies_uncovered_fte, mean over month ends)\n", unc / n
             printf "   backlog at 2009-09-30                %.1f\n", b09
             printf "   waiting > 60 days, 2014 month ends   %.1f  (at 2014-03-31: %.1f)\n", w / nw, w1403
             ag = k["cost_agency_total"] / years
-            sk = k["sickness_rate_mean"] * k["cost_staff_total"] / years
+            sk = k["cost_sickness_total"] / years
             printf "   agency cost per year                 £%.2fm\n", ag / 1e6
-            printf "   sickness cost per year               £%.2fm  (sickness_rate_mean x cost_staff_total / years)\n", sk / 1e6
+            printf "   sickness cost per year               £%.2fm  (cost_sickness_total: pay of staff off sick)\n", sk / 1e6
             printf "   agency + sickness per year           £%.2fm\n", (ag + sk) / 1e6
             printf "   staff cost per year                  £%.2fm\n", k["cost_staff_total"] / years / 1e6
         }' "$R/kpis.csv" "$R/summary.csv"
@@ -88,7 +102,6 @@ by_year() {
                    "agency", "backlog", "wait>60d", "caseload", "cost £m"
             for (i = 1; i <= n; i++) {
                 f = order[i]; k = c[f]
-                if (k < 3) continue   # a stub period at the horizon (365.25-day years)
                 printf "   %d-%02d %8.3f %8.3f %8.3f %8.1f %8.0f %9.0f %9.2f %9.2f\n", f, (f + 1) % 100,
                        v[f, "leavers"] / (v[f, "staff_in_post_fte"] / k) * 12 / k,
                        v[f, "vacancies_fte"] / v[f, "establishment_fte"], v[f, "sickness_rate"] / k,
@@ -111,6 +124,9 @@ programme() {
     echo "-- backlog (unallocated) month by month from March 2015, with the programme: mean, 95th percentile"
     awk -F, '$4 == "unallocated" && $3 >= "2015-03" && $3 < "2016-05" { printf "   %s %8.1f %8.1f\n", $3, $5, $11 }' \
         "$R/birmingham-2015-improvement/summary.csv"
+    echo "-- with the programme, 2021-03-31: establishment and staff in post by grade (agency: FTE engaged)"
+    awk -F, '$3 == "2021-03-31" && ($4 == "establishment_fte" || $4 == "staff_in_post_fte" || $4 ~ /^in_post_/) {
+             printf "   %-20s %8.1f\n", $4, $5 }' "$R/birmingham-2015-improvement/summary.csv"
     echo "-- paired differences (programme - without), last month (2021-03-31), 95% CI"
     awk -F, '$3 == "2021-03-31" && ($4 == "unallocated" || $4 == "vacancies_fte" || $4 == "agency_fte" ||
              $4 == "staff_sick_fte" || $4 == "staff_in_post_fte" || $4 == "caseload_mean") {
@@ -122,21 +138,50 @@ programme() {
              printf "   %-26s " f, $3, $7, $9, $10 }' "$R/compare.csv"
 }
 
-# ---- sensitivity of the 2014 backlog to the social workers' cap ------------------
+# ---- sensitivity: the 2014 backlog to the social workers' cap; the ----------
+# ---- calibrated figures to the reference caseload and the pressure links -----
+
+# One birmingham-2009 run with the overrides "$@" (none: as shipped), into
+# $OUT/sensitivity-$1, printed as one row labelled $2.
+sensitivity_row() {
+    R=$OUT/sensitivity-$1; label=$2; shift 2
+    sets=""
+    for a in "$@"; do sets="$sets --set $a"; done
+    # shellcheck disable=SC2086  # $sets is a list of words
+    "$CASELOAD" run scenarios/birmingham-2009.cfg -n 50 -s 2009 $sets -o "$R" -q --force
+    awk -F, -v label="$label" '
+        FNR == 1 { file++ }
+        file == 1 && FNR > 1 { k[$2] = $4 }
+        file == 2 && $4 == "waiting_over_threshold" && substr($3, 1, 4) == "2014" { w += $5; n++ }
+        END { printf "   %-16s %12.1f %14.1f %9.4f %9.4f %9.4f %9.2f\n", label, k["backlog_mean"], w / n,
+                     k["sickness_rate_mean"], k["vacancy_rate_mean"], k["turnover_rate"], k["caseload_mean"] }' \
+        "$R/kpis.csv" "$R/summary.csv"
+}
+
+sensitivity_header() {
+    echo "== ./caseload run scenarios/birmingham-2009.cfg -n 50 -s 2009 $1"
+    printf "   %-16s %12s %14s %9s %9s %9s %9s\n" "$2" "backlog_mean" "wait>60d 2014" "sickness" \
+        "vacancy" "turnover" "caseload"
+}
+
 sensitivity() {
-    echo "== ./caseload run scenarios/birmingham-2009.cfg -n 50 -s 2009 --set workforce.grades.sw.cap=CAP"
-    printf "   %-6s %12s %22s %10s\n" "sw cap" "backlog_mean" "wait>60d, 2014 month ends" "sickness"
-    for cap in 24 25 26; do
-        R=$OUT/sensitivity-sw-cap-$cap
-        "$CASELOAD" run scenarios/birmingham-2009.cfg -n 50 -s 2009 --set workforce.grades.sw.cap=$cap \
-            -o "$R" -q --force
-        awk -F, -v cap=$cap '
-            FNR == 1 { file++ }
-            file == 1 && $2 == "backlog_mean" { b = $4 }
-            file == 1 && $2 == "sickness_rate_mean" { s = $4 }
-            file == 2 && $4 == "waiting_over_threshold" && substr($3, 1, 4) == "2014" { w += $5; n++ }
-            END { printf "   %-6s %12.1f %22.1f %10.4f\n", cap, b, w / n, s }' "$R/kpis.csv" "$R/summary.csv"
+    sensitivity_header "--set workforce.grades.sw.cap=VALUE" "sw cap"
+    for v in 25 26 27; do
+        sensitivity_row sw-cap-$v $v workforce.grades.sw.cap=$v
     done
+    sensitivity_header "--set workforce.pressure.reference_caseload=VALUE" "reference"
+    for v in 0 16 18 20; do
+        sensitivity_row reference-$v $v workforce.pressure.reference_caseload=$v
+    done
+    # What the pressure links add (each switched off alone; as shipped: the
+    # rows 26 and 18 above), and the turnover used before the reference
+    # caseload was set.
+    sensitivity_header "--set ..." "setting"
+    sensitivity_row no-sickness-gain "sickness_gain=0" workforce.pressure.sickness_gain=0
+    sensitivity_row no-turnover-gain "turnover_gain=0" workforce.pressure.turnover_gain=0
+    sensitivity_row no-unsupervised-gain "unsupervised=0" workforce.pressure.unsupervised_gain=0
+    sensitivity_row turnover-16-18 "turnover 16-18%" workforce.grades.nqsw.turnover_per_year=0.18 \
+        workforce.grades.sw.turnover_per_year=0.18 workforce.grades.senior.turnover_per_year=0.16
 }
 
 # ---- the single interventions --------------------------------------------------
