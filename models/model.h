@@ -105,6 +105,7 @@ struct worker {
     uint32_t next_free;
     uint8_t status;
     bool agency;
+    bool ready;            /* due to progress, waiting for a vacant post */
 };
 
 struct post {
@@ -144,6 +145,7 @@ struct grade_state {
     size_t n_funded;       /* posts[0 .. n_funded) are funded */
     size_t n_unfunded_held;/* unfunded posts with a holder (supernumerary staff) */
     double fte_in_post, fte_sick, fte_at_work_agency;
+    struct queue progress_wait;  /* workers ready to progress into this grade */
     struct maxtree tree;   /* case-holding grades only */
 };
 

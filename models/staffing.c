@@ -188,6 +188,8 @@ static void fill(struct model *m, uint32_t p)
     costs_update_rates(m);
 }
 
+static void progress_into(struct model *m, uint32_t w, uint32_t q);
+
 /* A funded post has just become vacant. */
 static void vacated(struct model *m, uint32_t p)
 {
@@ -206,6 +208,15 @@ static void vacated(struct model *m, uint32_t p)
             m->w[w].post = p;
             sim_cancel(&m->sim, &po->ev_agency);
             release_cover(m, p, w);
+            return;
+        }
+    }
+    /* staff due to progress into this grade come next */
+    struct queue *wait = &gs->progress_wait;
+    while (wait->n > 0) {
+        uint32_t w = queue_pop(wait);
+        if (m->w[w].status != W_FREE && m->w[w].ready) {
+            progress_into(m, w, p);
             return;
         }
     }
@@ -278,26 +289,18 @@ void staffing_returned(struct model *m, uint32_t w)
 
 /* ---- progression and cohorts ------------------------------------------------------- */
 
-void staffing_progress(struct model *m, uint32_t w)
+/* Worker w, due to progress, takes vacant funded post q of its next grade;
+ * its old post falls vacant. */
+static void progress_into(struct model *m, uint32_t w, uint32_t q)
 {
-    m->w[w].ev_progress = 0;
     uint32_t g_old = m->w[w].grade;
     uint32_t g_new = (uint32_t)m->sc->grade[g_old].becomes;
     uint32_t p_old = m->w[w].post;
-    struct grade_state *gs = &m->g[g_new];
-    uint32_t q = NONE;
-    for (size_t i = 0; i < gs->n_funded && q == NONE; i++)
-        if (m->post[gs->posts[i]].holder == NONE)
-            q = gs->posts[i];
-    if (q == NONE) {
-        q = new_post(m, g_new, m->w[w].fte, false);
-        m->g[g_new].n_unfunded_held++;
-    } else {
-        sim_cancel(&m->sim, &m->post[q].ev_campaign);
-        sim_cancel(&m->sim, &m->post[q].ev_agency);
-    }
+    sim_cancel(&m->sim, &m->post[q].ev_campaign);
+    sim_cancel(&m->sim, &m->post[q].ev_agency);
     m->post[q].holder = w;
     m->w[w].post = q;
+    m->w[w].ready = false;
     workforce_change_grade(m, w, g_new);
     schedule_progress(m, w, m->pv[m->sc->grade[g_new].p_after_days]);
     release_cover(m, q, w);
@@ -309,6 +312,22 @@ void staffing_progress(struct model *m, uint32_t w)
     else
         m->g[g_old].n_unfunded_held--;
     costs_update_rates(m);
+}
+
+void staffing_progress(struct model *m, uint32_t w)
+{
+    m->w[w].ev_progress = 0;
+    uint32_t g_new = (uint32_t)m->sc->grade[m->w[w].grade].becomes;
+    struct grade_state *gs = &m->g[g_new];
+    for (size_t i = 0; i < gs->n_funded; i++)
+        if (m->post[gs->posts[i]].holder == NONE) {
+            progress_into(m, w, gs->posts[i]);
+            return;
+        }
+    /* no vacancy: stay in post, as now, until one opens (first come first
+     * served) */
+    m->w[w].ready = true;
+    queue_push(&gs->progress_wait, w);
 }
 
 static double next_cohort_day(const struct model *m, double after)

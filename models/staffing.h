@@ -4,8 +4,8 @@
  * possibly fractional). A vacant funded post runs recruitment campaigns
  * (time to hire, success probability, retry) and, if agency cover is on, gets
  * an agency worker after a delay while agency FTE stays under its ceiling.
- * Newly qualified staff progress to their next grade, into a vacant post
- * there or as supernumerary staff who fill the next vacancy. Lowering the
+ * Newly qualified staff progress to their next grade into a vacant post there;
+ * when there is none they stay in post, in their grade, until one opens. Lowering the
  * establishment lets posts lapse as staff leave. Posts own the streams of the
  * people who fill them, so the same post sees the same draws in two scenarios. */
 #ifndef MODELS_STAFFING_H
