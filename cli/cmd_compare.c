@@ -43,12 +43,37 @@ static void fmt(char *buf, size_t size, double v)
         snprintf(buf, size, "%.2f", v);
 }
 
+/* What an alternative's extra cost buys in one outcome, in words; extra is
+ * NaN when the cost difference is not significant. */
+static void print_value(const char *what, const char *unit, const struct compare_row *r, double extra)
+{
+    char v[32];
+    double improvement = r->better * r->diff.mean;
+    if (!r->excludes_zero)
+        printf("  %-36s no significant change\n", what);
+    else if (!isfinite(extra))
+        printf("  %-36s %s, at no significant difference in cost\n", what, improvement > 0 ? "better" : "worse");
+    else if (improvement > 0 && extra <= 0)
+        printf("  %-36s better and cheaper\n", what);
+    else if (improvement < 0 && extra > 0)
+        printf("  %-36s worse and dearer\n", what);
+    else {
+        /* the cost of each unit gained, or the saving of each unit lost */
+        fmt(v, sizeof v, extra / improvement);
+        if (improvement > 0)
+            printf("  %-36s £%s per %s avoided\n", what, v, unit);
+        else
+            printf("  %-36s saves £%s per extra %s\n", what, v, unit);
+    }
+}
+
 static void print_table(const struct session *s)
 {
     const struct session_item *b = &s->item[0];
     for (size_t i = 1; i < s->n; i++) {
         const struct session_item *a = &s->item[i];
-        printf("\n  %-30s %12.12s %12.12s   %s\n", "", b->label, a->label, "difference (95% CI)");
+        printf("\n  %s (alternative) against %s (base)\n", a->label, b->label);
+        printf("  %-30s %12s %12s   %s\n", "", "base", "alternative", "difference (95% CI)");
         struct compare_row cost;
         bool have_cost = compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, "cost_total", NAN, &cost);
         double extra = have_cost ? cost.diff.mean : NAN;
@@ -66,15 +91,12 @@ static void print_table(const struct session *s)
             printf("  %-30s %12s %12s   %s (%s to %s)%s\n", shown[k].label, bm, am, d, lo, hi,
                    r.excludes_zero ? " *" : "");
         }
-        const char *per[][2] = { { "child_days_unallocated", "£ per child-day of waiting avoided" },
-                                 { "waiting_over_threshold_end", "£ per case no longer over threshold" } };
+        const char *per[][3] = { { "child_days_unallocated", "child-days waiting", "child-day of waiting" },
+                                 { "waiting_over_threshold_end", "cases over the threshold", "case over the threshold" } };
         for (size_t k = 0; k < 2; k++) {
             struct compare_row r;
-            if (compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, per[k][0], extra, &r)) {
-                char v[32];
-                fmt(v, sizeof v, r.cost_per_unit);
-                printf("  %-56s %s\n", per[k][1], isfinite(r.cost_per_unit) ? v : "- (no significant improvement)");
-            }
+            if (compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, per[k][0], extra, &r))
+                print_value(per[k][1], per[k][2], &r, have_cost && cost.excludes_zero ? extra : NAN);
         }
     }
     printf("\n  * the 95%% confidence interval of the paired difference excludes zero\n");
