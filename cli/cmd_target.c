@@ -302,8 +302,9 @@ static int search(struct search *s, const char *dir, double lo, double hi)
     double extra_sum = 0;
     for (size_t r = 0; r < s->o->reps; r++)
         extra_sum += ans->cost_reps[r] - now->cost_reps[r];
-    printf("  cost over the horizon: £%.2fm (NPV £%.2fm), %+.2fm against the scenario as it stands (%.10g)\n",
-           ans->cost / 1e6, ans->npv / 1e6, extra_sum / (double)s->o->reps / 1e6, now->x);
+    double extra = extra_sum / (double)s->o->reps;
+    printf("  cost over the horizon: £%.2fm (NPV £%.2fm), £%.2fm %s than the scenario as it stands (%.10g)\n",
+           ans->cost / 1e6, ans->npv / 1e6, fabs(extra) / 1e6, extra < 0 ? "less" : "more", now->x);
     printf("  %zu evaluations of %llu replications -> %s/target.csv\n", s->n, (unsigned long long)s->o->reps, dir);
     return EXIT_OK;
 }
