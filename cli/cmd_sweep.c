@@ -3,6 +3,7 @@
  * replications with the same seeds, so the curves are paired. */
 #include "cli/commands.h"
 #include "cli/evaluate.h"
+#include "cli/limits.h"
 #include "cli/signals.h"
 #include "models/metrics.h"
 #include "output/afile.h"
@@ -124,11 +125,19 @@ static void put(struct afile *a, double v)
     afile_write(a, buf, n);
 }
 
-/* Create the results folder (refusing one with results unless --force). */
-static int prepare(const char *dir, const struct cli_opts *o)
+/* Check that runs replications of sc (at its current values) fit the
+ * limits of time, memory and disk, then create the results folder (refusing
+ * one with results unless --force). */
+static int prepare(const struct scenario *sc, uint64_t runs, const char *dir, const struct cli_opts *o)
 {
+    struct result_layout l;
+    metrics_layout(sc, &l);
+    int rc = cli_check_cost(&sc, &l, 1, runs, o->threads, dir, "sweep");
+    result_layout_free(&l);
+    if (rc != 0)
+        return rc;
     char err[2 * AFILE_PATH_MAX];
-    int rc = runfolder_prepare(dir, o->force, err, sizeof err);
+    rc = runfolder_prepare(dir, o->force, err, sizeof err);
     if (rc != 0)
         fprintf(stderr, "caseload: %s\n", err);
     return rc;
@@ -232,7 +241,7 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
     char kpi_unit[KPI_UNIT_SIZE];
     if (!kpi_known(sc, kpi, kpi_unit))
         return EXIT_USAGE;
-    int rc = prepare(dir, o);
+    int rc = prepare(sc, points * o->reps, dir, o);
     if (rc != EXIT_OK)
         return rc;
 
@@ -420,7 +429,7 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
         free(bar);
         return EXIT_USAGE;
     }
-    int rc = prepare(dir, o);
+    int rc = prepare(sc, (2 * n + 1) * o->reps, dir, o);
     if (rc != EXIT_OK) {
         free(bar);
         return rc;

@@ -12,6 +12,7 @@
  * docs/target.md for the choice). */
 #include "cli/commands.h"
 #include "cli/evaluate.h"
+#include "cli/limits.h"
 #include "cli/signals.h"
 #include "models/metrics.h"
 #include "output/afile.h"
@@ -390,6 +391,15 @@ int cmd_target(int argc, char **argv)
     char dir[AFILE_PATH_MAX];
     snprintf(dir, sizeof dir, "%s%s%s", o.out_dir ? "" : "results/", o.out_dir ? o.out_dir : s.sc->name,
              o.out_dir ? "" : "-target");
+    /* a search takes about log2(1 / TARGET_RESOLUTION) evaluations beyond
+     * the three fixed ones; the limits are checked against the most it may */
+    struct result_layout cl;
+    metrics_layout(s.sc, &cl);
+    const struct scenario *one = s.sc;
+    rc = cli_check_cost(&one, &cl, 1, TARGET_MAX_EVALS * o.reps, o.threads, dir, "target");
+    result_layout_free(&cl);
+    if (rc != 0)
+        goto out;
     char err[2 * AFILE_PATH_MAX];
     if ((rc = runfolder_prepare(dir, o.force, err, sizeof err)) != 0) {
         fprintf(stderr, "caseload: %s\n", err);
