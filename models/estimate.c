@@ -147,20 +147,25 @@ void model_estimate(const struct scenario *sc, struct model_estimate *e)
     double period_days = sc->report_every == PERIOD_WEEK ? 7 : sc->report_every == PERIOD_QUARTER ? 91.3 : 30.4;
     e->periods = ceil(days / period_days);
 
-    /* Referrals: the peak rate (trend, shocks) over the whole horizon. */
-    double rate = peak(sc, sc->p_referrals);
-    double trend = r->p[sc->p_trend].value;
-    if (trend > 0)
-        rate *= exp(fmin(years * log1p(trend), 700));
+    /* Referrals: the peak rate (trend, shocks), and the total over the
+     * horizon (the compound trend integrated). */
+    double base = peak(sc, sc->p_referrals);
     for (size_t i = 0; i < sc->n_shocks; i++)
-        rate = fmin(rate * fmax(1.0, peak(sc, sc->shock[i].p_multiplier)), 1e300);
+        base = fmin(base * fmax(1.0, peak(sc, sc->shock[i].p_multiplier)), 1e300);
+    double trend = r->p[sc->p_trend].value, rate = base, total_years = years;
+    if (trend != 0 && trend > -1) {
+        double g = log1p(trend);
+        rate *= exp(fmin(fmax(years * g, 0), 700));
+        total_years = expm1(fmin(years * g, 700)) / g;
+    }
     double smax = 0, ssum = 0;
     for (int k = 0; k < SCENARIO_MONTHS; k++) {
         smax = fmax(smax, r->p[sc->p_season[k]].value);
         ssum += r->p[sc->p_season[k]].value;
     }
-    double thinning = ssum > 0 ? smax * SCENARIO_MONTHS / ssum : 1;
-    e->referrals = rate * years;
+    /* candidates are drawn at the peak rate all along, then thinned */
+    double candidates = rate * years * (ssum > 0 ? smax * SCENARIO_MONTHS / ssum : 1);
+    e->referrals = fmin(base * total_years, 1e300);
     double screened_in = 1 - fmin(1, fmax(0, r->p[sc->p_screen_out].value));
     double reref = fmin(EST_MAX_REREFERRAL, fmax(0, r->p[sc->p_reref_p].value));
     double cases_total = e->referrals * screened_in / (1 - reref);
@@ -206,10 +211,10 @@ void model_estimate(const struct scenario *sc, struct model_estimate *e)
 
     /* Open cases: the starting ones, those in the pathway at steady state,
      * and a backlog that grows when demand outruns capacity. */
-    double load = case_rate * work;   /* caseload points demanded */
+    double load = case_rate * work;   /* caseload points demanded, at the peak */
     double open = case_rate * time;
     if (load > capacity && load > 0)
-        open += case_rate * days * (1 - capacity / load);
+        open += cases_total * (1 - capacity / load);
     e->cases_peak = initial + fmin(open, cases_total);
     if (!isfinite(e->cases_peak))
         e->cases_peak = 1e300;
@@ -217,7 +222,7 @@ void model_estimate(const struct scenario *sc, struct model_estimate *e)
     double sick = r->p[sc->p_sick_rate].value, turnover = 0;
     for (size_t g = 0; g < sc->n_grades; g++)
         turnover = fmax(turnover, r->p[sc->grade[g].p_turnover].value);
-    e->events_per_rep = e->referrals * thinning                  /* arrivals, thinned */
+    e->events_per_rep = candidates                               /* arrivals, thinned */
                         + cases_total * reref                     /* re-referrals */
                         + (cases_total + initial) * visits        /* ends of stages */
                         + workers * years * (1 + 2 * sick + 6 * turnover)
