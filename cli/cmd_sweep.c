@@ -171,15 +171,11 @@ static void manifest(struct json *j, const struct scenario *sc, const struct cli
     json_close(j);
 }
 
+/* The results file and the manifest appear together, or neither does. */
 static bool commit_all(struct afile *a, struct afile *b, const char *dir)
 {
-    if (!afile_commit(a)) {
-        int e = errno;
-        afile_abort(b);
-        fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(e));
-        return false;
-    }
-    if (!afile_commit(b)) {
+    struct afile *const set[] = { a, b };
+    if (!afile_commit_all(set, 2)) {
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
         return false;
     }

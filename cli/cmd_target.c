@@ -214,12 +214,8 @@ static int write_results(struct search *s, const char *dir, const struct point *
         json_string(&j, NULL, s->o->argv[i]);
     json_close(&j);
     json_end(&j);
-    if (!afile_commit(&csv)) {
-        fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
-        afile_abort(&man);
-        return EXIT_FAILURE_RUN;
-    }
-    if (!afile_commit(&man)) {
+    struct afile *const set[] = { &csv, &man };
+    if (!afile_commit_all(set, 2)) {
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
         return EXIT_FAILURE_RUN;
     }
