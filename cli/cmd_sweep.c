@@ -117,14 +117,6 @@ static bool set_point(struct scenario *sc, const size_t *param, const double *v,
     return ok;
 }
 
-static void put(struct afile *a, double v)
-{
-    char buf[NUMFMT_SIZE];
-    size_t n = numfmt(buf, v);
-    afile_write(a, ",", 1);
-    afile_write(a, buf, n);
-}
-
 /* Check that runs replications of sc (at its current values) fit the
  * limits of time, memory and disk, then create the results folder (refusing
  * one with results unless --force). */
@@ -284,15 +276,15 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
         }
         afile_printf(&csv, "%zu", pt + 1);
         for (size_t i = 0; i < n_lv; i++)
-            put(&csv, v[i]);
+            csv_next_number(&csv, v[i]);
         for (size_t k = 0; k < e.kpis.n_kpis; k++) {
             struct summary sm;
             stats_kpi(e.stats, k, &sm);
-            put(&csv, sm.mean);
-            put(&csv, sm.ci_low);
-            put(&csv, sm.ci_high);
-            put(&csv, sm.p05);
-            put(&csv, sm.p95);
+            csv_next_number(&csv, sm.mean);
+            csv_next_number(&csv, sm.ci_low);
+            csv_next_number(&csv, sm.ci_high);
+            csv_next_number(&csv, sm.p05);
+            csv_next_number(&csv, sm.p95);
         }
         afile_puts(&csv, "\n");
         struct summary sm;
@@ -494,17 +486,17 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
         csv_field(&csv, pp->path);
         afile_puts(&csv, ",");
         csv_field(&csv, pp->unit);
-        put(&csv, b->base);
-        put(&csv, b->low);
-        put(&csv, b->high);
+        csv_next_number(&csv, b->base);
+        csv_next_number(&csv, b->low);
+        csv_next_number(&csv, b->high);
         afile_puts(&csv, ",");
         csv_field(&csv, kpi);
-        put(&csv, base_sm.mean);
-        put(&csv, b->k_low.mean);
-        put(&csv, b->k_high.mean);
-        put(&csv, b->swing.mean);
-        put(&csv, b->swing.ci_low);
-        put(&csv, b->swing.ci_high);
+        csv_next_number(&csv, base_sm.mean);
+        csv_next_number(&csv, b->k_low.mean);
+        csv_next_number(&csv, b->k_high.mean);
+        csv_next_number(&csv, b->swing.mean);
+        csv_next_number(&csv, b->swing.ci_low);
+        csv_next_number(&csv, b->swing.ci_high);
         afile_puts(&csv, "\n");
         if (!o->quiet)
             printf("  %2zu. %-45s %10.4g .. %-10.4g swing %+.4g (95%% CI %.4g to %.4g)\n", i + 1, pp->path,

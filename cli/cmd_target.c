@@ -141,14 +141,6 @@ static bool parse_range(const char *text, double *lo, double *hi)
     return end != p && *end == '\0' && errno == 0 && isfinite(*lo) && isfinite(*hi) && *lo < *hi;
 }
 
-static void put(struct afile *a, double v)
-{
-    char buf[NUMFMT_SIZE];
-    size_t n = numfmt(buf, v);
-    afile_write(a, ",", 1);
-    afile_write(a, buf, n);
-}
-
 static int cmp_x(const void *a, const void *b)
 {
     const struct point *x = a, *y = b;
@@ -176,13 +168,13 @@ static int write_results(struct search *s, const char *dir, const struct point *
     for (size_t i = 0; i < s->n; i++) {
         afile_printf(&csv, "%zu,", i + 1);
         csv_field(&csv, s->sc->reg.p[s->lever].path);
-        put(&csv, sorted[i].x);
-        put(&csv, sorted[i].p);
-        put(&csv, sorted[i].p_low);
-        put(&csv, sorted[i].p_high);
-        put(&csv, sorted[i].kpi_mean);
-        put(&csv, sorted[i].cost);
-        put(&csv, sorted[i].npv);
+        csv_next_number(&csv, sorted[i].x);
+        csv_next_number(&csv, sorted[i].p);
+        csv_next_number(&csv, sorted[i].p_low);
+        csv_next_number(&csv, sorted[i].p_high);
+        csv_next_number(&csv, sorted[i].kpi_mean);
+        csv_next_number(&csv, sorted[i].cost);
+        csv_next_number(&csv, sorted[i].npv);
         afile_puts(&csv, "\n");
     }
     struct json j;

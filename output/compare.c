@@ -49,14 +49,6 @@ bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
     return true;
 }
 
-static void put_num(struct afile *a, double v)
-{
-    char buf[NUMFMT_SIZE];
-    size_t n = numfmt(buf, v);
-    afile_write(a, ",", 1);
-    afile_write(a, buf, n);
-}
-
 void compare_write(struct afile *a, const char *base, const char *alt,
                    const struct result_layout *bl, const struct stats *bs,
                    const struct result_layout *al, const struct stats *as, bool header)
@@ -76,17 +68,17 @@ void compare_write(struct afile *a, const char *base, const char *alt,
         csv_field(a, row.kpi);
         afile_write(a, ",", 1);
         csv_field(a, row.unit);
-        put_num(a, row.base_mean);
-        put_num(a, row.alt_mean);
-        put_num(a, row.diff.mean);
-        put_num(a, row.diff.sd);
-        put_num(a, row.diff.ci_low);
-        put_num(a, row.diff.ci_high);
+        csv_next_number(a, row.base_mean);
+        csv_next_number(a, row.alt_mean);
+        csv_next_number(a, row.diff.mean);
+        csv_next_number(a, row.diff.sd);
+        csv_next_number(a, row.diff.ci_low);
+        csv_next_number(a, row.diff.ci_high);
         afile_puts(a, row.excludes_zero ? ",yes" : ",no");
-        put_num(a, (double)row.diff.n);
-        put_num(a, extra_total);
-        put_num(a, extra_npv);
-        put_num(a, row.cost_per_unit);
+        csv_next_number(a, (double)row.diff.n);
+        csv_next_number(a, extra_total);
+        csv_next_number(a, extra_npv);
+        csv_next_number(a, row.cost_per_unit);
         afile_write(a, "\n", 1);
     }
 }

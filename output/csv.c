@@ -116,6 +116,13 @@ void csv_field(struct afile *a, const char *text)
     afile_write(a, "\"", 1);
 }
 
+void csv_next_number(struct afile *a, double v)
+{
+    char buf[NUMFMT_SIZE + 1] = ",";
+    size_t n = numfmt(buf + 1, v);
+    afile_write(a, buf, n + 1);
+}
+
 void csv_series_header(struct afile *a, const struct result_layout *l)
 {
     struct csv_row r = {0};

@@ -16,6 +16,9 @@
 /* Write a CSV field (quoted if needed). */
 void csv_field(struct afile *a, const char *text);
 
+/* Write ",NUMBER" (numfmt's form): the next numeric field of a row. */
+void csv_next_number(struct afile *a, double v);
+
 /* series.csv: the header, then rows as replications arrive (in order). */
 void csv_series_header(struct afile *a, const struct result_layout *l);
 void csv_series_rows(struct afile *a, const char *scenario, const struct result_layout *l,

@@ -56,27 +56,6 @@ static const char *const lines[] = {
 };
 #define N_LINES (sizeof lines / sizeof *lines)
 
-struct fixture {
-    char *dir;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    f->dir = tu_tmpdir();
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
-}
 
 /* The scenario with the text `from` on line `line` replaced by `to` (line 0:
  * unchanged), written to dir/name; returns its path. */
@@ -106,29 +85,6 @@ static bool exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Run caseload with args (NULL-terminated); returns the status, and stderr
- * in *err (malloc'd). */
-static int caseload(char **err, char **out, ...)
-{
-    char *argv[32];
-    int n = 0;
-    argv[n++] = (char *)tu_caseload();
-    va_list ap;
-    va_start(ap, out);
-    char *a;
-    while ((a = va_arg(ap, char *)) && n < 31)
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    return tu_run(argv, out, err);
-}
-
-static void assert_contains(const char *text, const char *needle)
-{
-    if (!strstr(text, needle))
-        fail_msg("expected \"%s\" in:\n%s", needle, text);
-}
-
 /* Both `check` and `run` on a scenario whose line `line` is wrong must exit 2
  * with "caseload: FILE:LINE: PATH: " then what, and run writes nothing. */
 static void expect_bad(const char *dir, int line, const char *from, const char *to, const char *path,
@@ -144,18 +100,18 @@ static void expect_bad(const char *dir, int line, const char *from, const char *
     snprintf(out_dir, sizeof out_dir, "%s/results", dir);
 
     char *err, *out;
-    assert_int_equal(caseload(&err, &out, "check", file, NULL), EXIT_USAGE);
+    assert_int_equal(tu_caseload_run(&err, &out, "check", file, NULL), EXIT_USAGE);
     if (strncmp(err, prefix, strlen(prefix)) != 0)
         fail_msg("expected the message to start \"%s\", got:\n%s", prefix, err);
-    assert_contains(err, what);
+    tu_assert_contains(err, what);
     assert_string_equal(out, "");
     free(err);
     free(out);
 
-    assert_int_equal(caseload(&err, NULL, "run", file, "-q", "-n", "2", "-o", out_dir, NULL), EXIT_USAGE);
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "-o", out_dir, NULL), EXIT_USAGE);
     if (strncmp(err, prefix, strlen(prefix)) != 0)
         fail_msg("expected the message to start \"%s\", got:\n%s", prefix, err);
-    assert_contains(err, what);
+    tu_assert_contains(err, what);
     assert_false(exists(out_dir));
     free(err);
     free(file);
@@ -164,12 +120,12 @@ static void expect_bad(const char *dir, int line, const char *from, const char *
 /* The unchanged scenario is valid (so each failure below is the one line). */
 static void test_valid(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char *err, *out;
-    assert_int_equal(caseload(&err, &out, "check", file, NULL), 0);
+    assert_int_equal(tu_caseload_run(&err, &out, "check", file, NULL), 0);
     assert_string_equal(err, "");
-    assert_contains(out, "is valid");
+    tu_assert_contains(out, "is valid");
     free(err);
     free(out);
     free(file);
@@ -177,13 +133,13 @@ static void test_valid(void **state)
 
 static void test_syntax_error(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     expect_bad(f->dir, 5, "812.5;", "812.5 x;", NULL, "syntax error");
 }
 
 static void test_unknown_key_near(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     expect_bad(f->dir, 6, "screen_out", "screen_ot", "demand.screen_ot",
                "unknown setting (did you mean screen_out?)");
 }
@@ -191,38 +147,38 @@ static void test_unknown_key_near(void **state)
 /* No near name: the message lists the known ones instead. */
 static void test_unknown_key_far(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     expect_bad(f->dir, 6, "screen_out", "colour", "demand.colour", "unknown setting (known here: referrals_per_year");
 }
 
 static void test_unknown_stage(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     expect_bad(f->dir, 15, "\"cin\"", "\"cn\"", "pathway.stages.assessment.next.cn.to",
                "unknown stage \"cn\" (did you mean cin?");
 }
 
 static void test_unknown_grade(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     expect_bad(f->dir, 18, "\"sw\"", "\"sww\"", "pathway.stages.cin.grades", "unknown grade \"sww\" (did you mean sw?");
 }
 
 static void test_negative_rate(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     expect_bad(f->dir, 5, "812.5", "-5.0", "demand.referrals_per_year", "must not be negative");
 }
 
 static void test_negative_size(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     expect_bad(f->dir, 24, "in_post = 36.0", "in_post = -3.0", "workforce.grades.sw.in_post", "must not be negative");
 }
 
 static void test_probabilities(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     expect_bad(f->dir, 15, "p = 0.6", "p = 0.5", "pathway.stages.assessment.next",
                "transition probabilities sum to 0.9 (they must sum to 1)");
 }
@@ -239,13 +195,13 @@ static void expect_usage(char **argv_tail, const char *const *needles, size_t n)
     char *err;
     assert_int_equal(tu_run(argv, NULL, &err), EXIT_USAGE);
     for (size_t i = 0; i < n; i++)
-        assert_contains(err, needles[i]);
+        tu_assert_contains(err, needles[i]);
     free(err);
 }
 
 static void test_set_unknown_path(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char out_dir[4096];
     snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
@@ -262,7 +218,7 @@ static void test_set_unknown_path(void **state)
 
 static void test_set_not_a_number(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char *argv[] = { "check", file, "--set", "demand.referrals_per_year=many", NULL };
     const char *needles[] = { "caseload: --set: demand.referrals_per_year: \"many\" is not a valid value" };
@@ -278,7 +234,7 @@ static void test_set_not_a_number(void **state)
 
 static void test_zero_reps(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char out_dir[4096];
     snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
@@ -296,7 +252,7 @@ static void test_zero_reps(void **state)
 
 static void test_unknown_option(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char *argv[] = { "run", file, "--bogus", NULL };
     const char *needles[] = { "caseload: unknown option --bogus" };
@@ -312,7 +268,7 @@ static void test_unknown_option(void **state)
 
 static void test_missing_file(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char missing[4096];
     snprintf(missing, sizeof missing, "%s/nothere.cfg", f->dir);
     char want[4200];
@@ -331,10 +287,10 @@ static void test_check_baseline(void **state)
 {
     (void)state;
     char *err, *out;
-    assert_int_equal(caseload(&err, &out, "check", "scenarios/baseline.cfg", NULL), 0);
+    assert_int_equal(tu_caseload_run(&err, &out, "check", "scenarios/baseline.cfg", NULL), 0);
     assert_string_equal(err, "");
-    assert_contains(out, "scenarios/baseline.cfg: scenario \"baseline\" is valid");
-    assert_contains(out, "demand.referrals_per_year");
+    tu_assert_contains(out, "scenarios/baseline.cfg: scenario \"baseline\" is valid");
+    tu_assert_contains(out, "demand.referrals_per_year");
     free(err);
     free(out);
 }
@@ -343,16 +299,16 @@ static void test_version_and_help(void **state)
 {
     (void)state;
     char *err, *out;
-    assert_int_equal(caseload(&err, &out, "--version", NULL), 0);
+    assert_int_equal(tu_caseload_run(&err, &out, "--version", NULL), 0);
     assert_string_equal(err, "");
     assert_true(strncmp(out, "caseload ", 9) == 0);
     free(err);
     free(out);
-    assert_int_equal(caseload(&err, &out, "--help", NULL), 0);
+    assert_int_equal(tu_caseload_run(&err, &out, "--help", NULL), 0);
     assert_string_equal(err, "");
-    assert_contains(out, "usage:");
-    assert_contains(out, "caseload run SCENARIO.cfg");
-    assert_contains(out, "exit status");
+    tu_assert_contains(out, "usage:");
+    tu_assert_contains(out, "caseload run SCENARIO.cfg");
+    tu_assert_contains(out, "exit status");
     free(err);
     free(out);
 }
@@ -360,20 +316,20 @@ static void test_version_and_help(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_valid, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_syntax_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_key_near, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_key_far, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_stage, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_grade, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_negative_rate, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_negative_size, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_probabilities, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_set_unknown_path, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_set_not_a_number, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zero_reps, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_option, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_valid, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_syntax_error, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key_near, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key_far, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_stage, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_grade, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_negative_rate, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_negative_size, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_probabilities, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_set_unknown_path, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_set_not_a_number, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_zero_reps, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_option, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_file, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test(test_check_baseline),
         cmocka_unit_test(test_version_and_help),
     };

@@ -41,17 +41,9 @@ static const char *find_row(const char *text, int col, const char *key)
     return NULL;
 }
 
-static char *path_in(const char *dir, const char *rel)
-{
-    size_t n = strlen(dir) + strlen(rel) + 2;
-    char *p = malloc(n);
-    snprintf(p, n, "%s/%s", dir, rel);
-    return p;
-}
-
 static char *read_in(const char *dir, const char *rel)
 {
-    char *p = path_in(dir, rel);
+    char *p = tu_path(dir, rel);
     char *t = tu_read(p, NULL);
     free(p);
     return t;
@@ -73,7 +65,7 @@ static void test_self_comparison_is_zero(void **state)
 {
     (void)state;
     char *dir = tu_tmpdir();
-    char *out = path_in(dir, "cmp");
+    char *out = tu_path(dir, "cmp");
     char *argv[] = { (char *)tu_caseload(), "compare", "scenarios/baseline.cfg", "scenarios/baseline.cfg",
                      "-n", "4", "-q", "-o", out, "--set", "horizon_years=1", NULL };
     run_ok(0, argv);
@@ -144,7 +136,7 @@ static void test_common_random_numbers(void **state)
     snprintf(text, sizeof text, base_cfg, cwd);
     char *base = tu_write(dir, "short.cfg", text);
     char *alt = tu_write(dir, "more.cfg", alt_cfg);
-    char *cmp = path_in(dir, "cmp"), *ra = path_in(dir, "a"), *rb = path_in(dir, "b");
+    char *cmp = tu_path(dir, "cmp"), *ra = tu_path(dir, "a"), *rb = tu_path(dir, "b");
     char *argv1[] = { (char *)tu_caseload(), "compare", base, alt, "-n", CRN_REPS, "-s", "7", "-q", "-o", cmp, NULL };
     run_ok(0, argv1);
     char *argv2[] = { (char *)tu_caseload(), "run", base, "-n", CRN_REPS, "-s", "7", "-q", "-o", rb, NULL };
@@ -182,7 +174,7 @@ static void test_threads_identical(void **state)
 {
     (void)state;
     char *dir = tu_tmpdir();
-    char *o1 = path_in(dir, "j1"), *o4 = path_in(dir, "j4");
+    char *o1 = tu_path(dir, "j1"), *o4 = tu_path(dir, "j4");
     char *argv1[] = { (char *)tu_caseload(), "compare", "scenarios/baseline.cfg", "scenarios/baseline.cfg",
                       "-n", "7", "-q", "-j", "1", "-o", o1, "--set", "horizon_years=1",
                       "--set", "workforce.grades.sw.in_post=70", NULL };
@@ -195,7 +187,7 @@ static void test_threads_identical(void **state)
                             "baseline/kpis.csv", "baseline-2/series.csv" };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         size_t n1, n4;
-        char *p1 = path_in(o1, files[i]), *p4 = path_in(o4, files[i]);
+        char *p1 = tu_path(o1, files[i]), *p4 = tu_path(o4, files[i]);
         char *a = tu_read(p1, &n1), *b = tu_read(p4, &n4);
         if (n1 != n4 || memcmp(a, b, n1) != 0)
             fail_msg("%s differs between -j 1 and -j 4", files[i]);
@@ -234,7 +226,7 @@ static void test_precision(void **state)
 {
     (void)state;
     char *dir = tu_tmpdir();
-    char *o = path_in(dir, "p");
+    char *o = tu_path(dir, "p");
     /* stops when the interval is narrow enough ... */
     char *argv1[] = { (char *)tu_caseload(), "run", "scenarios/baseline.cfg", "-q", "-o", o, "--precision",
                       "0.004", "--kpi", "cost_total", "--set", "horizon_years=1", NULL };

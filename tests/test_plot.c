@@ -205,38 +205,9 @@ static char *make_tornado(const char *dir, const char *name)
     return t;
 }
 
-struct fixture {
-    char *dir;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = check_calloc(1, sizeof *f);
-    f->dir = tu_tmpdir();
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
-}
-
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = check_malloc(n);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 static bool exists(const char *dir, const char *name)
 {
-    char *p = join(dir, name);
+    char *p = tu_path(dir, name);
     struct stat st;
     bool ok = stat(p, &st) == 0;
     free(p);
@@ -245,16 +216,10 @@ static bool exists(const char *dir, const char *name)
 
 static char *read_in(const char *dir, const char *name)
 {
-    char *p = join(dir, name);
+    char *p = tu_path(dir, name);
     char *text = tu_read(p, NULL);
     free(p);
     return text;
-}
-
-static void assert_contains(const char *text, const char *needle)
-{
-    if (!strstr(text, needle))
-        fail_msg("expected \"%s\" in:\n%s", needle, text);
 }
 
 static void assert_lacks(const char *text, const char *needle)
@@ -289,7 +254,7 @@ static bool have_gnuplot(void)
 static void assert_png(const char *dir, const char *name)
 {
     size_t len;
-    char *p = join(dir, name);
+    char *p = tu_path(dir, name);
     char *data = tu_read(p, &len);
     if (len < MIN_PICTURE_BYTES || memcmp(data, PNG_SIGNATURE, PNG_SIGNATURE_SIZE) != 0)
         fail_msg("%s: not a PNG of some size (%zu bytes)", p, len);
@@ -300,7 +265,7 @@ static void assert_png(const char *dir, const char *name)
 static void assert_svg(const char *dir, const char *name)
 {
     size_t len;
-    char *p = join(dir, name);
+    char *p = tu_path(dir, name);
     char *data = tu_read(p, &len);
     if (len < MIN_PICTURE_BYTES || (strncmp(data, "<?xml", 5) != 0 && !strstr(data, "<svg")))
         fail_msg("%s: not an SVG of some size (%zu bytes)", p, len);
@@ -341,7 +306,7 @@ static void assert_forgotten(const char *dir)
 
 static void test_run_script(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *run = make_run(f->dir, "run", "\"North, \"\"East\"\"\"");
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_kind_of(run), PLOT_KIND_RUN);
@@ -350,28 +315,28 @@ static void test_run_script(void **state)
     for (size_t i = 0; i < N_RUN_CHARTS; i++) {
         char line[128];
         snprintf(line, sizeof line, "set output chart(\"%s.\".ext)", run_charts[i]);
-        assert_contains(gp, line);
+        tu_assert_contains(gp, line);
     }
-    assert_contains(gp, "do for [ext in \"png svg\"]");
-    assert_contains(gp, "set terminal pngcairo size 1200,800");
-    assert_contains(gp, "set terminal svg size 1200,800");
+    tu_assert_contains(gp, "do for [ext in \"png svg\"]");
+    tu_assert_contains(gp, "set terminal pngcairo size 1200,800");
+    tu_assert_contains(gp, "set terminal svg size 1200,800");
     /* the CSV by relative name, the series the charts promise */
-    assert_contains(gp, "'summary.csv' using (at(\"unallocated\")):\"p05\":\"p95\"");
-    assert_contains(gp, "'summary.csv' using (at(\"unallocated\")):\"p25\":\"p75\"");
-    assert_contains(gp, "(at(\"unallocated\")):\"p50\" with lines");
-    assert_contains(gp, "(at(\"unallocated\")):\"mean\" with lines lw 1.5 dt 2");
-    assert_contains(gp, "at(\"waiting_over_threshold\")");
-    assert_contains(gp, "at(\"mean_wait_days\")");
-    assert_contains(gp, "part(\"staff_in_post_fte\", \"staff_sick_fte\")");
-    assert_contains(gp, "part(\"staff_in_post_fte agency_fte vacancies_uncovered_fte\", \"\")");
-    assert_contains(gp, "title \"vacant, uncovered\"");
-    assert_contains(gp, "at(\"caseload_p90\")");
-    assert_contains(gp, "at(\"caseload_cap\")");
-    assert_contains(gp, "part(\"cost_staff cost_agency cost_recruitment cost_training\", \"\")/1e3");
-    assert_contains(gp, "set ylabel \"£k per month\"");
-    assert_contains(gp, "(at(\"cost_cumulative\")):(column(\"p05\")/1e3)");
+    tu_assert_contains(gp, "'summary.csv' using (at(\"unallocated\")):\"p05\":\"p95\"");
+    tu_assert_contains(gp, "'summary.csv' using (at(\"unallocated\")):\"p25\":\"p75\"");
+    tu_assert_contains(gp, "(at(\"unallocated\")):\"p50\" with lines");
+    tu_assert_contains(gp, "(at(\"unallocated\")):\"mean\" with lines lw 1.5 dt 2");
+    tu_assert_contains(gp, "at(\"waiting_over_threshold\")");
+    tu_assert_contains(gp, "at(\"mean_wait_days\")");
+    tu_assert_contains(gp, "part(\"staff_in_post_fte\", \"staff_sick_fte\")");
+    tu_assert_contains(gp, "part(\"staff_in_post_fte agency_fte vacancies_uncovered_fte\", \"\")");
+    tu_assert_contains(gp, "title \"vacant, uncovered\"");
+    tu_assert_contains(gp, "at(\"caseload_p90\")");
+    tu_assert_contains(gp, "at(\"caseload_cap\")");
+    tu_assert_contains(gp, "part(\"cost_staff cost_agency cost_recruitment cost_training\", \"\")/1e3");
+    tu_assert_contains(gp, "set ylabel \"£k per month\"");
+    tu_assert_contains(gp, "(at(\"cost_cumulative\")):(column(\"p05\")/1e3)");
     /* the scenario named in titles, quoted for gnuplot */
-    assert_contains(gp, "set title 'North, \"East\": unallocated cases (the backlog), 3 replications'");
+    tu_assert_contains(gp, "set title 'North, \"East\": unallocated cases (the backlog), 3 replications'");
     /* a category that is zero throughout is left out */
     assert_lacks(gp, "title \"interventions\"");
     assert_lacks(gp, "/work/");
@@ -384,7 +349,7 @@ static void test_run_script(void **state)
 /* A chart whose metrics are missing is left out; the rest are drawn. */
 static void test_run_script_missing_metrics(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *run = tu_mkdir(f->dir, "partial");
     static const char *const some[] = { "unallocated", "staff_in_post_fte" };
     char *text = summary_text("s", some, 2);
@@ -393,8 +358,8 @@ static void test_run_script_missing_metrics(void **state)
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_folder(run, &script_only, err, sizeof err), PLOT_OK);
     char *gp = read_in(run, "plots.gp");
-    assert_contains(gp, "chart(\"backlog.\".ext)");
-    assert_contains(gp, "chart(\"workforce.\".ext)");
+    tu_assert_contains(gp, "chart(\"backlog.\".ext)");
+    tu_assert_contains(gp, "chart(\"workforce.\".ext)");
     assert_lacks(gp, "chart(\"waiting.\".ext)");
     assert_lacks(gp, "chart(\"caseload.\".ext)");
     assert_lacks(gp, "chart(\"cost.\".ext)");
@@ -405,7 +370,7 @@ static void test_run_script_missing_metrics(void **state)
 
 static void test_compare_script(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *cmp = make_comparison(f->dir);
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_kind_of(cmp), PLOT_KIND_COMPARISON);
@@ -414,22 +379,22 @@ static void test_compare_script(void **state)
     for (size_t i = 0; i < N_COMPARE_CHARTS; i++) {
         char line[128];
         snprintf(line, sizeof line, "set output chart(\"%s.\".ext)", compare_charts[i]);
-        assert_contains(gp, line);
+        tu_assert_contains(gp, line);
     }
-    assert_contains(gp, "array scenario[2] = ['base', 'it''s new, faster']");
-    assert_contains(gp, "array folder[2] = ['base', 'it''s new, faster']");
-    assert_contains(gp, "array colour[2] = ['#0072B2', '#D55E00']");
-    assert_contains(gp, "summary(i) = folder[i].'/summary.csv'");
-    assert_contains(gp, "stats 'compare.csv' using (strcol(\"kpi\") eq \"child_days_unallocated\"");
-    assert_contains(gp, "array alternative[1] = ['it''s new, faster']");
-    assert_contains(gp, "set xlabel \"child-days of unallocated waiting avoided (thousands)\"");
-    assert_contains(gp, "set ylabel \"extra cost (£k)\"");
-    assert_contains(gp, "with xyerrorbars");
+    tu_assert_contains(gp, "array scenario[2] = ['base', 'it''s new, faster']");
+    tu_assert_contains(gp, "array folder[2] = ['base', 'it''s new, faster']");
+    tu_assert_contains(gp, "array colour[2] = ['#0072B2', '#D55E00']");
+    tu_assert_contains(gp, "summary(i) = folder[i].'/summary.csv'");
+    tu_assert_contains(gp, "stats 'compare.csv' using (strcol(\"kpi\") eq \"child_days_unallocated\"");
+    tu_assert_contains(gp, "array alternative[1] = ['it''s new, faster']");
+    tu_assert_contains(gp, "set xlabel \"child-days of unallocated waiting avoided (thousands)\"");
+    tu_assert_contains(gp, "set ylabel \"extra cost (£k)\"");
+    tu_assert_contains(gp, "with xyerrorbars");
     /* each scenario's folder gets its own run charts, in its colour */
-    char *sub = join(cmp, "it's new, faster");
+    char *sub = tu_path(cmp, "it's new, faster");
     char *gp2 = read_in(sub, "plots.gp");
-    assert_contains(gp2, "colour = '#D55E00'");
-    assert_contains(gp2, "set title 'it''s new, faster: unallocated cases (the backlog)");
+    tu_assert_contains(gp2, "colour = '#D55E00'");
+    tu_assert_contains(gp2, "set title 'it''s new, faster: unallocated cases (the backlog)");
     free(gp2);
     free(sub);
     free(gp);
@@ -439,13 +404,13 @@ static void test_compare_script(void **state)
 /* Without a list of scenarios in the manifest, compare.csv names them. */
 static void test_compare_script_without_list(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *cmp = make_comparison(f->dir);
     free(tu_write(cmp, "manifest.json", "{ \"program\": \"caseload\" }\n"));
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_folder(cmp, &script_only, err, sizeof err), PLOT_OK);
     char *gp = read_in(cmp, "plots.gp");
-    assert_contains(gp, "array scenario[2] = ['base', 'it''s new, faster']");
+    tu_assert_contains(gp, "array scenario[2] = ['base', 'it''s new, faster']");
     free(gp);
     free(cmp);
 }
@@ -455,37 +420,37 @@ static void assert_outputs(const char *gp, const char *const *charts, size_t n)
     for (size_t i = 0; i < n; i++) {
         char line[128];
         snprintf(line, sizeof line, "set output chart(\"%s.\".ext)", charts[i]);
-        assert_contains(gp, line);
+        tu_assert_contains(gp, line);
     }
 }
 
 /* One lever: the KPI and the cost against it, with their bands. */
 static void test_sweep_script(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *sw = make_sweep(f->dir, "sweep", 1, "backlog_mean");
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_kind_of(sw), PLOT_KIND_SWEEP);
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
     char *gp = read_in(sw, "plots.gp");
     assert_outputs(gp, sweep_charts, N_SWEEP_CHARTS);
-    assert_contains(gp, "do for [ext in \"png svg\"]");
-    assert_contains(gp, "lever_x = '" LEVER_X "'");
+    tu_assert_contains(gp, "do for [ext in \"png svg\"]");
+    tu_assert_contains(gp, "lever_x = '" LEVER_X "'");
     /* the series promised: 5-95% band, CI band, mean with markers */
-    assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_p05\")):(column(\"backlog_mean_p95\")) with filledcurves");
-    assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_ci_low\")):(column(\"backlog_mean_ci_high\")) with filledcurves");
-    assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_mean\")) with linespoints");
-    assert_contains(gp, "title \"middle 90% of replications\"");
-    assert_contains(gp, "title \"95% confidence interval\"");
+    tu_assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_p05\")):(column(\"backlog_mean_p95\")) with filledcurves");
+    tu_assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_ci_low\")):(column(\"backlog_mean_ci_high\")) with filledcurves");
+    tu_assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_mean\")) with linespoints");
+    tu_assert_contains(gp, "title \"middle 90% of replications\"");
+    tu_assert_contains(gp, "title \"95% confidence interval\"");
     /* cost in £m */
-    assert_contains(gp, "(column(\"cost_total_mean\")/1e6) with linespoints");
-    assert_contains(gp, "set ylabel 'cost_total (£m)'");
+    tu_assert_contains(gp, "(column(\"cost_total_mean\")/1e6) with linespoints");
+    tu_assert_contains(gp, "set ylabel 'cost_total (£m)'");
     /* axes with units, titles with the scenario (quoted) and replications */
-    assert_contains(gp, "set xlabel '" LEVER_X " (FTE)'");
-    assert_contains(gp, "set ylabel 'backlog_mean (cases)'");
-    assert_contains(gp, "set title 'it''s north: backlog_mean against " LEVER_X ", 30 replications per point'");
+    tu_assert_contains(gp, "set xlabel '" LEVER_X " (FTE)'");
+    tu_assert_contains(gp, "set ylabel 'backlog_mean (cases)'");
+    tu_assert_contains(gp, "set title 'it''s north: backlog_mean against " LEVER_X ", 30 replications per point'");
     /* the scenario's own value */
-    assert_contains(gp, "set arrow 1 from 95, graph 0 to 95, graph 1");
+    tu_assert_contains(gp, "set arrow 1 from 95, graph 0 to 95, graph 1");
     assert_lacks(gp, "mean_wait_days");
     assert_lacks(gp, "/work/");
     free(gp);
@@ -496,7 +461,7 @@ static void test_sweep_script(void **state)
     write_sweep(sw, 1, "cost_total");
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
     gp = read_in(sw, "plots.gp");
-    assert_contains(gp, "set output chart(\"sweep_cost_total.\".ext)");
+    tu_assert_contains(gp, "set output chart(\"sweep_cost_total.\".ext)");
     assert_lacks(gp, "sweep_backlog_mean");
     char *once = strstr(gp, "set output chart(");
     assert_null(strstr(once + 1, "set output chart("));
@@ -507,27 +472,27 @@ static void test_sweep_script(void **state)
 /* Two levers: heat maps over the grid. */
 static void test_sweep_grid_script(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *sw = make_sweep(f->dir, "grid", 2, "mean_wait_days");
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
     char *gp = read_in(sw, "plots.gp");
     static const char *const charts[] = { "sweep_mean_wait_days", "sweep_cost_total" };
     assert_outputs(gp, charts, 2);
-    assert_contains(gp, "lever_y = '" LEVER_Y "'");
-    assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(lever_y)):(x_half):(y_half):(column(\"mean_wait_days_mean\")) with boxxyerror lc palette");
-    assert_contains(gp, "(column(\"cost_total_mean\")/1e6) with boxxyerror lc palette");
-    assert_contains(gp, "with labels tc rgb variable");
-    assert_contains(gp, "set cblabel 'mean_wait_days (days)'");
-    assert_contains(gp, "set cblabel 'cost_total (£m)'");
-    assert_contains(gp, "set xlabel '" LEVER_X " (FTE)'");
-    assert_contains(gp, "set ylabel '" LEVER_Y " (share)'");
-    assert_contains(gp, "set xtics (\"90\" 90, \"95\" 95, \"100\" 100)");
-    assert_contains(gp, "set ytics (\"0.6\" 0.6, \"0.65\" 0.65)");
-    assert_contains(gp, "x_half = 2.5; y_half = 0.025");
+    tu_assert_contains(gp, "lever_y = '" LEVER_Y "'");
+    tu_assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(lever_y)):(x_half):(y_half):(column(\"mean_wait_days_mean\")) with boxxyerror lc palette");
+    tu_assert_contains(gp, "(column(\"cost_total_mean\")/1e6) with boxxyerror lc palette");
+    tu_assert_contains(gp, "with labels tc rgb variable");
+    tu_assert_contains(gp, "set cblabel 'mean_wait_days (days)'");
+    tu_assert_contains(gp, "set cblabel 'cost_total (£m)'");
+    tu_assert_contains(gp, "set xlabel '" LEVER_X " (FTE)'");
+    tu_assert_contains(gp, "set ylabel '" LEVER_Y " (share)'");
+    tu_assert_contains(gp, "set xtics (\"90\" 90, \"95\" 95, \"100\" 100)");
+    tu_assert_contains(gp, "set ytics (\"0.6\" 0.6, \"0.65\" 0.65)");
+    tu_assert_contains(gp, "x_half = 2.5; y_half = 0.025");
     /* the scenario's values are a point of the grid: its cell is framed */
-    assert_contains(gp, "set object 1 rect center 95, 0.65 size 5, 0.05");
-    assert_contains(gp, "'framed: the scenario''s own values (95 FTE, 0.65 share)'");
+    tu_assert_contains(gp, "set object 1 rect center 95, 0.65 size 5, 0.05");
+    tu_assert_contains(gp, "'framed: the scenario''s own values (95 FTE, 0.65 share)'");
     assert_lacks(gp, "with linespoints");
     free(gp);
     free(sw);
@@ -535,7 +500,7 @@ static void test_sweep_grid_script(void **state)
 
 static void test_tornado_script(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *t = make_tornado(f->dir, "tornado");
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_kind_of(t), PLOT_KIND_TORNADO);
@@ -543,18 +508,18 @@ static void test_tornado_script(void **state)
     char *gp = read_in(t, "plots.gp");
     assert_outputs(gp, tornado_charts, 1);
     /* two segments per bar, by row rank, coloured by setting; the labels */
-    assert_contains(gp, "'tornado.csv' using (bar_centre(far_is_low($0))):(-column(\"rank\")):(bar_half_width(far_is_low($0))):(bar_half):(bar_colour(far_is_low($0))) with boxxyerror");
-    assert_contains(gp, ":ytic(tick_label($0)) with boxxyerror");
-    assert_contains(gp, "tick_label(row) = strcol(\"parameter\").\"\\n\"");
-    assert_contains(gp, "(swing_text($0)) with labels");
-    assert_contains(gp, "title \"parameter 20% lower\"");
-    assert_contains(gp, "title \"parameter 20% higher\"");
-    assert_contains(gp, "stats 'tornado.csv' using \"kpi_base\"");
-    assert_contains(gp, "set arrow 1 from kpi_base, graph 0 to kpi_base, graph 1");
-    assert_contains(gp, "set xlabel 'backlog_mean (cases)'");
-    assert_contains(gp, "set title 'it''s north: what moves backlog_mean most, 20 replications per point'");
+    tu_assert_contains(gp, "'tornado.csv' using (bar_centre(far_is_low($0))):(-column(\"rank\")):(bar_half_width(far_is_low($0))):(bar_half):(bar_colour(far_is_low($0))) with boxxyerror");
+    tu_assert_contains(gp, ":ytic(tick_label($0)) with boxxyerror");
+    tu_assert_contains(gp, "tick_label(row) = strcol(\"parameter\").\"\\n\"");
+    tu_assert_contains(gp, "(swing_text($0)) with labels");
+    tu_assert_contains(gp, "title \"parameter 20% lower\"");
+    tu_assert_contains(gp, "title \"parameter 20% higher\"");
+    tu_assert_contains(gp, "stats 'tornado.csv' using \"kpi_base\"");
+    tu_assert_contains(gp, "set arrow 1 from kpi_base, graph 0 to kpi_base, graph 1");
+    tu_assert_contains(gp, "set xlabel 'backlog_mean (cases)'");
+    tu_assert_contains(gp, "set title 'it''s north: what moves backlog_mean most, 20 replications per point'");
     /* largest first: rank 1 at the top */
-    assert_contains(gp, "set yrange [-3.5:-0.5]");
+    tu_assert_contains(gp, "set yrange [-3.5:-0.5]");
     free(gp);
     free(t);
 }
@@ -563,42 +528,42 @@ static void test_tornado_script(void **state)
  * results of several kinds is the kind its manifest names. */
 static void test_sweep_bad_folders(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char err[ERR_SIZE] = "";
     char *sw = make_sweep(f->dir, "badsweep", 1, "no_such_kpi");
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "sweep.csv:1: no column \"no_such_kpi_mean\"");
+    tu_assert_contains(err, "sweep.csv:1: no column \"no_such_kpi_mean\"");
     write_sweep(sw, 1, "x\\\" y");
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "manifest.json: \"kpi\": not a KPI name");
+    tu_assert_contains(err, "manifest.json: \"kpi\": not a KPI name");
     free(tu_write(sw, "sweep.csv", "point,a,b,c\n1,2,3,4\n"));
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "sweep.csv:1: expected point, one or two parameters");
+    tu_assert_contains(err, "sweep.csv:1: expected point, one or two parameters");
     free(tu_write(sw, "sweep.csv", "point,a,k_mean,k_ci_low,k_ci_high,k_p05,k_p95\n1,x,1,1,1,1,1\n"));
     free(tu_write(sw, "manifest.json", "{ \"kind\": \"sweep\" }"));
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "sweep.csv:2: expected a number for a");
+    tu_assert_contains(err, "sweep.csv:2: expected a number for a");
     free(tu_write(sw, "sweep.csv", "point,a,k_mean,k_ci_low,k_ci_high,k_p05,k_p95\n"));
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "sweep.csv: no rows");
+    tu_assert_contains(err, "sweep.csv: no rows");
     /* without a manifest's kpi, the first KPI; without units, none */
     free(tu_write(sw, "sweep.csv", "point,a,k_mean,k_ci_low,k_ci_high,k_p05,k_p95\n1,2,3,4,5,6,7\n2,3,4,5,6,7,8\n"));
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
     char *gp = read_in(sw, "plots.gp");
-    assert_contains(gp, "set output chart(\"sweep_k.\".ext)");
-    assert_contains(gp, "set ylabel 'k'");
+    tu_assert_contains(gp, "set output chart(\"sweep_k.\".ext)");
+    tu_assert_contains(gp, "set ylabel 'k'");
     assert_lacks(gp, "cost_total");
     free(gp);
 
     char *t = make_tornado(f->dir, "badtornado");
     free(tu_write(t, "tornado.csv", "rank,parameter,unit\n"));
     assert_int_equal(plot_folder(t, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "tornado.csv:1: no column \"low_value\"");
+    tu_assert_contains(err, "tornado.csv:1: no column \"low_value\"");
     free(tu_write(t, "tornado.csv",
                   "rank,parameter,unit,low_value,high_value,kpi,kpi_base,kpi_low,kpi_high,swing\n"
                   "1,a,u,1,2,../x,1,2,3,1\n"));
     assert_int_equal(plot_folder(t, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "tornado.csv:2: kpi: not a KPI name");
+    tu_assert_contains(err, "tornado.csv:2: kpi: not a KPI name");
 
     /* a sweep written over a run: the manifest says which is current */
     char *run = make_run(f->dir, "runthensweep", "x");
@@ -613,33 +578,33 @@ static void test_sweep_bad_folders(void **state)
 /* Problems with the folder are reported with the file they concern. */
 static void test_bad_folders(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char err[ERR_SIZE] = "";
     char *empty = tu_mkdir(f->dir, "empty");
     assert_int_equal(plot_kind_of(empty), PLOT_KIND_NONE);
     assert_int_equal(plot_folder(empty, &script_only, err, sizeof err), PLOT_NOT_RESULTS);
-    assert_contains(err, empty);
+    tu_assert_contains(err, empty);
 
     char *bad = tu_mkdir(f->dir, "bad");
     free(tu_write(bad, "summary.csv", "scenario,period,date,mean\nx,1,2024-01-31,3\n"));
     assert_int_equal(plot_folder(bad, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "summary.csv:1: no column \"metric\"");
+    tu_assert_contains(err, "summary.csv:1: no column \"metric\"");
     free(tu_write(bad, "summary.csv",
                   "scenario,period,date,metric,mean,sd,ci_low,ci_high,p05,p50,p95,p25,p75,n\n"
                   "x,1,31/01/2024,unallocated,1,1,1,1,1,1,1,1,1,1\n"));
     assert_int_equal(plot_folder(bad, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "summary.csv:2: expected a date");
+    tu_assert_contains(err, "summary.csv:2: expected a date");
     assert_false(exists(bad, "plots.gp"));
 
     char *run = make_run(f->dir, "badjson", "x");
     free(tu_write(run, "manifest.json", "{ \"scenario\": { \"report_every\": \"month\" }"));
     assert_int_equal(plot_folder(run, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "manifest.json: not a JSON object");
+    tu_assert_contains(err, "manifest.json: not a JSON object");
 
     char *cmp = make_comparison(f->dir);
     free(tu_write(cmp, "manifest.json", "{ \"scenarios\": [ { \"name\": \"x\", \"folder\": \"../up\" } ] }"));
     assert_int_equal(plot_folder(cmp, &script_only, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "the folder must be a relative path inside the comparison");
+    tu_assert_contains(err, "the folder must be a relative path inside the comparison");
     free(cmp);
     free(run);
     free(bad);
@@ -649,7 +614,7 @@ static void test_bad_folders(void **state)
 /* The text chart's script. */
 static void test_terminal_script(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *run = make_run(f->dir, "tty", "x");
     struct plot_run_facts facts;
     char err[ERR_SIZE];
@@ -660,9 +625,9 @@ static void test_terminal_script(void **state)
     assert_string_equal(facts.last, "2024-07-31");
     assert_string_equal(facts.period, "month");
     char *gp = plot_terminal_script(&facts, 72, 16);
-    assert_contains(gp, "set terminal dumb size 72,16");
-    assert_contains(gp, "plot 'summary.csv' using (at(\"unallocated\")):\"p50\" with lines");
-    assert_contains(gp, "set format x \"%b %y\"");
+    tu_assert_contains(gp, "set terminal dumb size 72,16");
+    tu_assert_contains(gp, "plot 'summary.csv' using (at(\"unallocated\")):\"p50\" with lines");
+    tu_assert_contains(gp, "set format x \"%b %y\"");
     free(gp);
     plot_run_facts_free(&facts);
     free(run);
@@ -674,7 +639,7 @@ static void test_draw_run(void **state)
 {
     if (!have_gnuplot())
         skip();
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     /* a space and quotes in the path, a comma and quotes in the name */
     char *run = make_run(f->dir, "my \"run\" it's", "\"North, \"\"East\"\"\"");
     char err[ERR_SIZE] = "";
@@ -683,7 +648,7 @@ static void test_draw_run(void **state)
     assert_charts(run, run_charts, N_RUN_CHARTS);
 
     /* cd DIR && gnuplot plots.gp draws them again */
-    char *png = join(run, "backlog.png");
+    char *png = tu_path(run, "backlog.png");
     assert_int_equal(unlink(png), 0);
     static const char *const args[] = { "plots.gp", NULL };
     struct gnuplot_job job = { gnuplot_program(NULL), run, args, NULL };
@@ -698,13 +663,13 @@ static void test_draw_comparison(void **state)
 {
     if (!have_gnuplot())
         skip();
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *cmp = make_comparison(f->dir);
     char err[ERR_SIZE] = "";
     if (plot_folder(cmp, NULL, err, sizeof err) != PLOT_OK)
         fail_msg("%s", err);
     assert_charts(cmp, compare_charts, N_COMPARE_CHARTS);
-    char *sub = join(cmp, "it's new, faster");
+    char *sub = tu_path(cmp, "it's new, faster");
     assert_charts(sub, run_charts, N_RUN_CHARTS);
 
     /* plot_forget knows every chart a script draws: nothing is left */
@@ -718,7 +683,7 @@ static void test_draw_sweeps(void **state)
 {
     if (!have_gnuplot())
         skip();
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char err[ERR_SIZE] = "";
     char *sw = make_sweep(f->dir, "my 'sweep'", 1, "backlog_mean");
     if (plot_folder(sw, NULL, err, sizeof err) != PLOT_OK)
@@ -755,9 +720,9 @@ static void test_draw_terminal(void **state)
 {
     if (!have_gnuplot())
         skip();
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *run = make_run(f->dir, "text", "x");
-    char *out = join(f->dir, "out.txt");
+    char *out = tu_path(f->dir, "out.txt");
     fflush(stdout);
     int saved = dup(STDOUT_FILENO);
     int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -772,8 +737,8 @@ static void test_draw_terminal(void **state)
     if (st != PLOT_OK)
         fail_msg("%s", err);
     char *text = tu_read(out, NULL);
-    assert_contains(text, "x: unallocated cases, median of 3 replications");
-    assert_contains(text, "*");
+    tu_assert_contains(text, "x: unallocated cases, median of 3 replications");
+    tu_assert_contains(text, "*");
     free(text);
     free(out);
     free(run);
@@ -783,13 +748,13 @@ static void test_draw_terminal(void **state)
 
 static void test_missing_gnuplot(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *run = make_run(f->dir, "nognuplot", "x");
     char err[ERR_SIZE] = "";
     struct plot_opts o = { NO_GNUPLOT, false };
     assert_int_equal(plot_folder(run, &o, err, sizeof err), PLOT_NO_GNUPLOT);
-    assert_contains(err, NO_GNUPLOT " not found");
-    assert_contains(err, "apt-get install gnuplot-nox");
+    tu_assert_contains(err, NO_GNUPLOT " not found");
+    tu_assert_contains(err, "apt-get install gnuplot-nox");
     assert_true(exists(run, "plots.gp"));
     assert_false(exists(run, "backlog.png"));
     assert_no_temporaries(run);
@@ -803,9 +768,9 @@ static void test_missing_gnuplot(void **state)
     /* a comparison says it once, for the whole folder */
     char *cmp = make_comparison(f->dir);
     assert_int_equal(plot_folder(cmp, &o, err, sizeof err), PLOT_NO_GNUPLOT);
-    assert_contains(err, "caseload plot ");
-    assert_contains(err, cmp);
-    char *sub = join(cmp, "it's new, faster");
+    tu_assert_contains(err, "caseload plot ");
+    tu_assert_contains(err, cmp);
+    char *sub = tu_path(cmp, "it's new, faster");
     assert_true(exists(sub, "plots.gp"));
     assert_no_temporaries(sub);
     free(sub);
@@ -817,16 +782,16 @@ static void test_missing_gnuplot(void **state)
  * were and no temporary file is left. */
 static void test_gnuplot_fails(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *run = make_run(f->dir, "fails", "x");
     free(tu_write(run, "backlog.png", "earlier picture"));
     char err[ERR_SIZE] = "";
     struct plot_opts o = { "false", false };
     assert_int_equal(plot_folder(run, &o, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "plots.gp: false failed (exit status 1)");
+    tu_assert_contains(err, "plots.gp: false failed (exit status 1)");
     o.gnuplot = "true";
     assert_int_equal(plot_folder(run, &o, err, sizeof err), PLOT_FAILED);
-    assert_contains(err, "backlog.png: gnuplot drew nothing");
+    tu_assert_contains(err, "backlog.png: gnuplot drew nothing");
     char *old = read_in(run, "backlog.png");
     assert_string_equal(old, "earlier picture");
     free(old);
@@ -840,16 +805,16 @@ static void test_gnuplot_error_message(void **state)
 {
     if (!have_gnuplot())
         skip();
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *dir = tu_mkdir(f->dir, "gperr");
     static const char *const args[] = { NULL };
     struct gnuplot_job job = { gnuplot_program(NULL), dir, args, "print 1\nthis is not a command\n" };
     char err[ERR_SIZE] = "";
     assert_int_equal(gnuplot_run(&job, err, sizeof err), GNUPLOT_FAILED);
-    assert_contains(err, "invalid command");
+    tu_assert_contains(err, "invalid command");
     job.cwd = "/nonexistent/folder";
     assert_int_equal(gnuplot_run(&job, err, sizeof err), GNUPLOT_FAILED);
-    assert_contains(err, "/nonexistent/folder: cannot enter the folder");
+    tu_assert_contains(err, "/nonexistent/folder: cannot enter the folder");
     free(dir);
 }
 
@@ -870,8 +835,8 @@ static int caseload(char **out, char **err, const char *const *args)
  * without gnuplot: status 1. PATH holds an empty folder. */
 static void test_cli_without_gnuplot(void **state)
 {
-    struct fixture *f = *state;
-    char *out_dir = join(f->dir, "cli run");
+    struct tu_dir *f = *state;
+    char *out_dir = tu_path(f->dir, "cli run");
     char *empty = tu_mkdir(f->dir, "empty-path");
     const char *path = getenv("PATH");
     char *saved = path ? check_strdup(path) : NULL;
@@ -881,8 +846,8 @@ static void test_cli_without_gnuplot(void **state)
     char *out, *err;
     int rc = caseload(&out, &err, run);
     assert_int_equal(rc, 0);
-    assert_contains(err, "caseload: warning: gnuplot not found");
-    assert_contains(err, "apt-get install gnuplot-nox");
+    tu_assert_contains(err, "caseload: warning: gnuplot not found");
+    tu_assert_contains(err, "apt-get install gnuplot-nox");
     assert_true(exists(out_dir, "summary.csv"));
     assert_true(exists(out_dir, "plots.gp"));
     assert_false(exists(out_dir, "backlog.png"));
@@ -890,15 +855,15 @@ static void test_cli_without_gnuplot(void **state)
     free(err);
     const char *plot[] = { "plot", out_dir, NULL };
     assert_int_equal(caseload(&out, &err, plot), 1);
-    assert_contains(err, "gnuplot not found");
+    tu_assert_contains(err, "gnuplot not found");
     free(out);
     free(err);
     /* sweep --plot likewise */
-    char *sweep_dir = join(f->dir, "cli sweep");
+    char *sweep_dir = tu_path(f->dir, "cli sweep");
     const char *sweep[] = { "sweep", "scenarios/baseline.cfg", "--vary", LEVER_X "=100:120:2", "-n", "2", "-q",
                             "--plot", "-o", sweep_dir, NULL };
     assert_int_equal(caseload(&out, &err, sweep), 0);
-    assert_contains(err, "caseload: warning: gnuplot not found");
+    tu_assert_contains(err, "caseload: warning: gnuplot not found");
     assert_true(exists(sweep_dir, "sweep.csv"));
     assert_true(exists(sweep_dir, "plots.gp"));
     assert_false(exists(sweep_dir, "sweep_backlog_mean.png"));
@@ -916,8 +881,8 @@ static void test_cli_plot(void **state)
 {
     if (!have_gnuplot())
         skip();
-    struct fixture *f = *state;
-    char *out_dir = join(f->dir, "a 'quoted' \"run\"");
+    struct tu_dir *f = *state;
+    char *out_dir = tu_path(f->dir, "a 'quoted' \"run\"");
     const char *run[] = { "run", "scenarios/baseline.cfg", "-n", "2", "-q", "--plot", "-o", out_dir, NULL };
     char *out, *err;
     assert_int_equal(caseload(&out, &err, run), 0);
@@ -929,7 +894,7 @@ static void test_cli_plot(void **state)
 
     const char *plot[] = { "plot", out_dir, NULL };
     assert_int_equal(caseload(&out, &err, plot), 0);
-    assert_contains(out, "charts: ");
+    tu_assert_contains(out, "charts: ");
     free(out);
     free(err);
     /* new results without --plot take the old pictures away */
@@ -937,13 +902,13 @@ static void test_cli_plot(void **state)
     assert_int_equal(caseload(&out, &err, again), 0);
     free(out);
     free(err);
-    char *png = join(out_dir, "backlog.png");
+    char *png = tu_path(out_dir, "backlog.png");
     assert_int_equal(access(png, F_OK), -1);
     free(png);
 
     const char *none[] = { "plot", f->dir, NULL };
     assert_int_equal(caseload(&out, &err, none), 2);
-    assert_contains(err, "holds no results");
+    tu_assert_contains(err, "holds no results");
     free(out);
     free(err);
     free(out_dir);
@@ -955,8 +920,8 @@ static void test_cli_sweep_plot(void **state)
 {
     if (!have_gnuplot())
         skip();
-    struct fixture *f = *state;
-    char *dir = join(f->dir, "a 'swept' folder");
+    struct tu_dir *f = *state;
+    char *dir = tu_path(f->dir, "a 'swept' folder");
     const char *sweep[] = { "sweep", "scenarios/baseline.cfg", "--vary", LEVER_X "=100:120:3", "-n", "2", "-q",
                             "--plot", "-o", dir, NULL };
     char *out, *err;
@@ -966,13 +931,13 @@ static void test_cli_sweep_plot(void **state)
     free(err);
     assert_charts(dir, sweep_charts, N_SWEEP_CHARTS);
     char *manifest = read_in(dir, "manifest.json");
-    assert_contains(manifest, "\"kpi_unit\": \"cases\"");
-    assert_contains(manifest, "\"base\": 110");
+    tu_assert_contains(manifest, "\"kpi_unit\": \"cases\"");
+    tu_assert_contains(manifest, "\"base\": 110");
     free(manifest);
 
     const char *plot[] = { "plot", dir, NULL };
     assert_int_equal(caseload(&out, &err, plot), 0);
-    assert_contains(out, "charts: ");
+    tu_assert_contains(out, "charts: ");
     free(out);
     free(err);
 
@@ -984,7 +949,7 @@ static void test_cli_sweep_plot(void **state)
     assert_false(exists(dir, "sweep_backlog_mean.png"));
     assert_false(exists(dir, "plots.gp"));
 
-    char *tdir = join(f->dir, "tornado");
+    char *tdir = tu_path(f->dir, "tornado");
     const char *tornado[] = { "sweep", "scenarios/baseline.cfg", "--tornado", "-n", "2", "-q", "--plot", "-o", tdir,
                               NULL };
     assert_int_equal(caseload(&out, &err, tornado), 0);
@@ -993,7 +958,7 @@ static void test_cli_sweep_plot(void **state)
     free(err);
     assert_charts(tdir, tornado_charts, 1);
     manifest = read_in(tdir, "manifest.json");
-    assert_contains(manifest, "\"kpi_unit\": \"cases\"");
+    tu_assert_contains(manifest, "\"kpi_unit\": \"cases\"");
     free(manifest);
     free(tdir);
     free(dir);
@@ -1002,26 +967,26 @@ static void test_cli_sweep_plot(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_run_script, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_run_script_missing_metrics, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_compare_script, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_compare_script_without_list, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sweep_script, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sweep_grid_script, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tornado_script, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sweep_bad_folders, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_folders, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_terminal_script, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_draw_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_draw_comparison, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_draw_sweeps, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_draw_terminal, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_gnuplot, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gnuplot_fails, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gnuplot_error_message, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cli_without_gnuplot, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cli_plot, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cli_sweep_plot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_script, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_run_script_missing_metrics, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_compare_script, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_compare_script_without_list, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_script, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_grid_script, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_tornado_script, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_bad_folders, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_folders, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_terminal_script, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_draw_run, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_draw_comparison, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_draw_sweeps, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_draw_terminal, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_gnuplot, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_gnuplot_fails, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_gnuplot_error_message, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_cli_without_gnuplot, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_cli_plot, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_cli_sweep_plot, tu_dir_setup, tu_dir_teardown),
     };
     return cmocka_run_group_tests_name("plot", tests, NULL, NULL);
 }

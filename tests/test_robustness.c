@@ -88,27 +88,6 @@ static const char *const lines[] = {
 #define N_LINES (sizeof lines / sizeof *lines)
 #define PERIODS 18
 
-struct fixture {
-    char *dir;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    f->dir = tu_tmpdir();
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
-}
 
 /* The scenario with `from` on line `line` replaced by `to` (line 0:
  * unchanged; a second pair may follow, ending with 0), plus extra text at
@@ -163,28 +142,6 @@ static bool exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
-/* Run caseload with arguments (NULL-terminated); status, stderr in *err. */
-static int caseload(char **err, ...)
-{
-    char *argv[48];
-    int n = 0;
-    argv[n++] = (char *)tu_caseload();
-    va_list ap;
-    va_start(ap, err);
-    char *a;
-    while ((a = va_arg(ap, char *)) && n < 47)
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    return tu_run(argv, NULL, err);
-}
-
-static void assert_contains(const char *text, const char *needle)
-{
-    if (!strstr(text, needle))
-        fail_msg("expected \"%s\" in:\n%s", needle, text);
-}
-
 /* Every line of err is "caseload: ... (...)" — a message that ends with what
  * is allowed (or the count of problems beyond the limit). */
 static void assert_form(const char *err)
@@ -217,8 +174,8 @@ static void expect_bad(const char *dir, const char *file, int line, const char *
     snprintf(out_dir, sizeof out_dir, "%s/results", dir);
     for (int k = 0; k < 2; k++) {
         char *err;
-        int rc = k == 0 ? caseload(&err, "check", file, NULL)
-                        : caseload(&err, "run", file, "-q", "-n", "2", "-o", out_dir, NULL);
+        int rc = k == 0 ? tu_caseload_run(&err, NULL, "check", file, NULL)
+                        : tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "-o", out_dir, NULL);
         if (rc != EXIT_USAGE)
             fail_msg("status %d (expected 2), stderr:\n%s", rc, err);
         bool found = false;
@@ -242,10 +199,10 @@ static void expect_bad(const char *dir, const char *file, int line, const char *
 
 static void test_valid(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char *err;
-    assert_int_equal(caseload(&err, "check", file, NULL), 0);
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, NULL), 0);
     assert_string_equal(err, "");
     free(err);
     free(file);
@@ -253,7 +210,7 @@ static void test_valid(void **state)
 
 static void test_syntax_error(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "bad.cfg", 5, "812.5;", "812.5 x;");
     expect_bad(f->dir, file, 5, NULL, "syntax error (allowed: NAME = VALUE;");
     free(file);
@@ -261,7 +218,7 @@ static void test_syntax_error(void **state)
 
 static void test_wrong_type(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "bad.cfg", 3, "1.5", "\"five\"");
     expect_bad(f->dir, file, 3, "horizon_years", "is a string, not a number (allowed: a number > 0 and <= 100, in years)");
     free(file);
@@ -276,7 +233,7 @@ static void test_wrong_type(void **state)
 
 static void test_unknown_key(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "bad.cfg", 6, "screen_out", "screen_ot");
     expect_bad(f->dir, file, 6, "demand.screen_ot", "unknown setting (did you mean screen_out?)");
     free(file);
@@ -287,7 +244,7 @@ static void test_unknown_key(void **state)
 
 static void test_missing_required(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "bad.cfg", 2, "start = \"2024-04-01\";", "");
     expect_bad(f->dir, file, 1, "start", "missing required setting (allowed: a date in double quotes, \"YYYY-MM-DD\")");
     free(file);
@@ -300,7 +257,7 @@ static void test_missing_required(void **state)
  * problems in one file, all reported. */
 static void test_out_of_range(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario_ex(f->dir, "bad.cfg", NULL, 5, "812.5", "-5.0", 6, "0.1", "1.5", 24, "cap = 16.0", "cap = 0.0",
                              0);
     expect_bad(f->dir, file, 5, "demand.referrals_per_year", "must not be negative: -5 (allowed: a number from 0 to");
@@ -314,7 +271,7 @@ static void test_out_of_range(void **state)
 
 static void test_probabilities(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "bad.cfg", 15, "p = 0.6", "p = 0.5");
     expect_bad(f->dir, file, 15, "pathway.stages.assessment.next", "transition probabilities sum to 0.9 (they must sum to 1)");
     free(file);
@@ -322,7 +279,7 @@ static void test_probabilities(void **state)
 
 static void test_names_nothing(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "bad.cfg", 15, "\"cin\"", "\"cn\"");
     expect_bad(f->dir, file, 15, "pathway.stages.assessment.next.cn.to", "unknown stage \"cn\" (did you mean cin? allowed: assessment, cin, close)");
     free(file);
@@ -339,7 +296,7 @@ static void test_names_nothing(void **state)
 
 static void test_close_unreachable(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "bad.cfg", 19, "to = \"close\"", "to = \"cin\"");
     expect_bad(f->dir, file, 19, "pathway.stages.cin.next",
                "cases in this stage can never reach close (allowed: every stage leads to close through transitions with p > 0)");
@@ -348,7 +305,7 @@ static void test_close_unreachable(void **state)
 
 static void test_bad_dates(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario_ex(f->dir, "bad.cfg", NULL, 2, "2024-04-01", "2024-02-30", 34, "2024-10-01", "next week", 0);
     expect_bad(f->dir, file, 2, "start", "\"2024-02-30\" is not a date (allowed: YYYY-MM-DD, a real calendar day from 1900 on)");
     expect_bad(f->dir, file, 34, "interventions.drive.from", "\"next week\" is not a date (allowed: YYYY-MM-DD");
@@ -360,7 +317,7 @@ static void test_bad_dates(void **state)
 
 static void test_intervention_param(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "bad.cfg", 35, "establishment", "establisment");
     expect_bad(f->dir, file, 35, "interventions.drive.param",
                "\"workforce.grades.sw.establisment\" names no parameter (did you mean workforce.grades.sw.establishment?)");
@@ -387,13 +344,13 @@ static void test_intervention_param(void **state)
 
 static void test_include_errors(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *good = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char *missing = tu_write(f->dir, "missing.cfg", "# a variant\n@include \"nope.cfg\"\nname = \"v\";\n");
     expect_bad(f->dir, missing, 2, NULL, "@include \"");
     char *err;
-    assert_int_equal(caseload(&err, "check", missing, NULL), EXIT_USAGE);
-    assert_contains(err, "nope.cfg\": cannot read it (No such file or directory)");
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", missing, NULL), EXIT_USAGE);
+    tu_assert_contains(err, "nope.cfg\": cannot read it (No such file or directory)");
     free(err);
     char *self = tu_write(f->dir, "self.cfg", "@include \"self.cfg\"\nname = \"v\";\n");
     expect_bad(f->dir, self, 1, NULL, "includes itself (allowed: a base that does not include this file)");
@@ -402,9 +359,9 @@ static void test_include_errors(void **state)
     char want[4200];
     snprintf(want, sizeof want, "@include \"%s/a.cfg\" includes itself through the files it includes", f->dir);
     snprintf(want, sizeof want, "includes itself through the files it includes");
-    assert_int_equal(caseload(&err, "check", a, NULL), EXIT_USAGE);
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", a, NULL), EXIT_USAGE);
     snprintf(want, sizeof want, "caseload: %s:2: @include \"%s/a.cfg\" includes itself through", b, f->dir);
-    assert_contains(err, want);
+    tu_assert_contains(err, want);
     assert_form(err);
     free(err);
     /* a variant restating one setting is fine; its error points at itself */
@@ -421,22 +378,22 @@ static void test_include_errors(void **state)
 /* Every problem of a file is reported, up to the limit, then a count. */
 static void test_all_errors_and_limit(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char extra[4096];
     size_t w = 0;
     for (int i = 0; i < 25; i++)
         w += (size_t)snprintf(extra + w, sizeof extra - w, "stray_%02d = %d;\n", i, i);
     char *file = scenario_ex(f->dir, "bad.cfg", extra, 0);
     char *err;
-    assert_int_equal(caseload(&err, "check", file, NULL), EXIT_USAGE);
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, NULL), EXIT_USAGE);
     int n = 0;
     for (const char *l = err; (l = strstr(l, ": unknown setting")); l++)
         n++;
     assert_int_equal(n, 20);
-    assert_contains(err, "caseload: ... and 5 more problems\n");
+    tu_assert_contains(err, "caseload: ... and 5 more problems\n");
     char first[4200];
     snprintf(first, sizeof first, "caseload: %s:36: stray_00: unknown setting (known here: ", file);
-    assert_contains(err, first);
+    tu_assert_contains(err, first);
     assert_form(err);
     free(err);
     free(file);
@@ -447,18 +404,18 @@ static void test_all_errors_and_limit(void **state)
 static void expect_clean_failure(const char *file, const char *needle)
 {
     char *err;
-    int rc = caseload(&err, "check", file, NULL);
+    int rc = tu_caseload_run(&err, NULL, "check", file, NULL);
     if (rc != EXIT_USAGE)
         fail_msg("%s: status %d (expected 2), stderr:\n%s", file, rc, err);
     if (needle)
-        assert_contains(err, needle);
+        tu_assert_contains(err, needle);
     assert_form(err);
     free(err);
 }
 
 static void test_odd_inputs(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file;
     /* empty lists */
     file = scenario_ex(f->dir, "bad.cfg", NULL, 11, "stages = (", "stages = (); old = (", 0);
@@ -533,7 +490,7 @@ static void test_odd_inputs(void **state)
 /* NaN and friends through --set. */
 static void test_set_odd_values(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     const char *values[] = { "nan", "inf", "-inf", "1e400", "", "0x", "12abc" };
     for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
@@ -541,14 +498,14 @@ static void test_set_odd_values(void **state)
         snprintf(set, sizeof set, "demand.referrals_per_year=%s", values[i]);
         snprintf(want, sizeof want, "caseload: --set: demand.referrals_per_year: \"%s\" is not a valid value (allowed: a number from 0 to", values[i]);
         char *err;
-        assert_int_equal(caseload(&err, "check", file, "--set", set, NULL), EXIT_USAGE);
-        assert_contains(err, want);
+        assert_int_equal(tu_caseload_run(&err, NULL, "check", file, "--set", set, NULL), EXIT_USAGE);
+        tu_assert_contains(err, want);
         assert_form(err);
         free(err);
     }
     char *err;
-    assert_int_equal(caseload(&err, "check", file, "--set", "workforce.grades.sw.cap=0", NULL), EXIT_USAGE);
-    assert_contains(err, "caseload: --set: workforce.grades.sw.cap: 0 leaves grade sw no room for cases");
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, "--set", "workforce.grades.sw.cap=0", NULL), EXIT_USAGE);
+    tu_assert_contains(err, "caseload: --set: workforce.grades.sw.cap: 0 leaves grade sw no room for cases");
     free(err);
     free(file);
 }
@@ -583,7 +540,7 @@ static char *fuzz_layout(const char *dir)
 
 static void test_fuzz_regressions(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *sub = fuzz_layout(f->dir);
     setenv("FUZZ_INCLUDE_DIR", sub, 1);
     DIR *d = opendir("tests/fuzz");
@@ -602,7 +559,7 @@ static void test_fuzz_regressions(void **state)
         /* and the program: a clean load (0) or a clean refusal (2) */
         char *copy = tu_write(sub, e->d_name, text);
         char *err;
-        int rc = caseload(&err, "check", copy, NULL);
+        int rc = tu_caseload_run(&err, NULL, "check", copy, NULL);
         if (rc != 0 && rc != EXIT_USAGE)
             fail_msg("%s: status %d, stderr:\n%s", src, rc, err);
         if (rc == EXIT_USAGE)
@@ -622,7 +579,7 @@ static void test_fuzz_regressions(void **state)
 
 static void test_cli_errors(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char out_dir[4096];
     snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
@@ -655,7 +612,7 @@ static void test_cli_errors(void **state)
         int rc = tu_run(argv, NULL, &err);
         if (rc != EXIT_USAGE)
             fail_msg("case %zu: status %d, stderr:\n%s", i, rc, err);
-        assert_contains(err, cases[i].want);
+        tu_assert_contains(err, cases[i].want);
         free(err);
         assert_false(exists(out_dir));
     }
@@ -665,8 +622,8 @@ static void test_cli_errors(void **state)
     memset(long_dir + strlen(long_dir), 'x', sizeof long_dir - strlen(long_dir) - 1);
     long_dir[sizeof long_dir - 1] = '\0';
     char *err;
-    assert_int_equal(caseload(&err, "run", file, "-q", "-o", long_dir, NULL), EXIT_USAGE);
-    assert_contains(err, "caseload: --out ...: the folder name is too long (allowed: at most 3800 characters)");
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-o", long_dir, NULL), EXIT_USAGE);
+    tu_assert_contains(err, "caseload: --out ...: the folder name is too long (allowed: at most 3800 characters)");
     free(err);
     free(file);
 }
@@ -674,26 +631,26 @@ static void test_cli_errors(void **state)
 /* Runs too big for the machine are refused before any work starts. */
 static void test_absurd_sizes(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char out_dir[4096];
     snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
     char *err;
     /* days of work */
-    assert_int_equal(caseload(&err, "run", file, "-q", "-o", out_dir, "-n", "1000000", "--set", "horizon_years=100",
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-o", out_dir, "-n", "1000000", "--set", "horizon_years=100",
                               "--set", "demand.referrals_per_year=2000000", NULL),
                      EXIT_USAGE);
-    assert_contains(err, "caseload: run: too long: about ");
-    assert_contains(err, "(allowed: an estimated 48 hours at most;");
+    tu_assert_contains(err, "caseload: run: too long: about ");
+    tu_assert_contains(err, "(allowed: an estimated 48 hours at most;");
     free(err);
     assert_false(exists(out_dir));
     /* more memory than the machine has */
-    assert_int_equal(caseload(&err, "run", file, "-q", "-o", out_dir, "-n", "10", "--set", "horizon_years=100",
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-o", out_dir, "-n", "10", "--set", "horizon_years=100",
                               "--set", "demand.referrals_per_year=10000000", "--set", "workforce.grades.sw.cap=0.001",
                               NULL),
                      EXIT_USAGE);
-    assert_contains(err, "caseload: run: too big: it would need about ");
-    assert_contains(err, "of this machine's;");
+    tu_assert_contains(err, "caseload: run: too big: it would need about ");
+    tu_assert_contains(err, "of this machine's;");
     free(err);
     assert_false(exists(out_dir));
     free(file);
@@ -734,22 +691,22 @@ static int count_entries(const char *dir)
 
 static void test_no_overwrite_without_force(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char out_dir[4096], manifest[4200];
     snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
     snprintf(manifest, sizeof manifest, "%s/manifest.json", out_dir);
     char *err;
-    assert_int_equal(caseload(&err, "run", file, "-q", "-n", "2", "-o", out_dir, NULL), 0);
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "-o", out_dir, NULL), 0);
     free(err);
     char *before = tu_read(manifest, NULL);
-    assert_int_equal(caseload(&err, "run", file, "-q", "-n", "3", "-o", out_dir, NULL), EXIT_USAGE);
-    assert_contains(err, "already holds results (manifest.json); pass --force to replace them, or -o DIR");
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "3", "-o", out_dir, NULL), EXIT_USAGE);
+    tu_assert_contains(err, "already holds results (manifest.json); pass --force to replace them, or -o DIR");
     free(err);
     char *after = tu_read(manifest, NULL);
     assert_string_equal(before, after);
     free(after);
-    assert_int_equal(caseload(&err, "run", file, "-q", "-n", "3", "-o", out_dir, "--force", NULL), 0);
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "3", "-o", out_dir, "--force", NULL), 0);
     free(err);
     after = tu_read(manifest, NULL);
     assert_non_null(strstr(after, "\"replications\": 3"));
@@ -844,7 +801,7 @@ static enum ro_method ro_method(const char *probe_dir)
  * left. Root ignores permissions, so as root the program runs as nobody. */
 static void test_read_only_folder(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     chmod(f->dir, 0755); /* nobody must read the scenario */
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char *ro = tu_mkdir(f->dir, "ro");
@@ -872,7 +829,7 @@ static void test_read_only_folder(void **state)
     if (rc != EXIT_RUN)
         fail_msg("status %d (expected 1), stderr:\n%s", rc, err);
     snprintf(want, sizeof want, "caseload: %s: cannot create the results folder (", out_dir);
-    assert_contains(err, want);
+    tu_assert_contains(err, want);
     free(err);
     assert_int_equal(count_entries(ro), 0);
 
@@ -889,7 +846,7 @@ static void test_read_only_folder(void **state)
     if (rc != EXIT_RUN)
         fail_msg("status %d (expected 1), stderr:\n%s", rc, err);
     snprintf(want, sizeof want, "caseload: %s: cannot write results (", out_dir);
-    assert_contains(err, want);
+    tu_assert_contains(err, want);
     free(err);
     assert_int_equal(count_entries(inner), 0);
     chmod(inner, 0755);
@@ -905,7 +862,7 @@ static void test_read_only_folder(void **state)
  * and while the summary is written. */
 static void test_full_file_system(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char err_path[4200], out_dir[4200];
     snprintf(err_path, sizeof err_path, "%s/stderr.txt", f->dir);
@@ -919,7 +876,7 @@ static void test_full_file_system(void **state)
             fail_msg("status %d (expected 2), stderr:\n%s", rc, err);
         char want[4400];
         snprintf(want, sizeof want, "caseload: run: %s: the results would take about ", out_dir);
-        assert_contains(err, want);
+        tu_assert_contains(err, want);
         free(err);
         assert_false(exists(out_dir));
 
@@ -970,7 +927,7 @@ static void test_full_file_system(void **state)
         fail_msg("status %d (expected 1), stderr:\n%s", rc, err);
     char want[4400];
     snprintf(want, sizeof want, "caseload: %s/series.csv: cannot write the results (File too large); nothing written there", out_dir);
-    assert_contains(err, want);
+    tu_assert_contains(err, want);
     free(err);
     assert_int_equal(count_entries(out_dir), 0);
 
@@ -982,7 +939,7 @@ static void test_full_file_system(void **state)
     if (rc != EXIT_RUN)
         fail_msg("status %d (expected 1), stderr:\n%s", rc, err);
     snprintf(want, sizeof want, "caseload: %s: writing results failed (File too large); nothing written there", out_dir);
-    assert_contains(err, want);
+    tu_assert_contains(err, want);
     free(err);
     assert_int_equal(count_entries(out_dir), 0);
     free(mnt);
@@ -993,14 +950,14 @@ static void test_full_file_system(void **state)
  * renamed are taken back, no manifest, no temporary: none of the set. */
 static void test_two_phase_commit(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char *out = tu_mkdir(f->dir, "results");
     char *kpis = tu_mkdir(out, "kpis.csv");
     free(tu_write(kpis, "keep", "x"));
     char *err;
-    assert_int_equal(caseload(&err, "run", file, "-q", "-n", "2", "-o", out, "--force", NULL), EXIT_RUN);
-    assert_contains(err, "writing results failed (");
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "-o", out, "--force", NULL), EXIT_RUN);
+    tu_assert_contains(err, "writing results failed (");
     free(err);
     assert_int_equal(count_entries(out), 1); /* the folder in the way, nothing else */
     assert_int_equal(count_tmp(out), 0);
@@ -1059,7 +1016,7 @@ static unsigned long json_uint_field(const char *json, const char *key)
 
 static void test_interrupt(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char out_dir[4200], err_path[4200];
     snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
@@ -1076,8 +1033,8 @@ static void test_interrupt(void **state)
     double allowed = getenv("ASAN_OPTIONS") ? 5.0 : 1.5;
     if (!(took < allowed))
         fail_msg("took %.2f s to stop (allowed %.1f)", took, allowed);
-    assert_contains(err, "caseload: stopping: writing the replications finished so far");
-    assert_contains(err, "replications written (marked partial)");
+    tu_assert_contains(err, "caseload: stopping: writing the replications finished so far");
+    tu_assert_contains(err, "replications written (marked partial)");
     free(err);
     assert_int_equal(count_tmp(out_dir), 0);
     char path[4400];
@@ -1105,7 +1062,7 @@ static void test_interrupt(void **state)
  * no result or a whole one (if it came while the files were being renamed). */
 static void test_interrupt_twice(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_dir *f = *state;
     char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
     char out_dir[4200], err_path[4200];
     snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
@@ -1121,7 +1078,7 @@ static void test_interrupt_twice(void **state)
     char manifest[4400];
     snprintf(manifest, sizeof manifest, "%s/manifest.json", out_dir);
     if (rc == EXIT_INTERRUPTED) {
-        assert_contains(err, "caseload: stopped at once; unfinished result files removed");
+        tu_assert_contains(err, "caseload: stopped at once; unfinished result files removed");
         if (exists(manifest)) {
             /* the second signal waited for the renames: the set is whole */
             assert_int_equal(count_entries(out_dir), 4);
@@ -1136,30 +1093,30 @@ static void test_interrupt_twice(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_valid, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_syntax_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wrong_type, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_required, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_out_of_range, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_probabilities, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_names_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_close_unreachable, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_dates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_intervention_param, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_include_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_all_errors_and_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_odd_inputs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_set_odd_values, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fuzz_regressions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cli_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_absurd_sizes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_overwrite_without_force, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_read_only_folder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_full_file_system, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_phase_commit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_interrupt, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_interrupt_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_valid, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_syntax_error, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_type, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_required, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_range, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_probabilities, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_names_nothing, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_close_unreachable, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_dates, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_intervention_param, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_include_errors, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_all_errors_and_limit, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_odd_inputs, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_set_odd_values, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_fuzz_regressions, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_cli_errors, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_absurd_sizes, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_no_overwrite_without_force, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_folder, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_full_file_system, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_two_phase_commit, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_interrupt, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_interrupt_twice, tu_dir_setup, tu_dir_teardown),
     };
     return cmocka_run_group_tests_name("robustness", tests, NULL, NULL);
 }

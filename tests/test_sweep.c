@@ -25,14 +25,6 @@ static double erlang_lq(int c, double a)
     return t / (s + t) * a / (c - a);
 }
 
-static char *path_in(const char *dir, const char *rel)
-{
-    size_t n = strlen(dir) + strlen(rel) + 2;
-    char *p = malloc(n);
-    snprintf(p, n, "%s/%s", dir, rel);
-    return p;
-}
-
 /* Column index of name in a CSV header line. */
 static int column(const char *header, const char *name)
 {
@@ -67,7 +59,7 @@ static void test_sweep_reproduces_erlang_c(void **state)
 {
     (void)state;
     char *dir = tu_tmpdir();
-    char *out = path_in(dir, "sweep");
+    char *out = tu_path(dir, "sweep");
     char *argv[] = { (char *)tu_caseload(), "sweep", MMC, "--vary", "workforce.grades.w.in_post=5:9:5", "-n", "20",
                      "-q", "-o", out, NULL };
     char *err = NULL;
@@ -75,7 +67,7 @@ static void test_sweep_reproduces_erlang_c(void **state)
     if (st != 0)
         fail_msg("sweep failed (%d): %s", st, err);
     free(err);
-    char *p = path_in(out, "sweep.csv");
+    char *p = tu_path(out, "sweep.csv");
     char *csv = tu_read(p, NULL);
     int c_col = column(csv, "workforce.grades.w.in_post");
     int m_col = column(csv, "backlog_mean_mean");
@@ -113,7 +105,7 @@ static void test_target_finds_erlang_c_staffing(void **state)
     (void)state;
     assert_true(erlang_lq(6, OFFERED_LOAD) > 0.3 && erlang_lq(7, OFFERED_LOAD) < 0.3);
     char *dir = tu_tmpdir();
-    char *out = path_in(dir, "target");
+    char *out = tu_path(dir, "target");
     char *argv[] = { (char *)tu_caseload(), "target", MMC, "--lever", "workforce.grades.w.in_post",
                      "--kpi", "backlog_mean", "--below", "0.3", "--probability", "0.9", "--range", "4:12",
                      "--step", "1", "-n", "30", "-q", "-o", out, "--set", "horizon_years=2", NULL };
@@ -122,7 +114,7 @@ static void test_target_finds_erlang_c_staffing(void **state)
     if (st != 0)
         fail_msg("target failed (%d): %s", st, err);
     free(err);
-    char *p = path_in(out, "manifest.json");
+    char *p = tu_path(out, "manifest.json");
     char *m = tu_read(p, NULL);
     assert_non_null(strstr(m, "\"found\": true"));
     const char *v = strstr(m, "\"value\": ");
@@ -150,7 +142,7 @@ static void test_tornado_ranks_swings(void **state)
              "workforce: { recruitment: { cost_per_campaign = 100.0; }; };\n",
              cwd);
     char *cfg = tu_write(dir, "mmc.cfg", text);
-    char *out = path_in(dir, "tornado");
+    char *out = tu_path(dir, "tornado");
     char *argv[] = { (char *)tu_caseload(), "sweep", cfg, "--tornado", "--spread", "0.1", "-n", "8", "-q", "-o", out,
                      "--set", "workforce.grades.w.in_post=5", NULL };
     char *err = NULL;
@@ -158,7 +150,7 @@ static void test_tornado_ranks_swings(void **state)
     if (st != 0)
         fail_msg("tornado failed (%d): %s", st, err);
     free(err);
-    char *p = path_in(out, "tornado.csv");
+    char *p = tu_path(out, "tornado.csv");
     char *csv = tu_read(p, NULL);
     const char *first = strchr(csv, '\n') + 1;
     assert_true(strncmp(first, "1,demand.referrals_per_year,", 28) == 0);
@@ -189,7 +181,7 @@ static void test_bad_arguments(void **state)
     (void)state;
     const char *cl = tu_caseload();
     char *dir = tu_tmpdir();
-    char *never = path_in(dir, "never");
+    char *never = tu_path(dir, "never");
     char *a1[] = { (char *)cl, "sweep", MMC, "--vary", "workforce.grades.w.in_post=5:9", NULL };
     expect_usage("FROM:TO:STEPS", a1);
     char *a2[] = { (char *)cl, "sweep", MMC, "--vary", "workforce.grades.w.in_post=5:9:1", NULL };

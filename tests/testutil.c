@@ -7,6 +7,7 @@
 #include "sim/runner.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -71,7 +72,7 @@ char *tu_tmpdir(void)
     return dir;
 }
 
-static char *join(const char *dir, const char *name)
+char *tu_path(const char *dir, const char *name)
 {
     size_t len = strlen(dir) + strlen(name) + 2;
     char *p = malloc(len);
@@ -82,7 +83,7 @@ static char *join(const char *dir, const char *name)
 
 char *tu_write(const char *dir, const char *name, const char *text)
 {
-    char *path = join(dir, name);
+    char *path = tu_path(dir, name);
     FILE *f = fopen(path, "w");
     if (!f)
         fail_msg("%s: %s", path, strerror(errno));
@@ -94,7 +95,7 @@ char *tu_write(const char *dir, const char *name, const char *text)
 
 char *tu_mkdir(const char *dir, const char *name)
 {
-    char *path = join(dir, name);
+    char *path = tu_path(dir, name);
     if (mkdir(path, 0700) != 0)
         fail_msg("mkdir %s: %s", path, strerror(errno));
     return path;
@@ -108,7 +109,7 @@ void tu_rmtree(const char *dir)
         while ((e = readdir(d))) {
             if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
                 continue;
-            char *p = join(dir, e->d_name);
+            char *p = tu_path(dir, e->d_name);
             struct stat st;
             if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
                 tu_rmtree(p);
@@ -122,6 +123,24 @@ void tu_rmtree(const char *dir)
 }
 
 /* ---- the caseload program --------------------------------------------------- */
+
+int tu_dir_setup(void **state)
+{
+    struct tu_dir *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->dir = tu_tmpdir();
+    *state = f;
+    return 0;
+}
+
+int tu_dir_teardown(void **state)
+{
+    struct tu_dir *f = *state;
+    tu_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
 
 const char *tu_caseload(void)
 {
@@ -209,6 +228,29 @@ int tu_run(char *const argv[], char **out, char **err)
             free(buf[i]);
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int tu_caseload_run(char **err, char **out, ...)
+{
+    char *argv[TU_MAX_ARGS + 2];
+    int n = 0;
+    argv[n++] = (char *)tu_caseload();
+    va_list ap;
+    va_start(ap, out);
+    for (char *a; (a = va_arg(ap, char *));) {
+        if (n > TU_MAX_ARGS)
+            fail_msg("more than %d arguments", TU_MAX_ARGS);
+        argv[n++] = a;
+    }
+    va_end(ap);
+    argv[n] = NULL;
+    return tu_run(argv, out, err);
+}
+
+void tu_assert_contains(const char *text, const char *needle)
+{
+    if (!strstr(text ? text : "", needle))
+        fail_msg("expected \"%s\" in:\n%s", needle, text ? text : "(null)");
 }
 
 char *tu_read(const char *path, size_t *len)

@@ -40,6 +40,9 @@ bool tu_dies(void (*fn)(void *), void *arg, const char *needle);
 /* A fresh directory under /tmp (malloc'd path); aborts the test on failure. */
 char *tu_tmpdir(void);
 
+/* dir/name, malloc'd. */
+char *tu_path(const char *dir, const char *name);
+
 /* Write text to dir/name, creating it; returns the malloc'd full path. */
 char *tu_write(const char *dir, const char *name, const char *text);
 
@@ -48,6 +51,14 @@ char *tu_mkdir(const char *dir, const char *name);
 
 /* Remove dir and everything under it. */
 void tu_rmtree(const char *dir);
+
+/* A cmocka setup/teardown pair giving each test a fresh temporary folder:
+ * *state is a struct tu_dir, removed with everything in it afterwards. */
+struct tu_dir {
+    char *dir;
+};
+int tu_dir_setup(void **state);
+int tu_dir_teardown(void **state);
 
 /* ---- the caseload program --------------------------------------------------- */
 
@@ -60,6 +71,15 @@ const char *tu_caseload(void);
  * signal number when it was killed. When out / err are not NULL they receive
  * what it wrote to standard output / error (malloc'd, NUL-terminated). */
 int tu_run(char *const argv[], char **out, char **err);
+
+/* Run the program under test with the arguments that follow (NULL-
+ * terminated, at most TU_MAX_ARGS); as tu_run: the status, stderr in *err
+ * and stdout in *out when they are not NULL. */
+#define TU_MAX_ARGS 64
+int tu_caseload_run(char **err, char **out, ...);
+
+/* Fail unless needle occurs in text, printing both. */
+void tu_assert_contains(const char *text, const char *needle);
 
 /* Read a whole file (malloc'd, NUL-terminated; *len its size when len is not
  * NULL); fails the test when it cannot be read. */
