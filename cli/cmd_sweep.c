@@ -9,7 +9,6 @@
 #include "output/afile.h"
 #include "output/csv.h"
 #include "output/json.h"
-#include "output/numfmt.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
 #include "sim/check.h"

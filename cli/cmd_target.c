@@ -18,7 +18,6 @@
 #include "output/afile.h"
 #include "output/csv.h"
 #include "output/json.h"
-#include "output/numfmt.h"
 #include "output/runfolder.h"
 #include "sim/check.h"
 

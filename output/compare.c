@@ -1,7 +1,6 @@
 #include "output/compare.h"
 
 #include "output/csv.h"
-#include "output/numfmt.h"
 #include "sim/check.h"
 
 #include <math.h>
