@@ -6,347 +6,47 @@
  * scenario_validate, once --set overrides are in. */
 #include "models/scenario.h"
 
+#include "models/loader.h"
+
 #include "sim/check.h"
 #include "sim/conf.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Generous limits: beyond them a value is a typo, and a run would exhaust
- * memory or time before it said so. */
-#define MAX_HORIZON_YEARS 100.0
-#define MAX_FTE 100000.0
-#define MAX_REFERRALS_PER_YEAR 10000000.0
-#define MAX_INITIAL_CASES 1000000.0
-#define MAX_DAYS 36525.0
-
 static const char *const month_key[SCENARIO_MONTHS] = {
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 };
-
-struct loader {
-    struct scenario *sc;
-    struct diag *d;
-    /* The stage or grade list could not be read (reported): names that
-     * refer to them are not checked, or every one would be "unknown". */
-    bool no_stages, no_grades;
-};
-
-/* ---- origins and files ---------------------------------------------------- */
-
-static const char *own_file(struct loader *L, const char *file)
-{
-    if (!file)
-        return NULL;
-    for (size_t i = 0; i < L->sc->n_files; i++)
-        if (strcmp(L->sc->files[i], file) == 0)
-            return L->sc->files[i];
-    return NULL;
-}
-
-static struct origin origin_of(struct loader *L, const struct conf_node *n)
-{
-    struct origin o = { NULL, 0 };
-    if (n) {
-        o.file = own_file(L, n->file);
-        o.line = n->line;
-    }
-    return o;
-}
-
-/* ---- typed reads ---------------------------------------------------------- */
-
-struct num_spec {
-    const char *unit;
-    enum param_kind kind;
-    double lo, hi;
-    unsigned flags;
-};
-
-/* path + "." + key (or key alone), truncated to fit. */
-static void child_path(const struct conf_node *g, const char *key, char *buf, size_t size)
-{
-    char parent[512];
-    conf_path(g, parent, sizeof parent);
-    snprintf(buf, size, "%s%s%s", parent, parent[0] ? "." : "", key);
-}
-
-/* What parameter i allows, in words: "a number > 0 and <= 100, in years". */
-static void allowed_text(const struct loader *L, size_t i, char *buf, size_t size)
-{
-    const struct param *p = &L->sc->reg.p[i];
-    char range[160];
-    params_range_text(&L->sc->reg, i, range, sizeof range);
-    bool plain = p->kind == PARAM_BOOL || !p->unit[0] || strcmp(p->unit, "share") == 0;
-    snprintf(buf, size, "%s%s%s", range, plain ? "" : ", in ", plain ? "" : p->unit);
-}
-
-/* Read group.key as a number and register it at prefix.key. A missing
- * optional setting takes dflt; a missing required one is an error. Returns
- * the parameter index (a parameter is registered even after an error, so
- * indices stay valid while the rest of the file is checked). */
-static size_t num(struct loader *L, struct conf_node *g, const char *prefix, const char *key,
-                  bool required, double dflt, struct num_spec spec, const char *descr)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", key);
-    size_t at = strlen(path) < sizeof path - 24 ? strlen(path) : sizeof path - 24;
-    for (size_t k = L->sc->reg.n; params_find(&L->sc->reg, path) >= 0; k++) {
-        /* Only possible with duplicate (or truncated) names, already
-         * reported: keep paths unique. */
-        snprintf(path + at, sizeof path - at, "#%zu", k);
-    }
-    struct conf_node *n = conf_get(g, key);
-    const char *file = g ? own_file(L, g->file) : NULL;
-    int line = g ? g->line : 0;
-    if (n) {
-        file = own_file(L, n->file);
-        line = n->line;
-    }
-    size_t i = params_add(&L->sc->reg, path, spec.unit, spec.kind, spec.lo, spec.hi, spec.flags, dflt, file,
-                          line, "%s", descr);
-    char allowed[256];
-    allowed_text(L, i, allowed, sizeof allowed);
-    size_t before = L->d->count;
-    if (n) {
-        if (spec.kind == PARAM_BOOL) {
-            if (n->type == CONF_BOOL)
-                L->sc->reg.p[i].value = n->b;
-            else
-                conf_error(L->d, n, "is %s, not true or false (allowed: true or false)", conf_type_text(n->type));
-        } else if (conf_is_number(n)) {
-            double v = conf_number(n);
-            if (spec.kind == PARAM_INT && v != floor(v))
-                conf_error(L->d, n, "%.10g is not a whole number (allowed: %s)", v, allowed);
-            else
-                L->sc->reg.p[i].value = v;
-        } else {
-            conf_error(L->d, n, "is %s, not a number (allowed: %s)", conf_type_text(n->type), allowed);
-        }
-    } else if (required && g) {
-        diag_error(L->d, file, line, path, "missing required setting (allowed: %s; %s)", allowed, descr);
-    }
-    if (L->d->count != before)
-        L->sc->reg.p[i].flags |= PARAM_UNREAD; /* reported: no second message about it */
-    return i;
-}
-
-static struct num_spec unit(const char *u, double lo, double hi, unsigned flags)
-{
-    struct num_spec s = { u, PARAM_REAL, lo, hi, flags };
-    return s;
-}
-
-static struct num_spec whole(const char *u, double lo, double hi)
-{
-    struct num_spec s = { u, PARAM_INT, lo, hi, 0 };
-    return s;
-}
-
-static const struct num_spec BOOLEAN = { "true/false", PARAM_BOOL, 0, 1, 0 };
-static const struct num_spec SHARE = { "share", PARAM_REAL, 0, 1, 0 };
-
-/* A string setting; NULL when absent or of the wrong type (reported).
- * allowed says what it may be, for messages. */
-static const char *text_as(struct loader *L, struct conf_node *g, const char *key, bool required,
-                           const char *allowed)
-{
-    struct conf_node *n = conf_get(g, key);
-    if (!n) {
-        if (required && g) {
-            char path[600];
-            child_path(g, key, path, sizeof path);
-            diag_error(L->d, g->file, g->line, path, "missing required setting (allowed: %s)", allowed);
-        }
-        return NULL;
-    }
-    if (n->type != CONF_STRING) {
-        conf_error(L->d, n, "is %s, not a string (allowed: %s)", conf_type_text(n->type), allowed);
-        return NULL;
-    }
-    return n->s;
-}
-
-static const char *text(struct loader *L, struct conf_node *g, const char *key, bool required)
-{
-    return text_as(L, g, key, required, "a string in double quotes");
-}
-
-/* A group setting; NULL when absent (reported if required) or not a group. */
-static struct conf_node *group(struct loader *L, struct conf_node *g, const char *key, bool required)
-{
-    struct conf_node *n = conf_get(g, key);
-    if (!n) {
-        if (required && g) {
-            char path[600];
-            child_path(g, key, path, sizeof path);
-            diag_error(L->d, g->file, g->line, path, "missing required group (allowed: %s = { ... })", key);
-        }
-        return NULL;
-    }
-    if (n->type != CONF_GROUP) {
-        conf_error(L->d, n, "is %s, not a group (allowed: %s = { ... })", conf_type_text(n->type), key);
-        return NULL;
-    }
-    return n;
-}
-
-/* A list of groups ( {..}, {..} ); NULL when absent (reported if required). */
-static struct conf_node *list(struct loader *L, struct conf_node *g, const char *key, bool required)
-{
-    struct conf_node *n = conf_get(g, key);
-    if (!n) {
-        if (required && g) {
-            char path[600];
-            child_path(g, key, path, sizeof path);
-            diag_error(L->d, g->file, g->line, path, "missing required list (allowed: %s = ( { ... }, ... ))",
-                       key);
-        }
-        return NULL;
-    }
-    if (n->type != CONF_LIST) {
-        conf_error(L->d, n, "is %s, not a list (allowed: %s = ( { ... }, ... ))", conf_type_text(n->type), key);
-        return NULL;
-    }
-    for (size_t i = 0; i < n->n_kid; i++)
-        if (n->kid[i]->type != CONF_GROUP) {
-            conf_error(L->d, conf_item(n, i), "element %zu is %s, not a group (allowed: %s = ( { ... }, ... ))",
-                       i + 1, conf_type_text(n->kid[i]->type), key);
-            return NULL;
-        }
-    return n;
-}
-
-static bool date_setting(struct loader *L, struct conf_node *g, const char *key, bool required,
-                         struct date *out)
-{
-    const char *t = text_as(L, g, key, required, "a date in double quotes, \"YYYY-MM-DD\"");
-    if (!t)
-        return false;
-    if (!date_parse(t, out)) {
-        conf_error(L->d, conf_get(g, key), "\"%s\" is not a date (allowed: YYYY-MM-DD, a real calendar day from 1900 on)", t);
-        return false;
-    }
-    return true;
-}
-
-/* Whether a stage or grade name is usable in parameter paths and CSV
- * column names; reported when not. */
-static bool good_name(struct loader *L, struct conf_node *at, const char *what, const char *name)
-{
-    size_t n = strlen(name);
-    bool ok = n > 0 && n <= SCENARIO_NAME_MAX;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = isalnum((unsigned char)name[i]) || name[i] == '_' || name[i] == '-';
-    if (!ok)
-        conf_error(L->d, at, "\"%.80s%s\" cannot name a %s (allowed: 1 to %d letters, digits, _ and -; it becomes "
-                   "part of parameter paths and column names)", name, n > 80 ? "..." : "", what, SCENARIO_NAME_MAX);
-    return ok;
-}
-
-/* Whether a scenario or intervention name is printable text without '='
- * (which --set PATH=VALUE would split); reported when not. */
-static bool good_label(struct loader *L, struct conf_node *at, const char *what, const char *name)
-{
-    size_t n = strlen(name);
-    bool ok = n > 0 && n <= SCENARIO_LABEL_MAX;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = (unsigned char)name[i] >= 0x20 && name[i] != 0x7f && name[i] != '=';
-    if (!ok)
-        conf_error(L->d, at, "\"%.80s%s\" cannot name %s (allowed: 1 to %d printable characters, no '=')", name,
-                   n > 80 ? "..." : "", what, SCENARIO_LABEL_MAX);
-    return ok;
-}
-
-/* ---- distributions ---------------------------------------------------------- */
-
-static void read_dist(struct loader *L, struct conf_node *g, const char *prefix, const char *what,
-                      struct dist_spec *ds)
-{
-    ds->kind = DIST_FIXED;
-    ds->p1 = ds->p2 = SIZE_MAX;
-    const char *kind = text(L, g, "dist", g != NULL);
-    if (kind && !dist_kind_parse(kind, &ds->kind))
-        conf_error(L->d, conf_get(g, "dist"), "unknown distribution \"%.80s\" (allowed: %s)", kind,
-                   dist_kind_list());
-    char descr[256];
-    struct num_spec days = unit("days", 0, MAX_DAYS, 0);
-    switch (ds->kind) {
-    case DIST_FIXED:
-        snprintf(descr, sizeof descr, "%s (fixed)", what);
-        ds->p1 = num(L, g, prefix, "value", true, 0, days, descr);
-        break;
-    case DIST_EXPONENTIAL:
-        snprintf(descr, sizeof descr, "mean %s (exponential)", what);
-        ds->p1 = num(L, g, prefix, "mean", true, 1, unit("days", 0, MAX_DAYS, PARAM_LO_OPEN), descr);
-        break;
-    case DIST_UNIFORM:
-        snprintf(descr, sizeof descr, "shortest %s (uniform)", what);
-        ds->p1 = num(L, g, prefix, "min", true, 0, days, descr);
-        snprintf(descr, sizeof descr, "longest %s (uniform)", what);
-        ds->p2 = num(L, g, prefix, "max", true, 0, days, descr);
-        break;
-    case DIST_EMPIRICAL: {
-        struct conf_node *v = conf_get(g, "values");
-        if (!v) {
-            char path[600];
-            child_path(g, "values", path, sizeof path);
-            diag_error(L->d, g->file, g->line, path,
-                       "missing required setting (allowed: values = [ 12.0, 30.5, ... ], days from 0 to 36525)");
-        } else if (v->type != CONF_ARRAY || v->n_kid == 0) {
-            conf_error(L->d, v, "is %s%s (allowed: a non-empty array of days from 0 to 36525, [ 12.0, 30.5, ... ])",
-                       v->n_kid == 0 && v->type != CONF_GROUP ? "empty: " : "", conf_type_text(v->type));
-        } else {
-            ds->values = check_calloc(v->n_kid, sizeof *ds->values);
-            ds->n_values = v->n_kid;
-            for (size_t i = 0; i < v->n_kid; i++) {
-                struct conf_node *x = conf_item(v, i);
-                if (!conf_is_number(x))
-                    conf_error(L->d, v, "element %zu is %s, not a number (allowed: days from 0 to 36525)", i + 1,
-                               conf_type_text(x->type));
-                else if (!((ds->values[i] = conf_number(x)) >= 0 && ds->values[i] <= MAX_DAYS))
-                    conf_error(L->d, v, "element %zu is %.10g (allowed: days from 0 to %.0f)", i + 1, ds->values[i],
-                               MAX_DAYS);
-            }
-        }
-        break;
-    }
-    default: /* lognormal, gamma, weibull */
-        snprintf(descr, sizeof descr, "mean %s (%s)", what, dist_kind_name(ds->kind));
-        ds->p1 = num(L, g, prefix, "mean", true, 1, unit("days", 0, MAX_DAYS, PARAM_LO_OPEN), descr);
-        snprintf(descr, sizeof descr, "standard deviation of %s (%s)", what, dist_kind_name(ds->kind));
-        ds->p2 = num(L, g, prefix, "sd", true, 1, unit("days", 0, MAX_DAYS, PARAM_LO_OPEN), descr);
-    }
-}
 
 /* ---- sections ------------------------------------------------------------- */
 
 static void read_demand(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
-    struct conf_node *g = group(L, root, "demand", true);
-    sc->p_referrals = num(L, g, "demand", "referrals_per_year", true, 0,
-                          unit("referrals per year", 0, MAX_REFERRALS_PER_YEAR, 0),
-                          "referrals received per year at the start (before trend, seasonality, shocks)");
-    sc->p_screen_out = num(L, g, "demand", "screen_out", false, 0, SHARE,
-                           "share of referrals screened out at the front door (no worker needed)");
-    sc->p_trend = num(L, g, "demand", "trend_per_year", false, 0, unit("share per year", -1, 10, PARAM_LO_OPEN),
-                      "compound growth of the referral rate per year");
+    struct conf_node *g = loader_group(L, root, "demand", true);
+    sc->p_referrals = loader_num(L, g, "demand", "referrals_per_year", true, 0,
+                                 loader_real("referrals per year", 0, LOADER_MAX_REFERRALS_PER_YEAR, 0),
+                                 "referrals received per year at the start (before trend, seasonality, shocks)");
+    sc->p_screen_out = loader_num(L, g, "demand", "screen_out", false, 0, loader_share,
+                                  "share of referrals screened out at the front door (no worker needed)");
+    sc->p_trend =
+        loader_num(L, g, "demand", "trend_per_year", false, 0, loader_real("share per year", -1, 10, PARAM_LO_OPEN),
+                   "compound growth of the referral rate per year");
 
     struct conf_node *season = conf_get(g, "seasonality");
     if (season && (season->type != CONF_ARRAY || season->n_kid != SCENARIO_MONTHS))
-        conf_error(L->d, season, "is %s%s, not 12 numbers (allowed: [ jan, feb, ..., dec ], 12 multipliers from 0 to 100)",
-                   conf_type_text(season->type), season->type == CONF_ARRAY && season->n_kid != SCENARIO_MONTHS
-                   ? " of another length" : "");
+        conf_error(L->d, season,
+                   "is %s%s, not 12 numbers (allowed: [ jan, feb, ..., dec ], 12 multipliers from 0 to 100)",
+                   conf_type_text(season->type),
+                   season->type == CONF_ARRAY && season->n_kid != SCENARIO_MONTHS ? " of another length" : "");
     for (int m = 0; m < SCENARIO_MONTHS; m++) {
         double v = 1.0;
-        const char *file = g ? own_file(L, g->file) : NULL;
+        const char *file = g ? loader_file(L, g->file) : NULL;
         int line = g ? g->line : 0;
         if (season && season->type == CONF_ARRAY && season->n_kid == SCENARIO_MONTHS) {
             struct conf_node *x = conf_item(season, (size_t)m);
-            file = own_file(L, season->file);
+            file = loader_file(L, season->file);
             line = season->line;
             if (conf_is_number(x))
                 v = conf_number(x);
@@ -360,7 +60,7 @@ static void read_demand(struct loader *L, struct conf_node *root)
                                      "referral rate multiplier in month %d (months are rescaled to average 1)", m + 1);
     }
 
-    struct conf_node *shocks = list(L, g, "shocks", false);
+    struct conf_node *shocks = loader_list(L, g, "shocks", false);
     if (shocks) {
         sc->shock = check_calloc(shocks->n_kid, sizeof *sc->shock);
         for (size_t i = 0; i < shocks->n_kid; i++) {
@@ -368,7 +68,7 @@ static void read_demand(struct loader *L, struct conf_node *root)
             struct date from = sc->start;
             char prefix[256];
             snprintf(prefix, sizeof prefix, "demand.shocks.%zu", i + 1);
-            if (date_setting(L, s, "from", true, &from)) {
+            if (loader_date(L, s, "from", true, &from)) {
                 snprintf(prefix, sizeof prefix, "demand.shocks.%s", conf_get(s, "from")->s);
                 for (size_t j = 0; j < i; j++)
                     if (sc->shock[j].from_day == (double)date_diff(sc->start, from))
@@ -376,60 +76,26 @@ static void read_demand(struct loader *L, struct conf_node *root)
                                    "give one multiplier)", conf_get(s, "from")->s);
             }
             sc->shock[i].from_day = (double)date_diff(sc->start, from);
-            sc->shock[i].p_multiplier = num(L, s, prefix, "multiplier", true, 1,
-                                            unit("multiplier", 0, 100, 0),
-                                            "referral rate multiplier from this date on");
+            sc->shock[i].p_multiplier =
+                loader_num(L, s, prefix, "multiplier", true, 1, loader_real("multiplier", 0, 100, 0),
+                           "referral rate multiplier from this date on");
         }
         sc->n_shocks = shocks->n_kid;
     }
 
-    struct conf_node *rr = group(L, g, "rereferral", false);
-    sc->p_reref_p = num(L, rr, "demand.rereferral", "p", rr != NULL, 0, SHARE,
-                        "probability that a closed case is referred again");
-    sc->p_reref_within = num(L, rr, "demand.rereferral", "within_days", rr != NULL, 365,
-                             unit("days", 0, MAX_DAYS, PARAM_LO_OPEN),
-                             "window after closure in which a re-referral arrives (uniformly)");
-}
-
-static int lookup_name(char **names, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (names[i] && strcmp(names[i], name) == 0)
-            return (int)i;
-    return -1;
-}
-
-static void names_text(char **names, size_t n, char *buf, size_t size, const char *extra)
-{
-    size_t w = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && w < size; i++)
-        if (names[i])
-            w += (size_t)snprintf(buf + w, size - w, "%s%s", w ? ", " : "", names[i]);
-    if (extra && w < size)
-        snprintf(buf + w, size - w, "%s%s", w ? ", " : "", extra);
-}
-
-/* Report an unknown stage/grade name with the valid ones. */
-static void unknown_name(struct loader *L, struct conf_node *at, const char *what, const char *name,
-                         char **names, size_t n, const char *extra)
-{
-    if (what[0] == 's' ? L->no_stages : L->no_grades)
-        return;
-    char known[600];
-    names_text(names, n, known, sizeof known, extra);
-    const char *near = diag_nearest(name, (const char *const *)names, n);
-    if (near)
-        conf_error(L->d, at, "unknown %s \"%.80s\" (did you mean %s? allowed: %s)", what, name, near, known);
-    else
-        conf_error(L->d, at, "unknown %s \"%.80s\" (allowed: %s)", what, name, known);
+    struct conf_node *rr = loader_group(L, g, "rereferral", false);
+    sc->p_reref_p = loader_num(L, rr, "demand.rereferral", "p", rr != NULL, 0, loader_share,
+                               "probability that a closed case is referred again");
+    sc->p_reref_within = loader_num(L, rr, "demand.rereferral", "within_days", rr != NULL, 365,
+                                    loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN),
+                                    "window after closure in which a re-referral arrives (uniformly)");
 }
 
 /* Grades are read before stages so stages can name them. */
 static void read_grades(struct loader *L, struct conf_node *wf)
 {
     struct scenario *sc = L->sc;
-    struct conf_node *gl = list(L, wf, "grades", wf != NULL);
+    struct conf_node *gl = loader_list(L, wf, "grades", wf != NULL);
     L->no_grades = !gl || gl->n_kid == 0;
     if (!gl)
         return;
@@ -441,14 +107,14 @@ static void read_grades(struct loader *L, struct conf_node *wf)
     for (size_t i = 0; i < sc->n_grades; i++) {
         struct conf_node *g = conf_item(gl, i);
         struct grade_spec *gs = &sc->grade[i];
-        gs->at = origin_of(L, g);
+        gs->at = loader_origin(L, g);
         gs->becomes = -1;
-        const char *name = text_as(L, g, "name", true, "a grade name in double quotes");
+        const char *name = loader_text_as(L, g, "name", true, "a grade name in double quotes");
         char fallback[32];
         snprintf(fallback, sizeof fallback, "%zu", i + 1);
-        if (name && !good_name(L, conf_get(g, "name"), "grade", name))
+        if (name && !loader_name_ok(L, conf_get(g, "name"), "grade", name))
             name = NULL;
-        else if (name && lookup_name(names, i, name) >= 0) {
+        else if (name && loader_lookup(names, i, name) >= 0) {
             conf_error(L->d, conf_get(g, "name"), "grade \"%s\" is defined twice (allowed: each name once)", name);
             name = NULL; /* known by its position from here on */
         }
@@ -471,30 +137,35 @@ static void read_grades(struct loader *L, struct conf_node *wf)
             for (size_t k = 0; k < sizeof not_for_agency / sizeof *not_for_agency; k++) {
                 struct conf_node *x = conf_get(g, not_for_agency[k]);
                 if (x)
-                    conf_error(L->d, x, "does not apply to the agency grade (allowed there: cap, day_rate, "
-                               "turnover_per_year, supervises; agency workers cover vacancies: see workforce.agency_cover)");
+                    conf_error(
+                        L->d, x,
+                        "does not apply to the agency grade (allowed there: cap, day_rate, "
+                        "turnover_per_year, supervises; agency workers cover vacancies: see workforce.agency_cover)");
             }
         }
-        gs->p_establishment = num(L, g, prefix, "establishment", perm, 0, unit("FTE", 0, MAX_FTE, 0),
-                                  "funded posts (full-time equivalent)");
-        gs->p_in_post = num(L, g, prefix, "in_post", perm, 0, unit("FTE", 0, MAX_FTE, PARAM_STATIC),
-                            "staff in post at the start (FTE)");
-        gs->p_cap = num(L, g, prefix, "cap", true, 0, unit("caseload points per FTE", 0, 1000, 0),
-                        "caseload cap per FTE (0 for grades that hold no cases)");
-        gs->p_salary = num(L, g, prefix, "salary", perm, 0, unit("£ per FTE-year", 0, 1e7, 0),
-                           "salary per FTE-year");
-        gs->p_oncost = num(L, g, prefix, "oncost", false, 0, unit("share of salary", 0, 5, 0),
-                           "employer on-costs (pension, national insurance) as a share of salary");
-        gs->p_turnover = num(L, g, prefix, "turnover_per_year", true, 0, unit("leavers per FTE-year", 0, 50, 0),
-                             "annual leaving hazard at or under the cap");
-        gs->p_day_rate = num(L, g, prefix, "day_rate", gs->agency, 0, unit("£ per working day", 0, 1e5, 0),
-                             "agency charge per working day");
-        gs->p_supervises = num(L, g, prefix, "supervises", false, 0, whole("staff", 0, 1000),
-                               "case-holding staff one FTE of this grade can supervise");
+        gs->p_establishment =
+            loader_num(L, g, prefix, "establishment", perm, 0, loader_real("FTE", 0, LOADER_MAX_FTE, 0),
+                       "funded posts (full-time equivalent)");
+        gs->p_in_post =
+            loader_num(L, g, prefix, "in_post", perm, 0, loader_real("FTE", 0, LOADER_MAX_FTE, PARAM_STATIC),
+                       "staff in post at the start (FTE)");
+        gs->p_cap = loader_num(L, g, prefix, "cap", true, 0, loader_real("caseload points per FTE", 0, 1000, 0),
+                               "caseload cap per FTE (0 for grades that hold no cases)");
+        gs->p_salary = loader_num(L, g, prefix, "salary", perm, 0, loader_real("£ per FTE-year", 0, 1e7, 0),
+                                  "salary per FTE-year");
+        gs->p_oncost = loader_num(L, g, prefix, "oncost", false, 0, loader_real("share of salary", 0, 5, 0),
+                                  "employer on-costs (pension, national insurance) as a share of salary");
+        gs->p_turnover =
+            loader_num(L, g, prefix, "turnover_per_year", true, 0, loader_real("leavers per FTE-year", 0, 50, 0),
+                       "annual leaving hazard at or under the cap");
+        gs->p_day_rate = loader_num(L, g, prefix, "day_rate", gs->agency, 0,
+                                    loader_real("£ per working day", 0, 1e5, 0), "agency charge per working day");
+        gs->p_supervises = loader_num(L, g, prefix, "supervises", false, 0, loader_whole("staff", 0, 1000),
+                                      "case-holding staff one FTE of this grade can supervise");
         bool has_becomes = conf_get(g, "becomes") != NULL;
-        gs->p_after_days = num(L, g, prefix, "after_days", has_becomes, 365,
-                               unit("days", 0, MAX_DAYS, PARAM_LO_OPEN),
-                               "days in this grade before progression to the grade it becomes");
+        gs->p_after_days = loader_num(L, g, prefix, "after_days", has_becomes, 365,
+                                      loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN),
+                                      "days in this grade before progression to the grade it becomes");
         if (!has_becomes && conf_get(g, "after_days"))
             conf_error(L->d, conf_get(g, "after_days"),
                        "has no becomes beside it (allowed: with becomes = \"GRADE\", the grade staff progress to)");
@@ -502,14 +173,15 @@ static void read_grades(struct loader *L, struct conf_node *wf)
     /* becomes, now that every grade has a name */
     for (size_t i = 0; i < sc->n_grades; i++) {
         struct conf_node *g = gl->kid[i];
-        const char *to = text_as(L, g, "becomes", false, "a grade name in double quotes");
+        const char *to = loader_text_as(L, g, "becomes", false, "a grade name in double quotes");
         if (!to)
             continue;
-        int j = lookup_name(names, sc->n_grades, to);
+        int j = loader_lookup(names, sc->n_grades, to);
         if (j < 0)
-            unknown_name(L, conf_get(g, "becomes"), "grade", to, names, sc->n_grades, NULL);
+            loader_unknown_name(L, conf_get(g, "becomes"), "grade", to, names, sc->n_grades, NULL);
         else if (j == (int)i)
-            conf_error(L->d, conf_get(g, "becomes"), "a grade cannot become itself (allowed: another grade, not agency)");
+            conf_error(L->d, conf_get(g, "becomes"),
+                       "a grade cannot become itself (allowed: another grade, not agency)");
         else if (sc->grade[j].agency)
             conf_error(L->d, conf_get(g, "becomes"),
                        "staff cannot progress into the agency grade (allowed: another grade, not agency)");
@@ -522,11 +194,11 @@ static void read_grades(struct loader *L, struct conf_node *wf)
 static void read_stages(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
-    struct conf_node *g = group(L, root, "pathway", true);
-    sc->p_wait_threshold = num(L, g, "pathway", "wait_threshold_days", true, 60,
-                               unit("days", 0, MAX_DAYS, 0),
-                               "unallocated cases waiting longer than this are reported");
-    struct conf_node *sl = list(L, g, "stages", g != NULL);
+    struct conf_node *g = loader_group(L, root, "pathway", true);
+    sc->p_wait_threshold =
+        loader_num(L, g, "pathway", "wait_threshold_days", true, 60, loader_real("days", 0, LOADER_MAX_DAYS, 0),
+                   "unallocated cases waiting longer than this are reported");
+    struct conf_node *sl = loader_list(L, g, "stages", g != NULL);
     L->no_stages = !sl || sl->n_kid == 0;
     if (!sl)
         return;
@@ -542,16 +214,16 @@ static void read_stages(struct loader *L, struct conf_node *root)
     for (size_t i = 0; i < sc->n_stages; i++) {
         struct conf_node *s = conf_item(sl, i);
         struct stage_spec *st = &sc->stage[i];
-        st->at = origin_of(L, s);
-        const char *name = text_as(L, s, "name", true, "a stage name in double quotes");
+        st->at = loader_origin(L, s);
+        const char *name = loader_text_as(L, s, "name", true, "a stage name in double quotes");
         char fallback[32];
         snprintf(fallback, sizeof fallback, "%zu", i + 1);
-        if (name && !good_name(L, conf_get(s, "name"), "stage", name))
+        if (name && !loader_name_ok(L, conf_get(s, "name"), "stage", name))
             name = NULL;
         else if (name && strcmp(name, "close") == 0)
             conf_error(L->d, conf_get(s, "name"),
                        "\"close\" is reserved (allowed: any other name; close means leaving the pathway)");
-        else if (name && lookup_name(names, i, name) >= 0) {
+        else if (name && loader_lookup(names, i, name) >= 0) {
             conf_error(L->d, conf_get(s, "name"), "stage \"%s\" is defined twice (allowed: each name once)", name);
             name = NULL; /* known by its position from here on */
         }
@@ -563,13 +235,15 @@ static void read_stages(struct loader *L, struct conf_node *root)
         struct stage_spec *st = &sc->stage[i];
         char prefix[300];
         snprintf(prefix, sizeof prefix, "pathway.stages.%s", st->name);
-        st->p_weight = num(L, s, prefix, "weight", true, 1,
-                           unit("caseload points", 0, 1000, PARAM_LO_OPEN),
-                           "workload of one case in this stage");
-        st->p_priority = num(L, s, prefix, "priority", true, 1, whole("rank (1 = most urgent)", 1, 1000),
-                             "allocation priority (1 is served first)");
-        st->p_initial = num(L, s, prefix, "initial", false, 0, whole("cases", 0, MAX_INITIAL_CASES),
-                            "cases open in this stage at day 0");
+        st->p_weight =
+            loader_num(L, s, prefix, "weight", true, 1, loader_real("caseload points", 0, 1000, PARAM_LO_OPEN),
+                       "workload of one case in this stage");
+        st->p_priority =
+            loader_num(L, s, prefix, "priority", true, 1, loader_whole("rank (1 = most urgent)", 1, 1000),
+                       "allocation priority (1 is served first)");
+        st->p_initial =
+            loader_num(L, s, prefix, "initial", false, 0, loader_whole("cases", 0, LOADER_MAX_INITIAL_CASES),
+                       "cases open in this stage at day 0");
         sc->reg.p[st->p_initial].flags |= PARAM_STATIC;
         struct conf_node *tf = conf_get(s, "transfer");
         if (tf && tf->type != CONF_BOOL)
@@ -578,19 +252,20 @@ static void read_stages(struct loader *L, struct conf_node *root)
 
         char dprefix[320];
         snprintf(dprefix, sizeof dprefix, "%s.duration", prefix);
-        struct conf_node *dur = group(L, s, "duration", true);
+        struct conf_node *dur = loader_group(L, s, "duration", true);
         char what[300];
         snprintf(what, sizeof what, "time in stage %s", st->name);
-        read_dist(L, dur, dprefix, what, &st->duration);
+        loader_dist(L, dur, dprefix, what, &st->duration);
 
         st->eligible = check_calloc(sc->n_grades ? sc->n_grades : 1, sizeof *st->eligible);
         struct conf_node *gr = conf_get(s, "grades");
-        st->at_grades = origin_of(L, gr ? gr : s);
+        st->at_grades = loader_origin(L, gr ? gr : s);
         if (!gr) {
             char gpath[600];
-            child_path(s, "grades", gpath, sizeof gpath);
-            diag_error(L->d, s->file, s->line, gpath,
-                       "missing required setting (allowed: grades = [ \"sw\", ... ], the grades that may hold this stage)");
+            loader_child_path(s, "grades", gpath, sizeof gpath);
+            diag_error(
+                L->d, s->file, s->line, gpath,
+                "missing required setting (allowed: grades = [ \"sw\", ... ], the grades that may hold this stage)");
         } else if (gr->type != CONF_ARRAY || gr->n_kid == 0) {
             conf_error(L->d, gr, "is %s%s (allowed: a non-empty array of grade names [ \"sw\", ... ])",
                        gr->n_kid == 0 && gr->type != CONF_GROUP ? "empty: " : "", conf_type_text(gr->type));
@@ -602,31 +277,32 @@ static void read_stages(struct loader *L, struct conf_node *root)
                                conf_type_text(x->type));
                     continue;
                 }
-                int gi = lookup_name(gnames, sc->n_grades, x->s);
+                int gi = loader_lookup(gnames, sc->n_grades, x->s);
                 if (gi < 0)
-                    unknown_name(L, gr, "grade", x->s, gnames, sc->n_grades, NULL);
+                    loader_unknown_name(L, gr, "grade", x->s, gnames, sc->n_grades, NULL);
                 else
                     st->eligible[gi] = true;
             }
         }
 
-        struct conf_node *nx = list(L, s, "next", true);
-        st->at_next = origin_of(L, nx ? nx : s);
+        struct conf_node *nx = loader_list(L, s, "next", true);
+        st->at_next = loader_origin(L, nx ? nx : s);
         if (nx) {
             st->next = check_calloc(nx->n_kid ? nx->n_kid : 1, sizeof *st->next);
             st->n_next = nx->n_kid;
             if (nx->n_kid == 0)
-                conf_error(L->d, nx, "is an empty list (allowed: at least one transition, e.g. { to = \"close\"; p = 1.0; })");
+                conf_error(L->d, nx,
+                           "is an empty list (allowed: at least one transition, e.g. { to = \"close\"; p = 1.0; })");
             for (size_t k = 0; k < nx->n_kid; k++) {
                 struct conf_node *t = conf_item(nx, k);
-                const char *to = text_as(L, t, "to", true, "a stage name or \"close\" in double quotes");
+                const char *to = loader_text_as(L, t, "to", true, "a stage name or \"close\" in double quotes");
                 st->next[k].to = STAGE_CLOSE;
                 char tprefix[400];
                 snprintf(tprefix, sizeof tprefix, "%s.next.%s", prefix, to ? to : "?");
                 if (to && strcmp(to, "close") != 0) {
-                    int si = lookup_name(names, sc->n_stages, to);
+                    int si = loader_lookup(names, sc->n_stages, to);
                     if (si < 0)
-                        unknown_name(L, conf_get(t, "to"), "stage", to, names, sc->n_stages, "close");
+                        loader_unknown_name(L, conf_get(t, "to"), "stage", to, names, sc->n_stages, "close");
                     else
                         st->next[k].to = si;
                 }
@@ -634,17 +310,17 @@ static void read_stages(struct loader *L, struct conf_node *root)
                     if (st->next[j].to == st->next[k].to && conf_get(nx->kid[j], "to")
                         && strcmp(conf_get(nx->kid[j], "to")->s ? conf_get(nx->kid[j], "to")->s : "", to) == 0)
                         conf_error(L->d, t, "transition to \"%s\" is listed twice (allowed: each stage once)", to);
-                st->next[k].p = num(L, t, tprefix, "p", true, 0, SHARE,
-                                    "probability of this transition at the end of the stage");
+                st->next[k].p = loader_num(L, t, tprefix, "p", true, 0, loader_share,
+                                           "probability of this transition at the end of the stage");
             }
         }
     }
-    const char *entry = text_as(L, g, "entry", true, "the name of the stage referrals enter");
+    const char *entry = loader_text_as(L, g, "entry", true, "the name of the stage referrals enter");
     sc->entry = 0;
     if (entry) {
-        int e = lookup_name(names, sc->n_stages, entry);
+        int e = loader_lookup(names, sc->n_stages, entry);
         if (e < 0)
-            unknown_name(L, conf_get(g, "entry"), "stage", entry, names, sc->n_stages, NULL);
+            loader_unknown_name(L, conf_get(g, "entry"), "stage", entry, names, sc->n_stages, NULL);
         else
             sc->entry = e;
     }
@@ -659,66 +335,75 @@ static void read_stages(struct loader *L, struct conf_node *root)
 static void read_workforce(struct loader *L, struct conf_node *wf)
 {
     struct scenario *sc = L->sc;
-    sc->p_admin_share = num(L, wf, "workforce", "admin_share", true, 0, unit("share", 0, 1, PARAM_HI_OPEN),
-                            "share of working time spent on recording and admin");
+    sc->p_admin_share =
+        loader_num(L, wf, "workforce", "admin_share", true, 0, loader_real("share", 0, 1, PARAM_HI_OPEN),
+                   "share of working time spent on recording and admin");
     double admin = sc->reg.p[sc->p_admin_share].value;
-    sc->p_admin_ref = num(L, wf, "workforce", "admin_share_ref", false, admin,
-                          unit("share", 0, 1, PARAM_HI_OPEN | PARAM_STATIC),
-                          "admin share at which caps apply as stated (caps scale with (1 - admin_share)/(1 - admin_share_ref))");
+    sc->p_admin_ref = loader_num(
+        L, wf, "workforce", "admin_share_ref", false, admin, loader_real("share", 0, 1, PARAM_HI_OPEN | PARAM_STATIC),
+        "admin share at which caps apply as stated (caps scale with (1 - admin_share)/(1 - admin_share_ref))");
 
-    struct conf_node *sk = group(L, wf, "sickness", true);
+    struct conf_node *sk = loader_group(L, wf, "sickness", true);
     const char *p = "workforce.sickness";
-    sc->p_sick_rate = num(L, sk, p, "episodes_per_fte_year", true, 0, unit("episodes per FTE-year", 0, 365, 0),
-                          "sickness episodes per FTE-year at or under the cap");
-    sc->p_sick_short_mean = num(L, sk, p, "short_mean_days", true, 1, unit("days", 0, MAX_DAYS, PARAM_LO_OPEN),
-                                "mean length of a short-term sickness episode (exponential)");
-    sc->p_sick_long_share = num(L, sk, p, "long_share", true, 0, SHARE,
-                                "share of episodes that are long-term");
-    sc->p_sick_long_mean = num(L, sk, p, "long_mean_days", true, 1, unit("days", 0, MAX_DAYS, PARAM_LO_OPEN),
-                               "mean length of a long-term sickness episode (exponential)");
-    sc->p_realloc_after = num(L, sk, p, "reallocate_after_days", true, 28, unit("days", 0, MAX_DAYS, 0),
-                              "a sick worker's cases are reallocated after this long off");
+    sc->p_sick_rate =
+        loader_num(L, sk, p, "episodes_per_fte_year", true, 0, loader_real("episodes per FTE-year", 0, 365, 0),
+                   "sickness episodes per FTE-year at or under the cap");
+    sc->p_sick_short_mean =
+        loader_num(L, sk, p, "short_mean_days", true, 1, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN),
+                   "mean length of a short-term sickness episode (exponential)");
+    sc->p_sick_long_share =
+        loader_num(L, sk, p, "long_share", true, 0, loader_share, "share of episodes that are long-term");
+    sc->p_sick_long_mean =
+        loader_num(L, sk, p, "long_mean_days", true, 1, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN),
+                   "mean length of a long-term sickness episode (exponential)");
+    sc->p_realloc_after =
+        loader_num(L, sk, p, "reallocate_after_days", true, 28, loader_real("days", 0, LOADER_MAX_DAYS, 0),
+                   "a sick worker's cases are reallocated after this long off");
 
-    struct conf_node *pr = group(L, wf, "pressure", true);
+    struct conf_node *pr = loader_group(L, wf, "pressure", true);
     p = "workforce.pressure";
-    sc->p_gain_sick = num(L, pr, p, "sickness_gain", true, 0, unit("per unit of overload", 0, 100, 0),
-                          "sickness multiplier = 1 + gain x max(0, load/cap - 1)");
-    sc->p_gain_turnover = num(L, pr, p, "turnover_gain", true, 0, unit("per unit of overload", 0, 100, 0),
-                              "leaving multiplier = 1 + gain x max(0, load/cap - 1)");
-    sc->p_gain_unsupervised = num(L, pr, p, "unsupervised_gain", false, 0, unit("per unsupervised share", 0, 100, 0),
-                                  "sickness and leaving multiplier = 1 + gain x share of case-holders beyond supervision span");
-    sc->p_pressure_ref = num(L, pr, p, "reference_caseload", false, 0, unit("caseload points per FTE", 0, 1000, 0),
-                             "caseload per FTE above which pressure builds (0: each worker's own cap)");
+    sc->p_gain_sick = loader_num(L, pr, p, "sickness_gain", true, 0, loader_real("per unit of overload", 0, 100, 0),
+                                 "sickness multiplier = 1 + gain x max(0, load/cap - 1)");
+    sc->p_gain_turnover =
+        loader_num(L, pr, p, "turnover_gain", true, 0, loader_real("per unit of overload", 0, 100, 0),
+                   "leaving multiplier = 1 + gain x max(0, load/cap - 1)");
+    sc->p_gain_unsupervised =
+        loader_num(L, pr, p, "unsupervised_gain", false, 0, loader_real("per unsupervised share", 0, 100, 0),
+                   "sickness and leaving multiplier = 1 + gain x share of case-holders beyond supervision span");
+    sc->p_pressure_ref =
+        loader_num(L, pr, p, "reference_caseload", false, 0, loader_real("caseload points per FTE", 0, 1000, 0),
+                   "caseload per FTE above which pressure builds (0: each worker's own cap)");
 
-    struct conf_node *rc = group(L, wf, "recruitment", true);
+    struct conf_node *rc = loader_group(L, wf, "recruitment", true);
     p = "workforce.recruitment";
-    sc->p_rec_success = num(L, rc, p, "success", true, 0, SHARE, "probability that a recruitment campaign hires");
-    sc->p_rec_retry = num(L, rc, p, "retry_days", true, 0, unit("days", 0, MAX_DAYS, 0),
-                          "wait before a failed campaign is run again");
-    sc->p_rec_cost = num(L, rc, p, "cost_per_campaign", true, 0, unit("£", 0, 1e8, 0),
-                         "cost of one recruitment campaign");
-    struct conf_node *th = group(L, rc, "time_to_hire", rc != NULL);
-    read_dist(L, th, "workforce.recruitment.time_to_hire", "time to hire", &sc->time_to_hire);
+    sc->p_rec_success =
+        loader_num(L, rc, p, "success", true, 0, loader_share, "probability that a recruitment campaign hires");
+    sc->p_rec_retry = loader_num(L, rc, p, "retry_days", true, 0, loader_real("days", 0, LOADER_MAX_DAYS, 0),
+                                 "wait before a failed campaign is run again");
+    sc->p_rec_cost = loader_num(L, rc, p, "cost_per_campaign", true, 0, loader_real("£", 0, 1e8, 0),
+                                "cost of one recruitment campaign");
+    struct conf_node *th = loader_group(L, rc, "time_to_hire", rc != NULL);
+    loader_dist(L, th, "workforce.recruitment.time_to_hire", "time to hire", &sc->time_to_hire);
 
-    struct conf_node *co = group(L, rc, "nqsw_cohort", false);
-    sc->at_cohort = origin_of(L, co);
+    struct conf_node *co = loader_group(L, rc, "nqsw_cohort", false);
+    sc->at_cohort = loader_origin(L, co);
     p = "workforce.recruitment.nqsw_cohort";
-    sc->p_cohort_month = num(L, co, p, "month", co != NULL, 9, whole("month (1-12)", 1, 12),
-                             "calendar month in which the newly qualified cohort starts");
-    sc->p_cohort_size = num(L, co, p, "size", co != NULL, 0, whole("staff", 0, MAX_FTE),
-                            "newly qualified staff who can start each year (fills vacancies)");
-    sc->p_training_cost = num(L, co, p, "training_cost", false, 0, unit("£ per starter", 0, 1e7, 0),
-                              "training cost per newly qualified starter");
+    sc->p_cohort_month = loader_num(L, co, p, "month", co != NULL, 9, loader_whole("month (1-12)", 1, 12),
+                                    "calendar month in which the newly qualified cohort starts");
+    sc->p_cohort_size = loader_num(L, co, p, "size", co != NULL, 0, loader_whole("staff", 0, LOADER_MAX_FTE),
+                                   "newly qualified staff who can start each year (fills vacancies)");
+    sc->p_training_cost = loader_num(L, co, p, "training_cost", false, 0, loader_real("£ per starter", 0, 1e7, 0),
+                                     "training cost per newly qualified starter");
     sc->cohort_grade = -1;
     if (co) {
-        const char *gname = text_as(L, co, "grade", false, "a grade name in double quotes");
+        const char *gname = loader_text_as(L, co, "grade", false, "a grade name in double quotes");
         if (gname) {
             sc->cohort_grade = scenario_grade(sc, gname);
             if (sc->cohort_grade < 0) {
                 char **gnames = check_calloc(sc->n_grades + 1, sizeof *gnames);
                 for (size_t i = 0; i < sc->n_grades; i++)
                     gnames[i] = sc->grade[i].name;
-                unknown_name(L, conf_get(co, "grade"), "grade", gname, gnames, sc->n_grades, NULL);
+                loader_unknown_name(L, conf_get(co, "grade"), "grade", gname, gnames, sc->n_grades, NULL);
                 free(gnames);
             }
         } else {
@@ -727,7 +412,7 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
                     sc->cohort_grade = (int)i;
             if (sc->cohort_grade < 0) {
                 char cpath[600];
-                child_path(co, "grade", cpath, sizeof cpath);
+                loader_child_path(co, "grade", cpath, sizeof cpath);
                 diag_error(L->d, co->file, co->line, cpath, "missing required setting (allowed: grade = \"NAME\"; "
                            "no grade has becomes = to default to)");
             }
@@ -737,18 +422,18 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
                        "the cohort cannot join the agency grade (allowed: a grade that is not agency)");
     }
 
-    struct conf_node *ac = group(L, wf, "agency_cover", false);
+    struct conf_node *ac = loader_group(L, wf, "agency_cover", false);
     sc->has_agency_cover = ac != NULL;
-    sc->at_agency_cover = origin_of(L, ac ? ac : wf);
+    sc->at_agency_cover = loader_origin(L, ac ? ac : wf);
     p = "workforce.agency_cover";
-    sc->p_agency_vacancies = num(L, ac, p, "vacancies", false, ac != NULL, BOOLEAN,
-                                 "agency workers cover vacant case-holding posts");
-    sc->p_agency_long_sick = num(L, ac, p, "long_sickness", false, 0, BOOLEAN,
-                                 "agency workers cover staff off longer than reallocate_after_days");
-    sc->p_agency_max_share = num(L, ac, p, "max_share", ac != NULL, 0, SHARE,
-                                 "ceiling on agency FTE as a share of case-holding establishment");
-    sc->p_agency_delay = num(L, ac, p, "delay_days", ac != NULL, 0, unit("days", 0, MAX_DAYS, 0),
-                             "days from a post needing cover to an agency worker starting");
+    sc->p_agency_vacancies = loader_num(L, ac, p, "vacancies", false, ac != NULL, loader_boolean,
+                                        "agency workers cover vacant case-holding posts");
+    sc->p_agency_long_sick = loader_num(L, ac, p, "long_sickness", false, 0, loader_boolean,
+                                        "agency workers cover staff off longer than reallocate_after_days");
+    sc->p_agency_max_share = loader_num(L, ac, p, "max_share", ac != NULL, 0, loader_share,
+                                        "ceiling on agency FTE as a share of case-holding establishment");
+    sc->p_agency_delay = loader_num(L, ac, p, "delay_days", ac != NULL, 0, loader_real("days", 0, LOADER_MAX_DAYS, 0),
+                                    "days from a post needing cover to an agency worker starting");
 }
 
 /* Whether path lies under a stage or grade list that could not be read. */
@@ -761,7 +446,7 @@ static bool unreadable_path(const struct loader *L, const char *path)
 static void read_interventions(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
-    struct conf_node *il = list(L, root, "interventions", false);
+    struct conf_node *il = loader_list(L, root, "interventions", false);
     if (!il)
         return;
     sc->n_iv = il->n_kid;
@@ -769,11 +454,11 @@ static void read_interventions(struct loader *L, struct conf_node *root)
     for (size_t i = 0; i < sc->n_iv; i++) {
         struct conf_node *g = conf_item(il, i);
         struct intervention_spec *iv = &sc->iv[i];
-        iv->at = origin_of(L, g);
-        const char *name = text(L, g, "name", true);
+        iv->at = loader_origin(L, g);
+        const char *name = loader_text(L, g, "name", true);
         char fallback[32];
         snprintf(fallback, sizeof fallback, "%zu", i + 1);
-        if (name && !good_label(L, conf_get(g, "name"), "an intervention", name))
+        if (name && !loader_label_ok(L, conf_get(g, "name"), "an intervention", name))
             name = NULL;
         for (size_t j = 0; name && j < i; j++)
             if (strcmp(sc->iv[j].name, name) == 0)
@@ -784,10 +469,10 @@ static void read_interventions(struct loader *L, struct conf_node *root)
         snprintf(prefix, sizeof prefix, "interventions.%s", iv->name);
 
         struct date from = sc->start, until;
-        date_setting(L, g, "from", true, &from);
+        loader_date(L, g, "from", true, &from);
         iv->from_day = (double)date_diff(sc->start, from);
         iv->until_day = HUGE_VAL;
-        if (date_setting(L, g, "until", false, &until)) {
+        if (loader_date(L, g, "until", false, &until)) {
             iv->until_day = (double)date_diff(sc->start, until);
             if (iv->until_day <= iv->from_day)
                 conf_error(L->d, conf_get(g, "until"), "is not after from (allowed: a date after from)");
@@ -809,20 +494,22 @@ static void read_interventions(struct loader *L, struct conf_node *root)
                     found = k;
             }
         if (found < 0) {
-            conf_error(L->d, g, "says nothing about how it changes param (allowed: one of set = N, add = N or scale = N)");
+            conf_error(L->d, g,
+                       "says nothing about how it changes param (allowed: one of set = N, add = N or scale = N)");
             found = 1;
         }
         iv->op = (enum iv_op)found;
         static const char *const op_descr[] = { "value the parameter is set to", "amount added to the parameter",
                                                 "factor the parameter is multiplied by" };
-        iv->p_amount = num(L, g, prefix, ops[found], false, found == IV_SCALE ? 1 : 0,
-                           unit("as the parameter", -HUGE_VAL, HUGE_VAL, 0), op_descr[found]);
-        iv->p_cost_once = num(L, g, prefix, "cost_once", false, 0, unit("£", 0, 1e10, 0),
-                              "one-off cost, paid on the from date");
-        iv->p_cost_per_year = num(L, g, prefix, "cost_per_year", false, 0, unit("£ per year", 0, 1e10, 0),
-                                  "running cost per year while in force");
+        iv->p_amount = loader_num(L, g, prefix, ops[found], false, found == IV_SCALE ? 1 : 0,
+                                  loader_real("as the parameter", -HUGE_VAL, HUGE_VAL, 0), op_descr[found]);
+        iv->p_cost_once = loader_num(L, g, prefix, "cost_once", false, 0, loader_real("£", 0, 1e10, 0),
+                                     "one-off cost, paid on the from date");
+        iv->p_cost_per_year =
+            loader_num(L, g, prefix, "cost_per_year", false, 0, loader_real("£ per year", 0, 1e10, 0),
+                       "running cost per year while in force");
 
-        const char *param = text(L, g, "param", true);
+        const char *param = loader_text(L, g, "param", true);
         iv->param = SIZE_MAX;
         if (param) {
             long k = params_find(&sc->reg, param);
@@ -887,25 +574,26 @@ static void read_uncertain(struct loader *L, struct conf_node *root)
 static void read_top(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
-    const char *name = text(L, root, "name", true);
+    const char *name = loader_text(L, root, "name", true);
     sc->name = check_strdup(name ? name : "unnamed");
     if (name && (strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0))
         conf_error(L->d, conf_get(root, "name"),
                    "\"%.80s\" cannot name a results folder (allowed: a name without '/', not . or ..)", name);
     else if (name)
-        good_label(L, conf_get(root, "name"), "a scenario", name);
-    const char *descr = text(L, root, "description", false);
+        loader_label_ok(L, conf_get(root, "name"), "a scenario", name);
+    const char *descr = loader_text(L, root, "description", false);
     sc->description = check_strdup(descr ? descr : "");
     sc->start.year = 2000;
     sc->start.month = sc->start.day = 1;
-    date_setting(L, root, "start", true, &sc->start);
-    sc->p_horizon_years = num(L, root, "", "horizon_years", true, 1,
-                              unit("years", 0, MAX_HORIZON_YEARS, PARAM_LO_OPEN | PARAM_STATIC),
-                              "length of the simulated period");
-    sc->p_warmup_days = num(L, root, "", "warmup_days", false, 0, unit("days", 0, MAX_DAYS, PARAM_STATIC),
-                            "start-up period excluded from every statistic");
-    sc->at_warmup = origin_of(L, conf_get(root, "warmup_days") ? conf_get(root, "warmup_days") : root);
-    const char *every = text(L, root, "report_every", false);
+    loader_date(L, root, "start", true, &sc->start);
+    sc->p_horizon_years = loader_num(L, root, "", "horizon_years", true, 1,
+                                     loader_real("years", 0, LOADER_MAX_HORIZON_YEARS, PARAM_LO_OPEN | PARAM_STATIC),
+                                     "length of the simulated period");
+    sc->p_warmup_days =
+        loader_num(L, root, "", "warmup_days", false, 0, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_STATIC),
+                   "start-up period excluded from every statistic");
+    sc->at_warmup = loader_origin(L, conf_get(root, "warmup_days") ? conf_get(root, "warmup_days") : root);
+    const char *every = loader_text(L, root, "report_every", false);
     sc->report_every = PERIOD_MONTH;
     if (every) {
         if (strcmp(every, "week") == 0)
@@ -913,32 +601,35 @@ static void read_top(struct loader *L, struct conf_node *root)
         else if (strcmp(every, "quarter") == 0)
             sc->report_every = PERIOD_QUARTER;
         else if (strcmp(every, "month") != 0)
-            conf_error(L->d, conf_get(root, "report_every"), "\"%.80s\" is not a period (allowed: week, month or quarter)",
-                       every);
+            conf_error(L->d, conf_get(root, "report_every"),
+                       "\"%.80s\" is not a period (allowed: week, month or quarter)", every);
     }
 }
 
 static void read_costs(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
-    struct conf_node *c = group(L, root, "costs", false);
+    struct conf_node *c = loader_group(L, root, "costs", false);
     /* HM Treasury Green Book discount rate: 3.5% a year. */
-    sc->p_discount = num(L, c, "costs", "discount_rate", false, 0.035, unit("per year", 0, 1, PARAM_HI_OPEN | PARAM_STATIC),
-                         "discount rate for net present value");
+    sc->p_discount = loader_num(L, c, "costs", "discount_rate", false, 0.035,
+                                loader_real("per year", 0, 1, PARAM_HI_OPEN | PARAM_STATIC),
+                                "discount rate for net present value");
     /* 261 weekdays less 8 bank holidays in England. */
-    sc->p_working_days = num(L, c, "costs", "working_days_per_year", false, 253,
-                             unit("days", 0, 366, PARAM_LO_OPEN),
-                             "working days per year (converts agency day rates to annual cost)");
+    sc->p_working_days =
+        loader_num(L, c, "costs", "working_days_per_year", false, 253, loader_real("days", 0, 366, PARAM_LO_OPEN),
+                   "working days per year (converts agency day rates to annual cost)");
 }
 
 static void read_allocation(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
-    struct conf_node *a = group(L, root, "allocation", false);
-    sc->p_overload_priority = num(L, a, "allocation", "overload_priority", false, 0, whole("rank", 0, 1000),
-                                  "cases of this priority or more urgent may exceed the cap (0: none)");
-    sc->p_overload_factor = num(L, a, "allocation", "overload_factor", false, 1, unit("multiple of cap", 1, 10, 0),
-                                "how far above cap such cases may be allocated");
+    struct conf_node *a = loader_group(L, root, "allocation", false);
+    sc->p_overload_priority =
+        loader_num(L, a, "allocation", "overload_priority", false, 0, loader_whole("rank", 0, 1000),
+                   "cases of this priority or more urgent may exceed the cap (0: none)");
+    sc->p_overload_factor =
+        loader_num(L, a, "allocation", "overload_factor", false, 1, loader_real("multiple of cap", 1, 10, 0),
+                   "how far above cap such cases may be allocated");
 }
 
 /* Read a loaded document (freed here) into a scenario; see scenario_load. */
@@ -959,7 +650,7 @@ static struct scenario *from_doc(struct conf_doc *doc, const char *path, char *c
     struct conf_node *root = doc->root;
     read_top(&L, root);
     read_demand(&L, root);
-    struct conf_node *wf = group(&L, root, "workforce", true);
+    struct conf_node *wf = loader_group(&L, root, "workforce", true);
     read_grades(&L, wf);
     read_stages(&L, root);
     read_allocation(&L, root);

@@ -1,6 +1,8 @@
 #include "output/plot_data.h"
 
 #include "output/afile.h"
+#include "output/csv_in.h"
+#include "output/json_in.h"
 #include "sim/check.h"
 
 #include <errno.h>
@@ -14,10 +16,8 @@
 #define COMPARE_CSV "compare.csv"
 #define MANIFEST_JSON "manifest.json"
 
-/* Deepest nesting read from a manifest; ours are three levels deep. */
-#define JSON_READ_DEPTH 32
 /* Largest manifest read (ours are a few kilobytes). */
-#define JSON_READ_MAX (16u << 20)
+#define MANIFEST_MAX (16u << 20)
 
 /* The KPIs on the cost-effectiveness plane. */
 #define KPI_DAYS "child_days_unallocated"
@@ -62,369 +62,9 @@ bool plot_file_exists(const char *dir, const char *name)
     return path_join(path, sizeof path, dir, name) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* ---- CSV records (RFC 4180: quoted fields may hold commas, quotes and
- * line breaks) ---- */
-
-struct csv_in {
-    FILE *f;
-    long line;          /* line the current record started on */
-    long next_line;
-    char *buf;          /* the fields, each NUL-terminated */
-    size_t len, cap;
-    size_t field_begin; /* offset of the field being read */
-    size_t *start;      /* offset of each field in buf */
-    size_t n, cap_fields;
-};
-
-static void csv_in_put(struct csv_in *c, char ch)
-{
-    if (c->len == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 256;
-        c->buf = check_realloc(c->buf, c->cap);
-    }
-    c->buf[c->len++] = ch;
-}
-
-static void csv_in_end_field(struct csv_in *c)
-{
-    csv_in_put(c, '\0');
-    if (c->n == c->cap_fields) {
-        c->cap_fields = c->cap_fields ? 2 * c->cap_fields : 16;
-        c->start = check_realloc(c->start, c->cap_fields * sizeof *c->start);
-    }
-    c->start[c->n++] = c->field_begin;
-    c->field_begin = c->len;
-}
-
-/* The next record: 1, or 0 at the end of the file, or -1 when a quoted
- * field is not closed. Blank lines are skipped. */
-static int csv_in_next(struct csv_in *c)
-{
-    for (;;) {
-        c->len = c->n = c->field_begin = 0;
-        c->line = c->next_line;
-        int ch = getc(c->f);
-        if (ch == EOF)
-            return 0;
-        if (ch == '\n') {
-            c->next_line++;
-            continue;
-        }
-        bool quoted = false, was_quoted = false;
-        for (;; ch = getc(c->f)) {
-            if (quoted) {
-                if (ch == EOF)
-                    return -1;
-                if (ch == '"') {
-                    int next = getc(c->f);
-                    if (next == '"') {
-                        csv_in_put(c, '"');
-                        continue;
-                    }
-                    quoted = false;
-                    ungetc(next, c->f);
-                    continue;
-                }
-                if (ch == '\n')
-                    c->next_line++;
-                csv_in_put(c, (char)ch);
-                continue;
-            }
-            if (ch == '"' && !was_quoted && c->len == c->field_begin) {
-                quoted = was_quoted = true;
-                continue;
-            }
-            if (ch == ',' || ch == '\n' || ch == EOF) {
-                if (ch != ',' && c->len > 0 && c->buf[c->len - 1] == '\r' && !was_quoted)
-                    c->len--;
-                csv_in_end_field(c);
-                was_quoted = false;
-                if (ch == ',')
-                    continue;
-                if (ch == '\n')
-                    c->next_line++;
-                return 1;
-            }
-            csv_in_put(c, (char)ch);
-        }
-    }
-}
-
-static const char *csv_in_field(const struct csv_in *c, long i)
-{
-    return i >= 0 && (size_t)i < c->n ? c->buf + c->start[i] : NULL;
-}
-
-static long csv_in_column(const struct csv_in *c, const char *name)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (strcmp(c->buf + c->start[i], name) == 0)
-            return (long)i;
-    return -1;
-}
-
-static void csv_in_free(struct csv_in *c)
-{
-    if (c->f)
-        fclose(c->f);
-    free(c->buf);
-    free(c->start);
-    memset(c, 0, sizeof *c);
-}
-
-/* Open dir/name and read its header, which must name every column in
- * need[0..n) (their indices go to col). */
-static bool csv_in_open(struct csv_in *c, const char *dir, const char *name, const char *const *need,
-                        long *col, size_t n, char *path, size_t path_size, char *err, size_t size)
-{
-    memset(c, 0, sizeof *c);
-    c->next_line = 1;
-    if (!path_join(path, path_size, dir, name)) {
-        snprintf(err, size, "%s/%s: path too long", dir, name);
-        return false;
-    }
-    c->f = fopen(path, "r");
-    if (!c->f) {
-        snprintf(err, size, "%s: cannot read (%s)", path, strerror(errno));
-        return false;
-    }
-    int r = csv_in_next(c);
-    if (r <= 0) {
-        snprintf(err, size, "%s: %s", path, r == 0 ? "empty file" : "unterminated quoted field");
-        csv_in_free(c);
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        col[i] = csv_in_column(c, need[i]);
-        if (col[i] < 0) {
-            snprintf(err, size, "%s:1: no column \"%s\" in the header", path, need[i]);
-            csv_in_free(c);
-            return false;
-        }
-    }
-    return true;
-}
-
-/* A number, or NaN for "NA", an empty field or anything else. */
-static double number(const char *text)
-{
-    if (!text || !*text)
-        return NAN;
-    char *end;
-    double v = strtod(text, &end);
-    return *end ? NAN : v;
-}
-
-/* ---- a small JSON reader for the manifests ---- */
-
-enum jtype { J_NULL, J_BOOL, J_NUMBER, J_STRING, J_ARRAY, J_OBJECT };
-
-struct jnode {
-    enum jtype type;
-    char *key;              /* member name inside an object */
-    char *text;             /* J_STRING */
-    double number;          /* J_NUMBER, J_BOOL (1 or 0) */
-    struct jnode *kid;      /* J_ARRAY, J_OBJECT */
-    size_t n;
-};
-
-static void jnode_free(struct jnode *j)
-{
-    for (size_t i = 0; i < j->n; i++)
-        jnode_free(&j->kid[i]);
-    free(j->kid);
-    free(j->key);
-    free(j->text);
-}
-
-static void jspace(const char **p)
-{
-    while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
-        (*p)++;
-}
-
-static void utf8_put(char **o, unsigned long cp)
-{
-    unsigned char *u = (unsigned char *)*o;
-    if (cp < 0x80) {
-        *u++ = (unsigned char)cp;
-    } else if (cp < 0x800) {
-        *u++ = (unsigned char)(0xC0 | (cp >> 6));
-        *u++ = (unsigned char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        *u++ = (unsigned char)(0xE0 | (cp >> 12));
-        *u++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        *u++ = (unsigned char)(0x80 | (cp & 0x3F));
-    } else {
-        *u++ = (unsigned char)(0xF0 | (cp >> 18));
-        *u++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-        *u++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        *u++ = (unsigned char)(0x80 | (cp & 0x3F));
-    }
-    *o = (char *)u;
-}
-
-static bool hex4(const char *p, unsigned long *out)
-{
-    unsigned long v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (d < 0)
-            return false;
-        v = v * 16 + (unsigned long)d;
-    }
-    *out = v;
-    return true;
-}
-
-/* A string starting at the quote; the decoded text is malloc'd (at most as
- * long as the source, since every escape is at least as long as its UTF-8). */
-static bool jstring(const char **p, char **out)
-{
-    const char *s = *p + 1;
-    const char *end = s;
-    while (*end && *end != '"')
-        end += (*end == '\\' && end[1]) ? 2 : 1;
-    if (*end != '"')
-        return false;
-    char *o = check_malloc((size_t)(end - s) + 1), *w = o;
-    while (s < end) {
-        if (*s != '\\') {
-            *w++ = *s++;
-            continue;
-        }
-        s++;
-        switch (*s) {
-        case 'n': *w++ = '\n'; s++; break;
-        case 't': *w++ = '\t'; s++; break;
-        case 'r': *w++ = '\r'; s++; break;
-        case 'b': *w++ = '\b'; s++; break;
-        case 'f': *w++ = '\f'; s++; break;
-        case 'u': {
-            unsigned long cp, lo;
-            if (end - s < 5 || !hex4(s + 1, &cp)) {
-                free(o);
-                return false;
-            }
-            s += 5;
-            if (cp >= 0xD800 && cp < 0xDC00 && end - s >= 6 && s[0] == '\\' && s[1] == 'u' &&
-                hex4(s + 2, &lo) && lo >= 0xDC00 && lo < 0xE000) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                s += 6;
-            } else if (cp >= 0xD800 && cp < 0xE000) {
-                cp = 0xFFFD;
-            }
-            utf8_put(&w, cp);
-            break;
-        }
-        default: *w++ = *s++; break;   /* \" \\ \/ */
-        }
-    }
-    *w = '\0';
-    *out = o;
-    *p = end + 1;
-    return true;
-}
-
-static bool jvalue(const char **p, struct jnode *j, int depth);
-
-static bool jcontainer(const char **p, struct jnode *j, int depth, bool object)
-{
-    char close = object ? '}' : ']';
-    j->type = object ? J_OBJECT : J_ARRAY;
-    (*p)++;
-    jspace(p);
-    if (**p == close) {
-        (*p)++;
-        return true;
-    }
-    size_t cap = 0;
-    for (;;) {
-        if (j->n == cap) {
-            cap = cap ? 2 * cap : 4;
-            j->kid = check_realloc(j->kid, cap * sizeof *j->kid);
-        }
-        struct jnode *k = &j->kid[j->n];
-        memset(k, 0, sizeof *k);
-        j->n++;
-        jspace(p);
-        if (object) {
-            if (**p != '"' || !jstring(p, &k->key))
-                return false;
-            jspace(p);
-            if (**p != ':')
-                return false;
-            (*p)++;
-        }
-        if (!jvalue(p, k, depth + 1))
-            return false;
-        jspace(p);
-        if (**p == ',') {
-            (*p)++;
-            continue;
-        }
-        if (**p != close)
-            return false;
-        (*p)++;
-        return true;
-    }
-}
-
-static bool jvalue(const char **p, struct jnode *j, int depth)
-{
-    if (depth > JSON_READ_DEPTH)
-        return false;
-    jspace(p);
-    switch (**p) {
-    case '{': return jcontainer(p, j, depth, true);
-    case '[': return jcontainer(p, j, depth, false);
-    case '"':
-        j->type = J_STRING;
-        return jstring(p, &j->text);
-    default:
-        break;
-    }
-    static const struct { const char *word; enum jtype type; } words[] = {
-        { "true", J_BOOL }, { "false", J_BOOL }, { "null", J_NULL },
-    };
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
-        size_t n = strlen(words[i].word);
-        if (strncmp(*p, words[i].word, n) == 0) {
-            j->type = words[i].type;
-            j->number = i == 0;
-            *p += n;
-            return true;
-        }
-    }
-    char *end;
-    j->number = strtod(*p, &end);
-    if (end == *p)
-        return false;
-    j->type = J_NUMBER;
-    *p = end;
-    return true;
-}
-
-static const struct jnode *jget(const struct jnode *j, const char *key)
-{
-    if (!j || j->type != J_OBJECT)
-        return NULL;
-    for (size_t i = 0; i < j->n; i++)
-        if (strcmp(j->kid[i].key, key) == 0)
-            return &j->kid[i];
-    return NULL;
-}
-
-static const char *jtext(const struct jnode *j)
-{
-    return j && j->type == J_STRING ? j->text : NULL;
-}
-
 /* Read dir/manifest.json into root. 0 when read, 1 when there is none, -1
  * (message in err) when it cannot be read or parsed. */
-static int manifest_read(const char *dir, struct jnode *root, char *err, size_t size)
+static int manifest_read(const char *dir, struct json_in *root, char *err, size_t size)
 {
     memset(root, 0, sizeof *root);
     char path[AFILE_PATH_MAX];
@@ -440,25 +80,35 @@ static int manifest_read(const char *dir, struct jnode *root, char *err, size_t 
         return -1;
     }
     struct stat st;
-    size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 && (size_t)st.st_size < JSON_READ_MAX
-                     ? (size_t)st.st_size : JSON_READ_MAX;
+    size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 && (size_t)st.st_size < MANIFEST_MAX
+                     ? (size_t)st.st_size : MANIFEST_MAX;
     char *text = check_malloc(cap + 1);
     size_t n = fread(text, 1, cap, f);
     bool bad_read = ferror(f) || getc(f) != EOF;
     fclose(f);
     text[n] = '\0';
-    const char *p = text;
-    bool ok = !bad_read && jvalue(&p, root, 0);
-    jspace(&p);
-    ok = ok && *p == '\0';
+    bool ok = !bad_read && json_in_parse(text, root);
     free(text);
-    if (!ok || root->type != J_OBJECT) {
-        jnode_free(root);
+    if (!ok || root->type != JSON_IN_OBJECT) {
+        json_in_free(root);
         memset(root, 0, sizeof *root);
         snprintf(err, size, "%s: %s", path, bad_read ? "cannot read it whole" : "not a JSON object");
         return -1;
     }
     return 0;
+}
+
+/* Open dir/name as CSV with the columns need[0..n) (see csv_in_open); its
+ * path goes to path for later messages. */
+static bool open_csv(struct csv_in *c, const char *dir, const char *name, const char *const *need, long *col,
+                     size_t n, char *path, size_t path_size, char *err, size_t size)
+{
+    if (!path_join(path, path_size, dir, name)) {
+        memset(c, 0, sizeof *c);
+        snprintf(err, size, "%s/%s: path too long", dir, name);
+        return false;
+    }
+    return csv_in_open(c, path, need, col, n, err, size);
 }
 
 /* ---- run folders ---- */
@@ -502,7 +152,7 @@ bool plot_run_facts_read(const char *dir, struct plot_run_facts *f, char *err, s
     struct csv_in c;
     long col[SC_COUNT];
     char path[AFILE_PATH_MAX];
-    if (!csv_in_open(&c, dir, SUMMARY_CSV, summary_columns, col, SC_COUNT, path, sizeof path, err, size))
+    if (!open_csv(&c, dir, SUMMARY_CSV, summary_columns, col, SC_COUNT, path, sizeof path, err, size))
         return false;
     f->date_column = (int)col[SC_DATE] + 1;
     struct date first = { 0, 0, 0 }, last = { 0, 0, 0 };
@@ -533,7 +183,7 @@ bool plot_run_facts_read(const char *dir, struct plot_run_facts *f, char *err, s
             first = d;
         if (date_diff(last, d) > 0)
             last = d;
-        double n = number(csv_in_field(&c, col[SC_N]));
+        double n = csv_in_number(csv_in_field(&c, col[SC_N]));
         if (isfinite(n) && n > (double)f->reps)
             f->reps = (size_t)n;
         for (int m = 0; m < PM_COUNT; m++) {
@@ -541,8 +191,8 @@ bool plot_run_facts_read(const char *dir, struct plot_run_facts *f, char *err, s
                 continue;
             double q[PLOT_QUANTILES];
             for (int i = 0; i < PLOT_QUANTILES; i++)
-                q[i] = number(csv_in_field(&c, col[SC_P05 + i]));
-            series_add(&f->s[m], number(csv_in_field(&c, col[SC_MEAN])), q);
+                q[i] = csv_in_number(csv_in_field(&c, col[SC_P05 + i]));
+            series_add(&f->s[m], csv_in_number(csv_in_field(&c, col[SC_MEAN])), q);
             break;
         }
     }
@@ -557,14 +207,14 @@ bool plot_run_facts_read(const char *dir, struct plot_run_facts *f, char *err, s
     date_format(last, f->last);
     f->days = date_diff(first, last);
 
-    struct jnode root;
+    struct json_in root;
     int m = manifest_read(dir, &root, err, size);
     if (m < 0) {
         plot_run_facts_free(f);
         return false;
     }
-    f->period = check_strdup(period_word(jtext(jget(jget(&root, "scenario"), "report_every"))));
-    jnode_free(&root);
+    f->period = check_strdup(period_word(json_in_text(json_in_get(json_in_get(&root, "scenario"), "report_every"))));
+    json_in_free(&root);
     return true;
 }
 
@@ -635,7 +285,7 @@ static bool read_compare_csv(const char *dir, struct plot_compare_facts *f, char
     struct csv_in c;
     long col[CC_COUNT];
     char path[AFILE_PATH_MAX];
-    if (!csv_in_open(&c, dir, COMPARE_CSV, compare_columns, col, CC_COUNT, path, sizeof path, err, size))
+    if (!open_csv(&c, dir, COMPARE_CSV, compare_columns, col, CC_COUNT, path, sizeof path, err, size))
         return false;
     int r;
     while ((r = csv_in_next(&c)) > 0) {
@@ -652,8 +302,8 @@ static bool read_compare_csv(const char *dir, struct plot_compare_facts *f, char
         if (!days && !cost)
             continue;
         struct plot_alternative *a = alternative(f, alt);
-        double d = number(csv_in_field(&c, col[CC_DIFF]));
-        double lo = number(csv_in_field(&c, col[CC_LOW])), hi = number(csv_in_field(&c, col[CC_HIGH]));
+        double d = csv_in_number(csv_in_field(&c, col[CC_DIFF]));
+        double lo = csv_in_number(csv_in_field(&c, col[CC_LOW])), hi = csv_in_number(csv_in_field(&c, col[CC_HIGH]));
         if (days) {
             /* avoided = minus the difference, so the interval turns round */
             a->days = -d;
@@ -682,21 +332,21 @@ bool plot_compare_facts_read(const char *dir, struct plot_compare_facts *f, char
         plot_compare_facts_free(f);
         return false;
     }
-    struct jnode root;
+    struct json_in root;
     int m = manifest_read(dir, &root, err, size);
     if (m < 0) {
         free(base);
         plot_compare_facts_free(f);
         return false;
     }
-    const struct jnode *list = jget(&root, "scenarios");
+    const struct json_in *list = json_in_get(&root, "scenarios");
     char path[AFILE_PATH_MAX];
     path_join(path, sizeof path, dir, MANIFEST_JSON);
     bool ok = true;
-    if (list && list->type == J_ARRAY) {
+    if (list && list->type == JSON_IN_ARRAY) {
         for (size_t i = 0; ok && i < list->n; i++) {
-            const char *name = jtext(jget(&list->kid[i], "name"));
-            const char *folder = jtext(jget(&list->kid[i], "folder"));
+            const char *name = json_in_text(json_in_get(&list->kid[i], "name"));
+            const char *folder = json_in_text(json_in_get(&list->kid[i], "folder"));
             if (!folder)
                 folder = name;
             if (!name || !folder_ok(folder)) {
@@ -715,7 +365,7 @@ bool plot_compare_facts_read(const char *dir, struct plot_compare_facts *f, char
             if (folder_ok(f->alt[i].name))
                 add_scenario(f, f->alt[i].name, f->alt[i].name);
     }
-    jnode_free(&root);
+    json_in_free(&root);
     free(base);
     if (ok && f->n_scenarios == 0) {
         snprintf(err, size, "%s/%s: no scenarios", dir, COMPARE_CSV);
@@ -769,15 +419,15 @@ static const char *const sweep_suffix[SWEEP_STATS] = { "mean", "ci_low", "ci_hig
 
 void plot_manifest_kind(const char *dir, char *buf, size_t size)
 {
-    struct jnode root;
+    struct json_in root;
     char err[AFILE_PATH_MAX];
     buf[0] = '\0';
     if (manifest_read(dir, &root, err, sizeof err) != 0)
         return;
-    const char *kind = jtext(jget(&root, "kind"));
+    const char *kind = json_in_text(json_in_get(&root, "kind"));
     if (kind)
         snprintf(buf, size, "%s", kind);
-    jnode_free(&root);
+    json_in_free(&root);
 }
 
 /* A KPI name fit for a chart's file name and the script: letters, digits
@@ -793,16 +443,16 @@ static bool kpi_name_ok(const char *name)
 }
 
 /* The manifest's text member key, else fallback; malloc'd. */
-static char *manifest_text(const struct jnode *root, const char *key, const char *fallback)
+static char *manifest_text(const struct json_in *root, const char *key, const char *fallback)
 {
-    const char *t = jtext(jget(root, key));
+    const char *t = json_in_text(json_in_get(root, key));
     return check_strdup(t ? t : fallback);
 }
 
-static size_t manifest_reps(const struct jnode *root)
+static size_t manifest_reps(const struct json_in *root)
 {
-    const struct jnode *n = jget(root, "replications_per_point");
-    return n && n->type == J_NUMBER && n->number >= 1 ? (size_t)n->number : 0;
+    const struct json_in *n = json_in_get(root, "replications_per_point");
+    return n && n->type == JSON_IN_NUMBER && n->number >= 1 ? (size_t)n->number : 0;
 }
 
 /* Whether header field i starts the five columns of a KPI; its name
@@ -811,7 +461,8 @@ static bool kpi_columns_at(const struct csv_in *c, size_t i, char *stem, size_t 
 {
     const char *f = csv_in_field(c, (long)i);
     size_t n = f ? strlen(f) : 0, suffix = strlen(sweep_suffix[SS_MEAN]) + 1;
-    if (n <= suffix || n - suffix >= size || f[n - suffix] != '_' || strcmp(f + n - suffix + 1, sweep_suffix[SS_MEAN]) != 0)
+    if (n <= suffix || n - suffix >= size || f[n - suffix] != '_' ||
+        strcmp(f + n - suffix + 1, sweep_suffix[SS_MEAN]) != 0)
         return false;
     memcpy(stem, f, n - suffix);
     stem[n - suffix] = '\0';
@@ -827,8 +478,7 @@ static bool kpi_columns_at(const struct csv_in *c, size_t i, char *stem, size_t 
 
 /* The columns of one KPI in sweep.csv's header (col[SWEEP_STATS]); false
  * with a message when one is missing. */
-static bool kpi_columns(const struct csv_in *c, const char *name, long *col, const char *path, char *err,
-                        size_t size)
+static bool kpi_columns(const struct csv_in *c, const char *name, long *col, const char *path, char *err, size_t size)
 {
     for (size_t s = 0; s < SWEEP_STATS; s++) {
         char want[PLOT_KPI_NAME_SIZE + 16];
@@ -846,7 +496,7 @@ static void sweep_kpi_add(struct plot_sweep_kpi *k, const struct csv_in *c, cons
 {
     double v[SWEEP_STATS];
     for (size_t s = 0; s < SWEEP_STATS; s++) {
-        v[s] = number(csv_in_field(c, col[s]));
+        v[s] = csv_in_number(csv_in_field(c, col[s]));
         if (isfinite(v[s])) {
             k->min = *any ? fmin(k->min, v[s]) : v[s];
             k->max = *any ? fmax(k->max, v[s]) : v[s];
@@ -888,31 +538,31 @@ static void lever_values(struct plot_lever *l, double *v, size_t n)
 }
 
 /* What the manifest says of the levers: unit and the scenario's own value. */
-static void levers_from_manifest(struct plot_sweep_facts *f, const struct jnode *root)
+static void levers_from_manifest(struct plot_sweep_facts *f, const struct json_in *root)
 {
-    const struct jnode *vary = jget(root, "vary");
+    const struct json_in *vary = json_in_get(root, "vary");
     for (size_t i = 0; i < f->n_levers; i++) {
         struct plot_lever *l = &f->lever[i];
         l->unit = check_strdup("");
-        for (size_t k = 0; vary && vary->type == J_ARRAY && k < vary->n; k++) {
-            const char *p = jtext(jget(&vary->kid[k], "parameter"));
+        for (size_t k = 0; vary && vary->type == JSON_IN_ARRAY && k < vary->n; k++) {
+            const char *p = json_in_text(json_in_get(&vary->kid[k], "parameter"));
             if (!p || strcmp(p, l->parameter) != 0)
                 continue;
-            const char *unit = jtext(jget(&vary->kid[k], "unit"));
+            const char *unit = json_in_text(json_in_get(&vary->kid[k], "unit"));
             if (unit) {
                 free(l->unit);
                 l->unit = check_strdup(unit);
             }
-            const struct jnode *base = jget(&vary->kid[k], "base");
-            if (base && base->type == J_NUMBER && isfinite(base->number)) {
+            const struct json_in *base = json_in_get(&vary->kid[k], "base");
+            if (base && base->type == JSON_IN_NUMBER && isfinite(base->number)) {
                 l->has_base = true;
                 l->base = base->number;
             }
             /* a sweep stopped early may hold one value of a lever */
-            const struct jnode *from = jget(&vary->kid[k], "from"), *to = jget(&vary->kid[k], "to");
-            const struct jnode *steps = jget(&vary->kid[k], "steps");
-            if (l->values == 1 && from && to && steps && from->type == J_NUMBER && to->type == J_NUMBER &&
-                steps->type == J_NUMBER && steps->number >= 2)
+            const struct json_in *from = json_in_get(&vary->kid[k], "from"), *to = json_in_get(&vary->kid[k], "to");
+            const struct json_in *steps = json_in_get(&vary->kid[k], "steps");
+            if (l->values == 1 && from && to && steps && from->type == JSON_IN_NUMBER && to->type == JSON_IN_NUMBER &&
+                steps->type == JSON_IN_NUMBER && steps->number >= 2)
                 l->gap = fabs(to->number - from->number) / (steps->number - 1);
         }
     }
@@ -933,7 +583,7 @@ static bool sweep_rows(struct csv_in *c, struct plot_sweep_facts *f, const long 
                 v[i] = check_realloc(v[i], cap * sizeof *v[i]);
         }
         for (size_t i = 0; i < f->n_levers; i++) {
-            double x = number(csv_in_field(c, f->lever[i].column - 1));
+            double x = csv_in_number(csv_in_field(c, f->lever[i].column - 1));
             if (!isfinite(x)) {
                 snprintf(err, size, "%s:%ld: expected a number for %s", path, c->line, f->lever[i].parameter);
                 for (size_t k = 0; k < f->n_levers; k++)
@@ -960,15 +610,15 @@ static bool sweep_rows(struct csv_in *c, struct plot_sweep_facts *f, const long 
 bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *err, size_t size)
 {
     memset(f, 0, sizeof *f);
-    struct jnode root;
+    struct json_in root;
     if (manifest_read(dir, &root, err, size) < 0)
         return false;
     static const char *const need[] = { "point" };
     long point_col;
     struct csv_in c;
     char path[AFILE_PATH_MAX];
-    if (!csv_in_open(&c, dir, SWEEP_CSV, need, &point_col, 1, path, sizeof path, err, size)) {
-        jnode_free(&root);
+    if (!open_csv(&c, dir, SWEEP_CSV, need, &point_col, 1, path, sizeof path, err, size)) {
+        json_in_free(&root);
         return false;
     }
     /* point, the levers, then five columns per KPI */
@@ -988,7 +638,7 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
         l->column = (int)((size_t)point_col + 2 + i);
         l->parameter = check_strdup(csv_in_field(&c, l->column - 1));
     }
-    const char *kpi = jtext(jget(&root, "kpi"));
+    const char *kpi = json_in_text(json_in_get(&root, "kpi"));
     if (ok && !kpi)
         kpi = stem;
     if (ok && (!kpi_name_ok(kpi) || strlen(kpi) >= PLOT_KPI_NAME_SIZE)) {
@@ -998,7 +648,7 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
     long kcol[SWEEP_STATS], ccol[SWEEP_STATS];
     if (ok && kpi_columns(&c, kpi, kcol, path, err, size)) {
         f->kpi.name = check_strdup(kpi);
-        const char *unit = jtext(jget(&root, "kpi_unit"));
+        const char *unit = json_in_text(json_in_get(&root, "kpi_unit"));
         f->kpi.unit = check_strdup(unit ? unit : strcmp(kpi, KPI_COST) == 0 ? KPI_COST_UNIT : "");
         char cerr[8];
         if (strcmp(kpi, KPI_COST) != 0 && kpi_columns(&c, KPI_COST, ccol, path, cerr, sizeof cerr)) {
@@ -1013,11 +663,11 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
     if (ok) {
         f->scenario = manifest_text(&root, "scenario", "");
         f->reps = manifest_reps(&root);
-        const struct jnode *partial = jget(&root, "partial");
-        f->partial = partial && partial->type == J_BOOL && partial->number != 0;
+        const struct json_in *partial = json_in_get(&root, "partial");
+        f->partial = partial && partial->type == JSON_IN_BOOL && partial->number != 0;
         levers_from_manifest(f, &root);
     }
-    jnode_free(&root);
+    json_in_free(&root);
     if (!ok)
         plot_sweep_facts_free(f);
     return ok;
@@ -1053,8 +703,8 @@ static char *range_text(double low, double high, const char *unit)
     return check_strdup(buf);
 }
 
-static bool tornado_rows(struct csv_in *c, const long *col, struct plot_tornado_facts *f, const char *path,
-                         char *err, size_t size)
+static bool tornado_rows(struct csv_in *c, const long *col, struct plot_tornado_facts *f, const char *path, char *err,
+                         size_t size)
 {
     size_t cap = 0;
     bool any = false;
@@ -1062,7 +712,7 @@ static bool tornado_rows(struct csv_in *c, const long *col, struct plot_tornado_
     while ((r = csv_in_next(c)) > 0) {
         const char *param = csv_in_field(c, col[TC_PARAMETER]), *kpi = csv_in_field(c, col[TC_KPI]);
         const char *unit = csv_in_field(c, col[TC_UNIT]);
-        double rank = number(csv_in_field(c, col[TC_RANK]));
+        double rank = csv_in_number(csv_in_field(c, col[TC_RANK]));
         if (!param || !kpi || !unit || !(rank >= 1)) {
             snprintf(err, size, "%s:%ld: expected a rank, a parameter and a KPI", path, c->line);
             return false;
@@ -1075,15 +725,15 @@ static bool tornado_rows(struct csv_in *c, const long *col, struct plot_tornado_
             f->range = check_realloc(f->range, cap * sizeof *f->range);
         }
         f->parameter[f->bars] = check_strdup(param);
-        f->range[f->bars] = range_text(number(csv_in_field(c, col[TC_LOW_VALUE])),
-                                       number(csv_in_field(c, col[TC_HIGH_VALUE])), unit);
+        f->range[f->bars] = range_text(csv_in_number(csv_in_field(c, col[TC_LOW_VALUE])),
+                                       csv_in_number(csv_in_field(c, col[TC_HIGH_VALUE])), unit);
         f->bars++;
-        double swing = number(csv_in_field(c, col[TC_SWING]));
+        double swing = csv_in_number(csv_in_field(c, col[TC_SWING]));
         if (isfinite(swing))
             f->max_swing = fmax(f->max_swing, fabs(swing));
         static const int kpi_cols[] = { TC_KPI_BASE, TC_KPI_LOW, TC_KPI_HIGH };
         for (size_t k = 0; k < sizeof kpi_cols / sizeof *kpi_cols; k++) {
-            double v = number(csv_in_field(c, col[kpi_cols[k]]));
+            double v = csv_in_number(csv_in_field(c, col[kpi_cols[k]]));
             if (!isfinite(v))
                 continue;
             f->min = any ? fmin(f->min, v) : v;
@@ -1109,13 +759,13 @@ static bool tornado_rows(struct csv_in *c, const long *col, struct plot_tornado_
 bool plot_tornado_facts_read(const char *dir, struct plot_tornado_facts *f, char *err, size_t size)
 {
     memset(f, 0, sizeof *f);
-    struct jnode root;
+    struct json_in root;
     if (manifest_read(dir, &root, err, size) < 0)
         return false;
     struct csv_in c;
     long col[TC_COUNT];
     char path[AFILE_PATH_MAX];
-    bool ok = csv_in_open(&c, dir, TORNADO_CSV, tornado_columns, col, TC_COUNT, path, sizeof path, err, size);
+    bool ok = open_csv(&c, dir, TORNADO_CSV, tornado_columns, col, TC_COUNT, path, sizeof path, err, size);
     if (ok) {
         ok = tornado_rows(&c, col, f, path, err, size);
         csv_in_free(&c);
@@ -1123,12 +773,12 @@ bool plot_tornado_facts_read(const char *dir, struct plot_tornado_facts *f, char
     if (ok) {
         f->scenario = manifest_text(&root, "scenario", "");
         f->reps = manifest_reps(&root);
-        const char *unit = jtext(jget(&root, "kpi_unit"));
+        const char *unit = json_in_text(json_in_get(&root, "kpi_unit"));
         f->unit = check_strdup(unit ? unit : strcmp(f->kpi, KPI_COST) == 0 ? KPI_COST_UNIT : "");
-        const struct jnode *spread = jget(&root, "spread");
-        f->spread = spread && spread->type == J_NUMBER && spread->number > 0 ? spread->number : NAN;
+        const struct json_in *spread = json_in_get(&root, "spread");
+        f->spread = spread && spread->type == JSON_IN_NUMBER && spread->number > 0 ? spread->number : NAN;
     }
-    jnode_free(&root);
+    json_in_free(&root);
     if (!ok)
         plot_tornado_facts_free(f);
     return ok;
