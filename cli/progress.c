@@ -1,13 +1,21 @@
 #include "cli/progress.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 volatile sig_atomic_t progress_drawn = 0;
 
 /* Redraw at most this often (seconds). */
 #define PROGRESS_INTERVAL 0.2
+/* Longest progress line, in bytes. */
+#define PROGRESS_LINE_MAX 160
+
+/* Spaces enough to blank the longest line. */
+static const char blanks[PROGRESS_LINE_MAX + 1] =
+    "                                                                                "
+    "                                                                                ";
 
 static double since(const struct timespec *a, const struct timespec *b)
 {
@@ -37,28 +45,40 @@ void progress_update(struct progress *p, uint64_t done)
     double left = rate > 0 ? (double)(p->total - done) / rate : 0;
     /* One write of the whole line (stderr is unbuffered: fprintf would write
      * pieces), so a signal never finds it half drawn. */
-    char line[160];
-    snprintf(line, sizeof line, "\r%.40s: %llu/%llu replications, %.1f/s, %.0f s left   ", p->label,
+    char line[PROGRESS_LINE_MAX];
+    int len = snprintf(line, sizeof line, "\r%.40s: %llu/%llu replications, %.1f/s, %.0f s left   ", p->label,
              (unsigned long long)done, (unsigned long long)p->total, rate, left);
-    ssize_t ignored = write(STDERR_FILENO, line, strlen(line));
+    len = len < 0 ? 0 : len >= (int)sizeof line ? (int)sizeof line - 1 : len;
+    /* The stop signals wait while the line is drawn and recorded, so the
+     * handler never finds a line on the terminal that it does not know of. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    ssize_t ignored = write(STDERR_FILENO, line, (size_t)len);
     (void)ignored;
-    progress_drawn = 1;
+    progress_drawn = len;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void progress_end(struct progress *p)
 {
-    if (p->on)
-        fprintf(stderr, "\r%*s\r", 79, "");
+    progress_erase_async();
     p->on = false;
     progress_drawn = 0;
 }
 
 void progress_erase_async(void)
 {
-    static const char blank[] = "\r                                        "
-                                "                                       \r";
-    if (progress_drawn) {
-        ssize_t ignored = write(STDERR_FILENO, blank, sizeof blank - 1);
-        (void)ignored;
-    }
+    int len = progress_drawn;
+    if (len <= 0)
+        return;
+    /* "\r" + as many spaces as the line had + "\r" (the line's own "\r"
+     * included, so one space too many: harmless). */
+    ssize_t ignored = write(STDERR_FILENO, "\r", 1);
+    ignored = write(STDERR_FILENO, blanks, (size_t)(len < PROGRESS_LINE_MAX ? len : PROGRESS_LINE_MAX));
+    ignored = write(STDERR_FILENO, "\r", 1);
+    (void)ignored;
 }

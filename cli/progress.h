@@ -20,7 +20,8 @@ void progress_update(struct progress *p, uint64_t done);
 /* Clear the line (if drawn) and stop drawing. */
 void progress_end(struct progress *p);
 
-/* Nonzero while a progress line is on the terminal. */
+/* The length of the progress line on the terminal (bytes, its leading
+ * "\r" included), 0 when none is drawn. */
 extern volatile sig_atomic_t progress_drawn;
 
 /* Blank the progress line if one is drawn. Async-signal-safe: the signal

@@ -16,7 +16,9 @@
  * that cannot be written, a full file system and a failed rename leave no
  * result file and no temporary behind (exit 1); Ctrl-C writes the finished
  * replications as a complete result marked partial, and a second Ctrl-C
- * exits at once (130) leaving nothing half written. */
+ * exits at once (130) leaving nothing half written. On a terminal, Ctrl-C
+ * erases the progress line before its message. */
+#define _XOPEN_SOURCE 700   /* posix_openpt, grantpt, unlockpt, ptsname */
 #include "tests/testutil.h"
 
 /* The fuzz harness, replayed on the inputs it once crashed on. */
@@ -24,6 +26,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <setjmp.h>
@@ -1090,6 +1093,95 @@ static void test_interrupt_twice(void **state)
     free(file);
 }
 
+/* In the child: make the pseudo-terminal named by arg its controlling
+ * terminal and standard error. */
+static bool stderr_to_terminal(void *arg)
+{
+    if (setsid() < 0)
+        return false;
+    int fd = open((const char *)arg, O_RDWR);
+    return fd >= 0 && dup2(fd, STDERR_FILENO) >= 0;
+}
+
+/* Read what the terminal shows into *buf (growing it) until stop is seen
+ * (NULL: until the other side closes) or timeout_s passes. */
+static void read_terminal(int master, char **buf, size_t *len, size_t *cap, const char *stop, double timeout_s)
+{
+    double t0 = now_s();
+    while (now_s() - t0 < timeout_s) {
+        if (stop && strstr(*buf, stop))
+            return;
+        struct pollfd pfd = { master, POLLIN, 0 };
+        if (poll(&pfd, 1, 100) <= 0)
+            continue;
+        if (*len + 4096 + 1 > *cap) {
+            *cap = 2 * *cap + 4096 + 1;
+            *buf = realloc(*buf, *cap);
+            assert_non_null(*buf);
+        }
+        ssize_t n = read(master, *buf + *len, 4096);
+        if (n <= 0)
+            return;   /* EIO: the child closed the terminal */
+        for (ssize_t i = 0; i < n; i++)
+            if ((*buf)[*len + (size_t)i] == '\0')
+                (*buf)[*len + (size_t)i] = '?';
+        *len += (size_t)n;
+        (*buf)[*len] = '\0';
+    }
+}
+
+static void test_interrupt_on_terminal(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char out_dir[4200];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0) {
+        print_message("no pseudo-terminal here (%s): skipped\n", strerror(errno));
+        free(file);
+        skip();
+    }
+    if (grantpt(master) != 0 || unlockpt(master) != 0)
+        fail_msg("pseudo-terminal: %s", strerror(errno));
+    char slave[256];
+    snprintf(slave, sizeof slave, "%s", ptsname(master));
+    char *argv[] = { (char *)tu_caseload(), "run", file, "-n", "20000", "-j", "1", "-o", out_dir, NULL };
+    pid_t pid = spawn(argv, "/dev/null", stderr_to_terminal, slave);
+
+    size_t len = 0, cap = 1;
+    char *buf = calloc(1, cap);
+    assert_non_null(buf);
+    read_terminal(master, &buf, &len, &cap, " replications, ", 60.0);
+    kill(pid, SIGINT);
+    read_terminal(master, &buf, &len, &cap, NULL, 60.0);
+    int rc = wait_child(pid);
+    close(master);
+    if (rc != EXIT_RUN)
+        fail_msg("status %d (expected 1), terminal:\n%s", rc, buf);
+
+    /* The progress line was drawn ... */
+    const char *msg = strstr(buf, "caseload: stopping:");
+    if (!msg || !strstr(buf, " replications, "))
+        fail_msg("no progress line or no stopping message on the terminal:\n%s", buf);
+    /* ... and erased ("\r", spaces, "\r") right before the message, with at
+     * least as many spaces as the last line drawn had characters. */
+    const char *cr = msg - 1;
+    const char *q = cr - 1;
+    while (q > buf && *q == ' ')
+        q--;
+    const char *r = q - 1;
+    while (r > buf && *r != '\r')
+        r--;
+    if (cr <= buf || *cr != '\r' || *q != '\r' || *r != '\r')
+        fail_msg("the message does not follow an erased line:\n%s", buf);
+    size_t spaces = (size_t)(cr - q - 1), drawn = (size_t)(q - r - 1);
+    if (spaces < drawn || !strstr(r, " replications, "))
+        fail_msg("%zu spaces erase a line of %zu characters:\n%s", spaces, drawn, buf);
+    free(buf);
+    free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1117,6 +1209,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_two_phase_commit, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_interrupt, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_twice, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_interrupt_on_terminal, tu_dir_setup, tu_dir_teardown),
     };
     return cmocka_run_group_tests_name("robustness", tests, NULL, NULL);
 }
