@@ -2,7 +2,8 @@
  *
  * Parses a whole text into a tree of nodes (RFC 8259: objects, arrays,
  * strings with every escape including surrogate pairs, numbers, true,
- * false, null). Nesting deeper than JSON_IN_MAX_DEPTH is refused. Members
+ * false, null; numbers are read by strtod, which also takes forms JSON does
+ * not, such as "+1" or "0x10"). Nesting deeper than JSON_IN_MAX_DEPTH is refused. Members
  * keep their order; lookups are linear, which suits documents of a few
  * dozen members. */
 #ifndef OUTPUT_JSON_IN_H
