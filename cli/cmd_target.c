@@ -219,7 +219,10 @@ static int search(struct search *s, const char *dir, double lo, double hi)
     double tol = s->step > 0 ? s->step : (hi - lo) * TARGET_RESOLUTION;
     struct point *a, *b, *now;
     int rc;
-    progress_start(&s->prog, s->sc->name, s->o->reps * 10, s->o->quiet);
+    /* the scenario's value and both ends, then one bisection step per halving */
+    double halvings = hi - lo > tol && tol > 0 ? ceil(log2((hi - lo) / tol)) : 0;
+    size_t evals = 3 + (size_t)fmin(halvings, TARGET_MAX_EVALS - 3);
+    progress_start(&s->prog, s->sc->name, s->o->reps * evals, s->o->quiet);
     if ((rc = evaluate(s, lever->value, &now)) != EXIT_OK || (rc = evaluate(s, lo, &a)) != EXIT_OK
         || (rc = evaluate(s, hi, &b)) != EXIT_OK) {
         progress_end(&s->prog);

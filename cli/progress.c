@@ -35,9 +35,11 @@ void progress_update(struct progress *p, uint64_t done)
 {
     if (!p->on)
         return;
+    if (done > p->total)
+        p->total = done;   /* an estimate fell short: never count past the end */
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (done < p->total && since(&p->last, &now) < PROGRESS_INTERVAL)
+    if (since(&p->last, &now) < PROGRESS_INTERVAL)   /* progress_end clears the line anyway */
         return;
     p->last = now;
     double elapsed = since(&p->t0, &now);

@@ -15,7 +15,11 @@ struct progress {
     const char *label;
 };
 
+/* Start counting towards total (an estimate may fall short: the count then
+ * shows done as the total). Draws nothing when quiet or standard error is
+ * no terminal. */
 void progress_start(struct progress *p, const char *label, uint64_t total, bool quiet);
+/* done replications so far; redraws at most every 0.2 s. */
 void progress_update(struct progress *p, uint64_t done);
 /* Clear the line (if drawn) and stop drawing. */
 void progress_end(struct progress *p);

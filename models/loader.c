@@ -214,16 +214,46 @@ bool loader_label_ok(struct loader *L, struct conf_node *at, const char *what, c
     return ok;
 }
 
+void loader_not_array(struct loader *L, const struct conf_node *n, const char *allowed)
+{
+    if (n->type == CONF_ARRAY || n->type == CONF_LIST)
+        conf_error(L->d, n, "is an empty %s (allowed: %s)", n->type == CONF_ARRAY ? "array" : "list", allowed);
+    else
+        conf_error(L->d, n, "is %s, not an array (allowed: %s)", conf_type_text(n->type), allowed);
+}
+
 /* ---- distributions ---------------------------------------------------------- */
+
+/* The family a distribution group's settings suggest, for reading on after
+ * its dist was reported unknown. */
+static enum dist_kind dist_guess(const struct conf_node *g)
+{
+    if (conf_peek(g, "values"))
+        return DIST_EMPIRICAL;
+    if (conf_peek(g, "min") || conf_peek(g, "max"))
+        return DIST_UNIFORM;
+    if (conf_peek(g, "sd"))
+        return DIST_LOGNORMAL;
+    if (conf_peek(g, "mean"))
+        return DIST_EXPONENTIAL;
+    return DIST_FIXED;
+}
+
+/* Every setting any family of distribution reads. */
+static const char *const dist_keys[] = { "value", "mean", "sd", "min", "max", "values" };
 
 void loader_dist(struct loader *L, struct conf_node *g, const char *prefix, const char *what, struct dist_spec *ds)
 {
+    size_t errors_before = L->d->count;
     ds->kind = DIST_FIXED;
     ds->p1 = ds->p2 = SIZE_MAX;
+    const struct conf_node *dn = conf_peek(g, "dist");
     const char *kind = loader_text(L, g, "dist", g != NULL);
-    if (kind && !dist_kind_parse(kind, &ds->kind))
-        conf_error(L->d, conf_get(g, "dist"), "unknown distribution \"%.80s\" (allowed: %s)", kind,
-                   dist_kind_list());
+    if (!(kind && dist_kind_parse(kind, &ds->kind))) {
+        if (kind)
+            conf_error(L->d, dn, "unknown distribution \"%.80s\" (allowed: %s)", kind, dist_kind_list());
+        ds->kind = dist_guess(g);   /* one message, not one per setting */
+    }
     char descr[256];
     struct num_spec days = loader_real("days", 0, LOADER_MAX_DAYS, 0);
     switch (ds->kind) {
@@ -250,8 +280,7 @@ void loader_dist(struct loader *L, struct conf_node *g, const char *prefix, cons
             diag_error(L->d, g->file, g->line, path,
                        "missing required setting (allowed: values = [ 12.0, 30.5, ... ], days from 0 to 36525)");
         } else if (v->type != CONF_ARRAY || v->n_kid == 0) {
-            conf_error(L->d, v, "is %s%s (allowed: a non-empty array of days from 0 to 36525, [ 12.0, 30.5, ... ])",
-                       v->n_kid == 0 && v->type != CONF_GROUP ? "empty: " : "", conf_type_text(v->type));
+            loader_not_array(L, v, "a non-empty array of days from 0 to 36525, [ 12.0, 30.5, ... ]");
         } else {
             ds->values = check_calloc(v->n_kid, sizeof *ds->values);
             ds->n_values = v->n_kid;
@@ -275,6 +304,14 @@ void loader_dist(struct loader *L, struct conf_node *g, const char *prefix, cons
         ds->p2 =
             loader_num(L, g, prefix, "sd", true, 1, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), descr);
     }
+    /* A variant that changes dist inherits its base's settings of the old
+     * family: those, from another file than dist itself, are dropped. */
+    for (size_t k = 0; dn && k < sizeof dist_keys / sizeof *dist_keys; k++) {
+        const struct conf_node *x = conf_peek(g, dist_keys[k]);
+        if (x && !x->used && x->file && dn->file && strcmp(x->file, dn->file) != 0)
+            (void)conf_get(g, dist_keys[k]);
+    }
+    ds->reported = L->d->count != errors_before;
 }
 
 int loader_lookup(char **names, size_t n, const char *name)

@@ -89,8 +89,16 @@ bool loader_date(struct loader *L, struct conf_node *g, const char *key, bool re
 bool loader_name_ok(struct loader *L, struct conf_node *at, const char *what, const char *name);
 bool loader_label_ok(struct loader *L, struct conf_node *at, const char *what, const char *name);
 
+/* Report n, which should have been a non-empty array: "is an empty array"
+ * or "is a string, not an array", with what is allowed. */
+void loader_not_array(struct loader *L, const struct conf_node *n, const char *allowed);
+
 /* A distribution of days in group g (dist = "...", then its parameters,
- * registered under prefix); what describes it for the parameters. */
+ * registered under prefix); what describes it for the parameters. An
+ * unknown dist is reported once and the group read as the family its
+ * settings suggest; settings of another family inherited from a base file
+ * (a variant changed dist) are dropped. ds->reported is set when anything
+ * in it was reported. */
 void loader_dist(struct loader *L, struct conf_node *g, const char *prefix, const char *what,
                  struct dist_spec *ds);
 

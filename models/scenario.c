@@ -150,7 +150,7 @@ static void check_dist(const struct scenario *sc, struct diag *d, const struct d
                        const struct origin *at)
 {
     const double *v = NULL;
-    if (unread(sc, ds->p1) || unread(sc, ds->p2))
+    if (ds->reported || unread(sc, ds->p1) || unread(sc, ds->p2))
         return;
     double p1 = ds->p1 != SIZE_MAX ? sc->reg.p[ds->p1].value : 0;
     double p2 = ds->p2 != SIZE_MAX ? sc->reg.p[ds->p2].value : 0;

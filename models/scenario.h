@@ -39,6 +39,7 @@ struct dist_spec {
     size_t p1, p2;                /* value | mean | min ; sd | max (SIZE_MAX if unused) */
     double *values;               /* empirical: owned */
     size_t n_values;
+    bool reported;                /* the loader found it wrong and said so */
 };
 
 struct transition {

@@ -267,8 +267,7 @@ static void read_stages(struct loader *L, struct conf_node *root)
                 L->d, s->file, s->line, gpath,
                 "missing required setting (allowed: grades = [ \"sw\", ... ], the grades that may hold this stage)");
         } else if (gr->type != CONF_ARRAY || gr->n_kid == 0) {
-            conf_error(L->d, gr, "is %s%s (allowed: a non-empty array of grade names [ \"sw\", ... ])",
-                       gr->n_kid == 0 && gr->type != CONF_GROUP ? "empty: " : "", conf_type_text(gr->type));
+            loader_not_array(L, gr, "a non-empty array of grade names [ \"sw\", ... ]");
         } else {
             for (size_t k = 0; k < gr->n_kid; k++) {
                 struct conf_node *x = conf_item(gr, k);

@@ -591,6 +591,16 @@ struct conf_node *conf_get(struct conf_node *group, const char *name)
     return k;
 }
 
+const struct conf_node *conf_peek(const struct conf_node *group, const char *name)
+{
+    if (!group || group->type != CONF_GROUP)
+        return NULL;
+    for (size_t i = 0; i < group->n_kid; i++)
+        if (group->kid[i]->name && strcmp(group->kid[i]->name, name) == 0)
+            return group->kid[i];
+    return NULL;
+}
+
 struct conf_node *conf_item(struct conf_node *list, size_t i)
 {
     CHECK(list && i < list->n_kid);

@@ -71,6 +71,10 @@ void conf_free(struct conf_doc *doc);
  * recorded as a valid one for suggestions). */
 struct conf_node *conf_get(struct conf_node *group, const char *name);
 
+/* Child of a group by name without marking it used (nor recording the name);
+ * NULL when absent or group is no group. */
+const struct conf_node *conf_peek(const struct conf_node *group, const char *name);
+
 /* The i-th element of a list or array, marked used. */
 struct conf_node *conf_item(struct conf_node *list, size_t i);
 

@@ -230,7 +230,8 @@ static void test_wrong_type(void **state)
     expect_bad(f->dir, file, 30, "workforce.pressure", "is a whole number, not a group (allowed: pressure = { ... })");
     free(file);
     file = scenario(f->dir, "bad.cfg", 14, "[ \"nqsw\", \"sw\" ]", "{ a = 1; }");
-    expect_bad(f->dir, file, 14, "pathway.stages.assessment.grades", "is a group (allowed: a non-empty array of grade names");
+    expect_bad(f->dir, file, 14, "pathway.stages.assessment.grades",
+               "is a group, not an array (allowed: a non-empty array of grade names");
     free(file);
 }
 
@@ -376,6 +377,64 @@ static void test_include_errors(void **state)
     free(a);
     free(b);
     free(variant);
+}
+
+/* Distributions: a misspelt family is one message, not one per setting it
+ * then seems to lack; a variant may change a family (the base's settings of
+ * the old one are dropped) but not state settings the new one lacks; a bad
+ * empirical array is one message with its path. */
+static size_t count_messages(const char *err)
+{
+    size_t n = 0;
+    for (const char *p = err; (p = strstr(p, "caseload: ")) != NULL; p++)
+        n++;
+    return n;
+}
+
+static void test_distributions(void **state)
+{
+    struct tu_dir *f = *state;
+    char *err;
+    char *file = scenario(f->dir, "bad.cfg", 13, "\"gamma\"", "\"gamm\"");
+    expect_bad(f->dir, file, 13, "pathway.stages.assessment.duration.dist",
+               "unknown distribution \"gamm\" (allowed: fixed, exponential, uniform, lognormal, gamma, weibull, "
+               "empirical)");
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, NULL), EXIT_USAGE);
+    assert_int_equal(count_messages(err), 1);
+    free(err);
+    free(file);
+
+    char *good = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char *variant = tu_write(f->dir, "variant.cfg",
+                             "@include \"good.cfg\"\n"
+                             "pathway: { stages = ( { name = \"assessment\";\n"
+                             "  duration = { dist = \"exponential\"; }; } ); };\n");
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", variant, NULL), 0);
+    free(err);
+    char *out = NULL;
+    assert_int_equal(tu_caseload_run(&err, &out, "params", variant, NULL), 0);
+    tu_assert_contains(out, "pathway.stages.assessment.duration.mean");
+    assert_null(strstr(out, "pathway.stages.assessment.duration.sd"));
+    free(out);
+    free(err);
+    free(variant);
+
+    variant = tu_write(f->dir, "variant.cfg",
+                       "@include \"good.cfg\"\n"
+                       "pathway: { stages = ( { name = \"assessment\";\n"
+                       "  duration = { dist = \"exponential\"; sd = 3.0; }; } ); };\n");
+    expect_bad(f->dir, variant, 3, "pathway.stages.assessment.duration.sd", "unknown setting");
+    free(variant);
+
+    file = scenario(f->dir, "bad.cfg", 17, "dist = \"exponential\"; mean = 200.0;",
+                    "dist = \"empirical\"; values = \"abc\";");
+    expect_bad(f->dir, file, 17, "pathway.stages.cin.duration.values",
+               "is a string, not an array (allowed: a non-empty array of days from 0 to 36525");
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, NULL), EXIT_USAGE);
+    assert_int_equal(count_messages(err), 1);
+    free(err);
+    free(file);
+    free(good);
 }
 
 /* Every problem of a file is reported, up to the limit, then a count. */
@@ -1197,6 +1256,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_dates, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_intervention_param, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_include_errors, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_distributions, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_all_errors_and_limit, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_odd_inputs, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_set_odd_values, tu_dir_setup, tu_dir_teardown),
