@@ -7,6 +7,7 @@
 #include "output/csv.h"
 #include "output/json.h"
 #include "output/plot.h"
+#include "output/runfolder.h"
 
 #include <errno.h>
 #include <math.h>
@@ -153,7 +154,7 @@ static bool write_compare_files(const struct session *s, const char *dir)
     json_string(&j, "finished", when);
     json_end(&j);
     struct afile *const order[] = { &cmp, &diff, &man };
-    return afile_commit_all(order, 3);
+    return runfolder_commit(order, 3, dir);
 }
 
 int cmd_compare(int argc, char **argv)

@@ -166,7 +166,7 @@ static void manifest(struct json *j, const struct scenario *sc, const struct cli
 static bool commit_all(struct afile *a, struct afile *b, const char *dir)
 {
     struct afile *const set[] = { a, b };
-    if (!afile_commit_all(set, 2)) {
+    if (!runfolder_commit(set, 2, dir)) {
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
         return false;
     }

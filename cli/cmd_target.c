@@ -18,6 +18,7 @@
 #include "output/afile.h"
 #include "output/csv.h"
 #include "output/json.h"
+#include "output/plot.h"
 #include "output/runfolder.h"
 #include "sim/check.h"
 
@@ -206,10 +207,11 @@ static int write_results(struct search *s, const char *dir, const struct point *
     json_close(&j);
     json_end(&j);
     struct afile *const set[] = { &csv, &man };
-    if (!afile_commit_all(set, 2)) {
+    if (!runfolder_commit(set, 2, dir)) {
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
         return EXIT_FAILURE_RUN;
     }
+    plot_forget(dir); /* a target draws no charts: none stale beside its numbers */
     return EXIT_OK;
 }
 

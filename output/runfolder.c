@@ -8,11 +8,20 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define DIR_MODE 0777   /* before the umask, as mkdir(1) */
 
 /* Files that mark a folder as holding results. */
 static const char *const result_files[] = { "manifest.json", "series.csv", "summary.csv", "kpis.csv" };
+
+/* Every file a result of any kind writes. */
+static const char *const any_result_files[] = {
+    "manifest.json", "series.csv", "summary.csv", "kpis.csv",  /* run */
+    "compare.csv", "differences.csv",                          /* compare */
+    "sweep.csv", "tornado.csv",                                /* sweep */
+    "target.csv",                                              /* target */
+};
 
 bool runfolder_path(char *buf, size_t size, const char *dir, const char *name)
 {
@@ -202,7 +211,28 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
     /* Two phases: every file complete, then all renamed into place, the
      * manifest last: a folder with a manifest is complete. */
     struct afile *const order[] = { &rf->series, &summary, &kpis, &manifest };
-    return afile_commit_all(order, sizeof order / sizeof *order);
+    return runfolder_commit(order, sizeof order / sizeof *order, rf->dir);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+bool runfolder_commit(struct afile *const *files, size_t n, const char *dir)
+{
+    if (!afile_commit_all(files, n))
+        return false;
+    for (size_t k = 0; k < sizeof any_result_files / sizeof *any_result_files; k++) {
+        bool kept = false;
+        for (size_t i = 0; i < n && !kept; i++)
+            kept = strcmp(base_name(files[i]->path), any_result_files[k]) == 0;
+        char path[AFILE_PATH_MAX];
+        if (!kept && runfolder_path(path, sizeof path, dir, any_result_files[k]))
+            (void)unlink(path);   /* absent is the usual case */
+    }
+    return true;
 }
 
 void runfolder_close(struct runfolder *rf)

@@ -71,6 +71,14 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
 /* Drop everything not yet committed and free the stats. */
 void runfolder_close(struct runfolder *rf);
 
+/* Commit files[0..n) in dir as a set (afile_commit_all: the last one, the
+ * manifest, marks it complete), then remove the result files of any other
+ * kind — a run's, a comparison's, a sweep's, a tornado chart's, a target's —
+ * that the set does not replace, so that a folder reused with --force never
+ * holds old numbers beside new ones. Only those known file names are
+ * touched. False (errno set, nothing changed) when the commit fails. */
+bool runfolder_commit(struct afile *const *files, size_t n, const char *dir);
+
 /* dir/name into buf; false when it does not fit. */
 bool runfolder_path(char *buf, size_t size, const char *dir, const char *name);
 

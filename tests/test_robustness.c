@@ -773,6 +773,18 @@ static void test_no_overwrite_without_force(void **state)
     after = tu_read(manifest, NULL);
     assert_non_null(strstr(after, "\"replications\": 3"));
     free(after);
+    /* a result of another kind forced into the folder replaces the run's
+     * files instead of standing beside them */
+    assert_int_equal(tu_caseload_run(&err, NULL, "sweep", file, "--vary", "workforce.grades.sw.establishment=30:40:2",
+                                     "-q", "-n", "2", "-o", out_dir, "--force", NULL), 0);
+    free(err);
+    assert_int_equal(count_entries(out_dir), 2);
+    char sweep[4200];
+    snprintf(sweep, sizeof sweep, "%s/sweep.csv", out_dir);
+    assert_true(exists(sweep));
+    after = tu_read(manifest, NULL);
+    assert_non_null(strstr(after, "\"kind\": \"sweep\""));
+    free(after);
     free(before);
     free(file);
 }
