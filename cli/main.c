@@ -57,8 +57,10 @@ static const char usage[] =
     "      --kpi NAME        the KPI for --precision (default backlog_mean)\n"
     "      --max-reps N      stop there even if not precise (default 10000)\n"
     "\n"
-    "exit status: 0 success, 1 failure while running (or interrupted),\n"
-    "             2 bad usage or bad scenario\n";
+    "exit status: 0 success, 1 failure while running (or interrupted: the\n"
+    "             replications finished are written, marked partial),\n"
+    "             2 bad usage or bad scenario, 130 stopped at once by a\n"
+    "             second Ctrl-C (nothing half written)\n";
 
 /* A GSL error is a bug in how we call GSL: report it as one. */
 static void gsl_policy(const char *reason, const char *file, int line, int gsl_errno)
@@ -79,6 +81,11 @@ static int dispatch(int argc, char **argv)
         fputs(usage, stdout);
         return EXIT_OK;
     }
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);   /* caseload run --help, as caseload --help */
+            return EXIT_OK;
+        }
     if (strcmp(cmd, "--version") == 0) {
         printf("caseload %s\n", CASELOAD_VERSION);
         return EXIT_OK;

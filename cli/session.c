@@ -48,6 +48,11 @@ int session_load(struct session *s, const struct cli_opts *o, char *const *paths
     }
     if (rc != EXIT_OK)
         return rc;
+    if (o->max_reps && o->precision <= 0) {
+        fprintf(stderr, "caseload: --max-reps %llu: only meaningful with --precision REL (use -n for a fixed number)\n",
+                (unsigned long long)o->max_reps);
+        return EXIT_USAGE;
+    }
     if (o->kpi && o->precision <= 0) {
         fprintf(stderr, "caseload: --kpi %s: only meaningful with --precision REL\n", o->kpi);
         return EXIT_USAGE;
