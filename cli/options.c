@@ -1,10 +1,10 @@
 #include "cli/options.h"
 
 #include "sim/check.h"
+#include "sim/params.h"
 #include "sim/runner.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,18 +58,6 @@ static const struct opt table[] = {
     { 'B', NULL, "--below", true },     { 'R', NULL, "--probability", true },
     { 'G', NULL, "--range", true },     { 'E', NULL, "--step", true },
 };
-
-/* A finite number, the whole text. */
-static bool parse_double(const char *text, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end || errno == ERANGE || !isfinite(v))
-        return false;
-    *out = v;
-    return true;
-}
 
 static const struct opt *match(const char *arg, size_t *len)
 {
@@ -163,7 +151,7 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
         case 'f': o->force = true; break;
         case 'P': {
             double p;
-            if (!parse_double(v, &p) || !(p > 0 && p < 1))
+            if (!params_parse_real(v, &p) || !(p > 0 && p < 1))
                 return bad(name, v, "the relative precision must be a number between 0 and 1 (e.g. 0.05)");
             o->precision = p;
             break;
@@ -173,23 +161,23 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
             break;
         case 'T': o->tornado = true; break;
         case 'D':
-            if (!parse_double(v, &o->spread) || !(o->spread > 0 && o->spread < 1))
+            if (!params_parse_real(v, &o->spread) || !(o->spread > 0 && o->spread < 1))
                 return bad(name, v, "the spread must be a number between 0 and 1 (0.2 = 20% below and above)");
             break;
         case 'L': o->lever = v; break;
         case 'A': o->at = v; break;
         case 'B':
-            if (!parse_double(v, &o->below))
+            if (!params_parse_real(v, &o->below))
                 return bad(name, v, "the threshold must be a number");
             o->below_given = true;
             break;
         case 'R':
-            if (!parse_double(v, &o->probability) || !(o->probability > 0 && o->probability < 1))
+            if (!params_parse_real(v, &o->probability) || !(o->probability > 0 && o->probability < 1))
                 return bad(name, v, "the probability must be a number between 0 and 1 (e.g. 0.9)");
             break;
         case 'G': o->range = v; break;
         case 'E':
-            if (!parse_double(v, &o->step) || !(o->step > 0))
+            if (!params_parse_real(v, &o->step) || !(o->step > 0))
                 return bad(name, v, "the step must be a number > 0 (e.g. 1 for whole FTE)");
             break;
         case 'K': o->kpi = v; break;

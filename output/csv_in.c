@@ -1,6 +1,8 @@
+/* csv_in.c — reading CSV records back (see csv_in.h). */
 #include "output/csv_in.h"
 
 #include "sim/check.h"
+#include "sim/params.h"
 
 #include <errno.h>
 #include <math.h>
@@ -131,7 +133,7 @@ bool csv_in_open(struct csv_in *c, const char *path, const char *const *need, lo
     for (size_t i = 0; i < n; i++) {
         col[i] = csv_in_column(c, need[i]);
         if (col[i] < 0) {
-            snprintf(err, size, "%s:1: no column \"%s\" in the header", path, need[i]);
+            snprintf(err, size, "%s:%ld: no column \"%s\" in the header", path, c->line, need[i]);
             csv_in_free(c);
             return false;
         }
@@ -141,9 +143,6 @@ bool csv_in_open(struct csv_in *c, const char *path, const char *const *need, lo
 
 double csv_in_number(const char *text)
 {
-    if (!text || !*text)
-        return NAN;
-    char *end;
-    double v = strtod(text, &end);
-    return *end ? NAN : v;
+    double v;
+    return text && params_parse_real(text, &v) ? v : NAN;
 }

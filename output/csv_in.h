@@ -39,7 +39,7 @@ const char *csv_in_field(const struct csv_in *c, long i);
 long csv_in_column(const struct csv_in *c, const char *name);
 
 /* A field as a number, or NaN for NULL, "NA", an empty field or anything
- * that is not wholly a number. */
+ * that is not wholly a decimal number (params_parse_real). */
 double csv_in_number(const char *text);
 
 /* Close the file and free the buffers; the reader is zeroed. */

@@ -1,3 +1,4 @@
+/* json_in.c — a small strict JSON reader (see json_in.h). */
 #include "output/json_in.h"
 
 #include "sim/check.h"
@@ -68,6 +69,10 @@ static bool jstring(const char **p, char **out)
         return false;
     char *o = check_malloc((size_t)(end - s) + 1), *w = o;
     while (s < end) {
+        if ((unsigned char)*s < 0x20) {   /* control characters must be escaped */
+            free(o);
+            return false;
+        }
         if (*s != '\\') {
             *w++ = *s++;
             continue;
@@ -92,17 +97,30 @@ static bool jstring(const char **p, char **out)
                 s += 6;
             } else if (cp >= 0xD800 && cp < 0xE000) {
                 cp = 0xFFFD;
+            } else if (cp == 0) {   /* a NUL cannot live in a C string */
+                free(o);
+                return false;
             }
             utf8_put(&w, cp);
             break;
         }
-        default: *w++ = *s++; break;   /* \" \\ \/ */
+        case '"': case '\\': case '/': *w++ = *s++; break;
+        default:
+            free(o);
+            return false;
         }
     }
     *w = '\0';
     *out = o;
     *p = end + 1;
     return true;
+}
+
+static const char *digits(const char *q)
+{
+    while (*q >= '0' && *q <= '9')
+        q++;
+    return q;
 }
 
 static bool jvalue(const char **p, struct json_in *j, int depth);
@@ -175,9 +193,32 @@ static bool jvalue(const char **p, struct json_in *j, int depth)
             return true;
         }
     }
+    /* -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
+    const char *q = *p;
+    if (*q == '-')
+        q++;
+    if (*q == '0')
+        q++;
+    else if (*q >= '1' && *q <= '9')
+        q = digits(q);
+    else
+        return false;
+    if (*q == '.') {
+        if (!(q[1] >= '0' && q[1] <= '9'))
+            return false;
+        q = digits(q + 1);
+    }
+    if (*q == 'e' || *q == 'E') {
+        q++;
+        if (*q == '+' || *q == '-')
+            q++;
+        if (!(*q >= '0' && *q <= '9'))
+            return false;
+        q = digits(q);
+    }
     char *end;
     j->number = strtod(*p, &end);
-    if (end == *p)
+    if (end != q)
         return false;
     j->type = JSON_IN_NUMBER;
     *p = end;

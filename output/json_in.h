@@ -2,8 +2,9 @@
  *
  * Parses a whole text into a tree of nodes (RFC 8259: objects, arrays,
  * strings with every escape including surrogate pairs, numbers, true,
- * false, null; numbers are read by strtod, which also takes forms JSON does
- * not, such as "+1" or "0x10"). Nesting deeper than JSON_IN_MAX_DEPTH is refused. Members
+ * false, null), strictly: unescaped control characters, unknown escapes
+ * and numbers outside JSON's grammar are refused, and so is \u0000, which
+ * a C string cannot hold (a lone surrogate becomes U+FFFD). Nesting deeper than JSON_IN_MAX_DEPTH is refused. Members
  * keep their order; lookups are linear, which suits documents of a few
  * dozen members. */
 #ifndef OUTPUT_JSON_IN_H

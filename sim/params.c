@@ -174,6 +174,46 @@ void params_range_text(const struct params *r, size_t i, char *buf, size_t size)
         snprintf(buf, size, "%s", what);
 }
 
+static const char *digits(const char *p, bool *any)
+{
+    while (*p >= '0' && *p <= '9') {
+        p++;
+        *any = true;
+    }
+    return p;
+}
+
+bool params_parse_real(const char *text, double *out)
+{
+    const char *p = text;
+    bool any = false;
+    if (*p == '+' || *p == '-')
+        p++;
+    p = digits(p, &any);
+    if (*p == '.')
+        p = digits(p + 1, &any);
+    if (!any)
+        return false;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        bool exp = false;
+        p = digits(p, &exp);
+        if (!exp)
+            return false;
+    }
+    if (*p != '\0')
+        return false;
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end != p || errno == ERANGE || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
 bool params_parse_value(const struct params *r, size_t i, const char *text, double *out)
 {
     CHECK(i < r->n);
@@ -188,10 +228,8 @@ bool params_parse_value(const struct params *r, size_t i, const char *text, doub
         }
         return false;
     }
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+    double v;
+    if (!params_parse_real(text, &v))
         return false;
     if (r->p[i].kind == PARAM_INT && v != floor(v))
         return false;

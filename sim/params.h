@@ -64,8 +64,14 @@ bool params_allowed(const struct params *r, size_t i, double v);
  * "0 to 1", "a whole number >= 1", "true or false". */
 void params_range_text(const struct params *r, size_t i, char *buf, size_t size);
 
+/* A finite decimal number that is the whole text: an optional sign, digits
+ * with an optional point, an optional exponent ("12", "-0.5", "1e6").
+ * False for anything else: spaces, hexadecimal, "inf", "nan", overflow. */
+bool params_parse_real(const char *text, double *out);
+
 /* Parse a value for parameter i from text ("12.5", "true"). False when the
- * text is not a number of the right kind; bounds are not checked here. */
+ * text is not a number of the right kind (params_parse_real); bounds are
+ * not checked here. */
 bool params_parse_value(const struct params *r, size_t i, const char *text, double *out);
 
 /* Format parameter i's value for people ("12.5", "true", "3"). */

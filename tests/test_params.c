@@ -242,13 +242,22 @@ static void test_parse_value(void **state)
     /* Bounds are not this function's business. */
     assert_true(params_parse_value(&r, P_REFERRALS, "-3.25", &v));
     assert_true(v == -3.25);
+    const struct { const char *text; double v; } real[] = {
+        { ".5", 0.5 }, { "5.", 5.0 }, { "+7", 7.0 }, { "-0.25e-2", -0.0025 }, { "1E3", 1000.0 }, { "007", 7.0 },
+    };
+    for (size_t i = 0; i < sizeof real / sizeof real[0]; i++) {
+        if (!params_parse_real(real[i].text, &v))
+            fail_msg("\"%s\" refused", real[i].text);
+        TU_ASSERT_WITHIN(v, real[i].v, 0.0);
+    }
     assert_true(params_parse_value(&r, P_PRIORITY, "3", &v));
     assert_true(v == 3.0);
     assert_true(params_parse_value(&r, P_PRIORITY, "-4", &v));
     assert_true(v == -4.0);
 
     const char *not_real[] = { "abc", "", "12x", "1.5.2", "nan", "NaN", "inf", "-inf",
-                               "infinity", "1e999", "12 ", "--1" };
+                               "infinity", "1e999", "12 ", "--1", " 5", "0x10", "0X1p3", ".", "-",
+                               "1e", "1e+", "+.e1", "5\n" };
     for (size_t i = 0; i < sizeof not_real / sizeof not_real[0]; i++)
         if (params_parse_value(&r, P_REFERRALS, not_real[i], &v))
             fail_msg("\"%s\" accepted as a number", not_real[i]);

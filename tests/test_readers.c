@@ -7,7 +7,7 @@
 #include "output/json.h"
 #include "output/json_in.h"
 
-#include "sim/check.h"
+#include "output/afile.h"
 #include "tests/testutil.h"
 
 #include <math.h>
@@ -110,6 +110,10 @@ static void test_csv_errors(void **state)
     assert_false(csv_in_open(&c, no_col, need, col, 1, err, sizeof err));
     tu_assert_contains(err, "nocol.csv:1: no column \"kpi\"");
     free(no_col);
+    char *late_header = tu_write(d->dir, "late.csv", "\n\nmetric,mean\n");
+    assert_false(csv_in_open(&c, late_header, need, col, 1, err, sizeof err));
+    tu_assert_contains(err, "late.csv:3: no column \"kpi\"");
+    free(late_header);
 
     char *open_quote = tu_write(d->dir, "quote.csv", "kpi\n\"never closed\n");
     assert_true(csv_in_open(&c, open_quote, need, col, 1, err, sizeof err));
@@ -121,6 +125,9 @@ static void test_csv_errors(void **state)
     assert_true(isnan(csv_in_number("")));
     assert_true(isnan(csv_in_number("NA")));
     assert_true(isnan(csv_in_number("12abc")));
+    assert_true(isnan(csv_in_number(" 5")));
+    assert_true(isnan(csv_in_number("0x10")));
+    assert_true(isnan(csv_in_number("inf")));
     TU_ASSERT_WITHIN(csv_in_number("-1.5e3"), -1500.0, 0.0);
 }
 
@@ -189,6 +196,8 @@ static void test_json_refused(void **state)
     static const char *const bad[] = {
         "", "{", "{\"a\" 1}", "{\"a\":1,}", "[1 2]", "\"open", "{\"a\":1} x", "nul",
         "\"\\u12\"", "{1:2}",
+        "[\"\\x\"]", "[\"a\tb\"]", "[\"a\\u0000b\"]",              /* escapes, control characters, NUL */
+        "[+1]", "[0x10]", "[01]", "[1.]", "[.5]", "[1e]", "[-]", "[inf]", "[nan]",   /* numbers */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         struct json_in root;
