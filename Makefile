@@ -43,7 +43,7 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libcaseload.a
 
-.PHONY: all deps run test unit-tests bench install clean check-asan fuzz
+.PHONY: all deps run test bench install clean check-asan fuzz
 
 all: caseload
 

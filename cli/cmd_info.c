@@ -59,8 +59,9 @@ int cmd_check(int argc, char **argv)
     }
     char start[DATE_TEXT_SIZE];
     date_format(sc->start, start);
-    printf("%s: scenario \"%s\" is valid: %zu stages, %zu grades, %zu interventions, %zu parameters\n",
-           sc->file, sc->name, sc->n_stages, sc->n_grades, sc->n_iv, sc->reg.n);
+    printf("%s: scenario \"%s\" is valid: %zu stage%s, %zu grade%s, %zu intervention%s, %zu parameters\n",
+           sc->file, sc->name, sc->n_stages, sc->n_stages == 1 ? "" : "s", sc->n_grades, sc->n_grades == 1 ? "" : "s",
+           sc->n_iv, sc->n_iv == 1 ? "" : "s", sc->reg.n);
     printf("starts %s, %.10g years, reported every %s\n\n", start, sc->reg.p[sc->p_horizon_years].value,
            scenario_period_name(sc->report_every));
     int w = width_of(sc);

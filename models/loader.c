@@ -50,7 +50,7 @@ static void allowed_text(const struct loader *L, size_t i, char *buf, size_t siz
 }
 
 size_t loader_num(struct loader *L, struct conf_node *g, const char *prefix, const char *key, bool required,
-                  double dflt, struct num_spec spec, const char *descr)
+                  double dflt, struct loader_num_spec spec, const char *descr)
 {
     char path[512];
     snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", key);
@@ -95,20 +95,20 @@ size_t loader_num(struct loader *L, struct conf_node *g, const char *prefix, con
     return i;
 }
 
-struct num_spec loader_real(const char *u, double lo, double hi, unsigned flags)
+struct loader_num_spec loader_real(const char *u, double lo, double hi, unsigned flags)
 {
-    struct num_spec s = { u, PARAM_REAL, lo, hi, flags };
+    struct loader_num_spec s = { u, PARAM_REAL, lo, hi, flags };
     return s;
 }
 
-struct num_spec loader_whole(const char *u, double lo, double hi)
+struct loader_num_spec loader_whole(const char *u, double lo, double hi)
 {
-    struct num_spec s = { u, PARAM_INT, lo, hi, 0 };
+    struct loader_num_spec s = { u, PARAM_INT, lo, hi, 0 };
     return s;
 }
 
-const struct num_spec loader_boolean = {"true/false", PARAM_BOOL, 0, 1, 0};
-const struct num_spec loader_share = {"share", PARAM_REAL, 0, 1, 0};
+const struct loader_num_spec loader_boolean = {"true/false", PARAM_BOOL, 0, 1, 0};
+const struct loader_num_spec loader_share = {"share", PARAM_REAL, 0, 1, 0};
 
 const char *loader_text_as(struct loader *L, struct conf_node *g, const char *key, bool required, const char *allowed)
 {
@@ -255,7 +255,7 @@ void loader_dist(struct loader *L, struct conf_node *g, const char *prefix, cons
         ds->kind = dist_guess(g);   /* one message, not one per setting */
     }
     char descr[256];
-    struct num_spec days = loader_real("days", 0, LOADER_MAX_DAYS, 0);
+    struct loader_num_spec days = loader_real("days", 0, LOADER_MAX_DAYS, 0);
     switch (ds->kind) {
     case DIST_FIXED:
         snprintf(descr, sizeof descr, "%s (fixed)", what);

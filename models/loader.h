@@ -34,7 +34,7 @@ struct loader {
 
 /* What a numeric setting is: its unit (in words), kind and allowed range
  * (params.h flags such as PARAM_LO_OPEN). */
-struct num_spec {
+struct loader_num_spec {
     const char *unit;
     enum param_kind kind;
     double lo, hi;
@@ -43,10 +43,10 @@ struct num_spec {
 
 /* A real number in unit from lo to hi; a whole number; true/false; a share
  * from 0 to 1. */
-struct num_spec loader_real(const char *unit, double lo, double hi, unsigned flags);
-struct num_spec loader_whole(const char *unit, double lo, double hi);
-extern const struct num_spec loader_boolean;
-extern const struct num_spec loader_share;
+struct loader_num_spec loader_real(const char *unit, double lo, double hi, unsigned flags);
+struct loader_num_spec loader_whole(const char *unit, double lo, double hi);
+extern const struct loader_num_spec loader_boolean;
+extern const struct loader_num_spec loader_share;
 
 /* The scenario's own copy of the file name file (for diagnostics that
  * outlive the conf tree), or NULL. */
@@ -64,7 +64,7 @@ void loader_child_path(const struct conf_node *g, const char *key, char *buf, si
  * even after an error, so indices stay valid while the rest of the file is
  * checked). */
 size_t loader_num(struct loader *L, struct conf_node *g, const char *prefix, const char *key, bool required,
-                  double dflt, struct num_spec spec, const char *descr);
+                  double dflt, struct loader_num_spec spec, const char *descr);
 
 /* A string setting; NULL when absent or of the wrong type (reported).
  * allowed says what it may be, for messages; loader_text allows any

@@ -158,14 +158,14 @@ static void plane_data(struct gp *g, const struct plot_compare_facts *f, const s
 
 static void chart_backlog(struct gp *g, const struct plot_compare_facts *f, const char *reps)
 {
-    bool bands = all_have(f, PM_UNALLOCATED, true);
-    if (!bands && !all_have(f, PM_UNALLOCATED, false))
+    bool bands = all_have(f, PLOT_M_UNALLOCATED, true);
+    if (!bands && !all_have(f, PLOT_M_UNALLOCATED, false))
         return;
     gp_chart_begin(g, "compare_backlog", "each scenario's backlog: median and middle 90% of replications");
     gp_setting(g, "set title", "unallocated cases (the backlog) by scenario, %s of %s", bands ? "median" : "mean", reps);
     gp_printf(g, GP_INDENT "set ylabel \"cases\"\n" GP_INDENT "set yrange [0:*]\n");
     struct plot_cmd p = { g, 0 };
-    const char *m = plot_metric_name(PM_UNALLOCATED);
+    const char *m = plot_metric_name(PLOT_M_UNALLOCATED);
     if (bands)
         gp_series(&p, "for [i=1:|scenario|] summary(i) using (at(\"%s\")):\"p05\":\"p95\" with filledcurves fs transparent solid band90 noborder lc rgb colour[i] notitle", m);
     gp_series(&p, "for [i=1:|scenario|] summary(i) using (at(\"%s\")):\"%s\" with lines lw 2 dt dash[i] lc rgb colour[i] title scenario[i]",
@@ -178,18 +178,18 @@ static void chart_backlog(struct gp *g, const struct plot_compare_facts *f, cons
 
 static void chart_cost(struct gp *g, const struct plot_compare_facts *f, const char *reps)
 {
-    if (!all_have(f, PM_COST_CUMULATIVE, false))
+    if (!all_have(f, PLOT_M_COST_CUMULATIVE, false))
         return;
-    bool bands = all_have(f, PM_COST_CUMULATIVE, true);
+    bool bands = all_have(f, PLOT_M_COST_CUMULATIVE, true);
     double max = 0;
     for (size_t i = 0; i < f->n_scenarios; i++)
-        max = fmax(max, f->scenario[i].run.s[PM_COST_CUMULATIVE].max);
+        max = fmax(max, f->scenario[i].run.s[PLOT_M_COST_CUMULATIVE].max);
     struct plot_scale sc = plot_scale_for(max);
     gp_chart_begin(g, "compare_cost", "each scenario's cumulative cost: mean and middle 90% of replications");
     gp_setting(g, "set title", "cumulative cost by scenario, mean of %s", reps);
     gp_printf(g, GP_INDENT "set ylabel \"%s\"\n" GP_INDENT "set yrange [0:*]\n", sc.money);
     struct plot_cmd p = { g, 0 };
-    const char *m = plot_metric_name(PM_COST_CUMULATIVE);
+    const char *m = plot_metric_name(PLOT_M_COST_CUMULATIVE);
     char lo[PLOT_EXPR_SIZE], hi[PLOT_EXPR_SIZE], mean[PLOT_EXPR_SIZE];
     if (bands)
         gp_series(&p, "for [i=1:|scenario|] summary(i) using (at(\"%s\")):%s:%s with filledcurves fs transparent solid band90 noborder lc rgb colour[i] notitle",

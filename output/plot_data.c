@@ -23,29 +23,29 @@
 #define KPI_DAYS "child_days_unallocated"
 #define KPI_COST "cost_total"
 
-static const char *const metric_names[PM_COUNT] = {
-    [PM_UNALLOCATED] = "unallocated",
-    [PM_WAITING_OVER] = "waiting_over_threshold",
-    [PM_MEAN_WAIT] = "mean_wait_days",
-    [PM_IN_POST] = "staff_in_post_fte",
-    [PM_SICK] = "staff_sick_fte",
-    [PM_AGENCY] = "agency_fte",
-    [PM_VACANCIES] = "vacancies_uncovered_fte",
-    [PM_CASELOAD_MEAN] = "caseload_mean",
-    [PM_CASELOAD_P90] = "caseload_p90",
-    [PM_CASELOAD_CAP] = "caseload_cap",
-    [PM_COST_STAFF] = "cost_staff",
-    [PM_COST_AGENCY] = "cost_agency",
-    [PM_COST_RECRUITMENT] = "cost_recruitment",
-    [PM_COST_TRAINING] = "cost_training",
-    [PM_COST_INTERVENTIONS] = "cost_interventions",
-    [PM_COST_TOTAL] = "cost_total",
-    [PM_COST_CUMULATIVE] = "cost_cumulative",
+static const char *const metric_names[PLOT_M_COUNT] = {
+    [PLOT_M_UNALLOCATED] = "unallocated",
+    [PLOT_M_WAITING_OVER] = "waiting_over_threshold",
+    [PLOT_M_MEAN_WAIT] = "mean_wait_days",
+    [PLOT_M_IN_POST] = "staff_in_post_fte",
+    [PLOT_M_SICK] = "staff_sick_fte",
+    [PLOT_M_AGENCY] = "agency_fte",
+    [PLOT_M_VACANCIES] = "vacancies_uncovered_fte",
+    [PLOT_M_CASELOAD_MEAN] = "caseload_mean",
+    [PLOT_M_CASELOAD_P90] = "caseload_p90",
+    [PLOT_M_CASELOAD_CAP] = "caseload_cap",
+    [PLOT_M_COST_STAFF] = "cost_staff",
+    [PLOT_M_COST_AGENCY] = "cost_agency",
+    [PLOT_M_COST_RECRUITMENT] = "cost_recruitment",
+    [PLOT_M_COST_TRAINING] = "cost_training",
+    [PLOT_M_COST_INTERVENTIONS] = "cost_interventions",
+    [PLOT_M_COST_TOTAL] = "cost_total",
+    [PLOT_M_COST_CUMULATIVE] = "cost_cumulative",
 };
 
 const char *plot_metric_name(enum plot_metric m)
 {
-    CHECK(m < PM_COUNT);
+    CHECK(m < PLOT_M_COUNT);
     return metric_names[m];
 }
 
@@ -186,7 +186,7 @@ bool plot_run_facts_read(const char *dir, struct plot_run_facts *f, char *err, s
         double n = csv_in_number(csv_in_field(&c, col[SC_N]));
         if (isfinite(n) && n > (double)f->reps)
             f->reps = (size_t)n;
-        for (int m = 0; m < PM_COUNT; m++) {
+        for (int m = 0; m < PLOT_M_COUNT; m++) {
             if (strcmp(metric, metric_names[m]) != 0)
                 continue;
             double q[PLOT_QUANTILES];

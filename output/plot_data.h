@@ -13,24 +13,24 @@
 
 /* The metrics of summary.csv the run charts draw. */
 enum plot_metric {
-    PM_UNALLOCATED,
-    PM_WAITING_OVER,
-    PM_MEAN_WAIT,
-    PM_IN_POST,
-    PM_SICK,
-    PM_AGENCY,
-    PM_VACANCIES,
-    PM_CASELOAD_MEAN,
-    PM_CASELOAD_P90,
-    PM_CASELOAD_CAP,
-    PM_COST_STAFF,
-    PM_COST_AGENCY,
-    PM_COST_RECRUITMENT,
-    PM_COST_TRAINING,
-    PM_COST_INTERVENTIONS,
-    PM_COST_TOTAL,
-    PM_COST_CUMULATIVE,
-    PM_COUNT
+    PLOT_M_UNALLOCATED,
+    PLOT_M_WAITING_OVER,
+    PLOT_M_MEAN_WAIT,
+    PLOT_M_IN_POST,
+    PLOT_M_SICK,
+    PLOT_M_AGENCY,
+    PLOT_M_VACANCIES,
+    PLOT_M_CASELOAD_MEAN,
+    PLOT_M_CASELOAD_P90,
+    PLOT_M_CASELOAD_CAP,
+    PLOT_M_COST_STAFF,
+    PLOT_M_COST_AGENCY,
+    PLOT_M_COST_RECRUITMENT,
+    PLOT_M_COST_TRAINING,
+    PLOT_M_COST_INTERVENTIONS,
+    PLOT_M_COST_TOTAL,
+    PLOT_M_COST_CUMULATIVE,
+    PLOT_M_COUNT
 };
 
 /* The metric's column name in summary.csv. */
@@ -53,7 +53,7 @@ struct plot_run_facts {
     char first[DATE_TEXT_SIZE], last[DATE_TEXT_SIZE];   /* dates covered */
     long days;                        /* last - first */
     size_t periods;                   /* rows of the first metric */
-    struct plot_series s[PM_COUNT];
+    struct plot_series s[PLOT_M_COUNT];
 };
 
 /* Read dir/summary.csv (and dir/manifest.json when there). False with a

@@ -71,7 +71,7 @@ static bool has(const struct plot_run_facts *f, enum plot_metric m)
 
 /* ---- stacked charts ---- */
 
-/* A layer adds its metric and takes away another (PM_COUNT: none). */
+/* A layer adds its metric and takes away another (PLOT_M_COUNT: none). */
 struct layer {
     const char *title, *colour;
     enum plot_metric add, sub;
@@ -83,16 +83,16 @@ struct layer {
 static void stack(struct plot_cmd *p, const struct plot_run_facts *f, const struct layer *layers, size_t n,
                   const char *scale, bool boxes)
 {
-    int coef[PM_COUNT][PM_COUNT];   /* per layer: the metrics summed to its top */
-    int sum[PM_COUNT] = { 0 };
-    bool shown[PM_COUNT] = { false };
-    CHECK(n <= PM_COUNT);
+    int coef[PLOT_M_COUNT][PLOT_M_COUNT];   /* per layer: the metrics summed to its top */
+    int sum[PLOT_M_COUNT] = { 0 };
+    bool shown[PLOT_M_COUNT] = { false };
+    CHECK(n <= PLOT_M_COUNT);
     for (size_t k = 0; k < n; k++) {
         const struct layer *l = &layers[k];
         shown[k] = f->s[l->add].mean && f->s[l->add].max_mean > 0;
         if (f->s[l->add].mean)
             sum[l->add]++;
-        if (l->sub < PM_COUNT && f->s[l->sub].mean)
+        if (l->sub < PLOT_M_COUNT && f->s[l->sub].mean)
             sum[l->sub]--;
         memcpy(coef[k], sum, sizeof sum);
     }
@@ -100,7 +100,7 @@ static void stack(struct plot_cmd *p, const struct plot_run_facts *f, const stru
         if (!shown[k])
             continue;
         char plus[LIST_SIZE] = "", minus[LIST_SIZE] = "";
-        for (int m = 0; m < PM_COUNT; m++) {
+        for (int m = 0; m < PLOT_M_COUNT; m++) {
             char *list = coef[k][m] > 0 ? plus : coef[k][m] < 0 ? minus : NULL;
             if (!list)
                 continue;
@@ -130,20 +130,20 @@ static bool any_layer(const struct plot_run_facts *f, const struct layer *layers
 
 static void chart_backlog(struct gp *g, const struct plot_run_facts *f, const char *reps)
 {
-    if (!has(f, PM_UNALLOCATED))
+    if (!has(f, PLOT_M_UNALLOCATED))
         return;
     gp_chart_begin(g, "backlog", "unallocated cases: median, middle 50% and 90% of replications, mean dashed");
     gp_setting(g, "set title", "%s: unallocated cases (the backlog), %s", f->scenario, reps);
     gp_printf(g, GP_INDENT "set ylabel \"cases\"\n" GP_INDENT "set yrange [0:*]\n");
     struct plot_cmd p = { g, 0 };
-    median_and_bands(&p, PM_UNALLOCATED, &f->s[PM_UNALLOCATED]);
+    median_and_bands(&p, PLOT_M_UNALLOCATED, &f->s[PLOT_M_UNALLOCATED]);
     gp_plot_done(&p);
     gp_chart_end(g);
 }
 
 static void chart_waiting(struct gp *g, const struct plot_run_facts *f, const char *reps)
 {
-    bool over = has(f, PM_WAITING_OVER), wait = has(f, PM_MEAN_WAIT);
+    bool over = has(f, PLOT_M_WAITING_OVER), wait = has(f, PLOT_M_MEAN_WAIT);
     if (!over && !wait)
         return;
     gp_chart_begin(g, "waiting", "cases waiting beyond the threshold, and the mean wait to allocation");
@@ -158,7 +158,7 @@ static void chart_waiting(struct gp *g, const struct plot_run_facts *f, const ch
         else
             gp_setting(g, "set title", "%s: cases waiting longer than the threshold, %s", f->scenario, reps);
         gp_printf(g, GP_INDENT "set ylabel \"cases\"\n");
-        median_and_bands(&p, PM_WAITING_OVER, &f->s[PM_WAITING_OVER]);
+        median_and_bands(&p, PLOT_M_WAITING_OVER, &f->s[PLOT_M_WAITING_OVER]);
         gp_plot_done(&p);
     }
     if (wait) {
@@ -167,7 +167,7 @@ static void chart_waiting(struct gp *g, const struct plot_run_facts *f, const ch
         else
             gp_setting(g, "set title", "%s: mean wait to allocation, %s", f->scenario, reps);
         gp_printf(g, GP_INDENT "set ylabel \"days\"\n");
-        median_and_bands(&p, PM_MEAN_WAIT, &f->s[PM_MEAN_WAIT]);
+        median_and_bands(&p, PLOT_M_MEAN_WAIT, &f->s[PLOT_M_MEAN_WAIT]);
         gp_plot_done(&p);
     }
     if (panels)
@@ -176,16 +176,16 @@ static void chart_waiting(struct gp *g, const struct plot_run_facts *f, const ch
 }
 
 static const struct layer workforce_layers[] = {
-    { "in post, at work", COLOUR_AT_WORK, PM_IN_POST, PM_SICK },
-    { "in post, off sick", COLOUR_SICK, PM_SICK, PM_COUNT },
-    { "agency", COLOUR_AGENCY, PM_AGENCY, PM_COUNT },
-    { "vacant, uncovered", COLOUR_VACANT, PM_VACANCIES, PM_COUNT },
+    { "in post, at work", COLOUR_AT_WORK, PLOT_M_IN_POST, PLOT_M_SICK },
+    { "in post, off sick", COLOUR_SICK, PLOT_M_SICK, PLOT_M_COUNT },
+    { "agency", COLOUR_AGENCY, PLOT_M_AGENCY, PLOT_M_COUNT },
+    { "vacant, uncovered", COLOUR_VACANT, PLOT_M_VACANCIES, PLOT_M_COUNT },
 };
 #define N_WORKFORCE (sizeof workforce_layers / sizeof *workforce_layers)
 
 static void chart_workforce(struct gp *g, const struct plot_run_facts *f, const char *reps)
 {
-    if (!f->s[PM_IN_POST].mean)
+    if (!f->s[PLOT_M_IN_POST].mean)
         return;
     gp_chart_begin(g, "workforce", "stacked means: in post at work, off sick, agency, vacant without cover");
     gp_setting(g, "set title", "%s: workforce (FTE), mean of %s", f->scenario, reps);
@@ -198,31 +198,31 @@ static void chart_workforce(struct gp *g, const struct plot_run_facts *f, const 
 
 static void chart_caseload(struct gp *g, const struct plot_run_facts *f, const char *reps)
 {
-    if (!has(f, PM_CASELOAD_MEAN))
+    if (!has(f, PLOT_M_CASELOAD_MEAN))
         return;
     gp_chart_begin(g, "caseload", "mean and 90th percentile caseload against the cap");
     gp_setting(g, "set title", "%s: caseloads of case-holders at work, %s", f->scenario, reps);
     gp_printf(g, GP_INDENT "set ylabel \"caseload points\"\n" GP_INDENT "set yrange [*:*]\n");
     struct plot_cmd p = { g, 0 };
-    mean_over_band(&p, PM_CASELOAD_MEAN, &f->s[PM_CASELOAD_MEAN], NULL, "colour", "mean caseload");
-    if (has(f, PM_CASELOAD_P90))
-        mean_over_band(&p, PM_CASELOAD_P90, &f->s[PM_CASELOAD_P90], NULL, "'" COLOUR_SECOND "'",
+    mean_over_band(&p, PLOT_M_CASELOAD_MEAN, &f->s[PLOT_M_CASELOAD_MEAN], NULL, "colour", "mean caseload");
+    if (has(f, PLOT_M_CASELOAD_P90))
+        mean_over_band(&p, PLOT_M_CASELOAD_P90, &f->s[PLOT_M_CASELOAD_P90], NULL, "'" COLOUR_SECOND "'",
                        KEY_P90);
-    if (f->s[PM_CASELOAD_CAP].mean)
+    if (f->s[PLOT_M_CASELOAD_CAP].mean)
         gp_series(&p, SUMMARY " using (at(\"%s\")):\"mean\" with lines lw 2 dt 2 lc rgb '%s' title \"%s\"",
-                  plot_metric_name(PM_CASELOAD_CAP), COLOUR_CAP, KEY_CAP);
-    if (f->s[PM_CASELOAD_MEAN].bands)
+                  plot_metric_name(PLOT_M_CASELOAD_CAP), COLOUR_CAP, KEY_CAP);
+    if (f->s[PLOT_M_CASELOAD_MEAN].bands)
         shade_key(&p);
     gp_plot_done(&p);
     gp_chart_end(g);
 }
 
 static const struct layer cost_layers[] = {
-    { "staff", COLOUR_STAFF, PM_COST_STAFF, PM_COUNT },
-    { "agency", COLOUR_AGENCY, PM_COST_AGENCY, PM_COUNT },
-    { "recruitment", COLOUR_RECRUITMENT, PM_COST_RECRUITMENT, PM_COUNT },
-    { "training", COLOUR_TRAINING, PM_COST_TRAINING, PM_COUNT },
-    { "interventions", COLOUR_INTERVENTIONS, PM_COST_INTERVENTIONS, PM_COUNT },
+    { "staff", COLOUR_STAFF, PLOT_M_COST_STAFF, PLOT_M_COUNT },
+    { "agency", COLOUR_AGENCY, PLOT_M_COST_AGENCY, PLOT_M_COUNT },
+    { "recruitment", COLOUR_RECRUITMENT, PLOT_M_COST_RECRUITMENT, PLOT_M_COUNT },
+    { "training", COLOUR_TRAINING, PLOT_M_COST_TRAINING, PLOT_M_COUNT },
+    { "interventions", COLOUR_INTERVENTIONS, PLOT_M_COST_INTERVENTIONS, PLOT_M_COUNT },
 };
 #define N_COST (sizeof cost_layers / sizeof *cost_layers)
 
@@ -230,8 +230,8 @@ static const struct layer cost_layers[] = {
  * the categories' largest means. */
 static double cost_period_max(const struct plot_run_facts *f)
 {
-    if (f->s[PM_COST_TOTAL].mean)
-        return f->s[PM_COST_TOTAL].max_mean;
+    if (f->s[PLOT_M_COST_TOTAL].mean)
+        return f->s[PLOT_M_COST_TOTAL].max_mean;
     double sum = 0;
     for (size_t k = 0; k < N_COST; k++)
         sum += f->s[cost_layers[k].add].max_mean;
@@ -240,7 +240,7 @@ static double cost_period_max(const struct plot_run_facts *f)
 
 static void chart_cost(struct gp *g, const struct plot_run_facts *f, const char *reps)
 {
-    bool per_period = any_layer(f, cost_layers, N_COST), cumulative = has(f, PM_COST_CUMULATIVE);
+    bool per_period = any_layer(f, cost_layers, N_COST), cumulative = has(f, PLOT_M_COST_CUMULATIVE);
     if (!per_period && !cumulative)
         return;
     gp_chart_begin(g, "cost", "cost per period stacked by category (means), and the cumulative cost");
@@ -269,14 +269,14 @@ static void chart_cost(struct gp *g, const struct plot_run_facts *f, const char 
         gp_plot_done(&p);
     }
     if (cumulative) {
-        struct plot_scale sc = plot_scale_for(f->s[PM_COST_CUMULATIVE].max);
+        struct plot_scale sc = plot_scale_for(f->s[PLOT_M_COST_CUMULATIVE].max);
         if (panels)
             gp_printf(g, GP_INDENT "set title \"cumulative cost\"\n");
         else
             gp_setting(g, "set title", "%s: cumulative cost, %s", f->scenario, reps);
         gp_printf(g, GP_INDENT "set ylabel \"%s\"\n", sc.money);
-        mean_over_band(&p, PM_COST_CUMULATIVE, &f->s[PM_COST_CUMULATIVE], sc.literal, "colour", "mean");
-        if (f->s[PM_COST_CUMULATIVE].bands)
+        mean_over_band(&p, PLOT_M_COST_CUMULATIVE, &f->s[PLOT_M_COST_CUMULATIVE], sc.literal, "colour", "mean");
+        if (f->s[PLOT_M_COST_CUMULATIVE].bands)
             shade_key(&p);
         gp_plot_done(&p);
     }

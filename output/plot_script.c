@@ -299,11 +299,11 @@ static void dumb_time_tics(struct gp *g, const struct plot_run_facts *f, int wid
 
 char *plot_terminal_script(const struct plot_run_facts *f, int width, int height)
 {
-    if (!f->s[PM_UNALLOCATED].bands && !f->s[PM_UNALLOCATED].mean)
+    if (!f->s[PLOT_M_UNALLOCATED].bands && !f->s[PLOT_M_UNALLOCATED].mean)
         return NULL;
     struct gp g;
     gp_begin(&g, NULL);
-    const char *column = f->s[PM_UNALLOCATED].bands ? "p50" : "mean";
+    const char *column = f->s[PLOT_M_UNALLOCATED].bands ? "p50" : "mean";
     char reps[64];
     gp_printf(&g,
         "set encoding utf8\n"
@@ -327,6 +327,6 @@ char *plot_terminal_script(const struct plot_run_facts *f, int width, int height
              strcmp(column, "p50") == 0 ? "median" : "mean", plot_reps_text(reps, sizeof reps, f->reps));
     gp_quoted(&g, title);
     gp_printf(&g, "\nplot 'summary.csv' using (at(\"%s\")):\"%s\" with lines\n",
-              plot_metric_name(PM_UNALLOCATED), column);
+              plot_metric_name(PLOT_M_UNALLOCATED), column);
     return gp_end(&g);
 }
