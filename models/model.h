@@ -106,6 +106,9 @@ struct worker {
     uint8_t status;
     bool agency;
     bool ready;            /* due to progress, waiting for a vacant post */
+    uint32_t ticket;       /* while ready: its place in the grade's wait, to
+                            * tell its entry from a former holder's of the
+                            * same slot */
 };
 
 struct post {
@@ -146,6 +149,8 @@ struct grade_state {
     size_t n_unfunded_held;/* unfunded posts with a holder (supernumerary staff) */
     double fte_in_post, fte_sick, fte_at_work_agency;
     struct queue progress_wait;  /* workers ready to progress into this grade */
+    struct queue progress_ticket;/* their tickets, side by side */
+    uint32_t next_ticket;
     struct maxtree tree;   /* case-holding grades only */
 };
 
@@ -242,7 +247,8 @@ struct model {
     bool counting;           /* after warm-up */
     double *snapshots;       /* sum over periods of some stocks, for KPIs */
     struct rep_result *out;
-    size_t period;
+    size_t period;           /* periods closed so far */
+    size_t n_periods;        /* of the run: after the last, nothing happens */
 };
 
 #endif

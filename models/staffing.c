@@ -211,11 +211,13 @@ static void vacated(struct model *m, uint32_t p)
             return;
         }
     }
-    /* staff due to progress into this grade come next */
+    /* staff due to progress into this grade come next; an entry whose
+     * worker has left since (its slot may hold someone else now) is passed */
     struct queue *wait = &gs->progress_wait;
     while (wait->n > 0) {
         uint32_t w = queue_pop(wait);
-        if (m->w[w].status != W_FREE && m->w[w].ready) {
+        uint32_t ticket = queue_pop(&gs->progress_ticket);
+        if (m->w[w].status != W_FREE && m->w[w].ready && m->w[w].ticket == ticket) {
             progress_into(m, w, p);
             return;
         }
@@ -327,7 +329,9 @@ void staffing_progress(struct model *m, uint32_t w)
     /* no vacancy: stay in post, as now, until one opens (first come first
      * served) */
     m->w[w].ready = true;
+    m->w[w].ticket = gs->next_ticket++;
     queue_push(&gs->progress_wait, w);
+    queue_push(&gs->progress_ticket, m->w[w].ticket);
 }
 
 static double next_cohort_day(const struct model *m, double after)
@@ -428,8 +432,13 @@ void staffing_refresh(struct model *m)
     }
     apply_ceiling(m);
     serve_wait(m);
-    for (size_t p = 0; p < m->n_posts; p++)
+    for (size_t p = 0; p < m->n_posts; p++) {
+        /* a vacancy left without a campaign while recruitment could not
+         * succeed (success 0) is advertised again once it can */
+        if (m->post[p].funded && m->post[p].holder == NONE)
+            campaign(m, (uint32_t)p);
         cover_request(m, (uint32_t)p, false);
+    }
     costs_update_rates(m);
 }
 

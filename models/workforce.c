@@ -27,6 +27,7 @@ void workforce_destroy(struct model *m)
         maxtree_free(&m->g[g].tree);
         free(m->g[g].posts);
         free(m->g[g].progress_wait.buf);
+        free(m->g[g].progress_ticket.buf);
     }
     free(m->g);
     free(m->w);
@@ -49,6 +50,8 @@ void workforce_reset(struct model *m)
         gs->n_posts = gs->n_funded = gs->n_unfunded_held = 0;
         gs->fte_in_post = gs->fte_sick = gs->fte_at_work_agency = 0;
         gs->progress_wait.head = gs->progress_wait.n = 0;
+        gs->progress_ticket.head = gs->progress_ticket.n = 0;
+        gs->next_ticket = 0;
     }
     m->agency_fte = m->agency_fte_sick = 0;
     m->free_worker = NONE;

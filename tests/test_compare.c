@@ -121,11 +121,12 @@ static const char alt_cfg[] =
  * variance of the difference of independent runs (var_a + var_b): CRN has to
  * make the runs at least ~75% correlated to be worth having. The observed
  * ratio is about 0.05. With 30 replications a sample variance exceeds twice
- * its expectation with probability below 0.001 (chi-square, 29 df, 0.999
- * quantile 58.3 = 2.0 x 29), and falls below 0.45 of it with probability
- * below 0.001 (0.001 quantile 13.1), so a true ratio of 0.05 stays under
- * 0.25 unless two such rare deviations coincide: the test fails only if CRN
- * has really degraded. */
+ * its expectation with probability 0.001 (chi-square, 29 df, 0.999 quantile
+ * 58.3 = 2.0 x 29) and falls below 0.38 of it with probability 0.001 (0.001
+ * quantile 10.99 = 0.38 x 29). A true ratio of 0.05 reaches 0.25 only if
+ * the paired variance comes out about twice its expectation and the
+ * independent one under 0.4 of its own at once, two 1-in-1000 events: the
+ * test fails only if CRN has really degraded. */
 static void test_common_random_numbers(void **state)
 {
     (void)state;

@@ -1,14 +1,24 @@
 /* test_conservation.c — accounting identities that hold in every replication
- * and every period, whatever the randomness:
+ * and every period, whatever the randomness. The model's conservation laws,
+ * which compare stocks with the flows counted where cases and staff move:
  *
  *   open_cases(p) - open_cases(p-1) = referrals(p) - screened_out(p) - closed(p)
  *   staff_in_post_fte(p) - staff_in_post_fte(p-1) = starters(p) - leavers(p)
  *   sum of open_<stage> = open_cases, sum of unallocated_<stage> = unallocated
+ *     (per-stage counts kept apart from the totals)
+ *   cost_cumulative = running sum of cost_total
+ *   KPIs referrals_total, closed_total, cost_total = sums of the periods
+ *
+ * and checks of the output's consistency, which metrics.c makes true by how
+ * it writes the row (allocated is open - unallocated; in_post of the agency
+ * grade is agency_fte; staff_in_post_fte and cost_total are sums of the
+ * same values): they guard the writer against a change that breaks them,
+ * not the model:
+ *
  *   allocated + unallocated = open_cases
  *   sum of in_post_<grade> over permanent grades = staff_in_post_fte
  *   in_post_<agency grade> = agency_fte
- *   cost_total = sum of the cost categories; cost_cumulative = running sum
- *   KPIs referrals_total, closed_total, cost_total = sums of the periods
+ *   cost_total = sum of the cost categories
  *
  * Period 1 is compared with day 0: the sum of the stages' initial cases and
  * of the grades' in_post. Case counts are whole numbers held in doubles, so
@@ -186,6 +196,13 @@ static void run_and_check(const char *path, char *const *sets, size_t n_sets, si
         fail_msg("%s: %s", path, why);
 }
 
+/* Events on the horizon date, a recruitment freeze (see the fixture). */
+static void test_edge(void **state)
+{
+    (void)state;
+    run_and_check("tests/scenarios/edge.cfg", NULL, 0, 12, 0);
+}
+
 static void test_baseline(void **state)
 {
     (void)state;
@@ -247,6 +264,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_baseline),
+        cmocka_unit_test(test_edge),
         cmocka_unit_test(test_pressure),
         cmocka_unit_test(test_pressure_warmup),
         cmocka_unit_test(test_detects),

@@ -9,7 +9,7 @@
  * (common random numbers), and the difference d_r between the settings
  * varies far less than either. The increase must exceed 3 standard errors of
  * the paired differences: mean(d) > 3 sd(d) / sqrt(n) (a one-sided test at
- * about p = 0.001 with Student t at n = 16 — so it fails if the effect is
+ * p = 0.0045 with Student t at n = 16 — so it fails if the effect is
  * absent, reversed or lost in noise).
  *
  * With both gains 0 the multiplier is exactly 1 whatever the load, so the

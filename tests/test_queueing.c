@@ -51,9 +51,11 @@
 #define HORIZON_YEARS 100.0     /* the longest the registry allows */
 #define DAYS_PER_YEAR 365.25
 /* The start-up transient: an M/M/c queue started empty relaxes on the time
- * scale 1 / (mu (sqrt(c) - sqrt(a))^2): about 16 and 8 mean service times
- * for the two queues below (about 15 and 7 days). A 200-day warm-up is over
- * 13 relaxation times, leaving a bias below e^-13 of the initial deficit. */
+ * scale 1 / (mu (sqrt(c) - sqrt(a))^2): about 18 mean service times for
+ * the M/M/5 queue below (17 days) and 26 for the M/M/1 queue (23 days). A
+ * 200-day warm-up is at least 8.7 relaxation times, leaving at most e^-8.7
+ * (2e-4) of the initial deficit, and that only at the start of a 100-year
+ * window: far below the standard errors of 0.4%. */
 #define WARMUP_DAYS 200.0
 
 /* A one-stage scenario that is an M/M/c queue. */
@@ -176,8 +178,6 @@ static void check_mmc(const struct mmc_case *q)
     TU_ASSERT_WITHIN(m.wq.mean, wq, SE_MULT * se(&m.wq));
     TU_ASSERT_WITHIN(m.load.mean, rho, SE_MULT * se(&m.load));
     TU_ASSERT_WITHIN(m.little.mean, 0.0, SE_MULT * se(&m.little));
-    /* Little's law against theory too: lambda * Wq of the measured wait. */
-    TU_ASSERT_WITHIN(lambda * m.wq.mean, lq, SE_MULT * lambda * se(&m.wq));
 }
 
 /* c = 5 at rho = 0.8001 (a = 4.0005): Lq = 2.2187, Wq = 0.5280 days. About

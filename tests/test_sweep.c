@@ -54,7 +54,8 @@ static double field(const char *line, int col)
 /* Each point's mean backlog (the time-average queue) must match Erlang C
  * within 4 standard errors of the replications' mean (SE = CI half-width /
  * t(0.975, n - 1)): a wrong curve by more than that fails, a right one fails
- * with probability ~1e-4 per point. */
+ * with probability 7.7e-4 per point (Student t, 19 degrees of freedom), 0.004
+ * over the five points. */
 static void test_sweep_reproduces_erlang_c(void **state)
 {
     (void)state;
@@ -96,10 +97,13 @@ static void test_sweep_reproduces_erlang_c(void **state)
 /* The service level: a mean queue below 0.3 cases (a mean wait below
  * 0.3 / 4 = 0.075 days). Erlang C gives Lq(6) = 0.570 and Lq(7) = 0.180, so
  * 7 servers is the smallest staffing that meets it. Over two years a
- * replication's mean queue has an sd of about 0.1 at c = 6 and 0.04 at
- * c = 7, so 0.3 is 2.7 sd below the one and 3 sd above the other: the
- * share of replications meeting the level is ~0 at 6 and ~1 at 7, and the
- * search must answer 7 for any probability in between, 0.9 included. */
+ * replication's mean queue has mean 0.583 and sd 0.144 at c = 6, mean 0.181
+ * and sd 0.050 at c = 7 (`caseload run tests/scenarios/mmc-sweep.cfg --set
+ * horizon_years=2 --set workforce.grades.w.in_post=6 -n 30`, and =7), so
+ * 0.3 is 2.0 sd below the one and 2.4 sd above the other: about 2% of
+ * replications meet the level at 6 and 99% at 7. Out of 30, 27 meeting it
+ * at 6, or fewer than 27 at 7, are both ~1e-4 events, so the search answers
+ * 7 at probability 0.9. */
 static void test_target_finds_erlang_c_staffing(void **state)
 {
     (void)state;
