@@ -103,6 +103,34 @@ static void print_table(const struct session *s)
     printf("\n  * the 95%% confidence interval of the paired difference excludes zero\n");
 }
 
+/* A paired comparison sets like against like: every alternative must run
+ * over the base's days (start, horizon, warm-up) and report the same
+ * periods, or its totals and NPV would measure a different span. */
+static int same_time_frame(const struct session *s)
+{
+    const struct scenario *b = s->item[0].sc;
+    int rc = EXIT_OK;
+    for (size_t i = 1; i < s->n; i++) {
+        const struct scenario *a = s->item[i].sc;
+        double bh = b->reg.p[b->p_horizon_years].value, ah = a->reg.p[a->p_horizon_years].value;
+        double bw = b->reg.p[b->p_warmup_days].value, aw = a->reg.p[a->p_warmup_days].value;
+        char bs[DATE_TEXT_SIZE], as[DATE_TEXT_SIZE];
+        date_format(b->start, bs);
+        date_format(a->start, as);
+        if (strcmp(bs, as) == 0 && bh == ah && bw == aw && b->report_every == a->report_every)
+            continue;
+        fprintf(stderr,
+                "caseload: compare: %s runs from %s for %.10g years (warm-up %.10g days, reported every %s), "
+                "but the base %s from %s for %.10g years (warm-up %.10g days, reported every %s) (allowed: the "
+                "same start, horizon, warm-up and periods; e.g. --set horizon_years=%.10g, which applies to "
+                "every scenario)\n",
+                a->file, as, ah, aw, scenario_period_name(a->report_every), b->file, bs, bh, bw,
+                scenario_period_name(b->report_every), bh > ah ? bh : ah);
+        rc = EXIT_USAGE;
+    }
+    return rc;
+}
+
 static bool write_compare_files(const struct session *s, const char *dir)
 {
     char path[AFILE_PATH_MAX];
@@ -170,6 +198,8 @@ int cmd_compare(int argc, char **argv)
         goto out;
     }
     if ((rc = session_load(&s, &o, o.args, o.n_args)) != EXIT_OK)
+        goto out;
+    if ((rc = same_time_frame(&s)) != EXIT_OK)
         goto out;
     char dir[AFILE_PATH_MAX];
     if (o.out_dir) {

@@ -272,6 +272,28 @@ static void test_usage_errors(void **state)
     run_ok(2, a3);
     char *a4[] = { (char *)tu_caseload(), "run", "scenarios/baseline.cfg", "--precision", "2", NULL };
     run_ok(2, a4);
+    char *a5[] = { (char *)tu_caseload(), "run", "scenarios/baseline.cfg", "--max-reps", "5", NULL };
+    run_ok(2, a5);
+    /* a base and an alternative over different spans: refused, naming both
+     * and the way out; with the same horizon for both, it runs */
+    char *dir = tu_tmpdir();
+    char *out = tu_path(dir, "out");
+    char *err = NULL;
+    int st = tu_caseload_run(&err, NULL, "compare", "scenarios/birmingham-2009.cfg",
+                             "scenarios/birmingham-2015-improvement.cfg", "-n", "2", "-q", "-o", out, NULL);
+    assert_int_equal(st, 2);
+    tu_assert_contains(err, "caseload: compare: scenarios/birmingham-2015-improvement.cfg runs from 2008-04-01 for "
+                            "13 years");
+    tu_assert_contains(err, "but the base scenarios/birmingham-2009.cfg from 2008-04-01 for 7 years");
+    tu_assert_contains(err, "e.g. --set horizon_years=13");
+    free(err);
+    st = tu_caseload_run(&err, NULL, "compare", "scenarios/baseline.cfg", "scenarios/baseline.cfg", "-n", "2", "-q",
+                         "-o", out, "--set", "horizon_years=0.5", NULL);
+    assert_int_equal(st, 0);
+    free(err);
+    free(out);
+    tu_rmtree(dir);
+    free(dir);
 }
 
 int main(void)
