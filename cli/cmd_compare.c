@@ -6,6 +6,7 @@
 #include "output/compare.h"
 #include "output/csv.h"
 #include "output/json.h"
+#include "output/numfmt.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
 
@@ -38,34 +39,22 @@ static void fmt(char *buf, size_t size, double v)
 {
     if (!isfinite(v))
         snprintf(buf, size, "-");
-    else if (fabs(v) >= 1000)
-        snprintf(buf, size, "%.0f", v);
     else
-        snprintf(buf, size, "%.2f", v);
+        numfmt_table(buf, size, fabs(v) >= 1000 ? "%.0f" : "%.2f", v);
 }
 
-/* What an alternative's extra cost buys in one outcome, in words; extra is
- * NaN when the cost difference is not significant. */
-static void print_value(const char *what, const char *unit, const struct compare_row *r, double extra)
+/* What an alternative's extra cost buys in one outcome, in words (the
+ * verdict of compare.csv's value_for_money). */
+static void print_value(const char *what, const char *unit, const struct compare_row *r)
 {
     char v[32];
-    double improvement = r->better * r->diff.mean;
-    if (!r->excludes_zero)
-        printf("  %-36s no significant change\n", what);
-    else if (!isfinite(extra))
-        printf("  %-36s %s, at no significant difference in cost\n", what, improvement > 0 ? "better" : "worse");
-    else if (improvement > 0 && extra <= 0)
-        printf("  %-36s better and cheaper\n", what);
-    else if (improvement < 0 && extra > 0)
-        printf("  %-36s worse and dearer\n", what);
-    else {
-        /* the cost of each unit gained, or the saving of each unit lost */
-        fmt(v, sizeof v, extra / improvement);
-        if (improvement > 0)
-            printf("  %-36s £%s per %s avoided\n", what, v, unit);
-        else
-            printf("  %-36s saves £%s per extra %s\n", what, v, unit);
-    }
+    fmt(v, sizeof v, r->cost_per_unit);
+    if (r->verdict == COMPARE_COST_PER_GAIN)
+        printf("  %-36s £%s per %s avoided\n", what, v, unit);
+    else if (r->verdict == COMPARE_SAVING_PER_LOSS)
+        printf("  %-36s saves £%s per extra %s\n", what, v, unit);
+    else
+        printf("  %-36s %s\n", what, compare_verdict_text(r->verdict));
 }
 
 static void print_table(const struct session *s)
@@ -76,11 +65,11 @@ static void print_table(const struct session *s)
         printf("\n  %s (alternative) against %s (base)\n", a->label, b->label);
         printf("  %-30s %12s %12s   %s\n", "", "base", "alternative", "difference (95% CI)");
         struct compare_row cost;
-        bool have_cost = compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, "cost_total", NAN, &cost);
-        double extra = have_cost ? cost.diff.mean : NAN;
+        bool have_cost = compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, "cost_total", NULL, &cost);
+        const struct compare_row *pc = have_cost ? &cost : NULL;
         for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) {
             struct compare_row r;
-            if (!compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, shown[k].kpi, extra, &r))
+            if (!compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, shown[k].kpi, pc, &r))
                 continue;
             double f = shown[k].scale;
             char bm[32], am[32], d[32], lo[32], hi[32];
@@ -89,15 +78,16 @@ static void print_table(const struct session *s)
             fmt(d, sizeof d, r.diff.mean * f);
             fmt(lo, sizeof lo, r.diff.ci_low * f);
             fmt(hi, sizeof hi, r.diff.ci_high * f);
-            printf("  %-30s %12s %12s   %s (%s to %s)%s\n", shown[k].label, bm, am, d, lo, hi,
-                   r.excludes_zero ? " *" : "");
+            printf("  ");
+            numfmt_pad(shown[k].label, 30);
+            printf(" %12s %12s   %s (%s to %s)%s\n", bm, am, d, lo, hi, r.excludes_zero ? " *" : "");
         }
         const char *per[][3] = { { "child_days_unallocated", "child-days waiting", "child-day of waiting" },
                                  { "waiting_over_threshold_end", "cases over the threshold", "case over the threshold" } };
         for (size_t k = 0; k < 2; k++) {
             struct compare_row r;
-            if (compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, per[k][0], extra, &r))
-                print_value(per[k][1], per[k][2], &r, have_cost && cost.excludes_zero ? extra : NAN);
+            if (compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, per[k][0], pc, &r))
+                print_value(per[k][1], per[k][2], &r);
         }
     }
     printf("\n  * the 95%% confidence interval of the paired difference excludes zero\n");

@@ -1,6 +1,7 @@
 /* cmd_run.c — caseload run: replications of one scenario into a run folder. */
 #include "cli/commands.h"
 #include "cli/session.h"
+#include "output/numfmt.h"
 #include "output/plot.h"
 
 #include <stdio.h>
@@ -32,13 +33,15 @@ static void print_headline(const struct result_layout *l, const struct stats *s)
         stats_kpi(s, (size_t)k, &sm);
         char mean[32], lo[32], hi[32];
         double f = headline[i].scale;
-        snprintf(mean, sizeof mean, headline[i].fmt, sm.mean * f);
+        numfmt_table(mean, sizeof mean, headline[i].fmt, sm.mean * f);
+        printf("  ");
+        numfmt_pad(headline[i].label, 32);
         if (sm.n >= 2) {
-            snprintf(lo, sizeof lo, headline[i].fmt, sm.ci_low * f);
-            snprintf(hi, sizeof hi, headline[i].fmt, sm.ci_high * f);
-            printf("  %-32s %10s   %s to %s\n", headline[i].label, mean, lo, hi);
+            numfmt_table(lo, sizeof lo, headline[i].fmt, sm.ci_low * f);
+            numfmt_table(hi, sizeof hi, headline[i].fmt, sm.ci_high * f);
+            printf(" %10s   %s to %s\n", mean, lo, hi);
         } else {
-            printf("  %-32s %10s\n", headline[i].label, mean);
+            printf(" %10s\n", mean);
         }
     }
 }

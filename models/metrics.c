@@ -87,7 +87,7 @@ static const struct kdef kpis[K_COUNT] = {
     [K_COST_RECRUITMENT] = { "cost_recruitment_total", "£", "recruitment campaigns", 0 },
     [K_COST_TRAINING] = { "cost_training_total", "£", "training of newly qualified starters", 0 },
     [K_COST_INTERVENTIONS] = { "cost_interventions_total", "£", "interventions' one-off and yearly costs", 0 },
-    [K_COST_SICKNESS] = { "cost_sickness_total", "£", "pay of staff off sick (part of staff cost)", -1 },
+    [K_COST_SICKNESS] = { "cost_sickness_total", "£", "pay of staff off sick (part of staff cost)", 0 },
 };
 
 static void set_metric(struct metric_def *d, const char *name, const char *unit, enum metric_kind kind)

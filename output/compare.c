@@ -6,19 +6,54 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Mean paired difference of KPI name (NaN when either run lacks it). */
-static double mean_difference(const struct result_layout *bl, const struct stats *bs,
-                              const struct result_layout *al, const struct stats *as, const char *kpi)
+static const char *const verdict_text[COMPARE_VERDICT_COUNT] = {
+    [COMPARE_NEUTRAL] = "not judged: neither higher nor lower is better",
+    [COMPARE_NO_CHANGE] = "no significant change",
+    [COMPARE_BETTER_SAME_COST] = "better, at no significant difference in cost",
+    [COMPARE_WORSE_SAME_COST] = "worse, at no significant difference in cost",
+    [COMPARE_BETTER_CHEAPER] = "better and cheaper",
+    [COMPARE_WORSE_DEARER] = "worse and dearer",
+    [COMPARE_COST_PER_GAIN] = "better and dearer: cost_per_unit is the extra cost per unit gained",
+    [COMPARE_SAVING_PER_LOSS] = "worse and cheaper: cost_per_unit is the saving per unit lost",
+};
+
+const char *compare_verdict_text(enum compare_verdict v)
 {
-    struct compare_row row;
-    if (!compare_kpi(bl, bs, al, as, kpi, NAN, &row))
-        return NAN;
-    return row.diff.mean;
+    CHECK(v < COMPARE_VERDICT_COUNT);
+    return verdict_text[v];
+}
+
+static void judge(struct compare_row *r, const struct compare_row *cost)
+{
+    r->cost_per_unit = NAN;
+    double gain = r->better * r->diff.mean;   /* > 0: the alternative is better */
+    if (r->better == 0) {
+        r->verdict = COMPARE_NEUTRAL;
+        return;
+    }
+    if (!r->excludes_zero) {
+        r->verdict = COMPARE_NO_CHANGE;
+        return;
+    }
+    if (!cost || !cost->excludes_zero || !isfinite(cost->diff.mean)) {
+        r->verdict = gain > 0 ? COMPARE_BETTER_SAME_COST : COMPARE_WORSE_SAME_COST;
+        return;
+    }
+    double extra = cost->diff.mean;
+    if (gain > 0 && extra <= 0) {
+        r->verdict = COMPARE_BETTER_CHEAPER;
+    } else if (gain < 0 && extra >= 0) {
+        r->verdict = COMPARE_WORSE_DEARER;
+    } else {
+        /* dearer and better, or cheaper and worse: money for outcome */
+        r->verdict = gain > 0 ? COMPARE_COST_PER_GAIN : COMPARE_SAVING_PER_LOSS;
+        r->cost_per_unit = extra / gain;   /* both signs agree: > 0 */
+    }
 }
 
 bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
                  const struct result_layout *al, const struct stats *as, const char *kpi,
-                 double extra_cost, struct compare_row *out)
+                 const struct compare_row *cost, struct compare_row *out)
 {
     long kb = result_kpi_index(bl, kpi), ka = result_kpi_index(al, kpi);
     if (kb < 0 || ka < 0)
@@ -41,10 +76,7 @@ bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
     free(d);
     /* An interval that is a single point at zero excludes nothing. */
     out->excludes_zero = out->diff.n >= 2 && (out->diff.ci_low > 0 || out->diff.ci_high < 0);
-    double improvement = out->better * out->diff.mean;
-    out->cost_per_unit = out->better != 0 && out->excludes_zero && improvement > 0 && isfinite(extra_cost)
-                             ? extra_cost / improvement
-                             : NAN;
+    judge(out, cost);
     return true;
 }
 
@@ -54,11 +86,14 @@ void compare_write(struct afile *a, const char *base, const char *alt,
 {
     if (header)
         afile_puts(a, COMPARE_CSV_HEADER);
-    double extra_total = mean_difference(bl, bs, al, as, "cost_total");
-    double extra_npv = mean_difference(bl, bs, al, as, "cost_npv");
+    struct compare_row cost, npv;
+    bool have_cost = compare_kpi(bl, bs, al, as, "cost_total", NULL, &cost);
+    bool have_npv = compare_kpi(bl, bs, al, as, "cost_npv", NULL, &npv);
+    double extra_total = have_cost ? cost.diff.mean : NAN;
+    double extra_npv = have_npv ? npv.diff.mean : NAN;
     for (size_t k = 0; k < bl->n_kpis; k++) {
         struct compare_row row;
-        if (!compare_kpi(bl, bs, al, as, bl->kpi[k].name, extra_total, &row))
+        if (!compare_kpi(bl, bs, al, as, bl->kpi[k].name, have_cost ? &cost : NULL, &row))
             continue;
         csv_field(a, base);
         afile_write(a, ",", 1);
@@ -78,6 +113,8 @@ void compare_write(struct afile *a, const char *base, const char *alt,
         csv_next_number(a, extra_total);
         csv_next_number(a, extra_npv);
         csv_next_number(a, row.cost_per_unit);
+        afile_write(a, ",", 1);
+        csv_field(a, compare_verdict_text(row.verdict));
         afile_write(a, "\n", 1);
     }
 }

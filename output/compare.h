@@ -8,13 +8,19 @@
  *
  *   base,alternative,kpi,unit,base_mean,alternative_mean,difference,
  *   difference_sd,ci_low,ci_high,excludes_zero,n,extra_cost_total,
- *   extra_cost_npv,cost_per_unit
+ *   extra_cost_npv,cost_per_unit,value_for_money
  *
- * extra_cost_* are the mean paired differences of cost_total and cost_npv;
- * cost_per_unit is extra_cost_total divided by the improvement (the
- * difference in the KPI's better direction) when the interval excludes zero
- * and the KPI improved, else NA: e.g. £ per child-day of unallocated waiting
- * avoided. */
+ * The mean columns are over each scenario's own replications with a value
+ * (a KPI can be NA in some, e.g. the mean wait where nobody was allocated);
+ * the difference and its interval over the replications where both have
+ * one, so with NAs difference need not equal alternative_mean - base_mean.
+ * extra_cost_* are the mean paired differences of cost_total and cost_npv.
+ * value_for_money says what the extra cost buys in the KPI, judged on both
+ * intervals (compare_verdict); cost_per_unit is, for the two verdicts that
+ * trade money for outcome, the extra cost per unit of the KPI gained or the
+ * saving per unit lost (in the KPI's own unit: for a share, per 1.0 = 100
+ * percentage points), as a ratio of the two mean differences (its own
+ * uncertainty is not given: read the two intervals). */
 #ifndef OUTPUT_COMPARE_H
 #define OUTPUT_COMPARE_H
 
@@ -26,7 +32,25 @@
 
 #define COMPARE_CSV_HEADER                                                              \
     "base,alternative,kpi,unit,base_mean,alternative_mean,difference,difference_sd,"   \
-    "ci_low,ci_high,excludes_zero,n,extra_cost_total,extra_cost_npv,cost_per_unit\n"
+    "ci_low,ci_high,excludes_zero,n,extra_cost_total,extra_cost_npv,cost_per_unit,"    \
+    "value_for_money\n"
+
+/* What an alternative's extra cost buys in one KPI. "Significant" means the
+ * paired 95% interval excludes zero; the cost is cost_total's. */
+enum compare_verdict {
+    COMPARE_NEUTRAL,          /* the KPI is neither better high nor low (a cost, a count) */
+    COMPARE_NO_CHANGE,        /* the KPI's change is not significant */
+    COMPARE_BETTER_SAME_COST, /* better; the cost change is not significant */
+    COMPARE_WORSE_SAME_COST,
+    COMPARE_BETTER_CHEAPER,   /* better and significantly cheaper (or the same cost exactly) */
+    COMPARE_WORSE_DEARER,
+    COMPARE_COST_PER_GAIN,    /* better and dearer: cost_per_unit = £ per unit gained */
+    COMPARE_SAVING_PER_LOSS,  /* worse and cheaper: cost_per_unit = £ saved per unit lost */
+    COMPARE_VERDICT_COUNT
+};
+
+/* The verdict in words, as compare.csv and the terminal give it. */
+const char *compare_verdict_text(enum compare_verdict v);
 
 /* One KPI's paired comparison. */
 struct compare_row {
@@ -35,15 +59,18 @@ struct compare_row {
     double base_mean, alt_mean;
     struct summary diff;
     bool excludes_zero;
-    double cost_per_unit;        /* NaN when not meaningful */
+    enum compare_verdict verdict;
+    double cost_per_unit;        /* > 0 for COMPARE_COST_PER_GAIN and COMPARE_SAVING_PER_LOSS, else NaN */
 };
 
 /* Paired comparison of KPI name between two finished runs (same
- * replications). False when either has no such KPI. extra_cost is the mean
- * paired difference of cost_total (NaN when absent). */
+ * replications). False when either has no such KPI. cost is the same
+ * comparison of cost_total (NULL when there is none: every verdict of a
+ * KPI that changed is then about the outcome only, at unknown cost, and
+ * reads as "the same cost"). */
 bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
                  const struct result_layout *al, const struct stats *as, const char *kpi,
-                 double extra_cost, struct compare_row *out);
+                 const struct compare_row *cost, struct compare_row *out);
 
 /* Append the rows of one alternative to compare.csv (header first if
  * header). */

@@ -46,3 +46,21 @@ size_t numfmt(char *buf, double v)
     int n = snprintf(buf, NUMFMT_SIZE, "%.10g", v);
     return n > 0 ? (size_t)n : 0;
 }
+
+void numfmt_table(char *buf, size_t size, const char *fmt, double v)
+{
+    snprintf(buf, size, fmt, v);
+    if (buf[0] != '-')
+        return;
+    if (strspn(buf + 1, "0.") != strlen(buf + 1))
+        return;   /* a real negative number (or -inf) */
+    memmove(buf, buf + 1, strlen(buf));   /* "-0.0" -> "0.0" */
+}
+
+void numfmt_pad(const char *text, int width)
+{
+    int columns = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        columns += (*p & 0xC0) != 0x80;   /* continuation bytes take no column */
+    printf("%s%*s", text, width > columns ? width - columns : 0, "");
+}

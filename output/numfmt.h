@@ -13,4 +13,13 @@
 /* Write v into buf (NUMFMT_SIZE bytes); returns the length written. */
 size_t numfmt(char *buf, double v);
 
+/* For tables people read: v with printf format fmt (one double
+ * conversion, e.g. "%.1f") into buf, without the minus sign of a value that
+ * rounds to zero ("0.0", not "-0.0"). */
+void numfmt_table(char *buf, size_t size, const char *fmt, double v);
+
+/* Print text left-aligned in width columns, counting characters, not bytes
+ * (a "£" is one column, two bytes of UTF-8). */
+void numfmt_pad(const char *text, int width);
+
 #endif
