@@ -14,10 +14,12 @@ void costs_reset(struct model *m)
     struct costs *c = &m->cost;
     memset(c, 0, sizeof *c);
     c->log_discount = log1p(m->pv[m->sc->p_discount]) / SCENARIO_DAYS_PER_YEAR;
+    c->origin = m->warmup > 0 ? m->warmup : 0;
 }
 
-/* Discount factor at day t. */
-static double discount(const struct costs *c, double t) { return exp(-c->log_discount * t); }
+/* Discount factor at day t: 1 at the reporting start, where the costs
+ * counted start too. */
+static double discount(const struct costs *c, double t) { return exp(-c->log_discount * (t - c->origin)); }
 
 void costs_advance(struct model *m)
 {

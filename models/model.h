@@ -163,10 +163,11 @@ struct costs {
     double since;            /* rates integrated up to here */
     double period[COST_CATS];/* this period */
     double total[COST_CATS]; /* since statistics started */
-    double npv;              /* discounted to day 0 */
+    double npv;              /* discounted to the reporting start (origin) */
     double sick_rate;        /* memo, part of staff cost: pay of staff off sick, £ per day */
     double sick_period, sick_total;
     double log_discount;     /* ln(1 + r) per day */
+    double origin;           /* day the NPV is taken at: the end of the warm-up */
 };
 
 /* ---- tallies for reports (metrics.c) --------------------------------------- */
