@@ -1,6 +1,7 @@
 #include "cli/limits.h"
 
 #include "models/estimate.h"
+#include "output/stats.h"
 
 #include <errno.h>
 #include <gsl/gsl_rstat.h>
@@ -12,8 +13,16 @@
 #include <unistd.h>
 
 /* Statistics kept per (period, metric): running moments and five P²
- * quantile estimators (output/stats.c). */
+ * quantile estimators (output/stats.c), plus the values kept for exact
+ * quantiles (stats_kept_bytes). */
 #define STATS_CELL_BYTES (32.0 + 5.0 * sizeof(gsl_rstat_quantile_workspace))
+
+/* Bytes of cell values one stats object keeps for exact quantiles over r
+ * replications (up to STATS_EXACT_VALUES). */
+static double stats_kept_bytes(double cells, double r)
+{
+    return fmin(cells * r, (double)STATS_EXACT_VALUES) * sizeof(double);
+}
 /* series.csv: bytes per value and per row beyond the values (measured on
  * the shipped scenarios: 4 to 5 bytes a value, with the separator). */
 #define SERIES_VALUE_BYTES 6.0
@@ -69,13 +78,13 @@ void cli_cost_estimate(const struct scenario *const *sc, const struct result_lay
         double cells = (double)l[i].n_periods * (double)l[i].n_metrics;
         c->events += r * e.events_per_rep;
         models += e.bytes_per_model;
-        c->memory += cells * STATS_CELL_BYTES                   /* statistics */
+        c->memory += cells * STATS_CELL_BYTES + stats_kept_bytes(cells, r) /* statistics */
                      + 2 * th * (cells + (double)l[i].n_kpis) * sizeof(double) /* results in flight */
                      + 2 * r * (double)l[i].n_kpis * sizeof(double);          /* KPI values kept */
         c->disk += r * (double)l[i].n_periods * ((double)l[i].n_metrics * SERIES_VALUE_BYTES + SERIES_ROW_BYTES)
                    + cells * SUMMARY_ROW_BYTES;
         if (n > 1 && i > 0)  /* paired differences against the first */
-            c->memory += cells * STATS_CELL_BYTES, c->disk += cells * SUMMARY_ROW_BYTES;
+            c->memory += cells * STATS_CELL_BYTES + stats_kept_bytes(cells, r), c->disk += cells * SUMMARY_ROW_BYTES;
     }
     c->memory += th * models;
     c->hours = c->events / (CLI_EVENTS_PER_SECOND * th) / 3600.0;

@@ -2,7 +2,7 @@
 # validation.sh — reproduce every number in docs/validation.md and the
 # intervention tables in docs/scenarios.md.
 #
-#   sh docs/validation.sh [calibration|sensitivity|programme|interventions|all]
+#   sh docs/validation.sh [calibration|sensitivity|programme|interventions|quantiles|all]
 #
 # Run from the repository root after `make`. Results go to
 # results/validation/ (replaced on each run). The runs and their seeds are
@@ -216,11 +216,53 @@ interventions() {
     done
 }
 
+# ---- quantiles: summary.csv's P² estimates against exact ones -------------------
+# Past the values kept for exact quantiles (docs/randomness.md), summary.csv
+# gives P² estimates; 2,000 replications of the baseline are past it. Each
+# month's exact type-7 quantile of every continuous metric (at least half
+# its values distinct) is computed from series.csv and compared with
+# summary.csv's, in units of the metric's sd that month. Needs python3.
+quantiles() {
+    R=$OUT/baseline-2000
+    "$CASELOAD" run scenarios/baseline.cfg -n 2000 -o "$R" -q --force
+    echo "== summary.csv quantiles (P2) against exact: ./caseload run scenarios/baseline.cfg -n 2000"
+    grep '"quantiles"' "$R/manifest.json"
+    python3 - "$R" <<'PY'
+import csv, sys, statistics, math
+d = sys.argv[1]
+series = {}
+with open(f"{d}/series.csv") as f:
+    r = csv.reader(f); head = next(r)
+    for row in r:
+        p = row[2]
+        for j in range(4, len(head)):
+            v = row[j]
+            if v == "NA": continue
+            series.setdefault((p, head[j]), []).append(float(v))
+def q7(xs, p):
+    xs = sorted(xs); h = (len(xs) - 1) * p; lo = math.floor(h)
+    return xs[lo] + (h - lo) * (xs[min(lo + 1, len(xs) - 1)] - xs[lo])
+errs = {"p05": [], "p50": [], "p95": []}
+with open(f"{d}/summary.csv") as f:
+    for row in csv.DictReader(f):
+        xs = series.get((row["period"], row["metric"]))
+        if not xs or len(xs) < 6: continue
+        sd = statistics.stdev(xs)
+        if sd <= 0 or len(set(xs)) < len(xs) / 2: continue   # continuous metrics only
+        for name, p in (("p05", .05), ("p50", .5), ("p95", .95)):
+            errs[name].append(abs(float(row[name]) - q7(xs, p)) / sd)
+for name in errs:
+    e = sorted(errs[name])
+    print(f"{name}: {len(e)} cells; |P2 - exact| / sd: median {statistics.median(e):.3f}, 95th percentile {e[int(.95*len(e))]:.3f}, max {e[-1]:.3f}")
+PY
+}
+
 case $what in
     calibration) calibration ;;
     sensitivity) sensitivity ;;
     programme) programme ;;
     interventions) interventions ;;
-    all) calibration; sensitivity; programme; interventions ;;
-    *) echo "usage: sh docs/validation.sh [calibration|sensitivity|programme|interventions|all]" >&2; exit 2 ;;
+    quantiles) quantiles ;;
+    all) calibration; sensitivity; programme; interventions; quantiles ;;
+    *) echo "usage: sh docs/validation.sh [calibration|sensitivity|programme|interventions|quantiles|all]" >&2; exit 2 ;;
 esac

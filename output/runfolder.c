@@ -152,6 +152,8 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
     json_uint(&j, "replications_requested", info->reps_requested);
     json_uint(&j, "replications", stats_count(rf->stats));
     json_bool(&j, "partial", partial);
+    /* summary.csv's quantiles: exact, or P² estimates past the values kept */
+    json_string(&j, "quantiles", stats_exact(rf->stats) ? "exact" : "P2");
     if (info->precision > 0) {
         json_object(&j, "precision");
         json_number(&j, "relative_half_width", info->precision);

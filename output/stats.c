@@ -18,10 +18,6 @@
 enum { STATS_Q05, STATS_Q25, STATS_Q50, STATS_Q75, STATS_Q95, STATS_N_QUANTILES };
 static const double stats_prob[STATS_N_QUANTILES] = {0.05, 0.25, 0.50, 0.75, 0.95};
 
-/* P² needs this many values before its markers exist; below it the values
- * themselves are kept and the quantiles are exact. */
-#define STATS_P2_MIN 5
-
 /* First capacity of the KPI value arrays (they double after that). */
 #define STATS_KPI_CAP0 16
 
@@ -43,6 +39,11 @@ struct stats {
     size_t count;                          /* replications added */
     size_t n_cells;                        /* n_periods * n_metrics */
     struct stats_moments *mom;             /* n_cells */
+    /* Exact phase: every replication's row of cell values, in order. */
+    bool exact;
+    double *rows;                          /* rows_cap rows of n_cells */
+    size_t rows_cap, max_rows;
+    /* P² phase, after the exact one (or from the start): */
     gsl_rstat_quantile_workspace *quant;   /* n_cells * STATS_N_QUANTILES */
     size_t kpi_cap;
     double **kpi;                          /* n_kpis arrays of kpi_cap values */
@@ -50,11 +51,18 @@ struct stats {
 
 struct stats *stats_create(const struct result_layout *l)
 {
+    return stats_create_bounded(l, STATS_EXACT_VALUES);
+}
+
+struct stats *stats_create_bounded(const struct result_layout *l, size_t exact_values)
+{
     struct stats *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->l = l;
     s->n_cells = l->n_periods * l->n_metrics;
+    s->max_rows = s->n_cells ? exact_values / s->n_cells : 0;
+    s->exact = s->max_rows > 0;
     /* At least one element each, so an empty layout is not mistaken for a
      * failed allocation. */
     s->mom = calloc(s->n_cells ? s->n_cells : 1, sizeof *s->mom);
@@ -82,6 +90,7 @@ void stats_destroy(struct stats *s)
         for (size_t k = 0; k < s->l->n_kpis; k++)
             free(s->kpi[k]);
     free(s->kpi);
+    free(s->rows);
     free(s->quant);
     free(s->mom);
     free(s);
@@ -95,9 +104,43 @@ static void stats_grow_kpis(struct stats *s)
     s->kpi_cap = cap;
 }
 
+/* Add one row of cell values to the P² estimators. */
+static void stats_p2_add(struct stats *s, const double *row)
+{
+    for (size_t c = 0; c < s->n_cells; c++)
+        if (isfinite(row[c]))
+            for (int j = 0; j < STATS_N_QUANTILES; j++)
+                gsl_rstat_quantile_add(row[c], &s->quant[c * STATS_N_QUANTILES + j]);
+}
+
+/* Keep a row for exact quantiles, or, when the rows would pass their
+ * bound, hand every kept row (in order) and this one to P². */
+static void stats_keep(struct stats *s, const double *row)
+{
+    if (s->exact && s->count < s->max_rows) {
+        if (s->count == s->rows_cap) {
+            size_t cap = s->rows_cap ? 2 * s->rows_cap : STATS_KPI_CAP0;
+            s->rows_cap = cap < s->max_rows ? cap : s->max_rows;
+            s->rows = check_realloc(s->rows, s->rows_cap * s->n_cells * sizeof *s->rows);
+        }
+        memcpy(s->rows + s->count * s->n_cells, row, s->n_cells * sizeof *row);
+        return;
+    }
+    if (s->exact) {
+        for (size_t i = 0; i < s->count; i++)
+            stats_p2_add(s, s->rows + i * s->n_cells);
+        free(s->rows);
+        s->rows = NULL;
+        s->rows_cap = 0;
+        s->exact = false;
+    }
+    stats_p2_add(s, row);
+}
+
 void stats_add(struct stats *s, const struct rep_result *r)
 {
     CHECK(r->rep == s->count);    /* replication order: the P² estimates depend on it */
+    stats_keep(s, r->values);
     for (size_t c = 0; c < s->n_cells; c++) {
         double x = r->values[c];
         if (!isfinite(x))
@@ -110,8 +153,6 @@ void stats_add(struct stats *s, const struct rep_result *r)
         double d = y - m->mean;
         m->mean += d / (double)m->n;
         m->m2 += d * (y - m->mean);
-        for (int j = 0; j < STATS_N_QUANTILES; j++)
-            gsl_rstat_quantile_add(x, &s->quant[c * STATS_N_QUANTILES + j]);
     }
     if (s->count == s->kpi_cap)
         stats_grow_kpis(s);
@@ -121,6 +162,24 @@ void stats_add(struct stats *s, const struct rep_result *r)
 }
 
 size_t stats_count(const struct stats *s) { return s->count; }
+
+bool stats_exact(const struct stats *s) { return s->exact; }
+
+/* Exact type-7 quantiles of one cell's kept values (NaN left out). */
+static void stats_exact_quantiles(const struct stats *s, size_t c, double q[])
+{
+    double *v = check_malloc((s->count ? s->count : 1) * sizeof *v);
+    size_t used = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        double x = s->rows[i * s->n_cells + c];
+        if (isfinite(x))
+            v[used++] = x;
+    }
+    gsl_sort(v, 1, used);
+    for (int j = 0; j < STATS_N_QUANTILES; j++)
+        q[j] = used > 0 ? gsl_stats_quantile_from_sorted_data(v, 1, used, stats_prob[j]) : NAN;
+    free(v);
+}
 
 double stats_t_critical(size_t n)
 {
@@ -156,10 +215,14 @@ void stats_metric(const struct stats *s, size_t p, size_t m, struct summary *out
     size_t c = p * s->l->n_metrics + m;
     const struct stats_moments *mom = &s->mom[c];
     double q[STATS_N_QUANTILES];
-    for (int j = 0; j < STATS_N_QUANTILES; j++) {
-        /* A copy: gsl_rstat_quantile_get sorts its heights while n < 5. */
-        gsl_rstat_quantile_workspace w = s->quant[c * STATS_N_QUANTILES + j];
-        q[j] = mom->n > 0 ? gsl_rstat_quantile_get(&w) : NAN;
+    if (s->exact) {
+        stats_exact_quantiles(s, c, q);
+    } else {
+        for (int j = 0; j < STATS_N_QUANTILES; j++) {
+            /* A copy: gsl_rstat_quantile_get sorts its heights while n < 5. */
+            gsl_rstat_quantile_workspace w = s->quant[c * STATS_N_QUANTILES + j];
+            q[j] = mom->n > 0 ? gsl_rstat_quantile_get(&w) : NAN;
+        }
     }
     stats_moments_summary(out, mom->n, mom->shift + mom->mean, mom->m2);
     stats_set_quantiles(out, q);

@@ -1,8 +1,11 @@
 /* stats.h — statistics across replications.
  *
- * For every (period, metric) a stats object keeps running moments and P²
- * quantile estimates (GSL's gsl_rstat), so memory does not grow with the
- * number of replications; for every KPI it keeps all values (one number per
+ * For every (period, metric) a stats object keeps running moments, and for
+ * its quantiles the values themselves while they number at most
+ * STATS_EXACT_VALUES (replications x cells), so that the quantiles are
+ * exact; past that it feeds them, in order, to P² estimators (GSL's
+ * gsl_rstat) and frees them, so memory stays bounded whatever the number of
+ * replications. For every KPI it keeps all values (one number per
  * replication), so KPI quantiles are exact and paired comparisons possible.
  * Replications must be added in replication order: the P² estimates depend
  * on order, and the same order gives the same bytes. */
@@ -11,10 +14,15 @@
 
 #include "sim/result.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Confidence level of every interval reported. */
 #define STATS_CI_LEVEL 0.95
+
+/* Values of the (period, metric) cells one stats object keeps for exact
+ * quantiles (8 bytes each: 32 MB). */
+#define STATS_EXACT_VALUES 4000000u
 
 struct summary {
     size_t n;
@@ -28,6 +36,9 @@ struct stats;
 /* Accumulators for the layout l (which must outlive the stats). NULL when
  * out of memory. */
 struct stats *stats_create(const struct result_layout *l);
+/* The same keeping at most exact_values cell values for exact quantiles
+ * (stats_create: STATS_EXACT_VALUES; 0: P² from the start). */
+struct stats *stats_create_bounded(const struct result_layout *l, size_t exact_values);
 void stats_destroy(struct stats *s);
 
 /* Add one replication (the next in replication order). */
@@ -35,8 +46,12 @@ void stats_add(struct stats *s, const struct rep_result *r);
 
 size_t stats_count(const struct stats *s);
 
-/* Summary of metric m in period p (P² quantiles; exact below 5 values). With
- * fewer than 2 replications sd and the interval are NaN. */
+/* Whether the metric quantiles are still exact (every value kept). */
+bool stats_exact(const struct stats *s);
+
+/* Summary of metric m in period p: quantiles exact (R's type 7) while the
+ * values are kept (stats_exact), else P² estimates (exact below 5 values).
+ * With fewer than 2 replications sd and the interval are NaN. */
 void stats_metric(const struct stats *s, size_t p, size_t m, struct summary *out);
 
 /* Summary of KPI k, quantiles exact (linear interpolation, R's type 7). */

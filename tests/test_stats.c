@@ -97,6 +97,17 @@ static double type7(const double *sorted, size_t n, double p)
     return sorted[i] + (h - (double)i) * (sorted[i + 1] - sorted[i]);
 }
 
+/* The same of values in any order (copied, then sorted). */
+static double type7_unsorted(const double *x, size_t n, double p)
+{
+    double *v = check_malloc(n * sizeof *v);
+    memcpy(v, x, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_double);
+    double q = type7(v, n, p);
+    free(v);
+    return q;
+}
+
 static void test_one_to_hundred(void **state)
 {
     (void)state;
@@ -215,7 +226,7 @@ static void test_p2_normal(void **state)
     const double mu = 2.385, sigma = 0.75;
     struct result_layout l;
     make_layout(&l, 2, 1, 1);
-    struct stats *s = stats_create(&l);
+    struct stats *s = stats_create_bounded(&l, 0);   /* P² from the first value */
     assert_non_null(s);
     struct rep_result r;
     rep_result_alloc(&r, &l);
@@ -257,6 +268,56 @@ static void test_p2_normal(void **state)
     free(x);
     rep_result_free(&r);
     stats_destroy(s);
+    result_layout_free(&l);
+}
+
+/* While the values fit the bound the metric quantiles are exact; past it
+ * the kept values go to P² in order, so the estimates are those of P² fed
+ * every value from the start, bit for bit, and the moments do not change. */
+static void test_exact_then_p2(void **state)
+{
+    (void)state;
+    enum { CELLS = 2, KEPT = 50, ALL = 400 };
+    struct result_layout l;
+    make_layout(&l, 1, CELLS, 1);
+    struct stats *s = stats_create_bounded(&l, CELLS * KEPT);
+    struct stats *p2 = stats_create_bounded(&l, 0);
+    assert_true(s && p2);
+    assert_true(stats_exact(s));
+    assert_false(stats_exact(p2));
+    struct rep_result r;
+    rep_result_alloc(&r, &l);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, TEST_SEED + 3);
+    double x[ALL];
+    for (size_t i = 0; i < ALL; i++) {
+        r.rep = i;
+        x[i] = gsl_ran_exponential(rng, 2.0);
+        r.values[0] = x[i];
+        r.values[1] = i % 7 == 3 ? NAN : -x[i];   /* some missing */
+        r.kpi[0] = x[i];
+        stats_add(s, &r);
+        stats_add(p2, &r);
+        if (i + 1 == KEPT) {
+            assert_true(stats_exact(s));
+            struct summary m, k;
+            stats_metric(s, 0, 0, &m);
+            stats_kpi(s, 0, &k);   /* exact type 7 of the same values */
+            assert_true(m.p05 == k.p05 && m.p25 == k.p25 && m.p50 == k.p50 && m.p75 == k.p75 && m.p95 == k.p95);
+            expect_abs(m.p50, type7_unsorted(x, KEPT, 0.5), EXACT_TOL);
+        }
+    }
+    assert_false(stats_exact(s));
+    for (size_t c = 0; c < CELLS; c++) {
+        struct summary a, b;
+        stats_metric(s, 0, c, &a);
+        stats_metric(p2, 0, c, &b);
+        assert_memory_equal(&a, &b, sizeof a);
+    }
+    gsl_rng_free(rng);
+    rep_result_free(&r);
+    stats_destroy(s);
+    stats_destroy(p2);
     result_layout_free(&l);
 }
 
@@ -419,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_one_to_hundred),
         cmocka_unit_test(test_moments_offset),
         cmocka_unit_test(test_p2_normal),
+        cmocka_unit_test(test_exact_then_p2),
         cmocka_unit_test(test_small_counts),
         cmocka_unit_test(test_missing_values),
         cmocka_unit_test(test_summary_of),
