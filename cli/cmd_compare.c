@@ -109,13 +109,23 @@ static int same_time_frame(const struct session *s)
         date_format(a->start, as);
         if (strcmp(bs, as) == 0 && bh == ah && bw == aw && b->report_every == a->report_every)
             continue;
+        /* the way out: --set for the settings it can change, else the files */
+        char fix[256];
+        if (strcmp(bs, as) != 0 || b->report_every != a->report_every)
+            snprintf(fix, sizeof fix, "the same start and report_every in both files");
+        else if (bh != ah && bw != aw)
+            snprintf(fix, sizeof fix, "e.g. --set horizon_years=%.10g --set warmup_days=%.10g", fmax(bh, ah), bw);
+        else if (bh != ah)
+            snprintf(fix, sizeof fix, "e.g. --set horizon_years=%.10g", fmax(bh, ah));
+        else
+            snprintf(fix, sizeof fix, "e.g. --set warmup_days=%.10g", bw);
         fprintf(stderr,
                 "caseload: compare: %s runs from %s for %.10g years (warm-up %.10g days, reported every %s), "
                 "but the base %s from %s for %.10g years (warm-up %.10g days, reported every %s) (allowed: the "
-                "same start, horizon, warm-up and periods; e.g. --set horizon_years=%.10g, which applies to "
-                "every scenario)\n",
+                "same start, horizon, warm-up and periods; %s%s)\n",
                 a->file, as, ah, aw, scenario_period_name(a->report_every), b->file, bs, bh, bw,
-                scenario_period_name(b->report_every), bh > ah ? bh : ah);
+                scenario_period_name(b->report_every), fix,
+                fix[0] == 'e' ? ", which applies to every scenario" : "");
         rc = EXIT_USAGE;
     }
     return rc;
@@ -160,6 +170,11 @@ static bool write_compare_files(const struct session *s, const char *dir)
     json_uint(&j, "seed", s->o->seed);
     json_uint(&j, "replications", s->done);
     json_bool(&j, "partial", s->partial);
+    /* differences.csv's quantiles: exact only if every alternative's are */
+    bool exact = true;
+    for (size_t i = 1; i < s->n; i++)
+        exact = exact && stats_exact(s->diff[i - 1].stats);
+    json_string(&j, "quantiles", exact ? "exact" : "P2");
     json_array(&j, "command_line");
     for (int i = 0; i < s->o->argc; i++)
         json_string(&j, NULL, s->o->argv[i]);

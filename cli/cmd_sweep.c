@@ -60,22 +60,12 @@ static bool parse_vary(const struct scenario *sc, const char *text, struct lever
                 near ? near : " (caseload params SCENARIO lists them)", near ? "?)" : "");
         return false;
     }
-    char *end;
-    errno = 0;
-    lv->from = strtod(eq + 1, &end);
-    bool ok = end != eq + 1 && *end == ':' && isfinite(lv->from);
-    char *p = end + 1;
-    if (ok) {
-        lv->to = strtod(p, &end);
-        ok = end != p && *end == ':' && isfinite(lv->to);
-        p = end + 1;
-    }
-    if (ok) {
-        long steps = strtol(p, &end, 10);
-        ok = end != p && *end == '\0' && steps >= 2 && steps <= SWEEP_MAX_STEPS;
-        lv->steps = ok ? (size_t)steps : 0;
-    }
-    if (!ok || errno) {
+    double v[3];
+    bool ok = cli_parse_numbers(eq + 1, v, 3) && v[2] == floor(v[2]) && v[2] >= 2 && v[2] <= SWEEP_MAX_STEPS;
+    lv->from = ok ? v[0] : 0;
+    lv->to = ok ? v[1] : 0;
+    lv->steps = ok ? (size_t)v[2] : 0;
+    if (!ok) {
         fprintf(stderr, "caseload: --vary %s: expected PATH=FROM:TO:STEPS with numbers FROM and TO and a "
                         "whole number of steps from 2 to %d\n", text, SWEEP_MAX_STEPS);
         return false;

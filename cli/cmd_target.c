@@ -131,14 +131,12 @@ static double snap(const struct search *s, double lo, double x)
 
 static bool parse_range(const char *text, double *lo, double *hi)
 {
-    char *end;
-    errno = 0;
-    *lo = strtod(text, &end);
-    if (end == text || *end != ':')
+    double v[2];
+    if (!cli_parse_numbers(text, v, 2) || !(v[0] < v[1]))
         return false;
-    const char *p = end + 1;
-    *hi = strtod(p, &end);
-    return end != p && *end == '\0' && errno == 0 && isfinite(*lo) && isfinite(*hi) && *lo < *hi;
+    *lo = v[0];
+    *hi = v[1];
+    return true;
 }
 
 static int cmp_x(const void *a, const void *b)

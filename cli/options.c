@@ -201,3 +201,23 @@ void cli_opts_free(struct cli_opts *o)
     free(o->varies);
     o->sets = o->args = o->varies = NULL;
 }
+
+bool cli_parse_numbers(const char *text, double *out, size_t n)
+{
+    const char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        const char *colon = strchr(p, ':');
+        if ((i + 1 < n) != (colon != NULL))
+            return false;   /* too few or too many fields */
+        size_t len = colon ? (size_t)(colon - p) : strlen(p);
+        char field[64];
+        if (len == 0 || len >= sizeof field)
+            return false;
+        memcpy(field, p, len);
+        field[len] = '\0';
+        if (!params_parse_real(field, &out[i]))
+            return false;
+        p = colon ? colon + 1 : p + len;
+    }
+    return true;
+}

@@ -53,4 +53,8 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
 
 void cli_opts_free(struct cli_opts *o);
 
+/* Exactly n decimal numbers separated by ':' ("80:130:11"), each as
+ * params_parse_real reads them, into out. False for anything else. */
+bool cli_parse_numbers(const char *text, double *out, size_t n);
+
 #endif

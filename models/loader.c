@@ -305,10 +305,11 @@ void loader_dist(struct loader *L, struct conf_node *g, const char *prefix, cons
             loader_num(L, g, prefix, "sd", true, 1, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), descr);
     }
     /* A variant that changes dist inherits its base's settings of the old
-     * family: those, from another file than dist itself, are dropped. */
+     * family: those, set by a file that dist's own file was laid over, are
+     * dropped; one the variant states itself is still reported. */
     for (size_t k = 0; dn && k < sizeof dist_keys / sizeof *dist_keys; k++) {
         const struct conf_node *x = conf_peek(g, dist_keys[k]);
-        if (x && !x->used && x->file && dn->file && strcmp(x->file, dn->file) != 0)
+        if (x && !x->used && x->layer < dn->layer)
             (void)conf_get(g, dist_keys[k]);
     }
     ds->reported = L->d->count != errors_before;

@@ -97,7 +97,8 @@ void loader_not_array(struct loader *L, const struct conf_node *n, const char *a
  * registered under prefix); what describes it for the parameters. An
  * unknown dist is reported once and the group read as the family its
  * settings suggest; settings of another family inherited from a base file
- * (a variant changed dist) are dropped. ds->reported is set when anything
+ * that the file setting dist was laid over (a variant changed dist) are
+ * dropped, while one the variant states itself is reported. ds->reported is set when anything
  * in it was reported. */
 void loader_dist(struct loader *L, struct conf_node *g, const char *prefix, const char *what,
                  struct dist_spec *ds);

@@ -106,9 +106,9 @@ struct worker {
     uint8_t status;
     bool agency;
     bool ready;            /* due to progress, waiting for a vacant post */
-    uint32_t ticket;       /* while ready: its place in the grade's wait, to
-                            * tell its entry from a former holder's of the
-                            * same slot */
+    uint32_t ticket;       /* while ready: its place in the wait, unique in
+                            * the model, to tell its entry from a former
+                            * holder's of the same slot in any grade's wait */
 };
 
 struct post {
@@ -150,7 +150,6 @@ struct grade_state {
     double fte_in_post, fte_sick, fte_at_work_agency;
     struct queue progress_wait;  /* workers ready to progress into this grade */
     struct queue progress_ticket;/* their tickets, side by side */
-    uint32_t next_ticket;
     struct maxtree tree;   /* case-holding grades only */
 };
 
@@ -249,6 +248,7 @@ struct model {
     double *snapshots;       /* sum over periods of some stocks, for KPIs */
     struct rep_result *out;
     size_t period;           /* periods closed so far */
+    uint32_t next_ticket;    /* places in the progression waits, model-wide */
     size_t n_periods;        /* of the run: after the last, nothing happens */
 };
 

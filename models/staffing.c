@@ -329,7 +329,7 @@ void staffing_progress(struct model *m, uint32_t w)
     /* no vacancy: stay in post, as now, until one opens (first come first
      * served) */
     m->w[w].ready = true;
-    m->w[w].ticket = gs->next_ticket++;
+    m->w[w].ticket = m->next_ticket++;   /* unique in the model: no other wait's entry matches */
     queue_push(&gs->progress_wait, w);
     queue_push(&gs->progress_ticket, m->w[w].ticket);
 }

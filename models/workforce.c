@@ -51,9 +51,9 @@ void workforce_reset(struct model *m)
         gs->fte_in_post = gs->fte_sick = gs->fte_at_work_agency = 0;
         gs->progress_wait.head = gs->progress_wait.n = 0;
         gs->progress_ticket.head = gs->progress_ticket.n = 0;
-        gs->next_ticket = 0;
     }
     m->agency_fte = m->agency_fte_sick = 0;
+    m->next_ticket = 0;
     m->free_worker = NONE;
     link_free_workers(m, 0);
 }

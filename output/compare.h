@@ -42,7 +42,7 @@ enum compare_verdict {
     COMPARE_NO_CHANGE,        /* the KPI's change is not significant */
     COMPARE_BETTER_SAME_COST, /* better; the cost change is not significant */
     COMPARE_WORSE_SAME_COST,
-    COMPARE_BETTER_CHEAPER,   /* better and significantly cheaper (or the same cost exactly) */
+    COMPARE_BETTER_CHEAPER,   /* better and significantly cheaper */
     COMPARE_WORSE_DEARER,
     COMPARE_COST_PER_GAIN,    /* better and dearer: cost_per_unit = £ per unit gained */
     COMPARE_SAVING_PER_LOSS,  /* worse and cheaper: cost_per_unit = £ saved per unit lost */

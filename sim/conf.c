@@ -218,6 +218,7 @@ static void merge_into(struct conf_node *base, struct conf_node *over)
 struct loader {
     struct conf_doc *doc;
     struct diag *d;
+    unsigned layers;                         /* file layers read so far */
     char *stack[CONF_MAX_INCLUDE_DEPTH + 1]; /* real paths of the files being read */
     size_t depth;
 };
@@ -392,6 +393,13 @@ static char *widen_integers(const char *text)
     return out;
 }
 
+static void set_layer(struct conf_node *n, unsigned layer)
+{
+    n->layer = layer;
+    for (size_t i = 0; i < n->n_kid; i++)
+        set_layer(n->kid[i], layer);
+}
+
 /* Parse text (a file's contents, named name, in dir): take out its leading
  * @include lines, load those bases, parse the rest and merge it over them. */
 static struct conf_node *load_text(struct loader *L, char *text, const char *name, const char *dir)
@@ -477,6 +485,7 @@ static struct conf_node *load_text(struct loader *L, char *text, const char *nam
     }
     struct conf_node *own = convert(L->doc, config_root_setting(&cf), file);
     own->line = 1;
+    set_layer(own, ++L->layers);   /* after its bases: the merge order */
     config_destroy(&cf);
     if (!merged)
         return own;

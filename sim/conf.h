@@ -29,6 +29,9 @@ struct conf_node {
     enum conf_type type;
     const char *file;           /* owned by the document */
     int line;
+    unsigned layer;             /* the file layer that set it: higher layers were
+                                 * laid over lower ones (a file over the files it
+                                 * includes, a later @include over an earlier) */
     long long i;                /* CONF_INT */
     double f;                   /* CONF_FLOAT */
     char *s;                    /* CONF_STRING */

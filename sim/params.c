@@ -206,10 +206,9 @@ bool params_parse_real(const char *text, double *out)
     if (*p != '\0')
         return false;
     char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end != p || errno == ERANGE || !isfinite(v))
-        return false;
+    double v = strtod(text, &end);   /* underflow gives a subnormal or 0: kept */
+    if (end != p || !isfinite(v))
+        return false;   /* overflow */
     *out = v;
     return true;
 }

@@ -66,7 +66,8 @@ void params_range_text(const struct params *r, size_t i, char *buf, size_t size)
 
 /* A finite decimal number that is the whole text: an optional sign, digits
  * with an optional point, an optional exponent ("12", "-0.5", "1e6").
- * False for anything else: spaces, hexadecimal, "inf", "nan", overflow. */
+ * False for anything else: spaces, hexadecimal, "inf", "nan", overflow (a
+ * number too small for a double becomes a subnormal or 0). */
 bool params_parse_real(const char *text, double *out);
 
 /* Parse a value for parameter i from text ("12.5", "true"). False when the

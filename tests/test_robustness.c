@@ -425,6 +425,13 @@ static void test_distributions(void **state)
                        "  duration = { dist = \"exponential\"; sd = 3.0; }; } ); };\n");
     expect_bad(f->dir, variant, 3, "pathway.stages.assessment.duration.sd", "unknown setting");
     free(variant);
+    /* the base's family kept, a setting of another family stated: reported */
+    variant = tu_write(f->dir, "variant.cfg",
+                       "@include \"good.cfg\"\n"
+                       "pathway: { stages = ( { name = \"assessment\";\n"
+                       "  duration = { min = 3.0; }; } ); };\n");
+    expect_bad(f->dir, variant, 3, "pathway.stages.assessment.duration.min", "unknown setting");
+    free(variant);
 
     file = scenario(f->dir, "bad.cfg", 17, "dist = \"exponential\"; mean = 200.0;",
                     "dist = \"empirical\"; values = \"abc\";");

@@ -230,6 +230,14 @@ static void test_bad_arguments(void **state)
     char *b7[] = { (char *)cl, "target", MMC, "--lever", "workforce.grades.w.in_post", "--kpi", "backlog_mean",
                    "--below", "1", "--range", "9:3", NULL };
     expect_usage("LO < HI", b7);
+    /* numbers are decimal only, as everywhere on the command line */
+    char *b8[] = { (char *)cl, "target", MMC, "--lever", "workforce.grades.w.in_post", "--kpi", "backlog_mean",
+                   "--below", "1", "--range", "4:0x9", NULL };
+    expect_usage("LO < HI", b8);
+    char *a10[] = { (char *)cl, "sweep", MMC, "--vary", "workforce.grades.w.in_post=0x5:7:2", NULL };
+    expect_usage("FROM:TO:STEPS", a10);
+    char *a11[] = { (char *)cl, "sweep", MMC, "--vary", "workforce.grades.w.in_post=5:7:2.5", NULL };
+    expect_usage("whole number of steps", a11);
 }
 
 int main(void)
