@@ -204,6 +204,7 @@ static void merge_into(struct conf_node *base, struct conf_node *over)
              * to 1, ...) point at the file that changed it last. */
             b->file = o->file;
             b->line = o->line;
+            b->layer = o->layer;
             merge_into(b, o);
             node_free(o);
         } else {
