@@ -80,9 +80,14 @@ calibration() {
         NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
         substr($4, 1, 4) == "2014" { w[$2] += $col["waiting_over_threshold"]; c[$2]++ }
         END {
-            for (r in w) { x = w[r] / c[r]; s += x; ss += x * x; n++ }
+            for (r in w) {
+                x = w[r] / c[r]; s += x; ss += x * x; n++
+                if (n == 1 || x < lo) lo = x
+                if (n == 1 || x > hi) hi = x
+            }
             m = s / n; sd = sqrt((ss - n * m * m) / (n - 1)); h = 2.0096 * sd / sqrt(n)
             printf "   waiting > 60 days, 2014, per replication: mean %.1f (95%% CI %.1f to %.1f), n %d\n", m, m - h, m + h, n
+            printf "   ... sd %.0f, from %.0f to %.0f\n", sd, lo, hi
         }' "$R/series.csv"
     echo "-- per financial year"
     by_year "$R/summary.csv"

@@ -249,7 +249,6 @@ struct model {
     struct rep_result *out;
     size_t period;           /* periods closed so far */
     uint32_t next_ticket;    /* places in the progression waits, model-wide */
-    size_t n_periods;        /* of the run: after the last, nothing happens */
 };
 
 #endif

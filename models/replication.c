@@ -124,11 +124,6 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
 {
     struct model *m = arg;
     (void)s;
-    /* The run covers [start, horizon): what falls on the horizon itself
-     * after the last period has closed would be counted in the KPIs but in
-     * no period, so it does not happen. */
-    if (m->period >= m->n_periods)
-        return;
     metrics_advance(m);
     uint32_t x = ev->subject;
     switch ((enum ev_type)ev->type) {
@@ -177,7 +172,6 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     m->out = out;
     out->rep = rep;
     m->period = 0;
-    m->n_periods = l->n_periods;
     m->sup_mult = 1.0;
     m->counting = m->warmup <= 0;
     derive(m);
@@ -221,7 +215,16 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
             if (stop && *stop)
                 return 1;
         }
-        sim_run_until(&m->sim, end, handle, m);
+        if (p + 1 < l->n_periods) {
+            sim_run_until(&m->sim, end, handle, m);
+        } else {
+            /* The run covers [start, horizon): everything before the horizon,
+             * then the last period's end, the first event at its time (it
+             * was scheduled first). What else falls on the horizon would
+             * count in the KPIs but in no period, so it does not happen. */
+            sim_run_until(&m->sim, nextafter(end, -INFINITY), handle, m);
+            sim_step(&m->sim, handle, m);
+        }
         if (stop && *stop)
             return 1;
     }

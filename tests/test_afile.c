@@ -50,12 +50,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static bool exists(const char *path)
-{
-    struct stat st;
-    return lstat(path, &st) == 0;
-}
-
 static void expect_content(const char *path, const char *want)
 {
     static char buf[TEST_READ_MAX];
@@ -73,16 +67,16 @@ static void test_commit_creates_file(void **state)
     struct afile a;
     assert_true(afile_open(&a, fx->path));
     assert_string_equal(a.tmp, fx->tmp);
-    assert_true(exists(fx->tmp));
+    assert_true(tu_exists(fx->tmp));
     afile_puts(&a, "scenario,rep\n");
     afile_write(&a, "base,1\n", 7);
     afile_printf(&a, "%s,%d\n", "alt", 2);
-    assert_false(exists(fx->path));      /* untouched until commit */
+    assert_false(tu_exists(fx->path));      /* untouched until commit */
     assert_true(afile_commit(&a));
-    assert_false(exists(fx->tmp));
+    assert_false(tu_exists(fx->tmp));
     expect_content(fx->path, "scenario,rep\nbase,1\nalt,2\n");
     afile_abort(&a);                     /* no-op after commit */
-    assert_true(exists(fx->path));
+    assert_true(tu_exists(fx->path));
 }
 
 static void test_commit_replaces_file(void **state)
@@ -106,8 +100,8 @@ static void test_abort_leaves_nothing(void **state)
     assert_true(afile_open(&a, fx->path));
     afile_puts(&a, "half a file");
     afile_abort(&a);
-    assert_false(exists(fx->tmp));
-    assert_false(exists(fx->path));
+    assert_false(tu_exists(fx->tmp));
+    assert_false(tu_exists(fx->path));
     afile_abort(&a);                     /* twice is harmless */
 }
 
@@ -119,9 +113,9 @@ static void test_path_without_folder(void **state)
     assert_int_equal(chdir(fx->dir), 0);
     struct afile a;
     bool opened = afile_open(&a, "plain.json");
-    bool tmp_there = exists(".plain.json.tmp");
+    bool tmp_there = tu_exists(".plain.json.tmp");
     bool committed = opened && afile_commit(&a);
-    bool final_there = exists("plain.json");
+    bool final_there = tu_exists("plain.json");
     assert_int_equal(chdir(cwd), 0);
     assert_true(opened);
     assert_string_equal(a.tmp, ".plain.json.tmp");
@@ -198,8 +192,8 @@ static void test_commit_fails_on_rename(void **state)
     errno = 0;
     assert_false(afile_commit(&a));
     assert_int_equal(errno, EISDIR);
-    assert_false(exists(fx->tmp));
-    assert_true(exists(inside));         /* the folder is untouched */
+    assert_false(tu_exists(fx->tmp));
+    assert_true(tu_exists(inside));         /* the folder is untouched */
     afile_abort(&a);                     /* no-op after a failed commit */
 }
 
@@ -219,7 +213,7 @@ static void test_commit_fails_folder_removed(void **state)
     errno = 0;
     assert_false(afile_commit(&a));
     assert_int_equal(errno, ENOENT);
-    assert_false(exists(sub));
+    assert_false(tu_exists(sub));
 }
 
 /* A write that fails (the file-size limit stands in for a full disk) is
@@ -253,8 +247,8 @@ static void test_write_failure(void **state)
     assert_int_equal(err, EFBIG);
     assert_false(ok);
     assert_int_equal(commit_errno, EFBIG);
-    assert_false(exists(fx->tmp));
-    assert_false(exists(fx->path));
+    assert_false(tu_exists(fx->tmp));
+    assert_false(tu_exists(fx->path));
 }
 
 static void test_unlink_all(void **state)
@@ -267,11 +261,11 @@ static void test_unlink_all(void **state)
     assert_true(afile_open(&b, p2));
     afile_puts(&a, "a");
     afile_puts(&b, "b");
-    assert_true(exists(a.tmp) && exists(b.tmp));
+    assert_true(tu_exists(a.tmp) && tu_exists(b.tmp));
 
     afile_unlink_all();
-    assert_false(exists(a.tmp));
-    assert_false(exists(b.tmp));
+    assert_false(tu_exists(a.tmp));
+    assert_false(tu_exists(b.tmp));
     afile_abort(&a);
     afile_abort(&b);
 
@@ -279,7 +273,7 @@ static void test_unlink_all(void **state)
     assert_true(afile_open(&c, fx->path));
     assert_true(afile_commit(&c));
     afile_unlink_all();
-    assert_true(exists(fx->path));
+    assert_true(tu_exists(fx->path));
 }
 
 /* The cleanup table is finite: opening too many fails cleanly, and slots
@@ -298,7 +292,7 @@ static void test_table_full(void **state)
         if (!afile_open(&a[n], p)) {
             err = errno;
             snprintf(p, sizeof p, "%s/.f%d.csv.tmp", fx->dir, n);
-            assert_false(exists(p));
+            assert_false(tu_exists(p));
             break;
         }
     }

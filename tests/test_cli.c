@@ -79,12 +79,6 @@ static char *scenario(const char *dir, const char *name, int line, const char *f
     return tu_write(dir, name, text);
 }
 
-static bool exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
 /* Both `check` and `run` on a scenario whose line `line` is wrong must exit 2
  * with "caseload: FILE:LINE: PATH: " then what, and run writes nothing. */
 static void expect_bad(const char *dir, int line, const char *from, const char *to, const char *path,
@@ -112,7 +106,7 @@ static void expect_bad(const char *dir, int line, const char *from, const char *
     if (strncmp(err, prefix, strlen(prefix)) != 0)
         fail_msg("expected the message to start \"%s\", got:\n%s", prefix, err);
     tu_assert_contains(err, what);
-    assert_false(exists(out_dir));
+    assert_false(tu_exists(out_dir));
     free(err);
     free(file);
 }
@@ -209,7 +203,7 @@ static void test_set_unknown_path(void **state)
     const char *needles[] = { "caseload: --set: demand.referals_per_year: unknown parameter",
                               "did you mean demand.referrals_per_year?" };
     expect_usage(argv, needles, 2);
-    assert_false(exists(out_dir));
+    assert_false(tu_exists(out_dir));
     char *argv2[] = { "check", file, "--set", "no.such.thing=1", NULL };
     const char *needles2[] = { "caseload: --set: no.such.thing: unknown parameter" };
     expect_usage(argv2, needles2, 1);
@@ -246,7 +240,7 @@ static void test_zero_reps(void **state)
     char *argv3[] = { "run", file, "-q", "-o", out_dir, "-j", "0", NULL };
     const char *needles3[] = { "threads must be a whole number" };
     expect_usage(argv3, needles3, 1);
-    assert_false(exists(out_dir));
+    assert_false(tu_exists(out_dir));
     free(file);
 }
 

@@ -41,14 +41,6 @@ static const char *find_row(const char *text, int col, const char *key)
     return NULL;
 }
 
-static char *read_in(const char *dir, const char *rel)
-{
-    char *p = tu_path(dir, rel);
-    char *t = tu_read(p, NULL);
-    free(p);
-    return t;
-}
-
 /* Run caseload with the arguments (NULL-terminated), expecting status want. */
 static void run_ok(int want, char *const argv[])
 {
@@ -71,7 +63,7 @@ static void test_self_comparison_is_zero(void **state)
     run_ok(0, argv);
 
     /* every KPI's paired difference, its sd and interval are exactly 0 */
-    char *cmp = read_in(out, "compare.csv");
+    char *cmp = tu_read_in(out, "compare.csv");
     size_t rows = 0;
     for (const char *line = strchr(cmp, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
         for (int col = 6; col <= 9; col++)
@@ -83,7 +75,7 @@ static void test_self_comparison_is_zero(void **state)
     assert_true(rows >= 20);
 
     /* and so is every metric in every period */
-    char *diff = read_in(out, "differences.csv");
+    char *diff = tu_read_in(out, "differences.csv");
     rows = 0;
     for (const char *line = strchr(diff, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
         for (int col = 4; col <= 12; col++) {
@@ -145,7 +137,7 @@ static void test_common_random_numbers(void **state)
     char *argv3[] = { (char *)tu_caseload(), "run", alt, "-n", CRN_REPS, "-s", "8", "-q", "-o", ra, NULL };
     run_ok(0, argv3);
 
-    char *c = read_in(cmp, "compare.csv"), *kb = read_in(rb, "kpis.csv"), *ka = read_in(ra, "kpis.csv");
+    char *c = tu_read_in(cmp, "compare.csv"), *kb = tu_read_in(rb, "kpis.csv"), *ka = tu_read_in(ra, "kpis.csv");
     const char *row = find_row(c, 2, "backlog_mean");
     assert_non_null(row);
     double sd_paired = field(row, 7);
@@ -207,7 +199,7 @@ static void test_threads_identical(void **state)
 
 static unsigned long manifest_reps(const char *dir)
 {
-    char *m = read_in(dir, "manifest.json");
+    char *m = tu_read_in(dir, "manifest.json");
     const char *p = strstr(m, "\"replications\": ");
     assert_non_null(p);
     unsigned long n = strtoul(p + strlen("\"replications\": "), NULL, 10);
@@ -217,7 +209,7 @@ static unsigned long manifest_reps(const char *dir)
 
 static bool manifest_met(const char *dir)
 {
-    char *m = read_in(dir, "manifest.json");
+    char *m = tu_read_in(dir, "manifest.json");
     bool met = strstr(m, "\"met\": true") != NULL;
     free(m);
     return met;
@@ -234,7 +226,7 @@ static void test_precision(void **state)
     run_ok(0, argv1);
     unsigned long n = manifest_reps(o);
     assert_true(manifest_met(o));
-    char *k = read_in(o, "kpis.csv");
+    char *k = tu_read_in(o, "kpis.csv");
     const char *row = find_row(k, 1, "cost_total");
     double mean = field(row, 3), lo = field(row, 5), hi = field(row, 6);
     assert_true(0.5 * (hi - lo) <= 0.004 * mean);

@@ -208,18 +208,9 @@ static char *make_tornado(const char *dir, const char *name)
 static bool exists(const char *dir, const char *name)
 {
     char *p = tu_path(dir, name);
-    struct stat st;
-    bool ok = stat(p, &st) == 0;
+    bool ok = tu_exists(p);
     free(p);
     return ok;
-}
-
-static char *read_in(const char *dir, const char *name)
-{
-    char *p = tu_path(dir, name);
-    char *text = tu_read(p, NULL);
-    free(p);
-    return text;
 }
 
 static void assert_lacks(const char *text, const char *needle)
@@ -311,7 +302,7 @@ static void test_run_script(void **state)
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_kind_of(run), PLOT_KIND_RUN);
     assert_int_equal(plot_folder(run, &script_only, err, sizeof err), PLOT_OK);
-    char *gp = read_in(run, "plots.gp");
+    char *gp = tu_read_in(run, "plots.gp");
     for (size_t i = 0; i < N_RUN_CHARTS; i++) {
         char line[128];
         snprintf(line, sizeof line, "set output chart(\"%s.\".ext)", run_charts[i]);
@@ -357,7 +348,7 @@ static void test_run_script_missing_metrics(void **state)
     free(text);
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_folder(run, &script_only, err, sizeof err), PLOT_OK);
-    char *gp = read_in(run, "plots.gp");
+    char *gp = tu_read_in(run, "plots.gp");
     tu_assert_contains(gp, "chart(\"backlog.\".ext)");
     tu_assert_contains(gp, "chart(\"workforce.\".ext)");
     assert_lacks(gp, "chart(\"waiting.\".ext)");
@@ -375,7 +366,7 @@ static void test_compare_script(void **state)
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_kind_of(cmp), PLOT_KIND_COMPARISON);
     assert_int_equal(plot_folder(cmp, &script_only, err, sizeof err), PLOT_OK);
-    char *gp = read_in(cmp, "plots.gp");
+    char *gp = tu_read_in(cmp, "plots.gp");
     for (size_t i = 0; i < N_COMPARE_CHARTS; i++) {
         char line[128];
         snprintf(line, sizeof line, "set output chart(\"%s.\".ext)", compare_charts[i]);
@@ -392,7 +383,7 @@ static void test_compare_script(void **state)
     tu_assert_contains(gp, "with xyerrorbars");
     /* each scenario's folder gets its own run charts, in its colour */
     char *sub = tu_path(cmp, "it's new, faster");
-    char *gp2 = read_in(sub, "plots.gp");
+    char *gp2 = tu_read_in(sub, "plots.gp");
     tu_assert_contains(gp2, "colour = '#D55E00'");
     tu_assert_contains(gp2, "set title 'it''s new, faster: unallocated cases (the backlog)");
     free(gp2);
@@ -409,7 +400,7 @@ static void test_compare_script_without_list(void **state)
     free(tu_write(cmp, "manifest.json", "{ \"program\": \"caseload\" }\n"));
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_folder(cmp, &script_only, err, sizeof err), PLOT_OK);
-    char *gp = read_in(cmp, "plots.gp");
+    char *gp = tu_read_in(cmp, "plots.gp");
     tu_assert_contains(gp, "array scenario[2] = ['base', 'it''s new, faster']");
     free(gp);
     free(cmp);
@@ -432,7 +423,7 @@ static void test_sweep_script(void **state)
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_kind_of(sw), PLOT_KIND_SWEEP);
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
-    char *gp = read_in(sw, "plots.gp");
+    char *gp = tu_read_in(sw, "plots.gp");
     assert_outputs(gp, sweep_charts, N_SWEEP_CHARTS);
     tu_assert_contains(gp, "do for [ext in \"png svg\"]");
     tu_assert_contains(gp, "lever_x = '" LEVER_X "'");
@@ -460,7 +451,7 @@ static void test_sweep_script(void **state)
     /* the chosen KPI is the cost: one chart */
     write_sweep(sw, 1, "cost_total");
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
-    gp = read_in(sw, "plots.gp");
+    gp = tu_read_in(sw, "plots.gp");
     tu_assert_contains(gp, "set output chart(\"sweep_cost_total.\".ext)");
     assert_lacks(gp, "sweep_backlog_mean");
     char *once = strstr(gp, "set output chart(");
@@ -476,7 +467,7 @@ static void test_sweep_grid_script(void **state)
     char *sw = make_sweep(f->dir, "grid", 2, "mean_wait_days");
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
-    char *gp = read_in(sw, "plots.gp");
+    char *gp = tu_read_in(sw, "plots.gp");
     static const char *const charts[] = { "sweep_mean_wait_days", "sweep_cost_total" };
     assert_outputs(gp, charts, 2);
     tu_assert_contains(gp, "lever_y = '" LEVER_Y "'");
@@ -505,7 +496,7 @@ static void test_tornado_script(void **state)
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_kind_of(t), PLOT_KIND_TORNADO);
     assert_int_equal(plot_folder(t, &script_only, err, sizeof err), PLOT_OK);
-    char *gp = read_in(t, "plots.gp");
+    char *gp = tu_read_in(t, "plots.gp");
     assert_outputs(gp, tornado_charts, 1);
     /* two segments per bar, by row rank, coloured by setting; the labels */
     tu_assert_contains(gp, "'tornado.csv' using (bar_centre(far_is_low($0))):(-column(\"rank\")):(bar_half_width(far_is_low($0))):(bar_half):(bar_colour(far_is_low($0))) with boxxyerror");
@@ -549,7 +540,7 @@ static void test_sweep_bad_folders(void **state)
     /* without a manifest's kpi, the first KPI; without units, none */
     free(tu_write(sw, "sweep.csv", "point,a,k_mean,k_ci_low,k_ci_high,k_p05,k_p95\n1,2,3,4,5,6,7\n2,3,4,5,6,7,8\n"));
     assert_int_equal(plot_folder(sw, &script_only, err, sizeof err), PLOT_OK);
-    char *gp = read_in(sw, "plots.gp");
+    char *gp = tu_read_in(sw, "plots.gp");
     tu_assert_contains(gp, "set output chart(\"sweep_k.\".ext)");
     tu_assert_contains(gp, "set ylabel 'k'");
     assert_lacks(gp, "cost_total");
@@ -792,7 +783,7 @@ static void test_gnuplot_fails(void **state)
     o.gnuplot = "true";
     assert_int_equal(plot_folder(run, &o, err, sizeof err), PLOT_FAILED);
     tu_assert_contains(err, "backlog.png: gnuplot drew nothing");
-    char *old = read_in(run, "backlog.png");
+    char *old = tu_read_in(run, "backlog.png");
     assert_string_equal(old, "earlier picture");
     free(old);
     assert_false(exists(run, "backlog.svg"));
@@ -930,7 +921,7 @@ static void test_cli_sweep_plot(void **state)
     free(out);
     free(err);
     assert_charts(dir, sweep_charts, N_SWEEP_CHARTS);
-    char *manifest = read_in(dir, "manifest.json");
+    char *manifest = tu_read_in(dir, "manifest.json");
     tu_assert_contains(manifest, "\"kpi_unit\": \"cases\"");
     tu_assert_contains(manifest, "\"base\": 110");
     free(manifest);
@@ -957,7 +948,7 @@ static void test_cli_sweep_plot(void **state)
     free(out);
     free(err);
     assert_charts(tdir, tornado_charts, 1);
-    manifest = read_in(tdir, "manifest.json");
+    manifest = tu_read_in(tdir, "manifest.json");
     tu_assert_contains(manifest, "\"kpi_unit\": \"cases\"");
     free(manifest);
     free(tdir);

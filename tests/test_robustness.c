@@ -139,12 +139,6 @@ static char *scenario(const char *dir, const char *name, int line, const char *f
     return line ? scenario_ex(dir, name, NULL, line, from, to, 0) : scenario_ex(dir, name, NULL, 0);
 }
 
-static bool exists(const char *path)
-{
-    struct stat st;
-    return lstat(path, &st) == 0;
-}
-
 /* Every line of err is "caseload: ... (...)" — a message that ends with what
  * is allowed (or the count of problems beyond the limit). */
 static void assert_form(const char *err)
@@ -195,7 +189,7 @@ static void expect_bad(const char *dir, const char *file, int line, const char *
         assert_form(err);
         free(err);
     }
-    assert_false(exists(out_dir));
+    assert_false(tu_exists(out_dir));
 }
 
 /* ---- scenario errors, one class at a time ---------------------------------- */
@@ -683,7 +677,7 @@ static void test_cli_errors(void **state)
             fail_msg("case %zu: status %d, stderr:\n%s", i, rc, err);
         tu_assert_contains(err, cases[i].want);
         free(err);
-        assert_false(exists(out_dir));
+        assert_false(tu_exists(out_dir));
     }
     /* a folder name so long that result paths would be cut short */
     char long_dir[4000];
@@ -712,7 +706,7 @@ static void test_absurd_sizes(void **state)
     tu_assert_contains(err, "caseload: run: too long: about ");
     tu_assert_contains(err, "(allowed: an estimated 48 hours at most;");
     free(err);
-    assert_false(exists(out_dir));
+    assert_false(tu_exists(out_dir));
     /* more memory than the machine has */
     assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-o", out_dir, "-n", "10", "--set", "horizon_years=100",
                               "--set", "demand.referrals_per_year=10000000", "--set", "workforce.grades.sw.cap=0.001",
@@ -721,7 +715,7 @@ static void test_absurd_sizes(void **state)
     tu_assert_contains(err, "caseload: run: too big: it would need about ");
     tu_assert_contains(err, "of this machine's;");
     free(err);
-    assert_false(exists(out_dir));
+    assert_false(tu_exists(out_dir));
     free(file);
 }
 
@@ -788,7 +782,7 @@ static void test_no_overwrite_without_force(void **state)
     assert_int_equal(count_entries(out_dir), 2);
     char sweep[4200];
     snprintf(sweep, sizeof sweep, "%s/sweep.csv", out_dir);
-    assert_true(exists(sweep));
+    assert_true(tu_exists(sweep));
     after = tu_read(manifest, NULL);
     assert_non_null(strstr(after, "\"kind\": \"sweep\""));
     free(after);
@@ -959,7 +953,7 @@ static void test_full_file_system(void **state)
         snprintf(want, sizeof want, "caseload: run: %s: the results would take about ", out_dir);
         tu_assert_contains(err, want);
         free(err);
-        assert_false(exists(out_dir));
+        assert_false(tu_exists(out_dir));
 
         /* full during the run: start a long run, then fill what is left */
         char *argv2[] = { (char *)tu_caseload(), "run", file, "-q", "-j", "1", "-n", "200", "-o", out_dir,
@@ -970,7 +964,7 @@ static void test_full_file_system(void **state)
         char series_tmp[4400], filler[4400];
         snprintf(series_tmp, sizeof series_tmp, "%s/.series.csv.tmp", out_dir);
         snprintf(filler, sizeof filler, "%s/filler", mnt);
-        for (int i = 0; i < 2000 && !exists(series_tmp); i++)
+        for (int i = 0; i < 2000 && !tu_exists(series_tmp); i++)
             usleep(1000);
         int fd = open(filler, O_WRONLY | O_CREAT, 0644);
         char block[65536] = { 0 };
@@ -981,10 +975,10 @@ static void test_full_file_system(void **state)
         if (rc2 == EXIT_RUN) {
             assert_true(strstr(err, "No space left on device") != NULL);
             assert_int_equal(count_tmp(out_dir), 0);
-            assert_false(exists(series_tmp));
+            assert_false(tu_exists(series_tmp));
             char manifest[4400];
             snprintf(manifest, sizeof manifest, "%s/manifest.json", out_dir);
-            assert_false(exists(manifest));
+            assert_false(tu_exists(manifest));
         } else {
             /* the run won the race and finished before the disk filled */
             assert_int_equal(rc2, 0);
@@ -1160,7 +1154,7 @@ static void test_interrupt_twice(void **state)
     snprintf(manifest, sizeof manifest, "%s/manifest.json", out_dir);
     if (rc == EXIT_INTERRUPTED) {
         tu_assert_contains(err, "caseload: stopped at once; unfinished result files removed");
-        if (exists(manifest)) {
+        if (tu_exists(manifest)) {
             /* the second signal waited for the renames: the set is whole */
             assert_int_equal(count_entries(out_dir), 4);
         } else {

@@ -396,3 +396,17 @@ double tu_value(const struct tu_reps *r, size_t rep, size_t p, size_t m)
 {
     return r->rep[rep].values[p * r->layout.n_metrics + m];
 }
+
+char *tu_read_in(const char *dir, const char *name)
+{
+    char *p = tu_path(dir, name);
+    char *text = tu_read(p, NULL);
+    free(p);
+    return text;
+}
+
+bool tu_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}

@@ -85,6 +85,12 @@ void tu_assert_contains(const char *text, const char *needle);
  * NULL); fails the test when it cannot be read. */
 char *tu_read(const char *path, size_t *len);
 
+/* tu_read of dir/name (no length). */
+char *tu_read_in(const char *dir, const char *name);
+
+/* Whether path names anything (a file, folder or link: lstat). */
+bool tu_exists(const char *path);
+
 /* ---- replications in this process ------------------------------------------- */
 
 struct scenario;
