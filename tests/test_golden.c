@@ -187,6 +187,34 @@ static void test_golden(void **state)
     free(tmp);
 }
 
+/* Every golden folder belongs to a scenario or fixture that still exists
+ * (a stale one would go unnoticed otherwise; make golden removes it). */
+static void test_no_stale_golden(void **state)
+{
+    const glob_t *cfgs = *state;
+    static const char *const kept[] = { GOLDEN_DIR "/*/*/kpis.csv", GOLDEN_DIR "/*/*/*/kpis.csv" };
+    glob_t g;
+    memset(&g, 0, sizeof g);
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        int rc = glob(kept[i], i ? GLOB_APPEND : 0, NULL, &g);
+        assert_true(rc == 0 || rc == GLOB_NOMATCH);
+    }
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        bool found = false;
+        for (size_t j = 0; j < cfgs->gl_pathc && !found; j++) {
+            const char *cfg = cfgs->gl_pathv[j];
+            bool fixture = strncmp(cfg, FIXTURE_PREFIX, strlen(FIXTURE_PREFIX)) == 0;
+            char *dir = golden_dir(cfg, fixture), *kpis = tu_path(dir, "kpis.csv");
+            found = strcmp(kpis, g.gl_pathv[i]) == 0;
+            free(kpis);
+            free(dir);
+        }
+        if (!found)
+            fail_msg("%s belongs to no scenario or fixture; `make golden` removes it", g.gl_pathv[i]);
+    }
+    globfree(&g);
+}
+
 int main(int argc, char **argv)
 {
     regenerate = argc > 1 && strcmp(argv[1], "--regenerate") == 0;
@@ -208,7 +236,7 @@ int main(int argc, char **argv)
         return 1;
     }
     struct golden_case *cases = calloc(g.gl_pathc, sizeof *cases);
-    struct CMUnitTest *tests = calloc(g.gl_pathc, sizeof *tests);
+    struct CMUnitTest *tests = calloc(g.gl_pathc + 1, sizeof *tests);
     if (!cases || !tests)
         return 1;
     for (size_t i = 0; i < g.gl_pathc; i++) {
@@ -218,8 +246,11 @@ int main(int argc, char **argv)
         c->dir = golden_dir(c->cfg, c->fixture);
         tests[i] = (struct CMUnitTest){ .name = c->cfg, .test_func = test_golden, .initial_state = c };
     }
-    int failed = _cmocka_run_group_tests(regenerate ? "golden (regenerating)" : "golden", tests, g.gl_pathc,
-                                         NULL, NULL);
+    size_t n = g.gl_pathc;
+    if (!regenerate)
+        tests[n++] = (struct CMUnitTest){ .name = "test_no_stale_golden", .test_func = test_no_stale_golden,
+                                          .initial_state = &g };
+    int failed = _cmocka_run_group_tests(regenerate ? "golden (regenerating)" : "golden", tests, n, NULL, NULL);
     for (size_t i = 0; i < g.gl_pathc; i++)
         free(cases[i].dir);
     free(cases);

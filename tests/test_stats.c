@@ -617,6 +617,50 @@ static void test_clip_keeps_coverage(void **state)
     assert_true(crossed > COVER_TRIALS / 2);
 }
 
+#define P2_RANGE_REPS 2000
+
+/* The quantiles need no clipping: P² estimates of a mostly-zero count and
+ * of a share piled up at 1 stay inside [0, inf) and [0, 1] (the outer
+ * markers are the extremes; inner ones move between their neighbours). */
+static void test_p2_quantiles_in_range(void **state)
+{
+    (void)state;
+    struct result_layout l;
+    make_layout(&l, 1, 2, 1);
+    l.metric[0].range = RANGE_NONNEG;
+    l.metric[1].range = RANGE_UNIT;
+    struct stats *s = stats_create_bounded(&l, 0);
+    assert_non_null(s);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, TEST_SEED);
+    struct rep_result r;
+    rep_result_alloc(&r, &l);
+    for (size_t rep = 0; rep < P2_RANGE_REPS; rep++) {
+        r.rep = rep;
+        r.values[0] = (double)gsl_ran_poisson(rng, COVER_MEAN);
+        r.values[1] = fmax(0.0, fmin(1.0, 1.05 - gsl_ran_exponential(rng, 0.1)));
+        r.kpi[0] = 0.0;
+        stats_add(s, &r);
+    }
+    rep_result_free(&r);
+    gsl_rng_free(rng);
+    assert_false(stats_exact(s));
+    struct summary count, share;
+    stats_metric(s, 0, 0, &count);
+    stats_metric(s, 0, 1, &share);
+    const double qc[] = { count.p05, count.p25, count.p50, count.p75, count.p95 };
+    const double qs[] = { share.p05, share.p25, share.p50, share.p75, share.p95 };
+    for (size_t j = 0; j < sizeof qc / sizeof qc[0]; j++) {
+        if (!(qc[j] >= 0.0))
+            fail_msg("count quantile %zu = %.17g < 0", j, qc[j]);
+        if (!(qs[j] >= 0.0 && qs[j] <= 1.0))
+            fail_msg("share quantile %zu = %.17g outside [0, 1]", j, qs[j]);
+    }
+    assert_true(share.p95 == 1.0);     /* piled up at the bound: reached, not passed */
+    stats_destroy(s);
+    result_layout_free(&l);
+}
+
 #define RUN_REPS "4"
 #define RUN_SEED "20261206"
 
@@ -709,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_bounded_interval_clipped),
         cmocka_unit_test(test_clip_edge_cases),
         cmocka_unit_test(test_clip_keeps_coverage),
+        cmocka_unit_test(test_p2_quantiles_in_range),
         cmocka_unit_test(test_run_files_in_range),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
