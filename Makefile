@@ -3,6 +3,8 @@
 #   make            build ./caseload
 #   make run        install what is missing, build, run the baseline scenario
 #   make test       install what is missing, build, run every test
+#   make golden     rewrite tests/golden/ (the outputs test_golden checks byte for
+#                   byte) after a change of results that is meant; see docs/testing.md
 #   make bench      benchmarks (figures go in docs/performance.md)
 #   make check-asan every test again under AddressSanitizer and UBSan (build-asan/)
 #   make fuzz       fuzz the scenario loader for FUZZ_SECONDS (docs/robustness.md)
@@ -43,7 +45,7 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libcaseload.a
 
-.PHONY: all deps run test bench install clean check-asan fuzz
+.PHONY: all deps run test golden bench install clean check-asan fuzz
 
 all: caseload
 
@@ -104,6 +106,12 @@ test: caseload $(TEST_BIN)
 	done; \
 	if [ $$failed -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
 	echo "make test: all tests passed"
+
+# Golden outputs: kpis.csv of every scenario and fixture (and the small
+# fixtures' summary.csv) from a small fixed run, made afresh; stale ones go.
+golden: caseload $(BUILD)/tests/test_golden
+	rm -rf tests/golden
+	CASELOAD=./caseload $(BUILD)/tests/test_golden --regenerate
 
 bench: caseload $(BENCH_BIN)
 	@./bench/run.sh $(BUILD)/bench

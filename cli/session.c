@@ -90,7 +90,7 @@ static void diff_layout(struct session_diff *d, const struct result_layout *b, c
         struct metric_def *md = &l->metric[l->n_metrics++];
         md->name = check_strdup(b->metric[m].name);
         md->unit = check_strdup(b->metric[m].unit);
-        md->kind = b->metric[m].kind;
+        md->kind = b->metric[m].kind;   /* range: any real, a difference */
     }
     bool same = a->n_periods == b->n_periods;
     for (size_t p = 0; same && p < b->n_periods; p++)
@@ -203,7 +203,9 @@ static uint64_t precision_wanted(struct session *s)
         stats_kpi(s->item[i].rf.stats, (size_t)s->precision_kpi, &sm);
         if (sm.n < 2)
             return 2;
-        double half = 0.5 * (sm.ci_high - sm.ci_low);
+        /* The Student t half-width, before the interval is clipped to the
+         * KPI's range: clipping would make a poor estimate look precise. */
+        double half = stats_t_critical(sm.n) * sm.sd / sqrt((double)sm.n);
         double target = s->o->precision * fabs(sm.mean);
         if (half <= target)
             continue;

@@ -15,86 +15,92 @@
 #define DAYS_PER_WEEK 7
 #define MONTHS_PER_QUARTER 3
 
+/* Every metric declares the values it can take (sim/result.h): the
+ * reported interval bounds stay inside them. */
 struct def {
     const char *name, *unit;
     enum metric_kind kind;
+    enum value_range range;
 };
 
 static const struct def fixed[M_FIXED_COUNT] = {
-    [M_REFERRALS] = { "referrals", "referrals", METRIC_FLOW },
-    [M_SCREENED_OUT] = { "screened_out", "referrals", METRIC_FLOW },
-    [M_OPEN_CASES] = { "open_cases", "cases", METRIC_STOCK },
-    [M_ALLOCATED] = { "allocated", "cases", METRIC_STOCK },
-    [M_UNALLOCATED] = { "unallocated", "cases", METRIC_STOCK },
-    [M_WAITING_OVER] = { "waiting_over_threshold", "cases", METRIC_STOCK },
-    [M_MEAN_WAIT] = { "mean_wait_days", "days", METRIC_FLOW },
-    [M_REALLOCATIONS] = { "reallocations", "cases", METRIC_FLOW },
-    [M_CLOSED] = { "closed", "cases", METRIC_FLOW },
-    [M_IN_POST] = { "staff_in_post_fte", "FTE", METRIC_STOCK },
-    [M_SICK] = { "staff_sick_fte", "FTE", METRIC_STOCK },
-    [M_VACANCIES] = { "vacancies_fte", "FTE", METRIC_STOCK },
-    [M_AGENCY] = { "agency_fte", "FTE", METRIC_STOCK },
-    [M_UNSUPERVISED] = { "unsupervised_fte", "FTE", METRIC_STOCK },
-    [M_CASELOAD_MEAN] = { "caseload_mean", "caseload points", METRIC_STOCK },
-    [M_CASELOAD_P90] = { "caseload_p90", "caseload points", METRIC_STOCK },
-    [M_STARTERS] = { "starters", "FTE", METRIC_FLOW },
-    [M_LEAVERS] = { "leavers", "FTE", METRIC_FLOW },
-    [M_SICKNESS_RATE] = { "sickness_rate", "share", METRIC_FLOW },
-    [M_COST_STAFF] = { "cost_staff", "£", METRIC_FLOW },
-    [M_COST_AGENCY] = { "cost_agency", "£", METRIC_FLOW },
-    [M_COST_RECRUITMENT] = { "cost_recruitment", "£", METRIC_FLOW },
-    [M_COST_TRAINING] = { "cost_training", "£", METRIC_FLOW },
-    [M_COST_INTERVENTIONS] = { "cost_interventions", "£", METRIC_FLOW },
-    [M_COST_TOTAL] = { "cost_total", "£", METRIC_FLOW },
-    [M_COST_CUMULATIVE] = { "cost_cumulative", "£", METRIC_STOCK },
-    [M_ESTABLISHMENT] = { "establishment_fte", "FTE", METRIC_STOCK },
-    [M_ALLOCATIONS] = { "allocations", "cases", METRIC_FLOW },
-    [M_AGENCY_STARTS] = { "agency_starts", "FTE", METRIC_FLOW },
-    [M_CASELOAD_CAP] = { "caseload_cap", "caseload points", METRIC_STOCK },
-    [M_VACANT_UNCOVERED] = { "vacancies_uncovered_fte", "FTE", METRIC_STOCK },
-    [M_COST_SICKNESS] = { "cost_sickness", "£", METRIC_FLOW },
+    [M_REFERRALS] = { "referrals", "referrals", METRIC_FLOW, RANGE_NONNEG },
+    [M_SCREENED_OUT] = { "screened_out", "referrals", METRIC_FLOW, RANGE_NONNEG },
+    [M_OPEN_CASES] = { "open_cases", "cases", METRIC_STOCK, RANGE_NONNEG },
+    [M_ALLOCATED] = { "allocated", "cases", METRIC_STOCK, RANGE_NONNEG },
+    [M_UNALLOCATED] = { "unallocated", "cases", METRIC_STOCK, RANGE_NONNEG },
+    [M_WAITING_OVER] = { "waiting_over_threshold", "cases", METRIC_STOCK, RANGE_NONNEG },
+    [M_MEAN_WAIT] = { "mean_wait_days", "days", METRIC_FLOW, RANGE_NONNEG },
+    [M_REALLOCATIONS] = { "reallocations", "cases", METRIC_FLOW, RANGE_NONNEG },
+    [M_CLOSED] = { "closed", "cases", METRIC_FLOW, RANGE_NONNEG },
+    [M_IN_POST] = { "staff_in_post_fte", "FTE", METRIC_STOCK, RANGE_NONNEG },
+    [M_SICK] = { "staff_sick_fte", "FTE", METRIC_STOCK, RANGE_NONNEG },
+    [M_VACANCIES] = { "vacancies_fte", "FTE", METRIC_STOCK, RANGE_NONNEG },
+    [M_AGENCY] = { "agency_fte", "FTE", METRIC_STOCK, RANGE_NONNEG },
+    [M_UNSUPERVISED] = { "unsupervised_fte", "FTE", METRIC_STOCK, RANGE_NONNEG },
+    [M_CASELOAD_MEAN] = { "caseload_mean", "caseload points", METRIC_STOCK, RANGE_NONNEG },
+    [M_CASELOAD_P90] = { "caseload_p90", "caseload points", METRIC_STOCK, RANGE_NONNEG },
+    [M_STARTERS] = { "starters", "FTE", METRIC_FLOW, RANGE_NONNEG },
+    [M_LEAVERS] = { "leavers", "FTE", METRIC_FLOW, RANGE_NONNEG },
+    [M_SICKNESS_RATE] = { "sickness_rate", "share", METRIC_FLOW, RANGE_UNIT },
+    [M_COST_STAFF] = { "cost_staff", "£", METRIC_FLOW, RANGE_NONNEG },
+    [M_COST_AGENCY] = { "cost_agency", "£", METRIC_FLOW, RANGE_NONNEG },
+    [M_COST_RECRUITMENT] = { "cost_recruitment", "£", METRIC_FLOW, RANGE_NONNEG },
+    [M_COST_TRAINING] = { "cost_training", "£", METRIC_FLOW, RANGE_NONNEG },
+    [M_COST_INTERVENTIONS] = { "cost_interventions", "£", METRIC_FLOW, RANGE_NONNEG },
+    [M_COST_TOTAL] = { "cost_total", "£", METRIC_FLOW, RANGE_NONNEG },
+    [M_COST_CUMULATIVE] = { "cost_cumulative", "£", METRIC_STOCK, RANGE_NONNEG },
+    [M_ESTABLISHMENT] = { "establishment_fte", "FTE", METRIC_STOCK, RANGE_NONNEG },
+    [M_ALLOCATIONS] = { "allocations", "cases", METRIC_FLOW, RANGE_NONNEG },
+    [M_AGENCY_STARTS] = { "agency_starts", "FTE", METRIC_FLOW, RANGE_NONNEG },
+    [M_CASELOAD_CAP] = { "caseload_cap", "caseload points", METRIC_STOCK, RANGE_NONNEG },
+    [M_VACANT_UNCOVERED] = { "vacancies_uncovered_fte", "FTE", METRIC_STOCK, RANGE_NONNEG },
+    [M_COST_SICKNESS] = { "cost_sickness", "£", METRIC_FLOW, RANGE_NONNEG },
 };
 
 struct kdef {
     const char *name, *unit, *descr;
     int better;
+    enum value_range range;
 };
 
 static const struct kdef kpis[K_COUNT] = {
-    [K_BACKLOG_MEAN] = { "backlog_mean", "cases", "unallocated cases, time average over the horizon", -1 },
-    [K_BACKLOG_END] = { "backlog_end", "cases", "unallocated cases at the end of the horizon", -1 },
-    [K_CHILD_DAYS_UNALLOCATED] = { "child_days_unallocated", "child-days", "total days children waited unallocated", -1 },
-    [K_CHILD_DAYS_OVER] = { "child_days_over_threshold", "child-days", "days waited beyond the wait threshold", -1 },
-    [K_WAITING_OVER_END] = { "waiting_over_threshold_end", "cases", "cases waiting beyond the threshold at the end", -1 },
-    [K_MEAN_WAIT] = { "mean_wait_days", "days", "mean wait to allocation of every allocation", -1 },
-    [K_CASELOAD_MEAN] = { "caseload_mean", "caseload points", "mean caseload of case-holders at work, over period ends", -1 },
-    [K_STAFF_IN_POST_MEAN] = { "staff_in_post_mean", "FTE", "permanent staff in post, time average", 1 },
-    [K_VACANCY_RATE] = { "vacancy_rate_mean", "share", "vacant share of establishment, mean over period ends", -1 },
-    [K_SICKNESS_RATE] = { "sickness_rate_mean", "share", "share of contracted FTE-days lost to sickness", -1 },
-    [K_AGENCY_FTE_MEAN] = { "agency_fte_mean", "FTE", "agency workers engaged, time average", -1 },
-    [K_AGENCY_SHARE_COST] = { "agency_share_of_staff_cost", "share", "agency cost / (staff + agency cost)", -1 },
-    [K_TURNOVER_RATE] = { "turnover_rate", "per year", "permanent leavers per FTE-year in post", -1 },
+    [K_BACKLOG_MEAN] = { "backlog_mean", "cases", "unallocated cases, time average over the horizon", -1, RANGE_NONNEG },
+    [K_BACKLOG_END] = { "backlog_end", "cases", "unallocated cases at the end of the horizon", -1, RANGE_NONNEG },
+    [K_CHILD_DAYS_UNALLOCATED] = { "child_days_unallocated", "child-days", "total days children waited unallocated", -1, RANGE_NONNEG },
+    [K_CHILD_DAYS_OVER] = { "child_days_over_threshold", "child-days", "days waited beyond the wait threshold", -1, RANGE_NONNEG },
+    [K_WAITING_OVER_END] = { "waiting_over_threshold_end", "cases", "cases waiting beyond the threshold at the end", -1, RANGE_NONNEG },
+    [K_MEAN_WAIT] = { "mean_wait_days", "days", "mean wait to allocation of every allocation", -1, RANGE_NONNEG },
+    [K_CASELOAD_MEAN] = { "caseload_mean", "caseload points", "mean caseload of case-holders at work, over period ends", -1, RANGE_NONNEG },
+    [K_STAFF_IN_POST_MEAN] = { "staff_in_post_mean", "FTE", "permanent staff in post, time average", 1, RANGE_NONNEG },
+    [K_VACANCY_RATE] = { "vacancy_rate_mean", "share", "vacant share of establishment, mean over period ends", -1, RANGE_UNIT },
+    [K_SICKNESS_RATE] = { "sickness_rate_mean", "share", "share of contracted FTE-days lost to sickness", -1, RANGE_UNIT },
+    [K_AGENCY_FTE_MEAN] = { "agency_fte_mean", "FTE", "agency workers engaged, time average", -1, RANGE_NONNEG },
+    [K_AGENCY_SHARE_COST] = { "agency_share_of_staff_cost", "share", "agency cost / (staff + agency cost)", -1, RANGE_UNIT },
+    [K_TURNOVER_RATE] = { "turnover_rate", "per year", "permanent leavers per FTE-year in post", -1, RANGE_NONNEG },
     [K_REALLOCATIONS] = { "reallocations_total", "cases",
                           "cases returned to the queue: by leavers, long sickness, agency cover ending, progression",
-                          -1 },
-    [K_CHANGES_PER_CLOSED] = { "worker_changes_per_closed_case", "changes", "mean worker changes of the cases that closed", -1 },
-    [K_REFERRALS] = { "referrals_total", "referrals", "referrals received", 0 },
-    [K_CLOSED] = { "closed_total", "cases", "cases closed", 0 },
-    [K_COST_TOTAL] = { "cost_total", "£", "total cost over the horizon", 0 },
-    [K_COST_NPV] = { "cost_npv", "£", "net present value of the cost at the discount rate", 0 },
-    [K_COST_STAFF] = { "cost_staff_total", "£", "salaries and on-costs", 0 },
-    [K_COST_AGENCY] = { "cost_agency_total", "£", "agency charges", 0 },
-    [K_COST_RECRUITMENT] = { "cost_recruitment_total", "£", "recruitment campaigns", 0 },
-    [K_COST_TRAINING] = { "cost_training_total", "£", "training of newly qualified starters", 0 },
-    [K_COST_INTERVENTIONS] = { "cost_interventions_total", "£", "interventions' one-off and yearly costs", 0 },
-    [K_COST_SICKNESS] = { "cost_sickness_total", "£", "pay of staff off sick (part of staff cost)", 0 },
+                          -1, RANGE_NONNEG },
+    [K_CHANGES_PER_CLOSED] = { "worker_changes_per_closed_case", "changes", "mean worker changes of the cases that closed", -1, RANGE_NONNEG },
+    [K_REFERRALS] = { "referrals_total", "referrals", "referrals received", 0, RANGE_NONNEG },
+    [K_CLOSED] = { "closed_total", "cases", "cases closed", 0, RANGE_NONNEG },
+    [K_COST_TOTAL] = { "cost_total", "£", "total cost over the horizon", 0, RANGE_NONNEG },
+    [K_COST_NPV] = { "cost_npv", "£", "net present value of the cost at the discount rate", 0, RANGE_NONNEG },
+    [K_COST_STAFF] = { "cost_staff_total", "£", "salaries and on-costs", 0, RANGE_NONNEG },
+    [K_COST_AGENCY] = { "cost_agency_total", "£", "agency charges", 0, RANGE_NONNEG },
+    [K_COST_RECRUITMENT] = { "cost_recruitment_total", "£", "recruitment campaigns", 0, RANGE_NONNEG },
+    [K_COST_TRAINING] = { "cost_training_total", "£", "training of newly qualified starters", 0, RANGE_NONNEG },
+    [K_COST_INTERVENTIONS] = { "cost_interventions_total", "£", "interventions' one-off and yearly costs", 0, RANGE_NONNEG },
+    [K_COST_SICKNESS] = { "cost_sickness_total", "£", "pay of staff off sick (part of staff cost)", 0, RANGE_NONNEG },
 };
 
-static void set_metric(struct metric_def *d, const char *name, const char *unit, enum metric_kind kind)
+static void set_metric(struct metric_def *d, const char *name, const char *unit, enum metric_kind kind,
+                       enum value_range range)
 {
     d->name = check_strdup(name);
     d->unit = check_strdup(unit);
     d->kind = kind;
+    d->range = range;
 }
 
 /* Period boundaries in days from day 0: the reporting start, then calendar
@@ -137,17 +143,17 @@ void metrics_layout(const struct scenario *sc, struct result_layout *l)
     l->n_metrics = M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades;
     l->metric = check_calloc(l->n_metrics, sizeof *l->metric);
     for (size_t i = 0; i < M_FIXED_COUNT; i++)
-        set_metric(&l->metric[i], fixed[i].name, fixed[i].unit, fixed[i].kind);
+        set_metric(&l->metric[i], fixed[i].name, fixed[i].unit, fixed[i].kind, fixed[i].range);
     char name[300];
     for (size_t s = 0; s < sc->n_stages; s++) {
         snprintf(name, sizeof name, "open_%s", sc->stage[s].name);
-        set_metric(&l->metric[M_FIXED_COUNT + s], name, "cases", METRIC_STOCK);
+        set_metric(&l->metric[M_FIXED_COUNT + s], name, "cases", METRIC_STOCK, RANGE_NONNEG);
         snprintf(name, sizeof name, "unallocated_%s", sc->stage[s].name);
-        set_metric(&l->metric[M_FIXED_COUNT + sc->n_stages + s], name, "cases", METRIC_STOCK);
+        set_metric(&l->metric[M_FIXED_COUNT + sc->n_stages + s], name, "cases", METRIC_STOCK, RANGE_NONNEG);
     }
     for (size_t g = 0; g < sc->n_grades; g++) {
         snprintf(name, sizeof name, "in_post_%s", sc->grade[g].name);
-        set_metric(&l->metric[M_FIXED_COUNT + 2 * sc->n_stages + g], name, "FTE", METRIC_STOCK);
+        set_metric(&l->metric[M_FIXED_COUNT + 2 * sc->n_stages + g], name, "FTE", METRIC_STOCK, RANGE_NONNEG);
     }
     l->n_periods = period_ends(sc, &l->period_end, &l->date);
     l->n_kpis = K_COUNT;
@@ -157,6 +163,7 @@ void metrics_layout(const struct scenario *sc, struct result_layout *l)
         l->kpi[k].unit = check_strdup(kpis[k].unit);
         l->kpi[k].descr = check_strdup(kpis[k].descr);
         l->kpi[k].better = kpis[k].better;
+        l->kpi[k].range = kpis[k].range;
     }
 }
 

@@ -226,12 +226,26 @@ void stats_metric(const struct stats *s, size_t p, size_t m, struct summary *out
     }
     stats_moments_summary(out, mom->n, mom->shift + mom->mean, mom->m2);
     stats_set_quantiles(out, q);
+    summary_clip(out, s->l->metric[m].range);
 }
 
 void stats_kpi(const struct stats *s, size_t k, struct summary *out)
 {
     CHECK(k < s->l->n_kpis);
     summary_of(s->kpi[k], s->count, out);
+    summary_clip(out, s->l->kpi[k].range);
+}
+
+void summary_clip(struct summary *s, enum value_range r)
+{
+    double lo, hi;
+    result_range_bounds(r, &lo, &hi);
+    if (!(s->mean >= lo && s->mean <= hi))
+        return;                     /* NaN, or a range declared wrongly */
+    if (s->ci_low < lo)             /* false for NaN */
+        s->ci_low = lo;
+    if (s->ci_high > hi)
+        s->ci_high = hi;
 }
 
 const double *stats_kpi_values(const struct stats *s, size_t k)

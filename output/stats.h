@@ -7,6 +7,8 @@
  * gsl_rstat) and frees them, so memory stays bounded whatever the number of
  * replications. For every KPI it keeps all values (one number per
  * replication), so KPI quantiles are exact and paired comparisons possible.
+ * The interval of a metric or KPI is kept inside the values it can take
+ * (its value_range): see summary_clip.
  * Replications must be added in replication order: the P² estimates depend
  * on order, and the same order gives the same bytes. */
 #ifndef OUTPUT_STATS_H
@@ -27,7 +29,8 @@
 struct summary {
     size_t n;
     double mean, sd;          /* sd: sample standard deviation (n - 1) */
-    double ci_low, ci_high;   /* Student t interval for the mean */
+    double ci_low, ci_high;   /* Student t interval for the mean (stats_metric
+                                 and stats_kpi: clipped to the range) */
     double p05, p25, p50, p75, p95;
 };
 
@@ -51,17 +54,28 @@ bool stats_exact(const struct stats *s);
 
 /* Summary of metric m in period p: quantiles exact (R's type 7) while the
  * values are kept (stats_exact), else P² estimates (exact below 5 values).
- * With fewer than 2 replications sd and the interval are NaN. */
+ * With fewer than 2 replications sd and the interval are NaN. The interval
+ * is clipped to the metric's range (summary_clip). */
 void stats_metric(const struct stats *s, size_t p, size_t m, struct summary *out);
 
-/* Summary of KPI k, quantiles exact (linear interpolation, R's type 7). */
+/* Summary of KPI k, quantiles exact (linear interpolation, R's type 7),
+ * the interval clipped to the KPI's range (summary_clip). */
 void stats_kpi(const struct stats *s, size_t k, struct summary *out);
 
 /* The values of KPI k, in replication order (stats_count of them). */
 const double *stats_kpi_values(const struct stats *s, size_t k);
 
-/* Exact summary of x[0..n) (x is not changed). */
+/* Exact summary of x[0..n) (x is not changed), the interval unclipped: the
+ * values may be any real (paired differences). */
 void summary_of(const double *x, size_t n, struct summary *out);
+
+/* Keep the interval of s inside range r: a bound beyond the range's end is
+ * moved onto it. The true mean of a quantity that cannot leave the range
+ * lies inside it, so whenever the Student t interval covers the true mean the
+ * clipped one does too: coverage is unchanged. Nothing is done when the
+ * interval is NaN, or when the mean itself lies outside r (the range was
+ * declared wrongly; hiding that would be worse). */
+void summary_clip(struct summary *s, enum value_range r);
 
 /* The two-sided Student t critical value for STATS_CI_LEVEL and n values. */
 double stats_t_critical(size_t n);

@@ -2,6 +2,7 @@
 
 #include "check.h"
 
+#include <math.h>
 #include <string.h>
 
 void result_layout_free(struct result_layout *l)
@@ -22,6 +23,25 @@ void result_layout_free(struct result_layout *l)
     free(l->date);
     free(l->period_end);
     memset(l, 0, sizeof *l);
+}
+
+void result_range_bounds(enum value_range r, double *lo, double *hi)
+{
+    switch (r) {
+    case RANGE_REAL:
+        *lo = -INFINITY;
+        *hi = INFINITY;
+        return;
+    case RANGE_NONNEG:
+        *lo = 0.0;
+        *hi = INFINITY;
+        return;
+    case RANGE_UNIT:
+        *lo = 0.0;
+        *hi = 1.0;
+        return;
+    }
+    CHECK(!"unknown value range");
 }
 
 long result_metric_index(const struct result_layout *l, const char *name)

@@ -14,10 +14,23 @@ enum metric_kind {
     METRIC_FLOW,    /* total (or rate) over the period */
 };
 
+/* The values a metric or KPI can take. Reported interval bounds are kept
+ * inside it (output/stats.h). The zero value is "any real", so a definition
+ * that does not say (a difference between two scenarios) is unbounded. */
+enum value_range {
+    RANGE_REAL = 0,   /* (-inf, inf): differences */
+    RANGE_NONNEG,     /* [0, inf): counts, stocks, flows, days, costs */
+    RANGE_UNIT,       /* [0, 1]: shares */
+};
+
+/* The least and greatest value of range r (-INFINITY / INFINITY when open). */
+void result_range_bounds(enum value_range r, double *lo, double *hi);
+
 struct metric_def {
     char *name;           /* CSV column name, e.g. "unallocated" */
     char *unit;           /* "cases", "FTE", "£", "days", "share" */
     enum metric_kind kind;
+    enum value_range range;
 };
 
 struct kpi_def {
@@ -25,6 +38,7 @@ struct kpi_def {
     char *unit;
     char *descr;          /* one line for people */
     int better;           /* -1: lower is better, +1: higher is better, 0: neither */
+    enum value_range range;
 };
 
 /* The shape shared by every replication of one scenario. */

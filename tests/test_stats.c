@@ -1,9 +1,13 @@
 /* test_stats.c — statistics across replications: moments against a two-pass
  * computation, exact KPI quantiles (R type 7), P² quantiles within a
  * tolerance derived from the sampling error, Student t critical values,
- * small counts and missing values. */
+ * small counts and missing values; intervals kept inside the values a
+ * metric can take, with the coverage unchanged, in a run's own files too. */
 #include "output/stats.h"
 
+#include "models/metrics.h"
+#include "models/scenario.h"
+#include "output/csv_in.h"
 #include "sim/check.h"
 #include "tests/testutil.h"
 
@@ -474,6 +478,266 @@ static void test_out_of_order_aborts(void **state)
     result_layout_free(&l);
 }
 
+/* ---- intervals inside the range --------------------------------------------- */
+
+/* A count that is mostly 0 (a backlog that has cleared in three runs of
+ * four), a share that is mostly 1, and an unbounded difference with the
+ * same values as the count: the raw t interval of the count crosses 0 and
+ * that of the share crosses 1. */
+static const double rare[] = { 0.0, 2.385, 0.0, 0.0 };
+static const double nearly_one[] = { 1.0, 1.0, 0.615, 1.0 };
+#define N_RARE (sizeof rare / sizeof rare[0])
+
+static void assert_contains_mean(const struct summary *s)
+{
+    if (!(s->ci_low <= s->mean && s->mean <= s->ci_high))
+        fail_msg("interval [%.17g, %.17g] leaves out the mean %.17g", s->ci_low, s->ci_high, s->mean);
+}
+
+/* Metrics 0..2 and KPIs 0..2 of l get the ranges nonneg, unit, real, and
+ * rep r the values rare[r], nearly_one[r], rare[r]. */
+static void add_bounded_reps(struct result_layout *l, struct stats *s)
+{
+    static const enum value_range range[] = { RANGE_NONNEG, RANGE_UNIT, RANGE_REAL };
+    for (size_t i = 0; i < 3; i++)
+        l->metric[i].range = l->kpi[i].range = range[i];
+    struct rep_result r;
+    rep_result_alloc(&r, l);
+    for (size_t rep = 0; rep < N_RARE; rep++) {
+        r.rep = rep;
+        const double v[] = { rare[rep], nearly_one[rep], rare[rep] };
+        memcpy(r.values, v, sizeof v);
+        memcpy(r.kpi, v, sizeof v);
+        stats_add(s, &r);
+    }
+    rep_result_free(&r);
+}
+
+/* The interval of a bounded metric or KPI stays inside its range, moved
+ * onto the bound only where the raw one crosses it, and still holds the
+ * mean; an unbounded one keeps the raw Student t interval. The same whether
+ * the quantiles are exact or P² estimates. */
+static void test_bounded_interval_clipped(void **state)
+{
+    (void)state;
+    struct summary raw_count, raw_share;
+    summary_of(rare, N_RARE, &raw_count);
+    summary_of(nearly_one, N_RARE, &raw_share);
+    assert_true(raw_count.ci_low < 0.0);        /* the case this is about */
+    assert_true(raw_share.ci_high > 1.0);
+
+    for (int exact = 0; exact < 2; exact++) {
+        struct result_layout l;
+        make_layout(&l, 1, 3, 3);
+        struct stats *s = stats_create_bounded(&l, exact ? STATS_EXACT_VALUES : 0);
+        assert_non_null(s);
+        add_bounded_reps(&l, s);
+        for (int kpi = 0; kpi < 2; kpi++) {
+            struct summary count, share, diff;
+            if (kpi) {
+                stats_kpi(s, 0, &count);
+                stats_kpi(s, 1, &share);
+                stats_kpi(s, 2, &diff);
+            } else {
+                stats_metric(s, 0, 0, &count);
+                stats_metric(s, 0, 1, &share);
+                stats_metric(s, 0, 2, &diff);
+            }
+            assert_true(count.ci_low == 0.0);
+            expect_rel(count.ci_high, raw_count.ci_high, REL_TOL);
+            assert_true(share.ci_high == 1.0);
+            expect_rel(share.ci_low, raw_share.ci_low, REL_TOL);
+            expect_rel(diff.ci_low, raw_count.ci_low, REL_TOL);
+            expect_rel(diff.ci_high, raw_count.ci_high, REL_TOL);
+            assert_contains_mean(&count);
+            assert_contains_mean(&share);
+            assert_contains_mean(&diff);
+            /* the quantiles were inside already */
+            assert_true(count.p05 >= 0.0 && share.p95 <= 1.0);
+        }
+        stats_destroy(s);
+        result_layout_free(&l);
+    }
+}
+
+/* A metric that is 0 in every replication: sd 0, interval [0, 0]. Fewer
+ * than 2 values: the interval stays NaN (not the bound). A mean outside the
+ * declared range (a wrong declaration) leaves the interval as it is. */
+static void test_clip_edge_cases(void **state)
+{
+    (void)state;
+    static const double zeros[] = { 0.0, 0.0, 0.0 };
+    struct summary z;
+    summary_of(zeros, 3, &z);
+    summary_clip(&z, RANGE_NONNEG);
+    assert_true(z.sd == 0.0 && z.ci_low == 0.0 && z.ci_high == 0.0);
+
+    static const double one[] = { 2.385 };
+    struct summary o;
+    summary_of(one, 1, &o);
+    summary_clip(&o, RANGE_UNIT);
+    assert_true(isnan(o.ci_low) && isnan(o.ci_high));
+
+    static const double over[] = { 1.5, 1.25, 0.9 };   /* mean 1.22 */
+    struct summary raw, w;
+    summary_of(over, 3, &raw);
+    w = raw;
+    summary_clip(&w, RANGE_UNIT);
+    assert_true(w.ci_low == raw.ci_low && w.ci_high == raw.ci_high);
+}
+
+#define COVER_TRIALS 4000
+#define COVER_N 5
+#define COVER_MEAN 0.3          /* Poisson counts, mostly 0 */
+
+/* The coverage argument, checked: for counts whose true mean (0.3) lies in
+ * the range, the clipped interval covers it exactly when the raw one does,
+ * trial by trial, although the raw one crosses 0 in most trials. */
+static void test_clip_keeps_coverage(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, TEST_SEED);
+    size_t crossed = 0;
+    for (size_t t = 0; t < COVER_TRIALS; t++) {
+        double x[COVER_N];
+        for (size_t i = 0; i < COVER_N; i++)
+            x[i] = (double)gsl_ran_poisson(rng, COVER_MEAN);
+        struct summary raw, clipped;
+        summary_of(x, COVER_N, &raw);
+        clipped = raw;
+        summary_clip(&clipped, RANGE_NONNEG);
+        crossed += raw.ci_low < 0.0;
+        bool raw_covers = raw.ci_low <= COVER_MEAN && COVER_MEAN <= raw.ci_high;
+        bool clipped_covers = clipped.ci_low <= COVER_MEAN && COVER_MEAN <= clipped.ci_high;
+        assert_true(raw_covers == clipped_covers);
+        assert_true(clipped.ci_low >= 0.0);
+    }
+    gsl_rng_free(rng);
+    assert_true(crossed > COVER_TRIALS / 2);
+}
+
+#define P2_RANGE_REPS 2000
+
+/* The quantiles need no clipping: P² estimates of a mostly-zero count and
+ * of a share piled up at 1 stay inside [0, inf) and [0, 1] (the outer
+ * markers are the extremes; inner ones move between their neighbours). */
+static void test_p2_quantiles_in_range(void **state)
+{
+    (void)state;
+    struct result_layout l;
+    make_layout(&l, 1, 2, 1);
+    l.metric[0].range = RANGE_NONNEG;
+    l.metric[1].range = RANGE_UNIT;
+    struct stats *s = stats_create_bounded(&l, 0);
+    assert_non_null(s);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, TEST_SEED);
+    struct rep_result r;
+    rep_result_alloc(&r, &l);
+    for (size_t rep = 0; rep < P2_RANGE_REPS; rep++) {
+        r.rep = rep;
+        r.values[0] = (double)gsl_ran_poisson(rng, COVER_MEAN);
+        r.values[1] = fmax(0.0, fmin(1.0, 1.05 - gsl_ran_exponential(rng, 0.1)));
+        r.kpi[0] = 0.0;
+        stats_add(s, &r);
+    }
+    rep_result_free(&r);
+    gsl_rng_free(rng);
+    assert_false(stats_exact(s));
+    struct summary count, share;
+    stats_metric(s, 0, 0, &count);
+    stats_metric(s, 0, 1, &share);
+    const double qc[] = { count.p05, count.p25, count.p50, count.p75, count.p95 };
+    const double qs[] = { share.p05, share.p25, share.p50, share.p75, share.p95 };
+    for (size_t j = 0; j < sizeof qc / sizeof qc[0]; j++) {
+        if (!(qc[j] >= 0.0))
+            fail_msg("count quantile %zu = %.17g < 0", j, qc[j]);
+        if (!(qs[j] >= 0.0 && qs[j] <= 1.0))
+            fail_msg("share quantile %zu = %.17g outside [0, 1]", j, qs[j]);
+    }
+    assert_true(share.p95 == 1.0);     /* piled up at the bound: reached, not passed */
+    stats_destroy(s);
+    result_layout_free(&l);
+}
+
+#define RUN_REPS "4"
+#define RUN_SEED "20261206"
+
+/* Whether x lies in [lo, hi] (NaN: a missing value, allowed). */
+static bool in_range(double x, double lo, double hi) { return isnan(x) || (x >= lo && x <= hi); }
+
+/* Check every row of dir/file: the named column (metric or kpi) gives the
+ * declared range in l, and mean, interval and quantiles must lie in it. */
+static void check_file_ranges(const char *dir, const char *file, const char *key, const struct result_layout *l,
+                              bool kpi)
+{
+    static const char *const cols[] = { "mean", "ci_low", "ci_high", "p05", "p50", "p95" };
+    enum { N_COLS = sizeof cols / sizeof cols[0] };
+    const char *need[N_COLS + 1] = { key };
+    for (size_t i = 0; i < N_COLS; i++)
+        need[i + 1] = cols[i];
+    long col[N_COLS + 1];
+    char *path = tu_path(dir, file), err[512];
+    struct csv_in c;
+    if (!csv_in_open(&c, path, need, col, N_COLS + 1, err, sizeof err))
+        fail_msg("%s", err);
+    size_t rows = 0;
+    int rc;
+    while ((rc = csv_in_next(&c)) == 1) {
+        const char *name = csv_in_field(&c, col[0]);
+        long i = kpi ? result_kpi_index(l, name) : result_metric_index(l, name);
+        if (i < 0)
+            fail_msg("%s:%ld: %s is not in the model's layout", path, c.line, name);
+        enum value_range r = kpi ? l->kpi[i].range : l->metric[i].range;
+        if (r == RANGE_REAL)
+            fail_msg("%s: %s declares no range (every model metric is bounded)", path, name);
+        double lo, hi;
+        result_range_bounds(r, &lo, &hi);
+        for (size_t j = 0; j < N_COLS; j++) {
+            double x = csv_in_number(csv_in_field(&c, col[j + 1]));
+            if (!in_range(x, lo, hi))
+                fail_msg("%s:%ld: %s %s = %.17g is outside [%g, %g]", path, c.line, name, cols[j], x, lo, hi);
+        }
+        rows++;
+    }
+    assert_int_equal(rc, 0);
+    assert_true(rows > 0);
+    csv_in_free(&c);
+    free(path);
+}
+
+/* A short run of a fixture: no row of summary.csv or kpis.csv has a
+ * statistic outside its metric's range. (With 4 replications the raw t
+ * intervals of rare counts cross 0 in these fixtures.) */
+static void check_run_ranges(const char *scenario)
+{
+    char *dir = tu_tmpdir();
+    char *out = tu_path(dir, "run"), *err = NULL;
+    int status = tu_caseload_run(&err, NULL, "run", scenario, "-n", RUN_REPS, "-s", RUN_SEED, "-o", out, "-q",
+                                 NULL);
+    if (status != 0)
+        fail_msg("caseload run %s exited %d: %s", scenario, status, err);
+    free(err);
+    struct scenario *sc = tu_load(scenario, NULL, 0);
+    struct result_layout l;
+    metrics_layout(sc, &l);
+    check_file_ranges(out, "summary.csv", "metric", &l, false);
+    check_file_ranges(out, "kpis.csv", "kpi", &l, true);
+    result_layout_free(&l);
+    scenario_free(sc);
+    free(out);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_run_files_in_range(void **state)
+{
+    (void)state;
+    check_run_ranges("tests/scenarios/pressure.cfg");
+    check_run_ranges("tests/scenarios/mmc-sweep.cfg");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -486,6 +750,11 @@ int main(void)
         cmocka_unit_test(test_summary_of),
         cmocka_unit_test(test_t_critical),
         cmocka_unit_test(test_out_of_order_aborts),
+        cmocka_unit_test(test_bounded_interval_clipped),
+        cmocka_unit_test(test_clip_edge_cases),
+        cmocka_unit_test(test_clip_keeps_coverage),
+        cmocka_unit_test(test_p2_quantiles_in_range),
+        cmocka_unit_test(test_run_files_in_range),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
