@@ -168,7 +168,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     sim_reset(&m->sim);
     m->rep_key = rng_key(master_seed, rep, 0, 0);
     m->horizon = scenario_horizon_days(sc, m->pv);
-    m->warmup = round(m->pv[sc->p_warmup_days]);
+    m->warmup = scenario_report_start(sc, m->pv);
     m->out = out;
     out->rep = rep;
     m->period = 0;

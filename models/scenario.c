@@ -16,6 +16,9 @@
  * that many calendar months. */
 #define HORIZON_MONTH_TOLERANCE 1e-6
 
+#define DAYS_PER_WEEK 7
+#define MONTHS_PER_QUARTER 3
+
 static void free_dist(struct dist_spec *d) { free(d->values); }
 
 void scenario_free(struct scenario *sc)
@@ -78,6 +81,21 @@ double scenario_horizon_days(const struct scenario *sc, const double *pv)
     if (fabs(months - round(months)) < HORIZON_MONTH_TOLERANCE)
         return (double)date_diff(sc->start, date_add_months(sc->start, (int)round(months)));
     return round(years * SCENARIO_DAYS_PER_YEAR);
+}
+
+double scenario_report_start(const struct scenario *sc, const double *pv)
+{
+    return round(pv ? pv[sc->p_warmup_days] : sc->reg.p[sc->p_warmup_days].value);
+}
+
+double scenario_period_boundary(const struct scenario *sc, double from, int k)
+{
+    struct date d, f = date_from_days(date_to_days(sc->start) + (long)from);
+    if (sc->report_every == PERIOD_WEEK)
+        d = date_from_days(date_to_days(f) + (long)k * DAYS_PER_WEEK);
+    else
+        d = date_add_months(f, k * (sc->report_every == PERIOD_QUARTER ? MONTHS_PER_QUARTER : 1));
+    return (double)date_diff(sc->start, d);
 }
 
 bool scenario_set(struct scenario *sc, const char *assignment, const char *origin, struct diag *d)
@@ -296,6 +314,32 @@ static void check_interventions(const struct scenario *sc, struct diag *d)
     free(v);
 }
 
+/* Reporting starts on the warm-up rounded to a whole day; after a warm-up at
+ * least one whole period must fit before the horizon, or the only period
+ * would be cut short (or empty) and every statistic would rest on it. */
+static void check_warmup(const struct scenario *sc, struct diag *d)
+{
+    if (unread(sc, sc->p_warmup_days) || unread(sc, sc->p_horizon_years))
+        return;
+    double h = scenario_horizon_days(sc, NULL), from = scenario_report_start(sc, NULL);
+    if (from <= 0 || scenario_period_boundary(sc, from, 1) <= h)
+        return;
+    double most = fmin(from, h) - 1;   /* the latest start that leaves a whole period */
+    while (most > 0 && scenario_period_boundary(sc, most, 1) > h)
+        most--;
+    const struct param *w = &sc->reg.p[sc->p_warmup_days];
+    const char *period = scenario_period_name(sc->report_every);
+    if (most > 0)
+        diag_error(d, w->file, w->line, w->path,
+                   "warm-up of %.10g days starts reporting on day %.0f, which leaves no whole %s before the "
+                   "%.0f-day horizon (allowed: at most %.0f days)", w->value, from, period, h, most);
+    else
+        diag_error(d, w->file, w->line, w->path,
+                   "warm-up of %.10g days starts reporting on day %.0f, which leaves no whole %s before the "
+                   "%.0f-day horizon (allowed: 0, as the horizon holds no %s after a warm-up)", w->value, from,
+                   period, h, period);
+}
+
 bool scenario_validate(const struct scenario *sc, struct diag *d)
 {
     size_t before = d->count;
@@ -330,13 +374,7 @@ bool scenario_validate(const struct scenario *sc, struct diag *d)
     check_reachability(sc, d);
     check_dist(sc, d, &sc->time_to_hire, &sc->at_agency_cover);
 
-    double h = scenario_horizon_days(sc, NULL);
-    if (sc->reg.p[sc->p_warmup_days].value >= h) {
-        const struct param *w = &sc->reg.p[sc->p_warmup_days];
-        diag_error(d, w->file, w->line, w->path,
-                   "warm-up of %.10g days leaves nothing of the %.0f-day horizon (allowed: fewer days than the horizon)",
-                   w->value, h);
-    }
+    check_warmup(sc, d);
     if (sc->has_agency_cover && sc->agency_grade < 0 && sc->n_grades > 0)
         diag_error(d, sc->at_agency_cover.file, sc->at_agency_cover.line, "workforce.agency_cover",
                    "no grade has agency = true (allowed: agency cover with a grade { name = \"agency\"; "

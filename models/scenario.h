@@ -162,6 +162,15 @@ bool scenario_validate(const struct scenario *sc, struct diag *d);
  * horizon_years x 365.25 rounded to whole days. */
 double scenario_horizon_days(const struct scenario *sc, const double *pv);
 
+/* The day reporting starts, from the values pv (or the registry when pv is
+ * NULL): warmup_days rounded to a whole day. */
+double scenario_report_start(const struct scenario *sc, const double *pv);
+
+/* The end of the k-th reporting period (k >= 1) after the day `from`, in
+ * days from day 0: k calendar weeks, months or quarters later, not clipped
+ * to the horizon. */
+double scenario_period_boundary(const struct scenario *sc, double from, int k);
+
 /* Index of a stage or grade by name, or -1. */
 int scenario_stage(const struct scenario *sc, const char *name);
 int scenario_grade(const struct scenario *sc, const char *name);

@@ -193,6 +193,39 @@ static void expect_usage(char **argv_tail, const char *const *needles, size_t n)
     free(err);
 }
 
+/* Reporting starts on the warm-up rounded to a whole day. The 18-month
+ * horizon ends on day 548 (2025-10-01); the last start that leaves a whole
+ * month is day 518 (2025-09-01). */
+static void test_warmup_in_file(void **state)
+{
+    struct tu_dir *f = *state;
+    expect_bad(f->dir, 3, "1.5;", "1.5; warmup_days = 530.0;", "warmup_days",
+               "warm-up of 530 days starts reporting on day 530, which leaves no whole month before the 548-day "
+               "horizon (allowed: at most 518 days)");
+}
+
+/* 547.6 days passes "less than the horizon" but rounds to it: the only
+ * period would be empty. */
+static void test_warmup_rounds_to_horizon(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char out_dir[4096];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    char *argv[] = { "run", file, "-q", "-n", "2", "-o", out_dir, "--set", "warmup_days=547.6", NULL };
+    const char *needles[] = { "caseload: --set: warmup_days: warm-up of 547.6 days starts reporting on day 548, "
+                              "which leaves no whole month before the 548-day horizon (allowed: at most 518 days)" };
+    expect_usage(argv, needles, 1);
+    assert_false(tu_exists(out_dir));
+    char *argv2[] = { "check", file, "--set", "warmup_days=518.5", NULL };
+    expect_usage(argv2, needles, 0);
+    char *err;
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, "--set", "warmup_days=518.4", NULL), 0);
+    assert_string_equal(err, "");
+    free(err);
+    free(file);
+}
+
 static void test_set_unknown_path(void **state)
 {
     struct tu_dir *f = *state;
@@ -319,6 +352,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_negative_rate, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_negative_size, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_probabilities, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_warmup_in_file, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_warmup_rounds_to_horizon, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_set_unknown_path, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_set_not_a_number, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_zero_reps, tu_dir_setup, tu_dir_teardown),
