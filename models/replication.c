@@ -36,7 +36,6 @@ struct model *model_create(const struct scenario *sc)
     }
     m->duration = check_calloc(sc->n_stages, sizeof *m->duration);
     m->stage_order = check_calloc(sc->n_stages ? sc->n_stages : 1, sizeof *m->stage_order);
-    m->iv_saved = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_saved);
     m->iv_active = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_active);
     m->snapshots = check_calloc(KPI_SNAPSHOTS, sizeof *m->snapshots);
     pathway_create(m);
@@ -57,7 +56,6 @@ void model_destroy(struct model *m)
     sim_free(&m->sim);
     free(m->duration);
     free(m->stage_order);
-    free(m->iv_saved);
     free(m->iv_active);
     free(m->snapshots);
     free(m->scratch);

@@ -41,6 +41,7 @@ void scenario_free(struct scenario *sc)
     free(sc->stage);
     free(sc->grade);
     free(sc->iv);
+    free(sc->iv_by_start);
     free(sc->shock);
     free(sc->files);
     free(sc->uncertain);
@@ -81,6 +82,19 @@ double scenario_horizon_days(const struct scenario *sc, const double *pv)
     if (fabs(months - round(months)) < HORIZON_MONTH_TOLERANCE)
         return (double)date_diff(sc->start, date_add_months(sc->start, (int)round(months)));
     return round(years * SCENARIO_DAYS_PER_YEAR);
+}
+
+double scenario_value_at(const struct scenario *sc, size_t i, double t)
+{
+    double v = sc->reg.p[i].value;
+    for (size_t k = 0; k < sc->n_iv; k++) {
+        const struct intervention_spec *iv = &sc->iv[sc->iv_by_start[k]];
+        if (iv->param != i || !(iv->from_day <= t && t < iv->until_day))
+            continue;
+        double a = sc->reg.p[iv->p_amount].value;
+        v = iv->op == IV_SET ? a : iv->op == IV_ADD ? v + a : v * a;
+    }
+    return v;
 }
 
 double scenario_report_start(const struct scenario *sc, const double *pv)
@@ -218,12 +232,13 @@ static void check_reachability(const struct scenario *sc, struct diag *d)
     free(ok);
 }
 
-/* Interventions change parameters at known dates: replay them in the order
- * a replication applies them (by date; on one date in the order
- * interventions_start schedules them: each intervention's start, then its
- * end) from the starting values, and check that every value stays allowed
- * and every distribution it touches stays valid — a replication checks
- * neither (it would stop on a broken invariant). */
+/* Interventions change parameters at known dates: replay the starts and
+ * ends in the order a replication processes them (by date; on one date in
+ * the order interventions_start schedules them: each intervention's start,
+ * then its end), each giving its parameter the fold of the interventions in
+ * force (scenario_value_at), and check that every value stays allowed and
+ * every distribution it touches stays valid — a replication checks neither
+ * (it would stop on a broken invariant). */
 struct iv_step {
     double day;
     size_t iv;
@@ -261,7 +276,6 @@ static void check_interventions(const struct scenario *sc, struct diag *d)
     if (sc->n_iv == 0)
         return;
     double *v = check_calloc(sc->reg.n, sizeof *v);
-    double *saved = check_calloc(sc->n_iv, sizeof *saved);
     for (size_t i = 0; i < sc->reg.n; i++)
         v[i] = sc->reg.p[i].value;
     struct iv_step *steps = check_calloc(2 * sc->n_iv, sizeof *steps);
@@ -276,14 +290,8 @@ static void check_interventions(const struct scenario *sc, struct diag *d)
     qsort(steps, n, sizeof *steps, cmp_step);
     for (size_t k = 0; k < n; k++) {
         const struct intervention_spec *iv = &sc->iv[steps[k].iv];
-        double a = v[iv->p_amount];
         double *x = &v[iv->param];
-        if (!steps[k].end) {
-            saved[steps[k].iv] = *x;
-            *x = iv->op == IV_SET ? a : iv->op == IV_ADD ? *x + a : *x * a;
-        } else {
-            *x = iv->op == IV_SET ? saved[steps[k].iv] : iv->op == IV_ADD ? *x - a : (a != 0 ? *x / a : saved[steps[k].iv]);
-        }
+        *x = scenario_value_at(sc, iv->param, steps[k].day);
         if (!params_allowed(&sc->reg, iv->param, *x)) {
             char range[160];
             params_range_text(&sc->reg, iv->param, range, sizeof range);
@@ -310,7 +318,6 @@ static void check_interventions(const struct scenario *sc, struct diag *d)
         }
     }
     free(steps);
-    free(saved);
     free(v);
 }
 

@@ -131,6 +131,7 @@ struct scenario {
 
     struct intervention_spec *iv;
     size_t n_iv;
+    size_t *iv_by_start;          /* [n_iv]: by from_day, file order for equal days */
 
     size_t *uncertain;            /* parameters the scenario marks uncertain */
     size_t n_uncertain;
@@ -170,6 +171,14 @@ double scenario_report_start(const struct scenario *sc, const double *pv);
  * days from day 0: k calendar weeks, months or quarters later, not clipped
  * to the horizon. */
 double scenario_period_boundary(const struct scenario *sc, double from, int k);
+
+/* The value parameter i has on day t: its registry value folded through
+ * every intervention on it in force at t (from_day <= t < until_day), in
+ * order of start, file order for equal starts: set replaces the value, add
+ * adds to it, scale multiplies it. An intervention ending on t and another
+ * starting on t: only the new one is in force. The one rule by which the
+ * run, validation and the pre-run estimate know a value over time. */
+double scenario_value_at(const struct scenario *sc, size_t i, double t);
 
 /* Index of a stage or grade by name, or -1. */
 int scenario_stage(const struct scenario *sc, const char *name);

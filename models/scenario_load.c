@@ -535,6 +535,34 @@ static void read_interventions(struct loader *L, struct conf_node *root)
     }
 }
 
+struct iv_start {
+    double day;
+    size_t iv;
+};
+
+static int cmp_start(const void *a, const void *b)
+{
+    const struct iv_start *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return x->iv < y->iv ? -1 : x->iv > y->iv;
+}
+
+/* The interventions in order of start, file order for equal starts (the
+ * order scenario_value_at folds them in). */
+static void order_interventions(struct scenario *sc)
+{
+    size_t n = sc->n_iv ? sc->n_iv : 1;
+    struct iv_start *by = check_calloc(n, sizeof *by);
+    for (size_t i = 0; i < sc->n_iv; i++)
+        by[i] = (struct iv_start){ sc->iv[i].from_day, i };
+    qsort(by, sc->n_iv, sizeof *by, cmp_start);
+    sc->iv_by_start = check_calloc(n, sizeof *sc->iv_by_start);
+    for (size_t i = 0; i < sc->n_iv; i++)
+        sc->iv_by_start[i] = by[i].iv;
+    free(by);
+}
+
 static void read_uncertain(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
@@ -656,6 +684,7 @@ static struct scenario *from_doc(struct conf_doc *doc, const char *path, char *c
     read_workforce(&L, wf);
     read_costs(&L, root);
     read_interventions(&L, root);
+    order_interventions(sc);
     read_uncertain(&L, root);
     conf_report_unused(doc, d);
     conf_free(doc);
