@@ -347,6 +347,43 @@ static void check_warmup(const struct scenario *sc, struct diag *d)
                    period, h, period);
 }
 
+size_t scenario_warnings(const struct scenario *sc, struct diag *w)
+{
+    size_t before = w->count;
+    char value[64], usual[200];
+    for (size_t i = 0; i < sc->reg.n; i++) {
+        const struct param *p = &sc->reg.p[i];
+        if (params_usual(&sc->reg, i, p->value))
+            continue;
+        params_format_value(&sc->reg, i, p->value, value, sizeof value);
+        params_usual_text(&sc->reg, i, usual, sizeof usual);
+        diag_error(w, p->file, p->line, p->path, "warning: %s is outside the usual range %s", value, usual);
+    }
+    /* The values interventions give: one warning per intervention, at the
+     * first day it leaves one outside. */
+    for (size_t k = 0; k < sc->n_iv; k++) {
+        const struct intervention_spec *iv = &sc->iv[k];
+        if (iv->param == SIZE_MAX)
+            continue;
+        double days[2] = { iv->from_day, iv->until_day };
+        for (int e = 0; e < 2 && isfinite(days[e]); e++) {
+            double v = scenario_value_at(sc, iv->param, days[e]);
+            if (params_usual(&sc->reg, iv->param, v))
+                continue;
+            char path[300], date[DATE_TEXT_SIZE];
+            snprintf(path, sizeof path, "interventions.%s", iv->name);
+            date_format(date_from_days(date_to_days(sc->start) + (long)days[e]), date);
+            params_format_value(&sc->reg, iv->param, v, value, sizeof value);
+            params_usual_text(&sc->reg, iv->param, usual, sizeof usual);
+            diag_error(w, iv->at.file, iv->at.line, path, "warning: %s %s = %s %s %s, outside the usual range %s",
+                       e == 0 ? "makes" : "leaves", sc->reg.p[iv->param].path, value,
+                       e == 0 ? "from" : "when it ends on", date, usual);
+            break;
+        }
+    }
+    return w->count - before;
+}
+
 bool scenario_validate(const struct scenario *sc, struct diag *d)
 {
     size_t before = d->count;

@@ -157,6 +157,14 @@ bool scenario_set(struct scenario *sc, const char *assignment, const char *origi
  * reachability of close, ...). Problems go to d; true when there are none. */
 bool scenario_validate(const struct scenario *sc, struct diag *d);
 
+/* Values that are allowed but outside their usual range (params_usual): each
+ * parameter's value, and each value an intervention gives its parameter on
+ * a day it starts or ends (scenario_value_at). One line each goes to w, as
+ * "warning: VALUE is outside the usual range LO–HI UNIT" under the file,
+ * line and path of the setting (of the intervention for the values it
+ * gives); returns how many. Call on a valid scenario. */
+size_t scenario_warnings(const struct scenario *sc, struct diag *w);
+
 /* Days in the horizon, from the values pv (or the registry when pv is NULL):
  * whole calendar months from the start when horizon_years is a whole number
  * of months (5.0 years from 2024-04-01 ends on 2029-04-01), else
