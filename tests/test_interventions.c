@@ -12,7 +12,8 @@
  * (nobody in post, nobody hired). Each case appends interventions on that
  * establishment: nested, overlapping, abutting, equal starts, open-ended,
  * a scale by 0; every period is checked against a reference fold written
- * here from the law, and every day against scenario_value_at. */
+ * here from the law, and every day against scenario_value_at. Warnings
+ * about unusual values (scenario_warnings) follow the same fold. */
 #include "models/estimate.h"
 #include "models/scenario.h"
 #include "tests/testutil.h"
@@ -240,6 +241,24 @@ static void test_estimate_follows_the_fold(void **state)
     scenario_free(sc);
 }
 
+/* Warnings about unusual values follow the fold too: a set that ends
+ * leaves the add under it, 195 + 1850 = 2045 FTE, beyond the usual 2,000;
+ * while the set was in force the add gave 1,950, which is usual. */
+static void test_warnings_follow_the_fold(void **state)
+{
+    (void)state;
+    struct scenario *sc = must_load(IV("freeze", "2024-05-01", UNTIL("2024-09-01"), "set", "100.0")
+                                    IV("expansion", "2024-06-01", "", "add", "1850.0"));
+    struct diag w;
+    diag_init(&w, 20);
+    assert_int_equal(scenario_warnings(sc, &w), 1);
+    tu_assert_contains(w.msg[0], "overlap-case.cfg:");
+    tu_assert_contains(w.msg[0], ": interventions.freeze: warning: leaves " PATH " = 2045 when it ends on "
+                                 "2024-09-01, outside the usual range 0\u20132000 FTE");
+    diag_free(&w);
+    scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_scale_zero_and_open_ended),
         cmocka_unit_test(test_check_follows_the_fold),
         cmocka_unit_test(test_estimate_follows_the_fold),
+        cmocka_unit_test(test_warnings_follow_the_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
