@@ -11,15 +11,30 @@ struct scenario *cli_load(const char *path, const struct cli_opts *o)
     struct diag d;
     diag_init(&d, CLI_DIAG_LIMIT);
     struct scenario *sc = scenario_load(path, o->sets, o->n_sets, &d);
-    if (!sc)
+    if (!sc) {
         diag_print(&d, stderr, "caseload");
+        diag_free(&d);
+        return NULL;
+    }
     diag_free(&d);
+    /* Allowed but unusual values: said, and the work goes on (or stops
+     * under --strict). */
+    diag_init(&d, CLI_DIAG_LIMIT);
+    size_t n = scenario_warnings(sc, &d);
+    diag_print(&d, stderr, "caseload");
+    diag_free(&d);
+    if (n > 0 && o->strict) {
+        fprintf(stderr, "caseload: %s: --strict: %zu warning%s, so nothing was run (allowed: values in their usual "
+                "range, or no --strict)\n", path, n, n == 1 ? "" : "s");
+        scenario_free(sc);
+        return NULL;
+    }
     return sc;
 }
 
 static struct scenario *load_one(int argc, char **argv, struct cli_opts *o, const char *cmd)
 {
-    if (!cli_parse(o, argc, argv, 2, "S"))
+    if (!cli_parse(o, argc, argv, 2, "SW"))
         return NULL;
     if (o->n_args != 1) {
         fprintf(stderr, "caseload: %s needs one scenario file (caseload %s SCENARIO.cfg)\n", cmd, cmd);

@@ -51,7 +51,7 @@ int cmd_run(int argc, char **argv)
     struct cli_opts o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMp"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpW"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: run needs one scenario file (caseload run SCENARIO.cfg [options])\n");

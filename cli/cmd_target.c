@@ -306,7 +306,7 @@ int cmd_target(int argc, char **argv)
     struct search s;
     memset(&s, 0, sizeof s);
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKLABRGE"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKLABRGEW"))
         goto out;
     if (o.n_args != 1 || !o.lever || !o.kpi || !o.below_given) {
         fprintf(stderr, "caseload: target needs a scenario, --lever PATH, --kpi NAME and --below VALUE "

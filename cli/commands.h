@@ -33,8 +33,9 @@ int cli_plot(const char *dir, bool quiet, bool need_gnuplot);
  * output, when that is a terminal and gnuplot is installed. */
 void cli_plot_terminal(const char *dir);
 
-/* Load a scenario with the --set overrides of o, printing every problem.
- * NULL on failure (exit status 2). */
+/* Load a scenario with the --set overrides of o, printing every problem,
+ * then every warning about unusual values (scenario_warnings). NULL on
+ * failure, or on a warning under --strict (exit status 2). */
 struct scenario *cli_load(const char *path, const struct cli_opts *o);
 
 #endif

@@ -57,6 +57,7 @@ static const struct opt table[] = {
     { 'L', NULL, "--lever", true },     { 'A', NULL, "--at", true },
     { 'B', NULL, "--below", true },     { 'R', NULL, "--probability", true },
     { 'G', NULL, "--range", true },     { 'E', NULL, "--step", true },
+    { 'W', NULL, "--strict", false },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -149,6 +150,7 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
         case 'p': o->plot = true; break;
         case 'q': o->quiet = true; break;
         case 'f': o->force = true; break;
+        case 'W': o->strict = true; break;
         case 'P': {
             double p;
             if (!params_parse_real(v, &p) || !(p > 0 && p < 1))

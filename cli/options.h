@@ -23,6 +23,7 @@ struct cli_opts {
     char **sets;               /* "PATH=VALUE" */
     size_t n_sets;
     bool plot, quiet, force;
+    bool strict;               /* --strict: warnings about a scenario are errors */
     double precision;          /* 0: fixed number of replications */
     const char *kpi;           /* for --precision */
     uint64_t max_reps;         /* for --precision */
@@ -47,7 +48,7 @@ struct cli_opts {
  * `allowed` lists the option letters the command accepts: n s j o q as the
  * short options, S --set, p --plot, f --force, P --precision, K --kpi,
  * M --max-reps, V --vary, T --tornado, D --spread, L --lever, A --at,
- * B --below, R --probability, G --range, E --step.
+ * B --below, R --probability, G --range, E --step, W --strict.
  * On a problem prints one message naming it and returns false (exit 2). */
 bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed);
 

@@ -21,25 +21,19 @@
 /* Re-referral probabilities are capped here (1 would mean endless cases). */
 #define EST_MAX_REREFERRAL 0.99
 
-/* The largest value parameter i takes: its value, or what the interventions
- * that change it make of it (applied in date order, ends ignored). */
+/* The largest value parameter i takes: its value, or the fold of the
+ * interventions in force (scenario_value_at) at any start or end of one
+ * that changes it. */
 static double peak(const struct scenario *sc, size_t i)
 {
-    double v = sc->reg.p[i].value, best = v;
-    bool *done = sc->n_iv ? check_calloc(sc->n_iv, sizeof *done) : NULL;
-    for (size_t round = 0; done && round < sc->n_iv; round++) {
-        size_t k = SIZE_MAX;
-        for (size_t j = 0; j < sc->n_iv; j++)
-            if (!done[j] && sc->iv[j].param == i && (k == SIZE_MAX || sc->iv[j].from_day < sc->iv[k].from_day))
-                k = j;
-        if (k == SIZE_MAX)
-            break;
-        done[k] = true;
-        double a = sc->reg.p[sc->iv[k].p_amount].value;
-        v = sc->iv[k].op == IV_SET ? a : sc->iv[k].op == IV_ADD ? v + a : v * a;
-        best = fmax(best, v);
+    double best = sc->reg.p[i].value;
+    for (size_t k = 0; k < sc->n_iv; k++) {
+        if (sc->iv[k].param != i)
+            continue;
+        best = fmax(best, scenario_value_at(sc, i, sc->iv[k].from_day));
+        if (isfinite(sc->iv[k].until_day))
+            best = fmax(best, scenario_value_at(sc, i, sc->iv[k].until_day));
     }
-    free(done);
     return isfinite(best) ? best : 1e300;
 }
 

@@ -21,27 +21,25 @@ void interventions_start(struct model *m)
     costs_update_rates(m);
 }
 
+/* The parameter of intervention i takes the fold of every intervention on
+ * it in force now (scenario_value_at), never a value saved at a start: an
+ * overlapping one that started or ended since is not lost. */
+static void update(struct model *m, uint32_t i)
+{
+    size_t p = m->sc->iv[i].param;
+    m->pv[p] = scenario_value_at(m->sc, p, m->sim.now);
+    model_refresh(m);
+}
+
 void interventions_begin(struct model *m, uint32_t i)
 {
-    const struct intervention_spec *iv = &m->sc->iv[i];
-    double *x = &m->pv[iv->param];
-    double a = m->pv[iv->p_amount];
-    m->iv_saved[i] = *x;
-    *x = iv->op == IV_SET ? a : iv->op == IV_ADD ? *x + a : *x * a;
     m->iv_active[i] = true;
-    costs_lump(m, COST_INTERVENTIONS, m->pv[iv->p_cost_once]);
-    model_refresh(m);
+    costs_lump(m, COST_INTERVENTIONS, m->pv[m->sc->iv[i].p_cost_once]);
+    update(m, i);
 }
 
 void interventions_end(struct model *m, uint32_t i)
 {
-    const struct intervention_spec *iv = &m->sc->iv[i];
-    double *x = &m->pv[iv->param];
-    double a = m->pv[iv->p_amount];
-    if (iv->op == IV_SET || (iv->op == IV_SCALE && a == 0))
-        *x = m->iv_saved[i];
-    else
-        *x = iv->op == IV_ADD ? *x - a : *x / a;
     m->iv_active[i] = false;
-    model_refresh(m);
+    update(m, i);
 }

@@ -2,8 +2,11 @@
  *
  * At its from date an intervention sets, adds to or scales one parameter and
  * pays its one-off cost; its yearly cost runs while it is in force. At its
- * until date (if any) the change is undone. After each change the model
- * refreshes what depends on the parameters (see model_refresh). */
+ * until date (if any) it stops. Whenever one starts or ends, its parameter
+ * becomes the fold of every intervention on it in force then
+ * (scenario_value_at), and the model refreshes what depends on the
+ * parameters (see model_refresh): raising an establishment starts
+ * recruitment, lowering it lets posts lapse. */
 #ifndef MODELS_INTERVENTIONS_H
 #define MODELS_INTERVENTIONS_H
 

@@ -69,6 +69,8 @@ size_t loader_num(struct loader *L, struct conf_node *g, const char *prefix, con
     }
     size_t i = params_add(&L->sc->reg, path, spec.unit, spec.kind, spec.lo, spec.hi, spec.flags, dflt, file,
                           line, "%s", descr);
+    if (spec.has_usual)
+        params_set_usual(&L->sc->reg, i, spec.usual_lo, spec.usual_hi);
     char allowed[256];
     allowed_text(L, i, allowed, sizeof allowed);
     size_t before = L->d->count;
@@ -97,18 +99,27 @@ size_t loader_num(struct loader *L, struct conf_node *g, const char *prefix, con
 
 struct loader_num_spec loader_real(const char *u, double lo, double hi, unsigned flags)
 {
-    struct loader_num_spec s = { u, PARAM_REAL, lo, hi, flags };
+    struct loader_num_spec s = { u, PARAM_REAL, lo, hi, flags, false, lo, hi };
     return s;
 }
 
 struct loader_num_spec loader_whole(const char *u, double lo, double hi)
 {
-    struct loader_num_spec s = { u, PARAM_INT, lo, hi, 0 };
+    struct loader_num_spec s = { u, PARAM_INT, lo, hi, 0, false, lo, hi };
     return s;
 }
 
-const struct loader_num_spec loader_boolean = {"true/false", PARAM_BOOL, 0, 1, 0};
-const struct loader_num_spec loader_share = {"share", PARAM_REAL, 0, 1, 0};
+struct loader_num_spec loader_usual(struct loader_num_spec spec, double lo, double hi)
+{
+    CHECK(lo >= spec.lo && hi <= spec.hi && lo <= hi);
+    spec.has_usual = true;
+    spec.usual_lo = lo;
+    spec.usual_hi = hi;
+    return spec;
+}
+
+const struct loader_num_spec loader_boolean = {"true/false", PARAM_BOOL, 0, 1, 0, false, 0, 1};
+const struct loader_num_spec loader_share = {"share", PARAM_REAL, 0, 1, 0, false, 0, 1};
 
 const char *loader_text_as(struct loader *L, struct conf_node *g, const char *key, bool required, const char *allowed)
 {
@@ -255,7 +266,12 @@ void loader_dist(struct loader *L, struct conf_node *g, const char *prefix, cons
         ds->kind = dist_guess(g);   /* one message, not one per setting */
     }
     char descr[256];
-    struct loader_num_spec days = loader_real("days", 0, LOADER_MAX_DAYS, 0);
+    /* Usual: up to ten years. A stage or a hire that takes longer on
+     * average is a typo (DfE: a looked-after stay averages about 2.5 years,
+     * proceedings about 36 weeks; assumption: hiring takes months). */
+    struct loader_num_spec days = loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, 0), 0, LOADER_USUAL_MAX_DAYS);
+    struct loader_num_spec positive_days =
+        loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 0, LOADER_USUAL_MAX_DAYS);
     switch (ds->kind) {
     case DIST_FIXED:
         snprintf(descr, sizeof descr, "%s (fixed)", what);
@@ -264,7 +280,7 @@ void loader_dist(struct loader *L, struct conf_node *g, const char *prefix, cons
     case DIST_EXPONENTIAL:
         snprintf(descr, sizeof descr, "mean %s (exponential)", what);
         ds->p1 =
-            loader_num(L, g, prefix, "mean", true, 1, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), descr);
+            loader_num(L, g, prefix, "mean", true, 1, positive_days, descr);
         break;
     case DIST_UNIFORM:
         snprintf(descr, sizeof descr, "shortest %s (uniform)", what);
@@ -299,10 +315,10 @@ void loader_dist(struct loader *L, struct conf_node *g, const char *prefix, cons
     default: /* lognormal, gamma, weibull */
         snprintf(descr, sizeof descr, "mean %s (%s)", what, dist_kind_name(ds->kind));
         ds->p1 =
-            loader_num(L, g, prefix, "mean", true, 1, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), descr);
+            loader_num(L, g, prefix, "mean", true, 1, positive_days, descr);
         snprintf(descr, sizeof descr, "standard deviation of %s (%s)", what, dist_kind_name(ds->kind));
         ds->p2 =
-            loader_num(L, g, prefix, "sd", true, 1, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), descr);
+            loader_num(L, g, prefix, "sd", true, 1, positive_days, descr);
     }
     /* A variant that changes dist inherits its base's settings of the old
      * family: those, set by a file that dist's own file was laid over, are

@@ -23,6 +23,8 @@
 #define LOADER_MAX_REFERRALS_PER_YEAR 10000000.0
 #define LOADER_MAX_INITIAL_CASES 1000000.0
 #define LOADER_MAX_DAYS 36525.0
+/* Longest usual mean duration (stage, time to hire): ten years. */
+#define LOADER_USUAL_MAX_DAYS 3652.5
 
 struct loader {
     struct scenario *sc;
@@ -33,12 +35,16 @@ struct loader {
 };
 
 /* What a numeric setting is: its unit (in words), kind and allowed range
- * (params.h flags such as PARAM_LO_OPEN). */
+ * (params.h flags such as PARAM_LO_OPEN), and the usual range inside it
+ * (values outside are warned about; the allowed range when has_usual is
+ * false). */
 struct loader_num_spec {
     const char *unit;
     enum param_kind kind;
     double lo, hi;
     unsigned flags;
+    bool has_usual;
+    double usual_lo, usual_hi;
 };
 
 /* A real number in unit from lo to hi; a whole number; true/false; a share
@@ -47,6 +53,11 @@ struct loader_num_spec loader_real(const char *unit, double lo, double hi, unsig
 struct loader_num_spec loader_whole(const char *unit, double lo, double hi);
 extern const struct loader_num_spec loader_boolean;
 extern const struct loader_num_spec loader_share;
+
+/* spec with the usual range lo..hi (within its allowed range), written next
+ * to it where a setting is read: loader_usual(loader_real("FTE", 0, 1e5, 0),
+ * 0, 2000) with a comment giving the source or the assumption. */
+struct loader_num_spec loader_usual(struct loader_num_spec spec, double lo, double hi);
 
 /* The scenario's own copy of the file name file (for diagnostics that
  * outlive the conf tree), or NULL. */

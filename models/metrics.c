@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DAYS_PER_WEEK 7
-#define MONTHS_PER_QUARTER 3
 
 /* Every metric declares the values it can take (sim/result.h): the
  * reported interval bounds stay inside them. */
@@ -108,18 +106,12 @@ static void set_metric(struct metric_def *d, const char *name, const char *unit,
 static size_t period_ends(const struct scenario *sc, double **ends, char (**dates)[DATE_TEXT_SIZE])
 {
     double horizon = scenario_horizon_days(sc, NULL);
-    double warmup = round(sc->reg.p[sc->p_warmup_days].value);
-    struct date from = date_from_days(date_to_days(sc->start) + (long)warmup);
+    double from = scenario_report_start(sc, NULL);
     size_t cap = 64, n = 0;
     *ends = check_malloc(cap * sizeof **ends);
     *dates = check_malloc(cap * sizeof **dates);
     for (int k = 1;; k++) {
-        struct date d;
-        if (sc->report_every == PERIOD_WEEK)
-            d = date_from_days(date_to_days(from) + (long)k * DAYS_PER_WEEK);
-        else
-            d = date_add_months(from, k * (sc->report_every == PERIOD_QUARTER ? MONTHS_PER_QUARTER : 1));
-        double day = (double)date_diff(sc->start, d);
+        double day = scenario_period_boundary(sc, from, k);
         if (day > horizon)
             day = horizon;
         if (n == cap) {

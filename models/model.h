@@ -235,7 +235,6 @@ struct model {
 
     /* money, interventions */
     struct costs cost;
-    double *iv_saved;
     bool *iv_active;
 
     /* reporting */

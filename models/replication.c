@@ -36,7 +36,6 @@ struct model *model_create(const struct scenario *sc)
     }
     m->duration = check_calloc(sc->n_stages, sizeof *m->duration);
     m->stage_order = check_calloc(sc->n_stages ? sc->n_stages : 1, sizeof *m->stage_order);
-    m->iv_saved = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_saved);
     m->iv_active = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_active);
     m->snapshots = check_calloc(KPI_SNAPSHOTS, sizeof *m->snapshots);
     pathway_create(m);
@@ -57,7 +56,6 @@ void model_destroy(struct model *m)
     sim_free(&m->sim);
     free(m->duration);
     free(m->stage_order);
-    free(m->iv_saved);
     free(m->iv_active);
     free(m->snapshots);
     free(m->scratch);
@@ -168,7 +166,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     sim_reset(&m->sim);
     m->rep_key = rng_key(master_seed, rep, 0, 0);
     m->horizon = scenario_horizon_days(sc, m->pv);
-    m->warmup = round(m->pv[sc->p_warmup_days]);
+    m->warmup = scenario_report_start(sc, m->pv);
     m->out = out;
     out->rep = rep;
     m->period = 0;

@@ -16,6 +16,9 @@
  * that many calendar months. */
 #define HORIZON_MONTH_TOLERANCE 1e-6
 
+#define DAYS_PER_WEEK 7
+#define MONTHS_PER_QUARTER 3
+
 static void free_dist(struct dist_spec *d) { free(d->values); }
 
 void scenario_free(struct scenario *sc)
@@ -38,6 +41,7 @@ void scenario_free(struct scenario *sc)
     free(sc->stage);
     free(sc->grade);
     free(sc->iv);
+    free(sc->iv_by_start);
     free(sc->shock);
     free(sc->files);
     free(sc->uncertain);
@@ -78,6 +82,34 @@ double scenario_horizon_days(const struct scenario *sc, const double *pv)
     if (fabs(months - round(months)) < HORIZON_MONTH_TOLERANCE)
         return (double)date_diff(sc->start, date_add_months(sc->start, (int)round(months)));
     return round(years * SCENARIO_DAYS_PER_YEAR);
+}
+
+double scenario_value_at(const struct scenario *sc, size_t i, double t)
+{
+    double v = sc->reg.p[i].value;
+    for (size_t k = 0; k < sc->n_iv; k++) {
+        const struct intervention_spec *iv = &sc->iv[sc->iv_by_start[k]];
+        if (iv->param != i || !(iv->from_day <= t && t < iv->until_day))
+            continue;
+        double a = sc->reg.p[iv->p_amount].value;
+        v = iv->op == IV_SET ? a : iv->op == IV_ADD ? v + a : v * a;
+    }
+    return v;
+}
+
+double scenario_report_start(const struct scenario *sc, const double *pv)
+{
+    return round(pv ? pv[sc->p_warmup_days] : sc->reg.p[sc->p_warmup_days].value);
+}
+
+double scenario_period_boundary(const struct scenario *sc, double from, int k)
+{
+    struct date d, f = date_from_days(date_to_days(sc->start) + (long)from);
+    if (sc->report_every == PERIOD_WEEK)
+        d = date_from_days(date_to_days(f) + (long)k * DAYS_PER_WEEK);
+    else
+        d = date_add_months(f, k * (sc->report_every == PERIOD_QUARTER ? MONTHS_PER_QUARTER : 1));
+    return (double)date_diff(sc->start, d);
 }
 
 bool scenario_set(struct scenario *sc, const char *assignment, const char *origin, struct diag *d)
@@ -200,12 +232,13 @@ static void check_reachability(const struct scenario *sc, struct diag *d)
     free(ok);
 }
 
-/* Interventions change parameters at known dates: replay them in the order
- * a replication applies them (by date; on one date in the order
- * interventions_start schedules them: each intervention's start, then its
- * end) from the starting values, and check that every value stays allowed
- * and every distribution it touches stays valid — a replication checks
- * neither (it would stop on a broken invariant). */
+/* Interventions change parameters at known dates: replay the starts and
+ * ends in the order a replication processes them (by date; on one date in
+ * the order interventions_start schedules them: each intervention's start,
+ * then its end), each giving its parameter the fold of the interventions in
+ * force (scenario_value_at), and check that every value stays allowed and
+ * every distribution it touches stays valid — a replication checks neither
+ * (it would stop on a broken invariant). */
 struct iv_step {
     double day;
     size_t iv;
@@ -243,7 +276,6 @@ static void check_interventions(const struct scenario *sc, struct diag *d)
     if (sc->n_iv == 0)
         return;
     double *v = check_calloc(sc->reg.n, sizeof *v);
-    double *saved = check_calloc(sc->n_iv, sizeof *saved);
     for (size_t i = 0; i < sc->reg.n; i++)
         v[i] = sc->reg.p[i].value;
     struct iv_step *steps = check_calloc(2 * sc->n_iv, sizeof *steps);
@@ -258,14 +290,8 @@ static void check_interventions(const struct scenario *sc, struct diag *d)
     qsort(steps, n, sizeof *steps, cmp_step);
     for (size_t k = 0; k < n; k++) {
         const struct intervention_spec *iv = &sc->iv[steps[k].iv];
-        double a = v[iv->p_amount];
         double *x = &v[iv->param];
-        if (!steps[k].end) {
-            saved[steps[k].iv] = *x;
-            *x = iv->op == IV_SET ? a : iv->op == IV_ADD ? *x + a : *x * a;
-        } else {
-            *x = iv->op == IV_SET ? saved[steps[k].iv] : iv->op == IV_ADD ? *x - a : (a != 0 ? *x / a : saved[steps[k].iv]);
-        }
+        *x = scenario_value_at(sc, iv->param, steps[k].day);
         if (!params_allowed(&sc->reg, iv->param, *x)) {
             char range[160];
             params_range_text(&sc->reg, iv->param, range, sizeof range);
@@ -292,8 +318,70 @@ static void check_interventions(const struct scenario *sc, struct diag *d)
         }
     }
     free(steps);
-    free(saved);
     free(v);
+}
+
+/* Reporting starts on the warm-up rounded to a whole day; after a warm-up at
+ * least one whole period must fit before the horizon, or the only period
+ * would be cut short (or empty) and every statistic would rest on it. */
+static void check_warmup(const struct scenario *sc, struct diag *d)
+{
+    if (unread(sc, sc->p_warmup_days) || unread(sc, sc->p_horizon_years))
+        return;
+    double h = scenario_horizon_days(sc, NULL), from = scenario_report_start(sc, NULL);
+    if (from <= 0 || scenario_period_boundary(sc, from, 1) <= h)
+        return;
+    double most = fmin(from, h) - 1;   /* the latest start that leaves a whole period */
+    while (most > 0 && scenario_period_boundary(sc, most, 1) > h)
+        most--;
+    const struct param *w = &sc->reg.p[sc->p_warmup_days];
+    const char *period = scenario_period_name(sc->report_every);
+    if (most > 0)
+        diag_error(d, w->file, w->line, w->path,
+                   "warm-up of %.10g days starts reporting on day %.0f, which leaves no whole %s before the "
+                   "%.0f-day horizon (allowed: at most %.0f days)", w->value, from, period, h, most);
+    else
+        diag_error(d, w->file, w->line, w->path,
+                   "warm-up of %.10g days starts reporting on day %.0f, which leaves no whole %s before the "
+                   "%.0f-day horizon (allowed: 0, as the horizon holds no %s after a warm-up)", w->value, from,
+                   period, h, period);
+}
+
+size_t scenario_warnings(const struct scenario *sc, struct diag *w)
+{
+    size_t before = w->count;
+    char value[64], usual[200];
+    for (size_t i = 0; i < sc->reg.n; i++) {
+        const struct param *p = &sc->reg.p[i];
+        if (params_usual(&sc->reg, i, p->value))
+            continue;
+        params_format_value(&sc->reg, i, p->value, value, sizeof value);
+        params_usual_text(&sc->reg, i, usual, sizeof usual);
+        diag_error(w, p->file, p->line, p->path, "warning: %s is outside the usual range %s", value, usual);
+    }
+    /* The values interventions give: one warning per intervention, at the
+     * first day it leaves one outside. */
+    for (size_t k = 0; k < sc->n_iv; k++) {
+        const struct intervention_spec *iv = &sc->iv[k];
+        if (iv->param == SIZE_MAX)
+            continue;
+        double days[2] = { iv->from_day, iv->until_day };
+        for (int e = 0; e < 2 && isfinite(days[e]); e++) {
+            double v = scenario_value_at(sc, iv->param, days[e]);
+            if (params_usual(&sc->reg, iv->param, v))
+                continue;
+            char path[300], date[DATE_TEXT_SIZE];
+            snprintf(path, sizeof path, "interventions.%s", iv->name);
+            date_format(date_from_days(date_to_days(sc->start) + (long)days[e]), date);
+            params_format_value(&sc->reg, iv->param, v, value, sizeof value);
+            params_usual_text(&sc->reg, iv->param, usual, sizeof usual);
+            diag_error(w, iv->at.file, iv->at.line, path, "warning: %s %s = %s %s %s, outside the usual range %s",
+                       e == 0 ? "makes" : "leaves", sc->reg.p[iv->param].path, value,
+                       e == 0 ? "from" : "when it ends on", date, usual);
+            break;
+        }
+    }
+    return w->count - before;
 }
 
 bool scenario_validate(const struct scenario *sc, struct diag *d)
@@ -330,13 +418,7 @@ bool scenario_validate(const struct scenario *sc, struct diag *d)
     check_reachability(sc, d);
     check_dist(sc, d, &sc->time_to_hire, &sc->at_agency_cover);
 
-    double h = scenario_horizon_days(sc, NULL);
-    if (sc->reg.p[sc->p_warmup_days].value >= h) {
-        const struct param *w = &sc->reg.p[sc->p_warmup_days];
-        diag_error(d, w->file, w->line, w->path,
-                   "warm-up of %.10g days leaves nothing of the %.0f-day horizon (allowed: fewer days than the horizon)",
-                   w->value, h);
-    }
+    check_warmup(sc, d);
     if (sc->has_agency_cover && sc->agency_grade < 0 && sc->n_grades > 0)
         diag_error(d, sc->at_agency_cover.file, sc->at_agency_cover.line, "workforce.agency_cover",
                    "no grade has agency = true (allowed: agency cover with a grade { name = \"agency\"; "

@@ -131,6 +131,7 @@ struct scenario {
 
     struct intervention_spec *iv;
     size_t n_iv;
+    size_t *iv_by_start;          /* [n_iv]: by from_day, file order for equal days */
 
     size_t *uncertain;            /* parameters the scenario marks uncertain */
     size_t n_uncertain;
@@ -156,11 +157,36 @@ bool scenario_set(struct scenario *sc, const char *assignment, const char *origi
  * reachability of close, ...). Problems go to d; true when there are none. */
 bool scenario_validate(const struct scenario *sc, struct diag *d);
 
+/* Values that are allowed but outside their usual range (params_usual): each
+ * parameter's value, and each value an intervention gives its parameter on
+ * a day it starts or ends (scenario_value_at). One line each goes to w, as
+ * "warning: VALUE is outside the usual range LO–HI UNIT" under the file,
+ * line and path of the setting (of the intervention for the values it
+ * gives); returns how many. Call on a valid scenario. */
+size_t scenario_warnings(const struct scenario *sc, struct diag *w);
+
 /* Days in the horizon, from the values pv (or the registry when pv is NULL):
  * whole calendar months from the start when horizon_years is a whole number
  * of months (5.0 years from 2024-04-01 ends on 2029-04-01), else
  * horizon_years x 365.25 rounded to whole days. */
 double scenario_horizon_days(const struct scenario *sc, const double *pv);
+
+/* The day reporting starts, from the values pv (or the registry when pv is
+ * NULL): warmup_days rounded to a whole day. */
+double scenario_report_start(const struct scenario *sc, const double *pv);
+
+/* The end of the k-th reporting period (k >= 1) after the day `from`, in
+ * days from day 0: k calendar weeks, months or quarters later, not clipped
+ * to the horizon. */
+double scenario_period_boundary(const struct scenario *sc, double from, int k);
+
+/* The value parameter i has on day t: its registry value folded through
+ * every intervention on it in force at t (from_day <= t < until_day), in
+ * order of start, file order for equal starts: set replaces the value, add
+ * adds to it, scale multiplies it. An intervention ending on t and another
+ * starting on t: only the new one is in force. The one rule by which the
+ * run, validation and the pre-run estimate know a value over time. */
+double scenario_value_at(const struct scenario *sc, size_t i, double t);
 
 /* Index of a stage or grade by name, or -1. */
 int scenario_stage(const struct scenario *sc, const char *name);

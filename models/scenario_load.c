@@ -15,6 +15,15 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Usual ranges shared by several settings (sources where they are used). */
+#define LOADER_USUAL_MAX_FTE 2000.0
+#define LOADER_USUAL_MAX_CAP 50.0
+#define ADMIN_USUAL_LO 0.2
+#define ADMIN_USUAL_HI 0.85
+/* Seasonality: assumption, school holidays move referrals by a third at most. */
+#define SEASON_USUAL_LO 0.5
+#define SEASON_USUAL_HI 1.5
+
 static const char *const month_key[SCENARIO_MONTHS] = {
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 };
@@ -26,12 +35,20 @@ static void read_demand(struct loader *L, struct conf_node *root)
     struct scenario *sc = L->sc;
     struct conf_node *g = loader_group(L, root, "demand", true);
     sc->p_referrals = loader_num(L, g, "demand", "referrals_per_year", true, 0,
-                                 loader_real("referrals per year", 0, LOADER_MAX_REFERRALS_PER_YEAR, 0),
+                                 /* usual: DfE, about 630,000 a year over 153 councils (about 4,100
+                                  * each); the smallest take tens, Birmingham about 10,000 */
+                                 loader_usual(loader_real("referrals per year", 0, LOADER_MAX_REFERRALS_PER_YEAR, 0),
+                                              10, 50000),
                                  "referrals received per year at the start (before trend, seasonality, shocks)");
-    sc->p_screen_out = loader_num(L, g, "demand", "screen_out", false, 0, loader_share,
+    /* usual: DfE, about 8% of referrals end with no further action;
+     * assumption: a front door screening out more than 60% is a typo */
+    sc->p_screen_out = loader_num(L, g, "demand", "screen_out", false, 0, loader_usual(loader_share, 0, 0.6),
                                   "share of referrals screened out at the front door (no worker needed)");
     sc->p_trend =
-        loader_num(L, g, "demand", "trend_per_year", false, 0, loader_real("share per year", -1, 10, PARAM_LO_OPEN),
+        /* usual: DfE referrals move a few % a year; assumption: beyond -20%
+         * or +30% a year (compounded) is a typo, a surge is a shock */
+        loader_num(L, g, "demand", "trend_per_year", false, 0,
+                   loader_usual(loader_real("share per year", -1, 10, PARAM_LO_OPEN), -0.2, 0.3),
                    "compound growth of the referral rate per year");
 
     struct conf_node *season = conf_get(g, "seasonality");
@@ -58,6 +75,7 @@ static void read_demand(struct loader *L, struct conf_node *root)
         snprintf(path, sizeof path, "demand.seasonality.%s", month_key[m]);
         sc->p_season[m] = params_add(&sc->reg, path, "multiplier", PARAM_REAL, 0, 100, 0, v, file, line,
                                      "referral rate multiplier in month %d (months are rescaled to average 1)", m + 1);
+        params_set_usual(&sc->reg, sc->p_season[m], SEASON_USUAL_LO, SEASON_USUAL_HI);
     }
 
     struct conf_node *shocks = loader_list(L, g, "shocks", false);
@@ -77,17 +95,23 @@ static void read_demand(struct loader *L, struct conf_node *root)
             }
             sc->shock[i].from_day = (double)date_diff(sc->start, from);
             sc->shock[i].p_multiplier =
-                loader_num(L, s, prefix, "multiplier", true, 1, loader_real("multiplier", 0, 100, 0),
+                /* usual: the Baby Peter surge raised referrals by about 15%
+                 * (scenarios/birmingham-2009.cfg); assumption: 0.5 to 3 */
+                loader_num(L, s, prefix, "multiplier", true, 1,
+                           loader_usual(loader_real("multiplier", 0, 100, 0), 0.5, 3),
                            "referral rate multiplier from this date on");
         }
         sc->n_shocks = shocks->n_kid;
     }
 
     struct conf_node *rr = loader_group(L, g, "rereferral", false);
-    sc->p_reref_p = loader_num(L, rr, "demand.rereferral", "p", rr != NULL, 0, loader_share,
+    /* usual: DfE, 22% re-referred within 12 months */
+    sc->p_reref_p = loader_num(L, rr, "demand.rereferral", "p", rr != NULL, 0, loader_usual(loader_share, 0, 0.6),
                                "probability that a closed case is referred again");
     sc->p_reref_within = loader_num(L, rr, "demand.rereferral", "within_days", rr != NULL, 365,
-                                    loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN),
+                                    /* usual: DfE counts re-referrals within 12 months;
+                                     * assumption: a month to three years */
+                                    loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 30, 1096),
                                     "window after closure in which a re-referral arrives (uniformly)");
 }
 
@@ -143,28 +167,55 @@ static void read_grades(struct loader *L, struct conf_node *wf)
                         "turnover_per_year, supervises; agency workers cover vacancies: see workforce.agency_cover)");
             }
         }
+        /* usual: Birmingham 2009, about 700 FTE in the whole service; DfE,
+         * about 215 social workers per council; assumption: a grade of more
+         * than 2,000 FTE is a typo */
+        struct loader_num_spec fte = loader_usual(loader_real("FTE", 0, LOADER_MAX_FTE, 0), 0, LOADER_USUAL_MAX_FTE);
         gs->p_establishment =
-            loader_num(L, g, prefix, "establishment", perm, 0, loader_real("FTE", 0, LOADER_MAX_FTE, 0),
+            loader_num(L, g, prefix, "establishment", perm, 0, fte,
                        "funded posts (full-time equivalent)");
         gs->p_in_post =
-            loader_num(L, g, prefix, "in_post", perm, 0, loader_real("FTE", 0, LOADER_MAX_FTE, PARAM_STATIC),
+            loader_num(L, g, prefix, "in_post", perm, 0,
+                       loader_usual(loader_real("FTE", 0, LOADER_MAX_FTE, PARAM_STATIC), 0, LOADER_USUAL_MAX_FTE),
                        "staff in post at the start (FTE)");
-        gs->p_cap = loader_num(L, g, prefix, "cap", true, 0, loader_real("caseload points per FTE", 0, 1000, 0),
+        /* usual: DfE, about 16 cases per case-holding FTE; Birmingham 2009,
+         * one worker held 32 (weights make points of cases) */
+        struct loader_num_spec cap = loader_real("caseload points per FTE", 0, 1000, 0);
+        gs->p_cap = loader_num(L, g, prefix, "cap", true, 0, loader_usual(cap, 0, LOADER_USUAL_MAX_CAP),
                                "caseload cap per FTE (0 for grades that hold no cases)");
-        gs->p_salary = loader_num(L, g, prefix, "salary", perm, 0, loader_real("£ per FTE-year", 0, 1e7, 0),
+        /* usual: national pay scales 2024, £34k-£55k; Birmingham 2009 family
+         * support workers £20k; assumption: £10k-£150k (n/a for agency) */
+        struct loader_num_spec salary = loader_real("£ per FTE-year", 0, 1e7, 0);
+        gs->p_salary = loader_num(L, g, prefix, "salary", perm, 0, perm ? loader_usual(salary, 10000, 150000) : salary,
                                   "salary per FTE-year");
-        gs->p_oncost = loader_num(L, g, prefix, "oncost", false, 0, loader_real("share of salary", 0, 5, 0),
+        /* usual: pension and national insurance, 25-30% in the scenarios;
+         * assumption: up to 60% */
+        struct loader_num_spec oncost = loader_real("share of salary", 0, 5, 0);
+        gs->p_oncost = loader_num(L, g, prefix, "oncost", false, 0, perm ? loader_usual(oncost, 0, 0.6) : oncost,
                                   "employer on-costs (pension, national insurance) as a share of salary");
         gs->p_turnover =
-            loader_num(L, g, prefix, "turnover_per_year", true, 0, loader_real("leavers per FTE-year", 0, 50, 0),
+            /* usual: DfE, 13.8-15.9% a year; assumption: agency workers
+             * 60-80%, and more than one leaver per post a year is a typo */
+            loader_num(L, g, prefix, "turnover_per_year", true, 0,
+                       loader_usual(loader_real("leavers per FTE-year", 0, 50, 0), 0, 1.5),
                        "annual leaving hazard at or under the cap");
+        /* usual: DfE, an agency premium of about £26k a year over a permanent
+         * salary, about £320 a working day; Birmingham 2009, about £50 an
+         * hour at twice the going rate; assumption: £100-£1,500 (n/a for
+         * permanent grades) */
+        struct loader_num_spec day_rate = loader_real("£ per working day", 0, 1e5, 0);
         gs->p_day_rate = loader_num(L, g, prefix, "day_rate", gs->agency, 0,
-                                    loader_real("£ per working day", 0, 1e5, 0), "agency charge per working day");
-        gs->p_supervises = loader_num(L, g, prefix, "supervises", false, 0, loader_whole("staff", 0, 1000),
+                                    gs->agency ? loader_usual(day_rate, 100, 1500) : day_rate,
+                                    "agency charge per working day");
+        /* usual: assumption, a team manager supervises about seven */
+        gs->p_supervises = loader_num(L, g, prefix, "supervises", false, 0,
+                                      loader_usual(loader_whole("staff", 0, 1000), 0, 20),
                                       "case-holding staff one FTE of this grade can supervise");
         bool has_becomes = conf_get(g, "becomes") != NULL;
+        /* usual: the newly qualified year (ASYE) lasts a year; assumption:
+         * three months to five years */
         gs->p_after_days = loader_num(L, g, prefix, "after_days", has_becomes, 365,
-                                      loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN),
+                                      loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 90, 1827),
                                       "days in this grade before progression to the grade it becomes");
         if (!has_becomes && conf_get(g, "after_days"))
             conf_error(L->d, conf_get(g, "after_days"),
@@ -196,7 +247,10 @@ static void read_stages(struct loader *L, struct conf_node *root)
     struct scenario *sc = L->sc;
     struct conf_node *g = loader_group(L, root, "pathway", true);
     sc->p_wait_threshold =
-        loader_num(L, g, "pathway", "wait_threshold_days", true, 60, loader_real("days", 0, LOADER_MAX_DAYS, 0),
+        /* usual: Ofsted 2014 counted cases waiting over two months;
+         * assumption: up to a year */
+        loader_num(L, g, "pathway", "wait_threshold_days", true, 60,
+                   loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, 0), 0, 366),
                    "unallocated cases waiting longer than this are reported");
     struct conf_node *sl = loader_list(L, g, "stages", g != NULL);
     L->no_stages = !sl || sl->n_kid == 0;
@@ -236,13 +290,20 @@ static void read_stages(struct loader *L, struct conf_node *root)
         char prefix[300];
         snprintf(prefix, sizeof prefix, "pathway.stages.%s", st->name);
         st->p_weight =
-            loader_num(L, s, prefix, "weight", true, 1, loader_real("caseload points", 0, 1000, PARAM_LO_OPEN),
+            /* usual: assumption, a case is 0.1 to 10 times an assessment's
+             * work (the scenarios use 1-2) */
+            loader_num(L, s, prefix, "weight", true, 1,
+                       loader_usual(loader_real("caseload points", 0, 1000, PARAM_LO_OPEN), 0.1, 10),
                        "workload of one case in this stage");
         st->p_priority =
+            /* usual: any rank (an order, not an amount) */
             loader_num(L, s, prefix, "priority", true, 1, loader_whole("rank (1 = most urgent)", 1, 1000),
                        "allocation priority (1 is served first)");
         st->p_initial =
-            loader_num(L, s, prefix, "initial", false, 0, loader_whole("cases", 0, LOADER_MAX_INITIAL_CASES),
+            /* usual: Birmingham 2009 about 4,000 looked after; assumption: a
+             * stage of more than 50,000 open cases in one council is a typo */
+            loader_num(L, s, prefix, "initial", false, 0,
+                       loader_usual(loader_whole("cases", 0, LOADER_MAX_INITIAL_CASES), 0, 50000),
                        "cases open in this stage at day 0");
         sc->reg.p[st->p_initial].flags |= PARAM_STATIC;
         struct conf_node *tf = conf_get(s, "transfer");
@@ -309,6 +370,7 @@ static void read_stages(struct loader *L, struct conf_node *root)
                     if (st->next[j].to == st->next[k].to && conf_get(nx->kid[j], "to")
                         && strcmp(conf_get(nx->kid[j], "to")->s ? conf_get(nx->kid[j], "to")->s : "", to) == 0)
                         conf_error(L->d, t, "transition to \"%s\" is listed twice (allowed: each stage once)", to);
+                /* usual: any probability */
                 st->next[k].p = loader_num(L, t, tprefix, "p", true, 0, loader_share,
                                            "probability of this transition at the end of the stage");
             }
@@ -334,52 +396,83 @@ static void read_stages(struct loader *L, struct conf_node *root)
 static void read_workforce(struct loader *L, struct conf_node *wf)
 {
     struct scenario *sc = L->sc;
+    /* usual: DfE, social workers report about two thirds of their time on
+     * computers and paperwork; Birmingham 2009, 60-80% */
+    struct loader_num_spec admin_usual =
+        loader_usual(loader_real("share", 0, 1, PARAM_HI_OPEN), ADMIN_USUAL_LO, ADMIN_USUAL_HI);
     sc->p_admin_share =
-        loader_num(L, wf, "workforce", "admin_share", true, 0, loader_real("share", 0, 1, PARAM_HI_OPEN),
+        loader_num(L, wf, "workforce", "admin_share", true, 0, admin_usual,
                    "share of working time spent on recording and admin");
     double admin = sc->reg.p[sc->p_admin_share].value;
     sc->p_admin_ref = loader_num(
-        L, wf, "workforce", "admin_share_ref", false, admin, loader_real("share", 0, 1, PARAM_HI_OPEN | PARAM_STATIC),
+        L, wf, "workforce", "admin_share_ref", false, admin,
+        loader_usual(loader_real("share", 0, 1, PARAM_HI_OPEN | PARAM_STATIC), ADMIN_USUAL_LO, ADMIN_USUAL_HI),
         "admin share at which caps apply as stated (caps scale with (1 - admin_share)/(1 - admin_share_ref))");
 
     struct conf_node *sk = loader_group(L, wf, "sickness", true);
     const char *p = "workforce.sickness";
     sc->p_sick_rate =
-        loader_num(L, sk, p, "episodes_per_fte_year", true, 0, loader_real("episodes per FTE-year", 0, 365, 0),
+        /* usual: DfE, 3.2-3.5% of working days lost (about 2 episodes a
+         * year in the scenarios); Birmingham 2009, seven times that;
+         * assumption: up to 12 */
+        loader_num(L, sk, p, "episodes_per_fte_year", true, 0,
+                   loader_usual(loader_real("episodes per FTE-year", 0, 365, 0), 0, 12),
                    "sickness episodes per FTE-year at or under the cap");
     sc->p_sick_short_mean =
-        loader_num(L, sk, p, "short_mean_days", true, 1, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN),
+        /* usual: short-term absence lasts days (3-5 in the scenarios);
+         * assumption: up to four weeks */
+        loader_num(L, sk, p, "short_mean_days", true, 1,
+                   loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 0, 28),
                    "mean length of a short-term sickness episode (exponential)");
     sc->p_sick_long_share =
-        loader_num(L, sk, p, "long_share", true, 0, loader_share, "share of episodes that are long-term");
+        /* usual: 8-25% in the scenarios; assumption: up to 60% */
+        loader_num(L, sk, p, "long_share", true, 0, loader_usual(loader_share, 0, 0.6),
+                   "share of episodes that are long-term");
     sc->p_sick_long_mean =
-        loader_num(L, sk, p, "long_mean_days", true, 1, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN),
+        /* usual: long-term absence is four weeks or more (45-120 days in the
+         * scenarios); assumption: up to a year */
+        loader_num(L, sk, p, "long_mean_days", true, 1,
+                   loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 7, 366),
                    "mean length of a long-term sickness episode (exponential)");
     sc->p_realloc_after =
-        loader_num(L, sk, p, "reallocate_after_days", true, 28, loader_real("days", 0, LOADER_MAX_DAYS, 0),
+        /* usual: assumption, four weeks in the scenarios; up to half a year */
+        loader_num(L, sk, p, "reallocate_after_days", true, 28,
+                   loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, 0), 0, 183),
                    "a sick worker's cases are reallocated after this long off");
 
     struct conf_node *pr = loader_group(L, wf, "pressure", true);
     p = "workforce.pressure";
-    sc->p_gain_sick = loader_num(L, pr, p, "sickness_gain", true, 0, loader_real("per unit of overload", 0, 100, 0),
+    /* usual: assumption (no published figure; 0.5-1.5 in the scenarios),
+     * up to 5 */
+    struct loader_num_spec gain = loader_usual(loader_real("per unit of overload", 0, 100, 0), 0, 5);
+    sc->p_gain_sick = loader_num(L, pr, p, "sickness_gain", true, 0, gain,
                                  "sickness multiplier = 1 + gain x max(0, load/cap - 1)");
     sc->p_gain_turnover =
-        loader_num(L, pr, p, "turnover_gain", true, 0, loader_real("per unit of overload", 0, 100, 0),
+        loader_num(L, pr, p, "turnover_gain", true, 0, gain,
                    "leaving multiplier = 1 + gain x max(0, load/cap - 1)");
     sc->p_gain_unsupervised =
-        loader_num(L, pr, p, "unsupervised_gain", false, 0, loader_real("per unsupervised share", 0, 100, 0),
+        loader_num(L, pr, p, "unsupervised_gain", false, 0,
+                   loader_usual(loader_real("per unsupervised share", 0, 100, 0), 0, 5),
                    "sickness and leaving multiplier = 1 + gain x share of case-holders beyond supervision span");
     sc->p_pressure_ref =
-        loader_num(L, pr, p, "reference_caseload", false, 0, loader_real("caseload points per FTE", 0, 1000, 0),
+        /* usual: as a cap */
+        loader_num(L, pr, p, "reference_caseload", false, 0,
+                   loader_usual(loader_real("caseload points per FTE", 0, 1000, 0), 0, LOADER_USUAL_MAX_CAP),
                    "caseload per FTE above which pressure builds (0: each worker's own cap)");
 
     struct conf_node *rc = loader_group(L, wf, "recruitment", true);
     p = "workforce.recruitment";
     sc->p_rec_success =
+        /* usual: any probability (no published figure) */
         loader_num(L, rc, p, "success", true, 0, loader_share, "probability that a recruitment campaign hires");
-    sc->p_rec_retry = loader_num(L, rc, p, "retry_days", true, 0, loader_real("days", 0, LOADER_MAX_DAYS, 0),
+    /* usual: assumption, 60-90 days in the scenarios; up to a year */
+    sc->p_rec_retry = loader_num(L, rc, p, "retry_days", true, 0,
+                                 loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, 0), 0, 366),
                                  "wait before a failed campaign is run again");
-    sc->p_rec_cost = loader_num(L, rc, p, "cost_per_campaign", true, 0, loader_real("£", 0, 1e8, 0),
+    /* usual: assumption (no published figure; £5,000 in the scenarios),
+     * up to £50,000 */
+    sc->p_rec_cost = loader_num(L, rc, p, "cost_per_campaign", true, 0,
+                                loader_usual(loader_real("£", 0, 1e8, 0), 0, 50000),
                                 "cost of one recruitment campaign");
     struct conf_node *th = loader_group(L, rc, "time_to_hire", rc != NULL);
     loader_dist(L, th, "workforce.recruitment.time_to_hire", "time to hire", &sc->time_to_hire);
@@ -387,11 +480,18 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
     struct conf_node *co = loader_group(L, rc, "nqsw_cohort", false);
     sc->at_cohort = loader_origin(L, co);
     p = "workforce.recruitment.nqsw_cohort";
+    /* usual: any month */
     sc->p_cohort_month = loader_num(L, co, p, "month", co != NULL, 9, loader_whole("month (1-12)", 1, 12),
                                     "calendar month in which the newly qualified cohort starts");
-    sc->p_cohort_size = loader_num(L, co, p, "size", co != NULL, 0, loader_whole("staff", 0, LOADER_MAX_FTE),
+    /* usual: 12-20 in the scenarios (50 with a recruitment drive);
+     * assumption: up to 300 a year in one council */
+    sc->p_cohort_size = loader_num(L, co, p, "size", co != NULL, 0,
+                                   loader_usual(loader_whole("staff", 0, LOADER_MAX_FTE), 0, 300),
                                    "newly qualified staff who can start each year (fills vacancies)");
-    sc->p_training_cost = loader_num(L, co, p, "training_cost", false, 0, loader_real("£ per starter", 0, 1e7, 0),
+    /* usual: £6,000-£8,000 in the scenarios; assumption: up to £50,000
+     * (a fast-track programme) */
+    sc->p_training_cost = loader_num(L, co, p, "training_cost", false, 0,
+                                     loader_usual(loader_real("£ per starter", 0, 1e7, 0), 0, 50000),
                                      "training cost per newly qualified starter");
     sc->cohort_grade = -1;
     if (co) {
@@ -425,13 +525,18 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
     sc->has_agency_cover = ac != NULL;
     sc->at_agency_cover = loader_origin(L, ac ? ac : wf);
     p = "workforce.agency_cover";
+    /* usual: any (true or false) */
     sc->p_agency_vacancies = loader_num(L, ac, p, "vacancies", false, ac != NULL, loader_boolean,
                                         "agency workers cover vacant case-holding posts");
     sc->p_agency_long_sick = loader_num(L, ac, p, "long_sickness", false, 0, loader_boolean,
                                         "agency workers cover staff off longer than reallocate_after_days");
-    sc->p_agency_max_share = loader_num(L, ac, p, "max_share", ac != NULL, 0, loader_share,
+    /* usual: DfE, agency workers are 16-18% of the workforce; Birmingham
+     * 2009 "over-reliance"; assumption: up to 60% */
+    sc->p_agency_max_share = loader_num(L, ac, p, "max_share", ac != NULL, 0, loader_usual(loader_share, 0, 0.6),
                                         "ceiling on agency FTE as a share of case-holding establishment");
-    sc->p_agency_delay = loader_num(L, ac, p, "delay_days", ac != NULL, 0, loader_real("days", 0, LOADER_MAX_DAYS, 0),
+    /* usual: assumption, two weeks in the scenarios; up to half a year */
+    sc->p_agency_delay = loader_num(L, ac, p, "delay_days", ac != NULL, 0,
+                                    loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, 0), 0, 183),
                                     "days from a post needing cover to an agency worker starting");
 }
 
@@ -500,12 +605,20 @@ static void read_interventions(struct loader *L, struct conf_node *root)
         iv->op = (enum iv_op)found;
         static const char *const op_descr[] = { "value the parameter is set to", "amount added to the parameter",
                                                 "factor the parameter is multiplied by" };
+        /* usual: any (the values it gives its parameter are checked
+         * against that parameter's usual range) */
         iv->p_amount = loader_num(L, g, prefix, ops[found], false, found == IV_SCALE ? 1 : 0,
                                   loader_real("as the parameter", -HUGE_VAL, HUGE_VAL, 0), op_descr[found]);
-        iv->p_cost_once = loader_num(L, g, prefix, "cost_once", false, 0, loader_real("£", 0, 1e10, 0),
+        /* usual: Birmingham 2015, £120m estimated to leave special measures;
+         * assumption: up to £200m */
+        iv->p_cost_once = loader_num(L, g, prefix, "cost_once", false, 0,
+                                     loader_usual(loader_real("£", 0, 1e10, 0), 0, 2e8),
                                      "one-off cost, paid on the from date");
         iv->p_cost_per_year =
-            loader_num(L, g, prefix, "cost_per_year", false, 0, loader_real("£ per year", 0, 1e10, 0),
+            /* usual: Birmingham 2015-16, an extra £21.5m; assumption: up to
+             * £50m a year */
+            loader_num(L, g, prefix, "cost_per_year", false, 0,
+                       loader_usual(loader_real("£ per year", 0, 1e10, 0), 0, 5e7),
                        "running cost per year while in force");
 
         const char *param = loader_text(L, g, "param", true);
@@ -533,6 +646,34 @@ static void read_interventions(struct loader *L, struct conf_node *root)
             }
         }
     }
+}
+
+struct iv_start {
+    double day;
+    size_t iv;
+};
+
+static int cmp_start(const void *a, const void *b)
+{
+    const struct iv_start *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return x->iv < y->iv ? -1 : x->iv > y->iv;
+}
+
+/* The interventions in order of start, file order for equal starts (the
+ * order scenario_value_at folds them in). */
+static void order_interventions(struct scenario *sc)
+{
+    size_t n = sc->n_iv ? sc->n_iv : 1;
+    struct iv_start *by = check_calloc(n, sizeof *by);
+    for (size_t i = 0; i < sc->n_iv; i++)
+        by[i] = (struct iv_start){ sc->iv[i].from_day, i };
+    qsort(by, sc->n_iv, sizeof *by, cmp_start);
+    sc->iv_by_start = check_calloc(n, sizeof *sc->iv_by_start);
+    for (size_t i = 0; i < sc->n_iv; i++)
+        sc->iv_by_start[i] = by[i].iv;
+    free(by);
 }
 
 static void read_uncertain(struct loader *L, struct conf_node *root)
@@ -586,10 +727,16 @@ static void read_top(struct loader *L, struct conf_node *root)
     sc->start.month = sc->start.day = 1;
     loader_date(L, root, "start", true, &sc->start);
     sc->p_horizon_years = loader_num(L, root, "", "horizon_years", true, 1,
-                                     loader_real("years", 0, LOADER_MAX_HORIZON_YEARS, PARAM_LO_OPEN | PARAM_STATIC),
+                                     /* usual: assumption, a plan of a few months to 30 years
+                                      * (the scenarios: 5-13) */
+                                     loader_usual(loader_real("years", 0, LOADER_MAX_HORIZON_YEARS,
+                                                              PARAM_LO_OPEN | PARAM_STATIC), 0, 30),
                                      "length of the simulated period");
     sc->p_warmup_days =
-        loader_num(L, root, "", "warmup_days", false, 0, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_STATIC),
+        /* usual: six months in scenarios/birmingham-2009.cfg; assumption:
+         * up to two years */
+        loader_num(L, root, "", "warmup_days", false, 0,
+                   loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_STATIC), 0, 731),
                    "start-up period excluded from every statistic");
     sc->at_warmup = loader_origin(L, conf_get(root, "warmup_days") ? conf_get(root, "warmup_days") : root);
     const char *every = loader_text(L, root, "report_every", false);
@@ -611,11 +758,15 @@ static void read_costs(struct loader *L, struct conf_node *root)
     struct conf_node *c = loader_group(L, root, "costs", false);
     /* HM Treasury Green Book discount rate: 3.5% a year. */
     sc->p_discount = loader_num(L, c, "costs", "discount_rate", false, 0.035,
-                                loader_real("per year", 0, 1, PARAM_HI_OPEN | PARAM_STATIC),
+                                /* usual: the Green Book's 3.5% (1.5-3.5%
+                                 * beyond 30 years); assumption: up to 10% */
+                                loader_usual(loader_real("per year", 0, 1, PARAM_HI_OPEN | PARAM_STATIC), 0, 0.1),
                                 "discount rate for net present value");
     /* 261 weekdays less 8 bank holidays in England. */
     sc->p_working_days =
-        loader_num(L, c, "costs", "working_days_per_year", false, 253, loader_real("days", 0, 366, PARAM_LO_OPEN),
+        /* usual: 261 weekdays less leave and holidays */
+        loader_num(L, c, "costs", "working_days_per_year", false, 253,
+                   loader_usual(loader_real("days", 0, 366, PARAM_LO_OPEN), 180, 262),
                    "working days per year (converts agency day rates to annual cost)");
 }
 
@@ -624,10 +775,13 @@ static void read_allocation(struct loader *L, struct conf_node *root)
     struct scenario *sc = L->sc;
     struct conf_node *a = loader_group(L, root, "allocation", false);
     sc->p_overload_priority =
+        /* usual: any rank */
         loader_num(L, a, "allocation", "overload_priority", false, 0, loader_whole("rank", 0, 1000),
                    "cases of this priority or more urgent may exceed the cap (0: none)");
     sc->p_overload_factor =
-        loader_num(L, a, "allocation", "overload_factor", false, 1, loader_real("multiple of cap", 1, 10, 0),
+        /* usual: 1.25-1.3 in the scenarios; assumption: up to twice the cap */
+        loader_num(L, a, "allocation", "overload_factor", false, 1,
+                   loader_usual(loader_real("multiple of cap", 1, 10, 0), 1, 2),
                    "how far above cap such cases may be allocated");
 }
 
@@ -656,6 +810,7 @@ static struct scenario *from_doc(struct conf_doc *doc, const char *path, char *c
     read_workforce(&L, wf);
     read_costs(&L, root);
     read_interventions(&L, root);
+    order_interventions(sc);
     read_uncertain(&L, root);
     conf_report_unused(doc, d);
     conf_free(doc);

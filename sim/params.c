@@ -101,6 +101,8 @@ size_t params_add(struct params *r, const char *path, const char *unit,
     p->flags = flags;
     p->lo = kind == PARAM_BOOL ? 0 : lo;
     p->hi = kind == PARAM_BOOL ? 1 : hi;
+    p->usual_lo = p->lo;
+    p->usual_hi = p->hi;
     p->value = value;
     p->file = file;
     p->line = line;
@@ -146,6 +148,30 @@ bool params_allowed(const struct params *r, size_t i, double v)
 }
 
 static void fmt_bound(double b, char *buf, size_t size) { snprintf(buf, size, "%.10g", b); }
+
+void params_set_usual(struct params *r, size_t i, double lo, double hi)
+{
+    CHECK(i < r->n && lo <= hi);
+    r->p[i].usual_lo = lo;
+    r->p[i].usual_hi = hi;
+}
+
+bool params_usual(const struct params *r, size_t i, double v)
+{
+    CHECK(i < r->n);
+    return v >= r->p[i].usual_lo && v <= r->p[i].usual_hi;
+}
+
+void params_usual_text(const struct params *r, size_t i, char *buf, size_t size)
+{
+    CHECK(i < r->n);
+    const struct param *p = &r->p[i];
+    char lo[32], hi[32];
+    fmt_bound(p->usual_lo, lo, sizeof lo);
+    fmt_bound(p->usual_hi, hi, sizeof hi);
+    bool plain = p->kind == PARAM_BOOL || !p->unit || !p->unit[0] || strcmp(p->unit, "share") == 0;
+    snprintf(buf, size, "%s\u2013%s%s%s", lo, hi, plain ? "" : " ", plain ? "" : p->unit);
+}
 
 void params_range_text(const struct params *r, size_t i, char *buf, size_t size)
 {

@@ -27,6 +27,7 @@ struct param {
     enum param_kind kind;
     unsigned flags;
     double lo, hi;       /* bounds; -/+HUGE_VAL for none */
+    double usual_lo, usual_hi; /* plausible values, within lo..hi (lo, hi unless set) */
     double value;
     const char *file;    /* where the value was set; not owned, may be NULL */
     int line;
@@ -59,6 +60,18 @@ const char *params_nearest(const struct params *r, const char *path);
 
 /* Whether v is allowed for parameter i (kind and bounds). */
 bool params_allowed(const struct params *r, size_t i, double v);
+
+/* The usual range of parameter i: values a real service has, narrower than
+ * the allowed one. A value outside it is allowed but probably a mistake (a
+ * yearly figure typed as a daily one); callers warn about it. */
+void params_set_usual(struct params *r, size_t i, double lo, double hi);
+
+/* Whether v lies in parameter i's usual range. */
+bool params_usual(const struct params *r, size_t i, double v);
+
+/* The usual range of parameter i in words, with its unit where it helps:
+ * "0–1 leavers per FTE-year", "0–0.5". */
+void params_usual_text(const struct params *r, size_t i, char *buf, size_t size);
 
 /* The allowed range of parameter i in words, e.g. "a number >= 0",
  * "0 to 1", "a whole number >= 1", "true or false". */

@@ -193,6 +193,39 @@ static void expect_usage(char **argv_tail, const char *const *needles, size_t n)
     free(err);
 }
 
+/* Reporting starts on the warm-up rounded to a whole day. The 18-month
+ * horizon ends on day 548 (2025-10-01); the last start that leaves a whole
+ * month is day 518 (2025-09-01). */
+static void test_warmup_in_file(void **state)
+{
+    struct tu_dir *f = *state;
+    expect_bad(f->dir, 3, "1.5;", "1.5; warmup_days = 530.0;", "warmup_days",
+               "warm-up of 530 days starts reporting on day 530, which leaves no whole month before the 548-day "
+               "horizon (allowed: at most 518 days)");
+}
+
+/* 547.6 days passes "less than the horizon" but rounds to it: the only
+ * period would be empty. */
+static void test_warmup_rounds_to_horizon(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char out_dir[4096];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    char *argv[] = { "run", file, "-q", "-n", "2", "-o", out_dir, "--set", "warmup_days=547.6", NULL };
+    const char *needles[] = { "caseload: --set: warmup_days: warm-up of 547.6 days starts reporting on day 548, "
+                              "which leaves no whole month before the 548-day horizon (allowed: at most 518 days)" };
+    expect_usage(argv, needles, 1);
+    assert_false(tu_exists(out_dir));
+    char *argv2[] = { "check", file, "--set", "warmup_days=518.5", NULL };
+    expect_usage(argv2, needles, 0);
+    char *err;
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, "--set", "warmup_days=518.4", NULL), 0);
+    assert_string_equal(err, "");
+    free(err);
+    free(file);
+}
+
 static void test_set_unknown_path(void **state)
 {
     struct tu_dir *f = *state;
@@ -277,6 +310,90 @@ static void test_missing_file(void **state)
     expect_usage(argv3, needles3, 1);
 }
 
+/* ---- values outside their usual range ---------------------------------------- */
+
+#define UNUSUAL "tests/scenarios/unusual.cfg"
+
+/* The warnings about tests/scenarios/unusual.cfg, one line each. */
+static const char *const unusual_warnings[] = {
+    "caseload: " UNUSUAL ":11: demand.trend_per_year: warning: 3 is outside the usual range -0.2\u20130.3 share "
+    "per year\n",
+    "caseload: " UNUSUAL ":24: workforce.grades.sw.turnover_per_year: warning: 15 is outside the usual range "
+    "0\u20131.5 leavers per FTE-year\n",
+    "caseload: " UNUSUAL ":26: workforce.grades.agency.day_rate: warning: 80600 is outside the usual range "
+    "100\u20131500 \u00a3 per working day\n",
+    "caseload: " UNUSUAL ":36: interventions.agency surge: warning: makes workforce.agency_cover.max_share = 1 "
+    "from 2024-10-01, outside the usual range 0\u20130.6\n",
+};
+#define N_UNUSUAL (sizeof unusual_warnings / sizeof *unusual_warnings)
+
+/* A turnover of 15 (meant 15%), a yearly sum as a day rate, a trend of 300%
+ * a year and an intervention that takes the agency ceiling to 100%: each
+ * is allowed, so check and run succeed, saying so once per value. */
+static void test_unusual_values_warn(void **state)
+{
+    struct tu_dir *f = *state;
+    char want[2048] = "";
+    for (size_t i = 0; i < N_UNUSUAL; i++)
+        strcat(want, unusual_warnings[i]);
+    char *err, *out;
+    assert_int_equal(tu_caseload_run(&err, &out, "check", UNUSUAL, NULL), 0);
+    assert_string_equal(err, want);
+    tu_assert_contains(out, "is valid");
+    free(err);
+    free(out);
+
+    char out_dir[4096];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", UNUSUAL, "-q", "-n", "2", "-o", out_dir, NULL), 0);
+    assert_string_equal(err, want);
+    free(err);
+    char kpis[4200];
+    snprintf(kpis, sizeof kpis, "%s/kpis.csv", out_dir);
+    assert_true(tu_exists(kpis));
+}
+
+/* --strict: the same warnings, then status 2 and nothing written. */
+static void test_unusual_values_strict(void **state)
+{
+    struct tu_dir *f = *state;
+    char out_dir[4096];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    char *err;
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", UNUSUAL, "-q", "-n", "2", "-o", out_dir, "--strict", NULL),
+                     EXIT_USAGE);
+    for (size_t i = 0; i < N_UNUSUAL; i++)
+        tu_assert_contains(err, unusual_warnings[i]);
+    tu_assert_contains(err, "caseload: " UNUSUAL ": --strict: 4 warnings, so nothing was run");
+    assert_false(tu_exists(out_dir));
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", UNUSUAL, "--strict", NULL), EXIT_USAGE);
+    tu_assert_contains(err, unusual_warnings[1]);
+    free(err);
+}
+
+/* Values given with --set are named as such; the scenario's own usual
+ * values give no warning, with or without --strict. */
+static void test_unusual_set(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char *err;
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, "--strict", NULL), 0);
+    assert_string_equal(err, "");
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, "--set", "workforce.grades.sw.turnover_per_year=15",
+                                     NULL), 0);
+    assert_string_equal(err, "caseload: --set: workforce.grades.sw.turnover_per_year: warning: 15 is outside the "
+                             "usual range 0\u20131.5 leavers per FTE-year\n");
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, "--strict", "--set", "demand.trend_per_year=3", NULL),
+                     EXIT_USAGE);
+    tu_assert_contains(err, "caseload: --set: demand.trend_per_year: warning: 3 is outside the usual range");
+    free(err);
+    free(file);
+}
+
 static void test_check_baseline(void **state)
 {
     (void)state;
@@ -319,11 +436,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_negative_rate, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_negative_size, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_probabilities, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_warmup_in_file, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_warmup_rounds_to_horizon, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_set_unknown_path, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_set_not_a_number, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_zero_reps, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_option, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_unusual_values_warn, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_unusual_values_strict, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_unusual_set, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test(test_check_baseline),
         cmocka_unit_test(test_version_and_help),
     };

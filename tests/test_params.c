@@ -229,6 +229,31 @@ static void test_range_text(void **state)
     params_free(&r);
 }
 
+/* The usual range is the allowed one until set; inside it nothing is
+ * unusual, outside it (but allowed) a value is; bounds are inclusive. */
+static void test_usual(void **state)
+{
+    (void)state;
+    struct params r;
+    fill(&r);
+    assert_true(params_usual(&r, P_REFERRALS, 1e9));
+    assert_true(r.p[P_HORIZON].usual_lo == 0 && r.p[P_HORIZON].usual_hi == 50);
+    params_set_usual(&r, P_REFERRALS, 10, 50000);
+    assert_true(params_usual(&r, P_REFERRALS, 10));
+    assert_true(params_usual(&r, P_REFERRALS, 4000.5));
+    assert_true(params_usual(&r, P_REFERRALS, 50000));
+    assert_false(params_usual(&r, P_REFERRALS, 9.99));
+    assert_false(params_usual(&r, P_REFERRALS, 50000.01));
+    assert_true(params_allowed(&r, P_REFERRALS, 50000.01));
+    char buf[128];
+    params_usual_text(&r, P_REFERRALS, buf, sizeof buf);
+    assert_string_equal(buf, "10\u201350000 per year");
+    params_set_usual(&r, P_SCREEN, 0, 0.6);
+    params_usual_text(&r, P_SCREEN, buf, sizeof buf);
+    assert_string_equal(buf, "0\u20130.6");   /* a share needs no unit */
+    params_free(&r);
+}
+
 static void test_parse_value(void **state)
 {
     (void)state;
@@ -355,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_nearest),
         cmocka_unit_test(test_allowed),
         cmocka_unit_test(test_range_text),
+        cmocka_unit_test(test_usual),
         cmocka_unit_test(test_parse_value),
         cmocka_unit_test(test_format_value),
         cmocka_unit_test(test_copy_is_deep),

@@ -1,7 +1,9 @@
 /* test_scenarios.c — the shipped scenarios (scenarios/, every folder).
  *
- * 1. Every shipped scenario passes `caseload check` and runs (two
- *    replications, its whole horizon, so every intervention fires).
+ * 1. Every shipped scenario passes `caseload check --strict` with no
+ *    warning (its values are sourced, so each lies in its usual range) and
+ *    runs (two replications, its whole horizon, so every intervention
+ *    fires).
  * 2. birmingham-2009 reproduces the figures the 2009 evidence reports, within
  *    the tolerances docs/validation.md states: the 95% confidence interval
  *    of the model's mean lies wholly inside the reported range (CAL_REPS
@@ -113,10 +115,10 @@ static void test_shipped_check_and_run(void **state)
     char *dir = tu_tmpdir();
     for (size_t i = 0; i < n_shipped; i++) {
         char *out = NULL, *err = NULL;
-        char *check[] = { (char *)tu_caseload(), "check", shipped[i], NULL };
+        char *check[] = { (char *)tu_caseload(), "check", shipped[i], "--strict", NULL };
         int rc = tu_run(check, &out, &err);
-        if (rc != 0)
-            fail_msg("caseload check %s: exit %d\n%s", shipped[i], rc, err);
+        if (rc != 0 || err[0] != '\0')
+            fail_msg("caseload check --strict %s: exit %d\n%s", shipped[i], rc, err);
         free(out);
         free(err);
 
