@@ -18,7 +18,9 @@
 /* gnuplot's options: no start-up file of the user's, and staged output
  * (see plot_script.h). */
 #define GNUPLOT_NO_INIT "--default-settings"
-#define GNUPLOT_STAGING "staging=1"
+#define GNUPLOT_STAGING "staging='%s'"
+/* Fresh tags tried when a picture's temporary name is taken. */
+#define PLOT_TAG_TRIES 8
 
 /* Every picture of one script: NAME.png and NAME.svg per chart. */
 #define PLOT_MAX_FILES (PLOT_MAX_CHARTS * PLOT_FORMATS)
@@ -145,11 +147,12 @@ static void abort_all(struct afile *files, size_t n)
         afile_abort(&files[i]);
 }
 
-/* Reserve the temporary name of every picture: afile creates it (empty)
- * and removes it on failure or a second Ctrl-C; gnuplot then writes into
- * it, since the script's staging names are afile's. */
-static bool reserve(const char *dir, const struct plot_charts *charts, struct afile *files, size_t *n,
-                    char *err, size_t size)
+/* Reserve the temporary name of every picture, all under one tag: afile
+ * creates each (empty, O_EXCL) and removes it on failure or a signal;
+ * gnuplot then writes into it, since the script's staging names are
+ * afile's. */
+static bool reserve_tagged(const char *dir, const struct plot_charts *charts, const char *tag, struct afile *files,
+                           size_t *n, char *err, size_t size)
 {
     *n = 0;
     for (size_t c = 0; c < charts->n; c++) {
@@ -159,20 +162,36 @@ static bool reserve(const char *dir, const struct plot_charts *charts, struct af
             if (!path_join(path, sizeof path, dir, name)) {
                 snprintf(err, size, "%s/%s: path too long", dir, name);
                 abort_all(files, *n);
+                errno = ENAMETOOLONG;
                 return false;
             }
-            if (!afile_open(&files[*n], path)) {
-                snprintf(err, size, "%s: cannot write (%s)", path, strerror(errno));
+            if (!afile_open_tagged(&files[*n], path, tag)) {
+                int e = errno;
+                snprintf(err, size, "%s: cannot write (%s)", path, strerror(e));
                 abort_all(files, *n);
+                errno = e;
                 return false;
             }
             (*n)++;
-            /* the name the script writes: chart(name) in plot_script.h */
-            int len = snprintf(staged, sizeof staged, "%s/.%s.tmp", dir, name);
+            /* the name the script writes: chart(name) in plot_script.c */
+            int len = snprintf(staged, sizeof staged, "%s/.%s.%s.tmp", dir, name, tag);
             CHECK(len > 0 && (size_t)len < sizeof staged && strcmp(staged, files[*n - 1].tmp) == 0);
         }
     }
     return true;
+}
+
+static bool reserve(const char *dir, const struct plot_charts *charts, char tag[AFILE_TAG_SIZE], struct afile *files,
+                    size_t *n, char *err, size_t size)
+{
+    for (int i = 0; i < PLOT_TAG_TRIES; i++) {
+        afile_new_tag(tag);
+        if (reserve_tagged(dir, charts, tag, files, n, err, size))
+            return true;
+        if (errno != EEXIST)
+            return false;
+    }
+    return false;
 }
 
 /* Every reserved file was written by gnuplot. */
@@ -201,11 +220,14 @@ static enum plot_status draw(const char *dir, const char *script, const struct p
         return PLOT_NO_GNUPLOT;
     struct afile *files = check_calloc(PLOT_MAX_FILES, sizeof *files);
     size_t n;
-    if (!reserve(dir, charts, files, &n, err, size)) {
+    char tag[AFILE_TAG_SIZE];
+    if (!reserve(dir, charts, tag, files, &n, err, size)) {
         free(files);
         return PLOT_FAILED;
     }
-    static const char *const args[] = { GNUPLOT_NO_INIT, "-e", GNUPLOT_STAGING, PLOT_SCRIPT, NULL };
+    char staging[AFILE_TAG_SIZE + sizeof GNUPLOT_STAGING];
+    snprintf(staging, sizeof staging, GNUPLOT_STAGING, tag);
+    const char *const args[] = { GNUPLOT_NO_INIT, "-e", staging, PLOT_SCRIPT, NULL };
     struct gnuplot_job job = { gnuplot_program(o->gnuplot), dir, args, NULL };
     char why[AFILE_PATH_MAX];
     enum gnuplot_status st = gnuplot_run(&job, why, sizeof why);
