@@ -3,10 +3,12 @@
  * sweep draw. */
 #include "cli/commands.h"
 #include "output/afile.h"
+#include "output/dirlock.h"
 #include "output/plot.h"
 
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The text chart after a run: as wide as the terminal within these
@@ -21,6 +23,15 @@
 int cli_plot(const char *dir, bool quiet, bool need_gnuplot)
 {
     char err[PLOT_MESSAGE_SIZE];
+    /* one writer per folder: run, compare and sweep hold it already */
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+        enum dirlock_status ls = dirlock_take(dir, err, sizeof err);
+        if (ls != DIRLOCK_OK) {
+            fprintf(stderr, "caseload: %s\n", err);
+            return ls == DIRLOCK_BUSY ? EXIT_USAGE : EXIT_FAILURE_RUN;
+        }
+    }
     switch (plot_folder(dir, NULL, err, sizeof err)) {
     case PLOT_OK:
         if (!quiet)

@@ -79,8 +79,6 @@ int cmd_run(int argc, char **argv)
         cli_plot_terminal(dir);
     if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
         rc = EXIT_FAILURE_RUN;
-    if (!o.plot || s.partial)
-        plot_forget(dir); /* no stale pictures beside new numbers */
 out:
     session_free(&s);
     cli_opts_free(&o);

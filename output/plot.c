@@ -4,6 +4,7 @@
 #include "output/gnuplot.h"
 #include "output/plot_data.h"
 #include "output/plot_script.h"
+#include "output/runfolder.h"
 #include "sim/check.h"
 
 #include <dirent.h>
@@ -207,6 +208,20 @@ static bool all_drawn(struct afile *files, size_t n, char *err, size_t size)
     return true;
 }
 
+/* Note in dir's manifest the charts now there (runfolder_note_charts):
+ * plots.gp and, when drawn, files[0..n). */
+static void note_charts(const char *dir, const struct afile *files, size_t n, bool replace)
+{
+    const char **names = check_calloc(n + 1, sizeof *names);
+    names[0] = PLOT_SCRIPT;
+    for (size_t i = 0; i < n; i++) {
+        const char *slash = strrchr(files[i].path, '/');
+        names[i + 1] = slash ? slash + 1 : files[i].path;
+    }
+    (void)runfolder_note_charts(dir, names, n + 1, replace);   /* best effort: the charts are drawn */
+    free(names);
+}
+
 /* Write the script into dir and (unless o says not to, or gnuplot was
  * found missing before) draw its charts. */
 static enum plot_status draw(const char *dir, const char *script, const struct plot_charts *charts,
@@ -214,15 +229,16 @@ static enum plot_status draw(const char *dir, const char *script, const struct p
 {
     if (!write_script(dir, script, err, size))
         return PLOT_FAILED;
-    if (o->script_only || charts->n == 0)
-        return PLOT_OK;
-    if (*missing)
-        return PLOT_NO_GNUPLOT;
+    if (o->script_only || charts->n == 0 || *missing) {
+        note_charts(dir, NULL, 0, charts->n == 0 && !o->script_only);
+        return o->script_only || charts->n == 0 ? PLOT_OK : PLOT_NO_GNUPLOT;
+    }
     struct afile *files = check_calloc(PLOT_MAX_FILES, sizeof *files);
     size_t n;
     char tag[AFILE_TAG_SIZE];
     if (!reserve(dir, charts, tag, files, &n, err, size)) {
         free(files);
+        note_charts(dir, NULL, 0, false);
         return PLOT_FAILED;
     }
     char staging[AFILE_TAG_SIZE + sizeof GNUPLOT_STAGING];
@@ -244,16 +260,21 @@ static enum plot_status draw(const char *dir, const char *script, const struct p
     if (rc != PLOT_OK) {
         abort_all(files, n);
         free(files);
+        note_charts(dir, NULL, 0, false);
         return rc;
     }
     for (size_t i = 0; i < n; i++) {
         if (!afile_commit(&files[i])) {
             snprintf(err, size, "%s: cannot write (%s)", files[i].path, strerror(errno));
             abort_all(files + i + 1, n - i - 1);
+            note_charts(dir, files, i, false);
             free(files);
             return PLOT_FAILED;
         }
     }
+    /* the pictures of an earlier drawing not drawn again (another sweep
+     * KPI's, a chart whose metrics are gone) describe older numbers */
+    note_charts(dir, files, n, true);
     free(files);
     return PLOT_OK;
 }
@@ -298,16 +319,6 @@ static enum plot_status plot_comparison(const char *dir, const struct plot_opts 
     return rc;
 }
 
-/* A sweep's or tornado's charts are named after its KPI: once new ones are
- * drawn, those of another KPI describe older numbers. */
-static enum plot_status drawn_alone(enum plot_status rc, const char *dir, const char *prefix,
-                                    const struct plot_charts *charts, const struct plot_opts *o)
-{
-    if (rc == PLOT_OK && !o->script_only)
-        forget_others(dir, prefix, charts);
-    return rc;
-}
-
 static enum plot_status plot_sweep(const char *dir, const struct plot_opts *o, bool *missing, char *err,
                                    size_t size)
 {
@@ -319,7 +330,7 @@ static enum plot_status plot_sweep(const char *dir, const struct plot_opts *o, b
     plot_sweep_facts_free(&f);
     enum plot_status rc = draw(dir, script, &charts, o, missing, err, size);
     free(script);
-    return drawn_alone(rc, dir, PREFIX_SWEEP, &charts, o);
+    return rc;
 }
 
 static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o, bool *missing, char *err,
@@ -333,7 +344,7 @@ static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o,
     plot_tornado_facts_free(&f);
     enum plot_status rc = draw(dir, script, &charts, o, missing, err, size);
     free(script);
-    return drawn_alone(rc, dir, PREFIX_TORNADO, &charts, o);
+    return rc;
 }
 
 static const struct plot_opts default_opts = { NULL, false };
