@@ -84,7 +84,7 @@ enum dirlock_status dirlock_take(const char *dir, char *err, size_t size)
     for (int attempt = 0; attempt < DIRLOCK_RETRIES; attempt++) {
         int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, DIRLOCK_MODE);
         if (fd < 0) {
-            snprintf(err, size, "%s: cannot create the lock file (%s)", path, strerror(errno));
+            snprintf(err, size, "%s: cannot write results (%s)", dir, strerror(errno));
             return DIRLOCK_FAILED;
         }
         struct stat st;
