@@ -3,6 +3,7 @@
  * differences of each alternative against the base. */
 #include "cli/commands.h"
 #include "cli/session.h"
+#include "cli/signals.h"
 #include "output/compare.h"
 #include "output/csv.h"
 #include "output/json.h"
@@ -248,6 +249,12 @@ int cmd_compare(int argc, char **argv)
         print_table(&s);
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
+    /* the results are whole: a signal from now on stops at once */
+    int sig = s.partial ? 0 : cli_signals_at_once();
+    if (sig) {
+        rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last replication: no charts */
+        goto out;
+    }
     if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
         rc = EXIT_FAILURE_RUN;
 out:

@@ -2,6 +2,7 @@
  * or tornado folder; and the charts and text chart that run, compare and
  * sweep draw. */
 #include "cli/commands.h"
+#include "cli/signals.h"
 #include "output/afile.h"
 #include "output/dirlock.h"
 #include "output/plot.h"
@@ -82,6 +83,7 @@ int cmd_plot(int argc, char **argv)
         fprintf(stderr, "caseload: plot needs one results folder (caseload plot DIR)\n");
         goto out;
     }
+    cli_signals_at_once();   /* nothing to save: a signal stops at once */
     rc = cli_plot(o.args[0], o.quiet, true);
 out:
     cli_opts_free(&o);

@@ -543,8 +543,14 @@ int cmd_sweep(int argc, char **argv)
     bool written = false;
     rc = o.tornado ? tornado(sc, &o, dir, &written) : grid(sc, &o, dir, &written);
     bool partial = written && rc != EXIT_OK;
-    if (written && !partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
-        rc = EXIT_FAILURE_RUN;
+    if (written && !partial) {
+        /* the results are whole: a signal from now on stops at once */
+        int sig = cli_signals_at_once();
+        if (sig)
+            rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last point: no charts */
+        else if (o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+            rc = EXIT_FAILURE_RUN;
+    }
 out:
     scenario_free(sc);
     cli_opts_free(&o);

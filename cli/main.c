@@ -1,11 +1,16 @@
 /* main.c — the caseload command: dispatch to a subcommand. */
 #include "cli/commands.h"
+#include "cli/signals.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage:\n"
@@ -62,6 +67,17 @@ static const char usage[] =
     "             2 bad usage or bad scenario, 130 stopped at once by a\n"
     "             second Ctrl-C (nothing half written)\n";
 
+/* Whether standard output is a pipe nobody reads any more (an earlier
+ * write failed with EPIPE, leaving only the error flag). */
+static bool stdout_closed_by_reader(void)
+{
+    struct stat st;
+    if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode))
+        return false;
+    struct pollfd p = { STDOUT_FILENO, 0, 0 };
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
 /* A GSL error is a bug in how we call GSL: report it as one. */
 static void gsl_policy(const char *reason, const char *file, int line, int gsl_errno)
 {
@@ -111,14 +127,21 @@ static int dispatch(int argc, char **argv)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler(gsl_policy);
+    cli_signals_ignore_pipe();
+    errno = 0;
     int rc = dispatch(argc, argv);
     /* What went to standard output (tables, parameters) must have arrived:
-     * a full disk or a closed pipe is a failure, not a silent success. */
+     * a full disk is a failure, not a silent success. A reader that went
+     * away (`| head`, EPIPE) took what it wanted: the result files are
+     * whole, and that is no failure. */
+    errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         int e = errno;
-        fprintf(stderr, "caseload: cannot write to standard output (%s)\n", strerror(e ? e : EIO));
-        if (rc == EXIT_OK)
-            rc = EXIT_FAILURE_RUN;
+        if (e != EPIPE && !stdout_closed_by_reader()) {
+            fprintf(stderr, "caseload: cannot write to standard output (%s)\n", strerror(e ? e : EIO));
+            if (rc == EXIT_OK)
+                rc = EXIT_FAILURE_RUN;
+        }
     }
     return rc;
 }
