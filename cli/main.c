@@ -55,17 +55,24 @@ static const char usage[] =
     "  -o, --out DIR         results folder\n"
     "      --set PATH=VALUE  override a parameter (see caseload params)\n"
     "  -q, --quiet           no progress, no summary table\n"
-    "      --force           replace results already in the folder\n"
+    "      --force           write into a folder that is not empty, replacing\n"
+    "                        the results there\n"
     "      --plot            draw the charts too (as caseload plot DIR)\n"
     "      --precision REL   add replications until the 95% CI half-width of\n"
     "                        a KPI is within REL of its mean (e.g. 0.05)\n"
     "      --kpi NAME        the KPI for --precision (default backlog_mean)\n"
     "      --max-reps N      stop there even if not precise (default 10000)\n"
     "\n"
+    "results go only into a new or empty folder unless --force, which removes\n"
+    "only what the previous result's manifest lists; one command at a time\n"
+    "writes a folder (DIR/.caseload.lock).\n"
+    "\n"
     "exit status: 0 success, 1 failure while running (or interrupted: the\n"
     "             replications finished are written, marked partial),\n"
-    "             2 bad usage or bad scenario, 130 stopped at once by a\n"
-    "             second Ctrl-C (nothing half written)\n";
+    "             2 bad usage, bad scenario, folder in use or not empty,\n"
+    "             128+N stopped at once by signal N (130 a second Ctrl-C,\n"
+    "             143 SIGTERM; also the first once the results are written,\n"
+    "             e.g. while charts are drawn; nothing half written)\n";
 
 /* Whether standard output is a pipe nobody reads any more (an earlier
  * write failed with EPIPE, leaving only the error flag). */

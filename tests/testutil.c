@@ -421,7 +421,7 @@ char *tu_find_tmp(const char *dir, const char *name)
     for (struct dirent *e; !found && (e = readdir(d));) {
         const char *s = e->d_name;
         size_t len = strlen(s);
-        if (s[0] == '.' && len > nl + 6 && strncmp(s + 1, name, nl) == 0 && s[nl + 1] == '.'
+        if (s[0] == '.' && len >= nl + 5 && strncmp(s + 1, name, nl) == 0 && s[nl + 1] == '.'
             && strcmp(s + len - 4, ".tmp") == 0)
             found = tu_path(dir, s);
     }
