@@ -8,7 +8,9 @@
  *
  * Every file is written under a temporary name and renamed into place only
  * when all of them are complete, so the folder holds a whole result or
- * none of it. */
+ * none of it. The folder is locked for the writer's life (dirlock.h); the
+ * manifest lists what the result wrote, and only that is removed when a
+ * later result is forced into the folder. */
 #ifndef OUTPUT_RUNFOLDER_H
 #define OUTPUT_RUNFOLDER_H
 
