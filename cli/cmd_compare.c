@@ -3,12 +3,14 @@
  * differences of each alternative against the base. */
 #include "cli/commands.h"
 #include "cli/session.h"
+#include "cli/signals.h"
 #include "output/compare.h"
 #include "output/csv.h"
 #include "output/json.h"
 #include "output/numfmt.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
+#include "sim/check.h"
 
 #include <errno.h>
 #include <math.h>
@@ -185,9 +187,23 @@ static bool write_compare_files(const struct session *s, const char *dir)
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     json_string(&j, "finished", when);
-    json_end(&j);
+    /* the scenario folders are the comparison's too: a later comparison
+     * forced into dir removes those it no longer has */
     struct afile *const order[] = { &cmp, &diff, &man };
-    return runfolder_commit(order, 3, dir);
+    char **keep = check_calloc(s->n + 1, sizeof *keep);
+    for (size_t i = 0; i < s->n; i++) {
+        keep[i] = check_calloc(strlen(s->item[i].label) + 2, 1);
+        sprintf(keep[i], "%s/", s->item[i].label);
+    }
+    runfolder_json_written(&j, order, 3, (const char *const *)keep);
+    json_end(&j);
+    bool ok = runfolder_commit(order, 3, (const char *const *)keep, dir);
+    int e = errno;
+    for (size_t i = 0; i < s->n; i++)
+        free(keep[i]);
+    free(keep);
+    errno = e;
+    return ok;
 }
 
 int cmd_compare(int argc, char **argv)
@@ -233,11 +249,11 @@ int cmd_compare(int argc, char **argv)
         print_table(&s);
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
-    if (!o.plot || s.partial) {
-        /* no stale pictures beside new numbers */
-        plot_forget(dir);
-        for (size_t i = 0; i < s.n; i++)
-            plot_forget(s.item[i].dir);
+    /* the results are whole: a signal from now on stops at once */
+    int sig = s.partial ? 0 : cli_signals_at_once();
+    if (sig) {
+        rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last replication: no charts */
+        goto out;
     }
     if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
         rc = EXIT_FAILURE_RUN;

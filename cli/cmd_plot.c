@@ -2,11 +2,14 @@
  * or tornado folder; and the charts and text chart that run, compare and
  * sweep draw. */
 #include "cli/commands.h"
+#include "cli/signals.h"
 #include "output/afile.h"
+#include "output/dirlock.h"
 #include "output/plot.h"
 
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The text chart after a run: as wide as the terminal within these
@@ -21,6 +24,15 @@
 int cli_plot(const char *dir, bool quiet, bool need_gnuplot)
 {
     char err[PLOT_MESSAGE_SIZE];
+    /* one writer per folder: run, compare and sweep hold it already */
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+        enum dirlock_status ls = dirlock_take(dir, err, sizeof err);
+        if (ls != DIRLOCK_OK) {
+            fprintf(stderr, "caseload: %s\n", err);
+            return ls == DIRLOCK_BUSY ? EXIT_USAGE : EXIT_FAILURE_RUN;
+        }
+    }
     switch (plot_folder(dir, NULL, err, sizeof err)) {
     case PLOT_OK:
         if (!quiet)
@@ -71,6 +83,7 @@ int cmd_plot(int argc, char **argv)
         fprintf(stderr, "caseload: plot needs one results folder (caseload plot DIR)\n");
         goto out;
     }
+    cli_signals_at_once();   /* nothing to save: a signal stops at once */
     rc = cli_plot(o.args[0], o.quiet, true);
 out:
     cli_opts_free(&o);

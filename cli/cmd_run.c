@@ -1,6 +1,7 @@
 /* cmd_run.c — caseload run: replications of one scenario into a run folder. */
 #include "cli/commands.h"
 #include "cli/session.h"
+#include "cli/signals.h"
 #include "output/numfmt.h"
 #include "output/plot.h"
 
@@ -75,12 +76,16 @@ int cmd_run(int argc, char **argv)
         print_headline(&s.item[0].layout, s.item[0].rf.stats);
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
+    /* the results are whole: a signal from now on stops at once */
+    int sig = s.partial ? 0 : cli_signals_at_once();
+    if (sig) {
+        rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last replication: no charts */
+        goto out;
+    }
     if (!s.partial && !o.quiet)
         cli_plot_terminal(dir);
     if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
         rc = EXIT_FAILURE_RUN;
-    if (!o.plot || s.partial)
-        plot_forget(dir); /* no stale pictures beside new numbers */
 out:
     session_free(&s);
     cli_opts_free(&o);

@@ -156,7 +156,7 @@ static void manifest(struct json *j, const struct scenario *sc, const struct cli
 static bool commit_all(struct afile *a, struct afile *b, const char *dir)
 {
     struct afile *const set[] = { a, b };
-    if (!runfolder_commit(set, 2, dir)) {
+    if (!runfolder_commit(set, 2, NULL, dir)) {
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
         return false;
     }
@@ -317,6 +317,8 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
     json_close(&j);
     json_string(&j, "kpi", kpi);
     json_string(&j, "kpi_unit", kpi_unit);
+    struct afile *const set[] = { &csv, &man };
+    runfolder_json_written(&j, set, 2, NULL);
     json_end(&j);
     if (!commit_all(&csv, &man, dir))
         return EXIT_FAILURE_RUN;
@@ -497,6 +499,8 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
     json_string(&j, "kpi", kpi);
     json_string(&j, "kpi_unit", kpi_unit);
     json_number(&j, "spread", spread);
+    struct afile *const set[] = { &csv, &man };
+    runfolder_json_written(&j, set, 2, NULL);
     json_end(&j);
     free(bar);
     if (!commit_all(&csv, &man, dir))
@@ -539,10 +543,14 @@ int cmd_sweep(int argc, char **argv)
     bool written = false;
     rc = o.tornado ? tornado(sc, &o, dir, &written) : grid(sc, &o, dir, &written);
     bool partial = written && rc != EXIT_OK;
-    if (written && !partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
-        rc = EXIT_FAILURE_RUN;
-    if (written && (!o.plot || partial))
-        plot_forget(dir); /* no stale pictures beside new numbers */
+    if (written && !partial) {
+        /* the results are whole: a signal from now on stops at once */
+        int sig = cli_signals_at_once();
+        if (sig)
+            rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last point: no charts */
+        else if (o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+            rc = EXIT_FAILURE_RUN;
+    }
 out:
     scenario_free(sc);
     cli_opts_free(&o);

@@ -203,13 +203,13 @@ static int write_results(struct search *s, const char *dir, const struct point *
     for (int i = 0; i < s->o->argc; i++)
         json_string(&j, NULL, s->o->argv[i]);
     json_close(&j);
-    json_end(&j);
     struct afile *const set[] = { &csv, &man };
-    if (!runfolder_commit(set, 2, dir)) {
+    runfolder_json_written(&j, set, 2, NULL);
+    json_end(&j);
+    if (!runfolder_commit(set, 2, NULL, dir)) {
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
         return EXIT_FAILURE_RUN;
     }
-    plot_forget(dir); /* a target draws no charts: none stale beside its numbers */
     return EXIT_OK;
 }
 

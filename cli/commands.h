@@ -1,6 +1,8 @@
 /* commands.h — the subcommands of caseload. Each takes the whole command
  * line (argv[1] is the command's name) and returns the exit status:
- * 0 success, 1 failure while running, 2 bad usage or bad scenario. */
+ * 0 success, 1 failure while running, 2 bad usage or bad scenario (or a
+ * results folder in use or not empty); a signal may end the program with
+ * 128 + its number (cli/signals.h). */
 #ifndef CLI_COMMANDS_H
 #define CLI_COMMANDS_H
 

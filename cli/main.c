@@ -1,11 +1,16 @@
 /* main.c — the caseload command: dispatch to a subcommand. */
 #include "cli/commands.h"
+#include "cli/signals.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage:\n"
@@ -50,7 +55,8 @@ static const char usage[] =
     "  -o, --out DIR         results folder\n"
     "      --set PATH=VALUE  override a parameter (see caseload params)\n"
     "  -q, --quiet           no progress, no summary table\n"
-    "      --force           replace results already in the folder\n"
+    "      --force           write into a folder that is not empty, replacing\n"
+    "                        the results there\n"
     "      --plot            draw the charts too (as caseload plot DIR)\n"
     "      --strict          a value outside its usual range is an error\n"
     "                        (exit 2), not a warning\n"
@@ -59,10 +65,27 @@ static const char usage[] =
     "      --kpi NAME        the KPI for --precision (default backlog_mean)\n"
     "      --max-reps N      stop there even if not precise (default 10000)\n"
     "\n"
+    "results go only into a new or empty folder unless --force, which removes\n"
+    "only what the previous result's manifest lists; one command at a time\n"
+    "writes a folder (DIR/.caseload.lock).\n"
+    "\n"
     "exit status: 0 success, 1 failure while running (or interrupted: the\n"
     "             replications finished are written, marked partial),\n"
-    "             2 bad usage or bad scenario, 130 stopped at once by a\n"
-    "             second Ctrl-C (nothing half written)\n";
+    "             2 bad usage, bad scenario, folder in use or not empty,\n"
+    "             128+N stopped at once by signal N (130 a second Ctrl-C,\n"
+    "             143 SIGTERM; also the first once the results are written,\n"
+    "             e.g. while charts are drawn; nothing half written)\n";
+
+/* Whether standard output is a pipe nobody reads any more (an earlier
+ * write failed with EPIPE, leaving only the error flag). */
+static bool stdout_closed_by_reader(void)
+{
+    struct stat st;
+    if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode))
+        return false;
+    struct pollfd p = { STDOUT_FILENO, 0, 0 };
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
 
 /* A GSL error is a bug in how we call GSL: report it as one. */
 static void gsl_policy(const char *reason, const char *file, int line, int gsl_errno)
@@ -113,14 +136,21 @@ static int dispatch(int argc, char **argv)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler(gsl_policy);
+    cli_signals_ignore_pipe();
+    errno = 0;
     int rc = dispatch(argc, argv);
     /* What went to standard output (tables, parameters) must have arrived:
-     * a full disk or a closed pipe is a failure, not a silent success. */
+     * a full disk is a failure, not a silent success. A reader that went
+     * away (`| head`, EPIPE) took what it wanted: the result files are
+     * whole, and that is no failure. */
+    errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         int e = errno;
-        fprintf(stderr, "caseload: cannot write to standard output (%s)\n", strerror(e ? e : EIO));
-        if (rc == EXIT_OK)
-            rc = EXIT_FAILURE_RUN;
+        if (e != EPIPE && !stdout_closed_by_reader()) {
+            fprintf(stderr, "caseload: cannot write to standard output (%s)\n", strerror(e ? e : EIO));
+            if (rc == EXIT_OK)
+                rc = EXIT_FAILURE_RUN;
+        }
     }
     return rc;
 }

@@ -9,7 +9,10 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How many afiles may be open at once, across all threads. */
@@ -18,6 +21,9 @@
 #define AFILE_TMP_PREFIX "."
 #define AFILE_TMP_SUFFIX ".tmp"
 #define AFILE_MODE 0666          /* before the umask, as fopen would */
+/* Fresh tags tried when a temporary name is taken (by a link someone
+ * placed there, or a left-over of a crashed run). */
+#define AFILE_TAG_TRIES 16
 
 /* The cleanup table. A slot is claimed by a compare-and-swap from FREE to
  * CLAIMED, its path is written, then it is published as LIVE; the signal
@@ -48,32 +54,42 @@ static void afile_release(int slot)
         atomic_store(&afile_state[slot], AFILE_FREE);
 }
 
-/* Build ".NAME.tmp" beside path. False (errno set) when path has no file
- * name or the result does not fit. */
-static bool afile_tmp_name(char tmp[AFILE_PATH_MAX], const char *path)
+/* Build ".NAME.TAG.tmp" beside path. False (errno set) when path has no
+ * file name, the tag is not a plain word or the result does not fit. */
+static bool afile_tmp_name(char tmp[AFILE_PATH_MAX], const char *path, const char *tag)
 {
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     size_t dir_len = (size_t)(base - path);
     size_t base_len = strlen(base);
-    if (base_len == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+    if (base_len == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || !*tag || strchr(tag, '/')) {
         errno = EINVAL;
         return false;
     }
-    size_t need = dir_len + strlen(AFILE_TMP_PREFIX) + base_len + strlen(AFILE_TMP_SUFFIX) + 1;
-    if (need > AFILE_PATH_MAX) {
+    int n = snprintf(tmp, AFILE_PATH_MAX, "%.*s" AFILE_TMP_PREFIX "%s.%s" AFILE_TMP_SUFFIX, (int)dir_len, path,
+                     base, tag);
+    if (n < 0 || n >= AFILE_PATH_MAX) {
         errno = ENAMETOOLONG;
         return false;
     }
-    memcpy(tmp, path, dir_len);
-    tmp[dir_len] = '\0';
-    strcat(tmp, AFILE_TMP_PREFIX);
-    strcat(tmp, base);
-    strcat(tmp, AFILE_TMP_SUFFIX);
     return true;
 }
 
-bool afile_open(struct afile *a, const char *path)
+void afile_new_tag(char tag[AFILE_TAG_SIZE])
+{
+    static atomic_uint counter;
+    unsigned char r[4];
+    if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+        /* no entropy yet: the pid, the time and a counter differ enough */
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        unsigned v = (unsigned)getpid() * 2654435761u ^ (unsigned)t.tv_nsec ^ atomic_fetch_add(&counter, 1) * 40503u;
+        memcpy(r, &v, sizeof r);
+    }
+    snprintf(tag, AFILE_TAG_SIZE, "%02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
+}
+
+bool afile_open_tagged(struct afile *a, const char *path, const char *tag)
 {
     a->f = NULL;
     a->err = 0;
@@ -84,7 +100,7 @@ bool afile_open(struct afile *a, const char *path)
         errno = ENAMETOOLONG;
         return false;
     }
-    if (!afile_tmp_name(a->tmp, path))
+    if (!afile_tmp_name(a->tmp, path, tag))
         return false;
     strcpy(a->path, path);
 
@@ -94,7 +110,8 @@ bool afile_open(struct afile *a, const char *path)
         errno = EMFILE;
         return false;
     }
-    int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, AFILE_MODE);
+    /* A new file or none: never through a link placed at the name. */
+    int fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, AFILE_MODE);
     if (fd < 0) {
         int saved = errno;
         afile_release(a->slot);
@@ -113,6 +130,17 @@ bool afile_open(struct afile *a, const char *path)
         return false;
     }
     return true;
+}
+
+bool afile_open(struct afile *a, const char *path)
+{
+    for (int i = 0; i < AFILE_TAG_TRIES; i++) {
+        char tag[AFILE_TAG_SIZE];
+        afile_new_tag(tag);
+        if (afile_open_tagged(a, path, tag) || errno != EEXIST)
+            return a->f != NULL;
+    }
+    return false;   /* errno EEXIST */
 }
 
 static void afile_fail(struct afile *a)

@@ -1,7 +1,10 @@
 /* afile.h — result files written whole or not at all.
  *
  * An afile writes to a hidden temporary name beside its final path
- * (".NAME.tmp" in the same folder) and checks every write; afile_commit
+ * (".NAME.TAG.tmp" in the same folder, TAG eight random hex digits, the
+ * file created anew with O_EXCL|O_NOFOLLOW, so two writers never share a
+ * temporary and a link placed at the name is never written through) and
+ * checks every write; afile_commit
  * flushes, syncs and closes it, then renames it into place. Until then the
  * final path is untouched. Every temporary name in use is kept in a small
  * process-wide table so a signal handler can remove them all
@@ -14,6 +17,8 @@
 #include <stdio.h>
 
 #define AFILE_PATH_MAX 4096
+/* A temporary's tag: 8 hex digits and the NUL. */
+#define AFILE_TAG_SIZE 9
 
 struct afile {
     char path[AFILE_PATH_MAX];   /* final name */
@@ -24,9 +29,18 @@ struct afile {
     bool finished;               /* afile_finish done: complete, not yet renamed */
 };
 
-/* Start writing path's temporary file. On failure returns false with errno
- * set; nothing is left behind. */
+/* Start writing path's temporary file (a fresh tag, another one tried when
+ * the name is taken). On failure returns false with errno set; nothing is
+ * left behind. */
 bool afile_open(struct afile *a, const char *path);
+
+/* As afile_open, with the given tag (a word without '/'): fails with
+ * EEXIST when anything, a link included, has that temporary name. For
+ * files another program writes into under names agreed beforehand. */
+bool afile_open_tagged(struct afile *a, const char *path, const char *tag);
+
+/* A fresh random tag. */
+void afile_new_tag(char tag[AFILE_TAG_SIZE]);
 
 /* Append; failures are remembered (a->err) and reported by afile_commit. */
 void afile_write(struct afile *a, const void *data, size_t size);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,6 +30,34 @@ struct child_error {
     int step;
     int err;
 };
+
+/* The child gnuplot_run is waiting for (0: none), for gnuplot_end_async.
+ * Written with the stop signals blocked, so a handler never sees a child
+ * that is not recorded or one already reaped. */
+static volatile sig_atomic_t running_child = 0;
+
+/* The stop signals a handler may act on (cli/signals.c). */
+static void stop_signals(sigset_t *s)
+{
+    sigemptyset(s);
+    sigaddset(s, SIGINT);
+    sigaddset(s, SIGTERM);
+    sigaddset(s, SIGHUP);
+}
+
+void gnuplot_end_async(void)
+{
+    pid_t pid = (pid_t)running_child;
+    if (pid <= 0)
+        return;
+    int saved = errno;
+    kill(pid, SIGKILL);
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    running_child = 0;
+    errno = saved;
+}
 
 const char *gnuplot_program(const char *given)
 {
@@ -66,13 +95,18 @@ static _Noreturn void child(const struct gnuplot_job *job, char *const argv[], i
                             int status_fd)
 {
     struct child_error ce = { STEP_CHDIR, 0 };
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* our handlers and ignored SIGPIPE are not gnuplot's: the defaults
+     * first, then the signals held back in the parent are let through */
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     sigaction(SIGPIPE, &dfl, NULL);
+    sigaction(SIGINT, &dfl, NULL);
+    sigaction(SIGTERM, &dfl, NULL);
+    sigaction(SIGHUP, &dfl, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     if (chdir(job->cwd) != 0)
         goto fail;
     ce.step = STEP_STDIN;
@@ -198,9 +232,16 @@ enum gnuplot_status gnuplot_run(const struct gnuplot_job *job, char *err, size_t
     int *fds[] = { &in[0], &in[1], &errp[0], &errp[1], &status[0], &status[1] };
     size_t n_fds = sizeof fds / sizeof *fds;
     pid_t pid = -1;
+    sigset_t stop, old_mask;
+    stop_signals(&stop);
     if ((!job->input || cloexec_pipe(in)) && cloexec_pipe(errp) && cloexec_pipe(status)) {
         fflush(NULL);   /* nothing buffered may be written twice or out of order */
+        pthread_sigmask(SIG_BLOCK, &stop, &old_mask);
         pid = fork();
+        if (pid > 0)
+            running_child = pid;
+        if (pid != 0)
+            pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     }
     if (pid < 0) {
         snprintf(err, size, "cannot start %s (%s)", job->program, strerror(errno));
@@ -230,9 +271,18 @@ enum gnuplot_status gnuplot_run(const struct gnuplot_job *job, char *err, size_t
     }
     close_fd(&in[1]);
     close_fd(&errp[0]);
+    /* wait for its end without reaping it, so that a signal handler may
+     * still end it (gnuplot_end_async); then forget it and reap it with
+     * the handlers held back */
+    siginfo_t si;
+    while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+        ;
+    pthread_sigmask(SIG_BLOCK, &stop, &old_mask);
+    running_child = 0;
     int wst = 0;
     while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
         ;
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 
     enum gnuplot_status rc = GNUPLOT_OK;
     if (got == (ssize_t)sizeof ce) {

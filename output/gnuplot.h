@@ -3,7 +3,8 @@
  * The program is started with fork and execvp (so a name is looked up on
  * PATH), in a given folder, with its arguments passed as they are: paths
  * with spaces or quotes need no escaping. What it writes on standard error
- * is captured for the error message; its standard output is ours. */
+ * is captured for the error message; its standard output is ours. It
+ * starts with the default action for every signal. */
 #ifndef OUTPUT_GNUPLOT_H
 #define OUTPUT_GNUPLOT_H
 
@@ -33,6 +34,12 @@ struct gnuplot_job {
 /* The program to run: given when not NULL, else $CASELOAD_GNUPLOT when set
  * and not empty, else "gnuplot". */
 const char *gnuplot_program(const char *given);
+
+/* End the child gnuplot_run is waiting for, if any (SIGKILL), and reap
+ * it, so that it writes nothing more. Async-signal-safe: for the handler
+ * of a signal that stops the program (the handler must be in the thread
+ * that runs gnuplot_run, or the others must block the stop signals). */
+void gnuplot_end_async(void);
 
 /* Run the job and wait for it. On GNUPLOT_FAILED err holds one line saying
  * why (gnuplot's own last error line when it printed one). */

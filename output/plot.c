@@ -4,6 +4,7 @@
 #include "output/gnuplot.h"
 #include "output/plot_data.h"
 #include "output/plot_script.h"
+#include "output/runfolder.h"
 #include "sim/check.h"
 
 #include <dirent.h>
@@ -18,7 +19,9 @@
 /* gnuplot's options: no start-up file of the user's, and staged output
  * (see plot_script.h). */
 #define GNUPLOT_NO_INIT "--default-settings"
-#define GNUPLOT_STAGING "staging=1"
+#define GNUPLOT_STAGING "staging='%s'"
+/* Fresh tags tried when a picture's temporary name is taken. */
+#define PLOT_TAG_TRIES 8
 
 /* Every picture of one script: NAME.png and NAME.svg per chart. */
 #define PLOT_MAX_FILES (PLOT_MAX_CHARTS * PLOT_FORMATS)
@@ -145,11 +148,12 @@ static void abort_all(struct afile *files, size_t n)
         afile_abort(&files[i]);
 }
 
-/* Reserve the temporary name of every picture: afile creates it (empty)
- * and removes it on failure or a second Ctrl-C; gnuplot then writes into
- * it, since the script's staging names are afile's. */
-static bool reserve(const char *dir, const struct plot_charts *charts, struct afile *files, size_t *n,
-                    char *err, size_t size)
+/* Reserve the temporary name of every picture, all under one tag: afile
+ * creates each (empty, O_EXCL) and removes it on failure or a signal;
+ * gnuplot then writes into it, since the script's staging names are
+ * afile's. */
+static bool reserve_tagged(const char *dir, const struct plot_charts *charts, const char *tag, struct afile *files,
+                           size_t *n, char *err, size_t size)
 {
     *n = 0;
     for (size_t c = 0; c < charts->n; c++) {
@@ -159,20 +163,36 @@ static bool reserve(const char *dir, const struct plot_charts *charts, struct af
             if (!path_join(path, sizeof path, dir, name)) {
                 snprintf(err, size, "%s/%s: path too long", dir, name);
                 abort_all(files, *n);
+                errno = ENAMETOOLONG;
                 return false;
             }
-            if (!afile_open(&files[*n], path)) {
-                snprintf(err, size, "%s: cannot write (%s)", path, strerror(errno));
+            if (!afile_open_tagged(&files[*n], path, tag)) {
+                int e = errno;
+                snprintf(err, size, "%s: cannot write (%s)", path, strerror(e));
                 abort_all(files, *n);
+                errno = e;
                 return false;
             }
             (*n)++;
-            /* the name the script writes: chart(name) in plot_script.h */
-            int len = snprintf(staged, sizeof staged, "%s/.%s.tmp", dir, name);
+            /* the name the script writes: chart(name) in plot_script.c */
+            int len = snprintf(staged, sizeof staged, "%s/.%s.%s.tmp", dir, name, tag);
             CHECK(len > 0 && (size_t)len < sizeof staged && strcmp(staged, files[*n - 1].tmp) == 0);
         }
     }
     return true;
+}
+
+static bool reserve(const char *dir, const struct plot_charts *charts, char tag[AFILE_TAG_SIZE], struct afile *files,
+                    size_t *n, char *err, size_t size)
+{
+    for (int i = 0; i < PLOT_TAG_TRIES; i++) {
+        afile_new_tag(tag);
+        if (reserve_tagged(dir, charts, tag, files, n, err, size))
+            return true;
+        if (errno != EEXIST)
+            return false;
+    }
+    return false;
 }
 
 /* Every reserved file was written by gnuplot. */
@@ -188,6 +208,20 @@ static bool all_drawn(struct afile *files, size_t n, char *err, size_t size)
     return true;
 }
 
+/* Note in dir's manifest the charts now there (runfolder_note_charts):
+ * plots.gp and, when drawn, files[0..n). */
+static void note_charts(const char *dir, const struct afile *files, size_t n, bool replace)
+{
+    const char **names = check_calloc(n + 1, sizeof *names);
+    names[0] = PLOT_SCRIPT;
+    for (size_t i = 0; i < n; i++) {
+        const char *slash = strrchr(files[i].path, '/');
+        names[i + 1] = slash ? slash + 1 : files[i].path;
+    }
+    (void)runfolder_note_charts(dir, names, n + 1, replace);   /* best effort: the charts are drawn */
+    free(names);
+}
+
 /* Write the script into dir and (unless o says not to, or gnuplot was
  * found missing before) draw its charts. */
 static enum plot_status draw(const char *dir, const char *script, const struct plot_charts *charts,
@@ -195,17 +229,21 @@ static enum plot_status draw(const char *dir, const char *script, const struct p
 {
     if (!write_script(dir, script, err, size))
         return PLOT_FAILED;
-    if (o->script_only || charts->n == 0)
-        return PLOT_OK;
-    if (*missing)
-        return PLOT_NO_GNUPLOT;
+    if (o->script_only || charts->n == 0 || *missing) {
+        note_charts(dir, NULL, 0, charts->n == 0 && !o->script_only);
+        return o->script_only || charts->n == 0 ? PLOT_OK : PLOT_NO_GNUPLOT;
+    }
     struct afile *files = check_calloc(PLOT_MAX_FILES, sizeof *files);
     size_t n;
-    if (!reserve(dir, charts, files, &n, err, size)) {
+    char tag[AFILE_TAG_SIZE];
+    if (!reserve(dir, charts, tag, files, &n, err, size)) {
         free(files);
+        note_charts(dir, NULL, 0, false);
         return PLOT_FAILED;
     }
-    static const char *const args[] = { GNUPLOT_NO_INIT, "-e", GNUPLOT_STAGING, PLOT_SCRIPT, NULL };
+    char staging[AFILE_TAG_SIZE + sizeof GNUPLOT_STAGING];
+    snprintf(staging, sizeof staging, GNUPLOT_STAGING, tag);
+    const char *const args[] = { GNUPLOT_NO_INIT, "-e", staging, PLOT_SCRIPT, NULL };
     struct gnuplot_job job = { gnuplot_program(o->gnuplot), dir, args, NULL };
     char why[AFILE_PATH_MAX];
     enum gnuplot_status st = gnuplot_run(&job, why, sizeof why);
@@ -222,16 +260,21 @@ static enum plot_status draw(const char *dir, const char *script, const struct p
     if (rc != PLOT_OK) {
         abort_all(files, n);
         free(files);
+        note_charts(dir, NULL, 0, false);
         return rc;
     }
     for (size_t i = 0; i < n; i++) {
         if (!afile_commit(&files[i])) {
             snprintf(err, size, "%s: cannot write (%s)", files[i].path, strerror(errno));
             abort_all(files + i + 1, n - i - 1);
+            note_charts(dir, files, i, false);
             free(files);
             return PLOT_FAILED;
         }
     }
+    /* the pictures of an earlier drawing not drawn again (another sweep
+     * KPI's, a chart whose metrics are gone) describe older numbers */
+    note_charts(dir, files, n, true);
     free(files);
     return PLOT_OK;
 }
@@ -276,16 +319,6 @@ static enum plot_status plot_comparison(const char *dir, const struct plot_opts 
     return rc;
 }
 
-/* A sweep's or tornado's charts are named after its KPI: once new ones are
- * drawn, those of another KPI describe older numbers. */
-static enum plot_status drawn_alone(enum plot_status rc, const char *dir, const char *prefix,
-                                    const struct plot_charts *charts, const struct plot_opts *o)
-{
-    if (rc == PLOT_OK && !o->script_only)
-        forget_others(dir, prefix, charts);
-    return rc;
-}
-
 static enum plot_status plot_sweep(const char *dir, const struct plot_opts *o, bool *missing, char *err,
                                    size_t size)
 {
@@ -297,7 +330,7 @@ static enum plot_status plot_sweep(const char *dir, const struct plot_opts *o, b
     plot_sweep_facts_free(&f);
     enum plot_status rc = draw(dir, script, &charts, o, missing, err, size);
     free(script);
-    return drawn_alone(rc, dir, PREFIX_SWEEP, &charts, o);
+    return rc;
 }
 
 static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o, bool *missing, char *err,
@@ -311,7 +344,7 @@ static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o,
     plot_tornado_facts_free(&f);
     enum plot_status rc = draw(dir, script, &charts, o, missing, err, size);
     free(script);
-    return drawn_alone(rc, dir, PREFIX_TORNADO, &charts, o);
+    return rc;
 }
 
 static const struct plot_opts default_opts = { NULL, false };

@@ -15,7 +15,9 @@
  *
  * KPI is the one the sweep's manifest names. A folder holding the files of
  * several kinds is taken as the kind its manifest names, else in the order
- * above. A chart whose metrics the results lack is left out. Charts are drawn under
+ * above. A chart whose metrics the results lack is left out. The folder's
+ * manifest lists plots.gp and the pictures drawn (runfolder_note_charts);
+ * pictures listed before and not drawn again are removed. Charts are drawn under
  * hidden temporary names and renamed into place only when gnuplot has drawn
  * them all, so a failure leaves the earlier pictures (if any) as they were
  * and no partial file behind. */
@@ -53,9 +55,10 @@ enum plot_kind plot_kind_of(const char *dir);
  * install, for PLOT_FAILED the problem with the path it concerns. */
 enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *err, size_t size);
 
-/* Remove dir's charts and plots.gp (every name a script of this module
- * draws, sweep_* and tornado_* pictures included): called when new results replace old ones without new charts, so
- * pictures never describe older numbers than the files beside them. */
+/* Remove dir's charts and plots.gp by name (every name a script of this
+ * module draws, sweep_* and tornado_* pictures included), whether or not
+ * dir's manifest lists them. The commands do not call it: a result forced
+ * into a folder removes the charts its manifest lists (runfolder_commit). */
 void plot_forget(const char *dir);
 
 /* Draw the backlog median of the run in dir as text, width x height

@@ -2,9 +2,9 @@
  *
  * A script reads the folder's CSV files by relative name (so it runs in the
  * folder it describes) and draws each chart as NAME.png and NAME.svg. When
- * the variable `staging` is set (gnuplot -e "staging=1") it writes each
- * chart under the hidden temporary name afile uses, ".NAME.png.tmp", for
- * the caller to rename into place. Internal to output/plot*.c. */
+ * the variable `staging` is set (gnuplot -e "staging='TAG'") it writes each
+ * chart under the hidden temporary name afile uses, ".NAME.png.TAG.tmp",
+ * for the caller to rename into place. Internal to output/plot*.c. */
 #ifndef OUTPUT_PLOT_SCRIPT_H
 #define OUTPUT_PLOT_SCRIPT_H
 

@@ -3,25 +3,29 @@
 #include "output/csv.h"
 #include "output/json.h"
 #include "output/sha256.h"
+#include "sim/check.h"
 
+#include "output/dirlock.h"
+#include "output/json_in.h"
+
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define DIR_MODE 0777   /* before the umask, as mkdir(1) */
-
-/* Files that mark a folder as holding results. */
-static const char *const result_files[] = { "manifest.json", "series.csv", "summary.csv", "kpis.csv" };
-
-/* Every file a result of any kind writes. */
-static const char *const any_result_files[] = {
-    "manifest.json", "series.csv", "summary.csv", "kpis.csv",  /* run */
-    "compare.csv", "differences.csv",                          /* compare */
-    "sweep.csv", "tornado.csv",                                /* sweep */
-    "target.csv",                                              /* target */
-};
+#define MANIFEST "manifest.json"
+/* Largest manifest read back (ours are a few kilobytes). */
+#define MANIFEST_MAX (1 << 20)
+/* The manifest members that list what a result wrote (runfolder.h). */
+#define KEY_WRITTEN "written"
+#define KEY_CHARTS "charts"
+/* How the charts member is written, always last (runfolder_note_charts). */
+#define CHARTS_OPENING ",\n  \"" KEY_CHARTS "\": ["
 
 bool runfolder_path(char *buf, size_t size, const char *dir, const char *name)
 {
@@ -57,24 +61,183 @@ static int make_dirs(const char *dir)
     return 0;
 }
 
+/* A name a manifest may list: a file in the folder ("x.csv") or, ending in
+ * '/', a folder in it ("base/"); never a path elsewhere, nor the lock. */
+static bool plain_name(const char *name, bool *folder)
+{
+    size_t n = strlen(name);
+    *folder = n > 0 && name[n - 1] == '/';
+    if (*folder)
+        n--;
+    if (n == 0 || memchr(name, '/', n) || (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.'))
+        return false;
+    return strcmp(name, DIRLOCK_NAME) != 0;
+}
+
+/* Read dirfd's manifest: true (root and *text filled, both to free) when it
+ * is a plain file and parses. */
+static bool manifest_load(int dirfd, struct json_in *root, char **text)
+{
+    memset(root, 0, sizeof *root);
+    *text = NULL;
+    int fd = openat(dirfd, MANIFEST, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MANIFEST_MAX) {
+        close(fd);
+        return false;
+    }
+    char *buf = malloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    ssize_t r = 1;
+    while (buf && got < (size_t)st.st_size && (r = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+        got += (size_t)r;
+    close(fd);
+    if (!buf || r < 0) {
+        free(buf);
+        return false;
+    }
+    buf[got] = '\0';
+    if (!json_in_parse(buf, root)) {
+        free(buf);
+        json_in_free(root);
+        memset(root, 0, sizeof *root);
+        return false;
+    }
+    *text = buf;
+    return true;
+}
+
+/* Whether name is among names[0..n). */
+static bool listed(const char *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void remove_folder(int dirfd, const char *dir, const char *name);
+
+/* Remove from dirfd (the folder dir) what the manifest member key of root
+ * lists, but for names[0..n): files by unlinkat (a link is removed, never
+ * followed), folders ("x/") as remove_folder does. */
+static void remove_listed(int dirfd, const char *dir, const struct json_in *root, const char *key,
+                          const char *const *names, size_t n)
+{
+    const struct json_in *list = json_in_get(root, key);
+    if (!list || list->type != JSON_IN_ARRAY)
+        return;
+    for (size_t i = 0; i < list->n; i++) {
+        const char *name = json_in_text(&list->kid[i]);
+        bool folder;
+        if (!name || !plain_name(name, &folder) || listed(name, names, n))
+            continue;
+        if (folder) {
+            char sub[AFILE_PATH_MAX];
+            snprintf(sub, sizeof sub, "%.*s", (int)strlen(name) - 1, name);
+            remove_folder(dirfd, dir, sub);
+        } else {
+            (void)unlinkat(dirfd, name, 0);   /* already gone is fine */
+        }
+    }
+}
+
+/* Remove the result folder dir/name that a result no longer lists: what its
+ * own manifest lists, its lock file, then the folder if that left it empty.
+ * A link is never followed; a folder another process holds is left. */
+static void remove_folder(int dirfd, const char *dir, const char *name)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    char path[AFILE_PATH_MAX], err[AFILE_PATH_MAX + 128];
+    if (!runfolder_path(path, sizeof path, dir, name) || dirlock_take(path, err, sizeof err) != DIRLOCK_OK) {
+        close(fd);
+        return;
+    }
+    struct json_in root;
+    char *text;
+    if (manifest_load(fd, &root, &text)) {
+        remove_listed(fd, path, &root, KEY_CHARTS, NULL, 0);
+        remove_listed(fd, path, &root, KEY_WRITTEN, NULL, 0);
+        json_in_free(&root);
+        free(text);
+    }
+    dirlock_drop(path);
+    close(fd);
+    (void)unlinkat(dirfd, name, AT_REMOVEDIR);   /* fails, as it should, when other files are there */
+}
+
+/* The first entry of dir that is not the lock file, into name; false when
+ * there is none. */
+static bool first_entry(const char *dir, char *name, size_t size)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool found = false;
+    for (struct dirent *e; !found && (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || strcmp(e->d_name, DIRLOCK_NAME) == 0)
+            continue;
+        snprintf(name, size, "%s", e->d_name);
+        found = true;
+    }
+    closedir(d);
+    return found;
+}
+
+/* Lock dir (existing) and check what it holds. */
+static int prepare_locked(const char *dir, bool force, char *err, size_t size)
+{
+    enum dirlock_status ls = dirlock_take(dir, err, size);
+    if (ls != DIRLOCK_OK)
+        return ls == DIRLOCK_BUSY ? 2 : 1;
+    if (force)
+        return 0;
+    char path[AFILE_PATH_MAX], name[256];
+    struct stat st;
+    if (runfolder_path(path, sizeof path, dir, MANIFEST) && lstat(path, &st) == 0) {
+        snprintf(err, size, "%s already holds results (%s); pass --force to replace them, or -o DIR", dir, MANIFEST);
+        return 2;
+    }
+    if (first_entry(dir, name, sizeof name)) {
+        snprintf(err, size, "%s is not empty (it holds %s) and holds no results of caseload's: results go "
+                 "only into a new or empty folder; choose another -o DIR, or pass --force to write beside "
+                 "what is there", dir, name);
+        return 2;
+    }
+    return 0;
+}
+
 int runfolder_prepare(const char *dir, bool force, char *err, size_t size)
 {
     if (make_dirs(dir) != 0) {
         snprintf(err, size, "%s: cannot create the results folder (%s)", dir, strerror(errno));
         return 1;
     }
-    if (force)
-        return 0;
-    for (size_t i = 0; i < sizeof result_files / sizeof *result_files; i++) {
-        char path[AFILE_PATH_MAX];
-        struct stat st;
-        if (runfolder_path(path, sizeof path, dir, result_files[i]) && stat(path, &st) == 0) {
-            snprintf(err, size, "%s already holds results (%s); pass --force to replace them, or -o DIR",
-                     dir, result_files[i]);
-            return 2;
-        }
+    return prepare_locked(dir, force, err, size);
+}
+
+int runfolder_prepare_sub(const char *dir, const char *name, bool force, char *err, size_t size)
+{
+    char path[AFILE_PATH_MAX];
+    if (!runfolder_path(path, sizeof path, dir, name)) {
+        snprintf(err, size, "%s/%s: results folder name too long", dir, name);
+        return 2;
     }
-    return 0;
+    if (mkdir(path, DIR_MODE) != 0 && errno != EEXIST) {
+        snprintf(err, size, "%s: cannot create the results folder (%s)", path, strerror(errno));
+        return 1;
+    }
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, size, "%s: not a folder (%s); caseload never writes through a link: remove it, or "
+                 "choose another -o DIR", path, S_ISLNK(st.st_mode) ? "a symbolic link" : "a file");
+        return 2;
+    }
+    return prepare_locked(path, force, err, size);
 }
 
 bool runfolder_open(struct runfolder *rf, const char *dir, const char *scenario,
@@ -123,7 +286,7 @@ static void iso_time(time_t t, char buf[32])
 }
 
 static void write_manifest(struct afile *a, const struct runfolder *rf, const struct run_info *info,
-                           bool partial)
+                           bool partial, struct afile *const *set, size_t n_set)
 {
     struct json j;
     json_begin(&j, a);
@@ -178,6 +341,7 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
     clock_gettime(CLOCK_MONOTONIC, &t1);
     json_number(&j, "elapsed_seconds",
                 (double)(t1.tv_sec - rf->t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - rf->t0.tv_nsec));
+    runfolder_json_written(&j, set, n_set, NULL);
     json_end(&j);
 }
 
@@ -207,13 +371,14 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
         errno = e;
         return false;
     }
-    csv_summary(&summary, rf->scenario, rf->layout, rf->stats, 1);
-    csv_kpis(&kpis, rf->scenario, rf->layout, rf->stats, 1);
-    write_manifest(&manifest, rf, info, partial);
     /* Two phases: every file complete, then all renamed into place, the
      * manifest last: a folder with a manifest is complete. */
     struct afile *const order[] = { &rf->series, &summary, &kpis, &manifest };
-    return runfolder_commit(order, sizeof order / sizeof *order, rf->dir);
+    size_t n = sizeof order / sizeof *order;
+    csv_summary(&summary, rf->scenario, rf->layout, rf->stats, 1);
+    csv_kpis(&kpis, rf->scenario, rf->layout, rf->stats, 1);
+    write_manifest(&manifest, rf, info, partial, order, n);
+    return runfolder_commit(order, n, NULL, rf->dir);
 }
 
 static const char *base_name(const char *path)
@@ -222,19 +387,102 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-bool runfolder_commit(struct afile *const *files, size_t n, const char *dir)
+void runfolder_json_written(struct json *j, struct afile *const *files, size_t n, const char *const *keep)
 {
-    if (!afile_commit_all(files, n))
+    json_array(j, KEY_WRITTEN);
+    for (size_t i = 0; i < n; i++)
+        json_string(j, NULL, base_name(files[i]->path));
+    for (const char *const *k = keep; k && *k; k++)
+        json_string(j, NULL, *k);
+    json_close(j);
+}
+
+bool runfolder_commit(struct afile *const *files, size_t n, const char *const *keep, const char *dir)
+{
+    /* what the result in place wrote, by its manifest (read before the new
+     * one replaces it) */
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct json_in old;
+    char *text = NULL;
+    bool had = dirfd >= 0 && manifest_load(dirfd, &old, &text);
+    if (!afile_commit_all(files, n)) {
+        int e = errno;
+        if (had)
+            json_in_free(&old);
+        free(text);
+        if (dirfd >= 0)
+            close(dirfd);
+        errno = e;
         return false;
-    for (size_t k = 0; k < sizeof any_result_files / sizeof *any_result_files; k++) {
-        bool kept = false;
-        for (size_t i = 0; i < n && !kept; i++)
-            kept = strcmp(base_name(files[i]->path), any_result_files[k]) == 0;
-        char path[AFILE_PATH_MAX];
-        if (!kept && runfolder_path(path, sizeof path, dir, any_result_files[k]))
-            (void)unlink(path);   /* absent is the usual case */
     }
+    if (had) {
+        size_t n_keep = 0;
+        for (const char *const *k = keep; k && *k; k++)
+            n_keep++;
+        const char **names = check_calloc(n + n_keep + 1, sizeof *names);
+        for (size_t i = 0; i < n; i++)
+            names[i] = base_name(files[i]->path);
+        for (size_t i = 0; i < n_keep; i++)
+            names[n + i] = keep[i];
+        /* old numbers never stand beside new ones: the files of the earlier
+         * result that this one does not replace go, and its charts */
+        remove_listed(dirfd, dir, &old, KEY_WRITTEN, names, n + n_keep);
+        remove_listed(dirfd, dir, &old, KEY_CHARTS, NULL, 0);
+        free(names);
+        json_in_free(&old);
+    }
+    free(text);
+    if (dirfd >= 0)
+        close(dirfd);
     return true;
+}
+
+bool runfolder_note_charts(const char *dir, const char *const *names, size_t n, bool replace)
+{
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return false;
+    struct json_in old;
+    char *text;
+    if (!manifest_load(dirfd, &old, &text)) {
+        close(dirfd);
+        return true;   /* no manifest of ours: nothing to note */
+    }
+    /* the manifest without its charts member (written last) and its end */
+    char *cut = strstr(text, CHARTS_OPENING);
+    if (!cut) {
+        cut = strrchr(text, '}');
+        while (cut && cut > text && (cut[-1] == '\n' || cut[-1] == ' '))
+            cut--;
+    }
+    struct afile a;
+    char path[AFILE_PATH_MAX];
+    bool ok = cut && runfolder_path(path, sizeof path, dir, MANIFEST) && afile_open(&a, path);
+    if (ok) {
+        afile_write(&a, text, (size_t)(cut - text));
+        afile_puts(&a, CHARTS_OPENING);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!strpbrk(names[i], "\"\\"))   /* ours are plain words */
+                afile_printf(&a, "%s\n    \"%s\"", k++ ? "," : "", names[i]);
+        /* charts not drawn this time (gnuplot missing or failed) are still
+         * there: they stay listed */
+        const struct json_in *list = json_in_get(&old, KEY_CHARTS);
+        for (size_t i = 0; !replace && list && list->type == JSON_IN_ARRAY && i < list->n; i++) {
+            const char *name = json_in_text(&list->kid[i]);
+            bool folder;
+            if (name && plain_name(name, &folder) && !folder && !listed(name, names, n) && !strpbrk(name, "\"\\"))
+                afile_printf(&a, "%s\n    \"%s\"", k++ ? "," : "", name);
+        }
+        afile_puts(&a, k ? "\n  ]\n}\n" : "]\n}\n");
+        ok = afile_commit(&a);
+    }
+    if (ok && replace)
+        remove_listed(dirfd, dir, &old, KEY_CHARTS, names, n);   /* the charts not drawn again */
+    json_in_free(&old);
+    free(text);
+    close(dirfd);
+    return ok;
 }
 
 void runfolder_close(struct runfolder *rf)

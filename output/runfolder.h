@@ -8,11 +8,14 @@
  *
  * Every file is written under a temporary name and renamed into place only
  * when all of them are complete, so the folder holds a whole result or
- * none of it. */
+ * none of it. The folder is locked for the writer's life (dirlock.h); the
+ * manifest lists what the result wrote, and only that is removed when a
+ * later result is forced into the folder. */
 #ifndef OUTPUT_RUNFOLDER_H
 #define OUTPUT_RUNFOLDER_H
 
 #include "output/afile.h"
+#include "output/json.h"
 #include "output/stats.h"
 #include "sim/result.h"
 
@@ -49,11 +52,17 @@ struct runfolder {
     struct timespec t0;
 };
 
-/* Make sure dir exists (creating missing parents) and holds no earlier
- * result unless force. Returns 0 when ready, 2 when it holds results (a
- * usage problem: the message says to pass --force or choose -o), 1 when it
- * cannot be created; the message goes to err. */
+/* Make sure dir exists (creating missing parents), lock it for the rest of
+ * the process's life (dirlock.h) and check it may be written: a new or
+ * empty folder (its lock file apart), or any folder when force. Returns 0
+ * when ready, 2 when it holds results or other files, or another caseload
+ * holds it (a usage problem: the message says what to do), 1 when it cannot
+ * be created or locked; the message goes to err. */
 int runfolder_prepare(const char *dir, bool force, char *err, size_t size);
+
+/* As runfolder_prepare for the folder name inside dir (a comparison's
+ * scenario folder), which must be a folder itself, never a link to one. */
+int runfolder_prepare_sub(const char *dir, const char *name, bool force, char *err, size_t size);
 
 /* Start the files of a run in dir (prepared). False (errno set) on failure,
  * nothing left behind. */
@@ -71,13 +80,30 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
 /* Drop everything not yet committed and free the stats. */
 void runfolder_close(struct runfolder *rf);
 
+/* What a result wrote, listed in its manifest so that the next result
+ * forced into the folder removes exactly that and nothing else: the member
+ * "written" names the files of the set (base names of files[0..n)) and
+ * the entries of keep (NULL-terminated, may be NULL: a comparison's
+ * scenario folders as "NAME/"); "charts" (written by runfolder_note_charts,
+ * always the last member) names plots.gp and the pictures drawn. */
+void runfolder_json_written(struct json *j, struct afile *const *files, size_t n, const char *const *keep);
+
 /* Commit files[0..n) in dir as a set (afile_commit_all: the last one, the
- * manifest, marks it complete), then remove the result files of any other
- * kind — a run's, a comparison's, a sweep's, a tornado chart's, a target's —
- * that the set does not replace, so that a folder reused with --force never
- * holds old numbers beside new ones. Only those known file names are
- * touched. False (errno set, nothing changed) when the commit fails. */
-bool runfolder_commit(struct afile *const *files, size_t n, const char *dir);
+ * manifest, marks it complete), then remove what the manifest it replaced
+ * listed and the new set does not hold (neither files[] nor keep): the
+ * earlier result's other files, its charts, and folders it listed that are
+ * no longer part of it (each as its own manifest lists, then the folder if
+ * empty). Only names of that folder are removed, relative to it, and links
+ * are never followed. False (errno set, nothing changed) when the commit
+ * fails. */
+bool runfolder_commit(struct afile *const *files, size_t n, const char *const *keep, const char *dir);
+
+/* Record names[0..n) (plots.gp and the pictures just drawn) as the charts
+ * member of dir's manifest (rewritten whole; nothing done when there is
+ * none). With replace, the charts listed before and not drawn again are
+ * removed; without, they stay listed (a drawing that failed leaves them).
+ * False when the manifest could not be rewritten. */
+bool runfolder_note_charts(const char *dir, const char *const *names, size_t n, bool replace);
 
 /* dir/name into buf; false when it does not fit. */
 bool runfolder_path(char *buf, size_t size, const char *dir, const char *name);

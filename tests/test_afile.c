@@ -4,6 +4,7 @@
 
 #include "tests/testutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -26,7 +27,6 @@
 struct fixture {
     char *dir;
     char path[TEST_DIR_MAX];      /* dir/out.csv */
-    char tmp[TEST_DIR_MAX];       /* dir/.out.csv.tmp */
 };
 
 static int setup(void **state)
@@ -36,7 +36,6 @@ static int setup(void **state)
         return -1;
     fx->dir = tu_tmpdir();
     snprintf(fx->path, sizeof fx->path, "%s/out.csv", fx->dir);
-    snprintf(fx->tmp, sizeof fx->tmp, "%s/.out.csv.tmp", fx->dir);
     *state = fx;
     return 0;
 }
@@ -48,6 +47,20 @@ static int teardown(void **state)
     free(fx->dir);
     free(fx);
     return 0;
+}
+
+/* How many temporaries of out.csv (".out.csv.TAG.tmp") dir holds. */
+static int tmp_count(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        n += strncmp(e->d_name, ".out.csv.", 9) == 0 && len > 13 && strcmp(e->d_name + len - 4, ".tmp") == 0;
+    }
+    closedir(d);
+    return n;
 }
 
 static void expect_content(const char *path, const char *want)
@@ -66,14 +79,21 @@ static void test_commit_creates_file(void **state)
     struct fixture *fx = *state;
     struct afile a;
     assert_true(afile_open(&a, fx->path));
-    assert_string_equal(a.tmp, fx->tmp);
-    assert_true(tu_exists(fx->tmp));
+    /* ".out.csv.TAG.tmp", TAG 8 hex digits */
+    size_t dl = strlen(fx->dir);
+    assert_int_equal(strlen(a.tmp), dl + strlen("/.out.csv.12345678.tmp"));
+    assert_memory_equal(a.tmp, fx->dir, dl);
+    assert_memory_equal(a.tmp + dl, "/.out.csv.", 10);
+    assert_string_equal(a.tmp + dl + 18, ".tmp");
+    assert_int_equal(strspn(a.tmp + dl + 10, "0123456789abcdef"), 8);
+    assert_true(tu_exists(a.tmp));
+    assert_int_equal(tmp_count(fx->dir), 1);
     afile_puts(&a, "scenario,rep\n");
     afile_write(&a, "base,1\n", 7);
     afile_printf(&a, "%s,%d\n", "alt", 2);
     assert_false(tu_exists(fx->path));      /* untouched until commit */
     assert_true(afile_commit(&a));
-    assert_false(tu_exists(fx->tmp));
+    assert_int_equal(tmp_count(fx->dir), 0);
     expect_content(fx->path, "scenario,rep\nbase,1\nalt,2\n");
     afile_abort(&a);                     /* no-op after commit */
     assert_true(tu_exists(fx->path));
@@ -100,7 +120,7 @@ static void test_abort_leaves_nothing(void **state)
     assert_true(afile_open(&a, fx->path));
     afile_puts(&a, "half a file");
     afile_abort(&a);
-    assert_false(tu_exists(fx->tmp));
+    assert_int_equal(tmp_count(fx->dir), 0);
     assert_false(tu_exists(fx->path));
     afile_abort(&a);                     /* twice is harmless */
 }
@@ -113,12 +133,12 @@ static void test_path_without_folder(void **state)
     assert_int_equal(chdir(fx->dir), 0);
     struct afile a;
     bool opened = afile_open(&a, "plain.json");
-    bool tmp_there = tu_exists(".plain.json.tmp");
+    bool tmp_there = opened && tu_exists(a.tmp);
     bool committed = opened && afile_commit(&a);
     bool final_there = tu_exists("plain.json");
     assert_int_equal(chdir(cwd), 0);
     assert_true(opened);
-    assert_string_equal(a.tmp, ".plain.json.tmp");
+    assert_memory_equal(a.tmp, ".plain.json.", 12);
     assert_true(tmp_there);
     assert_true(committed);
     assert_true(final_there);
@@ -154,7 +174,7 @@ static void test_open_fails(void **state)
     errno = 0;
     assert_false(afile_open(&a, longp));
     assert_int_equal(errno, ENAMETOOLONG);
-    longp[AFILE_PATH_MAX - 3] = '\0';   /* fits; its ".NAME.tmp" does not */
+    longp[AFILE_PATH_MAX - 3] = '\0';   /* fits; its ".NAME.TAG.tmp" does not */
     errno = 0;
     assert_false(afile_open(&a, longp));
     assert_int_equal(errno, ENAMETOOLONG);
@@ -192,7 +212,7 @@ static void test_commit_fails_on_rename(void **state)
     errno = 0;
     assert_false(afile_commit(&a));
     assert_int_equal(errno, EISDIR);
-    assert_false(tu_exists(fx->tmp));
+    assert_int_equal(tmp_count(fx->dir), 0);
     assert_true(tu_exists(inside));         /* the folder is untouched */
     afile_abort(&a);                     /* no-op after a failed commit */
 }
@@ -247,7 +267,7 @@ static void test_write_failure(void **state)
     assert_int_equal(err, EFBIG);
     assert_false(ok);
     assert_int_equal(commit_errno, EFBIG);
-    assert_false(tu_exists(fx->tmp));
+    assert_int_equal(tmp_count(fx->dir), 0);
     assert_false(tu_exists(fx->path));
 }
 
@@ -291,8 +311,7 @@ static void test_table_full(void **state)
         errno = 0;
         if (!afile_open(&a[n], p)) {
             err = errno;
-            snprintf(p, sizeof p, "%s/.f%d.csv.tmp", fx->dir, n);
-            assert_false(tu_exists(p));
+            assert_false(tu_exists(a[n].tmp));
             break;
         }
     }

@@ -410,3 +410,21 @@ bool tu_exists(const char *path)
     struct stat st;
     return lstat(path, &st) == 0;
 }
+
+char *tu_find_tmp(const char *dir, const char *name)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    char *found = NULL;
+    size_t nl = strlen(name);
+    for (struct dirent *e; !found && (e = readdir(d));) {
+        const char *s = e->d_name;
+        size_t len = strlen(s);
+        if (s[0] == '.' && len >= nl + 5 && strncmp(s + 1, name, nl) == 0 && s[nl + 1] == '.'
+            && strcmp(s + len - 4, ".tmp") == 0)
+            found = tu_path(dir, s);
+    }
+    closedir(d);
+    return found;
+}

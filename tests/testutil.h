@@ -91,6 +91,10 @@ char *tu_read_in(const char *dir, const char *name);
 /* Whether path names anything (a file, folder or link: lstat). */
 bool tu_exists(const char *path);
 
+/* The path of a temporary of dir/name (".NAME.TAG.tmp", see afile.h),
+ * malloc'd, or NULL when there is none. */
+char *tu_find_tmp(const char *dir, const char *name);
+
 /* ---- replications in this process ------------------------------------------- */
 
 struct scenario;
