@@ -70,7 +70,8 @@ struct case_rec {
     uint32_t prev, next;   /* in the worker's list of cases */
     uint32_t rereferrals;  /* how many times this child came back */
     int32_t stage;
-    uint16_t changes;      /* allocations after the first */
+    uint32_t last_holder;  /* id of the worker it was last allocated to */
+    uint16_t changes;      /* allocations to a worker other than the last */
     uint8_t state;
     bool had_worker;
 };
@@ -100,6 +101,7 @@ struct worker {
     double press_sick, press_leave; /* pressure multipliers now in force */
     cal_handle ev_leave, ev_sick, ev_realloc, ev_progress;
     uint32_t grade, post, slot; /* slot in its grade's allocation tree, or NONE */
+    uint32_t id;           /* unique in the replication (slots are reused) */
     uint32_t first_case;   /* head of its list of cases */
     uint32_t n_cases;
     uint32_t next_free;
@@ -249,6 +251,7 @@ struct model {
     struct rep_result *out;
     size_t period;           /* periods closed so far */
     uint32_t next_ticket;    /* places in the progression waits, model-wide */
+    uint32_t next_worker_id; /* workers hired so far (workforce.c) */
 };
 
 #endif

@@ -54,6 +54,7 @@ void workforce_reset(struct model *m)
     }
     m->agency_fte = m->agency_fte_sick = 0;
     m->next_ticket = 0;
+    m->next_worker_id = 0;
     m->free_worker = NONE;
     link_free_workers(m, 0);
 }
@@ -166,6 +167,7 @@ uint32_t workforce_hire(struct model *m, uint32_t g, uint32_t p, double fte, boo
     memset(w, 0, sizeof *w);
     rng_seed(&w->rng_leave, rng_mix(key, WORKER_LEAVE));
     rng_seed(&w->rng_sick, rng_mix(key, WORKER_SICK));
+    w->id = m->next_worker_id++;
     w->fte = fte;
     w->grade = g;
     w->post = p;
