@@ -23,6 +23,7 @@
 #define LOADER_MAX_REFERRALS_PER_YEAR 10000000.0
 #define LOADER_MAX_INITIAL_CASES 1000000.0
 #define LOADER_MAX_DAYS 36525.0
+#define LOADER_MAX_MONTHS 1200.0   /* a hundred years, as LOADER_MAX_DAYS */
 
 struct loader {
     struct scenario *sc;

@@ -133,7 +133,8 @@ static void read_grades(struct loader *L, struct conf_node *wf)
                            sc->grade[sc->agency_grade].name);
             else
                 sc->agency_grade = (int)i;
-            const char *not_for_agency[] = { "establishment", "in_post", "salary", "oncost", "becomes", "after_days" };
+            const char *not_for_agency[] = { "establishment", "in_post", "salary", "oncost", "becomes", "after_days",
+                                             "after_months" };
             for (size_t k = 0; k < sizeof not_for_agency / sizeof *not_for_agency; k++) {
                 struct conf_node *x = conf_get(g, not_for_agency[k]);
                 if (x)
@@ -163,11 +164,23 @@ static void read_grades(struct loader *L, struct conf_node *wf)
         gs->p_supervises = loader_num(L, g, prefix, "supervises", false, 0, loader_whole("staff", 0, 1000),
                                       "case-holding staff one FTE of this grade can supervise");
         bool has_becomes = conf_get(g, "becomes") != NULL;
-        gs->p_after_days = loader_num(L, g, prefix, "after_days", has_becomes, 365,
-                                      loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN),
-                                      "days in this grade before progression to the grade it becomes");
-        if (!has_becomes && conf_get(g, "after_days"))
-            conf_error(L->d, conf_get(g, "after_days"),
+        struct conf_node *days = conf_get(g, "after_days"), *months = conf_get(g, "after_months");
+        if (days && months)
+            conf_error(L->d, days,
+                       "and after_months both say when staff progress (allowed: one of them; after_months = 12 "
+                       "is the calendar anniversary of the start)");
+        gs->after_in_days = days && !months;
+        if (gs->after_in_days)
+            gs->p_after = loader_num(L, g, prefix, "after_days", has_becomes, 365,
+                                     loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN),
+                                     "days in this grade before progression to the grade it becomes");
+        else
+            gs->p_after = loader_num(L, g, prefix, "after_months", has_becomes && months, 12,
+                                     loader_whole("calendar months", 1, LOADER_MAX_MONTHS),
+                                     "calendar months in this grade before progression to the grade it becomes "
+                                     "(the anniversary of the start)");
+        if (!has_becomes && (days || months))
+            conf_error(L->d, days ? days : months,
                        "has no becomes beside it (allowed: with becomes = \"GRADE\", the grade staff progress to)");
     }
     /* becomes, now that every grade has a name */

@@ -162,10 +162,30 @@ static void campaign(struct model *m, uint32_t p)
     po->ev_campaign = sim_after(&m->sim, delay, EV_CAMPAIGN_END, p);
 }
 
-static void schedule_progress(struct model *m, uint32_t w, double after)
+/* When a member of staff who started in grade g at time `from` (days) is
+ * due to progress: after_days later, or the calendar anniversary after
+ * after_months (the same day of the month, clamped to the month's end: a
+ * start on 31 January is a month later on the last day of February; the
+ * time of day is kept). */
+static double progress_due(const struct model *m, uint32_t g, double from)
 {
-    if (m->sc->grade[m->w[w].grade].becomes >= 0)
-        m->w[w].ev_progress = sim_after(&m->sim, after, EV_PROGRESS, w);
+    const struct grade_spec *gs = &m->sc->grade[g];
+    double after = m->pv[gs->p_after];
+    if (gs->after_in_days)
+        return from + after;
+    double day = floor(from);
+    struct date d = date_from_days(date_to_days(m->sc->start) + (long)day);
+    struct date due = date_add_months(d, (int)after);
+    return (double)date_diff(m->sc->start, due) + (from - day);
+}
+
+/* Worker w, in its grade since `since`, progresses when due (if its grade
+ * progresses). */
+static void schedule_progress(struct model *m, uint32_t w, double since)
+{
+    uint32_t g = m->w[w].grade;
+    if (m->sc->grade[g].becomes >= 0)
+        m->w[w].ev_progress = sim_at(&m->sim, progress_due(m, g, since), EV_PROGRESS, w);
 }
 
 /* A new permanent worker takes post p (vacant). */
@@ -183,7 +203,7 @@ static void fill(struct model *m, uint32_t p)
         m->flow.starters += po->fte;
     if ((int)g == m->sc->cohort_grade)
         costs_lump(m, COST_TRAINING, m->pv[m->sc->p_training_cost]);
-    schedule_progress(m, w, m->pv[m->sc->grade[g].p_after_days]);
+    schedule_progress(m, w, m->sim.now);
     release_cover(m, p, w);
     costs_update_rates(m);
 }
@@ -304,7 +324,7 @@ static void progress_into(struct model *m, uint32_t w, uint32_t q)
     m->w[w].post = q;
     m->w[w].ready = false;
     workforce_change_grade(m, w, g_new);
-    schedule_progress(m, w, m->pv[m->sc->grade[g_new].p_after_days]);
+    schedule_progress(m, w, m->sim.now);
     release_cover(m, q, w);
 
     struct post *old = &m->post[p_old];
@@ -468,9 +488,12 @@ void staffing_start(struct model *m)
             uint64_t key = rng_key(po->key, POST_OCCUPANT, po->occupants++, 0);
             uint32_t w = workforce_hire(m, (uint32_t)g, p, fte, false, key);
             m->post[p].holder = w;
-            /* staff part-way through their first year progress at a uniform time */
-            if (gs->becomes >= 0)
-                schedule_progress(m, w, rng_uniform(&m->post[p].rng_hire) * m->pv[gs->p_after_days]);
+            /* staff part-way through their first year progress at a uniform
+             * time within the first span from day 0 */
+            if (gs->becomes >= 0) {
+                double t = rng_uniform(&m->post[p].rng_hire) * progress_due(m, (uint32_t)g, 0);
+                m->w[w].ev_progress = sim_at(&m->sim, t, EV_PROGRESS, w);
+            }
         }
     }
     apply_ceiling(m);
