@@ -53,6 +53,7 @@ static const struct def fixed[M_FIXED_COUNT] = {
     [M_CASELOAD_CAP] = { "caseload_cap", "caseload points", METRIC_STOCK },
     [M_VACANT_UNCOVERED] = { "vacancies_uncovered_fte", "FTE", METRIC_STOCK },
     [M_COST_SICKNESS] = { "cost_sickness", "£", METRIC_FLOW },
+    [M_SUPERNUMERARY] = { "supernumerary_fte", "FTE", METRIC_STOCK },
 };
 
 struct kdef {
@@ -295,6 +296,7 @@ void metrics_period_end(struct model *m, size_t p)
     row[M_AGENCY_STARTS] = f->agency_starts;
     row[M_CASELOAD_CAP] = cl_cap;
     row[M_VACANT_UNCOVERED] = staffing_vacancies_uncovered(m);
+    row[M_SUPERNUMERARY] = staffing_supernumerary(m);
     row[M_COST_SICKNESS] = m->cost.sick_period;
     m->cost.sick_period = 0;
     for (size_t s = 0; s < sc->n_stages; s++) {

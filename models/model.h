@@ -116,14 +116,14 @@ struct worker {
 struct post {
     uint64_t key;          /* stream key of the post */
     struct rng rng_hire;
-    double fte;
+    double fte;            /* its holder's, or the hours advertised */
     double cover_since;    /* when its agency cover started (for releases) */
     cal_handle ev_campaign, ev_agency;
     uint32_t grade;
     uint32_t holder;       /* permanent worker, or NONE */
     uint32_t cover;        /* agency worker covering it, or NONE */
     uint32_t occupants, covers; /* counts, to key the workers' streams */
-    bool funded;           /* within establishment */
+    bool funded;           /* vacant: advertised (else dormant); see staffing.c */
     bool waiting_cover;    /* in the agency wait list */
 };
 
@@ -145,10 +145,8 @@ struct maxtree {
 };
 
 struct grade_state {
-    uint32_t *posts;       /* post indices, funded ones first */
+    uint32_t *posts;       /* post indices, in the order they were created */
     size_t n_posts, cap_posts;
-    size_t n_funded;       /* posts[0 .. n_funded) are funded */
-    size_t n_unfunded_held;/* unfunded posts with a holder (supernumerary staff) */
     double fte_in_post, fte_sick, fte_at_work_agency;
     struct queue progress_wait;  /* workers ready to progress into this grade */
     struct queue progress_ticket;/* their tickets, side by side */
@@ -252,6 +250,11 @@ struct model {
     size_t period;           /* periods closed so far */
     uint32_t next_ticket;    /* places in the progression waits, model-wide */
     uint32_t next_worker_id; /* workers hired so far (workforce.c) */
+
+    /* Called after every event when set (tests check laws at every
+     * instant); NULL in runs. */
+    void (*after_event)(const struct model *m, void *arg);
+    void *after_event_arg;
 };
 
 #endif

@@ -157,6 +157,8 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
      * would otherwise find, again, that nothing fits. */
     if (m->n_queued > 0 && m->alloc_due)
         alloc_dispatch(m);
+    if (m->after_event)
+        m->after_event(m, m->after_event_arg);
 }
 
 int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct result_layout *l,

@@ -47,7 +47,7 @@ void workforce_reset(struct model *m)
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         struct grade_state *gs = &m->g[g];
         maxtree_clear(&gs->tree);
-        gs->n_posts = gs->n_funded = gs->n_unfunded_held = 0;
+        gs->n_posts = 0;
         gs->fte_in_post = gs->fte_sick = gs->fte_at_work_agency = 0;
         gs->progress_wait.head = gs->progress_wait.n = 0;
         gs->progress_ticket.head = gs->progress_ticket.n = 0;
@@ -220,6 +220,17 @@ void workforce_change_grade(struct model *m, uint32_t wi, uint32_t g)
             pathway_requeue(m, c, true);
         c = next;
     }
+    workforce_load_changed(m, wi);
+    set_rates(m, wi);
+}
+
+void workforce_set_fte(struct model *m, uint32_t wi, double fte)
+{
+    struct worker *w = &m->w[wi];
+    count_in(m, w, -1);
+    w->fte = fte;
+    w->cap = effective_cap(m, w);
+    count_in(m, w, +1);
     workforce_load_changed(m, wi);
     set_rates(m, wi);
 }

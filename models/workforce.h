@@ -28,6 +28,10 @@ void workforce_release(struct model *m, uint32_t w);
  * cases its new grade may not hold go back to the queue. */
 void workforce_change_grade(struct model *m, uint32_t w, uint32_t g);
 
+/* Worker w now works fte: cap, tallies, allocation entry and hazard rates
+ * follow; cases above the new cap stay. The caller updates cost rates. */
+void workforce_set_fte(struct model *m, uint32_t w, double fte);
+
 /* After w's load changed: allocation entry and pressure. */
 void workforce_load_changed(struct model *m, uint32_t w);
 
