@@ -190,6 +190,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
         sim_at(&m->sim, l->period_end[p], EV_PERIOD_END, (uint32_t)p);
 
     staffing_start(m);
+    workforce_settle(m);
     update_supervision(m);
     workforce_refresh(m);
     uint64_t initial = 0;

@@ -286,6 +286,52 @@ void workforce_sick_start(struct model *m, uint32_t wi)
     costs_update_rates(m);
 }
 
+/* Sickness is an alternating renewal process: spells at work of mean
+ * E[on] = 1/rate (the sickness hazard now in force), episodes off of mean
+ * E[off] = (1 - q) s + q L (a mixture of exponentials: short mean s, long
+ * mean L with probability q). At a time chosen independently of the
+ * process, a worker is off with probability E[off] / (E[on] + E[off]), and
+ * the episode found is length-biased: long with probability q L / E[off].
+ * Given its kind, its elapsed time (age) and its time left (residual) are
+ * independent exponentials of the kind's mean (the joint density of age a
+ * and residual r is f(a + r) / E[off]). docs/model.md derives it. */
+void workforce_settle(struct model *m)
+{
+    double q = m->pv[m->sc->p_sick_long_share];
+    double s = m->pv[m->sc->p_sick_short_mean], L = m->pv[m->sc->p_sick_long_mean];
+    double off_mean = (1 - q) * s + q * L;
+    double after = m->pv[m->sc->p_realloc_after];
+    for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
+        struct worker *w = &m->w[wi];
+        if (w->status != W_AT_WORK)
+            continue;
+        double lambda_off = w->sick.rate * off_mean;   /* E[off] / E[on] */
+        double p_off = lambda_off / (1 + lambda_off);
+        if (!(rng_uniform(&w->rng_sick) < p_off))
+            continue;
+        bool long_term = rng_uniform(&w->rng_sick) * off_mean < q * L;
+        double mean = long_term ? L : s;
+        double residual = rng_exponential(&w->rng_sick, mean);
+        double age = rng_exponential(&w->rng_sick, mean);
+        sim_cancel(&m->sim, &w->ev_sick);
+        w->sick.rate = 0;   /* a new threshold is drawn on return */
+        count_in(m, w, -1);
+        w->status = age >= after ? W_SICK_LONG : W_SICK;
+        count_in(m, w, +1);
+        alloc_update(m, (uint32_t)wi);
+        pathway_pause_all(m, (uint32_t)wi);
+        w->ev_sick = sim_at(&m->sim, m->sim.now + residual, EV_SICK_END, (uint32_t)wi);
+        if (w->status == W_SICK && age + residual > after)
+            w->ev_realloc = sim_at(&m->sim, m->sim.now + after - age, EV_REALLOCATE, (uint32_t)wi);
+        if (w->status == W_SICK_LONG) {
+            while (w->first_case != NONE)
+                pathway_requeue(m, w->first_case, true);
+            staffing_long_sick(m, (uint32_t)wi);
+        }
+    }
+    costs_update_rates(m);
+}
+
 void workforce_reallocate(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];

@@ -42,6 +42,13 @@ void workforce_refresh(struct model *m);
 /* After the supervision multiplier changed: every worker's hazard rates. */
 void workforce_rates_refresh(struct model *m);
 
+/* Day 0, before any case is allocated: each worker at work is off sick
+ * with the probability of the sickness process's stationary state (at the
+ * hazard now in force), with the equilibrium residual and elapsed time of
+ * its episode; off longer than reallocate_after_days already, they start
+ * long-term sick. So the first month's sickness is the settled rate. */
+void workforce_settle(struct model *m);
+
 /* Event handlers. */
 void workforce_sick_start(struct model *m, uint32_t w);
 void workforce_sick_end(struct model *m, uint32_t w);
