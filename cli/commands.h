@@ -37,4 +37,10 @@ void cli_plot_terminal(const char *dir);
  * NULL on failure (exit status 2). */
 struct scenario *cli_load(const char *path, const struct cli_opts *o);
 
+/* Give notice on standard output of each key stock that the scenario's
+ * own dynamics move by more than its drift_notice in the first year with
+ * no intervention (models/drift.h), from a quick run seeded by seed. A
+ * notice is no error: standard error stays clean for a valid scenario. */
+void cli_drift_notice(const struct scenario *sc, uint64_t seed);
+
 #endif

@@ -207,6 +207,22 @@ static void select_kth(double *x, size_t n, size_t k)
 
 /* Mean and 90th percentile (linear interpolation) of case-holders' loads,
  * and their mean effective cap. */
+void metrics_caseload(const struct model *m, double *mean, double *cap)
+{
+    size_t n = 0;
+    double sum = 0, caps = 0;
+    for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
+        const struct worker *w = &m->w[wi];
+        if (w->status == W_AT_WORK && m->sc->grade[w->grade].holds_cases) {
+            n++;
+            sum += w->load;
+            caps += w->cap;
+        }
+    }
+    *mean = n ? sum / (double)n : 0;
+    *cap = n ? caps / (double)n : 0;
+}
+
 static void caseloads(struct model *m, double *mean, double *p90, double *cap)
 {
     size_t n = 0;

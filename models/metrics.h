@@ -37,6 +37,10 @@ enum kpi {
  * from the registry's values. Free with result_layout_free. */
 void metrics_layout(const struct scenario *sc, struct result_layout *out);
 
+/* Mean load, and mean effective cap, of the case-holding workers at work
+ * now (caseload_mean and caseload_cap); 0 when there are none. */
+void metrics_caseload(const struct model *m, double *mean, double *cap);
+
 /* Day 0 / end of warm-up: zero every tally. */
 void metrics_reset(struct model *m);
 

@@ -251,8 +251,9 @@ struct model {
     uint32_t next_ticket;    /* places in the progression waits, model-wide */
     uint32_t next_worker_id; /* workers hired so far (workforce.c) */
 
-    /* Called after every event when set (tests check laws at every
-     * instant); NULL in runs. */
+    /* When set: called once day 0 is set up (staff, cases, first
+     * allocation), then after every event; tests check laws at every
+     * instant, drift.c reads day 0. NULL in runs. */
     void (*after_event)(const struct model *m, void *arg);
     void *after_event_arg;
 };

@@ -206,6 +206,8 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     alloc_dispatch(m);
     demand_start(m);
     interventions_start(m);
+    if (m->after_event)
+        m->after_event(m, m->after_event_arg);
 
     /* The stop flag (Ctrl-C) is looked at every simulated day, so even a
      * large scenario stops within a fraction of a second. Running up to a

@@ -97,6 +97,7 @@ struct scenario {
     struct params reg;
 
     size_t p_horizon_years, p_warmup_days;
+    size_t p_drift_notice;        /* share: see models/drift.h */
 
     /* demand */
     size_t p_referrals, p_screen_out, p_trend, p_season[SCENARIO_MONTHS];

@@ -605,6 +605,10 @@ static void read_top(struct loader *L, struct conf_node *root)
         loader_num(L, root, "", "warmup_days", false, 0, loader_real("days", 0, LOADER_MAX_DAYS, PARAM_STATIC),
                    "start-up period excluded from every statistic");
     sc->at_warmup = loader_origin(L, conf_get(root, "warmup_days") ? conf_get(root, "warmup_days") : root);
+    sc->p_drift_notice =
+        loader_num(L, root, "", "drift_notice", false, 0.05, loader_real("share", 0, 1, PARAM_STATIC),
+                   "check and run give notice when, with no intervention, a key stock moves by more than this "
+                   "share of its scale in the first year (docs/model.md)");
     const char *every = loader_text(L, root, "report_every", false);
     sc->report_every = PERIOD_MONTH;
     if (every) {
