@@ -1,9 +1,12 @@
 /* cmd_info.c — caseload check and caseload params. */
 #include "cli/commands.h"
 
+#include "cli/limits.h"
 #include "models/drift.h"
+#include "models/estimate.h"
 #include "sim/diag.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +23,16 @@ struct scenario *cli_load(const char *path, const struct cli_opts *o)
 
 void cli_drift_notice(const struct scenario *sc, uint64_t seed)
 {
+    struct model_estimate e;
+    model_estimate(sc, &e);
+    double horizon = scenario_horizon_days(sc, NULL);
+    double share = horizon > DRIFT_SPAN_DAYS ? DRIFT_SPAN_DAYS / horizon : 1.0;
+    double seconds = e.events_per_rep * share * DRIFT_REPS / CLI_EVENTS_PER_SECOND;
+    if (!(seconds <= CLI_DRIFT_MAX_SECONDS)) {
+        printf("notice: %s: drift not measured: its quick run (%d replications of the first year) would take "
+               "about %.3g s (allowed: %g s)\n", sc->file, DRIFT_REPS, seconds, CLI_DRIFT_MAX_SECONDS);
+        return;
+    }
     struct drift d;
     if (!drift_measure(sc, seed, DRIFT_REPS, &d)) {
         fprintf(stderr, "caseload: warning: %s: out of memory for the drift check\n", sc->file);

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SPAN_YEARS 1.0   /* the span looked at: the first year */
-
 static const char *const stock_name[DRIFT_STOCKS] = {
     [DRIFT_VACANCIES] = "vacancies_fte", [DRIFT_AGENCY] = "agency_fte",
     [DRIFT_BACKLOG] = "unallocated", [DRIFT_CASELOAD] = "caseload_mean",
@@ -64,7 +62,7 @@ bool drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct
         return false;
     memcpy(quiet.reg.p, sc->reg.p, sc->reg.n * sizeof *quiet.reg.p);
     double *years = &quiet.reg.p[sc->p_horizon_years].value;
-    *years = fmin(*years, SPAN_YEARS);
+    *years = fmin(*years, DRIFT_SPAN_YEARS);
     quiet.reg.p[sc->p_warmup_days].value = 0;
 
     struct model *m = model_create(&quiet);

@@ -29,6 +29,10 @@
  * mean of a year-end stock to be steady to about a third of its spread
  * across replications, few enough to take a fraction of a run. */
 #define DRIFT_REPS 8
+/* The span looked at, at most: the first year (a scenario's horizon in
+ * years becomes days as scenario_horizon_days says). */
+#define DRIFT_SPAN_YEARS 1.0
+#define DRIFT_SPAN_DAYS 365.25
 
 enum drift_stock { DRIFT_VACANCIES, DRIFT_AGENCY, DRIFT_BACKLOG, DRIFT_CASELOAD, DRIFT_STOCKS };
 

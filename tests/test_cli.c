@@ -321,6 +321,12 @@ static void test_drift_notice(void **state)
     assert_null(strstr(out, "notice: "));
     free(err);
     free(out);
+    /* a quick run that would not be quick is not made */
+    assert_int_equal(tu_caseload_run(&err, &out, "check", "tests/scenarios/sickness.cfg", "--set",
+                                     "demand.referrals_per_year=9000000", NULL), 0);
+    tu_assert_contains(out, "notice: tests/scenarios/sickness.cfg: drift not measured: its quick run");
+    free(err);
+    free(out);
 }
 
 static void test_version_and_help(void **state)
