@@ -36,7 +36,9 @@
  * and tests/scenarios/pressure.cfg, which sends cases through overload,
  * transfers, long sickness with reallocation and agency cover, re-referrals,
  * progression, a cohort, and interventions that raise then lower
- * establishment, cut the agency ceiling and change caps and weights. */
+ * establishment, cut the agency ceiling and change caps and weights; and
+ * tests/scenarios/fractional.cfg, whose establishments and staff in post
+ * are fractions of an FTE, raised, cut and scaled by interventions. */
 #include "models/metrics.h"
 #include "models/model.h"
 #include "models/replication.h"
