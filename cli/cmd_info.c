@@ -1,8 +1,12 @@
 /* cmd_info.c — caseload check and caseload params. */
 #include "cli/commands.h"
 
+#include "cli/limits.h"
+#include "models/drift.h"
+#include "models/estimate.h"
 #include "sim/diag.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +34,37 @@ struct scenario *cli_load(const char *path, const struct cli_opts *o)
         return NULL;
     }
     return sc;
+}
+
+void cli_drift_notice(const struct scenario *sc, uint64_t seed)
+{
+    struct model_estimate e;
+    model_estimate(sc, &e);
+    double horizon = scenario_horizon_days(sc, NULL);
+    double share = horizon > DRIFT_SPAN_DAYS ? DRIFT_SPAN_DAYS / horizon : 1.0;
+    double seconds = e.events_per_rep * share * DRIFT_REPS / CLI_EVENTS_PER_SECOND;
+    if (!(seconds <= CLI_DRIFT_MAX_SECONDS)) {
+        printf("notice: %s: drift not measured: its quick run (%d replications of the first year) would take "
+               "about %.3g s (allowed: %g s)\n", sc->file, DRIFT_REPS, seconds, CLI_DRIFT_MAX_SECONDS);
+        return;
+    }
+    struct drift d;
+    if (!drift_measure(sc, seed, DRIFT_REPS, &d)) {
+        fprintf(stderr, "caseload: warning: %s: out of memory for the drift check\n", sc->file);
+        return;
+    }
+    double limit = sc->reg.p[sc->p_drift_notice].value;
+    for (int k = 0; k < DRIFT_STOCKS; k++) {
+        if (!drift_notable(sc, &d, (enum drift_stock)k))
+            continue;
+        printf("notice: %s: with no intervention, the scenario's own dynamics move %s from %.4g "
+               "at day 0 to %.4g after %.0f days (mean of %zu replications), %.1f%% of %s (%.4g), more than "
+               "drift_notice = %.4g%%: the starting state is not one the scenario's rates hold, and early "
+               "results show the model settling, not a change in the service (docs/model.md, \"Drift "
+               "notice\")\n",
+               sc->file, drift_stock_name((enum drift_stock)k), d.day0[k], d.end[k], d.days, d.reps,
+               100 * d.share[k], drift_scale_name((enum drift_stock)k), d.scale[k], 100 * limit);
+    }
 }
 
 static struct scenario *load_one(int argc, char **argv, struct cli_opts *o, const char *cmd)
@@ -82,6 +117,7 @@ int cmd_check(int argc, char **argv)
     int w = width_of(sc);
     for (size_t i = 0; i < sc->reg.n; i++)
         print_param(sc, i, w, false);
+    cli_drift_notice(sc, CLI_DEFAULT_SEED);
     scenario_free(sc);
     cli_opts_free(&o);
     return EXIT_OK;

@@ -60,6 +60,8 @@ int cmd_run(int argc, char **argv)
     }
     if ((rc = session_load(&s, &o, o.args, 1)) != EXIT_OK)
         goto out;
+    if (!o.quiet)
+        cli_drift_notice(s.item[0].sc, o.seed);
     char dir[AFILE_PATH_MAX];
     snprintf(dir, sizeof dir, "%s%s", o.out_dir ? "" : "results/", o.out_dir ? o.out_dir : s.item[0].sc->name);
     if ((rc = session_open(&s, dir, false)) != EXIT_OK)

@@ -40,4 +40,16 @@ void cli_plot_terminal(const char *dir);
  * failure, or on a warning under --strict (exit status 2). */
 struct scenario *cli_load(const char *path, const struct cli_opts *o);
 
+/* The drift check's quick run is skipped (with a notice saying so) when the
+ * estimate says it would take longer than this, at the conservative event
+ * rate of cli/limits.h: a check must stay quick, even of a scenario that
+ * run would refuse. */
+#define CLI_DRIFT_MAX_SECONDS 30.0
+
+/* Give notice on standard output of each key stock that the scenario's
+ * own dynamics move by more than its drift_notice in the first year with
+ * no intervention (models/drift.h), from a quick run seeded by seed. A
+ * notice is no error: standard error stays clean for a valid scenario. */
+void cli_drift_notice(const struct scenario *sc, uint64_t seed);
+
 #endif

@@ -25,6 +25,7 @@
 #define LOADER_MAX_DAYS 36525.0
 /* Longest usual mean duration (stage, time to hire): ten years. */
 #define LOADER_USUAL_MAX_DAYS 3652.5
+#define LOADER_MAX_MONTHS 1200.0   /* a hundred years, as LOADER_MAX_DAYS */
 
 struct loader {
     struct scenario *sc;

@@ -54,6 +54,7 @@ static const struct def fixed[M_FIXED_COUNT] = {
     [M_CASELOAD_CAP] = { "caseload_cap", "caseload points", METRIC_STOCK, RANGE_NONNEG },
     [M_VACANT_UNCOVERED] = { "vacancies_uncovered_fte", "FTE", METRIC_STOCK, RANGE_NONNEG },
     [M_COST_SICKNESS] = { "cost_sickness", "£", METRIC_FLOW, RANGE_NONNEG },
+    [M_SUPERNUMERARY] = { "supernumerary_fte", "FTE", METRIC_STOCK, RANGE_NONNEG },
 };
 
 struct kdef {
@@ -205,6 +206,22 @@ static void select_kth(double *x, size_t n, size_t k)
 
 /* Mean and 90th percentile (linear interpolation) of case-holders' loads,
  * and their mean effective cap. */
+void metrics_caseload(const struct model *m, double *mean, double *cap)
+{
+    size_t n = 0;
+    double sum = 0, caps = 0;
+    for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
+        const struct worker *w = &m->w[wi];
+        if (w->status == W_AT_WORK && m->sc->grade[w->grade].holds_cases) {
+            n++;
+            sum += w->load;
+            caps += w->cap;
+        }
+    }
+    *mean = n ? sum / (double)n : 0;
+    *cap = n ? caps / (double)n : 0;
+}
+
 static void caseloads(struct model *m, double *mean, double *p90, double *cap)
 {
     size_t n = 0;
@@ -294,6 +311,7 @@ void metrics_period_end(struct model *m, size_t p)
     row[M_AGENCY_STARTS] = f->agency_starts;
     row[M_CASELOAD_CAP] = cl_cap;
     row[M_VACANT_UNCOVERED] = staffing_vacancies_uncovered(m);
+    row[M_SUPERNUMERARY] = staffing_supernumerary(m);
     row[M_COST_SICKNESS] = m->cost.sick_period;
     m->cost.sick_period = 0;
     for (size_t s = 0; s < sc->n_stages; s++) {

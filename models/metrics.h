@@ -19,7 +19,7 @@ enum metric {
     M_CASELOAD_MEAN, M_CASELOAD_P90, M_STARTERS, M_LEAVERS, M_SICKNESS_RATE,
     M_COST_STAFF, M_COST_AGENCY, M_COST_RECRUITMENT, M_COST_TRAINING, M_COST_INTERVENTIONS,
     M_COST_TOTAL, M_COST_CUMULATIVE, M_ESTABLISHMENT, M_ALLOCATIONS, M_AGENCY_STARTS, M_CASELOAD_CAP,
-    M_VACANT_UNCOVERED, M_COST_SICKNESS,
+    M_VACANT_UNCOVERED, M_COST_SICKNESS, M_SUPERNUMERARY,
     M_FIXED_COUNT
 };
 
@@ -36,6 +36,10 @@ enum kpi {
 /* Build the layout of scenario sc (metric and KPI definitions, period dates)
  * from the registry's values. Free with result_layout_free. */
 void metrics_layout(const struct scenario *sc, struct result_layout *out);
+
+/* Mean load, and mean effective cap, of the case-holding workers at work
+ * now (caseload_mean and caseload_cap); 0 when there are none. */
+void metrics_caseload(const struct model *m, double *mean, double *cap);
 
 /* Day 0 / end of warm-up: zero every tally. */
 void metrics_reset(struct model *m);

@@ -70,7 +70,8 @@ struct case_rec {
     uint32_t prev, next;   /* in the worker's list of cases */
     uint32_t rereferrals;  /* how many times this child came back */
     int32_t stage;
-    uint16_t changes;      /* allocations after the first */
+    uint32_t last_holder;  /* id of the worker it was last allocated to */
+    uint16_t changes;      /* allocations to a worker other than the last */
     uint8_t state;
     bool had_worker;
 };
@@ -100,6 +101,7 @@ struct worker {
     double press_sick, press_leave; /* pressure multipliers now in force */
     cal_handle ev_leave, ev_sick, ev_realloc, ev_progress;
     uint32_t grade, post, slot; /* slot in its grade's allocation tree, or NONE */
+    uint32_t id;           /* unique in the replication (slots are reused) */
     uint32_t first_case;   /* head of its list of cases */
     uint32_t n_cases;
     uint32_t next_free;
@@ -114,14 +116,14 @@ struct worker {
 struct post {
     uint64_t key;          /* stream key of the post */
     struct rng rng_hire;
-    double fte;
+    double fte;            /* its holder's, or the hours advertised */
     double cover_since;    /* when its agency cover started (for releases) */
     cal_handle ev_campaign, ev_agency;
     uint32_t grade;
     uint32_t holder;       /* permanent worker, or NONE */
     uint32_t cover;        /* agency worker covering it, or NONE */
     uint32_t occupants, covers; /* counts, to key the workers' streams */
-    bool funded;           /* within establishment */
+    bool funded;           /* vacant: advertised (else dormant); see staffing.c */
     bool waiting_cover;    /* in the agency wait list */
 };
 
@@ -143,10 +145,8 @@ struct maxtree {
 };
 
 struct grade_state {
-    uint32_t *posts;       /* post indices, funded ones first */
+    uint32_t *posts;       /* post indices, in the order they were created */
     size_t n_posts, cap_posts;
-    size_t n_funded;       /* posts[0 .. n_funded) are funded */
-    size_t n_unfunded_held;/* unfunded posts with a holder (supernumerary staff) */
     double fte_in_post, fte_sick, fte_at_work_agency;
     struct queue progress_wait;  /* workers ready to progress into this grade */
     struct queue progress_ticket;/* their tickets, side by side */
@@ -248,6 +248,13 @@ struct model {
     struct rep_result *out;
     size_t period;           /* periods closed so far */
     uint32_t next_ticket;    /* places in the progression waits, model-wide */
+    uint32_t next_worker_id; /* workers hired so far (workforce.c) */
+
+    /* When set: called once day 0 is set up (staff, cases, first
+     * allocation), then after every event; tests check laws at every
+     * instant, drift.c reads day 0. NULL in runs. */
+    void (*after_event)(const struct model *m, void *arg);
+    void *after_event_arg;
 };
 
 #endif

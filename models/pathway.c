@@ -138,9 +138,13 @@ static void attach(struct model *m, uint32_t c, uint32_t wi)
     w->n_cases++;
     w->load += weight_of(m, cr->stage);
     cr->state = CASE_ALLOCATED;
-    if (cr->had_worker)
+    /* a change of worker: a case handed back to the worker who last held
+     * it (back from sickness, or a cover's cases returned) has not changed
+     * hands */
+    if (cr->had_worker && cr->last_holder != w->id)
         cr->changes++;
     cr->had_worker = true;
+    cr->last_holder = w->id;
     if (w->status == W_AT_WORK)
         start_clock(m, c);
 }

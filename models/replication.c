@@ -155,6 +155,8 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
      * would otherwise find, again, that nothing fits. */
     if (m->n_queued > 0 && m->alloc_due)
         alloc_dispatch(m);
+    if (m->after_event)
+        m->after_event(m, m->after_event_arg);
 }
 
 int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct result_layout *l,
@@ -186,6 +188,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
         sim_at(&m->sim, l->period_end[p], EV_PERIOD_END, (uint32_t)p);
 
     staffing_start(m);
+    workforce_settle(m);
     update_supervision(m);
     workforce_refresh(m);
     uint64_t initial = 0;
@@ -201,6 +204,8 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     alloc_dispatch(m);
     demand_start(m);
     interventions_start(m);
+    if (m->after_event)
+        m->after_event(m, m->after_event_arg);
 
     /* The stop flag (Ctrl-C) is looked at every simulated day, so even a
      * large scenario stops within a fraction of a second. Running up to a

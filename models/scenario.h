@@ -63,7 +63,9 @@ struct grade_spec {
     bool agency;                  /* agency workers: cover, no establishment */
     bool holds_cases;             /* some stage lists it */
     size_t p_establishment, p_in_post, p_cap, p_salary, p_oncost, p_turnover;
-    size_t p_day_rate, p_supervises, p_after_days;
+    size_t p_day_rate, p_supervises;
+    size_t p_after;               /* time before progression: after_months or after_days */
+    bool after_in_days;           /* p_after is days (after_days), not calendar months */
     int becomes;                  /* grade index, or -1 */
     struct origin at;
 };
@@ -95,6 +97,7 @@ struct scenario {
     struct params reg;
 
     size_t p_horizon_years, p_warmup_days;
+    size_t p_drift_notice;        /* share: see models/drift.h */
 
     /* demand */
     size_t p_referrals, p_screen_out, p_trend, p_season[SCENARIO_MONTHS];

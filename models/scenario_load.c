@@ -157,7 +157,8 @@ static void read_grades(struct loader *L, struct conf_node *wf)
                            sc->grade[sc->agency_grade].name);
             else
                 sc->agency_grade = (int)i;
-            const char *not_for_agency[] = { "establishment", "in_post", "salary", "oncost", "becomes", "after_days" };
+            const char *not_for_agency[] = { "establishment", "in_post", "salary", "oncost", "becomes", "after_days",
+                                             "after_months" };
             for (size_t k = 0; k < sizeof not_for_agency / sizeof *not_for_agency; k++) {
                 struct conf_node *x = conf_get(g, not_for_agency[k]);
                 if (x)
@@ -212,13 +213,25 @@ static void read_grades(struct loader *L, struct conf_node *wf)
                                       loader_usual(loader_whole("staff", 0, 1000), 0, 20),
                                       "case-holding staff one FTE of this grade can supervise");
         bool has_becomes = conf_get(g, "becomes") != NULL;
-        /* usual: the newly qualified year (ASYE) lasts a year; assumption:
-         * three months to five years */
-        gs->p_after_days = loader_num(L, g, prefix, "after_days", has_becomes, 365,
-                                      loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 90, 1827),
-                                      "days in this grade before progression to the grade it becomes");
-        if (!has_becomes && conf_get(g, "after_days"))
-            conf_error(L->d, conf_get(g, "after_days"),
+        struct conf_node *days = conf_get(g, "after_days"), *months = conf_get(g, "after_months");
+        if (days && months)
+            conf_error(L->d, days,
+                       "and after_months both say when staff progress (allowed: one of them; after_months = 12 "
+                       "is the calendar anniversary of the start)");
+        gs->after_in_days = days && !months;
+        if (gs->after_in_days)
+            gs->p_after = loader_num(L, g, prefix, "after_days", has_becomes, 365,
+                                     /* usual: the newly qualified year (ASYE) lasts a year; assumption:
+                                      * three months to five years */
+                                     loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 90, 1827),
+                                     "days in this grade before progression to the grade it becomes");
+        else
+            gs->p_after = loader_num(L, g, prefix, "after_months", has_becomes && months, 12,
+                                     loader_usual(loader_whole("calendar months", 1, LOADER_MAX_MONTHS), 3, 60),
+                                     "calendar months in this grade before progression to the grade it becomes "
+                                     "(the anniversary of the start)");
+        if (!has_becomes && (days || months))
+            conf_error(L->d, days ? days : months,
                        "has no becomes beside it (allowed: with becomes = \"GRADE\", the grade staff progress to)");
     }
     /* becomes, now that every grade has a name */
@@ -739,6 +752,10 @@ static void read_top(struct loader *L, struct conf_node *root)
                    loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_STATIC), 0, 731),
                    "start-up period excluded from every statistic");
     sc->at_warmup = loader_origin(L, conf_get(root, "warmup_days") ? conf_get(root, "warmup_days") : root);
+    sc->p_drift_notice =
+        loader_num(L, root, "", "drift_notice", false, 0.05, loader_real("share", 0, 1, PARAM_STATIC),
+                   "check and run give notice when, with no intervention, a key stock moves by more than this "
+                   "share of its scale in the first year (docs/model.md)");
     const char *every = loader_text(L, root, "report_every", false);
     sc->report_every = PERIOD_MONTH;
     if (every) {

@@ -22,13 +22,6 @@ void staffing_destroy(struct model *m)
     free(m->cover_wait.buf);
 }
 
-static double funded_fte(const struct model *m, uint32_t g, size_t i)
-{
-    double est = m->pv[m->sc->grade[g].p_establishment];
-    double left = est - (double)i;
-    return left >= 1.0 ? 1.0 : left;
-}
-
 static uint32_t new_post(struct model *m, uint32_t g, double fte, bool funded)
 {
     if (m->n_posts == m->cap_posts) {
@@ -162,10 +155,30 @@ static void campaign(struct model *m, uint32_t p)
     po->ev_campaign = sim_after(&m->sim, delay, EV_CAMPAIGN_END, p);
 }
 
-static void schedule_progress(struct model *m, uint32_t w, double after)
+/* When a member of staff who started in grade g at time `from` (days) is
+ * due to progress: after_days later, or the calendar anniversary after
+ * after_months (the same day of the month, clamped to the month's end: a
+ * start on 31 January is a month later on the last day of February; the
+ * time of day is kept). */
+static double progress_due(const struct model *m, uint32_t g, double from)
 {
-    if (m->sc->grade[m->w[w].grade].becomes >= 0)
-        m->w[w].ev_progress = sim_after(&m->sim, after, EV_PROGRESS, w);
+    const struct grade_spec *gs = &m->sc->grade[g];
+    double after = m->pv[gs->p_after];
+    if (gs->after_in_days)
+        return from + after;
+    double day = floor(from);
+    struct date d = date_from_days(date_to_days(m->sc->start) + (long)day);
+    struct date due = date_add_months(d, (int)after);
+    return (double)date_diff(m->sc->start, due) + (from - day);
+}
+
+/* Worker w, in its grade since `since`, progresses when due (if its grade
+ * progresses). */
+static void schedule_progress(struct model *m, uint32_t w, double since)
+{
+    uint32_t g = m->w[w].grade;
+    if (m->sc->grade[g].becomes >= 0)
+        m->w[w].ev_progress = sim_at(&m->sim, progress_due(m, g, since), EV_PROGRESS, w);
 }
 
 /* A new permanent worker takes post p (vacant). */
@@ -183,36 +196,71 @@ static void fill(struct model *m, uint32_t p)
         m->flow.starters += po->fte;
     if ((int)g == m->sc->cohort_grade)
         costs_lump(m, COST_TRAINING, m->pv[m->sc->p_training_cost]);
-    schedule_progress(m, w, m->pv[m->sc->grade[g].p_after_days]);
+    schedule_progress(m, w, m->sim.now);
     release_cover(m, p, w);
     costs_update_rates(m);
 }
 
 static void progress_into(struct model *m, uint32_t w, uint32_t q);
 
-/* A funded post has just become vacant. */
-static void vacated(struct model *m, uint32_t p)
+/* ---- posts against the establishment --------------------------------------------
+ *
+ * The law, for every permanent grade at every instant (between events):
+ *
+ *     FTE in post + vacant FTE = establishment + supernumerary FTE,
+ *     supernumerary FTE = max(0, FTE in post - establishment),
+ *
+ * so vacant FTE = max(0, establishment - FTE in post). A post's FTE is its
+ * holder's; a vacant post is advertised (funded: a campaign, agency cover)
+ * or dormant. rebalance() restores the law after anything that changes the
+ * establishment or the FTE in post other than a vacancy being filled: it
+ * shrinks or lapses advertised vacancies (the last first) when there are
+ * too many, and advertises dormant or new posts when there are too few —
+ * the post a leaver just left first, at its own FTE (a part-time post is
+ * recruited part-time), others whole, the last one fractional. Staff above
+ * a cut establishment stay as supernumeraries until enough leave; nobody
+ * is recruited while they are. */
+
+static double grade_vacant(const struct model *m, uint32_t g)
+{
+    const struct grade_state *gs = &m->g[g];
+    double v = 0;
+    for (size_t i = 0; i < gs->n_posts; i++) {
+        const struct post *po = &m->post[gs->posts[i]];
+        if (po->funded && po->holder == NONE)
+            v += po->fte;
+    }
+    return v;
+}
+
+/* Vacant post p is now fte; its agency cover, if any, works those hours. */
+static void resize(struct model *m, uint32_t p, double fte)
 {
     struct post *po = &m->post[p];
-    struct grade_state *gs = &m->g[po->grade];
-    if (gs->n_unfunded_held > 0) {
-        /* a supernumerary member of staff takes the funded post */
-        for (size_t i = gs->n_posts; i-- > gs->n_funded;) {
-            struct post *u = &m->post[gs->posts[i]];
-            if (u->holder == NONE)
-                continue;
-            uint32_t w = u->holder;
-            u->holder = NONE;
-            gs->n_unfunded_held--;
-            po->holder = w;
-            m->w[w].post = p;
-            sim_cancel(&m->sim, &po->ev_agency);
-            release_cover(m, p, w);
-            return;
-        }
+    po->fte = fte;
+    if (po->cover != NONE && m->w[po->cover].fte != fte) {
+        workforce_set_fte(m, po->cover, fte);
+        costs_update_rates(m);
     }
-    /* staff due to progress into this grade come next; an entry whose
-     * worker has left since (its slot may hold someone else now) is passed */
+}
+
+/* Advertised vacancy p is withdrawn: campaign, cover and its request end. */
+static void lapse(struct model *m, uint32_t p)
+{
+    struct post *po = &m->post[p];
+    po->funded = false;
+    sim_cancel(&m->sim, &po->ev_campaign);
+    sim_cancel(&m->sim, &po->ev_agency);
+    release_cover(m, p, NONE);
+}
+
+/* Post p has just been advertised: staff due to progress into its grade
+ * take it first (an entry whose worker has left since, its slot perhaps
+ * holding someone else now, is passed); else a campaign and a request for
+ * cover (at once on day 0). */
+static void advertise(struct model *m, uint32_t p, bool at_once)
+{
+    struct grade_state *gs = &m->g[m->post[p].grade];
     struct queue *wait = &gs->progress_wait;
     while (wait->n > 0) {
         uint32_t w = queue_pop(wait);
@@ -223,7 +271,49 @@ static void vacated(struct model *m, uint32_t p)
         }
     }
     campaign(m, p);
-    cover_request(m, p, false);
+    cover_request(m, p, at_once);
+}
+
+/* Restore the law for grade g; prefer: a dormant post to advertise first
+ * (the one just left), or NONE. Each step recomputes the state, as
+ * advertising may move staff between grades. */
+static void rebalance(struct model *m, uint32_t g, uint32_t prefer, bool at_once)
+{
+    struct grade_state *gs = &m->g[g];
+    for (;;) {
+        double target = fmax(0.0, m->pv[m->sc->grade[g].p_establishment] - gs->fte_in_post);
+        double vacant = grade_vacant(m, g);
+        if (vacant > target + LOAD_EPS) {
+            uint32_t p = NONE;
+            for (size_t i = gs->n_posts; i-- > 0 && p == NONE;)
+                if (m->post[gs->posts[i]].funded && m->post[gs->posts[i]].holder == NONE)
+                    p = gs->posts[i];
+            CHECK(p != NONE);
+            double excess = vacant - target;
+            if (m->post[p].fte <= excess + LOAD_EPS)
+                lapse(m, p);
+            else
+                resize(m, p, m->post[p].fte - excess);
+        } else if (vacant < target - LOAD_EPS) {
+            double need = target - vacant, fte = fmin(1.0, need);
+            uint32_t p = NONE;
+            if (prefer != NONE && !m->post[prefer].funded && m->post[prefer].holder == NONE) {
+                p = prefer;
+                fte = fmin(m->post[p].fte, need);
+            }
+            for (size_t i = 0; i < gs->n_posts && p == NONE; i++)
+                if (!m->post[gs->posts[i]].funded && m->post[gs->posts[i]].holder == NONE)
+                    p = gs->posts[i];
+            if (p == NONE)
+                p = new_post(m, g, fte, false);
+            prefer = NONE;
+            resize(m, p, fte);
+            m->post[p].funded = true;
+            advertise(m, p, at_once);
+        } else {
+            return;
+        }
+    }
 }
 
 void staffing_campaign_start(struct model *m, uint32_t p)
@@ -262,10 +352,9 @@ void staffing_leave(struct model *m, uint32_t w)
         cover_request(m, p, false);
     } else {
         po->holder = NONE;
-        if (po->funded)
-            vacated(m, p);
-        else
-            m->g[po->grade].n_unfunded_held--;
+        po->funded = false;
+        rebalance(m, po->grade, p, false);
+        po = &m->post[p];
         /* a long-sick leaver's cover now covers the vacancy, if allowed */
         if (po->cover != NONE && !(m->pv[m->sc->p_agency_vacancies] != 0 && po->funded))
             release_cover(m, p, NONE);
@@ -301,18 +390,17 @@ static void progress_into(struct model *m, uint32_t w, uint32_t q)
     sim_cancel(&m->sim, &m->post[q].ev_campaign);
     sim_cancel(&m->sim, &m->post[q].ev_agency);
     m->post[q].holder = w;
+    m->post[q].fte = m->w[w].fte;   /* the post takes its holder's hours */
     m->w[w].post = q;
     m->w[w].ready = false;
     workforce_change_grade(m, w, g_new);
-    schedule_progress(m, w, m->pv[m->sc->grade[g_new].p_after_days]);
+    schedule_progress(m, w, m->sim.now);
     release_cover(m, q, w);
 
-    struct post *old = &m->post[p_old];
-    old->holder = NONE;
-    if (old->funded)
-        vacated(m, p_old);
-    else
-        m->g[g_old].n_unfunded_held--;
+    m->post[p_old].holder = NONE;
+    m->post[p_old].funded = false;
+    rebalance(m, g_old, p_old, false);
+    rebalance(m, g_new, NONE, false);
     costs_update_rates(m);
 }
 
@@ -321,8 +409,8 @@ void staffing_progress(struct model *m, uint32_t w)
     m->w[w].ev_progress = 0;
     uint32_t g_new = (uint32_t)m->sc->grade[m->w[w].grade].becomes;
     struct grade_state *gs = &m->g[g_new];
-    for (size_t i = 0; i < gs->n_funded; i++)
-        if (m->post[gs->posts[i]].holder == NONE) {
+    for (size_t i = 0; i < gs->n_posts; i++)
+        if (m->post[gs->posts[i]].funded && m->post[gs->posts[i]].holder == NONE) {
             progress_into(m, w, gs->posts[i]);
             return;
         }
@@ -353,9 +441,9 @@ void staffing_cohort(struct model *m)
     uint32_t g = (uint32_t)m->sc->cohort_grade;
     struct grade_state *gs = &m->g[g];
     double places = m->pv[m->sc->p_cohort_size];
-    for (size_t i = 0; i < gs->n_funded && places >= 1; i++) {
+    for (size_t i = 0; i < gs->n_posts && places >= 1; i++) {
         uint32_t p = gs->posts[i];
-        if (m->post[p].holder == NONE) {
+        if (m->post[p].funded && m->post[p].holder == NONE) {
             fill(m, p);
             places -= 1;
         }
@@ -364,39 +452,6 @@ void staffing_cohort(struct model *m)
 }
 
 /* ---- establishment ---------------------------------------------------------------- */
-
-static size_t posts_for(double establishment) { return (size_t)ceil(establishment - LOAD_EPS); }
-
-/* Fund posts [n_funded, n) or unfund [n, n_funded) of grade g. */
-static void set_funded(struct model *m, uint32_t g, size_t n)
-{
-    struct grade_state *gs = &m->g[g];
-    while (gs->n_funded < n) {
-        size_t i = gs->n_funded;
-        uint32_t p = i < gs->n_posts ? gs->posts[i] : new_post(m, g, funded_fte(m, g, i), true);
-        struct post *po = &m->post[p];
-        po->funded = true;
-        gs->n_funded++;
-        if (po->holder != NONE)
-            gs->n_unfunded_held--;
-        else {
-            po->fte = funded_fte(m, g, i);
-            vacated(m, p);
-        }
-    }
-    while (gs->n_funded > n) {
-        uint32_t p = gs->posts[--gs->n_funded];
-        struct post *po = &m->post[p];
-        po->funded = false;
-        if (po->holder != NONE) {
-            gs->n_unfunded_held++;
-        } else {
-            sim_cancel(&m->sim, &po->ev_campaign);
-            sim_cancel(&m->sim, &po->ev_agency);
-            release_cover(m, p, NONE);
-        }
-    }
-}
 
 static void apply_ceiling(struct model *m)
 {
@@ -424,11 +479,7 @@ void staffing_refresh(struct model *m)
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         if (m->sc->grade[g].agency)
             continue;
-        set_funded(m, (uint32_t)g, posts_for(m->pv[m->sc->grade[g].p_establishment]));
-        struct grade_state *gs = &m->g[g];
-        for (size_t i = 0; i < gs->n_funded; i++)
-            if (m->post[gs->posts[i]].holder == NONE)
-                m->post[gs->posts[i]].fte = funded_fte(m, (uint32_t)g, i);
+        rebalance(m, (uint32_t)g, NONE, false);
     }
     apply_ceiling(m);
     serve_wait(m);
@@ -450,40 +501,28 @@ void staffing_start(struct model *m)
         if (m->sc->grade[g].agency)
             continue;
         const struct grade_spec *gs = &m->sc->grade[g];
-        size_t funded = posts_for(m->pv[gs->p_establishment]);
-        for (size_t i = 0; i < funded; i++)
-            new_post(m, (uint32_t)g, funded_fte(m, (uint32_t)g, i), true);
-        m->g[g].n_funded = funded;
+        /* staff in post: whole posts, the last one part-time */
         double in_post = m->pv[gs->p_in_post];
         for (size_t i = 0; (double)i < in_post - LOAD_EPS; i++) {
             double fte = in_post - (double)i >= 1.0 ? 1.0 : in_post - (double)i;
-            uint32_t p;
-            if (i < funded) {
-                p = m->g[g].posts[i];
-            } else {
-                p = new_post(m, (uint32_t)g, fte, false);
-                m->g[g].n_unfunded_held++;
-            }
+            uint32_t p = new_post(m, (uint32_t)g, fte, true);
             struct post *po = &m->post[p];
             uint64_t key = rng_key(po->key, POST_OCCUPANT, po->occupants++, 0);
             uint32_t w = workforce_hire(m, (uint32_t)g, p, fte, false, key);
             m->post[p].holder = w;
-            /* staff part-way through their first year progress at a uniform time */
-            if (gs->becomes >= 0)
-                schedule_progress(m, w, rng_uniform(&m->post[p].rng_hire) * m->pv[gs->p_after_days]);
-        }
-    }
-    apply_ceiling(m);
-    for (size_t g = 0; g < m->sc->n_grades; g++) {
-        struct grade_state *gs = &m->g[g];
-        for (size_t i = 0; i < gs->n_funded; i++) {
-            uint32_t p = gs->posts[i];
-            if (m->post[p].holder == NONE) {
-                campaign(m, p);
-                cover_request(m, p, true);
+            /* staff part-way through their first year progress at a uniform
+             * time within the first span from day 0 */
+            if (gs->becomes >= 0) {
+                double t = rng_uniform(&m->post[p].rng_hire) * progress_due(m, (uint32_t)g, 0);
+                m->w[w].ev_progress = sim_at(&m->sim, t, EV_PROGRESS, w);
             }
         }
     }
+    apply_ceiling(m);
+    /* the vacancies, with the service's agency cover at the start */
+    for (size_t g = 0; g < m->sc->n_grades; g++)
+        if (!m->sc->grade[g].agency)
+            rebalance(m, (uint32_t)g, NONE, true);
     if (m->sc->cohort_grade >= 0)
         sim_at(&m->sim, next_cohort_day(m, 0), EV_COHORT, 0);
     costs_update_rates(m);
@@ -494,8 +533,8 @@ double staffing_vacancies(const struct model *m)
     double v = 0;
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         const struct grade_state *gs = &m->g[g];
-        for (size_t i = 0; i < gs->n_funded; i++)
-            if (m->post[gs->posts[i]].holder == NONE)
+        for (size_t i = 0; i < gs->n_posts; i++)
+            if (m->post[gs->posts[i]].funded && m->post[gs->posts[i]].holder == NONE)
                 v += m->post[gs->posts[i]].fte;
     }
     return v;
@@ -506,9 +545,9 @@ double staffing_vacancies_uncovered(const struct model *m)
     double v = 0;
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         const struct grade_state *gs = &m->g[g];
-        for (size_t i = 0; i < gs->n_funded; i++) {
+        for (size_t i = 0; i < gs->n_posts; i++) {
             const struct post *po = &m->post[gs->posts[i]];
-            if (po->holder == NONE && po->cover == NONE)
+            if (po->funded && po->holder == NONE && po->cover == NONE)
                 v += po->fte;
         }
     }
@@ -522,4 +561,13 @@ double staffing_establishment(const struct model *m)
         if (!m->sc->grade[g].agency)
             e += m->pv[m->sc->grade[g].p_establishment];
     return e;
+}
+
+double staffing_supernumerary(const struct model *m)
+{
+    double s = 0;
+    for (size_t g = 0; g < m->sc->n_grades; g++)
+        if (!m->sc->grade[g].agency)
+            s += fmax(0.0, m->g[g].fte_in_post - m->pv[m->sc->grade[g].p_establishment]);
+    return s;
 }

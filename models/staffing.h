@@ -1,7 +1,10 @@
 /* staffing.h — posts: establishment, recruitment, agency cover, progression.
  *
- * Each permanent grade has funded posts (its establishment, the last one
- * possibly fractional). A vacant funded post runs recruitment campaigns
+ * Each permanent grade keeps, at every instant, FTE in post + vacant FTE =
+ * establishment + supernumerary FTE (staff above a cut establishment, kept
+ * until enough leave); a post's FTE is its holder's, and vacancies are
+ * whole posts but one, a part-time post being re-advertised part-time
+ * (staffing.c). A vacant funded post runs recruitment campaigns
  * (time to hire, success probability, retry) and, if agency cover is on, gets
  * an agency worker after a delay while agency FTE stays under its ceiling.
  * Newly qualified staff progress to their next grade into a vacant post there;
@@ -37,6 +40,9 @@ void staffing_refresh(struct model *m);
 
 /* Vacant funded FTE, and funded FTE, over all permanent grades. */
 double staffing_vacancies(const struct model *m);
+
+/* Permanent FTE in post above the establishment, over all grades. */
+double staffing_supernumerary(const struct model *m);
 
 /* Vacant funded FTE without agency cover. */
 double staffing_vacancies_uncovered(const struct model *m);

@@ -47,13 +47,14 @@ void workforce_reset(struct model *m)
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         struct grade_state *gs = &m->g[g];
         maxtree_clear(&gs->tree);
-        gs->n_posts = gs->n_funded = gs->n_unfunded_held = 0;
+        gs->n_posts = 0;
         gs->fte_in_post = gs->fte_sick = gs->fte_at_work_agency = 0;
         gs->progress_wait.head = gs->progress_wait.n = 0;
         gs->progress_ticket.head = gs->progress_ticket.n = 0;
     }
     m->agency_fte = m->agency_fte_sick = 0;
     m->next_ticket = 0;
+    m->next_worker_id = 0;
     m->free_worker = NONE;
     link_free_workers(m, 0);
 }
@@ -166,6 +167,7 @@ uint32_t workforce_hire(struct model *m, uint32_t g, uint32_t p, double fte, boo
     memset(w, 0, sizeof *w);
     rng_seed(&w->rng_leave, rng_mix(key, WORKER_LEAVE));
     rng_seed(&w->rng_sick, rng_mix(key, WORKER_SICK));
+    w->id = m->next_worker_id++;
     w->fte = fte;
     w->grade = g;
     w->post = p;
@@ -222,6 +224,17 @@ void workforce_change_grade(struct model *m, uint32_t wi, uint32_t g)
     set_rates(m, wi);
 }
 
+void workforce_set_fte(struct model *m, uint32_t wi, double fte)
+{
+    struct worker *w = &m->w[wi];
+    count_in(m, w, -1);
+    w->fte = fte;
+    w->cap = effective_cap(m, w);
+    count_in(m, w, +1);
+    workforce_load_changed(m, wi);
+    set_rates(m, wi);
+}
+
 void workforce_rates_refresh(struct model *m)
 {
     for (size_t wi = 0; wi < m->n_worker_slots; wi++)
@@ -270,6 +283,52 @@ void workforce_sick_start(struct model *m, uint32_t wi)
     double after = m->pv[m->sc->p_realloc_after];
     if (days > after)
         w->ev_realloc = sim_after(&m->sim, after, EV_REALLOCATE, wi);
+    costs_update_rates(m);
+}
+
+/* Sickness is an alternating renewal process: spells at work of mean
+ * E[on] = 1/rate (the sickness hazard now in force), episodes off of mean
+ * E[off] = (1 - q) s + q L (a mixture of exponentials: short mean s, long
+ * mean L with probability q). At a time chosen independently of the
+ * process, a worker is off with probability E[off] / (E[on] + E[off]), and
+ * the episode found is length-biased: long with probability q L / E[off].
+ * Given its kind, its elapsed time (age) and its time left (residual) are
+ * independent exponentials of the kind's mean (the joint density of age a
+ * and residual r is f(a + r) / E[off]). docs/model.md derives it. */
+void workforce_settle(struct model *m)
+{
+    double q = m->pv[m->sc->p_sick_long_share];
+    double s = m->pv[m->sc->p_sick_short_mean], L = m->pv[m->sc->p_sick_long_mean];
+    double off_mean = (1 - q) * s + q * L;
+    double after = m->pv[m->sc->p_realloc_after];
+    for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
+        struct worker *w = &m->w[wi];
+        if (w->status != W_AT_WORK)
+            continue;
+        double lambda_off = w->sick.rate * off_mean;   /* E[off] / E[on] */
+        double p_off = lambda_off / (1 + lambda_off);
+        if (!(rng_uniform(&w->rng_sick) < p_off))
+            continue;
+        bool long_term = rng_uniform(&w->rng_sick) * off_mean < q * L;
+        double mean = long_term ? L : s;
+        double residual = rng_exponential(&w->rng_sick, mean);
+        double age = rng_exponential(&w->rng_sick, mean);
+        sim_cancel(&m->sim, &w->ev_sick);
+        w->sick.rate = 0;   /* a new threshold is drawn on return */
+        count_in(m, w, -1);
+        w->status = age >= after ? W_SICK_LONG : W_SICK;
+        count_in(m, w, +1);
+        alloc_update(m, (uint32_t)wi);
+        pathway_pause_all(m, (uint32_t)wi);
+        w->ev_sick = sim_at(&m->sim, m->sim.now + residual, EV_SICK_END, (uint32_t)wi);
+        if (w->status == W_SICK && age + residual > after)
+            w->ev_realloc = sim_at(&m->sim, m->sim.now + after - age, EV_REALLOCATE, (uint32_t)wi);
+        if (w->status == W_SICK_LONG) {
+            while (w->first_case != NONE)
+                pathway_requeue(m, w->first_case, true);
+            staffing_long_sick(m, (uint32_t)wi);
+        }
+    }
     costs_update_rates(m);
 }
 

@@ -28,6 +28,10 @@ void workforce_release(struct model *m, uint32_t w);
  * cases its new grade may not hold go back to the queue. */
 void workforce_change_grade(struct model *m, uint32_t w, uint32_t g);
 
+/* Worker w now works fte: cap, tallies, allocation entry and hazard rates
+ * follow; cases above the new cap stay. The caller updates cost rates. */
+void workforce_set_fte(struct model *m, uint32_t w, double fte);
+
 /* After w's load changed: allocation entry and pressure. */
 void workforce_load_changed(struct model *m, uint32_t w);
 
@@ -37,6 +41,13 @@ void workforce_refresh(struct model *m);
 
 /* After the supervision multiplier changed: every worker's hazard rates. */
 void workforce_rates_refresh(struct model *m);
+
+/* Day 0, before any case is allocated: each worker at work is off sick
+ * with the probability of the sickness process's stationary state (at the
+ * hazard now in force), with the equilibrium residual and elapsed time of
+ * its episode; off longer than reallocate_after_days already, they start
+ * long-term sick. So the first month's sickness is the settled rate. */
+void workforce_settle(struct model *m);
 
 /* Event handlers. */
 void workforce_sick_start(struct model *m, uint32_t w);

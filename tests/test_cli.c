@@ -406,6 +406,46 @@ static void test_check_baseline(void **state)
     free(out);
 }
 
+/* The drift notice: check and run report, on standard output, a key stock
+ * that the scenario's own dynamics move by more than drift_notice in the
+ * first year with no intervention (tests/scenarios/drift.cfg: vacancies
+ * from 30% to about nothing, though its intervention would freeze
+ * recruitment); not for a stationary service (tests/scenarios/sickness.cfg);
+ * not above a threshold raised past the move. */
+static void test_drift_notice(void **state)
+{
+    struct tu_dir *f = *state;
+    char *err, *out;
+    assert_int_equal(tu_caseload_run(&err, &out, "check", "tests/scenarios/drift.cfg", NULL), 0);
+    assert_string_equal(err, "");
+    tu_assert_contains(out, "notice: tests/scenarios/drift.cfg: with no intervention, the scenario's own "
+                            "dynamics move vacancies_fte from 30 at day 0");
+    free(err);
+    free(out);
+    char *dir = tu_path(f->dir, "run");
+    assert_int_equal(tu_caseload_run(&err, &out, "run", "tests/scenarios/drift.cfg", "-n", "2", "-o", dir, NULL), 0);
+    tu_assert_contains(out, "notice: tests/scenarios/drift.cfg: with no intervention");
+    free(err);
+    free(out);
+    free(dir);
+    assert_int_equal(tu_caseload_run(&err, &out, "check", "tests/scenarios/drift.cfg", "--set",
+                                     "drift_notice=0.5", NULL), 0);
+    assert_null(strstr(out, "notice: "));
+    free(err);
+    free(out);
+    assert_int_equal(tu_caseload_run(&err, &out, "check", "tests/scenarios/sickness.cfg", NULL), 0);
+    assert_string_equal(err, "");
+    assert_null(strstr(out, "notice: "));
+    free(err);
+    free(out);
+    /* a quick run that would not be quick is not made */
+    assert_int_equal(tu_caseload_run(&err, &out, "check", "tests/scenarios/sickness.cfg", "--set",
+                                     "demand.referrals_per_year=9000000", NULL), 0);
+    tu_assert_contains(out, "notice: tests/scenarios/sickness.cfg: drift not measured: its quick run");
+    free(err);
+    free(out);
+}
+
 static void test_version_and_help(void **state)
 {
     (void)state;
@@ -447,6 +487,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unusual_values_strict, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_unusual_set, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test(test_check_baseline),
+        cmocka_unit_test_setup_teardown(test_drift_notice, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test(test_version_and_help),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

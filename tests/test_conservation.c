@@ -7,6 +7,9 @@
  *   sum of open_<stage> = open_cases, sum of unallocated_<stage> = unallocated
  *     (per-stage counts kept apart from the totals)
  *   cost_cumulative = running sum of cost_total
+ *   staff_in_post_fte + vacancies_fte = establishment_fte + supernumerary_fte
+ *     (and, checked after every event and per grade, from the posts and
+ *     workers themselves: see law_check below)
  *   KPIs referrals_total, closed_total, cost_total = sums of the periods
  *
  * and checks of the output's consistency, which metrics.c makes true by how
@@ -33,7 +36,12 @@
  * and tests/scenarios/pressure.cfg, which sends cases through overload,
  * transfers, long sickness with reallocation and agency cover, re-referrals,
  * progression, a cohort, and interventions that raise then lower
- * establishment, cut the agency ceiling and change caps and weights. */
+ * establishment, cut the agency ceiling and change caps and weights; and
+ * tests/scenarios/fractional.cfg, whose establishments and staff in post
+ * are fractions of an FTE, raised, cut and scaled by interventions. */
+#include "models/metrics.h"
+#include "models/model.h"
+#include "models/replication.h"
 #include "models/scenario.h"
 #include "tests/testutil.h"
 
@@ -84,6 +92,8 @@ static bool identities_hold(const struct scenario *sc, const struct tu_reps *r, 
     size_t m_post = tu_metric(r, "staff_in_post_fte"), m_start = tu_metric(r, "starters");
     size_t m_leave = tu_metric(r, "leavers"), m_agency = tu_metric(r, "agency_fte");
     size_t m_total = tu_metric(r, "cost_total"), m_cum = tu_metric(r, "cost_cumulative");
+    size_t m_vac = tu_metric(r, "vacancies_fte"), m_est = tu_metric(r, "establishment_fte");
+    size_t m_super = tu_metric(r, "supernumerary_fte");
     size_t m_cat[5];
     for (size_t k = 0; k < 5; k++)
         m_cat[k] = tu_metric(r, cost_cats[k]);
@@ -149,6 +159,9 @@ static bool identities_hold(const struct scenario *sc, const struct tu_reps *r, 
                         V(m_unalloc), V(m_open));
             if (V(m_alloc) < 0 || V(m_unalloc) < 0)
                 FAIL_AT(i, p, "negative stock: allocated %.17g, unallocated %.17g", V(m_alloc), V(m_unalloc));
+            if (!(fabs(V(m_post) + V(m_vac) - V(m_est) - V(m_super)) <= FTE_TOL))
+                FAIL_AT(i, p, "staff in post %.17g + vacant %.17g != establishment %.17g + supernumerary %.17g",
+                        V(m_post), V(m_vac), V(m_est), V(m_super));
             if (!(fabs(in_post - V(m_post)) <= FTE_TOL))
                 FAIL_AT(i, p, "in post by permanent grade sums to %.17g, staff_in_post_fte = %.17g", in_post,
                         V(m_post));
@@ -294,6 +307,139 @@ static void test_detects(void **state)
     scenario_free(sc);
 }
 
+/* ---- posts against the establishment, at every instant ------------------------
+ *
+ * After every event of a run, for every permanent grade, counted from the
+ * workers and posts themselves (not from the model's tallies):
+ *
+ *   vacant FTE = max(0, establishment - FTE in post)
+ *
+ * that is, FTE in post + vacant FTE = establishment + supernumerary FTE,
+ * supernumerary FTE = max(0, FTE in post - establishment): no funded hour is
+ * left unadvertised, none advertised twice, nobody recruited while staff
+ * above a cut establishment are still there. And each post is the hours of
+ * its holder (a part-time post is filled part-time). Sums of fractions of
+ * FTE: to 1e-9 FTE (FTE_TOL). */
+struct law_watch {
+    size_t events, broken;
+    double when;
+    char why[WHY_SIZE];
+    double supernumerary_seen;   /* the fixture did cut below the staff in post */
+};
+
+static void law_check(const struct model *m, void *arg)
+{
+    struct law_watch *lw = arg;
+    lw->events++;
+    const struct scenario *sc = m->sc;
+    for (size_t g = 0; g < sc->n_grades; g++) {
+        if (sc->grade[g].agency)
+            continue;
+        double in_post = 0, vacant = 0;
+        for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
+            const struct worker *w = &m->w[wi];
+            if (w->status != W_FREE && !w->agency && w->grade == g)
+                in_post += w->fte;
+        }
+        const struct grade_state *gs = &m->g[g];
+        for (size_t i = 0; i < gs->n_posts; i++) {
+            const struct post *po = &m->post[gs->posts[i]];
+            if (po->holder == NONE) {
+                if (po->funded)
+                    vacant += po->fte;
+            } else if (po->fte != m->w[po->holder].fte && lw->broken++ == 0) {
+                lw->when = m->sim.now;
+                snprintf(lw->why, WHY_SIZE, "grade %s: a post of %.17g FTE held by a worker of %.17g FTE",
+                         sc->grade[g].name, po->fte, m->w[po->holder].fte);
+            }
+        }
+        double est = m->pv[sc->grade[g].p_establishment];
+        double want = in_post < est ? est - in_post : 0;
+        if (in_post - est > lw->supernumerary_seen)
+            lw->supernumerary_seen = in_post - est;
+        if (!(fabs(vacant - want) <= FTE_TOL) && lw->broken++ == 0) {
+            lw->when = m->sim.now;
+            snprintf(lw->why, WHY_SIZE, "grade %s: %.17g FTE in post, %.17g vacant, establishment %.17g",
+                     sc->grade[g].name, in_post, vacant, est);
+        }
+    }
+}
+
+static void law_holds(const char *path, size_t reps, bool expect_supernumerary)
+{
+    struct scenario *sc = tu_load(path, NULL, 0);
+    struct model *m = model_create(sc);
+    assert_non_null(m);
+    struct law_watch lw = { 0 };
+    m->after_event = law_check;
+    m->after_event_arg = &lw;
+    struct result_layout l;
+    metrics_layout(sc, &l);
+    struct rep_result out;
+    rep_result_alloc(&out, &l);
+    for (size_t i = 0; i < reps && lw.broken == 0; i++) {
+        assert_int_equal(model_run(m, SEED, i, &l, &out, NULL), 0);
+        if (lw.broken)
+            fail_msg("%s, replication %zu, day %.6g: %s (%zu such instants)", path, i + 1, lw.when, lw.why,
+                     lw.broken);
+    }
+    assert_true(lw.events > 0);
+    if (expect_supernumerary)
+        assert_true(lw.supernumerary_seen > FTE_TOL);
+    rep_result_free(&out);
+    result_layout_free(&l);
+    model_destroy(m);
+    scenario_free(sc);
+}
+
+static void test_posts_match_establishment_fractional(void **state)
+{
+    (void)state;
+    law_holds("tests/scenarios/fractional.cfg", 6, true);
+}
+
+static void test_posts_match_establishment_pressure(void **state)
+{
+    (void)state;
+    law_holds("tests/scenarios/pressure.cfg", 4, true);
+}
+
+static void test_posts_match_establishment_baseline(void **state)
+{
+    (void)state;
+    law_holds("scenarios/baseline.cfg", 4, false);
+}
+
+/* The defect's three cases, in the fractional fixture: 8.5 in post against
+ * 10 with nobody leaving reaches 10; 10.5 raised by 2 reaches 12.5; 10 cut
+ * to 9.5 never has more than 9.5 in post again once someone has left (and
+ * someone does within the last year: 10 staff at 0.9 a year). */
+static void test_fractional_posts_fill(void **state)
+{
+    (void)state;
+    struct scenario *sc = tu_load("tests/scenarios/fractional.cfg", NULL, 0);
+    struct tu_reps r;
+    tu_reps_run(&r, sc, SEED, 8);
+    size_t last = r.layout.n_periods - 1;
+    size_t m_part = tu_metric(&r, "in_post_part"), m_full = tu_metric(&r, "in_post_full");
+    size_t m_cut = tu_metric(&r, "in_post_cut");
+    for (size_t i = 0; i < r.n; i++) {
+        double part = tu_value(&r, i, last, m_part), full = tu_value(&r, i, last, m_full);
+        double cut = tu_value(&r, i, last, m_cut);
+        if (!(fabs(part - 10.0) <= FTE_TOL) || !(fabs(full - 12.5) <= FTE_TOL) || !(cut <= 9.5 + FTE_TOL))
+            fail_msg("replication %zu at the horizon: part %.17g (10 funded), full %.17g (12.5 funded), "
+                     "cut %.17g (9.5 funded)", i + 1, part, full, cut);
+    }
+    tu_reps_free(&r);
+    scenario_free(sc);
+}
+
+static void test_fractional(void **state)
+{
+    (void)state;
+    run_and_check("tests/scenarios/fractional.cfg", NULL, 0, 8, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +449,11 @@ int main(void)
         cmocka_unit_test(test_pressure_warmup),
         cmocka_unit_test(test_npv_from_reporting_start),
         cmocka_unit_test(test_detects),
+        cmocka_unit_test(test_fractional),
+        cmocka_unit_test(test_posts_match_establishment_fractional),
+        cmocka_unit_test(test_posts_match_establishment_pressure),
+        cmocka_unit_test(test_posts_match_establishment_baseline),
+        cmocka_unit_test(test_fractional_posts_fill),
     };
     return cmocka_run_group_tests_name("conservation", tests, NULL, NULL);
 }

@@ -266,6 +266,12 @@ static void test_out_of_range(void **state)
     file = scenario(f->dir, "bad.cfg", 29, "reallocate_after_days = 28.0", "reallocate_after_days = -28.0");
     expect_bad(f->dir, file, 29, "workforce.sickness.reallocate_after_days", "must not be negative: -28");
     free(file);
+    file = scenario(f->dir, "bad.cfg", 27, "after_days = 365.0", "after_days = 365.0; after_months = 12");
+    expect_bad(f->dir, file, 27, "workforce.grades.nqsw.after_days", "and after_months both say when staff progress");
+    free(file);
+    file = scenario(f->dir, "bad.cfg", 27, "after_days = 365.0", "after_months = 0");
+    expect_bad(f->dir, file, 27, "workforce.grades.nqsw.after_months", "out of range");
+    free(file);
 }
 
 static void test_probabilities(void **state)

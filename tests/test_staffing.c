@@ -8,7 +8,11 @@
  *   - vacancies left while recruitment could not succeed (success 0) are
  *     advertised again when it can;
  *   - what falls exactly on the horizon date (an intervention with a one-off
- *     cost, a cohort) belongs to no period and counts in no KPI.
+ *     cost, a cohort) belongs to no period and counts in no KPI;
+ *   - a first year in practice is a calendar year: newly qualified staff
+ *     progress on the anniversary of their start, the day the next cohort
+ *     arrives, so no month-end falls between the two, whatever the start
+ *     date, leap years included (tests/scenarios/cohort.cfg).
  *
  * Each property is checked in every replication and period; the fixtures'
  * headers say why each one would fail without the rule it tests. */
@@ -20,6 +24,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -112,12 +117,66 @@ static void test_horizon_edge(void **state)
     scenario_free(sc);
 }
 
+/* The cohort fixture with its start moved to April of each year from 2023
+ * to 2030: each run spans three cohorts, and two first years in practice
+ * that hold a 29 February (those of the 2027 and 2031 cohorts) are met
+ * from several starts. Nobody leaves and only the cohort fills the nqsw
+ * posts, so from the first cohort on every month-end must find the nqsw
+ * grade full; the sw grade must grow by a cohort each year (staff did
+ * progress: the check is not vacuous). */
+#define COHORT_SIZE 6.0
+#define FIRST_YEAR 2023
+#define LAST_YEAR 2030
+
+static void test_first_year_is_a_calendar_year(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    size_t len;
+    char *text = tu_read("tests/scenarios/cohort.cfg", &len);
+    const char *needle = "start = \"2024-04-01\";";
+    char *at = strstr(text, needle);
+    assert_non_null(at);
+    for (int year = FIRST_YEAR; year <= LAST_YEAR; year++) {
+        char start[32];
+        snprintf(start, sizeof start, "start = \"%d-04-01\";", year);
+        assert_int_equal(strlen(start), strlen(needle));
+        memcpy(at, start, strlen(start));
+        char *path = tu_write(dir, "cohort.cfg", text);
+        struct scenario *sc = tu_load(path, NULL, 0);
+        struct tu_reps r;
+        tu_reps_run(&r, sc, SEED, 2);
+        size_t m_nqsw = tu_metric(&r, "in_post_nqsw"), m_sw = tu_metric(&r, "in_post_sw");
+        const size_t september = 5;   /* the sixth month from April */
+        for (size_t i = 0; i < r.n; i++) {
+            for (size_t p = september; p < r.layout.n_periods; p++) {
+                double v = tu_value(&r, i, p, m_nqsw);
+                if (!(fabs(v - COHORT_SIZE) <= FTE_TOL))
+                    fail_msg("start %d-04-01, replication %zu: in_post_nqsw = %g at the end of %s (a "
+                             "cohort of %g, nobody leaves)", year, i + 1, v, r.layout.date[p],
+                             COHORT_SIZE);
+            }
+            double sw0 = sc->reg.p[sc->grade[1].p_in_post].value;
+            double sw = tu_value(&r, i, r.layout.n_periods - 1, m_sw);
+            if (!(fabs(sw - sw0 - 2 * COHORT_SIZE) <= FTE_TOL))
+                fail_msg("start %d-04-01: in_post_sw went from %g to %g, not by two cohorts", year, sw0, sw);
+        }
+        tu_reps_free(&r);
+        scenario_free(sc);
+        free(path);
+    }
+    free(text);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_progression_keeps_to_posts),
         cmocka_unit_test(test_recruitment_resumes),
         cmocka_unit_test(test_horizon_edge),
+        cmocka_unit_test(test_first_year_is_a_calendar_year),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
