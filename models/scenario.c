@@ -34,6 +34,7 @@ void scenario_free(struct scenario *sc)
         free(sc->iv[i].name);
     for (size_t i = 0; i < sc->n_files; i++)
         free(sc->files[i]);
+    free(sc->file_sha256);
     free_dist(&sc->time_to_hire);
     free(sc->stage);
     free(sc->grade);

@@ -13,6 +13,7 @@
 #include "sim/diag.h"
 #include "sim/dist.h"
 #include "sim/params.h"
+#include "sim/sha256.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -89,6 +90,8 @@ struct scenario {
     char *name, *description;
     char *file;                   /* as given on the command line */
     char **files;                 /* every file read (includes), for the manifest */
+    char (*file_sha256)[SHA256_HEX_SIZE]; /* SHA-256 of the bytes of files[i] as
+                                           * they were parsed ("" for text in memory) */
     size_t n_files;
     struct date start;
     enum period_kind report_every;

@@ -641,8 +641,11 @@ static struct scenario *from_doc(struct conf_doc *doc, const char *path, char *c
     sc->agency_grade = -1;
     sc->cohort_grade = -1;
     sc->files = check_calloc(doc->n_files, sizeof *sc->files);
-    for (size_t i = 0; i < doc->n_files; i++)
+    sc->file_sha256 = check_calloc(doc->n_files ? doc->n_files : 1, sizeof *sc->file_sha256);
+    for (size_t i = 0; i < doc->n_files; i++) {
         sc->files[i] = check_strdup(doc->files[i]);
+        memcpy(sc->file_sha256[i], doc->sha256[i], sizeof sc->file_sha256[i]);
+    }
     sc->n_files = doc->n_files;
 
     struct loader L = { .sc = sc, .d = d };

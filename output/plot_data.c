@@ -4,6 +4,7 @@
 #include "output/csv_in.h"
 #include "output/json_in.h"
 #include "sim/check.h"
+#include "sim/infile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -72,11 +73,11 @@ static int manifest_read(const char *dir, struct json_in *root, char *err, size_
         snprintf(err, size, "%s/%s: path too long", dir, MANIFEST_JSON);
         return -1;
     }
-    FILE *f = fopen(path, "r");
+    FILE *f = infile_open(path);
     if (!f) {
         if (errno == ENOENT)
             return 1;
-        snprintf(err, size, "%s: cannot read (%s)", path, strerror(errno));
+        snprintf(err, size, "%s: cannot read (%s)", path, infile_error(errno));
         return -1;
     }
     struct stat st;

@@ -2,7 +2,6 @@
 
 #include "output/csv.h"
 #include "output/json.h"
-#include "output/sha256.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -136,10 +135,12 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
     json_string(&j, "report_every", info->report_every);
     json_array(&j, "files");
     for (size_t i = 0; i < info->n_files; i++) {
-        char hex[SHA256_HEX_SIZE];
+        /* the hash taken when the file was read, not now: the file may have
+         * changed while the run went */
+        const char *hex = info->file_sha256 && info->file_sha256[i][0] ? info->file_sha256[i] : NULL;
         json_object(&j, NULL);
         json_string(&j, "path", info->files[i]);
-        json_string(&j, "sha256", sha256_file(info->files[i], hex) ? hex : NULL);
+        json_string(&j, "sha256", hex);
         json_close(&j);
     }
     json_close(&j);

@@ -14,6 +14,7 @@
 
 #include "output/afile.h"
 #include "output/stats.h"
+#include "sim/sha256.h"
 #include "sim/result.h"
 
 #include <stdbool.h>
@@ -25,6 +26,8 @@ struct run_info {
     const char *version;             /* program version */
     const char *scenario, *description;
     char *const *files;              /* scenario file first, then its includes */
+    const char (*file_sha256)[SHA256_HEX_SIZE]; /* SHA-256 of the bytes parsed from
+                                                 * files[i] ("" or NULL: unknown) */
     size_t n_files;
     const char *start_date, *report_every;
     uint64_t seed, reps_requested;
