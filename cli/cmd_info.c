@@ -1,6 +1,7 @@
 /* cmd_info.c — caseload check and caseload params. */
 #include "cli/commands.h"
 
+#include "output/runfolder.h"
 #include "sim/diag.h"
 
 #include <stdio.h>
@@ -11,6 +12,16 @@ struct scenario *cli_load(const char *path, const struct cli_opts *o)
     struct diag d;
     diag_init(&d, CLI_DIAG_LIMIT);
     struct scenario *sc = scenario_load(path, o->sets, o->n_sets, &d);
+    if (sc && runfolder_name_taken(sc->name)) {
+        /* before any run: a comparison would make a folder of this name
+         * beside its own result files, and fail only at the end */
+        diag_error(&d, sc->at_name.file, sc->at_name.line, "name",
+                   "\"%s\" is the name of a file that results are written to (allowed: " SCENARIO_NAME_RULE
+                   "; not a result file's name such as compare.csv or manifest.json, nor NAME.png or NAME.svg)",
+                   sc->name);
+        scenario_free(sc);
+        sc = NULL;
+    }
     if (!sc)
         diag_print(&d, stderr, "caseload");
     diag_free(&d);

@@ -70,6 +70,17 @@ const char *scenario_period_name(enum period_kind k)
     return k == PERIOD_WEEK ? "week" : k == PERIOD_QUARTER ? "quarter" : "month";
 }
 
+bool scenario_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    bool ok = n > 0 && n <= SCENARIO_LABEL_MAX && name[0] != '.';
+    for (size_t i = 0; ok && i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr(" -_.()", c);
+    }
+    return ok;
+}
+
 double scenario_horizon_days(const struct scenario *sc, const double *pv)
 {
     double years = pv ? pv[sc->p_horizon_years] : sc->reg.p[sc->p_horizon_years].value;

@@ -88,6 +88,7 @@ struct intervention_spec {
 
 struct scenario {
     char *name, *description;
+    struct origin at_name;        /* where name was set */
     char *file;                   /* as given on the command line */
     char **files;                 /* every file read (includes), for the manifest */
     char (*file_sha256)[SHA256_HEX_SIZE]; /* SHA-256 of the bytes of files[i] as
@@ -171,5 +172,14 @@ int scenario_grade(const struct scenario *sc, const char *name);
 
 /* Human text for a period kind ("week", "month", "quarter"). */
 const char *scenario_period_name(enum period_kind k);
+
+/* Whether name is a safe scenario name: 1 to SCENARIO_LABEL_MAX ASCII
+ * letters, digits, spaces and - _ . ( ), not starting with '.'. It names a
+ * results folder and is written into CSV, JSON and gnuplot scripts, so it
+ * holds no '/', quote, control character or byte that is not ASCII (always
+ * valid UTF-8), and is never ".", ".." or a hidden file. SCENARIO_NAME_RULE
+ * says so in words, for messages. */
+bool scenario_name_ok(const char *name);
+#define SCENARIO_NAME_RULE "1 to 120 letters, digits, spaces and - _ . ( ), not starting with ."
 
 #endif

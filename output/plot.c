@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PLOT_SCRIPT "plots.gp"
 /* gnuplot's options: no start-up file of the user's, and staged output
  * (see plot_script.h). */
 #define GNUPLOT_NO_INIT "--default-settings"

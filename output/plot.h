@@ -25,6 +25,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The script every folder's charts are drawn by. */
+#define PLOT_SCRIPT "plots.gp"
+
 enum plot_status {
     PLOT_OK,            /* every chart drawn */
     PLOT_NO_GNUPLOT,    /* scripts written, nothing drawn: gnuplot not found */

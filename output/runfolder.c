@@ -2,10 +2,13 @@
 
 #include "output/csv.h"
 #include "output/json.h"
+#include "output/plot.h"
+#include "output/plot_script.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +24,20 @@ static const char *const any_result_files[] = {
     "sweep.csv", "tornado.csv",                                /* sweep */
     "target.csv",                                              /* target */
 };
+
+bool runfolder_name_taken(const char *name)
+{
+    if (name[0] == '.' || strcasecmp(name, PLOT_SCRIPT) == 0)
+        return true;
+    for (size_t k = 0; k < sizeof any_result_files / sizeof *any_result_files; k++)
+        if (strcasecmp(name, any_result_files[k]) == 0)
+            return true;
+    const char *dot = strrchr(name, '.');
+    for (size_t k = 0; dot && k < PLOT_FORMATS; k++)
+        if (strcasecmp(dot + 1, plot_formats[k]) == 0)
+            return true;
+    return false;
+}
 
 bool runfolder_path(char *buf, size_t size, const char *dir, const char *name)
 {

@@ -82,6 +82,14 @@ void runfolder_close(struct runfolder *rf);
  * touched. False (errno set, nothing changed) when the commit fails. */
 bool runfolder_commit(struct afile *const *files, size_t n, const char *dir);
 
+/* Whether name, as a file or folder in a result folder, could collide with
+ * what a result of any kind writes there: a result file (the list
+ * runfolder_commit clears), the charts' script, a chart (NAME.png,
+ * NAME.svg) or a hidden temporary (.NAME.tmp). Case is ignored (file
+ * systems that fold it). A comparison makes a folder of each scenario's
+ * name in its own folder, so such a name would fail only after the run. */
+bool runfolder_name_taken(const char *name);
+
 /* dir/name into buf; false when it does not fit. */
 bool runfolder_path(char *buf, size_t size, const char *dir, const char *name);
 
