@@ -216,7 +216,20 @@ void gp_series(struct plot_cmd *p, const char *fmt, ...)
 
 void gp_plot_done(struct plot_cmd *p)
 {
-    CHECK(p->n > 0);
+    if (p->n == 0) {
+        /* Nothing to draw (every series zero or absent: a service with no
+         * staff has no workforce layers): an empty frame saying so. A plot
+         * command there must be, or gnuplot would write an empty file. */
+        gp_printf(p->g,
+                  GP_INDENT "set label %d \"nothing to draw: every value here is zero or missing\" "
+                  "at graph 0.5, graph 0.5 center\n"
+                  GP_INDENT "unset xtics\n" GP_INDENT "unset ytics\n"
+                  GP_INDENT "plot [0:1] [0:1] 2 notitle   # off the frame: no line\n"
+                  GP_INDENT "unset label %d\n"
+                  GP_INDENT "set xtics nomirror out autofreq\n" GP_INDENT "set ytics nomirror out autofreq\n",
+                  GP_NOTE_LABEL, GP_NOTE_LABEL);
+        return;
+    }
     gp_printf(p->g, "\n");
     p->n = 0;
 }
