@@ -343,6 +343,17 @@ bool scenario_validate(const struct scenario *sc, struct diag *d)
     check_dist(sc, d, &sc->time_to_hire, &sc->at_agency_cover);
 
     double h = scenario_horizon_days(sc, NULL);
+    /* Results carry the last day of each period as YYYY-MM-DD: the horizon
+     * must end by 9999-12-31 (whether set in the file or by --set). */
+    struct date last = date_from_days(date_to_days(sc->start) + (long)h - 1);
+    if (last.year > DATE_MAX_YEAR && !unread(sc, sc->p_horizon_years)) {
+        const struct param *hy = &sc->reg.p[sc->p_horizon_years];
+        char st[DATE_TEXT_SIZE];
+        date_format(sc->start, st);
+        diag_error(d, hy->file, hy->line, hy->path,
+                   "%.10g years from %s run past %d-12-31, the last date results can carry (allowed: a horizon "
+                   "whose last day is %d-12-31 or earlier)", hy->value, st, DATE_MAX_YEAR, DATE_MAX_YEAR);
+    }
     if (sc->reg.p[sc->p_warmup_days].value >= h) {
         const struct param *w = &sc->reg.p[sc->p_warmup_days];
         diag_error(d, w->file, w->line, w->path,

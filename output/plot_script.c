@@ -74,7 +74,9 @@ void plot_dates_widened(const struct plot_run_facts *f, char from[DATE_TEXT_SIZE
     struct date first, last;
     CHECK(date_parse(f->first, &first) && date_parse(f->last, &last));
     date_format(date_from_days(date_to_days(first) - half), from);
-    date_format(date_from_days(date_to_days(last) + half), to);
+    /* no further than the last date that can be written (9999-12-31) */
+    long end = date_to_days((struct date){ DATE_MAX_YEAR, 12, 31 });
+    date_format(date_from_days(date_to_days(last) + half < end ? date_to_days(last) + half : end), to);
 }
 
 const char *plot_reps_text(char *buf, size_t size, size_t reps)
