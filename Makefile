@@ -122,7 +122,9 @@ install: caseload
 ASAN_BUILD  ?= build-asan
 ASAN_CC     ?= $(if $(shell command -v clang 2>/dev/null),clang,$(CC))
 ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow \
-               -fno-sanitize-recover=undefined,float-cast-overflow -fno-omit-frame-pointer
+               -fno-sanitize-recover=undefined,float-cast-overflow -fno-omit-frame-pointer \
+               $(if $(filter clang%,$(notdir $(ASAN_CC))),-Wno-string-conversion)
+# (clang's -Wconversion also flags CHECK(!"why"), an idiom used on purpose.)
 ASAN_ENV    := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
                LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
