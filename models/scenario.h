@@ -21,7 +21,8 @@
 #define STAGE_CLOSE (-1)          /* transition target: the case leaves the pathway */
 #define SCENARIO_MONTHS 12
 /* Longest stage or grade name (letters, digits, _ and -), and longest
- * scenario or intervention name (printable, no '='). */
+ * scenario or intervention name (printable, no '='; a scenario name from the safe
+ * set of scenario_name_ok). */
 #define SCENARIO_NAME_MAX 64
 #define SCENARIO_LABEL_MAX 120
 #define SCENARIO_DAYS_PER_YEAR 365.25
@@ -180,6 +181,9 @@ const char *scenario_period_name(enum period_kind k);
  * valid UTF-8), and is never ".", ".." or a hidden file. SCENARIO_NAME_RULE
  * says so in words, for messages. */
 bool scenario_name_ok(const char *name);
-#define SCENARIO_NAME_RULE "1 to 120 letters, digits, spaces and - _ . ( ), not starting with ."
+#define SCENARIO_STR_(x) #x
+#define SCENARIO_STR(x) SCENARIO_STR_(x)
+#define SCENARIO_NAME_RULE \
+    "1 to " SCENARIO_STR(SCENARIO_LABEL_MAX) " letters, digits, spaces and - _ . ( ), not starting with ."
 
 #endif
