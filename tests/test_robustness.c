@@ -46,6 +46,7 @@
 #include <cmocka.h>
 
 #include "output/json_in.h"
+#include "output/runfolder.h"
 #include "sim/diag.h"
 #include "sim/sha256.h"
 
@@ -1689,6 +1690,62 @@ static void test_memory_limit_named(void **state)
     free(file);
 }
 
+/* Fail unless every file in dir is a name runfolder_name_taken knows (the
+ * one list scenario names are checked against); folders are a comparison's
+ * scenario folders, checked in turn. */
+static void assert_names_known(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *path = tu_path(dir, e->d_name);
+        struct stat st;
+        assert_int_equal(lstat(path, &st), 0);
+        if (S_ISDIR(st.st_mode))
+            assert_names_known(path);
+        else if (!runfolder_name_taken(e->d_name))
+            fail_msg("%s: a file results write, but a scenario could take its name (add it to the list in "
+                     "output/runfolder.c)", path);
+        free(path);
+    }
+    closedir(d);
+}
+
+/* The names a scenario may not take are every name a result folder holds:
+ * a run's, a comparison's and a sweep's, with their charts. */
+static void test_result_names_known(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char *err;
+    char *run = tu_path(f->dir, "run"), *cmp = tu_path(f->dir, "cmp"), *sweep = tu_path(f->dir, "sweep"),
+         *target = tu_path(f->dir, "target");
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "--plot", "-o", run, NULL), 0);
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "compare", file, file, "-q", "-n", "2", "--plot", "-o", cmp, NULL),
+                     0);
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "sweep", file, "--vary", "demand.screen_out=0.1:0.2:2", "-q", "-n",
+                                     "2", "--plot", "-o", sweep, NULL),
+                     0);
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "target", file, "--lever", "workforce.grades.sw.establishment",
+                                     "--kpi", "backlog_end", "--below", "1000", "-q", "-n", "2", "-o", target, NULL),
+                     0);
+    free(err);
+    assert_names_known(run);
+    assert_names_known(cmp);
+    assert_names_known(sweep);
+    assert_names_known(target);
+    free(run);
+    free(cmp);
+    free(sweep);
+    free(target);
+    free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1728,6 +1785,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_manifest_hash_at_start, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_plot_nothing_drawn, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_memory_limit_named, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_result_names_known, tu_dir_setup, tu_dir_teardown),
     };
     return cmocka_run_group_tests_name("robustness", tests, NULL, NULL);
 }
