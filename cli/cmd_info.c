@@ -4,6 +4,7 @@
 #include "cli/limits.h"
 #include "models/drift.h"
 #include "models/estimate.h"
+#include "output/runfolder.h"
 #include "sim/diag.h"
 
 #include <math.h>
@@ -15,6 +16,16 @@ struct scenario *cli_load(const char *path, const struct cli_opts *o)
     struct diag d;
     diag_init(&d, CLI_DIAG_LIMIT);
     struct scenario *sc = scenario_load(path, o->sets, o->n_sets, &d);
+    if (sc && runfolder_name_taken(sc->name)) {
+        /* before any run: a comparison would make a folder of this name
+         * beside its own result files, and fail only at the end */
+        diag_error(&d, sc->at_name.file, sc->at_name.line, "name",
+                   "\"%s\" is the name of a file that results are written to (allowed: " SCENARIO_NAME_RULE
+                   "; not a result file's name such as compare.csv or manifest.json, nor NAME.png or NAME.svg)",
+                   sc->name);
+        scenario_free(sc);
+        sc = NULL;
+    }
     if (!sc) {
         diag_print(&d, stderr, "caseload");
         diag_free(&d);

@@ -45,6 +45,9 @@ int cli_plot(const char *dir, bool quiet, bool need_gnuplot)
         }
         fprintf(stderr, "caseload: warning: %s\n", err);
         return EXIT_OK;
+    case PLOT_NOTHING_DRAWN:
+        fprintf(stderr, "caseload: warning: %s\n", err);
+        return EXIT_OK;
     case PLOT_NOT_RESULTS:
         fprintf(stderr, "caseload: %s; give a folder written by caseload run, compare or sweep\n", err);
         return EXIT_USAGE;

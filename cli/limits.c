@@ -55,15 +55,20 @@ static double disk_free(const char *dir)
     }
 }
 
-static double memory_limit(void)
+/* CLI_MAX_MEMORY_SHARE of physical memory, or of the address-space limit
+ * (ulimit -v) when that is lower; *from_ulimit says which. */
+static double memory_limit(bool *from_ulimit)
 {
     double limit = HUGE_VAL;
+    *from_ulimit = false;
     long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
     if (pages > 0 && size > 0)
         limit = (double)pages * (double)size;
     struct rlimit rl;
-    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (double)rl.rlim_cur < limit)
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (double)rl.rlim_cur < limit) {
         limit = (double)rl.rlim_cur;
+        *from_ulimit = true;
+    }
     return limit * CLI_MAX_MEMORY_SHARE;
 }
 
@@ -90,7 +95,7 @@ void cli_cost_estimate(const struct scenario *const *sc, const struct result_lay
     }
     c->memory += th * models;
     c->hours = c->events / (CLI_EVENTS_PER_SECOND * th) / 3600.0;
-    c->memory_limit = memory_limit();
+    c->memory_limit = memory_limit(&c->memory_from_ulimit);
     c->disk_free = disk_free(dir);
 }
 
@@ -124,10 +129,11 @@ int cli_check_cost(const struct scenario *const *sc, const struct result_layout 
         bytes_text(c.memory, need, sizeof need);
         bytes_text(c.memory_limit, have, sizeof have);
         fprintf(stderr,
-                "caseload: %s: too big: it would need about %s of memory (allowed: %s, %.0f%% of this machine's; "
+                "caseload: %s: too big: it would need about %s of memory (allowed: %s, %.0f%% of %s; "
                 "use fewer threads (-j), fewer cases (initial, referral rates), a shorter horizon_years or "
                 "fewer replications)\n",
-                what, need, have, 100 * CLI_MAX_MEMORY_SHARE);
+                what, need, have, 100 * CLI_MAX_MEMORY_SHARE,
+                c.memory_from_ulimit ? "the address space this process may use (ulimit -v)" : "this machine's");
         rc = 2;
     }
     if (!(c.disk <= c.disk_free)) {

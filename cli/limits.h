@@ -15,6 +15,7 @@
 #include "models/scenario.h"
 #include "sim/result.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@
 struct cli_cost {
     double events, hours, memory, disk;      /* estimates */
     double memory_limit, disk_free;          /* limits (HUGE_VAL when unknown) */
+    bool memory_from_ulimit;                 /* memory_limit is of ulimit -v, not of the machine */
 };
 
 /* Estimate the run of reps replications of scenarios sc[0..n) (layouts

@@ -289,6 +289,7 @@ int session_finish(struct session *s)
         struct run_info info = {
             .version = CASELOAD_VERSION, .scenario = it->label, .description = it->sc->description,
             .files = it->sc->files, .n_files = it->sc->n_files, .start_date = start,
+            .file_sha256 = (const char (*)[SHA256_HEX_SIZE])it->sc->file_sha256,
             .report_every = scenario_period_name(it->sc->report_every), .seed = o->seed,
             .reps_requested = o->precision > 0 ? s->done : o->reps, .threads = o->threads,
             .argc = o->argc, .argv = o->argv, .sets = o->sets, .n_sets = o->n_sets,

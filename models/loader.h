@@ -95,8 +95,9 @@ struct conf_node *loader_list(struct loader *L, struct conf_node *g, const char 
 bool loader_date(struct loader *L, struct conf_node *g, const char *key, bool required, struct date *out);
 
 /* Whether a stage or grade name is usable in parameter paths and CSV
- * column names (loader_name_ok), or a scenario or intervention name is
- * printable text without '=' (loader_label_ok); reported at `at` when not.
+ * column names (loader_name_ok), or an intervention name is printable text
+ * without '=' (loader_label_ok); reported at `at` when not. (Scenario names
+ * have their own safe set: scenario_name_ok.)
  * what names the thing, for the message. */
 bool loader_name_ok(struct loader *L, struct conf_node *at, const char *what, const char *name);
 bool loader_label_ok(struct loader *L, struct conf_node *at, const char *what, const char *name);

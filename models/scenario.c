@@ -37,6 +37,7 @@ void scenario_free(struct scenario *sc)
         free(sc->iv[i].name);
     for (size_t i = 0; i < sc->n_files; i++)
         free(sc->files[i]);
+    free(sc->file_sha256);
     free_dist(&sc->time_to_hire);
     free(sc->stage);
     free(sc->grade);
@@ -71,6 +72,17 @@ int scenario_grade(const struct scenario *sc, const char *name)
 const char *scenario_period_name(enum period_kind k)
 {
     return k == PERIOD_WEEK ? "week" : k == PERIOD_QUARTER ? "quarter" : "month";
+}
+
+bool scenario_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    bool ok = n > 0 && n <= SCENARIO_LABEL_MAX && name[0] != '.';
+    for (size_t i = 0; ok && i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr(" -_.()", c);
+    }
+    return ok;
 }
 
 double scenario_horizon_days(const struct scenario *sc, const double *pv)
@@ -419,6 +431,18 @@ bool scenario_validate(const struct scenario *sc, struct diag *d)
     check_dist(sc, d, &sc->time_to_hire, &sc->at_agency_cover);
 
     check_warmup(sc, d);
+    double h = scenario_horizon_days(sc, NULL);
+    /* Results carry the last day of each period as YYYY-MM-DD: the horizon
+     * must end by 9999-12-31 (whether set in the file or by --set). */
+    struct date last = date_from_days(date_to_days(sc->start) + (long)h - 1);
+    if (last.year > DATE_MAX_YEAR && !unread(sc, sc->p_horizon_years)) {
+        const struct param *hy = &sc->reg.p[sc->p_horizon_years];
+        char st[DATE_TEXT_SIZE];
+        date_format(sc->start, st);
+        diag_error(d, hy->file, hy->line, hy->path,
+                   "%.10g years from %s run past %d-12-31, the last date results can carry (allowed: a horizon "
+                   "whose last day is %d-12-31 or earlier)", hy->value, st, DATE_MAX_YEAR, DATE_MAX_YEAR);
+    }
     if (sc->has_agency_cover && sc->agency_grade < 0 && sc->n_grades > 0)
         diag_error(d, sc->at_agency_cover.file, sc->at_agency_cover.line, "workforce.agency_cover",
                    "no grade has agency = true (allowed: agency cover with a grade { name = \"agency\"; "

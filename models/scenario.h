@@ -13,6 +13,7 @@
 #include "sim/diag.h"
 #include "sim/dist.h"
 #include "sim/params.h"
+#include "sim/sha256.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,7 +21,8 @@
 #define STAGE_CLOSE (-1)          /* transition target: the case leaves the pathway */
 #define SCENARIO_MONTHS 12
 /* Longest stage or grade name (letters, digits, _ and -), and longest
- * scenario or intervention name (printable, no '='). */
+ * scenario or intervention name (printable, no '='; a scenario name from the safe
+ * set of scenario_name_ok). */
 #define SCENARIO_NAME_MAX 64
 #define SCENARIO_LABEL_MAX 120
 #define SCENARIO_DAYS_PER_YEAR 365.25
@@ -89,8 +91,11 @@ struct intervention_spec {
 
 struct scenario {
     char *name, *description;
+    struct origin at_name;        /* where name was set */
     char *file;                   /* as given on the command line */
     char **files;                 /* every file read (includes), for the manifest */
+    char (*file_sha256)[SHA256_HEX_SIZE]; /* SHA-256 of the bytes of files[i] as
+                                           * they were parsed ("" for text in memory) */
     size_t n_files;
     struct date start;
     enum period_kind report_every;
@@ -197,5 +202,17 @@ int scenario_grade(const struct scenario *sc, const char *name);
 
 /* Human text for a period kind ("week", "month", "quarter"). */
 const char *scenario_period_name(enum period_kind k);
+
+/* Whether name is a safe scenario name: 1 to SCENARIO_LABEL_MAX ASCII
+ * letters, digits, spaces and - _ . ( ), not starting with '.'. It names a
+ * results folder and is written into CSV, JSON and gnuplot scripts, so it
+ * holds no '/', quote, control character or byte that is not ASCII (always
+ * valid UTF-8), and is never ".", ".." or a hidden file. SCENARIO_NAME_RULE
+ * says so in words, for messages. */
+bool scenario_name_ok(const char *name);
+#define SCENARIO_STR_(x) #x
+#define SCENARIO_STR(x) SCENARIO_STR_(x)
+#define SCENARIO_NAME_RULE \
+    "1 to " SCENARIO_STR(SCENARIO_LABEL_MAX) " letters, digits, spaces and - _ . ( ), not starting with ."
 
 #endif

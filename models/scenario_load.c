@@ -729,11 +729,11 @@ static void read_top(struct loader *L, struct conf_node *root)
     struct scenario *sc = L->sc;
     const char *name = loader_text(L, root, "name", true);
     sc->name = check_strdup(name ? name : "unnamed");
-    if (name && (strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0))
+    sc->at_name = loader_origin(L, conf_get(root, "name") ? conf_get(root, "name") : root);
+    if (name && !scenario_name_ok(name))
         conf_error(L->d, conf_get(root, "name"),
-                   "\"%.80s\" cannot name a results folder (allowed: a name without '/', not . or ..)", name);
-    else if (name)
-        loader_label_ok(L, conf_get(root, "name"), "a scenario", name);
+                   "\"%.80s%s\" cannot name a scenario (allowed: " SCENARIO_NAME_RULE "; it names the results "
+                   "folder)", name, strlen(name) > 80 ? "..." : "");
     const char *descr = loader_text(L, root, "description", false);
     sc->description = check_strdup(descr ? descr : "");
     sc->start.year = 2000;
@@ -812,8 +812,11 @@ static struct scenario *from_doc(struct conf_doc *doc, const char *path, char *c
     sc->agency_grade = -1;
     sc->cohort_grade = -1;
     sc->files = check_calloc(doc->n_files, sizeof *sc->files);
-    for (size_t i = 0; i < doc->n_files; i++)
+    sc->file_sha256 = check_calloc(doc->n_files ? doc->n_files : 1, sizeof *sc->file_sha256);
+    for (size_t i = 0; i < doc->n_files; i++) {
         sc->files[i] = check_strdup(doc->files[i]);
+        memcpy(sc->file_sha256[i], doc->sha256[i], sizeof sc->file_sha256[i]);
+    }
     sc->n_files = doc->n_files;
 
     struct loader L = { .sc = sc, .d = d };

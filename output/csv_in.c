@@ -2,6 +2,7 @@
 #include "output/csv_in.h"
 
 #include "sim/check.h"
+#include "sim/infile.h"
 #include "sim/params.h"
 
 #include <errno.h>
@@ -119,9 +120,9 @@ bool csv_in_open(struct csv_in *c, const char *path, const char *const *need, lo
 {
     memset(c, 0, sizeof *c);
     c->next_line = 1;
-    c->f = fopen(path, "r");
+    c->f = infile_open(path);
     if (!c->f) {
-        snprintf(err, size, "%s: cannot read (%s)", path, strerror(errno));
+        snprintf(err, size, "%s: cannot read (%s)", path, infile_error(errno));
         return false;
     }
     int r = csv_in_next(c);

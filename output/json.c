@@ -2,6 +2,7 @@
 
 #include "output/numfmt.h"
 #include "sim/check.h"
+#include "sim/diag.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -21,7 +22,7 @@ static void json_quoted(struct afile *a, const char *s)
     for (const char *p = s; *p; p++) {
         unsigned char c = (unsigned char)*p;
         const char *esc = NULL;
-        char u[] = "\\u00XX";
+        char u[] = "\\u00XX", x[] = "\\\\xXX";
         switch (c) {
         case '"': esc = "\\\""; break;
         case '\\': esc = "\\\\"; break;
@@ -35,6 +36,18 @@ static void json_quoted(struct afile *a, const char *s)
                 u[4] = JSON_HEX_DIGITS[c >> 4];
                 u[5] = JSON_HEX_DIGITS[c & 0xf];
                 esc = u;
+            } else if (c >= 0x80) {
+                /* JSON is UTF-8: a byte that is not (a path or argument in
+                 * another encoding) is written as the text \xHH, as
+                 * messages show it, so the file always parses */
+                size_t n = diag_utf8_length((const unsigned char *)p);
+                if (n > 0) {
+                    p += n - 1;
+                    continue;
+                }
+                x[3] = JSON_HEX_DIGITS[c >> 4];
+                x[4] = JSON_HEX_DIGITS[c & 0xf];
+                esc = x;
             }
         }
         if (esc) {

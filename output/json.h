@@ -1,7 +1,9 @@
 /* json.h — a small streaming JSON writer for manifests.
  *
  * Writes into an afile with two-space indentation; keys and strings are
- * escaped (quotes, backslashes, control characters; UTF-8 passes through). */
+ * escaped (quotes, backslashes, control characters; UTF-8 passes through,
+ * and a byte that is not valid UTF-8 is written as the four characters
+ * \xHH, so the output is always valid JSON). */
 #ifndef OUTPUT_JSON_H
 #define OUTPUT_JSON_H
 

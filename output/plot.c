@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PLOT_SCRIPT "plots.gp"
 /* gnuplot's options: no start-up file of the user's, and staged output
  * (see plot_script.h). */
 #define GNUPLOT_NO_INIT "--default-settings"
@@ -222,14 +221,20 @@ static void note_charts(const char *dir, const struct afile *files, size_t n, bo
     free(names);
 }
 
+/* What drawing a folder (and a comparison's scenario folders) came to. */
+struct plot_progress {
+    bool missing;           /* gnuplot was found missing */
+    size_t drawn;           /* charts drawn */
+};
+
 /* Write the script into dir and (unless o says not to, or gnuplot was
  * found missing before) draw its charts. */
 static enum plot_status draw(const char *dir, const char *script, const struct plot_charts *charts,
-                             const struct plot_opts *o, bool *missing, char *err, size_t size)
+                             const struct plot_opts *o, struct plot_progress *pp, char *err, size_t size)
 {
     if (!write_script(dir, script, err, size))
         return PLOT_FAILED;
-    if (o->script_only || charts->n == 0 || *missing) {
+    if (o->script_only || charts->n == 0 || pp->missing) {
         note_charts(dir, NULL, 0, charts->n == 0 && !o->script_only);
         return o->script_only || charts->n == 0 ? PLOT_OK : PLOT_NO_GNUPLOT;
     }
@@ -249,7 +254,7 @@ static enum plot_status draw(const char *dir, const char *script, const struct p
     enum gnuplot_status st = gnuplot_run(&job, why, sizeof why);
     enum plot_status rc = PLOT_OK;
     if (st == GNUPLOT_MISSING) {
-        *missing = true;   /* plot_folder says what to do */
+        pp->missing = true;   /* plot_folder says what to do */
         rc = PLOT_NO_GNUPLOT;
     } else if (st == GNUPLOT_FAILED) {
         snprintf(err, size, "%s/%s: %s; charts not drawn", dir, PLOT_SCRIPT, why);
@@ -276,10 +281,11 @@ static enum plot_status draw(const char *dir, const char *script, const struct p
      * KPI's, a chart whose metrics are gone) describe older numbers */
     note_charts(dir, files, n, true);
     free(files);
+    pp->drawn += charts->n;
     return PLOT_OK;
 }
 
-static enum plot_status plot_run(const char *dir, size_t colour, const struct plot_opts *o, bool *missing,
+static enum plot_status plot_run(const char *dir, size_t colour, const struct plot_opts *o, struct plot_progress *pp,
                                  char *err, size_t size)
 {
     struct plot_run_facts f;
@@ -288,12 +294,12 @@ static enum plot_status plot_run(const char *dir, size_t colour, const struct pl
     struct plot_charts charts;
     char *script = plot_run_script(&f, colour, &charts);
     plot_run_facts_free(&f);
-    enum plot_status rc = draw(dir, script, &charts, o, missing, err, size);
+    enum plot_status rc = draw(dir, script, &charts, o, pp, err, size);
     free(script);
     return rc;
 }
 
-static enum plot_status plot_comparison(const char *dir, const struct plot_opts *o, bool *missing, char *err,
+static enum plot_status plot_comparison(const char *dir, const struct plot_opts *o, struct plot_progress *pp, char *err,
                                         size_t size)
 {
     struct plot_compare_facts f;
@@ -303,14 +309,14 @@ static enum plot_status plot_comparison(const char *dir, const struct plot_opts 
     char sub[AFILE_PATH_MAX];
     for (size_t i = 0; i < f.n_scenarios && rc != PLOT_FAILED; i++) {
         path_join(sub, sizeof sub, dir, f.scenario[i].folder);   /* checked when read */
-        enum plot_status r = plot_run(sub, i, o, missing, err, size);
+        enum plot_status r = plot_run(sub, i, o, pp, err, size);
         if (r != PLOT_OK)
             rc = r;
     }
     if (rc != PLOT_FAILED) {
         struct plot_charts charts;
         char *script = plot_compare_script(&f, &charts);
-        enum plot_status r = draw(dir, script, &charts, o, missing, err, size);
+        enum plot_status r = draw(dir, script, &charts, o, pp, err, size);
         if (r != PLOT_OK)
             rc = r;
         free(script);
@@ -319,7 +325,7 @@ static enum plot_status plot_comparison(const char *dir, const struct plot_opts 
     return rc;
 }
 
-static enum plot_status plot_sweep(const char *dir, const struct plot_opts *o, bool *missing, char *err,
+static enum plot_status plot_sweep(const char *dir, const struct plot_opts *o, struct plot_progress *pp, char *err,
                                    size_t size)
 {
     struct plot_sweep_facts f;
@@ -328,12 +334,12 @@ static enum plot_status plot_sweep(const char *dir, const struct plot_opts *o, b
     struct plot_charts charts;
     char *script = plot_sweep_script(&f, &charts);
     plot_sweep_facts_free(&f);
-    enum plot_status rc = draw(dir, script, &charts, o, missing, err, size);
+    enum plot_status rc = draw(dir, script, &charts, o, pp, err, size);
     free(script);
     return rc;
 }
 
-static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o, bool *missing, char *err,
+static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o, struct plot_progress *pp, char *err,
                                      size_t size)
 {
     struct plot_tornado_facts f;
@@ -342,7 +348,7 @@ static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o,
     struct plot_charts charts;
     char *script = plot_tornado_script(&f, &charts);
     plot_tornado_facts_free(&f);
-    enum plot_status rc = draw(dir, script, &charts, o, missing, err, size);
+    enum plot_status rc = draw(dir, script, &charts, o, pp, err, size);
     free(script);
     return rc;
 }
@@ -353,20 +359,20 @@ enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *e
 {
     if (!o)
         o = &default_opts;
-    bool missing = false;
+    struct plot_progress pp = { false, 0 };
     enum plot_status rc;
     switch (plot_kind_of(dir)) {
     case PLOT_KIND_RUN:
-        rc = plot_run(dir, 0, o, &missing, err, size);
+        rc = plot_run(dir, 0, o, &pp, err, size);
         break;
     case PLOT_KIND_COMPARISON:
-        rc = plot_comparison(dir, o, &missing, err, size);
+        rc = plot_comparison(dir, o, &pp, err, size);
         break;
     case PLOT_KIND_SWEEP:
-        rc = plot_sweep(dir, o, &missing, err, size);
+        rc = plot_sweep(dir, o, &pp, err, size);
         break;
     case PLOT_KIND_TORNADO:
-        rc = plot_tornado(dir, o, &missing, err, size);
+        rc = plot_tornado(dir, o, &pp, err, size);
         break;
     case PLOT_KIND_NONE:
     default:
@@ -376,6 +382,11 @@ enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *e
         else
             snprintf(err, size, "%s holds no results (no summary.csv, compare.csv, sweep.csv or tornado.csv)", dir);
         return PLOT_NOT_RESULTS;
+    }
+    if (rc == PLOT_OK && pp.drawn == 0 && !o->script_only) {
+        snprintf(err, size, "%s: no charts drawn: its results hold none of the series the charts show (%s written)",
+                 dir, PLOT_SCRIPT);
+        return PLOT_NOTHING_DRAWN;
     }
     if (rc == PLOT_NO_GNUPLOT)
         snprintf(err, size, "%s not found, so the charts were not drawn (install it: %s; then run: caseload plot %s)",

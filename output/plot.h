@@ -27,11 +27,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The script every folder's charts are drawn by. */
+#define PLOT_SCRIPT "plots.gp"
+
 enum plot_status {
     PLOT_OK,            /* every chart drawn */
     PLOT_NO_GNUPLOT,    /* scripts written, nothing drawn: gnuplot not found */
     PLOT_FAILED,        /* a file could not be read or written, or gnuplot failed */
     PLOT_NOT_RESULTS,   /* the folder holds no results of a kind above */
+    PLOT_NOTHING_DRAWN, /* script written, but the results hold nothing to chart */
 };
 
 enum plot_kind {

@@ -4,6 +4,7 @@
 #include "output/csv_in.h"
 #include "output/json_in.h"
 #include "sim/check.h"
+#include "sim/infile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -72,11 +73,11 @@ static int manifest_read(const char *dir, struct json_in *root, char *err, size_
         snprintf(err, size, "%s/%s: path too long", dir, MANIFEST_JSON);
         return -1;
     }
-    FILE *f = fopen(path, "r");
+    FILE *f = infile_open(path);
     if (!f) {
         if (errno == ENOENT)
             return 1;
-        snprintf(err, size, "%s: cannot read (%s)", path, strerror(errno));
+        snprintf(err, size, "%s: cannot read (%s)", path, infile_error(errno));
         return -1;
     }
     struct stat st;
@@ -184,7 +185,16 @@ bool plot_run_facts_read(const char *dir, struct plot_run_facts *f, char *err, s
         if (date_diff(last, d) > 0)
             last = d;
         double n = csv_in_number(csv_in_field(&c, col[SC_N]));
-        if (isfinite(n) && n > (double)f->reps)
+        if (!isnan(n) && !(n >= 0 && n <= PLOT_MAX_REPS && n == floor(n))) {
+            /* a count no run writes: refused before it is converted */
+            snprintf(err, size, "%s:%ld: n: %.10g is not a number of replications (allowed: a whole number from 0 "
+                     "to %.0f)", path, c.line, n, PLOT_MAX_REPS);
+            free(first_metric);
+            csv_in_free(&c);
+            plot_run_facts_free(f);
+            return false;
+        }
+        if (n > (double)f->reps)
             f->reps = (size_t)n;
         for (int m = 0; m < PLOT_M_COUNT; m++) {
             if (strcmp(metric, metric_names[m]) != 0)
@@ -452,7 +462,11 @@ static char *manifest_text(const struct json_in *root, const char *key, const ch
 static size_t manifest_reps(const struct json_in *root)
 {
     const struct json_in *n = json_in_get(root, "replications_per_point");
-    return n && n->type == JSON_IN_NUMBER && n->number >= 1 ? (size_t)n->number : 0;
+    /* anything but a whole number a run could have is unknown */
+    return n && n->type == JSON_IN_NUMBER && n->number >= 1 && n->number <= PLOT_MAX_REPS
+                   && n->number == floor(n->number)
+               ? (size_t)n->number
+               : 0;
 }
 
 /* Whether header field i starts the five columns of a KPI; its name

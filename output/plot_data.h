@@ -96,6 +96,10 @@ void plot_compare_facts_free(struct plot_compare_facts *f);
 /* ---- sweeps and tornado charts (caseload sweep) ---- */
 
 #define PLOT_MAX_LEVERS 2
+/* The most replications a count in a results folder may claim (n in
+ * summary.csv, replications_per_point in a manifest): far above what a run
+ * may have, far below where a conversion to size_t would overflow. */
+#define PLOT_MAX_REPS 1e9
 /* Room for a KPI's name (KPI names are letters, digits and underscores). */
 #define PLOT_KPI_NAME_SIZE 64
 

@@ -74,7 +74,9 @@ void plot_dates_widened(const struct plot_run_facts *f, char from[DATE_TEXT_SIZE
     struct date first, last;
     CHECK(date_parse(f->first, &first) && date_parse(f->last, &last));
     date_format(date_from_days(date_to_days(first) - half), from);
-    date_format(date_from_days(date_to_days(last) + half), to);
+    /* no further than the last date that can be written (9999-12-31) */
+    long end = date_to_days((struct date){ DATE_MAX_YEAR, 12, 31 });
+    date_format(date_from_days(date_to_days(last) + half < end ? date_to_days(last) + half : end), to);
 }
 
 const char *plot_reps_text(char *buf, size_t size, size_t reps)
@@ -216,7 +218,20 @@ void gp_series(struct plot_cmd *p, const char *fmt, ...)
 
 void gp_plot_done(struct plot_cmd *p)
 {
-    CHECK(p->n > 0);
+    if (p->n == 0) {
+        /* Nothing to draw (every series zero or absent: a service with no
+         * staff has no workforce layers): an empty frame saying so. A plot
+         * command there must be, or gnuplot would write an empty file. */
+        gp_printf(p->g,
+                  GP_INDENT "set label %d \"nothing to draw: every value here is zero or missing\" "
+                  "at graph 0.5, graph 0.5 center\n"
+                  GP_INDENT "unset xtics\n" GP_INDENT "unset ytics\n"
+                  GP_INDENT "plot [0:1] [0:1] 2 notitle   # off the frame: no line\n"
+                  GP_INDENT "unset label %d\n"
+                  GP_INDENT "set xtics nomirror out autofreq\n" GP_INDENT "set ytics nomirror out autofreq\n",
+                  GP_NOTE_LABEL, GP_NOTE_LABEL);
+        return;
+    }
     gp_printf(p->g, "\n");
     p->n = 0;
 }

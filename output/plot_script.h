@@ -108,7 +108,10 @@ struct plot_cmd {
     int n;               /* series so far */
 };
 void gp_series(struct plot_cmd *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void gp_plot_done(struct plot_cmd *p);     /* at least one series written */
+/* End the plot command; with no series written, an empty frame with a
+ * note (label number GP_NOTE_LABEL) instead. */
+void gp_plot_done(struct plot_cmd *p);
+#define GP_NOTE_LABEL 99
 
 /* A CSV column for `using`: "name", or (column("name")/scale) when scale
  * is not NULL. Returns buf. */

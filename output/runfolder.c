@@ -2,7 +2,8 @@
 
 #include "output/csv.h"
 #include "output/json.h"
-#include "output/sha256.h"
+#include "output/plot.h"
+#include "output/plot_script.h"
 #include "sim/check.h"
 
 #include "output/dirlock.h"
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,6 +28,29 @@
 #define KEY_CHARTS "charts"
 /* How the charts member is written, always last (runfolder_note_charts). */
 #define CHARTS_OPENING ",\n  \"" KEY_CHARTS "\": ["
+
+/* Every file a result of any kind writes, besides plots.gp and the charts:
+ * names a scenario may not take (runfolder_name_taken). */
+static const char *const any_result_files[] = {
+    MANIFEST, "series.csv", "summary.csv", "kpis.csv",  /* run */
+    "compare.csv", "differences.csv",                   /* compare */
+    "sweep.csv", "tornado.csv",                         /* sweep */
+    "target.csv",                                       /* target */
+};
+
+bool runfolder_name_taken(const char *name)
+{
+    if (name[0] == '.' || strcasecmp(name, PLOT_SCRIPT) == 0)
+        return true;
+    for (size_t k = 0; k < sizeof any_result_files / sizeof *any_result_files; k++)
+        if (strcasecmp(name, any_result_files[k]) == 0)
+            return true;
+    const char *dot = strrchr(name, '.');
+    for (size_t k = 0; dot && k < PLOT_FORMATS; k++)
+        if (strcasecmp(dot + 1, plot_formats[k]) == 0)
+            return true;
+    return false;
+}
 
 bool runfolder_path(char *buf, size_t size, const char *dir, const char *name)
 {
@@ -299,10 +324,12 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
     json_string(&j, "report_every", info->report_every);
     json_array(&j, "files");
     for (size_t i = 0; i < info->n_files; i++) {
-        char hex[SHA256_HEX_SIZE];
+        /* the hash taken when the file was read, not now: the file may have
+         * changed while the run went */
+        const char *hex = info->file_sha256 && info->file_sha256[i][0] ? info->file_sha256[i] : NULL;
         json_object(&j, NULL);
         json_string(&j, "path", info->files[i]);
-        json_string(&j, "sha256", sha256_file(info->files[i], hex) ? hex : NULL);
+        json_string(&j, "sha256", hex);
         json_close(&j);
     }
     json_close(&j);

@@ -17,6 +17,7 @@
 #include "output/afile.h"
 #include "output/json.h"
 #include "output/stats.h"
+#include "sim/sha256.h"
 #include "sim/result.h"
 
 #include <stdbool.h>
@@ -28,6 +29,8 @@ struct run_info {
     const char *version;             /* program version */
     const char *scenario, *description;
     char *const *files;              /* scenario file first, then its includes */
+    const char (*file_sha256)[SHA256_HEX_SIZE]; /* SHA-256 of the bytes parsed from
+                                                 * files[i] ("" or NULL: unknown) */
     size_t n_files;
     const char *start_date, *report_every;
     uint64_t seed, reps_requested;
@@ -104,6 +107,14 @@ bool runfolder_commit(struct afile *const *files, size_t n, const char *const *k
  * removed; without, they stay listed (a drawing that failed leaves them).
  * False when the manifest could not be rewritten. */
 bool runfolder_note_charts(const char *dir, const char *const *names, size_t n, bool replace);
+
+/* Whether name, as a file or folder in a result folder, could collide with
+ * what a result of any kind writes there: a result file (the list
+ * runfolder_commit clears), the charts' script, a chart (NAME.png,
+ * NAME.svg) or a hidden temporary (.NAME.tmp). Case is ignored (file
+ * systems that fold it). A comparison makes a folder of each scenario's
+ * name in its own folder, so such a name would fail only after the run. */
+bool runfolder_name_taken(const char *name);
 
 /* dir/name into buf; false when it does not fit. */
 bool runfolder_path(char *buf, size_t size, const char *dir, const char *name);

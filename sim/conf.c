@@ -1,6 +1,7 @@
 #include "conf.h"
 
 #include "check.h"
+#include "infile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -83,14 +84,22 @@ const char *conf_key(const struct conf_node *n)
 
 /* ---- documents and file names ------------------------------------------- */
 
-static const char *doc_file(struct conf_doc *doc, const char *path)
+static size_t doc_index(struct conf_doc *doc, const char *path)
 {
     for (size_t i = 0; i < doc->n_files; i++)
         if (strcmp(doc->files[i], path) == 0)
-            return doc->files[i];
+            return i;
     doc->files = check_realloc(doc->files, (doc->n_files + 1) * sizeof *doc->files);
+    doc->sha256 = check_realloc(doc->sha256, (doc->n_files + 1) * sizeof *doc->sha256);
     doc->files[doc->n_files] = check_strdup(path);
-    return doc->files[doc->n_files++];
+    doc->sha256[doc->n_files][0] = '\0';
+    return doc->n_files++;
+}
+
+static const char *doc_file(struct conf_doc *doc, const char *path)
+{
+    size_t at = doc_index(doc, path); /* may move the array */
+    return doc->files[at];
 }
 
 void conf_free(struct conf_doc *doc)
@@ -101,6 +110,7 @@ void conf_free(struct conf_doc *doc)
     for (size_t i = 0; i < doc->n_files; i++)
         free(doc->files[i]);
     free(doc->files);
+    free(doc->sha256);
     free(doc);
 }
 
@@ -225,20 +235,17 @@ struct loader {
 };
 
 /* A whole regular file of at most CONF_MAX_FILE_SIZE bytes with no NUL
- * byte; NULL with *err set otherwise (a folder, a device such as /dev/zero
- * or a pipe would never end or is no configuration). */
-static char *read_all(const char *path, int *err)
+ * byte, its length in *len; NULL with *err set otherwise (a folder, a device
+ * such as /dev/zero or a pipe would never end or is no configuration). */
+static char *read_all(const char *path, size_t *len, int *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = infile_open(path); /* a FIFO is refused, not waited on */
     if (!f) {
         *err = errno;
         return NULL;
     }
     struct stat st;
-    int bad = fstat(fileno(f), &st) != 0 ? errno
-              : S_ISDIR(st.st_mode)      ? EISDIR
-              : !S_ISREG(st.st_mode)     ? EINVAL
-              : st.st_size > CONF_MAX_FILE_SIZE ? EFBIG : 0;
+    int bad = fstat(fileno(f), &st) != 0 ? errno : st.st_size > CONF_MAX_FILE_SIZE ? EFBIG : 0;
     if (bad) {
         *err = bad;
         fclose(f);
@@ -274,6 +281,7 @@ static char *read_all(const char *path, int *err)
         return NULL;
     }
     buf[n] = '\0';
+    *len = n;
     return buf;
 }
 
@@ -438,6 +446,22 @@ static struct conf_node *load_text(struct loader *L, char *text, const char *nam
                            "@include needs a file name in double quotes (allowed: @include \"FILE.cfg\")");
                 failed = true;
             } else {
+                /* the rest of the line is blanked below: anything there but
+                 * a comment would be lost without a word */
+                char *rest = close + 1;
+                while (rest < end && (*rest == ' ' || *rest == '\t' || *rest == '\r'))
+                    rest++;
+                if (rest < end && *rest != '#' && !(rest[0] == '/' && rest + 1 < end && rest[1] == '/')) {
+                    char *tail = end;
+                    while (tail > rest && (tail[-1] == ' ' || tail[-1] == '\t' || tail[-1] == '\r'))
+                        tail--;
+                    diag_error(L->d, file, line, NULL,
+                               "@include \"%.*s\": text after the file name is not read: \"%.*s%s\" (allowed: "
+                               "one @include \"FILE.cfg\" per line, then only a comment)",
+                               (int)(close - open - 1), open + 1, (int)(tail - rest > 60 ? 60 : tail - rest), rest,
+                               tail - rest > 60 ? "..." : "");
+                    failed = true;
+                }
                 *close = '\0';
                 char *inc = join_path(dir, open + 1);
                 struct conf_node *base = load_file(L, inc, inc, file, line);
@@ -512,7 +536,8 @@ static struct conf_node *load_file(struct loader *L, const char *path, const cha
                                    const char *from_file, int from_line)
 {
     int err = 0;
-    char *text = read_all(path, &err);
+    size_t len = 0;
+    char *text = read_all(path, &len, &err);
     if (!text) {
         if (from_file)
             diag_error(L->d, from_file, from_line, NULL, "@include \"%s\": cannot read it (%s)", shown,
@@ -542,6 +567,13 @@ static struct conf_node *load_file(struct loader *L, const char *path, const cha
         return NULL;
     }
     L->stack[L->depth++] = real;
+    /* The hash of the bytes parsed, taken now: an edit while the run goes
+     * must not change what the manifest says was run. */
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, text, len);
+    size_t at = doc_index(L->doc, shown); /* may move the array */
+    sha256_final_hex(&h, L->doc->sha256[at]);
     char *dir = dir_of(path);
     struct conf_node *n = load_text(L, text, shown, dir);
     free(dir);

@@ -18,6 +18,7 @@
 #define SIM_CONF_H
 
 #include "diag.h"
+#include "sha256.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,7 +47,9 @@ struct conf_node {
 
 struct conf_doc {
     struct conf_node *root;
-    char **files;               /* every file read, for messages and hashing */
+    char **files;               /* every file read, for messages and the manifest */
+    char (*sha256)[SHA256_HEX_SIZE]; /* SHA-256 of the bytes parsed from files[i]
+                                      * ("" for text given in memory) */
     size_t n_files;
 };
 

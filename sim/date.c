@@ -21,7 +21,7 @@ bool date_parse(const char *text, struct date *out)
     d.year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
     d.month = (text[5] - '0') * 10 + (text[6] - '0');
     d.day = (text[8] - '0') * 10 + (text[9] - '0');
-    if (d.year < 1900 || d.month < 1 || d.month > 12 || d.day < 1
+    if (d.year < DATE_MIN_YEAR || d.month < 1 || d.month > 12 || d.day < 1
         || d.day > month_days(d.year, d.month))
         return false;
     *out = d;

@@ -12,6 +12,8 @@ struct date {
 };
 
 #define DATE_TEXT_SIZE 11   /* "YYYY-MM-DD" and its terminator */
+#define DATE_MIN_YEAR 1900
+#define DATE_MAX_YEAR 9999  /* four digits: a later date cannot be written */
 
 /* Parse exactly "YYYY-MM-DD" (a real calendar date, year 1900..9999).
  * Returns false, leaving *out alone, on anything else. */

@@ -25,15 +25,17 @@ void diag_free(struct diag *d)
     d->n = d->count = 0;
 }
 
-/* Bytes in the UTF-8 character at s (1 for ASCII), or 0 when s does not
- * start a valid one. */
-static size_t utf8_length(const unsigned char *s)
+size_t diag_utf8_length(const unsigned char *s)
 {
     size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
              : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
     for (size_t i = 1; i < n; i++)
         if ((s[i] & 0xc0) != 0x80)
             return 0;
+    /* no overlong forms, no surrogates, nothing above U+10FFFF */
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) || (s[0] == 0xf0 && s[1] < 0x90)
+        || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
     return n;
 }
 
@@ -67,7 +69,7 @@ void diag_error(struct diag *d, const char *file, int line, const char *path,
     const char *parts[2] = { where, text };
     for (int i = 0; i < 2; i++)
         for (const unsigned char *c = (const unsigned char *)parts[i]; *c;) {
-            size_t n = utf8_length(c);
+            size_t n = diag_utf8_length(c);
             if (*c == '\n')
                 k += (size_t)sprintf(m + k, "\\n");
             else if (*c == '\t')

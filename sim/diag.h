@@ -33,6 +33,11 @@ static inline bool diag_failed(const struct diag *d) { return d->count > 0; }
  * a line saying how many more there were. */
 void diag_print(const struct diag *d, FILE *out, const char *prog);
 
+/* Bytes in the UTF-8 character at s (1 for ASCII; s NUL-terminated), or 0
+ * when s does not start a valid one: a stray or truncated byte, an overlong
+ * form, a surrogate or a code point above U+10FFFF. */
+size_t diag_utf8_length(const unsigned char *s);
+
 /* The name in names[0..n) closest to word by edit distance, or NULL when
  * none is close enough to be a plausible typo. */
 const char *diag_nearest(const char *word, const char *const *names, size_t n);

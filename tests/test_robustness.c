@@ -46,6 +46,11 @@
 
 #include <cmocka.h>
 
+#include "output/json_in.h"
+#include "output/runfolder.h"
+#include "sim/diag.h"
+#include "sim/sha256.h"
+
 #define EXIT_RUN 1
 #define EXIT_USAGE 2
 #define EXIT_INTERRUPTED 130
@@ -1265,6 +1270,493 @@ static void test_interrupt_on_terminal(void **state)
     free(file);
 }
 
+/* ---- hostile inputs: names, FIFOs, far dates, huge counts, provenance ---------- */
+
+#define HANG_SECONDS "20"   /* a command that takes longer than this hangs */
+
+/* The program under test with the arguments that follow (NULL-terminated),
+ * killed after HANG_SECONDS: a hang is a failure (status 137), not a test
+ * that never ends. As tu_caseload_run otherwise. */
+static int run_limited(char **err, char **out, ...)
+{
+    static const char *const timeout_prog = "/usr/bin/timeout";
+    if (access(timeout_prog, X_OK) != 0)
+        skip();
+    char *argv[TU_MAX_ARGS + 6] = { (char *)timeout_prog, "-s", "KILL", HANG_SECONDS, (char *)tu_caseload() };
+    size_t n = 5;
+    va_list ap;
+    va_start(ap, out);
+    for (char *a; (a = va_arg(ap, char *)) && n < TU_MAX_ARGS + 4;)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    int rc = tu_run(argv, out, err);
+    if (rc == 128 + SIGKILL || rc == 124)
+        fail_msg("caseload %s %s hung (killed after %s s)", argv[5], argv[6] ? argv[6] : "", HANG_SECONDS);
+    return rc;
+}
+
+/* Scenario names: a safe set, checked by check and by every command before
+ * it runs; no name that a results folder uses; never invalid UTF-8. */
+static void test_scenario_names(void **state)
+{
+    struct tu_dir *f = *state;
+    static const char *const bad[] = {
+        "a/b", ".hidden", "..", "", "tab\there", "quote\\\"d", "Z\xc3\xbcrich", "bad\xff", "<(cmd)", "a=b", "x;y",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char to[64];
+        snprintf(to, sizeof to, "name = \"%s\"", bad[i]);
+        char *file = scenario(f->dir, "bad.cfg", 1, "name = \"robust\"", to);
+        expect_bad(f->dir, file, 1, "name", "cannot name a scenario (allowed: 1 to 120 letters, digits, spaces and "
+                                            "- _ . ( ), not starting with .;");
+        free(file);
+    }
+    /* names a results folder uses: a comparison would make a folder of the
+     * name beside its own files and fail only after every replication */
+    static const char *const taken[] = { "compare.csv", "manifest.json", "plots.gp", "Summary.CSV", "kpis.csv",
+                                         "differences.csv", "sweep.csv", "tornado.csv", "target.csv", "series.csv",
+                                         "backlog.png", "cost.svg" };
+    for (size_t i = 0; i < sizeof taken / sizeof *taken; i++) {
+        char to[64];
+        snprintf(to, sizeof to, "name = \"%s\"", taken[i]);
+        char *file = scenario(f->dir, "taken.cfg", 1, "name = \"robust\"", to);
+        expect_bad(f->dir, file, 1, "name", "is the name of a file that results are written to (allowed: ");
+        free(file);
+    }
+    /* ... also in compare, before any replication, and from a variant */
+    char *good = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char *variant = tu_write(f->dir, "variant.cfg", "@include \"good.cfg\"\n\nname = \"compare.csv\";\n");
+    char out_dir[4096], *err;
+    snprintf(out_dir, sizeof out_dir, "%s/cmp", f->dir);
+    assert_int_equal(tu_caseload_run(&err, NULL, "compare", good, variant, "-q", "-n", "2", "-o", out_dir, NULL),
+                     EXIT_USAGE);
+    char want[4200];
+    snprintf(want, sizeof want, "caseload: %s:3: name: \"compare.csv\" is the name of a file", variant);
+    tu_assert_contains(err, want);
+    free(err);
+    assert_false(tu_exists(out_dir));
+    /* the safe set itself is accepted; --set cannot name a scenario */
+    char *ok = scenario(f->dir, "ok.cfg", 1, "name = \"robust\"", "name = \"Team A (2025) v1.2_x-y\"");
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", ok, NULL), 0);
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", good, "--set", "name=compare.csv", NULL), EXIT_USAGE);
+    tu_assert_contains(err, "caseload: --set: name: unknown parameter");
+    free(err);
+    free(ok);
+    free(variant);
+    free(good);
+}
+
+/* Whether text is all valid UTF-8. */
+static bool valid_utf8(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        size_t n = diag_utf8_length(p);
+        if (n == 0)
+            return false;
+        p += n;
+    }
+    return true;
+}
+
+/* manifest.json parses whatever bytes the command line held: a folder name
+ * that is not UTF-8 (a surrogate and a stray byte) is written as \xHH. */
+static void test_manifest_always_parses(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char out_dir[4096], *err;
+    snprintf(out_dir, sizeof out_dir, "%s/r\xff\xed\xa0\x80-\xc3\xa9", f->dir);
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "-o", out_dir, NULL), 0);
+    free(err);
+    char *manifest = tu_read_in(out_dir, "manifest.json");
+    assert_true(valid_utf8(manifest));
+    struct json_in root;
+    assert_true(json_in_parse(manifest, &root));
+    const struct json_in *cl = json_in_get(&root, "command_line");
+    assert_non_null(cl);
+    bool found = false;
+    for (size_t i = 0; i < cl->n; i++)
+        found |= cl->kid[i].text && strstr(cl->kid[i].text, "/r\\xff\\xed\\xa0\\x80-\xc3\xa9") != NULL;
+    if (!found)
+        fail_msg("the folder's name, escaped, is not in the command line:\n%s", manifest);
+    json_in_free(&root);
+    free(manifest);
+    free(file);
+}
+
+/* FIFOs (and other files that are not regular) are refused at once, never
+ * waited on: a scenario, an @include, a results folder's manifest or CSV. */
+static void test_fifo_inputs(void **state)
+{
+    struct tu_dir *f = *state;
+    char *fifo = tu_path(f->dir, "fifo.cfg");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    char *err;
+    assert_int_equal(run_limited(&err, NULL, "check", fifo, NULL), EXIT_USAGE);
+    tu_assert_contains(err, "fifo.cfg: cannot read the file (not a regular file: a scenario is a text file)");
+    free(err);
+    char *inc = tu_write(f->dir, "inc.cfg", "@include \"fifo.cfg\"\nname = \"x\";\n");
+    assert_int_equal(run_limited(&err, NULL, "check", inc, NULL), EXIT_USAGE);
+    tu_assert_contains(err, "inc.cfg:1: @include \"");
+    tu_assert_contains(err, "fifo.cfg\": cannot read it (not a regular file: a scenario is a text file)");
+    free(err);
+    /* a results folder whose manifest, then summary, is a FIFO */
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char out_dir[4096], path[4200];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "-o", out_dir, NULL), 0);
+    free(err);
+    snprintf(path, sizeof path, "%s/manifest.json", out_dir);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(run_limited(&err, NULL, "plot", out_dir, NULL), EXIT_RUN);
+    tu_assert_contains(err, "manifest.json: cannot read (not a regular file)");
+    free(err);
+    assert_int_equal(unlink(path), 0);
+    snprintf(path, sizeof path, "%s/summary.csv", out_dir);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(run_limited(&err, NULL, "plot", out_dir, NULL), EXIT_USAGE);
+    tu_assert_contains(err, "holds no results");
+    free(err);
+    free(file);
+    free(inc);
+    free(fifo);
+}
+
+/* Text after @include "FILE" on its line would be dropped: it is reported. */
+static void test_include_trailing_text(void **state)
+{
+    struct tu_dir *f = *state;
+    free(scenario(f->dir, "good.cfg", 0, NULL, NULL));
+    char *v = tu_write(f->dir, "v.cfg", "@include \"good.cfg\" horizon_years = 3.0;\nname = \"v\";\n");
+    expect_bad(f->dir, v, 1, NULL, "@include \"good.cfg\": text after the file name is not read: "
+                                   "\"horizon_years = 3.0;\" (allowed: one @include \"FILE.cfg\" per line, then only "
+                                   "a comment)");
+    free(v);
+    /* a comment there is fine */
+    v = tu_write(f->dir, "v.cfg", "@include \"good.cfg\"   # the base\nname = \"v\";\n");
+    char *err;
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", v, NULL), 0);
+    free(err);
+    free(v);
+}
+
+/* A valid scenario with no staff and no agency cover: nothing to draw in
+ * the workforce chart, an empty frame with a note, never an abort. */
+static void test_empty_chart(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario_ex(f->dir, "empty.cfg", NULL, 24, "establishment = 40.0; in_post = 36.0",
+                             "establishment = 0.0; in_post = 0.0", 26, "establishment = 6.0; in_post = 5.0",
+                             "establishment = 0.0; in_post = 0.0", 35, "add = 5.0", "add = 0.0", 0);
+    char out_dir[4096], *err;
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, NULL), 0);
+    free(err);
+    int rc = tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "--plot", "-o", out_dir, NULL);
+    if (rc != 0)
+        fail_msg("status %d, stderr:\n%s", rc, err);
+    free(err);
+    char *gp = tu_read_in(out_dir, "plots.gp");
+    tu_assert_contains(gp, "nothing to draw: every value here is zero or missing");
+    free(gp);
+    free(file);
+}
+
+/* Dates past 9999-12-31 cannot be written: a horizon that passes it is
+ * refused, from the file or from --set. */
+static void test_dates_past_9999(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario_ex(f->dir, "far.cfg", NULL, 2, "2024-04-01", "9999-01-01", 3, "1.5", "2.0", 34,
+                             "2024-10-01", "9999-06-01", 0);
+    expect_bad(f->dir, file, 3, "horizon_years", "2 years from 9999-01-01 run past 9999-12-31, the last date "
+                                                 "results can carry (allowed: a horizon whose last day is "
+                                                 "9999-12-31 or earlier)");
+    free(file);
+    file = scenario_ex(f->dir, "far.cfg", NULL, 2, "2024-04-01", "9999-01-01", 3, "1.5", "1.0", 34, "2024-10-01",
+                       "9999-06-01", 0);
+    char *err;
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, NULL), 0);   /* ends on 9999-12-31 */
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "check", file, "--set", "horizon_years=1.1", NULL), EXIT_USAGE);
+    tu_assert_contains(err, "caseload: --set: horizon_years: 1.1 years from 9999-01-01 run past 9999-12-31");
+    free(err);
+    /* the last day of the horizon is written as it is */
+    char out_dir[4096];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "-o", out_dir, NULL), 0);
+    free(err);
+    char *series = tu_read_in(out_dir, "series.csv");
+    tu_assert_contains(series, ",9999-12-31,");
+    assert_null(strstr(series, ",0000-"));
+    free(series);
+    free(file);
+}
+
+/* Replace every ",OLD\n" line ending... : rewrite column `col` (0-based) of
+ * every data row of dir/name to value. */
+static void rewrite_column(const char *dir, const char *name, size_t col, const char *value)
+{
+    char *text = tu_read_in(dir, name);
+    size_t cap = strlen(text) * 2 + 4096, w = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    bool header = true;
+    for (char *line = text; *line;) {
+        char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) : strlen(line);
+        size_t field = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (line[i] == ',') {
+                field++;
+                out[w++] = ',';
+                if (field == col && !header) {
+                    w += (size_t)snprintf(out + w, cap - w, "%s", value);
+                    while (i + 1 < len && line[i + 1] != ',')
+                        i++;
+                }
+                continue;
+            }
+            out[w++] = line[i];
+        }
+        out[w++] = '\n';
+        header = false;
+        line = eol ? eol + 1 : line + len;
+    }
+    out[w] = '\0';
+    free(tu_write(dir, name, out));
+    free(out);
+    free(text);
+}
+
+/* A count no run could write (n = 1e300 in summary.csv, a manifest's
+ * replications_per_point = 1e300) is refused or taken as unknown before it
+ * is converted: no undefined behaviour (check-asan: float-cast-overflow). */
+static void test_huge_counts(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char out_dir[4096], *err;
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "-o", out_dir, NULL), 0);
+    free(err);
+    char *summary = tu_read_in(out_dir, "summary.csv");
+    size_t col = 0;   /* the column n */
+    for (const char *p = summary; *p != '\n'; p++)
+        col += *p == ',';
+    assert_true(strncmp(strrchr(strtok(summary, "\n"), ','), ",n", 2) == 0);
+    free(summary);
+    rewrite_column(out_dir, "summary.csv", col, "1e300");
+    assert_int_equal(tu_caseload_run(&err, NULL, "plot", out_dir, NULL), EXIT_RUN);
+    tu_assert_contains(err, "summary.csv:2: n: 1e+300 is not a number of replications (allowed: a whole number from "
+                            "0 to 1000000000)");
+    free(err);
+    /* a sweep's manifest */
+    snprintf(out_dir, sizeof out_dir, "%s/sweep", f->dir);
+    assert_int_equal(tu_caseload_run(&err, NULL, "sweep", file, "--vary", "demand.screen_out=0.1:0.2:2", "-q", "-n",
+                                     "2", "-o", out_dir, NULL),
+                     0);
+    free(err);
+    char *manifest = tu_read_in(out_dir, "manifest.json");
+    char *at = strstr(manifest, "\"replications_per_point\": ");
+    assert_non_null(at);
+    at += strlen("\"replications_per_point\": ");
+    char *end = at + strspn(at, "0123456789");
+    char edited[65536];
+    snprintf(edited, sizeof edited, "%.*s1e300%s", (int)(at - manifest), manifest, end);
+    free(tu_write(out_dir, "manifest.json", edited));
+    free(manifest);
+    assert_int_equal(tu_caseload_run(&err, NULL, "plot", out_dir, NULL), 0);
+    free(err);
+    free(file);
+}
+
+/* The SHA-256 in manifest.json is of the bytes parsed when the run started,
+ * for the scenario and the file it includes, though both change during it. */
+static void test_manifest_hash_at_start(void **state)
+{
+    struct tu_dir *f = *state;
+    char *base = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char *base_text = tu_read(base, NULL);
+    static const char variant_text[] = "@include \"good.cfg\"\nname = \"variant\";\n";
+    char *variant = tu_write(f->dir, "variant.cfg", variant_text);
+    char want_base[SHA256_HEX_SIZE], want_variant[SHA256_HEX_SIZE];
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, base_text, strlen(base_text));
+    sha256_final_hex(&h, want_base);
+    sha256_init(&h);
+    sha256_update(&h, variant_text, strlen(variant_text));
+    sha256_final_hex(&h, want_variant);
+
+    char out_dir[4200], err_path[4200];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr.txt", f->dir);
+    pid_t pid = start_long_run(variant, out_dir, err_path);
+    /* edited while it runs */
+    FILE *fp = fopen(base, "a");
+    assert_non_null(fp);
+    fputs("# edited during the run\n", fp);
+    fclose(fp);
+    fp = fopen(variant, "a");
+    assert_non_null(fp);
+    fputs("# edited during the run\n", fp);
+    fclose(fp);
+    kill(pid, SIGINT);
+    int rc = wait_child(pid);
+    char *err = tu_read(err_path, NULL);
+    if (rc != EXIT_RUN)
+        fail_msg("status %d (expected 1), stderr:\n%s", rc, err);
+    free(err);
+    char *manifest = tu_read_in(out_dir, "manifest.json");
+    struct json_in root;
+    assert_true(json_in_parse(manifest, &root));
+    const struct json_in *files = json_in_get(json_in_get(&root, "scenario"), "files");
+    assert_non_null(files);
+    assert_int_equal(files->n, 2);
+    TU_ASSERT_STR(json_in_text(json_in_get(&files->kid[0], "path")), variant);
+    TU_ASSERT_STR(json_in_text(json_in_get(&files->kid[0], "sha256")), want_variant);
+    TU_ASSERT_STR(json_in_text(json_in_get(&files->kid[1], "sha256")), want_base);
+    json_in_free(&root);
+    free(manifest);
+    free(base_text);
+    free(variant);
+    free(base);
+}
+
+/* caseload plot does not say charts were drawn when the results hold
+ * nothing the charts show. */
+static void test_plot_nothing_drawn(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char out_dir[4096], *err, *out;
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "-o", out_dir, NULL), 0);
+    free(err);
+    /* only the referrals rows: no chart draws them */
+    char *summary = tu_read_in(out_dir, "summary.csv");
+    size_t cap = strlen(summary) + 1, w = 0;
+    char *kept = malloc(cap);
+    assert_non_null(kept);
+    for (char *line = summary, *eol; line && *line; line = eol ? eol + 1 : NULL) {
+        eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) + 1 : strlen(line);
+        if (eol)
+            *eol = '\0';
+        bool keep = line == summary || strstr(line, ",referrals,");
+        if (eol)
+            *eol = '\n';
+        if (keep) {
+            memcpy(kept + w, line, len);
+            w += len;
+        }
+    }
+    kept[w] = '\0';
+    free(tu_write(out_dir, "summary.csv", kept));
+    free(kept);
+    free(summary);
+    assert_int_equal(tu_caseload_run(&err, &out, "plot", out_dir, NULL), 0);
+    assert_null(strstr(out, "charts:"));
+    char want[4400];
+    snprintf(want, sizeof want, "caseload: warning: %s: no charts drawn: its results hold none of the series the "
+             "charts show (plots.gp written)", out_dir);
+    tu_assert_contains(err, want);
+    free(err);
+    free(out);
+    free(file);
+}
+
+static bool limit_address_space(void *arg)
+{
+    struct rlimit rl = { *(rlim_t *)arg, *(rlim_t *)arg };
+    return setrlimit(RLIMIT_AS, &rl) == 0;
+}
+
+/* Under ulimit -v the memory refusal names that limit, not the machine's. */
+static void test_memory_limit_named(void **state)
+{
+    struct tu_dir *f = *state;
+    if (getenv("ASAN_OPTIONS"))
+        skip();   /* AddressSanitizer's shadow memory needs more address space than any such limit */
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char out_dir[4200], err_path[4200];
+    snprintf(out_dir, sizeof out_dir, "%s/results", f->dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr.txt", f->dir);
+    char *argv[] = { (char *)tu_caseload(), "run", file, "-q", "-o", out_dir, "-n", "10", "--set",
+                     "horizon_years=100", "--set", "demand.referrals_per_year=10000000", "--set",
+                     "workforce.grades.sw.cap=0.001", NULL };
+    rlim_t limit = (rlim_t)2 << 30;   /* 2 GiB: less than any machine that runs the tests */
+    int rc = wait_child(spawn(argv, err_path, limit_address_space, &limit));
+    char *err = tu_read(err_path, NULL);
+    if (rc != EXIT_USAGE)
+        fail_msg("status %d (expected 2), stderr:\n%s", rc, err);
+    tu_assert_contains(err, "(allowed: 1.72 GB, 80% of the address space this process may use (ulimit -v);");
+    free(err);
+    assert_false(tu_exists(out_dir));
+    free(file);
+}
+
+/* Fail unless every file in dir is a name runfolder_name_taken knows (the
+ * one list scenario names are checked against); folders are a comparison's
+ * scenario folders, checked in turn. */
+static void assert_names_known(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *path = tu_path(dir, e->d_name);
+        struct stat st;
+        assert_int_equal(lstat(path, &st), 0);
+        if (S_ISDIR(st.st_mode))
+            assert_names_known(path);
+        else if (!runfolder_name_taken(e->d_name))
+            fail_msg("%s: a file results write, but a scenario could take its name (add it to the list in "
+                     "output/runfolder.c)", path);
+        free(path);
+    }
+    closedir(d);
+}
+
+/* The names a scenario may not take are every name a result folder holds:
+ * a run's, a comparison's and a sweep's, with their charts. */
+static void test_result_names_known(void **state)
+{
+    struct tu_dir *f = *state;
+    char *file = scenario(f->dir, "good.cfg", 0, NULL, NULL);
+    char *err;
+    char *run = tu_path(f->dir, "run"), *cmp = tu_path(f->dir, "cmp"), *sweep = tu_path(f->dir, "sweep"),
+         *target = tu_path(f->dir, "target");
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", file, "-q", "-n", "2", "--plot", "-o", run, NULL), 0);
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "compare", file, file, "-q", "-n", "2", "--plot", "-o", cmp, NULL),
+                     0);
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "sweep", file, "--vary", "demand.screen_out=0.1:0.2:2", "-q", "-n",
+                                     "2", "--plot", "-o", sweep, NULL),
+                     0);
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "target", file, "--lever", "workforce.grades.sw.establishment",
+                                     "--kpi", "backlog_end", "--below", "1000", "-q", "-n", "2", "-o", target, NULL),
+                     0);
+    free(err);
+    assert_names_known(run);
+    assert_names_known(cmp);
+    assert_names_known(sweep);
+    assert_names_known(target);
+    free(run);
+    free(cmp);
+    free(sweep);
+    free(target);
+    free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1294,6 +1786,17 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_interrupt, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_twice, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_interrupt_on_terminal, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_scenario_names, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_manifest_always_parses, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_fifo_inputs, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_include_trailing_text, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_empty_chart, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_dates_past_9999, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_huge_counts, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_manifest_hash_at_start, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_plot_nothing_drawn, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_memory_limit_named, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_result_names_known, tu_dir_setup, tu_dir_teardown),
     };
     return cmocka_run_group_tests_name("robustness", tests, NULL, NULL);
 }

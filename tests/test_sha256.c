@@ -1,6 +1,6 @@
 /* test_sha256.c — FIPS 180-4 test vectors, padding boundaries, chunked
  * updates, and files (including the error paths). */
-#include "output/sha256.h"
+#include "sim/sha256.h"
 
 #include <errno.h>
 #include <setjmp.h>

@@ -1,6 +1,7 @@
-/* sha256.h — SHA-256 (FIPS 180-4) of memory or a file, as lower-case hex. */
-#ifndef OUTPUT_SHA256_H
-#define OUTPUT_SHA256_H
+/* sha256.h — SHA-256 (FIPS 180-4) of memory or a file, as lower-case hex
+ * (scenario files are hashed as they are read, for the manifest). */
+#ifndef SIM_SHA256_H
+#define SIM_SHA256_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,6 @@
-#include "output/sha256.h"
+#include "sim/sha256.h"
+
+#include "sim/infile.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -127,7 +129,7 @@ bool sha256_file(const char *path, char hex[SHA256_HEX_SIZE])
     static_assert(SHA256_FILE_CHUNK % SHA256_BLOCK == 0, "whole blocks per read");
     unsigned char buf[SHA256_FILE_CHUNK];
     struct sha256 c;
-    FILE *f = fopen(path, "rb");
+    FILE *f = infile_open(path);
     if (!f)
         return false;
     sha256_init(&c);
