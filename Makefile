@@ -84,12 +84,27 @@ caseload: $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
+# The invariant walker (models/invariants.h) runs after every event where the
+# replication loop is compiled with CHECK_DEFS: in tests/test_invariants.c
+# (this second build of replication.c, linked before the library so that it
+# stands in for the library's own) and in the whole sanitizer build; never
+# in ./caseload.
+CHECK_DEFS := -DCASELOAD_CHECK_INVARIANTS
+$(BUILD)/check/%.o: %.c | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CHECK_DEFS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/test_invariants: $(BUILD)/tests/test_invariants.o $(BUILD)/check/models/replication.o \
+                                $(TEST_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
+         $(BUILD)/check/models/replication.d
 
 # ---- run, test, bench -----------------------------------------------------
 run: caseload
@@ -114,10 +129,11 @@ install: caseload
 
 # ---- robustness: sanitizers and fuzzing (docs/robustness.md) ---------------
 # check-asan: every source and test rebuilt with AddressSanitizer and
-# UndefinedBehaviorSanitizer in their own folder, then the whole test suite.
+# UndefinedBehaviorSanitizer in their own folder, with the invariant walker
+# after every event (CHECK_DEFS), then the whole test suite.
 ASAN_BUILD  ?= build-asan
 ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-               -fno-omit-frame-pointer
+               -fno-omit-frame-pointer $(CHECK_DEFS)
 ASAN_ENV    := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
                LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 

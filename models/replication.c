@@ -11,6 +11,16 @@
 #include "models/workforce.h"
 #include "sim/check.h"
 
+/* The checking builds walk every invariant after every event (invariants.h). */
+#ifdef CASELOAD_CHECK_INVARIANTS
+#include "models/invariants.h"
+#define CHECK_INVARIANTS(m) invariants_check((m), invariants_laws(m))
+#define CHECKS_INVARIANTS true
+#else
+#define CHECK_INVARIANTS(m) ((void)0)
+#define CHECKS_INVARIANTS false
+#endif
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,7 +167,10 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
      * would otherwise find, again, that nothing fits. */
     if (m->n_queued > 0 && m->alloc_due)
         alloc_dispatch(m);
+    CHECK_INVARIANTS(m);
 }
+
+bool model_checks_invariants(void) { return CHECKS_INVARIANTS; }
 
 int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct result_layout *l,
               struct rep_result *out, volatile sig_atomic_t *stop)
@@ -203,6 +216,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     alloc_dispatch(m);
     demand_start(m);
     interventions_start(m);
+    CHECK_INVARIANTS(m);
 
     /* The stop flag (Ctrl-C) is looked at every simulated day, so even a
      * large scenario stops within a fraction of a second. Running up to a
