@@ -187,20 +187,23 @@ static const char *walk_worker(struct walk *wk, uint32_t wi, size_t *ready)
         BROKEN("worker %u: grade %u of %zu", wi, w->grade, sc->n_grades);
     const struct grade_spec *gs = &sc->grade[w->grade];
     if (w->agency != gs->agency)
-        BROKEN("worker %u (grade %s): agency %d in a grade with agency %d", wi, gs->name, w->agency, gs->agency);
+        BROKEN("worker %u (grade %s): agency %d in a grade with agency %d",
+               wi, gs->name, w->agency, gs->agency);
     if (!(w->fte > 0) || !isfinite(w->fte))
         BROKEN("worker %u (grade %s): FTE %.17g", wi, gs->name, w->fte);
     if (w->post >= m->n_posts)
         BROKEN("worker %u (grade %s): post %u of %zu", wi, gs->name, w->post, m->n_posts);
     const struct post *po = &m->post[w->post];
     if (w->agency ? po->cover != wi : po->holder != wi)
-        BROKEN("worker %u (grade %s): its post %u names %s %u", wi, gs->name, w->post, w->agency ? "cover" : "holder",
+        BROKEN("worker %u (grade %s): its post %u names %s %u",
+               wi, gs->name, w->post, w->agency ? "cover" : "holder",
                w->agency ? po->cover : po->holder);
     if (!w->agency && po->grade != w->grade)
         BROKEN("worker %u (grade %s): holds post %u of grade %u", wi, gs->name, w->post, po->grade);
     double cap = m->pv[gs->p_cap] * w->fte * m->direct_factor;
     if (!near(w->cap, cap))
-        BROKEN("worker %u (grade %s): cap %.17g, grade cap x FTE x direct-work factor = %.17g", wi, gs->name, w->cap, cap);
+        BROKEN("worker %u (grade %s): cap %.17g, grade cap x FTE x direct-work factor = %.17g",
+               wi, gs->name, w->cap, cap);
 
     /* its cases */
     size_t n = 0;
@@ -208,13 +211,16 @@ static const char *walk_worker(struct walk *wk, uint32_t wi, size_t *ready)
     uint32_t prev = NONE;
     for (uint32_t c = w->first_case; c != NONE; c = m->cases[c].next) {
         if (c >= m->case_top || n >= w->n_cases)
-            BROKEN("worker %u (grade %s): its list of cases runs past its %u cases (at case %u)", wi, gs->name, w->n_cases, c);
+            BROKEN("worker %u (grade %s): its list of cases runs past its %u cases (at case %u)",
+                   wi, gs->name, w->n_cases, c);
         const struct case_rec *cr = &m->cases[c];
         if (cr->state != CASE_ALLOCATED || cr->worker != wi)
-            BROKEN("worker %u (grade %s): case %u is in its list but has state %u and worker %u", wi, gs->name, c, cr->state,
+            BROKEN("worker %u (grade %s): case %u is in its list but has state %u and worker %u",
+                   wi, gs->name, c, cr->state,
                    cr->worker);
         if (cr->prev != prev)
-            BROKEN("worker %u (grade %s): case %u's back link is %u, not %u", wi, gs->name, c, cr->prev, prev);
+            BROKEN("worker %u (grade %s): case %u's back link is %u, not %u",
+                   wi, gs->name, c, cr->prev, prev);
         if (wk->case_seen[c] & SEEN_LIST)
             BROKEN("worker %u (grade %s): case %u is in a worker's list twice", wi, gs->name, c);
         wk->case_seen[c] |= SEEN_LIST;
@@ -238,10 +244,12 @@ static const char *walk_worker(struct walk *wk, uint32_t wi, size_t *ready)
         if (w->status == W_AT_WORK) {
             if (!near(leaf.spare, w->cap - w->load)
                 || !near(leaf.ospare, m->overload_factor * w->cap - w->load))
-                BROKEN("worker %u (grade %s): tree leaf (%.17g, %.17g), spare capacity (%.17g, %.17g)", wi, gs->name, leaf.spare,
+                BROKEN("worker %u (grade %s): tree leaf (%.17g, %.17g), spare capacity (%.17g, %.17g)",
+                       wi, gs->name, leaf.spare,
                        leaf.ospare, w->cap - w->load, m->overload_factor * w->cap - w->load);
         } else if (leaf.spare != -HUGE_VAL || leaf.ospare != -HUGE_VAL) {
-            BROKEN("worker %u (grade %s): off (status %u) but its tree leaf offers (%.17g, %.17g)", wi, gs->name, w->status, leaf.spare,
+            BROKEN("worker %u (grade %s): off (status %u) but its tree leaf offers (%.17g, %.17g)",
+                   wi, gs->name, w->status, leaf.spare,
                    leaf.ospare);
         }
     } else if (w->slot != NONE) {
@@ -258,19 +266,22 @@ static const char *walk_worker(struct walk *wk, uint32_t wi, size_t *ready)
         WALK(check_handle(wk, w->ev_sick, EV_SICK_END, EV_SICK_END, wi, "worker", "return", NULL));
     }
     if (w->ev_realloc && w->status != W_SICK)
-        BROKEN("worker %u (grade %s): a reallocation pending while not off sick short-term (status %u)", wi, gs->name, w->status);
+        BROKEN("worker %u (grade %s): a reallocation pending while not off sick short-term (status %u)",
+               wi, gs->name, w->status);
     WALK(check_handle(wk, w->ev_realloc, EV_REALLOCATE, EV_REALLOCATE, wi, "worker", "reallocation", NULL));
     if (w->ev_progress && gs->becomes < 0)
         BROKEN("worker %u (grade %s): progression pending in a grade that progresses to none", wi, gs->name);
     WALK(check_handle(wk, w->ev_progress, EV_PROGRESS, EV_PROGRESS, wi, "worker", "progression", NULL));
     if (w->ready) {
         if (gs->becomes < 0 || w->ev_progress || w->ticket >= m->next_ticket)
-            BROKEN("worker %u (grade %s): ready to progress, but to grade %d, with progression pending or ticket %u of %u",
+            BROKEN("worker %u (grade %s): ready to progress, but to grade %d, with progression "
+                   "pending or ticket %u of %u",
                    wi, gs->name, gs->becomes, w->ticket, m->next_ticket);
         (*ready)++;
     }
     if (!(w->leave.rate >= 0) || !(w->sick.rate >= 0))
-        BROKEN("worker %u (grade %s): hazard rates %.17g (leaving), %.17g (sickness)", wi, gs->name, w->leave.rate, w->sick.rate);
+        BROKEN("worker %u (grade %s): hazard rates %.17g (leaving), %.17g (sickness)",
+               wi, gs->name, w->leave.rate, w->sick.rate);
     return NULL;
 }
 
@@ -302,7 +313,8 @@ static const char *walk_workers(struct walk *wk)
     for (size_t g = 0; g < sc->n_grades && !why; g++) {
         const struct grade_state *gs = &m->g[g];
         if (!near(gs->fte_in_post, in_post[g]) || !near(gs->fte_sick, sick[g]))
-            why = broken(wk, __LINE__, "grade %s: FTE in post %.17g and sick %.17g, its workers %.17g and %.17g",
+            why = broken(wk, __LINE__,
+                         "grade %s: FTE in post %.17g and sick %.17g, its workers %.17g and %.17g",
                          sc->grade[g].name, gs->fte_in_post, gs->fte_sick, in_post[g], sick[g]);
         else if (gs->fte_sick > gs->fte_in_post + INVARIANTS_SUM_TOL * (1 + gs->fte_in_post))
             why = broken(wk, __LINE__, "grade %s: %.17g FTE sick of %.17g in post", sc->grade[g].name,
@@ -451,17 +463,21 @@ static const char *walk_posts(struct walk *wk)
         if (po->holder != NONE) {
             const struct worker *w = po->holder < m->n_worker_slots ? &m->w[po->holder] : NULL;
             if (!w || w->status == W_FREE || w->agency || w->post != p)
-                BROKEN("post %u (grade %s): its holder %u is not a permanent worker holding it", p, gname, po->holder);
+                BROKEN("post %u (grade %s): its holder %u is not a permanent worker holding it",
+                       p, gname, po->holder);
         }
         if (po->cover != NONE) {
             const struct worker *w = po->cover < m->n_worker_slots ? &m->w[po->cover] : NULL;
             if (!w || w->status == W_FREE || !w->agency || w->post != p)
-                BROKEN("post %u (grade %s): its cover %u is not an agency worker covering it", p, gname, po->cover);
+                BROKEN("post %u (grade %s): its cover %u is not an agency worker covering it",
+                       p, gname, po->cover);
         }
         struct cal_event ev;
-        WALK(check_handle(wk, po->ev_campaign, EV_CAMPAIGN_START, EV_CAMPAIGN_END, p, "post", "campaign", &ev));
+        WALK(check_handle(wk, po->ev_campaign, EV_CAMPAIGN_START, EV_CAMPAIGN_END, p, "post", "campaign",
+             &ev));
         if (po->ev_campaign && ev.type == EV_CAMPAIGN_END && (!po->funded || po->holder != NONE))
-            BROKEN("post %u (grade %s): a campaign runs but the post is %s", p, gname, po->funded ? "held" : "unfunded");
+            BROKEN("post %u (grade %s): a campaign runs but the post is %s",
+                   p, gname, po->funded ? "held" : "unfunded");
         WALK(check_handle(wk, po->ev_agency, EV_AGENCY_START, EV_AGENCY_START, p, "post", "agency", NULL));
         waiting += po->waiting_cover;
     }
@@ -481,7 +497,8 @@ static const char *walk_posts(struct walk *wk)
 
 /* ---- stocks, tallies, the calendar ------------------------------------------- */
 
-static const char *nonnegative(const struct walk *wk, const char *what, const double *x, const char *const *names,
+static const char *nonnegative(const struct walk *wk, const char *what, const double *x,
+                               const char *const *names,
                                size_t n)
 {
     for (size_t i = 0; i < n; i++)
