@@ -87,12 +87,15 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_OBJ) $(LIB)
 # The invariant walker (models/invariants.h) runs after every event where the
 # replication loop is compiled with CHECK_DEFS: in tests/test_invariants.c
 # (this second build of replication.c, linked before the library so that it
-# stands in for the library's own) and in the whole sanitizer build; never
-# in ./caseload.
-CHECK_DEFS := -DCASELOAD_CHECK_INVARIANTS
+# stands in for the library's own), also in the sanitizer build; never in
+# ./caseload. The sanitizer build compiles everything else with
+# SPARSE_CHECK_DEFS: walks at a bounded cost per event, for the whole suite.
+CHECK_DEFS        := -DCASELOAD_CHECK_INVARIANTS
+SPARSE_CHECK_DEFS := -DCASELOAD_CHECK_INVARIANTS -DCASELOAD_CHECK_SPARSE
 $(BUILD)/check/%.o: %.c | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CHECK_DEFS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(CHECK_DEFS) -UCASELOAD_CHECK_SPARSE \
+	  -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/test_invariants: $(BUILD)/tests/test_invariants.o $(BUILD)/check/models/replication.o \
                                 $(TEST_OBJ) $(LIB)
@@ -129,11 +132,11 @@ install: caseload
 
 # ---- robustness: sanitizers and fuzzing (docs/robustness.md) ---------------
 # check-asan: every source and test rebuilt with AddressSanitizer and
-# UndefinedBehaviorSanitizer in their own folder, with the invariant walker
-# after every event (CHECK_DEFS), then the whole test suite.
+# UndefinedBehaviorSanitizer in their own folder, with the sparse invariant
+# walker (SPARSE_CHECK_DEFS), then the whole test suite.
 ASAN_BUILD  ?= build-asan
 ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-               -fno-omit-frame-pointer $(CHECK_DEFS)
+               -fno-omit-frame-pointer $(SPARSE_CHECK_DEFS)
 ASAN_ENV    := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
                LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 

@@ -3,10 +3,12 @@
  * In the spirit of SQLite's integrity_check and Lua's ltests: a read-only
  * walk of a struct model that finds the first broken invariant, run after
  * every event in the checking builds (replication.c, when the build defines
- * CASELOAD_CHECK_INVARIANTS: `make check-asan` defines it for everything,
- * `make test` for the replication loop of tests/test_invariants.c; the
- * release program never walks). It costs O(state) per event. What it checks
- * (docs/robustness.md lists them):
+ * CASELOAD_CHECK_INVARIANTS: `make test` and `make check-asan` for the
+ * replication loop of tests/test_invariants.c; the release program never
+ * walks). It costs O(state) per event. `make check-asan` also builds
+ * everything else with CASELOAD_CHECK_SPARSE, which walks often but at an
+ * amortized bounded cost (INVARIANTS_SPARSE_SLOTS), so that every test's
+ * runs are walked. What it checks (docs/robustness.md lists them):
  *
  *   cases    every slot is free, queued, allocated or awaiting re-referral,
  *            once: in the free list, in its stage's queue, in its worker's
@@ -45,6 +47,12 @@
  * a case weight or a fraction of an FTE. They compare within this share of
  * (1 + |expected|). */
 #define INVARIANTS_SUM_TOL 1e-9
+
+/* The sparse checking build (CASELOAD_CHECK_SPARSE, make check-asan) walks
+ * after an event once (case, worker and post slots) / this many events have
+ * passed since its last walk: a walk visits about this many slots per
+ * event, amortized, a fraction of an event's own cost. */
+#define INVARIANTS_SPARSE_SLOTS 8
 
 /* Room for a description of a broken invariant. */
 #define INVARIANTS_WHY_SIZE 512

@@ -249,6 +249,8 @@ struct model {
     struct rep_result *out;
     size_t period;           /* periods closed so far */
     uint32_t next_ticket;    /* places in the progression waits, model-wide */
+    uint64_t invariants_next;/* event count of the next sparse invariant walk
+                                (replication.c, checking builds only) */
 };
 
 #endif

@@ -32,8 +32,8 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
 void model_refresh(struct model *m);
 
 /* Whether this build walks the model's invariants after every event
- * (compiled with CASELOAD_CHECK_INVARIANTS: the test and sanitizer builds,
- * never the release program; models/invariants.h). */
+ * (compiled with CASELOAD_CHECK_INVARIANTS and without CASELOAD_CHECK_SPARSE:
+ * tests/test_invariants.c; never the release program; models/invariants.h). */
 bool model_checks_invariants(void);
 
 #endif
