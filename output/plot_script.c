@@ -143,8 +143,8 @@ void gp_quoted(struct gp *g, const char *text)
     fputc('\'', g->f);
     for (const unsigned char *p = (const unsigned char *)text; *p;) {
         size_t n = utf8_sequence(p);
-        if (*p == '\'')
-            fputs("'.\"'\".'", g->f);      /* close, a quote in double quotes, reopen */
+        if (*p == '\'' || *p == '"' || *p == '`' || *p == '@')
+            fprintf(g->f, "'.\"\\%03o\".'", *p);   /* close, the character in octal, reopen */
         else if (n == 0)
             fputc('?', g->f);
         else if (*p < ' ' || *p == 0x7F)
@@ -457,14 +457,6 @@ static void lex(struct lexer *lx)
                ((s[lx->pos] == '-' || s[lx->pos] == '+') && (s[lx->pos - 1] | 0x20) == 'e'))
             lx->pos++;
         lx->kind = TOK_NUMBER;
-    } else if (c == '`') {
-        lx->bad = "a backquote (a shell command)";
-        lx->kind = TOK_PUNCT;
-        lx->pos++;
-    } else if (c == '@') {
-        lx->bad = "an @ (a macro)";
-        lx->kind = TOK_PUNCT;
-        lx->pos++;
     } else if (c < ' ' || c >= 0x7F) {
         lx->bad = "a character that is no part of gnuplot's syntax outside strings";
         lx->kind = TOK_PUNCT;
@@ -683,9 +675,16 @@ bool gp_script_inert(const char *text, char *why, size_t size)
         for (;;) {
             const char *end = strchr(p, '\n');
             size_t len = end ? (size_t)(end - p) : strlen(p);
-            for (size_t i = 0; i < len && !bad; i++)
+            for (size_t i = 0; i < len && !bad; i++) {
                 if ((unsigned char)p[i] < ' ' && p[i] != '\t')
                     bad = "a control character";
+                /* anywhere, even in a string or a comment: gnuplot expands
+                 * macros before it knows where strings are */
+                else if (p[i] == '@')
+                    bad = "an @ (a macro)";
+                else if (p[i] == '`')
+                    bad = "a backquote (a shell command)";
+            }
             /* a comment (from a # outside strings) continued by \ swallows the next line */
             char quote = 0;
             for (size_t i = 0; i < len && !in_comment; i++) {

@@ -77,10 +77,13 @@ void gp_printf(struct gp *g, const char *fmt, ...) __attribute__((format(printf,
  * file, the command line) enters a script: as a gnuplot string expression
  * that is inert wherever it stands — a comment, a title, a label, an array.
  * Any byte string is safe: the text goes in single quotes, in which gnuplot
- * expands nothing (no backslash escapes, no backquote command, no @macro);
- * a quote closes the literal and comes as "'" ('a'."'".'b': gnuplot 5.4
- * misreads a doubled quote next to the opening one); control characters
- * (line breaks included) become spaces and bytes that are not UTF-8 '?'.
+ * expands nothing (no backslash escapes, no backquote command); the four
+ * characters ' " ` @ close the literal and come in octal in double quotes
+ * ('it'."\047".'s'), so that the script holds no @ and no backquote at all
+ * (gnuplot expands @macros before it parses, with its own idea of where
+ * strings are, which quotes in text can mislead; and it misreads a doubled
+ * quote next to the opening one); control characters (line breaks
+ * included) become spaces and bytes that are not UTF-8 '?'.
  * The terminals are noenhanced, so titles show markup (^ _ @ & { })
  * literally. Such text is never a file name: scripts read and write files
  * by constant names only (gp_script_inert). */
@@ -88,8 +91,8 @@ void gp_quoted(struct gp *g, const char *text);
 
 /* Whether a script can only draw: no command runs and no file is read or
  * written but the constant ones. Every logical line is checked as gnuplot
- * reads it: no line break inside a string, no backquote outside single
- * quotes, no @macro, no `!` command, no system, shell, load, call, cd,
+ * reads it: no line break inside a string, no backquote and no @ anywhere
+ * (not even in strings or comments), no `!` command, no system, shell, load, call, cd,
  * save, fit, import, evaluate or `set print`/`set table`, eval only of the
  * terminal settings, `set output` only of chart("NAME.".ext) with NAME
  * letters, digits and underscores, and every data source of plot and stats

@@ -301,12 +301,13 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
         "# sweep.csv has one row per point: the value of each lever (a column named\n"
         "# by the parameter), then five columns per KPI: NAME_mean, NAME_ci_low and\n"
         "# NAME_ci_high (its 95%% confidence interval), NAME_p05 and NAME_p95 (the\n"
-        "# middle 90%% of replications).\n"
-        "lever_x = ");
+        "# middle 90%% of replications). The levers are read by column number\n"
+        "# (gnuplot matches a header to a name only when it has no quote).\n"
+        "lever_x = %d   # ", f->lever[0].column);
     gp_quoted(&g, f->lever[0].parameter);
     gp_printf(&g, "\n");
     if (grid) {
-        gp_printf(&g, "lever_y = ");
+        gp_printf(&g, "lever_y = %d   # ", f->lever[1].column);
         gp_quoted(&g, f->lever[1].parameter);
         gp_printf(&g,
             "\n"
