@@ -33,6 +33,23 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
+
+/* The fuzz harnesses of the readers and script writers, replayed on their
+ * seeds and on every input they once crashed on (tests/fuzz/HARNESS/). */
+#define FUZZ_ENTRY fuzz_csv_in_entry
+#include "tests/fuzz/fuzz_csv_in.c"
+#undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_json_in_entry
+#include "tests/fuzz/fuzz_json_in.c"
+#undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_plot_data_entry
+#include "tests/fuzz/fuzz_plot_data.c"
+#undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_plot_script_entry
+#include "tests/fuzz/fuzz_plot_script.c"
+#undef FUZZ_ENTRY
+
 #define SENTINEL "SENTINEL"          /* replaced by the sentinel's path */
 #define SENTINEL_FILE "pwned"
 #define TEXT_MAX (256 * 1024)
@@ -667,6 +684,41 @@ static void test_macro_through_quotes(void **state)
     free(sentinel);
 }
 
+/* Every input kept under tests/fuzz/HARNESS/ (seeds, and what the fuzzer
+ * once crashed on) runs through its harness in this process: a crash, or
+ * a script that is not inert, fails the test. */
+static void test_fuzz_inputs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *dir;
+        int (*entry)(const uint8_t *, size_t);
+    } harness[] = {
+        { "tests/fuzz/fuzz_csv_in", fuzz_csv_in_entry },
+        { "tests/fuzz/fuzz_json_in", fuzz_json_in_entry },
+        { "tests/fuzz/fuzz_plot_data", fuzz_plot_data_entry },
+        { "tests/fuzz/fuzz_plot_script", fuzz_plot_script_entry },
+    };
+    for (size_t h = 0; h < sizeof harness / sizeof *harness; h++) {
+        DIR *d = opendir(harness[h].dir);
+        assert_non_null(d);
+        int n = 0;
+        for (struct dirent *e; (e = readdir(d));) {
+            if (e->d_name[0] == '.')
+                continue;
+            char *path = tu_path(harness[h].dir, e->d_name);
+            size_t len;
+            char *data = tu_read(path, &len);
+            harness[h].entry((const uint8_t *)data, len);
+            free(data);
+            free(path);
+            n++;
+        }
+        closedir(d);
+        assert_true(n > 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -675,6 +727,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compare_hostile_names, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_plot_crafted_folders, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_macro_through_quotes, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test(test_fuzz_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
