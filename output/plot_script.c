@@ -395,7 +395,6 @@ enum tok_kind { TOK_END, TOK_WORD, TOK_NUMBER, TOK_STRING, TOK_PUNCT };
 struct lexer {
     const char *line;       /* NUL-terminated */
     size_t pos;
-    long number;            /* of its first physical line */
     enum tok_kind kind;
     size_t start, len;      /* the current token */
     const char *bad;        /* why not inert, once known */
@@ -477,9 +476,10 @@ static bool command_end(const struct lexer *lx)
     return lx->kind == TOK_END || is_punct(lx, ';') || is_punct(lx, '}') || is_punct(lx, '{');
 }
 
-/* Skip to the end of the command, over brackets of any depth; at each
- * comma outside brackets, stop when at_comma says the comma starts
- * something to check (then the token after it is current). */
+/* Skip to the end of the command, over brackets of any depth. With series
+ * (a plot command), stop after a comma outside brackets that starts the
+ * next series (not a number or coordinate: "offset char 1, 0") and return
+ * true, the series' first token current. */
 static bool skip_command(struct lexer *lx, bool series)
 {
     int depth = 0;
@@ -714,7 +714,7 @@ bool gp_script_inert(const char *text, char *why, size_t size)
             bad_line = first;
             break;
         }
-        struct lexer lx = { line, 0, first, TOK_END, 0, 0, NULL };
+        struct lexer lx = { line, 0, TOK_END, 0, 0, NULL };
         lex(&lx);
         while (!lx.bad && check_command(&lx))
             ;
