@@ -7,7 +7,8 @@
 #                   byte) after a change of results that is meant; see docs/testing.md
 #   make bench      benchmarks (figures go in docs/performance.md)
 #   make check-asan every test again under AddressSanitizer and UBSan (build-asan/)
-#   make fuzz       fuzz the scenario loader for FUZZ_SECONDS (docs/robustness.md)
+#   make fuzz       fuzz the scenario loader and the readers and writers of charts,
+#                   FUZZ_SECONDS each (docs/robustness.md)
 #   make install    copy the program to $(PREFIX)/bin
 #   make clean
 
@@ -172,35 +173,52 @@ check-asan: $(BUILD)/.deps
 $(BUILD)/caseload: $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# fuzz: a libFuzzer harness for the scenario loader (tests/fuzz/), run for
-# FUZZ_SECONDS on a corpus seeded with every shipped scenario (FUZZ_ARGS
-# passes more libFuzzer flags, e.g. -fork=2 -ignore_crashes=1). New inputs
-# are kept in $(FUZZ_BUILD)/corpus; a crash stops the run and is written to
-# $(FUZZ_BUILD)/crash-*: keep it as tests/fuzz/crash-NAME.cfg (replayed by
-# tests/test_robustness.c) and fix it.
-FUZZ_BUILD   ?= build-fuzz
-FUZZ_SECONDS ?= 300
-FUZZ_CC      ?= clang
-FUZZ_ARGS    ?=
-FUZZ_CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-                -fno-omit-frame-pointer -fsanitize=fuzzer-no-link
-FUZZ_SEEDS   := $(wildcard scenarios/*.cfg scenarios/*/*.cfg tests/scenarios/*.cfg tests/fuzz/*.cfg)
+# fuzz: libFuzzer harnesses (tests/fuzz/), each run for FUZZ_SECONDS in turn
+# (FUZZ_ONLY names a subset; FUZZ_ARGS passes more libFuzzer flags, e.g.
+# -fork=2 -ignore_crashes=1):
+#   fuzz_scenario     the scenario loader, seeded with every shipped scenario
+#   fuzz_csv_in       the CSV reader of result files
+#   fuzz_json_in      the JSON reader of manifests
+#   fuzz_plot_data    a result folder read by `caseload plot` and its script
+#   fuzz_plot_script  the script writers, fed any strings: every script must
+#                     pass gp_script_inert (no line that could run a command)
+# New inputs are kept in $(FUZZ_BUILD)/corpus-HARNESS; a crash stops the run
+# and is written to $(FUZZ_BUILD)/crash-*: keep it under tests/fuzz/ (a .cfg
+# is replayed by tests/test_robustness.c, tests/fuzz/HARNESS/* by
+# tests/test_security.c) and fix it.
+FUZZ_BUILD     ?= build-fuzz
+FUZZ_SECONDS   ?= 300
+FUZZ_CC        ?= clang
+FUZZ_ARGS      ?=
+FUZZ_HARNESSES := fuzz_scenario fuzz_csv_in fuzz_json_in fuzz_plot_data fuzz_plot_script
+FUZZ_ONLY      ?= $(FUZZ_HARNESSES)
+FUZZ_CFLAGS    := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                  -fno-omit-frame-pointer -fsanitize=fuzzer-no-link
+FUZZ_SEEDS     := $(wildcard scenarios/*.cfg scenarios/*/*.cfg tests/scenarios/*.cfg tests/fuzz/*.cfg)
 
 fuzz: $(BUILD)/.deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="$(FUZZ_CFLAGS)" \
-	  $(FUZZ_BUILD)/fuzz_scenario
-	@rm -rf $(FUZZ_BUILD)/include && mkdir -p $(FUZZ_BUILD)/include/scenarios $(FUZZ_BUILD)/corpus
+	  $(FUZZ_ONLY:%=$(FUZZ_BUILD)/%)
+	@rm -rf $(FUZZ_BUILD)/include && mkdir -p $(FUZZ_BUILD)/include/scenarios
 	@cp scenarios/*.cfg $(FUZZ_BUILD)/include/ && cp scenarios/*.cfg $(FUZZ_BUILD)/include/scenarios/
-	@cp $(FUZZ_SEEDS) $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
-	$(ASAN_ENV) FUZZ_INCLUDE_DIR=$(FUZZ_BUILD)/include/scenarios $(FUZZ_BUILD)/fuzz_scenario \
-	  -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) \
-	  -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
-	  -dict=tests/fuzz/scenario.dict -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus
+	@for h in $(FUZZ_ONLY); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus-$$h; \
+	  if [ $$h = fuzz_scenario ]; then \
+	    cp $(FUZZ_SEEDS) $(FUZZ_BUILD)/corpus-$$h/ 2>/dev/null; dict=tests/fuzz/scenario.dict; \
+	  else \
+	    cp tests/fuzz/$$h/* $(FUZZ_BUILD)/corpus-$$h/ 2>/dev/null; dict=tests/fuzz/plot.dict; \
+	  fi; \
+	  echo "== $$h ($(FUZZ_SECONDS) s)"; \
+	  $(ASAN_ENV) FUZZ_INCLUDE_DIR=$(FUZZ_BUILD)/include/scenarios $(FUZZ_BUILD)/$$h \
+	    -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) \
+	    -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+	    -dict=$$dict -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus-$$h || exit 1; \
+	done
 
-$(BUILD)/fuzz_scenario: $(BUILD)/tests/fuzz/fuzz_scenario.o $(LIB)
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
--include $(BUILD)/tests/fuzz/fuzz_scenario.d
+-include $(FUZZ_HARNESSES:%=$(BUILD)/tests/fuzz/%.d)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) caseload

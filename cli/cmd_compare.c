@@ -163,7 +163,9 @@ static bool write_compare_files(const struct session *s, const char *dir)
     for (size_t i = 0; i < s->n; i++) {
         json_object(&j, NULL);
         json_string(&j, "name", s->item[i].label);
-        json_string(&j, "folder", s->item[i].label);
+        char sub[COMPARE_FOLDER_SIZE];
+        compare_folder(sub, i);
+        json_string(&j, "folder", sub);
         json_string(&j, "file", s->item[i].sc->file);
         json_string(&j, "role", i == 0 ? "base" : "alternative");
         json_close(&j);

@@ -5,6 +5,7 @@
 #include "cli/limits.h"
 #include "cli/signals.h"
 #include "models/metrics.h"
+#include "output/compare.h"
 #include "sim/check.h"
 
 #include <errno.h>
@@ -141,7 +142,9 @@ int session_open(struct session *s, const char *dir, bool compare)
     }
     for (size_t i = 0; i < s->n; i++) {
         struct session_item *it = &s->item[i];
-        int w = compare ? snprintf(it->dir, sizeof it->dir, "%s/%s", dir, it->label)
+        char sub[COMPARE_FOLDER_SIZE];
+        compare_folder(sub, i);
+        int w = compare ? snprintf(it->dir, sizeof it->dir, "%s/%s", dir, sub)
                         : snprintf(it->dir, sizeof it->dir, "%s", dir);
         if (w < 0 || (size_t)w >= sizeof it->dir) {
             fprintf(stderr, "caseload: %s: results folder name too long\n", dir);

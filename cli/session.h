@@ -2,7 +2,7 @@
  *
  * `run` is a session of one scenario written to DIR; `compare` a session of
  * several, paired replication by replication (same seeds), each written to
- * DIR/<scenario name>/, with the paired differences of every alternative
+ * DIR/scenario-N/ (compare_folder; N from 1, the base), with the paired differences of every alternative
  * against the first scenario kept as they arrive. A session also carries the
  * precision rule: add replications in batches until the confidence interval
  * of a KPI is narrow enough. */
@@ -30,7 +30,7 @@ struct session_item {
     struct result_layout layout;
     struct runfolder rf;
     char dir[AFILE_PATH_MAX];
-    char *label;                 /* folder and table name (unique in the session) */
+    char *label;                 /* table and scenario column name (unique in the session) */
     bool open;
 };
 
@@ -61,7 +61,7 @@ struct session {
 int session_load(struct session *s, const struct cli_opts *o, char *const *paths, size_t n);
 
 /* Prepare the result folders: dir itself for one scenario without pairing,
- * dir/<label>/ for each when compare is true. Returns 0, 1 or 2 (message
+ * dir/scenario-N/ for each when compare is true. Returns 0, 1 or 2 (message
  * printed). */
 int session_open(struct session *s, const char *dir, bool compare);
 

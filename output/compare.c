@@ -4,6 +4,7 @@
 #include "sim/check.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static const char *const verdict_text[COMPARE_VERDICT_COUNT] = {
@@ -117,4 +118,9 @@ void compare_write(struct afile *a, const char *base, const char *alt,
         csv_field(a, compare_verdict_text(row.verdict));
         afile_write(a, "\n", 1);
     }
+}
+
+void compare_folder(char buf[COMPARE_FOLDER_SIZE], size_t index)
+{
+    snprintf(buf, COMPARE_FOLDER_SIZE, COMPARE_FOLDER_PREFIX "%zu", index + 1);
 }

@@ -30,6 +30,16 @@
 
 #include <stdbool.h>
 
+/* A comparison folder holds each scenario's run folder under a constant
+ * name: scenario-1 (the base), scenario-2, ... in the order of the command
+ * line (manifest.json's "scenarios" names them). No scenario's text becomes
+ * a path, nor a file name in the charts' script. */
+#define COMPARE_FOLDER_PREFIX "scenario-"
+#define COMPARE_FOLDER_SIZE 32
+
+/* The folder of the index-th scenario (0: the base) into buf. */
+void compare_folder(char buf[COMPARE_FOLDER_SIZE], size_t index);
+
 #define COMPARE_CSV_HEADER                                                              \
     "base,alternative,kpi,unit,base_mean,alternative_mean,difference,difference_sd,"   \
     "ci_low,ci_high,excludes_zero,n,extra_cost_total,extra_cost_npv,cost_per_unit,"    \

@@ -24,6 +24,8 @@
 
 /* Every picture of one script: NAME.png and NAME.svg per chart. */
 #define PLOT_MAX_FILES (PLOT_MAX_CHARTS * PLOT_FORMATS)
+/* Room for the reason a script is not inert. */
+#define PLOT_WHY_SIZE 256
 
 /* Every chart name a script draws (plot_run.c, plot_compare.c), and the
  * prefixes of the names that depend on a KPI (plot_sweep.c); the test of
@@ -120,9 +122,22 @@ void plot_forget(const char *dir)
         forget_others(dir, every_prefix[i], NULL);
 }
 
+/* A script that could do more than draw (run a command, read or write
+ * another file) is a bug in the writers: whatever the results held, no
+ * such script reaches gnuplot or the folder. */
+static void check_inert(const char *script)
+{
+    char why[PLOT_WHY_SIZE];
+    if (!gp_script_inert(script, why, sizeof why)) {
+        fprintf(stderr, "caseload: internal error: plots.gp would not be inert: %s\n", why);
+        CHECK(!"plots.gp inert");
+    }
+}
+
 /* Write text to dir/plots.gp, whole or not at all. */
 static bool write_script(const char *dir, const char *text, char *err, size_t size)
 {
+    check_inert(text);
     char path[AFILE_PATH_MAX];
     struct afile a;
     if (!path_join(path, sizeof path, dir, PLOT_SCRIPT)) {
@@ -412,6 +427,7 @@ enum plot_status plot_terminal(const char *dir, const struct plot_opts *o, int w
         snprintf(err, size, "%s/summary.csv: no backlog to draw", dir);
         return PLOT_FAILED;
     }
+    check_inert(script);
     static const char *const args[] = { GNUPLOT_NO_INIT, NULL };
     struct gnuplot_job job = { gnuplot_program(o->gnuplot), dir, args, script };
     char why[AFILE_PATH_MAX];

@@ -1,6 +1,7 @@
 /* plot_compare.c — the script of the charts of a comparison folder. */
 #include "output/plot_script.h"
 
+#include "output/compare.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -29,7 +30,7 @@ static void string_array(struct gp *g, const char *name, const char *const *item
 
 /* The texts of a comparison's arrays. */
 struct texts {
-    const char **scenario, **folder, **colour;   /* per scenario */
+    const char **scenario, **colour;             /* per scenario */
     char **key, **label;                         /* per alternative: key title, point label */
     const char **alt_colour;
 };
@@ -38,11 +39,9 @@ static void texts_make(struct texts *t, const struct plot_compare_facts *f)
 {
     size_t ns = f->n_scenarios, na = f->n_alternatives ? f->n_alternatives : 1;
     t->scenario = check_calloc(ns, sizeof *t->scenario);
-    t->folder = check_calloc(ns, sizeof *t->folder);
     t->colour = check_calloc(ns, sizeof *t->colour);
     for (size_t i = 0; i < ns; i++) {
         t->scenario[i] = f->scenario[i].name;
-        t->folder[i] = f->scenario[i].folder;
         t->colour[i] = plot_colour(i);
     }
     t->key = check_calloc(na, sizeof *t->key);
@@ -72,7 +71,6 @@ static void texts_free(struct texts *t, const struct plot_compare_facts *f)
     free(t->label);
     free(t->alt_colour);
     free(t->scenario);
-    free(t->folder);
     free(t->colour);
 }
 
@@ -258,18 +256,18 @@ char *plot_compare_script(const struct plot_compare_facts *f, struct plot_charts
     for (size_t i = 0; i < f->n_alternatives; i++)
         keys[f->n_scenarios + i] = t.key[i];
     keys[n_keys - 1] = KEY_SHADE;
-    gp_preamble(&g, "charts comparing the scenarios in this folder",
+    gp_preamble(&g, "charts comparing the scenarios", NULL,
                 "compare.csv and each scenario's summary.csv", keys, n_keys);
     free(keys);
-    gp_printf(&g, "\n# The scenarios, base first: names, folders, colours and dash types.\n");
+    gp_printf(&g, "\n# The scenarios, base first: names, colours and dash types. Scenario i's\n"
+                  "# results are in the folder " COMPARE_FOLDER_PREFIX "i.\n");
     string_array(&g, "scenario", t.scenario, f->n_scenarios);
-    string_array(&g, "folder", t.folder, f->n_scenarios);
     string_array(&g, "colour", t.colour, f->n_scenarios);
     gp_printf(&g, "array dash[%zu] = [", f->n_scenarios);
     for (size_t i = 0; i < f->n_scenarios; i++)
         gp_printf(&g, "%s%d", i ? ", " : "", plot_dash(i));
     gp_printf(&g, "]\n"
-        "summary(i) = folder[i].'/summary.csv'\n"
+        "summary(i) = sprintf('" COMPARE_FOLDER_PREFIX "%%d/summary.csv', i)\n"
         "\n"
         "# Each summary.csv has one row per period x metric. at(m) is the period's\n"
         "# last day on the rows of metric m, and NaN (skipped) on every other row.\n"

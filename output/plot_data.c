@@ -1,6 +1,7 @@
 #include "output/plot_data.h"
 
 #include "output/afile.h"
+#include "output/compare.h"
 #include "output/csv_in.h"
 #include "output/json_in.h"
 #include "sim/check.h"
@@ -237,37 +238,21 @@ void plot_run_facts_free(struct plot_run_facts *f)
 
 /* ---- comparison folders ---- */
 
-/* A folder name the script may use: relative, inside the comparison
- * folder, printable. */
-static bool folder_ok(const char *folder)
+/* Add a scenario in the next folder (scenario-N); unless listed, not when
+ * a scenario of that name is there already. */
+static void add_scenario(struct plot_compare_facts *f, const char *name, bool listed)
 {
-    if (!*folder || folder[0] == '/')
-        return false;
-    for (const unsigned char *p = (const unsigned char *)folder; *p; p++)
-        if (*p < ' ' || *p == 0x7F)
-            return false;
-    for (const char *p = folder; *p;) {
-        size_t n = strcspn(p, "/");
-        if (n == 2 && strncmp(p, "..", 2) == 0)
-            return false;
-        p += n;
-        if (*p)
-            p++;
-    }
-    return true;
-}
-
-static size_t add_scenario(struct plot_compare_facts *f, const char *name, const char *folder)
-{
-    for (size_t i = 0; i < f->n_scenarios; i++)
+    for (size_t i = 0; !listed && i < f->n_scenarios; i++)
         if (strcmp(f->scenario[i].name, name) == 0)
-            return i;
+            return;
+    char folder[COMPARE_FOLDER_SIZE];
+    compare_folder(folder, f->n_scenarios);
     f->scenario = check_realloc(f->scenario, (f->n_scenarios + 1) * sizeof *f->scenario);
     struct plot_scenario *s = &f->scenario[f->n_scenarios];
     memset(s, 0, sizeof *s);
     s->name = check_strdup(name);
     s->folder = check_strdup(folder);
-    return f->n_scenarios++;
+    f->n_scenarios++;
 }
 
 static struct plot_alternative *alternative(struct plot_compare_facts *f, const char *name)
@@ -357,23 +342,23 @@ bool plot_compare_facts_read(const char *dir, struct plot_compare_facts *f, char
         for (size_t i = 0; ok && i < list->n; i++) {
             const char *name = json_in_text(json_in_get(&list->kid[i], "name"));
             const char *folder = json_in_text(json_in_get(&list->kid[i], "folder"));
-            if (!folder)
-                folder = name;
-            if (!name || !folder_ok(folder)) {
-                snprintf(err, size, "%s: scenarios[%zu]: %s", path, i,
-                         !name ? "no name" : "the folder must be a relative path inside the comparison");
+            char want[COMPARE_FOLDER_SIZE];
+            compare_folder(want, i);
+            if (!name || (folder && strcmp(folder, want) != 0)) {
+                snprintf(err, size, "%s: scenarios[%zu]: %s%s%s", path, i,
+                         !name ? "no name" : "the folder must be ", name ? want : "",
+                         name ? " (a comparison written by an earlier caseload: run compare again)" : "");
                 ok = false;
             } else {
-                add_scenario(f, name, folder);
+                add_scenario(f, name, true);
             }
         }
     } else {
-        /* no list: base and alternatives as compare.csv names them */
-        if (base && folder_ok(base))
-            add_scenario(f, base, base);
+        /* no list: base and alternatives in compare.csv's order */
+        if (base)
+            add_scenario(f, base, false);
         for (size_t i = 0; i < f->n_alternatives; i++)
-            if (folder_ok(f->alt[i].name))
-                add_scenario(f, f->alt[i].name, f->alt[i].name);
+            add_scenario(f, f->alt[i].name, false);
     }
     json_in_free(&root);
     free(base);

@@ -65,7 +65,7 @@ void plot_run_facts_free(struct plot_run_facts *f);
 /* One scenario of a comparison. */
 struct plot_scenario {
     char *name;
-    char *folder;                     /* relative to the comparison folder */
+    char *folder;                     /* relative to the comparison folder: scenario-N */
     struct plot_run_facts run;
 };
 
@@ -87,8 +87,8 @@ struct plot_compare_facts {
 };
 
 /* Read a comparison folder. The scenarios come from manifest.json
- * ("scenarios": [{"name", "folder"}, ...]) or, without that list, from
- * compare.csv (base first, folders named as the scenarios). False with a
+ * ("scenarios": [{"name", "folder"}, ...], the k-th in folder scenario-k)
+ * or, without that list, from compare.csv (base first). False with a
  * message in err naming the file. Free with plot_compare_facts_free. */
 bool plot_compare_facts_read(const char *dir, struct plot_compare_facts *f, char *err, size_t size);
 void plot_compare_facts_free(struct plot_compare_facts *f);

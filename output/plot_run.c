@@ -291,10 +291,8 @@ char *plot_run_script(const struct plot_run_facts *f, size_t colour, struct plot
 {
     struct gp g;
     gp_begin(&g, charts);
-    char about[PLOT_TEXT_SIZE];
-    snprintf(about, sizeof about, "charts of the run of scenario \"%s\" in this folder", f->scenario);
     static const char *const keys[] = { KEY_P90, KEY_SHADE, KEY_CAP };
-    gp_preamble(&g, about, "summary.csv", keys, sizeof keys / sizeof *keys);
+    gp_preamble(&g, "charts of the run", f->scenario, "summary.csv", keys, sizeof keys / sizeof *keys);
     gp_printf(&g,
         "\n"
         "# summary.csv has one row per period x metric. at(m) is the period's last\n"

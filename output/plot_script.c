@@ -1,5 +1,6 @@
 #include "output/plot_script.h"
 
+#include "output/compare.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -111,16 +112,48 @@ void gp_printf(struct gp *g, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Length of the well-formed UTF-8 sequence at p (1 to 4), or 0 when the
+ * byte at p does not start one (RFC 3629: no overlong forms, surrogates or
+ * code points past U+10FFFF). */
+static size_t utf8_sequence(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (n == 0)
+        return 0;
+    unsigned char lo = 0x80, hi = 0xBF;   /* the second byte's range */
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
 void gp_quoted(struct gp *g, const char *text)
 {
     fputc('\'', g->f);
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (*p == '\'')
-            fputs("''", g->f);
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        size_t n = utf8_sequence(p);
+        if (*p == '\'' || *p == '"' || *p == '`' || *p == '@')
+            fprintf(g->f, "'.\"\\%03o\".'", *p);   /* close, the character in octal, reopen */
+        else if (n == 0)
+            fputc('?', g->f);
         else if (*p < ' ' || *p == 0x7F)
             fputc(' ', g->f);
         else
-            fputc(*p, g->f);
+            fwrite(p, 1, n, g->f);
+        p += n ? n : 1;
     }
     fputc('\'', g->f);
 }
@@ -133,7 +166,8 @@ size_t plot_text_chars(const char *text)
     return n;
 }
 
-void gp_preamble(struct gp *g, const char *about, const char *sources, const char *const *keys, size_t n_keys)
+void gp_preamble(struct gp *g, const char *about, const char *scenario, const char *sources,
+                 const char *const *keys, size_t n_keys)
 {
     size_t longest = 0;
     for (size_t i = 0; i < n_keys; i++)
@@ -142,8 +176,12 @@ void gp_preamble(struct gp *g, const char *about, const char *sources, const cha
     double key = (double)(longest + PLOT_KEY_SAMPLE_CHARS) * PLOT_CHAR_PX / PLOT_WIDTH;
     double right = 1 - key - PLOT_KEY_GAP;
     right = right < PLOT_RIGHT_MIN ? PLOT_RIGHT_MIN : right > PLOT_RIGHT_MAX ? PLOT_RIGHT_MAX : right;
-    gp_printf(g,
-        "# plots.gp — %s\n"
+    gp_printf(g, "# plots.gp — %s", about);
+    if (scenario) {
+        gp_printf(g, " of scenario ");
+        gp_quoted(g, scenario);
+    }
+    gp_printf(g, " in this folder\n"
         "#\n"
         "# Written by caseload. It reads %s by relative name,\n"
         "# so run it in this folder. Restyle freely, then re-draw every chart with\n"
@@ -174,7 +212,7 @@ void gp_preamble(struct gp *g, const char *about, const char *sources, const cha
         "set rmargin at screen %.2f\n"
         "band90 = 0.15   # opacity of the band holding the middle 90%% of replications\n"
         "band50 = 0.30   # and of the middle 50%%\n",
-        about, sources, PLOT_WIDTH, PLOT_HEIGHT, PLOT_WIDTH, PLOT_HEIGHT, PLOT_FONT, PLOT_LINE_SCALE,
+        sources, PLOT_WIDTH, PLOT_HEIGHT, PLOT_WIDTH, PLOT_HEIGHT, PLOT_FONT, PLOT_LINE_SCALE,
         PLOT_WIDTH, PLOT_HEIGHT, PLOT_FONT, PLOT_LINE_SCALE, right + PLOT_KEY_GAP, PLOT_LEFT, right);
 }
 
@@ -260,7 +298,8 @@ void gp_loop_end(struct gp *g)
 
 void gp_chart_begin(struct gp *g, const char *name, const char *comment)
 {
-    CHECK(g->charts && g->charts->n < PLOT_MAX_CHARTS && strlen(name) < PLOT_NAME_SIZE);
+    CHECK(g->charts && g->charts->n < PLOT_MAX_CHARTS && strlen(name) < PLOT_NAME_SIZE && *name &&
+          strspn(name, GP_NAME_CHARS) == strlen(name));
     strcpy(g->charts->name[g->charts->n++], name);
     gp_printf(g, "\n" GP_INDENT "# ---- %s: %s\n", name, comment);
     gp_printf(g, GP_INDENT "set output chart(\"%s.\".ext)\n", name);
@@ -326,7 +365,7 @@ char *plot_terminal_script(const struct plot_run_facts *f, int width, int height
         "set datafile columnheaders\n"
         "set datafile missing NaN\n"
         "at(m) = strcol(\"metric\") eq m ? timecolumn(%d, \"%%Y-%%m-%%d\") : NaN\n"
-        "set terminal dumb size %d,%d\n"
+        "set terminal dumb size %d,%d noenhanced\n"
         "set border 3\n"
         "set tics nomirror scale 0\n"
         "unset key\n"
@@ -344,4 +383,363 @@ char *plot_terminal_script(const struct plot_run_facts *f, int width, int height
     gp_printf(&g, "\nplot 'summary.csv' using (at(\"%s\")):\"%s\" with lines\n",
               plot_metric_name(PLOT_M_UNALLOCATED), column);
     return gp_end(&g);
+}
+
+/* ---- the check that a script can only draw (gp_script_inert) ---- */
+
+/* The data files a script may read, the one definition of summary(i), and
+ * the one line that evaluates a string (the terminal of each format). */
+static const char *const data_files[] = { "'summary.csv'", "'compare.csv'", "'sweep.csv'", "'tornado.csv'" };
+#define SUMMARY_DEFINITION "summary(i) = sprintf('" COMPARE_FOLDER_PREFIX "%d/summary.csv', i)"
+#define EVAL_LINE "eval(ext eq \"png\" ? png : svg)"
+/* Data sources that are no file: arrays and key entries. */
+static const char *const data_words[] = { "keyentry", "days" };
+/* What set and unset may change (full words: gnuplot's abbreviations are
+ * not used), and the words that end a coordinate rather than a series. */
+static const char *const set_options[] = {
+    "encoding", "datafile", "border", "tics", "grid", "key", "lmargin", "rmargin", "bmargin", "tmargin",
+    "title", "xlabel", "ylabel", "cblabel", "xrange", "yrange", "cbrange", "xdata", "timefmt", "format",
+    "xtics", "ytics", "multiplot", "boxwidth", "arrow", "label", "object", "palette", "offsets",
+    "xzeroaxis", "yzeroaxis", "output", "terminal", "style", "colorbox",
+};
+static const char *const coordinate_words[] = { "char", "graph", "screen", "first", "second" };
+
+enum tok_kind { TOK_END, TOK_WORD, TOK_NUMBER, TOK_STRING, TOK_PUNCT };
+
+/* One logical line being read as gnuplot's scanner reads it. */
+struct lexer {
+    const char *line;       /* NUL-terminated */
+    size_t pos;
+    enum tok_kind kind;
+    size_t start, len;      /* the current token */
+    const char *bad;        /* why not inert, once known */
+};
+
+static bool word_in(const char *w, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && strncmp(list[i], w, n) == 0)
+            return true;
+    return false;
+}
+#define WORD_IN(lx, list) word_in((lx)->line + (lx)->start, (lx)->len, list, sizeof list / sizeof *list)
+
+static bool is_word(const struct lexer *lx, const char *w)
+{
+    return lx->kind == TOK_WORD && strlen(w) == lx->len && strncmp(lx->line + lx->start, w, lx->len) == 0;
+}
+
+static bool is_punct(const struct lexer *lx, char c)
+{
+    return lx->kind == TOK_PUNCT && lx->line[lx->start] == c;
+}
+
+/* The next token; a comment ends the line. */
+static void lex(struct lexer *lx)
+{
+    const char *s = lx->line;
+    while (s[lx->pos] == ' ' || s[lx->pos] == '\t')
+        lx->pos++;
+    lx->start = lx->pos;
+    unsigned char c = (unsigned char)s[lx->pos];
+    if (c == '\0' || c == '#') {
+        lx->kind = TOK_END;
+        lx->len = 0;
+        return;
+    }
+    if (c == '\'' || c == '"') {
+        size_t p = lx->pos + 1;
+        for (; s[p] && s[p] != (char)c; p++) {
+            if (c == '"' && s[p] == '`')
+                lx->bad = "a backquote (a shell command) inside a double-quoted string";
+            if (c == '"' && s[p] == '\\' && s[p + 1])
+                p++;
+        }
+        if (!s[p])
+            lx->bad = "a string open at the end of the line";
+        lx->kind = TOK_STRING;
+        lx->pos = s[p] ? p + 1 : p;
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+        while (s[lx->pos] && strchr(GP_NAME_CHARS, s[lx->pos]))
+            lx->pos++;
+        lx->kind = TOK_WORD;
+    } else if ((c >= '0' && c <= '9') || (c == '.' && s[lx->pos + 1] >= '0' && s[lx->pos + 1] <= '9')) {
+        while ((s[lx->pos] >= '0' && s[lx->pos] <= '9') || s[lx->pos] == '.' ||
+               ((s[lx->pos] == 'e' || s[lx->pos] == 'E' || s[lx->pos] == 'x' || s[lx->pos] == 'X') && lx->pos > lx->start) ||
+               (s[lx->pos] >= 'a' && s[lx->pos] <= 'f' && lx->pos > lx->start + 1 && (s[lx->start + 1] | 0x20) == 'x') ||
+               (s[lx->pos] >= 'A' && s[lx->pos] <= 'F' && lx->pos > lx->start + 1 && (s[lx->start + 1] | 0x20) == 'x') ||
+               ((s[lx->pos] == '-' || s[lx->pos] == '+') && (s[lx->pos - 1] | 0x20) == 'e'))
+            lx->pos++;
+        lx->kind = TOK_NUMBER;
+    } else if (c < ' ' || c >= 0x7F) {
+        lx->bad = "a character that is no part of gnuplot's syntax outside strings";
+        lx->kind = TOK_PUNCT;
+        lx->pos++;
+    } else {
+        lx->kind = TOK_PUNCT;
+        lx->pos++;
+    }
+    lx->len = lx->pos - lx->start;
+    /* a function that runs a command, anywhere in an expression */
+    if (lx->kind == TOK_WORD && is_word(lx, "system"))
+        lx->bad = "system (a shell command)";
+}
+
+/* Whether the current token ends a command (at depth 0). */
+static bool command_end(const struct lexer *lx)
+{
+    return lx->kind == TOK_END || is_punct(lx, ';') || is_punct(lx, '}') || is_punct(lx, '{');
+}
+
+/* Skip to the end of the command, over brackets of any depth. With series
+ * (a plot command), stop after a comma outside brackets that starts the
+ * next series (not a number or coordinate: "offset char 1, 0") and return
+ * true, the series' first token current. */
+static bool skip_command(struct lexer *lx, bool series)
+{
+    int depth = 0;
+    for (;;) {
+        if (lx->bad)
+            return false;
+        if (depth == 0 && command_end(lx))
+            return false;
+        if (is_punct(lx, '(') || is_punct(lx, '['))
+            depth++;
+        else if (is_punct(lx, ')') || is_punct(lx, ']'))
+            depth--;
+        bool comma = depth == 0 && is_punct(lx, ',');
+        lex(lx);
+        if (comma && series && lx->kind != TOK_NUMBER && !is_punct(lx, '-') && !WORD_IN(lx, coordinate_words))
+            return true;   /* the next series */
+        if (lx->kind == TOK_END && depth == 0)
+            return false;
+    }
+}
+
+/* Skip a bracketed group starting at the current token ( or [. */
+static void skip_group(struct lexer *lx)
+{
+    int depth = 0;
+    do {
+        if (is_punct(lx, '(') || is_punct(lx, '['))
+            depth++;
+        else if (is_punct(lx, ')') || is_punct(lx, ']'))
+            depth--;
+        lex(lx);
+    } while (depth > 0 && lx->kind != TOK_END && !lx->bad);
+}
+
+/* The data sources of plot (series: several) or stats. */
+static void check_sources(struct lexer *lx, bool series)
+{
+    do {
+        while (is_word(lx, "for")) {
+            lex(lx);
+            if (!is_punct(lx, '[')) {
+                lx->bad = "for without [ ]";
+                return;
+            }
+            skip_group(lx);
+        }
+        if (lx->kind == TOK_STRING) {
+            if (!WORD_IN(lx, data_files)) {
+                lx->bad = "a data file that is not one of the folder's CSV files";
+                return;
+            }
+            lex(lx);
+        } else if (is_word(lx, "summary")) {
+            lex(lx);
+            if (!is_punct(lx, '(')) {
+                lx->bad = "summary without its argument";
+                return;
+            }
+            skip_group(lx);
+        } else if (lx->kind == TOK_WORD && WORD_IN(lx, data_words)) {
+            lex(lx);
+        } else {
+            lx->bad = "a data source that is not constant";
+            return;
+        }
+    } while (skip_command(lx, series));
+}
+
+/* One command, from its first token; false when the line ends. */
+static bool check_command(struct lexer *lx)
+{
+    if (lx->kind == TOK_END)
+        return false;
+    if (is_punct(lx, ';') || is_punct(lx, '{') || is_punct(lx, '}')) {
+        lex(lx);
+        if (is_word(lx, "else"))
+            lex(lx);
+        return true;
+    }
+    if (is_punct(lx, '!')) {
+        lx->bad = "a ! command (a shell command)";
+        return false;
+    }
+    if (lx->kind != TOK_WORD) {
+        lx->bad = "a command that does not start with a word";
+        return false;
+    }
+    if (is_word(lx, "set") || is_word(lx, "unset")) {
+        bool set = is_word(lx, "set");
+        lex(lx);
+        if (lx->kind != TOK_WORD || !WORD_IN(lx, set_options)) {
+            lx->bad = "set or unset of something a script does not change";
+            return false;
+        }
+        if (set && is_word(lx, "output")) {
+            /* set output chart("NAME.".ext) */
+            lex(lx);
+            bool ok = is_word(lx, "chart");
+            lex(lx);
+            ok = ok && is_punct(lx, '(');
+            lex(lx);
+            const char *name = lx->line + lx->start;
+            size_t n = strspn(name + 1, GP_NAME_CHARS);
+            ok = ok && lx->kind == TOK_STRING && name[0] == '"' && n > 0 && lx->len == n + 3 &&
+                 name[n + 1] == '.' && name[n + 2] == '"';
+            lex(lx);
+            ok = ok && is_punct(lx, '.');
+            lex(lx);
+            ok = ok && is_word(lx, "ext");
+            lex(lx);
+            ok = ok && is_punct(lx, ')');
+            lex(lx);
+            if (!ok || !command_end(lx))
+                lx->bad = "an output file that is not chart(\"NAME.\".ext)";
+            return !lx->bad;
+        }
+        if (set && is_word(lx, "terminal")) {
+            lex(lx);
+            if (!is_word(lx, "dumb"))
+                lx->bad = "a terminal other than dumb outside the format strings";
+        }
+    } else if (is_word(lx, "plot") || is_word(lx, "stats")) {
+        bool series = is_word(lx, "plot");
+        lex(lx);
+        check_sources(lx, series);
+        return !lx->bad;
+    } else if (is_word(lx, "eval")) {
+        size_t from = lx->start;
+        while (from > 0 && (lx->line[from - 1] == ' ' || lx->line[from - 1] == '\t'))
+            from--;
+        if (from != 0 || strncmp(lx->line + lx->start, EVAL_LINE, strlen(EVAL_LINE)) != 0 ||
+            lx->line[lx->start + strlen(EVAL_LINE)] != '\0') {
+            lx->bad = "eval of something other than the terminal settings";
+            return false;
+        }
+        lx->pos = lx->start + strlen(EVAL_LINE);
+        lex(lx);
+        return true;
+    } else if (is_word(lx, "summary") && lx->line[lx->pos] == '(') {
+        if (strcmp(lx->line, SUMMARY_DEFINITION) != 0) {
+            lx->bad = "a definition of summary(i) other than the constant one";
+            return false;
+        }
+        lx->pos = strlen(lx->line);
+        lex(lx);
+        return true;
+    } else if (is_word(lx, "if") || is_word(lx, "do")) {
+        /* if (CONDITION) COMMAND or {, do for [RANGE] { */
+        bool cond = is_word(lx, "if");
+        lex(lx);
+        if (!cond) {
+            if (!is_word(lx, "for")) {
+                lx->bad = "do without for";
+                return false;
+            }
+            lex(lx);
+        }
+        if (!is_punct(lx, cond ? '(' : '[')) {
+            lx->bad = "if or do without its condition or range";
+            return false;
+        }
+        skip_group(lx);
+        if (!cond && !is_punct(lx, '{'))
+            lx->bad = "do for without a block";
+        return !lx->bad;
+    } else if (!is_word(lx, "array")) {
+        /* an assignment: NAME = ..., NAME(args) = ..., NAME[i] = ... */
+        lex(lx);
+        if (is_punct(lx, '(') || is_punct(lx, '['))
+            skip_group(lx);
+        if (!is_punct(lx, '=')) {
+            lx->bad = "a command a script does not use";
+            return false;
+        }
+    }
+    lex(lx);
+    skip_command(lx, false);
+    return !lx->bad;
+}
+
+bool gp_script_inert(const char *text, char *why, size_t size)
+{
+    size_t cap = strlen(text) + 1;
+    char *line = check_malloc(cap);
+    long number = 1;
+    const char *bad = NULL;
+    long bad_line = 0;
+    for (const char *p = text; *p && !bad;) {
+        /* a logical line: physical lines joined where one ends in \ */
+        size_t n = 0;
+        long first = number;
+        bool in_comment = false;
+        for (;;) {
+            const char *end = strchr(p, '\n');
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            for (size_t i = 0; i < len && !bad; i++) {
+                if ((unsigned char)p[i] < ' ' && p[i] != '\t')
+                    bad = "a control character";
+                /* anywhere, even in a string or a comment: gnuplot expands
+                 * macros before it knows where strings are */
+                else if (p[i] == '@')
+                    bad = "an @ (a macro)";
+                else if (p[i] == '`')
+                    bad = "a backquote (a shell command)";
+            }
+            /* a comment (from a # outside strings) continued by \ swallows the next line */
+            char quote = 0;
+            for (size_t i = 0; i < len && !in_comment; i++) {
+                if (quote) {
+                    if (quote == '"' && p[i] == '\\')
+                        i++;
+                    else if (p[i] == quote)
+                        quote = 0;
+                } else if (p[i] == '\'' || p[i] == '"') {
+                    quote = p[i];
+                } else if (p[i] == '#') {
+                    in_comment = true;
+                }
+            }
+            bool more = len > 0 && p[len - 1] == '\\' && end;
+            if (more && in_comment && !bad)
+                bad = "a comment continued onto the next line";
+            memcpy(line + n, p, more ? len - 1 : len);
+            n += more ? len - 1 : len;
+            p += len + (end ? 1 : 0);
+            number++;
+            if (!more || bad)
+                break;
+        }
+        line[n] = '\0';
+        if (bad) {
+            bad_line = first;
+            break;
+        }
+        struct lexer lx = { line, 0, TOK_END, 0, 0, NULL };
+        lex(&lx);
+        while (!lx.bad && check_command(&lx))
+            ;
+        if (lx.bad) {
+            bad = lx.bad;
+            bad_line = first;
+        }
+    }
+    free(line);
+    if (bad)
+        snprintf(why, size, "line %ld: %s", bad_line, bad);
+    return !bad;
 }

@@ -10,6 +10,7 @@
 
 #include "output/plot_data.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Most charts one script draws, and the longest chart name. */
@@ -72,16 +73,40 @@ char *gp_end(struct gp *g);                 /* the malloc'd text */
 /* printf into the script. */
 void gp_printf(struct gp *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* text as a gnuplot string literal: single quotes, a quote doubled,
- * control characters as spaces (gnuplot strings cannot hold line breaks). */
+/* The one way text from outside the program (a scenario, a CSV or JSON
+ * file, the command line) enters a script: as a gnuplot string expression
+ * that is inert wherever it stands — a comment, a title, a label, an array.
+ * Any byte string is safe: the text goes in single quotes, in which gnuplot
+ * expands nothing (no backslash escapes, no backquote command); the four
+ * characters ' " ` @ close the literal and come in octal in double quotes
+ * ('it'."\047".'s'), so that the script holds no @ and no backquote at all
+ * (gnuplot expands @macros before it parses, with its own idea of where
+ * strings are, which quotes in text can mislead; and it misreads a doubled
+ * quote next to the opening one); control characters (line breaks
+ * included) become spaces and bytes that are not UTF-8 '?'.
+ * The terminals are noenhanced, so titles show markup (^ _ @ & { })
+ * literally. Such text is never a file name: scripts read and write files
+ * by constant names only (gp_script_inert). */
 void gp_quoted(struct gp *g, const char *text);
+
+/* Whether a script can only draw: no command runs and no file is read or
+ * written but the constant ones. Every logical line is checked as gnuplot
+ * reads it: no line break inside a string, no backquote and no @ anywhere
+ * (not even in strings or comments), no `!` command, no system, shell, load, call, cd,
+ * save, fit, import, evaluate or `set print`/`set table`, eval only of the
+ * terminal settings, `set output` only of chart("NAME.".ext) with NAME
+ * letters, digits and underscores, and every data source of plot and stats
+ * one of the folder's CSV files, summary(i) (whose one definition is
+ * constant), an array or keyentry. False with the reason and line in why. */
+bool gp_script_inert(const char *text, char *why, size_t size);
 
 /* The settings every script starts with: reading CSV by column name, the
  * staging names, the two terminals, the layout. about says what the charts
- * show, sources which files they read; keys[0..n_keys) are the longest
- * titles the keys hold (the plot area leaves room for them). */
-void gp_preamble(struct gp *g, const char *about, const char *sources, const char *const *keys,
-                 size_t n_keys);
+ * show (constant text); scenario, when not NULL, the scenario they are of
+ * (quoted: any text); sources which files they read; keys[0..n_keys) are
+ * the longest titles the keys hold (the plot area leaves room for them). */
+void gp_preamble(struct gp *g, const char *about, const char *scenario, const char *sources,
+                 const char *const *keys, size_t n_keys);
 
 /* Time on the x axis, labelled for the dates the run covers. */
 void gp_time_axis(struct gp *g, const struct plot_run_facts *f, const char *indent);
@@ -89,9 +114,13 @@ void gp_time_axis(struct gp *g, const struct plot_run_facts *f, const char *inde
 /* Length in characters of UTF-8 text. */
 size_t plot_text_chars(const char *text);
 
-/* Start a chart: register NAME, set its output; end it. */
+/* Start a chart: register NAME (letters, digits and underscores: it
+ * becomes a file name), set its output; end it. */
 void gp_chart_begin(struct gp *g, const char *name, const char *comment);
 void gp_chart_end(struct gp *g);
+
+/* The characters of a chart's name. */
+#define GP_NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
 /* Inside the loop over formats, where the charts are drawn. */
 #define GP_INDENT "    "

@@ -293,23 +293,21 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
     CHECK(f->n_levers >= 1 && f->n_levers <= PLOT_MAX_LEVERS && f->kpi.name);
     struct gp g;
     gp_begin(&g, charts);
-    char about[PLOT_TEXT_SIZE];
-    snprintf(about, sizeof about, "charts of the sweep of scenario \"%s\" in this folder",
-             scenario_name(f->scenario, "?"));
     bool grid = f->n_levers == 2;
     static const char *const keys[] = { KEY_RANGE, KEY_CI, KEY_BASE };
-    gp_preamble(&g, about, "sweep.csv", keys, grid ? 0 : sizeof keys / sizeof *keys);
+    gp_preamble(&g, "charts of the sweep", *f->scenario ? f->scenario : NULL, "sweep.csv", keys, grid ? 0 : sizeof keys / sizeof *keys);
     gp_printf(&g,
         "\n"
         "# sweep.csv has one row per point: the value of each lever (a column named\n"
         "# by the parameter), then five columns per KPI: NAME_mean, NAME_ci_low and\n"
         "# NAME_ci_high (its 95%% confidence interval), NAME_p05 and NAME_p95 (the\n"
-        "# middle 90%% of replications).\n"
-        "lever_x = ");
+        "# middle 90%% of replications). The levers are read by column number\n"
+        "# (gnuplot matches a header to a name only when it has no quote).\n"
+        "lever_x = %d   # ", f->lever[0].column);
     gp_quoted(&g, f->lever[0].parameter);
     gp_printf(&g, "\n");
     if (grid) {
-        gp_printf(&g, "lever_y = ");
+        gp_printf(&g, "lever_y = %d   # ", f->lever[1].column);
         gp_quoted(&g, f->lever[1].parameter);
         gp_printf(&g,
             "\n"
@@ -351,9 +349,6 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
     CHECK(f->bars > 0 && f->kpi);
     struct gp g;
     gp_begin(&g, charts);
-    char about[PLOT_TEXT_SIZE];
-    snprintf(about, sizeof about, "the tornado chart of scenario \"%s\" in this folder",
-             scenario_name(f->scenario, "?"));
     char low[KEY_SETTING_SIZE], high[KEY_SETTING_SIZE];
     if (isfinite(f->spread)) {
         snprintf(low, sizeof low, "parameter %g%% lower", 100 * f->spread);
@@ -363,7 +358,7 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
         snprintf(high, sizeof high, "parameter at its high setting");
     }
     const char *keys[] = { low, high, KEY_BASE_ALL };
-    gp_preamble(&g, about, "tornado.csv", keys, sizeof keys / sizeof *keys);
+    gp_preamble(&g, "the tornado chart", *f->scenario ? f->scenario : NULL, "tornado.csv", keys, sizeof keys / sizeof *keys);
 
     /* the left margin holds the tick labels */
     bool two_lines = f->bars <= BAR_TWO_LINES_MAX;

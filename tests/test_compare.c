@@ -176,8 +176,8 @@ static void test_threads_identical(void **state)
                       "--set", "workforce.grades.sw.in_post=70", NULL };
     run_ok(0, argv1);
     run_ok(0, argv4);
-    const char *files[] = { "compare.csv", "differences.csv", "baseline/series.csv", "baseline/summary.csv",
-                            "baseline/kpis.csv", "baseline-2/series.csv" };
+    const char *files[] = { "compare.csv", "differences.csv", "scenario-1/series.csv", "scenario-1/summary.csv",
+                            "scenario-1/kpis.csv", "scenario-2/series.csv" };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         size_t n1, n4;
         char *p1 = tu_path(o1, files[i]), *p4 = tu_path(o4, files[i]);

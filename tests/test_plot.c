@@ -114,12 +114,12 @@ static char *make_run(const char *dir, const char *name, const char *scenario_fi
 }
 
 /* A comparison folder: "base" and "it's new, faster" (a quote, a comma and
- * a space in its name and folder). */
+ * a space in its name), in scenario-1 and scenario-2. */
 static char *make_comparison(const char *dir)
 {
     char *cmp = tu_mkdir(dir, "cmp");
-    free(make_run(cmp, "base", "base"));
-    free(make_run(cmp, "it's new, faster", "\"it's new, faster\""));
+    free(make_run(cmp, "scenario-1", "base"));
+    free(make_run(cmp, "scenario-2", "\"it's new, faster\""));
     free(tu_write(cmp, "compare.csv",
                   "base,alternative,kpi,unit,base_mean,alternative_mean,difference,difference_sd,ci_low,"
                   "ci_high,excludes_zero,n,extra_cost_total,extra_cost_npv,cost_per_unit\n"
@@ -131,8 +131,8 @@ static char *make_comparison(const char *dir)
                   "true,3,123456.5,110000,NA\n"));
     free(tu_write(cmp, "manifest.json",
                   "{ \"program\": \"caseload\", \"kind\": \"comparison\", \"scenarios\": [\n"
-                  "  { \"name\": \"base\", \"folder\": \"base\", \"role\": \"base\" },\n"
-                  "  { \"name\": \"it's new, faster\", \"folder\": \"it's new, faster\" } ] }\n"));
+                  "  { \"name\": \"base\", \"folder\": \"scenario-1\", \"role\": \"base\" },\n"
+                  "  { \"name\": \"it's new, faster\", \"folder\": \"scenario-2\" } ] }\n"));
     return cmp;
 }
 
@@ -327,7 +327,7 @@ static void test_run_script(void **state)
     tu_assert_contains(gp, "set ylabel \"£k per month\"");
     tu_assert_contains(gp, "(at(\"cost_cumulative\")):(column(\"p05\")/1e3)");
     /* the scenario named in titles, quoted for gnuplot */
-    tu_assert_contains(gp, "set title 'North, \"East\": unallocated cases (the backlog), 3 replications'");
+    tu_assert_contains(gp, "set title 'North, '.\"\\042\".'East'.\"\\042\".': unallocated cases (the backlog), 3 replications'");
     /* a category that is zero throughout is left out */
     assert_lacks(gp, "title \"interventions\"");
     assert_lacks(gp, "/work/");
@@ -372,20 +372,20 @@ static void test_compare_script(void **state)
         snprintf(line, sizeof line, "set output chart(\"%s.\".ext)", compare_charts[i]);
         tu_assert_contains(gp, line);
     }
-    tu_assert_contains(gp, "array scenario[2] = ['base', 'it''s new, faster']");
-    tu_assert_contains(gp, "array folder[2] = ['base', 'it''s new, faster']");
+    tu_assert_contains(gp, "array scenario[2] = ['base', 'it'.\"\\047\".'s new, faster']");
+    assert_lacks(gp, "array folder");
     tu_assert_contains(gp, "array colour[2] = ['#0072B2', '#D55E00']");
-    tu_assert_contains(gp, "summary(i) = folder[i].'/summary.csv'");
+    tu_assert_contains(gp, "summary(i) = sprintf('scenario-%d/summary.csv', i)");
     tu_assert_contains(gp, "stats 'compare.csv' using (strcol(\"kpi\") eq \"child_days_unallocated\"");
-    tu_assert_contains(gp, "array alternative[1] = ['it''s new, faster']");
+    tu_assert_contains(gp, "array alternative[1] = ['it'.\"\\047\".'s new, faster']");
     tu_assert_contains(gp, "set xlabel \"child-days of unallocated waiting avoided (thousands)\"");
     tu_assert_contains(gp, "set ylabel \"extra cost (£k)\"");
     tu_assert_contains(gp, "with xyerrorbars");
     /* each scenario's folder gets its own run charts, in its colour */
-    char *sub = tu_path(cmp, "it's new, faster");
+    char *sub = tu_path(cmp, "scenario-2");
     char *gp2 = tu_read_in(sub, "plots.gp");
     tu_assert_contains(gp2, "colour = '#D55E00'");
-    tu_assert_contains(gp2, "set title 'it''s new, faster: unallocated cases (the backlog)");
+    tu_assert_contains(gp2, "set title 'it'.\"\\047\".'s new, faster: unallocated cases (the backlog)");
     free(gp2);
     free(sub);
     free(gp);
@@ -401,7 +401,7 @@ static void test_compare_script_without_list(void **state)
     char err[ERR_SIZE] = "";
     assert_int_equal(plot_folder(cmp, &script_only, err, sizeof err), PLOT_OK);
     char *gp = tu_read_in(cmp, "plots.gp");
-    tu_assert_contains(gp, "array scenario[2] = ['base', 'it''s new, faster']");
+    tu_assert_contains(gp, "array scenario[2] = ['base', 'it'.\"\\047\".'s new, faster']");
     free(gp);
     free(cmp);
 }
@@ -426,7 +426,7 @@ static void test_sweep_script(void **state)
     char *gp = tu_read_in(sw, "plots.gp");
     assert_outputs(gp, sweep_charts, N_SWEEP_CHARTS);
     tu_assert_contains(gp, "do for [ext in \"png svg\"]");
-    tu_assert_contains(gp, "lever_x = '" LEVER_X "'");
+    tu_assert_contains(gp, "lever_x = 2   # '" LEVER_X "'");
     /* the series promised: 5-95% band, CI band, mean with markers */
     tu_assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_p05\")):(column(\"backlog_mean_p95\")) with filledcurves");
     tu_assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(\"backlog_mean_ci_low\")):(column(\"backlog_mean_ci_high\")) with filledcurves");
@@ -439,7 +439,7 @@ static void test_sweep_script(void **state)
     /* axes with units, titles with the scenario (quoted) and replications */
     tu_assert_contains(gp, "set xlabel '" LEVER_X " (FTE)'");
     tu_assert_contains(gp, "set ylabel 'backlog_mean (cases)'");
-    tu_assert_contains(gp, "set title 'it''s north: backlog_mean against " LEVER_X ", 30 replications per point'");
+    tu_assert_contains(gp, "set title 'it'.\"\\047\".'s north: backlog_mean against " LEVER_X ", 30 replications per point'");
     /* the scenario's own value */
     tu_assert_contains(gp, "set arrow 1 from 95, graph 0 to 95, graph 1");
     assert_lacks(gp, "mean_wait_days");
@@ -470,7 +470,7 @@ static void test_sweep_grid_script(void **state)
     char *gp = tu_read_in(sw, "plots.gp");
     static const char *const charts[] = { "sweep_mean_wait_days", "sweep_cost_total" };
     assert_outputs(gp, charts, 2);
-    tu_assert_contains(gp, "lever_y = '" LEVER_Y "'");
+    tu_assert_contains(gp, "lever_y = 3   # '" LEVER_Y "'");
     tu_assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(lever_y)):(x_half):(y_half):(column(\"mean_wait_days_mean\")) with boxxyerror lc palette");
     tu_assert_contains(gp, "(column(\"cost_total_mean\")/1e6) with boxxyerror lc palette");
     tu_assert_contains(gp, "with labels tc rgb variable");
@@ -483,7 +483,7 @@ static void test_sweep_grid_script(void **state)
     tu_assert_contains(gp, "x_half = 2.5; y_half = 0.025");
     /* the scenario's values are a point of the grid: its cell is framed */
     tu_assert_contains(gp, "set object 1 rect center 95, 0.65 size 5, 0.05");
-    tu_assert_contains(gp, "'framed: the scenario''s own values (95 FTE, 0.65 share)'");
+    tu_assert_contains(gp, "'framed: the scenario'.\"\\047\".'s own values (95 FTE, 0.65 share)'");
     assert_lacks(gp, "with linespoints");
     free(gp);
     free(sw);
@@ -508,7 +508,7 @@ static void test_tornado_script(void **state)
     tu_assert_contains(gp, "stats 'tornado.csv' using \"kpi_base\"");
     tu_assert_contains(gp, "set arrow 1 from kpi_base, graph 0 to kpi_base, graph 1");
     tu_assert_contains(gp, "set xlabel 'backlog_mean (cases)'");
-    tu_assert_contains(gp, "set title 'it''s north: what moves backlog_mean most, 20 replications per point'");
+    tu_assert_contains(gp, "set title 'it'.\"\\047\".'s north: what moves backlog_mean most, 20 replications per point'");
     /* largest first: rank 1 at the top */
     tu_assert_contains(gp, "set yrange [-3.5:-0.5]");
     free(gp);
@@ -595,7 +595,11 @@ static void test_bad_folders(void **state)
     char *cmp = make_comparison(f->dir);
     free(tu_write(cmp, "manifest.json", "{ \"scenarios\": [ { \"name\": \"x\", \"folder\": \"../up\" } ] }"));
     assert_int_equal(plot_folder(cmp, &script_only, err, sizeof err), PLOT_FAILED);
-    tu_assert_contains(err, "the folder must be a relative path inside the comparison");
+    tu_assert_contains(err, "scenarios[0]: the folder must be scenario-1");
+    /* nor a folder named as the scenario (an earlier layout) */
+    free(tu_write(cmp, "manifest.json", "{ \"scenarios\": [ { \"name\": \"base\", \"folder\": \"base\" } ] }"));
+    assert_int_equal(plot_folder(cmp, &script_only, err, sizeof err), PLOT_FAILED);
+    tu_assert_contains(err, "scenarios[0]: the folder must be scenario-1");
     free(cmp);
     free(run);
     free(bad);
@@ -660,7 +664,7 @@ static void test_draw_comparison(void **state)
     if (plot_folder(cmp, NULL, err, sizeof err) != PLOT_OK)
         fail_msg("%s", err);
     assert_charts(cmp, compare_charts, N_COMPARE_CHARTS);
-    char *sub = tu_path(cmp, "it's new, faster");
+    char *sub = tu_path(cmp, "scenario-2");
     assert_charts(sub, run_charts, N_RUN_CHARTS);
 
     /* plot_forget knows every chart a script draws: nothing is left */
@@ -771,7 +775,7 @@ static void test_missing_gnuplot(void **state)
     assert_int_equal(plot_folder(cmp, &o, err, sizeof err), PLOT_NO_GNUPLOT);
     tu_assert_contains(err, "caseload plot ");
     tu_assert_contains(err, cmp);
-    char *sub = tu_path(cmp, "it's new, faster");
+    char *sub = tu_path(cmp, "scenario-2");
     assert_true(exists(sub, "plots.gp"));
     assert_no_temporaries(sub);
     free(sub);
