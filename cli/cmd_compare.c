@@ -194,8 +194,10 @@ static bool write_compare_files(const struct session *s, const char *dir)
     struct afile *const order[] = { &cmp, &diff, &man };
     char **keep = check_calloc(s->n + 1, sizeof *keep);
     for (size_t i = 0; i < s->n; i++) {
-        keep[i] = check_calloc(strlen(s->item[i].label) + 2, 1);
-        sprintf(keep[i], "%s/", s->item[i].label);
+        char sub[COMPARE_FOLDER_SIZE];
+        compare_folder(sub, i);
+        keep[i] = check_calloc(strlen(sub) + 2, 1);
+        sprintf(keep[i], "%s/", sub);
     }
     runfolder_json_written(&j, order, 3, (const char *const *)keep);
     json_end(&j);

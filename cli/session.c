@@ -150,7 +150,7 @@ int session_open(struct session *s, const char *dir, bool compare)
             fprintf(stderr, "caseload: %s: results folder name too long\n", dir);
             return EXIT_USAGE;
         }
-        if (compare && (rc = runfolder_prepare_sub(dir, it->label, s->o->force, err, sizeof err)) != 0) {
+        if (compare && (rc = runfolder_prepare_sub(dir, sub, s->o->force, err, sizeof err)) != 0) {
             fprintf(stderr, "caseload: %s\n", err);
             return rc;
         }

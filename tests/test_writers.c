@@ -506,10 +506,10 @@ static void test_compare_force_stale_folders(void **state)
     assert_int_equal(tu_caseload_run(&err, NULL, "compare", f->cfg, f->cfg, f->cfg, f->cfg, "-q", "-n", "2", "-o", cmp,
                                      NULL), 0);
     free(err);
-    char *third = tu_path(cmp, "writers-3"), *fourth = tu_path(cmp, "writers-4");
+    char *third = tu_path(cmp, "scenario-3"), *fourth = tu_path(cmp, "scenario-4");
     assert_true(tu_exists(third) && tu_exists(fourth));
     free(tu_write(fourth, "notes.txt", "notes.txt"));
-    /* writers-3 replaced by a link to a folder holding files of the same
+    /* scenario-3 replaced by a link to a folder holding files of the same
      * names: removing it must not follow the link */
     char *elsewhere = tu_mkdir(f->dir, "elsewhere");
     static const char *const same[] = { "series.csv", "summary.csv", "kpis.csv", "manifest.json" };
@@ -524,7 +524,7 @@ static void test_compare_force_stale_folders(void **state)
     struct stat st;
     assert_int_equal(lstat(third, &st), 0);
     assert_true(S_ISLNK(st.st_mode));   /* a link is no folder of ours */
-    /* writers-4: its results gone, the user's file and so the folder kept */
+    /* scenario-4: its results gone, the user's file and so the folder kept */
     char *p = tu_path(fourth, "series.csv");
     assert_false(tu_exists(p));
     free(p);
@@ -532,8 +532,8 @@ static void test_compare_force_stale_folders(void **state)
     assert_files(fourth, notes, 1);
     /* and the comparison before that, with no user file: gone whole */
     assert_int_equal(tu_caseload_run(&err, NULL, "compare", f->cfg, f->cfg, f->cfg, "-q", "-n", "2", "-o", cmp,
-                                     "--force", NULL), EXIT_USAGE);   /* writers-3 is a link */
-    tu_assert_contains(err, "writers-3: not a folder (a symbolic link); caseload never writes through a link");
+                                     "--force", NULL), EXIT_USAGE);   /* scenario-3 is a link */
+    tu_assert_contains(err, "scenario-3: not a folder (a symbolic link); caseload never writes through a link");
     free(err);
     assert_files(elsewhere, same, 4);
     unlink(third);
@@ -573,7 +573,7 @@ static void test_closed_pipe(void **state)
         fail_msg("status %d, stderr:\n%s", rc, err);
     free(err);
     assert_int_equal(count_tmp(cmp), 0);
-    char *base = tu_path(cmp, "writers");
+    char *base = tu_path(cmp, "scenario-1");
     assert_whole_run(base);
     if (plot) {
         char *png = tu_path(cmp, "compare_backlog.png");
