@@ -541,7 +541,13 @@ static void check_sources(struct lexer *lx, bool series)
             }
             skip_group(lx);
         }
-        if (lx->kind == TOK_STRING) {
+        /* ranges before the sources: [lo:hi] of constants (the lexer has
+         * already refused system and every backquote) */
+        while (is_punct(lx, '['))
+            skip_group(lx);
+        if (lx->kind == TOK_NUMBER) {
+            lex(lx);   /* a constant function: an empty frame's placeholder */
+        } else if (lx->kind == TOK_STRING) {
             if (!WORD_IN(lx, data_files)) {
                 lx->bad = "a data file that is not one of the folder's CSV files";
                 return;
