@@ -26,7 +26,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 timeout_s=${MUTANT_TIMEOUT:-600}
 jobs=${MUTANT_JOBS:-2}
 # Test programs that are quick and sharp first, so a killed mutant costs little.
-first="test_model test_date test_dist test_stats test_staffing test_calendar test_golden"
+first="test_model test_date test_numfmt test_stats test_dist test_rng test_staffing test_calendar test_golden"
 
 if [ $# -eq 0 ]; then
     set -- "$root"/tests/mutants/*.mut
@@ -34,7 +34,8 @@ fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/caseload-mutants.XXXXXX") || exit 1
 cleanup() { [ "${MUTANT_KEEP:-0}" = 1 ] || rm -rf "$scratch"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 field() { # field KEY FILE: the value of "KEY: value"
     sed -n "s/^$1: //p" "$2" | head -n 1
