@@ -284,6 +284,94 @@ static void test_intervention_kinds(void **state)
     wb_close(&w);
 }
 
+/* Opens a case now and allocates it; returns it (NONE if screened out). */
+static uint32_t new_case(struct model *m, uint64_t key)
+{
+    size_t open = m->open_cases;
+    uint32_t c = pathway_new_case(m, key);
+    pathway_referral(m, c);
+    if (m->open_cases == open)
+        return NONE;
+    alloc_dispatch(m);
+    assert_int_equal(m->cases[c].state, CASE_ALLOCATED);
+    return c;
+}
+
+static void check_caps(const struct model *m, double want, const char *when)
+{
+    uint32_t ws[16];
+    size_t n = workers(m, ws, 16);
+    for (size_t i = 0; i < n; i++)
+        if (!(fabs(m->w[ws[i]].cap - want) <= TOL))
+            fail_msg("%s: effective cap %g, expected %g", when, m->w[ws[i]].cap, want);
+}
+
+/* Each kind of parameter an intervention can move acts at once, by the
+ * stated amount, and is undone when the intervention ends (the fixture's
+ * interventions 3 to 8):
+ *   - admin share set to 0.2: caps 8 x 0.8/0.8 = 8, then 4 again;
+ *   - caps scaled by 1.5: 12 x 0.4/0.8 = 6, then 4;
+ *   - stage duration set to 20 days: a case allocated now is due in 20 days
+ *     (then 10 again);
+ *   - case weight set to 2: every worker's load is 2 points per case (then 1);
+ *   - screen-out set to 1: a referral opens no case (then it does);
+ *   - sickness episodes + 73.05 a year: the sickness hazard of a worker
+ *     under no pressure is 73.05 / 365.25 = 0.2 a day (then 0). */
+static void test_intervention_levers(void **state)
+{
+    (void)state;
+    struct wb w;
+    wb_open(&w, NULL, 0);
+    struct model *m = w.m;
+    enum { ADMIN = 3, CAPS, LONGER, HEAVIER, SCREEN, SICKER };
+    assert_string_equal(m->sc->iv[SICKER].name, "sicker");
+    uint64_t key = CASE_KEY;
+
+    interventions_begin(m, ADMIN);
+    check_caps(m, 8, "admin share 0.2");
+    interventions_end(m, ADMIN);
+    check_caps(m, 4, "admin share back to 0.6");
+
+    interventions_begin(m, CAPS);
+    check_caps(m, 6, "caps x 1.5");
+    interventions_end(m, CAPS);
+    check_caps(m, 4, "caps back");
+
+    interventions_begin(m, LONGER);
+    uint32_t c = new_case(m, key++);
+    assert_true(fabs(m->cases[c].due - (m->sim.now + 20)) <= TOL);
+    interventions_end(m, LONGER);
+    c = new_case(m, key++);
+    assert_true(fabs(m->cases[c].due - (m->sim.now + 10)) <= TOL);
+
+    uint32_t ws[16];
+    size_t n = workers(m, ws, 16);
+    interventions_begin(m, HEAVIER);
+    for (size_t i = 0; i < n; i++)
+        assert_true(fabs(m->w[ws[i]].load - 2.0 * m->w[ws[i]].n_cases) <= TOL);
+    interventions_end(m, HEAVIER);
+    for (size_t i = 0; i < n; i++)
+        assert_true(fabs(m->w[ws[i]].load - 1.0 * m->w[ws[i]].n_cases) <= TOL);
+
+    interventions_begin(m, SCREEN);
+    assert_int_equal(new_case(m, key++), NONE);
+    interventions_end(m, SCREEN);
+    assert_int_not_equal(new_case(m, key++), NONE);
+
+    /* a worker with no cases feels no pressure */
+    uint32_t idle = NONE;
+    for (size_t i = 0; i < n; i++)
+        if (m->w[ws[i]].n_cases == 0)
+            idle = ws[i];
+    assert_int_not_equal(idle, NONE);
+    interventions_begin(m, SICKER);
+    if (!(fabs(m->w[idle].sick.rate - 0.2) <= TOL))
+        fail_msg("sickness hazard %g a day, expected 0.2", m->w[idle].sick.rate);
+    interventions_end(m, SICKER);
+    assert_true(m->w[idle].sick.rate == 0);
+    wb_close(&w);
+}
+
 /* The referral rate on day t: referrals_per_year / 365.25 x 1.5^(t / 365.25)
  * (compound trend) x the month's weight (normalised to mean 1: February
  * 2 x 12/13, other months 12/13) x 3 from the shock on 2024-03-01. The days
@@ -323,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_period_costs_reset),
         cmocka_unit_test(test_discounting_closed_form),
         cmocka_unit_test(test_intervention_kinds),
+        cmocka_unit_test(test_intervention_levers),
         cmocka_unit_test(test_demand_rate_by_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
