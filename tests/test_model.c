@@ -372,6 +372,33 @@ static void test_intervention_levers(void **state)
     wb_close(&w);
 }
 
+/* Days waited over the threshold count from the end of the warm-up only
+ * (30 days here; threshold 5): a case queued on day 20 and allocated at t0
+ * was over the threshold from day 25, but only t0 - 30 of those days count
+ * in child_days_over_threshold; its whole wait, t0 - 20, counts in the mean
+ * wait (allocations after the warm-up count whole). */
+static void test_wait_over_threshold_from_warmup(void **state)
+{
+    (void)state;
+    struct wb w;
+    wb_open(&w, NULL, 0);
+    struct model *m = w.m;
+    metrics_reset(m);
+    assert_int_equal(m->n_queued, 0);
+    assert_true(fabs(m->warmup - 30) <= TOL && fabs(m->pv[m->sc->p_wait_threshold] - 5) <= TOL);
+    uint32_t c = pathway_new_case(m, CASE_KEY);
+    pathway_referral(m, c);
+    assert_int_equal(m->n_queued, 1);
+    m->cases[c].queued_at = 20;
+    alloc_dispatch(m);
+    assert_int_equal(m->cases[c].state, CASE_ALLOCATED);
+    if (!(fabs(m->kpi_wait_over - (w.t0 - 30)) <= TOL))
+        fail_msg("child-days over the threshold %g, expected %g", m->kpi_wait_over, w.t0 - 30);
+    assert_true(m->flow.allocations == 1);
+    assert_true(fabs(m->flow.wait_sum - (w.t0 - 20)) <= TOL);
+    wb_close(&w);
+}
+
 /* The referral rate on day t: referrals_per_year / 365.25 x 1.5^(t / 365.25)
  * (compound trend) x the month's weight (normalised to mean 1: February
  * 2 x 12/13, other months 12/13) x 3 from the shock on 2024-03-01. The days
@@ -412,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_discounting_closed_form),
         cmocka_unit_test(test_intervention_kinds),
         cmocka_unit_test(test_intervention_levers),
+        cmocka_unit_test(test_wait_over_threshold_from_warmup),
         cmocka_unit_test(test_demand_rate_by_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
