@@ -214,6 +214,7 @@ static void test_period_costs_reset(void **state)
     assert_true(fabs(r1[M_COST_SICKNESS] - 1000) <= TOL);
     assert_true(fabs(r1[M_COST_STAFF] - 12000) <= TOL);
     assert_true(fabs(r1[M_COST_TOTAL] - 12000) <= TOL);
+    assert_true(isnan(r1[M_MEAN_WAIT]));   /* no allocation in the period: NA, not 0 */
     if (!(fabs(r2[M_COST_SICKNESS] - 500) <= TOL))
         fail_msg("period 2 sickness cost %g, expected 500", r2[M_COST_SICKNESS]);
     assert_true(fabs(r2[M_COST_STAFF] - 6000) <= TOL);
@@ -399,6 +400,53 @@ static void test_wait_over_threshold_from_warmup(void **state)
     wb_close(&w);
 }
 
+/* Cases still waiting at the horizon: with threshold 5 and a warm-up of 30
+ * days, pathway_close_wait_tally adds, for each, the days from
+ * max(queued + 5, 30) to the horizon H: a case queued on day 20 adds
+ * H - 30, one queued at H - 5.5 adds 0.5 (half a day over counts). And a
+ * case that has waited exactly the threshold is not over it ("longer
+ * than"), one that has waited a day more is. */
+static void test_wait_tally_at_horizon(void **state)
+{
+    (void)state;
+    struct wb w;
+    wb_open(&w, NULL, 0);
+    struct model *m = w.m;
+    const double H = m->horizon;
+    assert_int_equal(m->n_queued, 0);
+    uint32_t a = pathway_new_case(m, CASE_KEY), b = pathway_new_case(m, CASE_KEY + 1);
+    pathway_referral(m, a);
+    pathway_referral(m, b);
+    m->cases[a].queued_at = 20;       /* queue order kept: a before b */
+    m->cases[b].queued_at = H - 5.5;
+    m->kpi_wait_over = 0;
+    pathway_close_wait_tally(m);
+    if (!(fabs(m->kpi_wait_over - ((H - 30) + 0.5)) <= TOL))
+        fail_msg("child-days over the threshold at the horizon %g, expected %g", m->kpi_wait_over, H - 30 + 0.5);
+    m->cases[b].queued_at = m->sim.now - 5;
+    assert_int_equal(pathway_waiting_over(m, 5), 1);   /* a only */
+    m->cases[b].queued_at = m->sim.now - 6;
+    assert_int_equal(pathway_waiting_over(m, 5), 2);
+    wb_close(&w);
+}
+
+/* A falling trend: at -20% a year the rate on day t is 0.8^(t / 365.25)
+ * times the rest (here 10 April 2024: after the x3 shock, month weight
+ * 12/13). */
+static void test_demand_falling_trend(void **state)
+{
+    (void)state;
+    struct wb w;
+    char *set = "demand.trend_per_year=-0.2";
+    wb_open(&w, &set, 1);
+    const double t = 100.5;
+    double want = 36.525 / 365.25 * pow(0.8, t / 365.25) * 12.0 / 13.0 * 3.0;
+    double got = demand_rate(w.m, t);
+    if (!(fabs(got - want) <= TOL * want))
+        fail_msg("rate %.9f at a falling trend, expected %.9f", got, want);
+    wb_close(&w);
+}
+
 /* The referral rate on day t: referrals_per_year / 365.25 x 1.5^(t / 365.25)
  * (compound trend) x the month's weight (normalised to mean 1: February
  * 2 x 12/13, other months 12/13) x 3 from the shock on 2024-03-01. The days
@@ -440,6 +488,8 @@ int main(void)
         cmocka_unit_test(test_intervention_kinds),
         cmocka_unit_test(test_intervention_levers),
         cmocka_unit_test(test_wait_over_threshold_from_warmup),
+        cmocka_unit_test(test_wait_tally_at_horizon),
+        cmocka_unit_test(test_demand_falling_trend),
         cmocka_unit_test(test_demand_rate_by_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
