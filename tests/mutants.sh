@@ -41,12 +41,14 @@ field() { # field KEY FILE: the value of "KEY: value"
     sed -n "s/^$1: //p" "$2" | head -n 1
 }
 
-# A pristine copy, built once: each mutant starts from a copy of it, so make
-# recompiles only the mutated file.
-echo "mutants: building a pristine copy in $scratch/base"
+# A pristine copy: each mutant starts from a copy of it, so make recompiles
+# only the mutated file. It is built before the first mutant that applies.
 mkdir "$scratch/base"
 (cd "$root" && tar -cf - Makefile sim models output cli tests scenarios) | (cd "$scratch/base" && tar -xf -)
 rm -rf "$scratch/base/tests/mutants"
+built=0
+build_base() {
+echo "mutants: building a pristine copy in $scratch/base"
 if ! make -s -C "$scratch/base" -j"$jobs" caseload >"$scratch/base.log" 2>&1; then
     echo "mutants: the unmutated tree does not build (see $scratch/base.log)"; MUTANT_KEEP=1; exit 1
 fi
@@ -60,6 +62,8 @@ for t in $tests; do
     make -s -C "$scratch/base" -j"$jobs" "build/tests/$t" >>"$scratch/base.log" 2>&1 || {
         echo "mutants: $t does not build unmutated"; MUTANT_KEEP=1; exit 1; }
 done
+built=1
+}
 
 killed=0 survived=0 errors=0 n=0
 table="$scratch/table"
@@ -79,6 +83,7 @@ for mf in "$@"; do
         echo "!! $name: NOT APPLICABLE: original text found $count times in $file"
         printf '%s\tERROR\tnot applicable (%s matches)\n' "$name" "$count" >>"$table"; errors=$((errors + 1)); continue
     fi
+    [ $built = 1 ] || build_base
     work="$scratch/m"
     rm -rf "$work"
     cp -a "$scratch/base" "$work"
@@ -117,8 +122,8 @@ tried=$((killed + survived))
 if [ $tried -gt 0 ]; then
     score=$(awk -v k=$killed -v t=$tried 'BEGIN { printf "%.1f", 100 * k / t }')
 else
-    score="n/a"
+    score="n/a (no mutant ran)"
 fi
 echo "mutants: $n listed, $killed killed, $survived survived, $errors errors (not applicable or not building)"
-echo "mutation score: $killed / $tried = $score%"
+case $score in n/a*) echo "mutation score: $score" ;; *) echo "mutation score: $killed / $tried = $score%" ;; esac
 [ $errors -eq 0 ]
