@@ -5,6 +5,8 @@
 #   make test       install what is missing, build, run every test
 #   make golden     rewrite tests/golden/ (the outputs test_golden checks byte for
 #                   byte) after a change of results that is meant; see docs/testing.md
+#   make mutants    plant each mutant of tests/mutants/ in a scratch copy, run the
+#                   tests, report killed / survived and the score (MUTANTS=a subset)
 #   make bench      benchmarks (figures go in docs/performance.md)
 #   make check-asan every test again under AddressSanitizer and UBSan (build-asan/)
 #   make fuzz       fuzz the scenario loader and the readers and writers of charts,
@@ -46,7 +48,7 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libcaseload.a
 
-.PHONY: all deps run test golden bench install clean check-asan fuzz
+.PHONY: all deps run test golden mutants bench install clean check-asan fuzz
 
 all: caseload
 
@@ -131,6 +133,11 @@ test: caseload $(TEST_BIN)
 golden: caseload $(BUILD)/tests/test_golden
 	rm -rf tests/golden
 	CASELOAD=./caseload $(BUILD)/tests/test_golden --regenerate
+
+# Mutation testing (docs/testing.md): slow, run by hand and before a release.
+MUTANTS ?= tests/mutants/*.mut
+mutants:
+	tests/mutants.sh $(MUTANTS)
 
 bench: caseload $(BENCH_BIN)
 	@./bench/run.sh $(BUILD)/bench

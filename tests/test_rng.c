@@ -263,6 +263,35 @@ static void test_exponential_shape(void **state)
     check_shape(&expo, rng_key(KEY, 9, 9, 10));
 }
 
+/* The exponential's far tail, drawn by a method of its own beyond the
+ * ziggurat's base edge r = 7.697: the excess over r of those draws is Exp(1)
+ * again. test_exponential_shape sees about N_DRAWS e^-r = 450 of them, too
+ * few to notice a tail 10% too thin or too fat (its 4-SE bound is 0.19).
+ * Here TAIL_DRAWS = 2^24 draws give about 7600 beyond r: the mean excess
+ * has SE 1/sqrt(7600) = 0.0115 and a 4-SE bound of 0.046, so a tail scaled
+ * by 0.9 or 1.1 (a shift of 8.7 SE) is detected with probability
+ * Phi(8.7 - 4) > 0.999998, while a correct sampler fails with ~6e-5. */
+static void test_exponential_far_tail(void **state)
+{
+    (void)state;
+    enum { TAIL_DRAWS = 1 << 24 };
+    const double r = 7.6971174701310492;
+    struct rng s;
+    rng_seed(&s, rng_key(KEY, 9, 9, 11));
+    double excess = 0;
+    unsigned long beyond = 0;
+    for (long i = 0; i < TAIL_DRAWS; i++) {
+        double x = rng_exponential(&s, 1.0);
+        if (x > r) {
+            beyond++;
+            excess += x - r;
+        }
+    }
+    double p = exp(-r);
+    TU_ASSERT_WITHIN((double)beyond / TAIL_DRAWS, p, 4 * sqrt(p * (1 - p) / TAIL_DRAWS));
+    TU_ASSERT_WITHIN(excess / (double)beyond, 1.0, 4 / sqrt((double)beyond));
+}
+
 static void test_gsl_view_shares_stream(void **state)
 {
     (void)state;
@@ -360,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_serial_correlation),
         cmocka_unit_test(test_exponential),
         cmocka_unit_test(test_exponential_shape),
+        cmocka_unit_test(test_exponential_far_tail),
         cmocka_unit_test(test_normal),
         cmocka_unit_test(test_gsl_view_shares_stream),
         cmocka_unit_test(test_keys_distinct),
