@@ -252,8 +252,18 @@ static void test_discounting_closed_form(void **state)
     wb_close(&w);
 }
 
+/* Moves the clock to day t, as the event loop would before an intervention
+ * starts or ends there (the fixture's interventions lie after its horizon,
+ * so the run itself never reaches them). */
+static void clock_at(struct model *m, double t)
+{
+    assert_true(t >= m->sim.now);
+    m->sim.now = t;
+}
+
 /* Each kind of intervention acts on its parameter as documented and ending
- * it restores the value (scale multiplies, add adds, set replaces): referrals 36.525 -> x2 = 73.05 -> +100 = 173.05 -> set 50; the
+ * it restores the value (scale multiplies, add adds, set replaces), nested
+ * in time: referrals 36.525 -> x2 = 73.05 -> +100 = 173.05 -> set 50; the
  * ends in reverse order give 173.05, 73.05, 36.525 back. The first one's
  * one-off cost (500) is charged once, its yearly cost (3652.5) runs at 10 a
  * day while it is active and stops with it. */
@@ -269,13 +279,19 @@ static void test_intervention_kinds(void **state)
     assert_true(fabs(*x - base) <= TOL);
     static const double after[3] = { 73.05, 173.05, 50.0 };
     for (uint32_t i = 0; i < 3; i++) {
+        clock_at(m, m->sc->iv[i].from_day);
         interventions_begin(m, i);
         if (!(fabs(*x - after[i]) <= TOL))
             fail_msg("intervention %s: referrals %g, expected %g", m->sc->iv[i].name, *x, after[i]);
     }
-    assert_true(fabs(m->cost.total[COST_INTERVENTIONS] - 500) <= TOL);
+    /* the one-off 500 on its first day, then 10 a day until the third
+     * starts (costs are brought up to date at each lump) */
+    double spent = 500 + 10 * (m->sc->iv[2].from_day - m->sc->iv[0].from_day);
+    if (!(fabs(m->cost.total[COST_INTERVENTIONS] - spent) <= TOL))
+        fail_msg("intervention cost %.6f, expected %.6f", m->cost.total[COST_INTERVENTIONS], spent);
     assert_true(fabs(m->cost.rate[COST_INTERVENTIONS] - 10) <= TOL);
     for (uint32_t i = 3; i-- > 0;) {
+        clock_at(m, m->sc->iv[i].until_day);
         interventions_end(m, i);
         double want = i > 0 ? after[i - 1] : base;
         if (!(fabs(*x - want) <= TOL))
@@ -327,36 +343,41 @@ static void test_intervention_levers(void **state)
     enum { ADMIN = 3, CAPS, LONGER, HEAVIER, SCREEN, SICKER };
     assert_string_equal(m->sc->iv[SICKER].name, "sicker");
     uint64_t key = CASE_KEY;
+    /* each lever starts on one day and ends on a later one: the clock
+     * goes back and forth between them (white-box: nothing runs between) */
+    const double on = m->sc->iv[ADMIN].from_day, off = m->sc->iv[ADMIN].until_day;
+#define BEGIN(i) (m->sim.now = on, interventions_begin(m, (i)))
+#define END(i) (m->sim.now = off, interventions_end(m, (i)))
 
-    interventions_begin(m, ADMIN);
+    BEGIN(ADMIN);
     check_caps(m, 8, "admin share 0.2");
-    interventions_end(m, ADMIN);
+    END(ADMIN);
     check_caps(m, 4, "admin share back to 0.6");
 
-    interventions_begin(m, CAPS);
+    BEGIN(CAPS);
     check_caps(m, 6, "caps x 1.5");
-    interventions_end(m, CAPS);
+    END(CAPS);
     check_caps(m, 4, "caps back");
 
-    interventions_begin(m, LONGER);
+    BEGIN(LONGER);
     uint32_t c = new_case(m, key++);
     assert_true(fabs(m->cases[c].due - (m->sim.now + 20)) <= TOL);
-    interventions_end(m, LONGER);
+    END(LONGER);
     c = new_case(m, key++);
     assert_true(fabs(m->cases[c].due - (m->sim.now + 10)) <= TOL);
 
     uint32_t ws[16];
     size_t n = workers(m, ws, 16);
-    interventions_begin(m, HEAVIER);
+    BEGIN(HEAVIER);
     for (size_t i = 0; i < n; i++)
         assert_true(fabs(m->w[ws[i]].load - 2.0 * m->w[ws[i]].n_cases) <= TOL);
-    interventions_end(m, HEAVIER);
+    END(HEAVIER);
     for (size_t i = 0; i < n; i++)
         assert_true(fabs(m->w[ws[i]].load - 1.0 * m->w[ws[i]].n_cases) <= TOL);
 
-    interventions_begin(m, SCREEN);
+    BEGIN(SCREEN);
     assert_int_equal(new_case(m, key++), NONE);
-    interventions_end(m, SCREEN);
+    END(SCREEN);
     assert_int_not_equal(new_case(m, key++), NONE);
 
     /* a worker with no cases feels no pressure */
@@ -365,11 +386,13 @@ static void test_intervention_levers(void **state)
         if (m->w[ws[i]].n_cases == 0)
             idle = ws[i];
     assert_int_not_equal(idle, NONE);
-    interventions_begin(m, SICKER);
+    BEGIN(SICKER);
     if (!(fabs(m->w[idle].sick.rate - 0.2) <= TOL))
         fail_msg("sickness hazard %g a day, expected 0.2", m->w[idle].sick.rate);
-    interventions_end(m, SICKER);
+    END(SICKER);
     assert_true(m->w[idle].sick.rate == 0);
+#undef BEGIN
+#undef END
     wb_close(&w);
 }
 
