@@ -490,8 +490,9 @@ static const char *nonnegative(const struct walk *wk, const char *what, const do
                                const char *const *names,
                                size_t n)
 {
+    /* sums of fractional FTE may round a hair below zero */
     for (size_t i = 0; i < n; i++)
-        if (!(x[i] >= 0))
+        if (!(x[i] >= -INVARIANTS_SUM_TOL))
             return broken(wk, __LINE__, "%s.%s is %.17g, below zero", what, names[i], x[i]);
     return NULL;
 }
