@@ -211,7 +211,7 @@ int cmd_compare(int argc, char **argv)
     struct cli_opts o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpW"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZ"))
         goto out;
     if (o.n_args < 2) {
         fprintf(stderr, "caseload: compare needs a base and at least one alternative "

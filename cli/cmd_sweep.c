@@ -514,7 +514,7 @@ int cmd_sweep(int argc, char **argv)
     struct cli_opts o;
     struct scenario *sc = NULL;
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKVTDpW"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKVTDpWCZ"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: sweep needs one scenario file "

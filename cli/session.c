@@ -331,3 +331,14 @@ void session_free(struct session *s)
     free(s->item);
     memset(s, 0, sizeof *s);
 }
+
+void session_day_text(const struct scenario *sc, double day, char *buf, size_t size)
+{
+    if (!isfinite(day)) {
+        snprintf(buf, size, "not within the horizon");
+        return;
+    }
+    char text[DATE_TEXT_SIZE];
+    date_format(date_from_days(date_to_days(sc->start) + (long)floor(day + 0.5)), text);
+    snprintf(buf, size, "%s", text);
+}
