@@ -68,6 +68,13 @@ int session_load(struct session *s, const struct cli_opts *o, char *const *paths
             fprintf(stderr, ")\n");
             return EXIT_USAGE;
         }
+        if (s->item[0].layout.kpi[s->precision_kpi].stat == KPI_STAT_TIME_TO) {
+            /* the precision rule judges an interval for the mean, which a
+             * date that may not come within the horizon does not have */
+            fprintf(stderr, "caseload: --kpi %s: a date that may not come within the horizon has no mean to make "
+                            "precise (allowed: a KPI with a mean, e.g. backlog_never_clears)\n", name);
+            return EXIT_USAGE;
+        }
     }
     return EXIT_OK;
 }

@@ -306,6 +306,25 @@ static void test_unknown_metric_is_a_user_error(void **state)
     free(out);
 }
 
+/* A time-to KPI has no mean: the commands that judge a mean refuse it. */
+static void test_mean_only_commands_refuse_a_date(void **state)
+{
+    struct tu_dir *t = *state;
+    char *out = tu_path(t->dir, "r"), *err = NULL;
+    int st = tu_caseload_run(&err, NULL, "sweep", DRAIN, "--tornado", "--kpi", "backlog_clear_day", "-n", "2", "-q",
+                             "-o", out, NULL);
+    assert_int_equal(st, 2);
+    tu_assert_contains(err, "--kpi backlog_clear_day: a date that may not come within the horizon has no mean");
+    free(err);
+    err = NULL;
+    st = tu_caseload_run(&err, NULL, "run", DRAIN, "--precision", "0.1", "--kpi", "backlog_clear_day", "-q", "-o",
+                         out, NULL);
+    assert_int_equal(st, 2);
+    tu_assert_contains(err, "--kpi backlog_clear_day: a date that may not come within the horizon has no mean");
+    free(err);
+    free(out);
+}
+
 /* The options reach kpis.csv: --clear-below sets pathway.clear_below,
  * --risk adds its two rows. */
 static void test_options_reach_kpis_csv(void **state)
@@ -341,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_random_backlog_matches_its_series),
         cmocka_unit_test(test_risk_value_text_is_stable),
         cmocka_unit_test_setup_teardown(test_unknown_metric_is_a_user_error, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_mean_only_commands_refuse_a_date, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_options_reach_kpis_csv, tu_dir_setup, tu_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
