@@ -139,7 +139,13 @@ long metrics_find(const struct scenario *sc, const char *name)
 
 size_t metrics_clear_period(const double *unallocated, size_t n, double below, size_t need)
 {
-    CHECK(need >= 1);
+    if (need == 0) {
+        /* the start of the run that lasts to the end of the horizon */
+        size_t p = n;
+        while (p > 0 && unallocated[p - 1] <= below)
+            p--;
+        return p;
+    }
     size_t run = 0;
     for (size_t p = 0; p < n; p++) {
         run = unallocated[p] <= below ? run + 1 : 0;

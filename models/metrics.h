@@ -43,9 +43,9 @@ void metrics_name(const struct scenario *sc, size_t i, char *buf, size_t size);
 long metrics_find(const struct scenario *sc, const char *name);
 
 /* The period end from which the backlog stays at or below `below` for at
- * least `need` period ends in a row (need >= 1), as an index into
- * unallocated[0..n) (the backlog at each period end); n when there is none
- * within the n. */
+ * least `need` period ends in a row (with need = 0: up to the last period
+ * end), as an index into unallocated[0..n) (the backlog at each period
+ * end); n when there is none within the n. */
 size_t metrics_clear_period(const double *unallocated, size_t n, double below, size_t need);
 
 /* Build the layout of scenario sc (metric and KPI definitions, period dates)

@@ -273,9 +273,9 @@ static void read_stages(struct loader *L, struct conf_node *root)
                                    "the backlog has cleared once unallocated cases stay at or below this "
                                    "(backlog_clear_day)");
     sc->p_clear_periods = loader_num(L, g, "pathway", "clear_periods", false, 3,
-                                     loader_whole("period ends", 1, 1000),
+                                     loader_whole("period ends", 0, 1000),
                                      "period ends in a row the backlog must stay at or below clear_below to "
-                                     "count as cleared");
+                                     "count as cleared (0: up to the end of the horizon)");
     struct conf_node *sl = loader_list(L, g, "stages", g != NULL);
     L->no_stages = !sl || sl->n_kid == 0;
     if (!sl)

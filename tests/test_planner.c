@@ -121,6 +121,11 @@ static void test_clear_period_is_the_first_long_enough_run(void **state)
     assert_int_equal(metrics_clear_period(b, n, 10, 4), n);     /* never: the longest run is 3 */
     assert_int_equal(metrics_clear_period(b, n, 5, 1), n);      /* never that low */
     assert_int_equal(metrics_clear_period(b, 7, 10, 3), n - 2); /* a run cut short by the horizon: never */
+    /* need 0: the run that lasts to the end */
+    assert_int_equal(metrics_clear_period(b, n, 10, 0), n);     /* 30 at the end: never */
+    assert_int_equal(metrics_clear_period(b, 8, 10, 0), 5);
+    assert_int_equal(metrics_clear_period(b, 5, 10, 0), 5);     /* 11 at the end */
+    assert_int_equal(metrics_clear_period(b, 4, 10, 0), 2);
 }
 
 /* The clearance of replication r as its series says: the first period p
@@ -128,10 +133,10 @@ static void test_clear_period_is_the_first_long_enough_run(void **state)
  * that period end, in days after the start (or +INFINITY). */
 static double clear_day_from_series(const struct tu_reps *r, size_t rep, double below, size_t need)
 {
-    size_t m = tu_metric(r, "unallocated");
-    for (size_t p = 0; p + need <= r->layout.n_periods; p++) {
+    size_t m = tu_metric(r, "unallocated"), n = r->layout.n_periods;
+    for (size_t p = 0; p + (need ? need : 1) <= n; p++) {
         bool ok = true;
-        for (size_t q = p; q < p + need; q++)
+        for (size_t q = p; q < (need ? p + need : n); q++)
             ok = ok && tu_value(r, rep, q, m) <= below;
         if (ok)
             return r->layout.period_end[p] - 1;
@@ -250,10 +255,18 @@ static void test_random_backlog_matches_its_series(void **state)
     assert_true(scenario_add_risk(sc, "staff_sick_fte", 0.5, "test", 0, NULL, &d));
     assert_true(scenario_add_risk(sc, "unallocated", 50, "test", 0, NULL, &d));   /* already there: once */
     assert_int_equal(sc->n_risks, 2);
-    diag_free(&d);
     struct tu_reps r;
     size_t cleared = check_against_series(sc, &r, 1, 3);
     assert_true(cleared > 0 && cleared < REPS);   /* both kinds of replication were checked */
+    tu_reps_free(&r);
+    /* clear_periods = 0: the run must last to the end of the horizon */
+    scenario_free(sc);
+    char *to_end[] = { sets[0], sets[1], sets[2], "pathway.clear_periods=0" };
+    sc = tu_load(DRAIN, to_end, 4);
+    assert_true(scenario_add_risk(sc, "staff_sick_fte", 0.5, "test", 0, NULL, &d));
+    size_t to_end_cleared = check_against_series(sc, &r, 1, 0);
+    assert_true(to_end_cleared > 0 && to_end_cleared < REPS);
+    diag_free(&d);
     tu_reps_free(&r);
     scenario_free(sc);
 }
