@@ -5,6 +5,7 @@
 #include "output/numfmt.h"
 #include "output/plot.h"
 
+#include <math.h>
 #include <stdio.h>
 
 /* The KPIs printed after a run, with how to show them. */
@@ -61,7 +62,13 @@ static void print_outlook(const struct scenario *sc, const struct result_layout 
         session_day_text(sc, sm.p95, p95, sizeof p95);
         printf("  ");
         numfmt_pad("backlog clears (median date)", 32);
-        printf(" %10s   90%% of replications: %s to %s\n", p50, p05, p95);
+        if (isfinite(sm.p50))
+            printf(" %10s   5th to 95th percentile: %s to %s\n", p50, p05, p95);
+        else if (isfinite(sm.p05))
+            printf(" %10s   not within the horizon in half the replications or more (5th percentile: %s)\n", "-",
+                   p05);
+        else
+            printf(" %10s   not within the horizon\n", "-");
     }
     for (size_t r = 0; r <= sc->n_risks; r++) {
         for (int end = 0; end < 2; end++) {
