@@ -61,7 +61,6 @@ struct kdef {
     const char *name, *unit, *descr;
     int better;
     enum value_range range;
-    enum kpi_stat stat;
 };
 
 static const struct kdef kpis[K_COUNT] = {
@@ -96,10 +95,17 @@ static const struct kdef kpis[K_COUNT] = {
                               "first period end from which unallocated stays <= pathway.clear_below for "
                               "pathway.clear_periods period ends, in days after the start date (NA: not within "
                               "the horizon)",
-                              -1, RANGE_NONNEG, KPI_STAT_TIME_TO },
+                              -1, RANGE_NONNEG },
     [K_BACKLOG_NEVER_CLEARS] = { "backlog_never_clears", "share",
                                  "share of replications whose backlog never cleared within the horizon", -1,
-                                 RANGE_UNIT, KPI_STAT_SHARE },
+                                 RANGE_UNIT },
+};
+
+/* How each KPI is summarised across replications (sim/result.h): a mean
+ * unless said here. */
+static const enum kpi_stat kpi_stat_of[K_COUNT] = {
+    [K_BACKLOG_CLEAR_DAY] = KPI_STAT_TIME_TO,
+    [K_BACKLOG_NEVER_CLEARS] = KPI_STAT_SHARE,
 };
 
 static void set_metric(struct metric_def *d, const char *name, const char *unit, enum metric_kind kind,
@@ -213,7 +219,7 @@ void metrics_layout(const struct scenario *sc, struct result_layout *l)
         l->kpi[k].descr = check_strdup(kpis[k].descr);
         l->kpi[k].better = kpis[k].better;
         l->kpi[k].range = kpis[k].range;
-        l->kpi[k].stat = kpis[k].stat;
+        l->kpi[k].stat = kpi_stat_of[k];
     }
     for (size_t r = 0; r < sc->n_risks; r++) {
         const struct risk_spec *rs = &sc->risk[r];
