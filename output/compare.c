@@ -15,6 +15,7 @@ static const char *const verdict_text[COMPARE_VERDICT_COUNT] = {
     [COMPARE_WORSE_DEARER] = "worse and dearer",
     [COMPARE_COST_PER_GAIN] = "better and dearer: cost_per_unit is the extra cost per unit gained",
     [COMPARE_SAVING_PER_LOSS] = "worse and cheaper: cost_per_unit is the saving per unit lost",
+    [COMPARE_NO_PAIRED_DAYS] = "not judged: in some replication it never happened within the horizon",
 };
 
 const char *compare_verdict_text(enum compare_verdict v)
@@ -96,6 +97,8 @@ bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
     /* An interval that is a single point at zero excludes nothing. */
     out->excludes_zero = out->diff.n >= 2 && (out->diff.ci_low > 0 || out->diff.ci_high < 0);
     judge(out, cost);
+    if (stat == KPI_STAT_TIME_TO && never)
+        out->verdict = COMPARE_NO_PAIRED_DAYS;
     return true;
 }
 

@@ -338,6 +338,27 @@ static void test_mean_only_commands_refuse_a_date(void **state)
     free(out);
 }
 
+/* compare: no difference in days when a replication never cleared; the
+ * never-cleared share's difference has Newcombe's interval. Here 4 of 4
+ * never clear in both: phi = 0 (no replication cleared), Wilson's 4/4 lower
+ * bound is 4/(4 + z²), so the interval is -/+ z²/(4 + z²) = 0.4898908365. */
+static void test_compare_gives_no_days_for_never(void **state)
+{
+    struct tu_dir *t = *state;
+    char *out = tu_path(t->dir, "c"), *err = NULL;
+    int st = tu_caseload_run(&err, NULL, "compare", DRAIN, DRAIN, "-n", "4", "-q", "-o", out, "--set",
+                             "pathway.clear_periods=13", NULL);
+    if (st != 0)
+        fail_msg("exit %d: %s", st, err ? err : "");
+    char *cmp = tu_read_in(out, "compare.csv");
+    tu_assert_contains(cmp, "\ndrain,drain-2,backlog_clear_day,days from start,NA,NA,NA,NA,NA,NA,no,4,");
+    tu_assert_contains(cmp, "not judged: in some replication it never happened within the horizon\n");
+    tu_assert_contains(cmp, "\ndrain,drain-2,backlog_never_clears,share,1,1,0,0,-0.4898908365,0.4898908365,no,4,");
+    free(cmp);
+    free(err);
+    free(out);
+}
+
 /* The options reach kpis.csv: --clear-below sets pathway.clear_below,
  * --risk adds its two rows. */
 static void test_options_reach_kpis_csv(void **state)
@@ -374,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_risk_value_text_is_stable),
         cmocka_unit_test_setup_teardown(test_unknown_metric_is_a_user_error, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_mean_only_commands_refuse_a_date, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_compare_gives_no_days_for_never, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_options_reach_kpis_csv, tu_dir_setup, tu_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
