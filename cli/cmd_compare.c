@@ -59,6 +59,54 @@ static void print_value(const char *what, const char *unit, const struct compare
         printf("  %-36s %s\n", what, compare_verdict_text(r->verdict));
 }
 
+/* When the backlog clears in each, and the shares (never clears, the
+ * risks: in %, the difference in percentage points with Newcombe's paired
+ * interval). */
+static void print_outlook(const struct session_item *b, const struct session_item *a, const struct compare_row *pc)
+{
+    long kb = result_kpi_index(&b->layout, "backlog_clear_day"), ka = result_kpi_index(&a->layout, "backlog_clear_day");
+    if (kb >= 0 && ka >= 0) {
+        struct summary sb, sa;
+        stats_kpi(b->rf.stats, (size_t)kb, &sb);
+        stats_kpi(a->rf.stats, (size_t)ka, &sa);
+        char bd[48], ad[48];
+        session_day_text(b->sc, sb.p50, bd, sizeof bd);
+        session_day_text(a->sc, sa.p50, ad, sizeof ad);
+        printf("  ");
+        numfmt_pad("backlog clears (median date)", 30);
+        printf(" %12s %12s\n", isfinite(sb.p50) ? bd : "not within", isfinite(sa.p50) ? ad : "not within");
+    }
+    const struct scenario *sc = b->sc;
+    for (size_t r = 0; r <= sc->n_risks; r++) {
+        for (int end = 0; end < 2; end++) {
+            char name[400], label[400], value[64];
+            if (r == 0 && end)
+                continue;
+            if (r == 0) {
+                snprintf(name, sizeof name, "backlog_never_clears");
+                snprintf(label, sizeof label, "backlog never clears (%%)");
+            } else {
+                const struct risk_spec *rs = &sc->risk[r - 1];
+                scenario_risk_value_text(rs->above, value, sizeof value);
+                snprintf(name, sizeof name, "risk_%s_%s", end ? "end" : "any", rs->slug);
+                snprintf(label, sizeof label, "%s > %s, %s (%%)", rs->metric, value, end ? "at end" : "ever");
+            }
+            struct compare_row row;
+            if (!compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, name, pc, &row))
+                continue;
+            char bm[32], am[32], d[32], lo[32], hi[32];
+            fmt(bm, sizeof bm, row.base_mean * 100);
+            fmt(am, sizeof am, row.alt_mean * 100);
+            fmt(d, sizeof d, row.diff.mean * 100);
+            fmt(lo, sizeof lo, row.diff.ci_low * 100);
+            fmt(hi, sizeof hi, row.diff.ci_high * 100);
+            printf("  ");
+            numfmt_pad(label, 30);
+            printf(" %12s %12s   %s (%s to %s)%s\n", bm, am, d, lo, hi, row.excludes_zero ? " *" : "");
+        }
+    }
+}
+
 static void print_table(const struct session *s)
 {
     const struct session_item *b = &s->item[0];
@@ -84,6 +132,7 @@ static void print_table(const struct session *s)
             numfmt_pad(shown[k].label, 30);
             printf(" %12s %12s   %s (%s to %s)%s\n", bm, am, d, lo, hi, r.excludes_zero ? " *" : "");
         }
+        print_outlook(b, a, pc);
         const char *per[][3] = { { "child_days_unallocated", "child-days waiting", "child-day of waiting" },
                                  { "waiting_over_threshold_end", "cases over the threshold", "case over the threshold" } };
         for (size_t k = 0; k < 2; k++) {
@@ -92,7 +141,8 @@ static void print_table(const struct session *s)
                 print_value(per[k][1], per[k][2], &r);
         }
     }
-    printf("\n  * the 95%% confidence interval of the paired difference excludes zero\n");
+    printf("\n  * the 95%% confidence interval of the paired difference excludes zero (for the shares in %%:\n"
+           "    Newcombe's interval for paired proportions)\n");
 }
 
 /* A paired comparison sets like against like: every alternative must run
@@ -215,7 +265,7 @@ int cmd_compare(int argc, char **argv)
     struct cli_opts o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpW"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZ"))
         goto out;
     if (o.n_args < 2) {
         fprintf(stderr, "caseload: compare needs a base and at least one alternative "

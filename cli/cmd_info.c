@@ -5,6 +5,7 @@
 #include "models/drift.h"
 #include "models/estimate.h"
 #include "output/runfolder.h"
+#include "sim/check.h"
 #include "sim/diag.h"
 
 #include <math.h>
@@ -16,6 +17,15 @@ struct scenario *cli_load(const char *path, const struct cli_opts *o)
     struct diag d;
     diag_init(&d, CLI_DIAG_LIMIT);
     struct scenario *sc = scenario_load(path, o->sets, o->n_sets, &d);
+    for (size_t i = 0; sc && i < o->n_risks; i++) {
+        char metric[256];
+        double above;
+        CHECK(cli_parse_risk(o->risks[i], metric, sizeof metric, &above));   /* checked by cli_parse */
+        if (!scenario_add_risk(sc, metric, above, "--risk", 0, NULL, &d)) {
+            scenario_free(sc);
+            sc = NULL;
+        }
+    }
     if (sc && runfolder_name_taken(sc->name)) {
         /* before any run: a comparison would make a folder of this name
          * beside its own result files, and fail only at the end */
@@ -80,7 +90,7 @@ void cli_drift_notice(const struct scenario *sc, uint64_t seed)
 
 static struct scenario *load_one(int argc, char **argv, struct cli_opts *o, const char *cmd)
 {
-    if (!cli_parse(o, argc, argv, 2, "SW"))
+    if (!cli_parse(o, argc, argv, 2, "SWCZ"))
         return NULL;
     if (o->n_args != 1) {
         fprintf(stderr, "caseload: %s needs one scenario file (caseload %s SCENARIO.cfg)\n", cmd, cmd);

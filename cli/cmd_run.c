@@ -5,6 +5,7 @@
 #include "output/numfmt.h"
 #include "output/plot.h"
 
+#include <math.h>
 #include <stdio.h>
 
 /* The KPIs printed after a run, with how to show them. */
@@ -47,12 +48,64 @@ static void print_headline(const struct result_layout *l, const struct stats *s)
     }
 }
 
+/* When the backlog clears, and the risks, each a share of replications
+ * with its Wilson interval. */
+static void print_outlook(const struct scenario *sc, const struct result_layout *l, const struct stats *s)
+{
+    long k = result_kpi_index(l, "backlog_clear_day");
+    if (k >= 0) {
+        struct summary sm;
+        stats_kpi(s, (size_t)k, &sm);
+        char p50[48], p05[48], p95[48];
+        session_day_text(sc, sm.p50, p50, sizeof p50);
+        session_day_text(sc, sm.p05, p05, sizeof p05);
+        session_day_text(sc, sm.p95, p95, sizeof p95);
+        printf("  ");
+        numfmt_pad("backlog clears (median date)", 32);
+        if (isfinite(sm.p50))
+            printf(" %10s   5th to 95th percentile: %s to %s\n", p50, p05, p95);
+        else if (isfinite(sm.p05))
+            printf(" %10s   not within the horizon in half the replications or more (5th percentile: %s)\n", "-",
+                   p05);
+        else
+            printf(" %10s   not within the horizon\n", "-");
+    }
+    for (size_t r = 0; r <= sc->n_risks; r++) {
+        for (int end = 0; end < 2; end++) {
+            char name[400], label[400], value[64];
+            if (r == 0 && end)
+                continue;
+            if (r == 0) {
+                snprintf(name, sizeof name, "backlog_never_clears");
+                snprintf(label, sizeof label, "backlog never clears (%%)");
+            } else {
+                const struct risk_spec *rs = &sc->risk[r - 1];
+                scenario_risk_value_text(rs->above, value, sizeof value);
+                snprintf(name, sizeof name, "risk_%s_%s", end ? "end" : "any", rs->slug);
+                snprintf(label, sizeof label, "%s > %s, %s (%%)", rs->metric, value, end ? "at end" : "ever");
+            }
+            long i = result_kpi_index(l, name);
+            if (i < 0)
+                continue;
+            struct summary sm;
+            stats_kpi(s, (size_t)i, &sm);
+            char mean[32], lo[32], hi[32];
+            numfmt_table(mean, sizeof mean, "%.1f", sm.mean * 100);
+            numfmt_table(lo, sizeof lo, "%.1f", sm.ci_low * 100);
+            numfmt_table(hi, sizeof hi, "%.1f", sm.ci_high * 100);
+            printf("  ");
+            numfmt_pad(label, 32);
+            printf(" %10s   %s to %s\n", mean, lo, hi);
+        }
+    }
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct cli_opts o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpW"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZ"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: run needs one scenario file (caseload run SCENARIO.cfg [options])\n");
@@ -76,6 +129,7 @@ int cmd_run(int argc, char **argv)
                    s.item[0].layout.kpi[s.precision_kpi].name, o.precision,
                    s.precision_met ? "(met)" : "(NOT met: the replication limit came first)");
         print_headline(&s.item[0].layout, s.item[0].rf.stats);
+        print_outlook(s.item[0].sc, &s.item[0].layout, s.item[0].rf.stats);
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
     /* the results are whole: a signal from now on stops at once */

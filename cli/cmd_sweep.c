@@ -167,14 +167,17 @@ static bool commit_all(struct afile *a, struct afile *b, const char *dir)
 #define KPI_UNIT_SIZE 64
 
 /* Whether the scenario reports KPI name (a message when not); its unit
- * (for the manifest, which the charts read) into unit. */
-static bool kpi_known(const struct scenario *sc, const char *name, char unit[KPI_UNIT_SIZE])
+ * (for the manifest, which the charts read) into unit; its stat into
+ * *stat. */
+static bool kpi_known(const struct scenario *sc, const char *name, char unit[KPI_UNIT_SIZE], enum kpi_stat *stat)
 {
     struct result_layout l;
     metrics_layout(sc, &l);
     long k = result_kpi_index(&l, name);
-    if (k >= 0)
+    if (k >= 0) {
         snprintf(unit, KPI_UNIT_SIZE, "%s", l.kpi[k].unit);
+        *stat = l.kpi[k].stat;
+    }
     result_layout_free(&l);
     if (k < 0)
         fprintf(stderr, "caseload: --kpi %s: no such KPI (see kpis.csv)\n", name);
@@ -216,7 +219,8 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
     }
     const char *kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
     char kpi_unit[KPI_UNIT_SIZE];
-    if (!kpi_known(sc, kpi, kpi_unit))
+    enum kpi_stat stat;
+    if (!kpi_known(sc, kpi, kpi_unit, &stat))
         return EXIT_USAGE;
     int rc = prepare(sc, points * o->reps, dir, o);
     if (rc != EXIT_OK)
@@ -404,7 +408,16 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
         return EXIT_USAGE;
     }
     char kpi_unit[KPI_UNIT_SIZE];
-    if (!kpi_known(sc, kpi, kpi_unit)) {
+    enum kpi_stat stat = KPI_STAT_MEAN;
+    if (!kpi_known(sc, kpi, kpi_unit, &stat)) {
+        free(bar);
+        return EXIT_USAGE;
+    }
+    if (stat == KPI_STAT_TIME_TO) {
+        /* the swing is a difference of means, and a date that may not come
+         * within the horizon has none */
+        fprintf(stderr, "caseload: --kpi %s: a date that may not come within the horizon has no mean to swing "
+                        "(allowed: a KPI with a mean, e.g. backlog_never_clears)\n", kpi);
         free(bar);
         return EXIT_USAGE;
     }
@@ -514,7 +527,7 @@ int cmd_sweep(int argc, char **argv)
     struct cli_opts o;
     struct scenario *sc = NULL;
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKVTDpW"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKVTDpWCZ"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: sweep needs one scenario file "

@@ -31,8 +31,6 @@
 #define TARGET_DEFAULT_PROBABILITY 0.9
 /* Without --step, bisection stops when the bracket is this share of the range. */
 #define TARGET_RESOLUTION (1.0 / 64.0)
-/* 95% Wilson interval for a share. */
-#define WILSON_Z 1.959963984540054
 #define TARGET_MAX_EVALS 64
 
 struct point {
@@ -55,15 +53,6 @@ struct search {
     struct progress prog;
     uint64_t done;
 };
-
-static void wilson(double k, double n, double *lo, double *hi)
-{
-    double p = k / n, z2 = WILSON_Z * WILSON_Z;
-    double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-    double half = WILSON_Z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
-    *lo = k <= 0 ? 0.0 : fmax(0.0, centre - half);
-    *hi = k >= n ? 1.0 : fmin(1.0, centre + half);
-}
 
 /* Evaluate the rule at lever value x (reusing an earlier evaluation). */
 static int evaluate(struct search *s, double x, struct point **out)
@@ -110,7 +99,7 @@ static int evaluate(struct search *s, double x, struct point **out)
         met += v[r] < s->below;
     }
     pt->p = counted ? met / (double)counted : 0;
-    wilson(met, counted ? (double)counted : 1, &pt->p_low, &pt->p_high);
+    stats_wilson(met, counted ? (double)counted : 1, &pt->p_low, &pt->p_high);
     pt->kpi_mean = counted ? sum / (double)counted : NAN;
     struct summary c;
     pt->cost = eval_kpi(&e, "cost_total", &c) ? c.mean : NAN;

@@ -5,6 +5,7 @@
 #include "sim/runner.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,8 @@ static const struct opt table[] = {
     { 'L', NULL, "--lever", true },     { 'A', NULL, "--at", true },
     { 'B', NULL, "--below", true },     { 'R', NULL, "--probability", true },
     { 'G', NULL, "--range", true },     { 'E', NULL, "--step", true },
-    { 'W', NULL, "--strict", false },
+    { 'W', NULL, "--strict", false },   { 'C', NULL, "--clear-below", true },
+    { 'Z', NULL, "--risk", true },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -87,6 +89,7 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
     o->sets = check_calloc((size_t)argc + 1, sizeof *o->sets);
     o->args = check_calloc((size_t)argc + 1, sizeof *o->args);
     o->varies = check_calloc((size_t)argc + 1, sizeof *o->varies);
+    o->risks = check_calloc((size_t)argc + 1, sizeof *o->risks);
     bool only_args = false;
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
@@ -183,6 +186,27 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
                 return bad(name, v, "the step must be a number > 0 (e.g. 1 for whole FTE)");
             break;
         case 'K': o->kpi = v; break;
+        case 'C': {
+            double b;
+            if (!params_parse_real(v, &b) || !(b >= 0))
+                return bad(name, v, "the backlog threshold must be a number of cases >= 0 (e.g. 10)");
+            if (o->clear_set)
+                return bad(name, v, "given twice (allowed: once)");
+            size_t size = strlen("pathway.clear_below=") + strlen(v) + 1;
+            o->clear_set = check_malloc(size);
+            snprintf(o->clear_set, size, "pathway.clear_below=%s", v);
+            o->sets[o->n_sets++] = o->clear_set;
+            break;
+        }
+        case 'Z': {
+            char metric[256];
+            double x;
+            if (!cli_parse_risk(v, metric, sizeof metric, &x))
+                return bad(name, v, "expects METRIC>VALUE, a series.csv column and a number, e.g. --risk "
+                                    "'unallocated>100'");
+            o->risks[o->n_risks++] = (char *)v;
+            break;
+        }
         case 'M':
             if (!parse_u64(v, &u) || u < 2 || u > CLI_MAX_REPS)
                 return bad(name, v, "the maximum must be a whole number from 2 to 1000000");
@@ -201,7 +225,20 @@ void cli_opts_free(struct cli_opts *o)
     free(o->sets);
     free(o->args);
     free(o->varies);
-    o->sets = o->args = o->varies = NULL;
+    free(o->risks);
+    free(o->clear_set);
+    o->sets = o->args = o->varies = o->risks = NULL;
+    o->clear_set = NULL;
+}
+
+bool cli_parse_risk(const char *text, char *metric, size_t size, double *value)
+{
+    const char *gt = strchr(text, '>');
+    if (!gt || gt == text || (size_t)(gt - text) >= size)
+        return false;
+    memcpy(metric, text, (size_t)(gt - text));
+    metric[gt - text] = '\0';
+    return params_parse_real(gt + 1, value) && isfinite(*value);
 }
 
 bool cli_parse_numbers(const char *text, double *out, size_t n)

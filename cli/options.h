@@ -38,6 +38,9 @@ struct cli_opts {
     double probability;        /* target: required share of replications (0 = default) */
     const char *range;         /* target: "LO:HI" to search */
     double step;               /* target: lever moves in steps of this (0 = none) */
+    char **risks;              /* --risk "METRIC>VALUE" */
+    size_t n_risks;
+    char *clear_set;           /* --clear-below N as "pathway.clear_below=N" (owned; also in sets) */
     char **args;               /* positional arguments */
     size_t n_args;
     int argc;                  /* the whole command line, for the manifest */
@@ -48,11 +51,16 @@ struct cli_opts {
  * `allowed` lists the option letters the command accepts: n s j o q as the
  * short options, S --set, p --plot, f --force, P --precision, K --kpi,
  * M --max-reps, V --vary, T --tornado, D --spread, L --lever, A --at,
- * B --below, R --probability, G --range, E --step, W --strict.
+ * B --below, R --probability, G --range, E --step, W --strict,
+ * C --clear-below, Z --risk.
  * On a problem prints one message naming it and returns false (exit 2). */
 bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed);
 
 void cli_opts_free(struct cli_opts *o);
+
+/* Split a --risk value "METRIC>VALUE" into the metric (into metric, of
+ * size bytes) and the value. False when it is not of that form. */
+bool cli_parse_risk(const char *text, char *metric, size_t size, double *value);
 
 /* Exactly n decimal numbers separated by ':' ("80:130:11"), each as
  * params_parse_real reads them, into out. False for anything else. */

@@ -69,6 +69,13 @@ int session_load(struct session *s, const struct cli_opts *o, char *const *paths
             fprintf(stderr, ")\n");
             return EXIT_USAGE;
         }
+        if (s->item[0].layout.kpi[s->precision_kpi].stat == KPI_STAT_TIME_TO) {
+            /* the precision rule judges an interval for the mean, which a
+             * date that may not come within the horizon does not have */
+            fprintf(stderr, "caseload: --kpi %s: a date that may not come within the horizon has no mean to make "
+                            "precise (allowed: a KPI with a mean, e.g. backlog_never_clears)\n", name);
+            return EXIT_USAGE;
+        }
     }
     return EXIT_OK;
 }
@@ -333,4 +340,15 @@ void session_free(struct session *s)
     free(s->diff);
     free(s->item);
     memset(s, 0, sizeof *s);
+}
+
+void session_day_text(const struct scenario *sc, double day, char *buf, size_t size)
+{
+    if (!isfinite(day)) {
+        snprintf(buf, size, "not within the horizon");
+        return;
+    }
+    char text[DATE_TEXT_SIZE];
+    date_format(date_from_days(date_to_days(sc->start) + (long)floor(day + 0.5)), text);
+    snprintf(buf, size, "%s", text);
 }

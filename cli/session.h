@@ -76,4 +76,9 @@ int session_finish(struct session *s);
 /* Free everything (folders not finished are removed). */
 void session_free(struct session *s);
 
+/* The date `day` days after sc's start date (to the nearest day) into buf,
+ * as kpis.csv's backlog_clear_day counts; "not within the horizon" when day
+ * is not a number (a time-to KPI's quantile that does not exist). */
+void session_day_text(const struct scenario *sc, double day, char *buf, size_t size);
+
 #endif

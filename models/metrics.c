@@ -91,6 +91,21 @@ static const struct kdef kpis[K_COUNT] = {
     [K_COST_TRAINING] = { "cost_training_total", "£", "training of newly qualified starters", 0, RANGE_NONNEG },
     [K_COST_INTERVENTIONS] = { "cost_interventions_total", "£", "interventions' one-off and yearly costs", 0, RANGE_NONNEG },
     [K_COST_SICKNESS] = { "cost_sickness_total", "£", "pay of staff off sick (part of staff cost)", 0, RANGE_NONNEG },
+    [K_BACKLOG_CLEAR_DAY] = { "backlog_clear_day", "days from start",
+                              "first period end from which unallocated stays <= pathway.clear_below for "
+                              "pathway.clear_periods period ends, in days after the start date (NA: not within "
+                              "the horizon)",
+                              -1, RANGE_NONNEG },
+    [K_BACKLOG_NEVER_CLEARS] = { "backlog_never_clears", "share",
+                                 "share of replications whose backlog never cleared within the horizon", -1,
+                                 RANGE_UNIT },
+};
+
+/* How each KPI is summarised across replications (sim/result.h): a mean
+ * unless said here. */
+static const enum kpi_stat kpi_stat_of[K_COUNT] = {
+    [K_BACKLOG_CLEAR_DAY] = KPI_STAT_TIME_TO,
+    [K_BACKLOG_NEVER_CLEARS] = KPI_STAT_SHARE,
 };
 
 static void set_metric(struct metric_def *d, const char *name, const char *unit, enum metric_kind kind,
@@ -100,6 +115,58 @@ static void set_metric(struct metric_def *d, const char *name, const char *unit,
     d->unit = check_strdup(unit);
     d->kind = kind;
     d->range = range;
+}
+
+size_t metrics_count(const struct scenario *sc) { return M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades; }
+
+void metrics_name(const struct scenario *sc, size_t i, char *buf, size_t size)
+{
+    CHECK(i < metrics_count(sc));
+    if (i < M_FIXED_COUNT)
+        snprintf(buf, size, "%s", fixed[i].name);
+    else if ((i -= M_FIXED_COUNT) < sc->n_stages)
+        snprintf(buf, size, "open_%s", sc->stage[i].name);
+    else if ((i -= sc->n_stages) < sc->n_stages)
+        snprintf(buf, size, "unallocated_%s", sc->stage[i].name);
+    else
+        snprintf(buf, size, "in_post_%s", sc->grade[i - sc->n_stages].name);
+}
+
+long metrics_find(const struct scenario *sc, const char *name)
+{
+    char buf[300];
+    for (size_t i = 0; i < metrics_count(sc); i++) {
+        metrics_name(sc, i, buf, sizeof buf);
+        if (strcmp(buf, name) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+size_t metrics_clear_period(const double *unallocated, size_t n, double below, size_t need)
+{
+    if (need == 0) {
+        /* the start of the run that lasts to the end of the horizon */
+        size_t p = n;
+        while (p > 0 && unallocated[p - 1] <= below)
+            p--;
+        return p;
+    }
+    size_t run = 0;
+    for (size_t p = 0; p < n; p++) {
+        run = unallocated[p] <= below ? run + 1 : 0;
+        if (run == need)
+            return p + 1 - need;
+    }
+    return n;
+}
+
+/* The end of period p (0-based) reported from day `from`, in days from day
+ * 0: calendar steps, the last clipped to the horizon. */
+static double metrics_period_end_day(const struct scenario *sc, double from, double horizon, size_t p)
+{
+    double day = scenario_period_boundary(sc, from, (int)p + 1);
+    return day > horizon ? horizon : day;
 }
 
 /* Period boundaries in days from day 0: the reporting start, then calendar
@@ -112,9 +179,7 @@ static size_t period_ends(const struct scenario *sc, double **ends, char (**date
     *ends = check_malloc(cap * sizeof **ends);
     *dates = check_malloc(cap * sizeof **dates);
     for (int k = 1;; k++) {
-        double day = scenario_period_boundary(sc, from, k);
-        if (day > horizon)
-            day = horizon;
+        double day = metrics_period_end_day(sc, from, horizon, (size_t)k - 1);
         if (n == cap) {
             cap *= 2;
             *ends = check_realloc(*ends, cap * sizeof **ends);
@@ -133,30 +198,45 @@ static size_t period_ends(const struct scenario *sc, double **ends, char (**date
 void metrics_layout(const struct scenario *sc, struct result_layout *l)
 {
     memset(l, 0, sizeof *l);
-    l->n_metrics = M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades;
+    l->n_metrics = metrics_count(sc);
     l->metric = check_calloc(l->n_metrics, sizeof *l->metric);
-    for (size_t i = 0; i < M_FIXED_COUNT; i++)
-        set_metric(&l->metric[i], fixed[i].name, fixed[i].unit, fixed[i].kind, fixed[i].range);
     char name[300];
-    for (size_t s = 0; s < sc->n_stages; s++) {
-        snprintf(name, sizeof name, "open_%s", sc->stage[s].name);
-        set_metric(&l->metric[M_FIXED_COUNT + s], name, "cases", METRIC_STOCK, RANGE_NONNEG);
-        snprintf(name, sizeof name, "unallocated_%s", sc->stage[s].name);
-        set_metric(&l->metric[M_FIXED_COUNT + sc->n_stages + s], name, "cases", METRIC_STOCK, RANGE_NONNEG);
-    }
-    for (size_t g = 0; g < sc->n_grades; g++) {
-        snprintf(name, sizeof name, "in_post_%s", sc->grade[g].name);
-        set_metric(&l->metric[M_FIXED_COUNT + 2 * sc->n_stages + g], name, "FTE", METRIC_STOCK, RANGE_NONNEG);
+    for (size_t i = 0; i < l->n_metrics; i++) {
+        metrics_name(sc, i, name, sizeof name);
+        if (i < M_FIXED_COUNT)
+            set_metric(&l->metric[i], name, fixed[i].unit, fixed[i].kind, fixed[i].range);
+        else if (i < M_FIXED_COUNT + 2 * sc->n_stages)
+            set_metric(&l->metric[i], name, "cases", METRIC_STOCK, RANGE_NONNEG);
+        else
+            set_metric(&l->metric[i], name, "FTE", METRIC_STOCK, RANGE_NONNEG);
     }
     l->n_periods = period_ends(sc, &l->period_end, &l->date);
-    l->n_kpis = K_COUNT;
-    l->kpi = check_calloc(K_COUNT, sizeof *l->kpi);
+    l->n_kpis = K_COUNT + 2 * sc->n_risks;
+    l->kpi = check_calloc(l->n_kpis, sizeof *l->kpi);
     for (size_t k = 0; k < K_COUNT; k++) {
         l->kpi[k].name = check_strdup(kpis[k].name);
         l->kpi[k].unit = check_strdup(kpis[k].unit);
         l->kpi[k].descr = check_strdup(kpis[k].descr);
         l->kpi[k].better = kpis[k].better;
         l->kpi[k].range = kpis[k].range;
+        l->kpi[k].stat = kpi_stat_of[k];
+    }
+    for (size_t r = 0; r < sc->n_risks; r++) {
+        const struct risk_spec *rs = &sc->risk[r];
+        char value[64], descr[512];
+        scenario_risk_value_text(rs->above, value, sizeof value);
+        for (int end = 0; end < 2; end++) {
+            struct kpi_def *kd = &l->kpi[K_COUNT + 2 * r + (size_t)end];
+            snprintf(name, sizeof name, "risk_%s_%s", end ? "end" : "any", rs->slug);
+            snprintf(descr, sizeof descr, "probability that %s exceeds %s %s", rs->metric, value,
+                     end ? "at the last period end" : "at any period end");
+            kd->name = check_strdup(name);
+            kd->unit = check_strdup("probability");
+            kd->descr = check_strdup(descr);
+            kd->better = -1;
+            kd->range = RANGE_UNIT;
+            kd->stat = KPI_STAT_SHARE;
+        }
     }
 }
 
@@ -342,6 +422,35 @@ void metrics_period_end(struct model *m, size_t p)
     m->period = p + 1;
 }
 
+/* The backlog's clearance and the risks, from the rows of series.csv
+ * already written for this replication (periods of them). */
+static void planner_kpis(struct model *m, size_t periods)
+{
+    const struct scenario *sc = m->sc;
+    size_t nm = metrics_count(sc);
+    const double *v = m->out->values;
+    double *k = m->out->kpi;
+    if (m->n_scratch < periods + 1) {
+        m->n_scratch = periods + 1;
+        m->scratch = check_realloc(m->scratch, m->n_scratch * sizeof *m->scratch);
+    }
+    for (size_t p = 0; p < periods; p++)
+        m->scratch[p] = v[p * nm + M_UNALLOCATED];
+    size_t need = (size_t)m->pv[sc->p_clear_periods];
+    size_t p = metrics_clear_period(m->scratch, periods, m->pv[sc->p_clear_below], need);
+    /* the date series.csv gives that period end: the day before its boundary */
+    k[K_BACKLOG_CLEAR_DAY] = p < periods ? metrics_period_end_day(sc, m->warmup, m->horizon, p) - 1 : INFINITY;
+    k[K_BACKLOG_NEVER_CLEARS] = p < periods ? 0 : 1;
+    for (size_t r = 0; r < sc->n_risks; r++) {
+        const struct risk_spec *rs = &sc->risk[r];
+        bool any = false;
+        for (size_t q = 0; q < periods; q++)
+            any = any || v[q * nm + rs->column] > rs->above;
+        k[K_COUNT + 2 * r] = any;
+        k[K_COUNT + 2 * r + 1] = periods > 0 && v[(periods - 1) * nm + rs->column] > rs->above;
+    }
+}
+
 void metrics_finish(struct model *m)
 {
     const struct scenario *sc = m->sc;
@@ -378,4 +487,5 @@ void metrics_finish(struct model *m)
     k[K_COST_TOTAL] = total;
     k[K_COST_NPV] = m->cost.npv;
     k[K_COST_SICKNESS] = m->cost.sick_total;
+    planner_kpis(m, periods);
 }

@@ -30,8 +30,23 @@ enum kpi {
     K_TURNOVER_RATE, K_REALLOCATIONS, K_CHANGES_PER_CLOSED, K_REFERRALS, K_CLOSED,
     K_COST_TOTAL, K_COST_NPV, K_COST_STAFF, K_COST_AGENCY, K_COST_RECRUITMENT,
     K_COST_TRAINING, K_COST_INTERVENTIONS, K_COST_SICKNESS,
+    K_BACKLOG_CLEAR_DAY, K_BACKLOG_NEVER_CLEARS,
     K_COUNT
 };
+/* After the fixed KPIs come two per risk r of the scenario (sc->risk[r]):
+ * risk_any_<slug> at K_COUNT + 2r, risk_end_<slug> at K_COUNT + 2r + 1. */
+
+/* The series.csv metric columns of sc: how many, the name of column i
+ * (into buf), and the column of a name (-1 when there is none). */
+size_t metrics_count(const struct scenario *sc);
+void metrics_name(const struct scenario *sc, size_t i, char *buf, size_t size);
+long metrics_find(const struct scenario *sc, const char *name);
+
+/* The period end from which the backlog stays at or below `below` for at
+ * least `need` period ends in a row (with need = 0: up to the last period
+ * end), as an index into unallocated[0..n) (the backlog at each period
+ * end); n when there is none within the n. */
+size_t metrics_clear_period(const double *unallocated, size_t n, double below, size_t need);
 
 /* Build the layout of scenario sc (metric and KPI definitions, period dates)
  * from the registry's values. Free with result_layout_free. */

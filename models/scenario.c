@@ -46,6 +46,11 @@ void scenario_free(struct scenario *sc)
     free(sc->shock);
     free(sc->files);
     free(sc->uncertain);
+    for (size_t i = 0; i < sc->n_risks; i++) {
+        free(sc->risk[i].metric);
+        free(sc->risk[i].slug);
+    }
+    free(sc->risk);
     free(sc->name);
     free(sc->description);
     free(sc->file);

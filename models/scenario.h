@@ -89,6 +89,16 @@ struct intervention_spec {
     struct origin at;
 };
 
+/* A risk reported as two KPIs: whether metric `column` (a series.csv
+ * column) exceeds `above` at any period end, and at the last. */
+struct risk_spec {
+    char *metric;                 /* the column's name */
+    size_t column;                /* its index in series.csv's metrics */
+    double above;
+    char *slug;                   /* "<metric>_gt_<value>" (scenario_risk_value_text) */
+    struct origin at;
+};
+
 struct scenario {
     char *name, *description;
     struct origin at_name;        /* where name was set */
@@ -113,6 +123,7 @@ struct scenario {
     /* pathway */
     int entry;
     size_t p_wait_threshold;
+    size_t p_clear_below, p_clear_periods; /* backlog clearance (models/metrics.h) */
     struct stage_spec *stage;
     size_t n_stages;
 
@@ -143,6 +154,9 @@ struct scenario {
 
     size_t *uncertain;            /* parameters the scenario marks uncertain */
     size_t n_uncertain;
+
+    struct risk_spec *risk;       /* risks = ( ... ) then --risk, each once */
+    size_t n_risks;
 };
 
 /* Read path, apply the "PATH=VALUE" overrides in sets[0..n_sets), and check
@@ -160,6 +174,18 @@ void scenario_free(struct scenario *sc);
 /* Apply one "PATH=VALUE" override (as --set does); problems go to d with the
  * source label `origin` (e.g. "--set"). */
 bool scenario_set(struct scenario *sc, const char *assignment, const char *origin, struct diag *d);
+
+/* Add the risk "metric above value" (a risk already there is not added
+ * twice). A metric that is not a series.csv column goes to d at file:line
+ * and path (which may be NULL), with the valid names; false then. */
+bool scenario_add_risk(struct scenario *sc, const char *metric, double above, const char *file, int line,
+                       const char *path, struct diag *d);
+
+/* The text of a risk's value in KPI names: the shortest decimal that reads
+ * back as the same double (%g with the fewest digits), whole numbers from 1
+ * to 1e17 written whole: 100 -> "100", 2.5 -> "2.5", 0.1 -> "0.1",
+ * -3 -> "-3", 0.00001 -> "1e-05". */
+void scenario_risk_value_text(double v, char *buf, size_t size);
 
 /* Check every value and cross-rule (ranges, probabilities summing to 1,
  * reachability of close, ...). Problems go to d; true when there are none. */

@@ -7,6 +7,7 @@
 #include "models/scenario.h"
 
 #include "models/loader.h"
+#include "models/metrics.h"
 
 #include "sim/check.h"
 #include "sim/conf.h"
@@ -265,6 +266,16 @@ static void read_stages(struct loader *L, struct conf_node *root)
         loader_num(L, g, "pathway", "wait_threshold_days", true, 60,
                    loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, 0), 0, 366),
                    "unallocated cases waiting longer than this are reported");
+    /* usual: assumption, a backlog of up to a few hundred cases is "cleared"
+     * below it */
+    sc->p_clear_below = loader_num(L, g, "pathway", "clear_below", false, 10,
+                                   loader_usual(loader_real("cases", 0, LOADER_MAX_INITIAL_CASES, PARAM_STATIC), 0, 500),
+                                   "the backlog has cleared once unallocated cases stay at or below this "
+                                   "(backlog_clear_day)");
+    sc->p_clear_periods = loader_num(L, g, "pathway", "clear_periods", false, 3,
+                                     loader_whole("period ends", 0, 1000),
+                                     "period ends in a row the backlog must stay at or below clear_below to "
+                                     "count as cleared (0: up to the end of the horizon)");
     struct conf_node *sl = loader_list(L, g, "stages", g != NULL);
     L->no_stages = !sl || sl->n_kid == 0;
     if (!sl)
@@ -724,6 +735,84 @@ static void read_uncertain(struct loader *L, struct conf_node *root)
     }
 }
 
+void scenario_risk_value_text(double v, char *buf, size_t size)
+{
+    int digits = 1;
+    for (; digits < 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    snprintf(buf, size, "%.*g", digits, v);
+    /* %g writes 100 as 1e+02 at one digit: a whole number is written whole */
+    if (strchr(buf, 'e') && fabs(v) >= 1 && fabs(v) < 1e17)
+        snprintf(buf, size, "%.0f", v);
+}
+
+bool scenario_add_risk(struct scenario *sc, const char *metric, double above, const char *file, int line,
+                       const char *path, struct diag *d)
+{
+    long c = metrics_find(sc, metric);
+    if (c < 0) {
+        char msg[8192];
+        size_t w = (size_t)snprintf(msg, sizeof msg, "\"%.200s\" is not a metric (allowed: a series.csv column:", metric);
+        size_t n = metrics_count(sc);
+        for (size_t i = 0; i < n && w < sizeof msg; i++) {
+            char name[300];
+            metrics_name(sc, i, name, sizeof name);
+            w += (size_t)snprintf(msg + w, sizeof msg - w, "%s %s", i ? "," : "", name);
+        }
+        diag_error(d, file, line, path, "%s)", msg);
+        return false;
+    }
+    if (!isfinite(above)) {
+        diag_error(d, file, line, path, "the value %g is not a finite number (allowed: e.g. 100)", above);
+        return false;
+    }
+    for (size_t i = 0; i < sc->n_risks; i++)
+        if (sc->risk[i].column == (size_t)c && sc->risk[i].above == above)
+            return true;
+    sc->risk = check_realloc(sc->risk, (sc->n_risks + 1) * sizeof *sc->risk);
+    struct risk_spec *r = &sc->risk[sc->n_risks++];
+    r->metric = check_strdup(metric);
+    r->column = (size_t)c;
+    r->above = above;
+    char value[64], slug[400];
+    scenario_risk_value_text(above, value, sizeof value);
+    snprintf(slug, sizeof slug, "%s_gt_%s", metric, value);
+    r->slug = check_strdup(slug);
+    r->at = (struct origin){ file, line };
+    return true;
+}
+
+/* risks = ( { metric = "unallocated"; above = 100.0; }, ... ) */
+static void read_risks(struct loader *L, struct conf_node *root)
+{
+    struct conf_node *rl = loader_list(L, root, "risks", false);
+    for (size_t i = 0; rl && i < rl->n_kid; i++) {
+        struct conf_node *g = conf_item(rl, i);
+        const char *metric = loader_text(L, g, "metric", true);
+        struct conf_node *a = conf_get(g, "above");
+        double above = NAN;
+        if (!a)
+            conf_error(L->d, g, "has no above (allowed: above = 100.0, the value the metric must exceed)");
+        else if (a->type == CONF_INT)
+            above = (double)a->i;
+        else if (a->type == CONF_FLOAT)
+            above = a->f;
+        else
+            conf_error(L->d, a, "is %s, not a number (allowed: e.g. above = 100.0)", conf_type_text(a->type));
+        if (!metric || !a || !isfinite(above))
+            continue;
+        if (unreadable_path(L, "pathway.stages.") || unreadable_path(L, "workforce.grades."))
+            continue;   /* the columns per stage and grade are unknown (reported) */
+        struct origin at = loader_origin(L, conf_get(g, "metric"));
+        char path[64];
+        snprintf(path, sizeof path, "risks.%zu.metric", i + 1);
+        scenario_add_risk(L->sc, metric, above, at.file, at.line, path, L->d);
+    }
+}
+
 static void read_top(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
@@ -832,6 +921,7 @@ static struct scenario *from_doc(struct conf_doc *doc, const char *path, char *c
     read_interventions(&L, root);
     order_interventions(sc);
     read_uncertain(&L, root);
+    read_risks(&L, root);
     conf_report_unused(doc, d);
     conf_free(doc);
 

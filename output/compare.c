@@ -16,6 +16,7 @@ static const char *const verdict_text[COMPARE_VERDICT_COUNT] = {
     [COMPARE_WORSE_DEARER] = "worse and dearer",
     [COMPARE_COST_PER_GAIN] = "better and dearer: cost_per_unit is the extra cost per unit gained",
     [COMPARE_SAVING_PER_LOSS] = "worse and cheaper: cost_per_unit is the saving per unit lost",
+    [COMPARE_NO_PAIRED_DAYS] = "not judged: in some replication it never happened within the horizon",
 };
 
 const char *compare_verdict_text(enum compare_verdict v)
@@ -63,8 +64,14 @@ bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
     CHECK(stats_count(as) == n);
     const double *x = stats_kpi_values(bs, (size_t)kb), *y = stats_kpi_values(as, (size_t)ka);
     double *d = check_calloc(n ? n : 1, sizeof *d);
-    for (size_t i = 0; i < n; i++)
+    size_t cell[2][2] = { { 0, 0 }, { 0, 0 } };   /* [alternative][base] had the event */
+    bool never = false;
+    for (size_t i = 0; i < n; i++) {
         d[i] = y[i] - x[i];
+        never = never || isinf(x[i]) || isinf(y[i]);
+        if (!isnan(x[i]) && !isnan(y[i]))
+            cell[y[i] != 0][x[i] != 0]++;
+    }
     struct summary sb, sa;
     stats_kpi(bs, (size_t)kb, &sb);
     stats_kpi(as, (size_t)ka, &sa);
@@ -75,9 +82,24 @@ bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
     out->alt_mean = sa.mean;
     summary_of(d, n, &out->diff);
     free(d);
+    enum kpi_stat stat = bl->kpi[kb].stat;
+    CHECK(al->kpi[ka].stat == stat);
+    if (stat == KPI_STAT_SHARE && out->diff.n > 0) {
+        /* paired binary outcomes: Newcombe's interval, not Student's */
+        double diff;   /* = out->diff.mean */
+        stats_paired_share_diff(cell[1][1], cell[1][0], cell[0][1], cell[0][0], &diff, &out->diff.ci_low,
+                                &out->diff.ci_high);
+    } else if (stat == KPI_STAT_TIME_TO && never) {
+        /* a replication that never got there has no difference in days */
+        out->diff = (struct summary){ .n = cell[0][0] + cell[0][1] + cell[1][0] + cell[1][1] };
+        out->diff.mean = out->diff.sd = out->diff.ci_low = out->diff.ci_high = NAN;
+        out->diff.p05 = out->diff.p25 = out->diff.p50 = out->diff.p75 = out->diff.p95 = NAN;
+    }
     /* An interval that is a single point at zero excludes nothing. */
     out->excludes_zero = out->diff.n >= 2 && (out->diff.ci_low > 0 || out->diff.ci_high < 0);
     judge(out, cost);
+    if (stat == KPI_STAT_TIME_TO && never)
+        out->verdict = COMPARE_NO_PAIRED_DAYS;
     return true;
 }
 

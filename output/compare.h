@@ -3,7 +3,9 @@
  * Both scenarios ran the same replications with the same seeds, so
  * replication r of each saw the same children and the same workers' draws:
  * the difference alternative - base is taken replication by replication and
- * its mean, sd and Student t interval reported. compare.csv has one row per
+ * its mean, sd and Student t interval reported (for a share of replications,
+ * Newcombe's interval for paired proportions; for a date some replication
+ * never reached, NA: docs/model.md). compare.csv has one row per
  * alternative x KPI:
  *
  *   base,alternative,kpi,unit,base_mean,alternative_mean,difference,
@@ -56,6 +58,7 @@ enum compare_verdict {
     COMPARE_WORSE_DEARER,
     COMPARE_COST_PER_GAIN,    /* better and dearer: cost_per_unit = £ per unit gained */
     COMPARE_SAVING_PER_LOSS,  /* worse and cheaper: cost_per_unit = £ saved per unit lost */
+    COMPARE_NO_PAIRED_DAYS,   /* a date some replication never reached: no difference in days */
     COMPARE_VERDICT_COUNT
 };
 

@@ -229,11 +229,99 @@ void stats_metric(const struct stats *s, size_t p, size_t m, struct summary *out
     summary_clip(out, s->l->metric[m].range);
 }
 
+void stats_wilson(double k, double n, double *lo, double *hi)
+{
+    CHECK(n >= 1 && k >= 0 && k <= n);
+    double z = gsl_cdf_ugaussian_Pinv(STATS_T_PROB), z2 = z * z;
+    double p = k / n;
+    double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+    double half = z / (1 + z2 / n) * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+    /* at k = 0 and k = n the bound is 0 or 1 exactly, not a rounding of it */
+    *lo = k == 0 ? 0 : fmax(0, centre - half);
+    *hi = k == n ? 1 : fmin(1, centre + half);
+}
+
+void stats_paired_share_diff(size_t both, size_t only_a, size_t only_b, size_t neither, double *diff, double *lo,
+                             double *hi)
+{
+    double n = (double)(both + only_a + only_b + neither);
+    CHECK(n >= 1);
+    double a1 = (double)(both + only_a), a0 = (double)(only_b + neither);   /* a's events, non-events */
+    double b1 = (double)(both + only_b), b0 = (double)(only_a + neither);
+    double pa = a1 / n, pb = b1 / n;
+    double la, ua, lb, ub;
+    stats_wilson(a1, n, &la, &ua);
+    stats_wilson(b1, n, &lb, &ub);
+    /* the correlation of the two proportions, corrected for continuity */
+    double phi = 0;
+    if (a1 > 0 && a0 > 0 && b1 > 0 && b0 > 0) {
+        double cross = (double)both * (double)neither - (double)only_a * (double)only_b;
+        double scale = sqrt(a1 * a0 * b1 * b0);
+        if (cross > n / 2)
+            phi = (cross - n / 2) / scale;
+        else if (cross < 0)
+            phi = cross / scale;
+    }
+    *diff = pa - pb;
+    double dl = pa - la, du = ub - pb, el = ua - pa, eu = pb - lb;
+    *lo = *diff - sqrt(fmax(0, dl * dl - 2 * phi * dl * du + du * du));
+    *hi = *diff + sqrt(fmax(0, eu * eu - 2 * phi * eu * el + el * el));
+}
+
+/* Type-7 quantile of sorted x[0..n) where +INFINITY may close the list: a
+ * quantile that would touch an infinite value is +INFINITY. */
+static double time_to_quantile(const double *x, size_t n, double prob)
+{
+    double pos = prob * (double)(n - 1);
+    size_t lo = (size_t)pos;
+    double frac = pos - (double)lo;
+    if (frac == 0 || lo + 1 >= n)
+        return x[lo];
+    if (!isfinite(x[lo + 1]))
+        return INFINITY;
+    return x[lo] + frac * (x[lo + 1] - x[lo]);
+}
+
+void summary_time_to(const double *x, size_t n, struct summary *out)
+{
+    double *v = check_malloc((n ? n : 1) * sizeof *v);
+    size_t used = 0, finite = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            CHECK(x[i] != -INFINITY);
+            v[used++] = x[i];
+            finite += isfinite(x[i]) != 0;
+        }
+    if (finite == used) {
+        summary_of(v, used, out);
+        free(v);
+        return;
+    }
+    gsl_sort(v, 1, used);   /* +INFINITY sorts last */
+    memset(out, 0, sizeof *out);
+    out->n = used;
+    out->mean = out->sd = out->ci_low = out->ci_high = NAN;
+    double q[STATS_N_QUANTILES];
+    for (int j = 0; j < STATS_N_QUANTILES; j++) {
+        double t = time_to_quantile(v, used, stats_prob[j]);
+        q[j] = isfinite(t) ? t : NAN;
+    }
+    stats_set_quantiles(out, q);
+    free(v);
+}
+
 void stats_kpi(const struct stats *s, size_t k, struct summary *out)
 {
     CHECK(k < s->l->n_kpis);
-    summary_of(s->kpi[k], s->count, out);
-    summary_clip(out, s->l->kpi[k].range);
+    const struct kpi_def *kd = &s->l->kpi[k];
+    if (kd->stat == KPI_STAT_TIME_TO) {
+        summary_time_to(s->kpi[k], s->count, out);
+    } else {
+        summary_of(s->kpi[k], s->count, out);
+        if (kd->stat == KPI_STAT_SHARE && out->n > 0)
+            stats_wilson(nearbyint(out->mean * (double)out->n), (double)out->n, &out->ci_low, &out->ci_high);
+    }
+    summary_clip(out, kd->range);
 }
 
 void summary_clip(struct summary *s, enum value_range r)

@@ -59,8 +59,30 @@ bool stats_exact(const struct stats *s);
 void stats_metric(const struct stats *s, size_t p, size_t m, struct summary *out);
 
 /* Summary of KPI k, quantiles exact (linear interpolation, R's type 7),
- * the interval clipped to the KPI's range (summary_clip). */
+ * the interval clipped to the KPI's range (summary_clip). By the KPI's stat
+ * (sim/result.h): KPI_STAT_SHARE gives Wilson's interval (stats_wilson);
+ * KPI_STAT_TIME_TO counts +INFINITY ("not within the horizon") as later
+ * than every day: a quantile is NaN unless it lies among the finite
+ * values, and the mean, sd and interval are NaN unless all values are
+ * finite. */
 void stats_kpi(const struct stats *s, size_t k, struct summary *out);
+
+/* The summary of a time-to KPI's values x[0..n) (see stats_kpi); NaN
+ * values are left out. */
+void summary_time_to(const double *x, size_t n, struct summary *out);
+
+/* Wilson's score interval (Wilson 1927) at STATS_CI_LEVEL for a proportion
+ * of k successes in n trials (0 <= k <= n, n >= 1). */
+void stats_wilson(double k, double n, double *lo, double *hi);
+
+/* The difference pa - pb of two proportions measured on the same n
+ * replications, and its interval at STATS_CI_LEVEL by Newcombe's hybrid
+ * score method for paired data (Newcombe 1998, method 10, with the
+ * continuity-corrected correlation of Fagerland, Lydersen and Laake 2017,
+ * ch. 8): both, only_a, only_b and neither count the replications where
+ * both, a only, b only and neither had the event (their sum >= 1). */
+void stats_paired_share_diff(size_t both, size_t only_a, size_t only_b, size_t neither, double *diff, double *lo,
+                             double *hi);
 
 /* The values of KPI k, in replication order (stats_count of them). */
 const double *stats_kpi_values(const struct stats *s, size_t k);

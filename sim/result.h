@@ -33,12 +33,21 @@ struct metric_def {
     enum value_range range;
 };
 
+/* How a KPI's values across replications are summarised (output/stats.h). */
+enum kpi_stat {
+    KPI_STAT_MEAN = 0,    /* any number: mean with Student t interval */
+    KPI_STAT_SHARE,       /* 0 or 1 per replication: the share with Wilson's interval */
+    KPI_STAT_TIME_TO,     /* a day, or +INFINITY for "not within the horizon":
+                             quantiles only, mean only when every value is finite */
+};
+
 struct kpi_def {
     char *name;           /* e.g. "backlog_mean" */
     char *unit;
     char *descr;          /* one line for people */
     int better;           /* -1: lower is better, +1: higher is better, 0: neither */
     enum value_range range;
+    enum kpi_stat stat;
 };
 
 /* The shape shared by every replication of one scenario. */
