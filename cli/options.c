@@ -57,7 +57,7 @@ static const struct opt table[] = {
     { 'L', NULL, "--lever", true },     { 'A', NULL, "--at", true },
     { 'B', NULL, "--below", true },     { 'R', NULL, "--probability", true },
     { 'G', NULL, "--range", true },     { 'E', NULL, "--step", true },
-    { 'W', NULL, "--strict", false },
+    { 'W', NULL, "--strict", false },   { 'X', NULL, "--rank", true },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -183,6 +183,7 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
                 return bad(name, v, "the step must be a number > 0 (e.g. 1 for whole FTE)");
             break;
         case 'K': o->kpi = v; break;
+        case 'X': o->rank = v; break;
         case 'M':
             if (!parse_u64(v, &u) || u < 2 || u > CLI_MAX_REPS)
                 return bad(name, v, "the maximum must be a whole number from 2 to 1000000");

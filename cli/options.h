@@ -38,6 +38,7 @@ struct cli_opts {
     double probability;        /* target: required share of replications (0 = default) */
     const char *range;         /* target: "LO:HI" to search */
     double step;               /* target: lever moves in steps of this (0 = none) */
+    const char *rank;          /* compare: the KPI options are ranked by (NULL = default) */
     char **args;               /* positional arguments */
     size_t n_args;
     int argc;                  /* the whole command line, for the manifest */
@@ -48,7 +49,7 @@ struct cli_opts {
  * `allowed` lists the option letters the command accepts: n s j o q as the
  * short options, S --set, p --plot, f --force, P --precision, K --kpi,
  * M --max-reps, V --vary, T --tornado, D --spread, L --lever, A --at,
- * B --below, R --probability, G --range, E --step, W --strict.
+ * B --below, R --probability, G --range, E --step, W --strict, X --rank.
  * On a problem prints one message naming it and returns false (exit 2). */
 bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed);
 

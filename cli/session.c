@@ -111,6 +111,7 @@ static void diff_layout(struct session_diff *d, const struct result_layout *b, c
         kd->unit = check_strdup(b->kpi[k].unit);
         kd->descr = check_strdup(b->kpi[k].descr);
         kd->better = b->kpi[k].better;
+        kd->priceable = b->kpi[k].priceable;
     }
     d->stats = stats_create(l);
     rep_result_alloc(&d->res, l);
