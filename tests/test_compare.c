@@ -337,6 +337,40 @@ static void test_ranking(void **state)
     free(dir);
 }
 
+/* A variant that @includes the base and sets no name of its own is told,
+ * in one line naming its file, that it is labelled name-2; a scenario
+ * compared with itself (its own name) is not. */
+static void test_unnamed_variant_notice(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    char text[sizeof cwd + 64];
+    snprintf(text, sizeof text, "@include \"%s/scenarios/baseline.cfg\"\nhorizon_years = 0.5;\n", cwd);
+    char *variant = tu_write(dir, "variant.cfg", text);
+    char *out = tu_path(dir, "out");
+    char *err = NULL;
+    int st = tu_caseload_run(&err, NULL, "compare", "scenarios/baseline.cfg", variant, "-n", "2", "-q", "-o", out,
+                             "--set", "horizon_years=0.5", NULL);
+    assert_int_equal(st, 0);
+    char want[8192];
+    snprintf(want, sizeof want, "caseload: notice: %s sets no name of its own (it has \"baseline\" from %s/"
+             "scenarios/baseline.cfg), so its results are labelled baseline-2 (allowed: name = \"...\"; in %s)\n",
+             variant, cwd, variant);
+    tu_assert_contains(err, want);
+    free(err);
+    st = tu_caseload_run(&err, NULL, "compare", "scenarios/baseline.cfg", "scenarios/baseline.cfg", "-n", "2", "-q",
+                         "-o", out, "--force", "--set", "horizon_years=0.5", NULL);
+    assert_int_equal(st, 0);
+    assert_null(strstr(err ? err : "", "notice"));
+    free(err);
+    free(out);
+    free(variant);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 static void test_usage_errors(void **state)
 {
     (void)state;
@@ -381,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_precision),
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_ranking),
+        cmocka_unit_test(test_unnamed_variant_notice),
     };
     return cmocka_run_group_tests_name("compare", tests, NULL, NULL);
 }
