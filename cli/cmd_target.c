@@ -75,7 +75,7 @@ static int evaluate(struct search *s, double x, struct point **out)
         }
     CHECK(s->n < TARGET_MAX_EVALS);
     double keep = s->sc->reg.p[s->lever].value;
-    s->sc->reg.p[s->lever].value = x;
+    scenario_set_value(s->sc, s->lever, x);
     struct diag d;
     diag_init(&d, CLI_DIAG_LIMIT);
     int rc = EXIT_OK;
@@ -92,7 +92,7 @@ static int evaluate(struct search *s, double x, struct point **out)
     memset(&e, 0, sizeof e);
     if (rc == EXIT_OK)
         rc = eval_run(&e, s->sc, s->o, s->at ? s->kpi : NULL, s->at, &s->prog, &s->done);
-    s->sc->reg.p[s->lever].value = keep;
+    scenario_set_value(s->sc, s->lever, keep);
     if (rc != EXIT_OK) {
         eval_free(&e);
         return rc;
