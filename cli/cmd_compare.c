@@ -91,9 +91,8 @@ static void print_ranking(const struct session *s, const char *kpi, const struct
     const struct result_layout *l = &s->item[0].layout;
     long k = result_kpi_index(l, kpi);
     CHECK(k >= 0);
-    printf("\n  Options ranked by net present cost per unit of %s gained (%s)\n", kpi, l->kpi[k].unit);
-    printf("  %4s  %-28s %16s %16s %18s   %s\n", "rank", "option", "extra NPC (£)", "gain", "£ per unit (ICER)",
-           "dominated");
+    printf("\n  Options ranked by net present cost per unit of %s gained (£, %s)\n", kpi, l->kpi[k].unit);
+    printf("  %4s  %-28s %14s %14s %14s   %s\n", "rank", "option", "extra NPC", "gain", "ICER", "dominated");
     for (size_t r = 1; r <= s->n; r++)
         for (size_t i = 0; i < s->n; i++) {
             if (opt[i].rank != r)
@@ -102,16 +101,17 @@ static void print_ranking(const struct session *s, const char *kpi, const struct
             fmt(c, sizeof c, opt[i].cost);
             fmt(g, sizeof g, opt[i].gain);
             fmt(icer, sizeof icer, opt[i].icer);
+            const char *dom = compare_dominance_text(opt[i].dominated);
             printf("  %4zu  ", r);
             numfmt_pad(s->item[i].label, 28);
-            printf(" %16s %16s %18s   %s%s\n", c, g, icer, compare_dominance_text(opt[i].dominated),
-                   i == 0 ? (opt[i].dominated == COMPARE_ON_FRONTIER ? "(base)" : " (base)") : "");
+            printf(" %14s %14s %14s%s%s%s\n", c, g, icer, dom[0] || i == 0 ? "   " : "", dom,
+                   i == 0 ? (dom[0] ? " (base)" : "(base)") : "");
         }
     for (size_t i = 0; i < s->n; i++)
         if (opt[i].rank == 0)
             printf("  %4s  %s: not ranked (its cost or %s is not a number)\n", "-", s->item[i].label, kpi);
-    printf("  NPC: net present cost, paired difference against the base; gain: in the KPI's good direction;\n"
-           "  ICER: extra cost per unit gained over the previous option on the frontier\n");
+    printf("  extra NPC: net present cost, paired mean difference against the base; gain: the KPI's paired mean\n"
+           "  improvement; ICER: extra cost per unit gained over the option above it on the frontier\n");
 }
 
 static void print_table(const struct session *s)
