@@ -324,7 +324,15 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
     for (size_t i = 0; i < n_lv; i++) {
         json_object(&j, NULL);
         json_string(&j, "parameter", sc->reg.p[param[i]].path);
-        json_string(&j, "unit", sc->reg.p[param[i]].unit);
+        char unit[64];   /* a date's values here are days from the start, as in sweep.csv */
+        if (sc->reg.p[param[i]].kind == PARAM_DATE) {
+            char st[DATE_TEXT_SIZE];
+            date_format(sc->start, st);
+            snprintf(unit, sizeof unit, "days from %s", st);
+        } else {
+            snprintf(unit, sizeof unit, "%s", sc->reg.p[param[i]].unit);
+        }
+        json_string(&j, "unit", unit);
         json_number(&j, "base", base[i]);
         json_number(&j, "from", lv[i].from);
         json_number(&j, "to", lv[i].to);

@@ -186,7 +186,8 @@ static void expect_usage(const char *needle, char *const argv[])
  * establishment to 0 and 0 after: the mean over the 18 months is k x
  * (195 / 199) / 18 with k the months ended before the start (1, 3, 5 for
  * 2024-05-01, the midpoint 2024-07-02 rounded to a whole day, 2024-09-01).
- * sweep.csv holds the start as days from 2024-04-01; the terminal as dates.
+ * sweep.csv (and the manifest the charts read) hold the start as days from
+ * 2024-04-01; the terminal as dates.
  * A date that is not one, and a point whose start comes before the
  * scenario's, are refused. */
 static void test_sweep_over_dates(void **state)
@@ -219,6 +220,9 @@ static void test_sweep_over_dates(void **state)
         TU_ASSERT_WITHIN(rate, months[pt] * (195.0 / 199.0) / 18, 1e-10);   /* sweep.csv: 10 digits */
     }
     free(csv);
+    char *man = tu_read_in(out, "manifest.json");
+    tu_assert_contains(man, "\"unit\": \"days from 2024-04-01\"");   /* the charts' axis */
+    free(man);
     free(err);
     free(so);
     st = tu_caseload_run(&err, NULL, "sweep", cfg, "--vary", "interventions.cut.from=2024-05-01:30:3", "-n", "2",
