@@ -329,6 +329,14 @@ int cmd_target(int argc, char **argv)
         goto out;
     }
     const struct param *lp = &s.sc->reg.p[lever];
+    if (lp->kind == PARAM_DATE) {
+        /* a start date rarely helps the later it is: the search is for the
+         * smallest value, so a date is swept instead */
+        fprintf(stderr, "caseload: --lever %s is a date (allowed: a number; compare dates with caseload sweep "
+                        "SCENARIO.cfg --vary \"%s=FROM:TO:STEPS\", FROM and TO as YYYY-MM-DD)\n", o.lever,
+                o.lever);
+        goto out;
+    }
     double lo, hi;
     if (o.range) {
         if (!parse_range(o.range, &lo, &hi)) {

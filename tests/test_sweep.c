@@ -189,7 +189,7 @@ static void expect_usage(const char *needle, char *const argv[])
  * sweep.csv (and the manifest the charts read) hold the start as days from
  * 2024-04-01; the terminal as dates.
  * A date that is not one, and a point whose start comes before the
- * scenario's, are refused. */
+ * scenario's, are refused; so is a date as the lever of a goal search. */
 static void test_sweep_over_dates(void **state)
 {
     (void)state;
@@ -234,6 +234,13 @@ static void test_sweep_over_dates(void **state)
                          "2", "-q", "-o", out, "--force", NULL);
     assert_int_equal(st, 2);
     tu_assert_contains(err, "interventions.cut.from: is before the scenario's start (allowed: 2024-04-01 or later)");
+    free(err);
+    /* goal seeking looks for the smallest value: a date is swept instead */
+    st = tu_caseload_run(&err, NULL, "target", cfg, "--lever", "interventions.cut.from", "--kpi",
+                         "vacancy_rate_mean", "--below", "0.1", "-n", "2", "-q", "-o", out, "--force", NULL);
+    assert_int_equal(st, 2);
+    tu_assert_contains(err, "caseload: --lever interventions.cut.from is a date (allowed: a number; compare dates "
+                            "with caseload sweep");
     free(err);
     free(out);
     free(cfg);
