@@ -21,6 +21,9 @@
 /* Longest default folder name before it is shortened to a count. */
 #define COMPARE_DIR_NAME_MAX 120
 
+/* The KPI options are ranked by when --rank does not say. */
+#define COMPARE_DEFAULT_RANK "child_days_unallocated"
+
 static const struct {
     const char *kpi, *label;
     double scale;
@@ -107,6 +110,58 @@ static void print_outlook(const struct session_item *b, const struct session_ite
     }
 }
 
+/* The place of every scenario of s (the base first) by KPI kpi: its
+ * paired extra net present cost and gain against the base (compare_rank).
+ * Returns the options (n of them; the caller frees), or NULL when the
+ * scenarios lack the KPI or cost_npv. */
+static struct compare_option *rank_options(const struct session *s, const char *kpi)
+{
+    const struct session_item *b = &s->item[0];
+    struct compare_option *opt = check_calloc(s->n, sizeof *opt);
+    for (size_t i = 1; i < s->n; i++) {
+        const struct session_item *a = &s->item[i];
+        struct compare_row npv, r;
+        if (!compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, "cost_npv", NULL, &npv)
+            || !compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, kpi, NULL, &r)) {
+            free(opt);
+            return NULL;
+        }
+        opt[i].cost = npv.diff.mean;
+        opt[i].gain = r.better * r.diff.mean;
+    }
+    compare_rank(opt, s->n);
+    return opt;
+}
+
+/* The ranking in a table, in rank order. */
+static void print_ranking(const struct session *s, const char *kpi, const struct compare_option *opt)
+{
+    const struct result_layout *l = &s->item[0].layout;
+    long k = result_kpi_index(l, kpi);
+    CHECK(k >= 0);
+    printf("\n  Options ranked by net present cost per unit of %s gained (£, %s)\n", kpi, l->kpi[k].unit);
+    printf("  %4s  %-28s %14s %14s %14s   %s\n", "rank", "option", "extra NPC", "gain", "ICER", "dominated");
+    for (size_t r = 1; r <= s->n; r++)
+        for (size_t i = 0; i < s->n; i++) {
+            if (opt[i].rank != r)
+                continue;
+            char c[32], g[32], icer[32];
+            fmt(c, sizeof c, opt[i].cost);
+            fmt(g, sizeof g, opt[i].gain);
+            fmt(icer, sizeof icer, opt[i].icer);
+            const char *dom = compare_dominance_text(opt[i].dominated);
+            printf("  %4zu  ", r);
+            numfmt_pad(s->item[i].label, 28);
+            printf(" %14s %14s %14s%s%s%s\n", c, g, icer, dom[0] || i == 0 ? "   " : "", dom,
+                   i == 0 ? (dom[0] ? " (base)" : "(base)") : "");
+        }
+    for (size_t i = 0; i < s->n; i++)
+        if (opt[i].rank == 0)
+            printf("  %4s  %s: not ranked (its cost or %s is not a number)\n", "-", s->item[i].label, kpi);
+    printf("  extra NPC: net present cost, paired mean difference against the base; gain: the KPI's paired mean\n"
+           "  improvement; ICER: extra cost per unit gained over the option above it on the frontier\n");
+}
+
 static void print_table(const struct session *s)
 {
     const struct session_item *b = &s->item[0];
@@ -183,7 +238,8 @@ static int same_time_frame(const struct session *s)
     return rc;
 }
 
-static bool write_compare_files(const struct session *s, const char *dir)
+static bool write_compare_files(const struct session *s, const char *dir, const char *rank_kpi,
+                                const struct compare_option *ranked)
 {
     char path[AFILE_PATH_MAX];
     struct afile cmp, diff, man;
@@ -201,7 +257,8 @@ static bool write_compare_files(const struct session *s, const char *dir)
     const struct session_item *b = &s->item[0];
     for (size_t i = 1; i < s->n; i++) {
         const struct session_item *a = &s->item[i];
-        compare_write(&cmp, b->label, a->label, &b->layout, b->rf.stats, &a->layout, a->rf.stats, i == 1);
+        compare_write(&cmp, b->label, a->label, &b->layout, b->rf.stats, &a->layout, a->rf.stats, i == 1, rank_kpi,
+                      ranked ? &ranked[i] : NULL);
         csv_summary(&diff, a->label, &s->diff[i - 1].layout, s->diff[i - 1].stats, i == 1);
     }
     struct json j;
@@ -222,6 +279,7 @@ static bool write_compare_files(const struct session *s, const char *dir)
     }
     json_close(&j);
     json_uint(&j, "seed", s->o->seed);
+    json_string(&j, "rank_kpi", rank_kpi);
     json_uint(&j, "replications", s->done);
     json_bool(&j, "partial", s->partial);
     /* differences.csv's quantiles: exact only if every alternative's are */
@@ -260,12 +318,33 @@ static bool write_compare_files(const struct session *s, const char *dir)
     return ok;
 }
 
+/* Whether options can be ranked by KPI name: it must exist and be
+ * priceable (a cost per unit of a rate or score means nothing). */
+static int rank_kpi_ok(const struct result_layout *l, const char *name)
+{
+    long k = result_kpi_index(l, name);
+    if (k >= 0 && l->kpi[k].priceable)
+        return EXIT_OK;
+    if (k < 0)
+        fprintf(stderr, "caseload: --rank %s: no such KPI", name);
+    else
+        fprintf(stderr, "caseload: --rank %s: the KPI is in %s, not a count one can put a price on, so no cost "
+                        "per unit of it ranks options", name, l->kpi[k].unit);
+    fprintf(stderr, " (allowed:");
+    for (size_t i = 0, n = 0; i < l->n_kpis; i++)
+        if (l->kpi[i].priceable)
+            fprintf(stderr, "%s %s", n++ ? "," : "", l->kpi[i].name);
+    fprintf(stderr, ")\n");
+    return EXIT_USAGE;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     struct cli_opts o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZ"))
+    struct compare_option *ranked = NULL;
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZX"))
         goto out;
     if (o.n_args < 2) {
         fprintf(stderr, "caseload: compare needs a base and at least one alternative "
@@ -275,6 +354,9 @@ int cmd_compare(int argc, char **argv)
     if ((rc = session_load(&s, &o, o.args, o.n_args)) != EXIT_OK)
         goto out;
     if ((rc = same_time_frame(&s)) != EXIT_OK)
+        goto out;
+    const char *rank_kpi = o.rank ? o.rank : COMPARE_DEFAULT_RANK;
+    if ((rc = rank_kpi_ok(&s.item[0].layout, rank_kpi)) != EXIT_OK)
         goto out;
     char dir[AFILE_PATH_MAX];
     if (o.out_dir) {
@@ -292,7 +374,8 @@ int cmd_compare(int argc, char **argv)
         goto out;
     if ((rc = session_run(&s)) != EXIT_OK || (rc = session_finish(&s)) != EXIT_OK)
         goto out;
-    if (!write_compare_files(&s, dir)) {
+    ranked = rank_options(&s, rank_kpi);
+    if (!write_compare_files(&s, dir, rank_kpi, ranked)) {
         fprintf(stderr, "caseload: %s: writing the comparison failed (%s)\n", dir, strerror(errno));
         rc = EXIT_FAILURE_RUN;
         goto out;
@@ -301,6 +384,8 @@ int cmd_compare(int argc, char **argv)
         printf("%s vs %zu alternative%s: %llu paired replications (seed %llu) -> %s/\n", s.item[0].label,
                s.n - 1, s.n > 2 ? "s" : "", (unsigned long long)s.done, (unsigned long long)o.seed, dir);
         print_table(&s);
+        if (ranked)
+            print_ranking(&s, rank_kpi, ranked);
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
     /* the results are whole: a signal from now on stops at once */
@@ -312,6 +397,7 @@ int cmd_compare(int argc, char **argv)
     if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
         rc = EXIT_FAILURE_RUN;
 out:
+    free(ranked);
     session_free(&s);
     cli_opts_free(&o);
     return rc;

@@ -42,6 +42,20 @@ struct lever {
     size_t steps;
 };
 
+/* "FROM:TO:STEPS" for a date parameter i: two dates YYYY-MM-DD (as days
+ * from the start) and a number. */
+static bool parse_dates(const struct scenario *sc, size_t i, const char *text, double v[3])
+{
+    const char *c1 = strchr(text, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (!c2 || c1 - text >= DATE_TEXT_SIZE || c2 - c1 - 1 >= DATE_TEXT_SIZE)
+        return false;
+    char from[DATE_TEXT_SIZE] = "", to[DATE_TEXT_SIZE] = "";
+    memcpy(from, text, (size_t)(c1 - text));
+    memcpy(to, c1 + 1, (size_t)(c2 - c1 - 1));
+    return params_parse_value(&sc->reg, i, from, &v[0]) && params_parse_value(&sc->reg, i, to, &v[1])
+           && params_parse_real(c2 + 1, &v[2]);
+}
+
 static bool parse_vary(const struct scenario *sc, const char *text, struct lever *lv)
 {
     const char *eq = strchr(text, '=');
@@ -61,13 +75,16 @@ static bool parse_vary(const struct scenario *sc, const char *text, struct lever
         return false;
     }
     double v[3];
-    bool ok = cli_parse_numbers(eq + 1, v, 3) && v[2] == floor(v[2]) && v[2] >= 2 && v[2] <= SWEEP_MAX_STEPS;
+    bool ok = sc->reg.p[k].kind == PARAM_DATE ? parse_dates(sc, (size_t)k, eq + 1, v)
+                                              : cli_parse_numbers(eq + 1, v, 3);
+    ok = ok && v[2] == floor(v[2]) && v[2] >= 2 && v[2] <= SWEEP_MAX_STEPS;
     lv->from = ok ? v[0] : 0;
     lv->to = ok ? v[1] : 0;
     lv->steps = ok ? (size_t)v[2] : 0;
     if (!ok) {
-        fprintf(stderr, "caseload: --vary %s: expected PATH=FROM:TO:STEPS with numbers FROM and TO and a "
-                        "whole number of steps from 2 to %d\n", text, SWEEP_MAX_STEPS);
+        fprintf(stderr, "caseload: --vary %s: expected PATH=FROM:TO:STEPS with %s FROM and TO and a "
+                        "whole number of steps from 2 to %d\n", text,
+                sc->reg.p[k].kind == PARAM_DATE ? "dates (YYYY-MM-DD)" : "numbers", SWEEP_MAX_STEPS);
         return false;
     }
     lv->param = (size_t)k;
@@ -87,7 +104,7 @@ static double lever_value(const struct scenario *sc, const struct lever *lv, siz
 static bool set_point(struct scenario *sc, const size_t *param, const double *v, size_t n, bool report)
 {
     for (size_t i = 0; i < n; i++)
-        sc->reg.p[param[i]].value = v[i];
+        scenario_set_value(sc, param[i], v[i]);
     struct diag d;
     diag_init(&d, CLI_DIAG_LIMIT);
     bool ok = true;
@@ -269,7 +286,7 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
         }
         afile_printf(&csv, "%zu", pt + 1);
         for (size_t i = 0; i < n_lv; i++)
-            csv_next_number(&csv, v[i]);
+            csv_next_number(&csv, v[i]);   /* a date as days from the start, as the registry holds it */
         for (size_t k = 0; k < e.kpis.n_kpis; k++) {
             struct summary sm;
             stats_kpi(e.stats, k, &sm);
@@ -296,7 +313,7 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
     }
     progress_end(&prog);
     for (size_t i = 0; i < n_lv; i++)
-        sc->reg.p[param[i]].value = base[i];
+        scenario_set_value(sc, param[i], base[i]);
     if (rc != EXIT_OK || finished == 0) {
         afile_abort(&csv);
         afile_abort(&man);
@@ -311,7 +328,15 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
     for (size_t i = 0; i < n_lv; i++) {
         json_object(&j, NULL);
         json_string(&j, "parameter", sc->reg.p[param[i]].path);
-        json_string(&j, "unit", sc->reg.p[param[i]].unit);
+        char unit[64];   /* a date's values here are days from the start, as in sweep.csv */
+        if (sc->reg.p[param[i]].kind == PARAM_DATE) {
+            char st[DATE_TEXT_SIZE];
+            date_format(sc->start, st);
+            snprintf(unit, sizeof unit, "days from %s", st);
+        } else {
+            snprintf(unit, sizeof unit, "%s", sc->reg.p[param[i]].unit);
+        }
+        json_string(&j, "unit", unit);
         json_number(&j, "base", base[i]);
         json_number(&j, "from", lv[i].from);
         json_number(&j, "to", lv[i].to);
@@ -365,7 +390,7 @@ static int tornado_point(struct scenario *sc, const struct cli_opts *o, size_t p
         }
         eval_free(&e);
     }
-    sc->reg.p[p].value = keep;
+    scenario_set_value(sc, p, keep);
     return rc;
 }
 
@@ -383,6 +408,11 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
         struct bar *b = &bar[n];
         b->param = (size_t)p;
         b->base = sc->reg.p[p].value;
+        if (sc->reg.p[p].kind == PARAM_DATE) {
+            fprintf(stderr, "caseload: note: %s is a date; a relative spread does not move it (left out; sweep it "
+                            "with --vary PATH=FROM:TO:STEPS)\n", sc->reg.p[p].path);
+            continue;
+        }
         if (b->base == 0) {
             fprintf(stderr, "caseload: note: %s is 0; a relative spread does not move it (left out)\n",
                     sc->reg.p[p].path);

@@ -64,7 +64,7 @@ static int evaluate(struct search *s, double x, struct point **out)
         }
     CHECK(s->n < TARGET_MAX_EVALS);
     double keep = s->sc->reg.p[s->lever].value;
-    s->sc->reg.p[s->lever].value = x;
+    scenario_set_value(s->sc, s->lever, x);
     struct diag d;
     diag_init(&d, CLI_DIAG_LIMIT);
     int rc = EXIT_OK;
@@ -81,7 +81,7 @@ static int evaluate(struct search *s, double x, struct point **out)
     memset(&e, 0, sizeof e);
     if (rc == EXIT_OK)
         rc = eval_run(&e, s->sc, s->o, s->at ? s->kpi : NULL, s->at, &s->prog, &s->done);
-    s->sc->reg.p[s->lever].value = keep;
+    scenario_set_value(s->sc, s->lever, keep);
     if (rc != EXIT_OK) {
         eval_free(&e);
         return rc;
@@ -318,6 +318,14 @@ int cmd_target(int argc, char **argv)
         goto out;
     }
     const struct param *lp = &s.sc->reg.p[lever];
+    if (lp->kind == PARAM_DATE) {
+        /* a start date rarely helps the later it is: the search is for the
+         * smallest value, so a date is swept instead */
+        fprintf(stderr, "caseload: --lever %s is a date (allowed: a number; compare dates with caseload sweep "
+                        "SCENARIO.cfg --vary \"%s=FROM:TO:STEPS\", FROM and TO as YYYY-MM-DD)\n", o.lever,
+                o.lever);
+        goto out;
+    }
     double lo, hi;
     if (o.range) {
         if (!parse_range(o.range, &lo, &hi)) {

@@ -59,7 +59,7 @@ static const struct opt table[] = {
     { 'B', NULL, "--below", true },     { 'R', NULL, "--probability", true },
     { 'G', NULL, "--range", true },     { 'E', NULL, "--step", true },
     { 'W', NULL, "--strict", false },   { 'C', NULL, "--clear-below", true },
-    { 'Z', NULL, "--risk", true },
+    { 'Z', NULL, "--risk", true },     { 'X', NULL, "--rank", true },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -207,6 +207,7 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
             o->risks[o->n_risks++] = (char *)v;
             break;
         }
+        case 'X': o->rank = v; break;
         case 'M':
             if (!parse_u64(v, &u) || u < 2 || u > CLI_MAX_REPS)
                 return bad(name, v, "the maximum must be a whole number from 2 to 1000000");

@@ -41,6 +41,7 @@ struct cli_opts {
     char **risks;              /* --risk "METRIC>VALUE" */
     size_t n_risks;
     char *clear_set;           /* --clear-below N as "pathway.clear_below=N" (owned; also in sets) */
+    const char *rank;          /* compare: the KPI options are ranked by (NULL = default) */
     char **args;               /* positional arguments */
     size_t n_args;
     int argc;                  /* the whole command line, for the manifest */
@@ -52,7 +53,7 @@ struct cli_opts {
  * short options, S --set, p --plot, f --force, P --precision, K --kpi,
  * M --max-reps, V --vary, T --tornado, D --spread, L --lever, A --at,
  * B --below, R --probability, G --range, E --step, W --strict,
- * C --clear-below, Z --risk.
+ * C --clear-below, Z --risk, X --rank.
  * On a problem prints one message naming it and returns false (exit 2). */
 bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed);
 

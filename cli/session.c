@@ -45,6 +45,13 @@ int session_load(struct session *s, const struct cli_opts *o, char *const *paths
             snprintf(label, sizeof label, "%s-%d", it->sc->name, k);
         }
         it->label = check_strdup(label);
+        /* a variant that @includes another and names nothing itself takes
+         * the other's name: say so rather than rename it silently */
+        if (strcmp(label, it->sc->name) != 0 && it->sc->at_name.file
+            && strcmp(it->sc->at_name.file, it->sc->file) != 0)
+            fprintf(stderr, "caseload: notice: %s sets no name of its own (it has \"%s\" from %s), so its results "
+                            "are labelled %s (allowed: name = \"...\"; in %s)\n", it->sc->file, it->sc->name,
+                    it->sc->at_name.file, label, it->sc->file);
         s->n++;
     }
     if (rc != EXIT_OK)
@@ -119,6 +126,7 @@ static void diff_layout(struct session_diff *d, const struct result_layout *b, c
         kd->unit = check_strdup(b->kpi[k].unit);
         kd->descr = check_strdup(b->kpi[k].descr);
         kd->better = b->kpi[k].better;
+        kd->priceable = b->kpi[k].priceable;
     }
     d->stats = stats_create(l);
     rep_result_alloc(&d->res, l);

@@ -108,6 +108,24 @@ static const enum kpi_stat kpi_stat_of[K_COUNT] = {
     [K_BACKLOG_NEVER_CLEARS] = KPI_STAT_SHARE,
 };
 
+/* The KPIs whose unit is a count a committee can put a price on — cases,
+ * days, child-days, FTE — so that "£ per unit gained" means something: only
+ * these get a cost per unit in compare, and only these can rank options
+ * (compare --rank). A rate, share, score, ratio or cost is not priceable
+ * (£203m "per unit of vacancy rate" prices a 100-point change nobody
+ * buys); a KPI not listed here is not. */
+static const bool priceable[K_COUNT] = {
+    [K_BACKLOG_MEAN] = true,
+    [K_BACKLOG_END] = true,
+    [K_CHILD_DAYS_UNALLOCATED] = true,
+    [K_CHILD_DAYS_OVER] = true,
+    [K_WAITING_OVER_END] = true,
+    [K_MEAN_WAIT] = true,
+    [K_STAFF_IN_POST_MEAN] = true,
+    [K_AGENCY_FTE_MEAN] = true,
+    [K_REALLOCATIONS] = true,
+};
+
 static void set_metric(struct metric_def *d, const char *name, const char *unit, enum metric_kind kind,
                        enum value_range range)
 {
@@ -220,6 +238,7 @@ void metrics_layout(const struct scenario *sc, struct result_layout *l)
         l->kpi[k].better = kpis[k].better;
         l->kpi[k].range = kpis[k].range;
         l->kpi[k].stat = kpi_stat_of[k];
+        l->kpi[k].priceable = priceable[k] && kpis[k].better != 0;
     }
     for (size_t r = 0; r < sc->n_risks; r++) {
         const struct risk_spec *rs = &sc->risk[r];

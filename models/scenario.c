@@ -129,6 +129,53 @@ double scenario_period_boundary(const struct scenario *sc, double from, int k)
     return (double)date_diff(sc->start, d);
 }
 
+struct iv_start {
+    double day;
+    size_t iv;
+};
+
+static int cmp_start(const void *a, const void *b)
+{
+    const struct iv_start *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return x->iv < y->iv ? -1 : x->iv > y->iv;
+}
+
+void scenario_order_interventions(struct scenario *sc)
+{
+    size_t n = sc->n_iv ? sc->n_iv : 1;
+    struct iv_start *by = check_calloc(n, sizeof *by);
+    for (size_t i = 0; i < sc->n_iv; i++)
+        by[i] = (struct iv_start){ sc->iv[i].from_day, i };
+    qsort(by, sc->n_iv, sizeof *by, cmp_start);
+    if (!sc->iv_by_start)
+        sc->iv_by_start = check_calloc(n, sizeof *sc->iv_by_start);
+    for (size_t i = 0; i < sc->n_iv; i++)
+        sc->iv_by_start[i] = by[i].iv;
+    free(by);
+}
+
+void scenario_set_value(struct scenario *sc, size_t i, double v)
+{
+    CHECK(i < sc->reg.n);
+    sc->reg.p[i].value = v;
+    bool moved = false;
+    for (size_t k = 0; k < sc->n_iv; k++) {
+        struct intervention_spec *iv = &sc->iv[k];
+        if (iv->p_from == i) {
+            iv->from_day = v;
+            moved = true;
+        }
+        if (iv->p_until == i) {
+            iv->until_day = v;
+            moved = true;
+        }
+    }
+    if (moved)
+        scenario_order_interventions(sc);
+}
+
 bool scenario_set(struct scenario *sc, const char *assignment, const char *origin, struct diag *d)
 {
     const char *eq = strchr(assignment, '=');
@@ -159,7 +206,7 @@ bool scenario_set(struct scenario *sc, const char *assignment, const char *origi
         diag_error(d, origin, 0, path, "\"%.80s\" is not a valid value (allowed: %s)", eq + 1, range);
         return false;
     }
-    sc->reg.p[i].value = v;
+    scenario_set_value(sc, (size_t)i, v);
     sc->reg.p[i].file = origin;
     sc->reg.p[i].line = 0;
     return true;
@@ -286,6 +333,29 @@ static void check_dist_values(const struct scenario *sc, struct diag *d, const s
     snprintf(path, sizeof path, "interventions.%s", iv->name);
     diag_error(d, iv->at.file, iv->at.line, path, "would make %s = %.10g, which %s does not allow (allowed: %s)",
                sc->reg.p[iv->param].path, v[iv->param], dist_path, why);
+}
+
+/* Each intervention starts on or after the start and ends after it starts
+ * (its dates may come from the file or from --set). */
+static void check_iv_dates(const struct scenario *sc, struct diag *d)
+{
+    for (size_t k = 0; k < sc->n_iv; k++) {
+        const struct intervention_spec *iv = &sc->iv[k];
+        const struct param *f = &sc->reg.p[iv->p_from];
+        char date[DATE_TEXT_SIZE];
+        if (!unread(sc, iv->p_from) && f->value < 0) {
+            date_format(sc->start, date);
+            diag_error(d, f->file, f->line, f->path, "is before the scenario's start (allowed: %s or later)", date);
+        }
+        if (iv->p_until == SIZE_MAX || unread(sc, iv->p_until) || unread(sc, iv->p_from))
+            continue;
+        const struct param *u = &sc->reg.p[iv->p_until];
+        if (u->value <= f->value) {
+            char from[64];
+            params_format_value(&sc->reg, iv->p_from, f->value, from, sizeof from);
+            diag_error(d, u->file, u->line, u->path, "is not after from, %s (allowed: a date after from)", from);
+        }
+    }
 }
 
 static void check_interventions(const struct scenario *sc, struct diag *d)
@@ -458,6 +528,7 @@ bool scenario_validate(const struct scenario *sc, struct diag *d)
                    "missing, but grade %s is an agency grade (allowed: agency_cover = { ... } saying when agency "
                    "workers are used, or no agency grade)", g->name);
     }
+    check_iv_dates(sc, d);
     check_interventions(sc, d);
     return d->count == before;
 }

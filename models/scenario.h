@@ -81,7 +81,9 @@ enum iv_op { IV_SET, IV_ADD, IV_SCALE };
 
 struct intervention_spec {
     char *name;
-    double from_day, until_day;   /* until_day = +inf when open-ended */
+    size_t p_from, p_until;       /* its dates (PARAM_DATE); p_until SIZE_MAX when open-ended */
+    double from_day, until_day;   /* their values (until_day = +inf when open-ended), kept so by
+                                   * scenario_set_value */
     size_t param;                 /* the parameter it changes */
     enum iv_op op;
     size_t p_amount;              /* the value set, added or multiplied by */
@@ -186,6 +188,16 @@ bool scenario_add_risk(struct scenario *sc, const char *metric, double above, co
  * to 1e17 written whole: 100 -> "100", 2.5 -> "2.5", 0.1 -> "0.1",
  * -3 -> "-3", 0.00001 -> "1e-05". */
 void scenario_risk_value_text(double v, char *buf, size_t size);
+
+/* Give parameter i the value v (as --set, sweeps and goal seeking do). An
+ * intervention's date also moves the intervention: from_day or until_day,
+ * and the order of starts (iv_by_start) that scenario_value_at folds in.
+ * Bounds and rules are not checked here (scenario_validate). */
+void scenario_set_value(struct scenario *sc, size_t i, double v);
+
+/* Sort iv_by_start (allocated if NULL) by from_day, file order for equal
+ * days. */
+void scenario_order_interventions(struct scenario *sc);
 
 /* Check every value and cross-rule (ranges, probabilities summing to 1,
  * reachability of close, ...). Problems go to d; true when there are none. */

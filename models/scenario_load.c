@@ -571,6 +571,28 @@ static bool unreadable_path(const struct loader *L, const char *path)
            || (L->no_grades && strncmp(path, "workforce.grades.", 17) == 0);
 }
 
+/* An intervention's date `key` as a parameter like any other (days from
+ * the start, shown as YYYY-MM-DD), so --set and sweeps move it;
+ * scenario_validate checks it against the start and the other date. */
+static size_t date_param(struct loader *L, struct conf_node *g, const char *prefix, const char *key, struct date d,
+                         bool unreadable, const char *descr)
+{
+    struct scenario *sc = L->sc;
+    char path[512];
+    snprintf(path, sizeof path, "%s.%s", prefix, key);
+    size_t at = strlen(path) < sizeof path - 24 ? strlen(path) : sizeof path - 24;
+    for (size_t k = sc->reg.n; params_find(&sc->reg, path) >= 0; k++)
+        snprintf(path + at, sizeof path - at, "#%zu", k);   /* a duplicate name, reported */
+    struct conf_node *n = conf_get(g, key);
+    struct origin o = loader_origin(L, n ? n : g);
+    sc->reg.epoch = date_to_days(sc->start);
+    size_t i = params_add(&sc->reg, path, "date", PARAM_DATE, -HUGE_VAL, HUGE_VAL, PARAM_STATIC,
+                          (double)date_diff(sc->start, d), o.file, o.line, "%s", descr);
+    if (unreadable)
+        sc->reg.p[i].flags |= PARAM_UNREAD;
+    return i;
+}
+
 static void read_interventions(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
@@ -596,20 +618,20 @@ static void read_interventions(struct loader *L, struct conf_node *root)
         char prefix[300];
         snprintf(prefix, sizeof prefix, "interventions.%s", iv->name);
 
-        struct date from = sc->start, until;
-        loader_date(L, g, "from", true, &from);
-        iv->from_day = (double)date_diff(sc->start, from);
+        /* from and until are parameters like any other (dates: days from
+         * the start, shown as YYYY-MM-DD), so --set and sweeps move them;
+         * scenario_validate checks them against the start and each other */
+        struct date from = sc->start, until = sc->start;
+        bool from_ok = loader_date(L, g, "from", true, &from);
+        iv->p_from = date_param(L, g, prefix, "from", from, !from_ok, "date it starts");
+        iv->p_until = SIZE_MAX;
+        iv->from_day = sc->reg.p[iv->p_from].value;
         iv->until_day = HUGE_VAL;
-        if (loader_date(L, g, "until", false, &until)) {
-            iv->until_day = (double)date_diff(sc->start, until);
-            if (iv->until_day <= iv->from_day)
-                conf_error(L->d, conf_get(g, "until"), "is not after from (allowed: a date after from)");
-        }
-        if (iv->from_day < 0)
-        {
-            char st[DATE_TEXT_SIZE];
-            date_format(sc->start, st);
-            conf_error(L->d, conf_get(g, "from"), "is before the scenario's start (allowed: %s or later)", st);
+        if (conf_get(g, "until")) {
+            bool until_ok = loader_date(L, g, "until", false, &until);
+            iv->p_until = date_param(L, g, prefix, "until", until, !until_ok,
+                                     "date it ends (the first day it is no longer in force)");
+            iv->until_day = sc->reg.p[iv->p_until].value;
         }
 
         const char *ops[] = { "set", "add", "scale" };
@@ -670,34 +692,6 @@ static void read_interventions(struct loader *L, struct conf_node *root)
             }
         }
     }
-}
-
-struct iv_start {
-    double day;
-    size_t iv;
-};
-
-static int cmp_start(const void *a, const void *b)
-{
-    const struct iv_start *x = a, *y = b;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    return x->iv < y->iv ? -1 : x->iv > y->iv;
-}
-
-/* The interventions in order of start, file order for equal starts (the
- * order scenario_value_at folds them in). */
-static void order_interventions(struct scenario *sc)
-{
-    size_t n = sc->n_iv ? sc->n_iv : 1;
-    struct iv_start *by = check_calloc(n, sizeof *by);
-    for (size_t i = 0; i < sc->n_iv; i++)
-        by[i] = (struct iv_start){ sc->iv[i].from_day, i };
-    qsort(by, sc->n_iv, sizeof *by, cmp_start);
-    sc->iv_by_start = check_calloc(n, sizeof *sc->iv_by_start);
-    for (size_t i = 0; i < sc->n_iv; i++)
-        sc->iv_by_start[i] = by[i].iv;
-    free(by);
 }
 
 static void read_uncertain(struct loader *L, struct conf_node *root)
@@ -919,7 +913,7 @@ static struct scenario *from_doc(struct conf_doc *doc, const char *path, char *c
     read_workforce(&L, wf);
     read_costs(&L, root);
     read_interventions(&L, root);
-    order_interventions(sc);
+    scenario_order_interventions(sc);
     read_uncertain(&L, root);
     read_risks(&L, root);
     conf_report_unused(doc, d);

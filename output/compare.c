@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const verdict_text[COMPARE_VERDICT_COUNT] = {
     [COMPARE_NEUTRAL] = "not judged: neither higher nor lower is better",
@@ -17,6 +18,8 @@ static const char *const verdict_text[COMPARE_VERDICT_COUNT] = {
     [COMPARE_COST_PER_GAIN] = "better and dearer: cost_per_unit is the extra cost per unit gained",
     [COMPARE_SAVING_PER_LOSS] = "worse and cheaper: cost_per_unit is the saving per unit lost",
     [COMPARE_NO_PAIRED_DAYS] = "not judged: in some replication it never happened within the horizon",
+    [COMPARE_BETTER_DEARER] = "better and dearer (no cost per unit: the KPI is not a count one can price)",
+    [COMPARE_WORSE_CHEAPER] = "worse and cheaper (no cost per unit: the KPI is not a count one can price)",
 };
 
 const char *compare_verdict_text(enum compare_verdict v)
@@ -47,7 +50,12 @@ static void judge(struct compare_row *r, const struct compare_row *cost)
     } else if (gain < 0 && extra >= 0) {
         r->verdict = COMPARE_WORSE_DEARER;
     } else {
-        /* dearer and better, or cheaper and worse: money for outcome */
+        /* dearer and better, or cheaper and worse: money for outcome, with
+         * a price only for a unit one can price */
+        if (!r->priceable) {
+            r->verdict = gain > 0 ? COMPARE_BETTER_DEARER : COMPARE_WORSE_CHEAPER;
+            return;
+        }
         r->verdict = gain > 0 ? COMPARE_COST_PER_GAIN : COMPARE_SAVING_PER_LOSS;
         r->cost_per_unit = extra / gain;   /* both signs agree: > 0 */
     }
@@ -78,6 +86,7 @@ bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
     out->kpi = bl->kpi[kb].name;
     out->unit = bl->kpi[kb].unit;
     out->better = bl->kpi[kb].better;
+    out->priceable = bl->kpi[kb].priceable;
     out->base_mean = sb.mean;
     out->alt_mean = sa.mean;
     summary_of(d, n, &out->diff);
@@ -103,9 +112,109 @@ bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
     return true;
 }
 
+static const char *const dominance_text[] = {
+    [COMPARE_ON_FRONTIER] = "",
+    [COMPARE_EXTENDEDLY] = "extendedly",
+    [COMPARE_STRONGLY] = "strongly",
+    [COMPARE_UNRANKED] = "",
+};
+
+const char *compare_dominance_text(enum compare_dominance d)
+{
+    CHECK((size_t)d < sizeof dominance_text / sizeof *dominance_text);
+    return dominance_text[d];
+}
+
+/* Whether option i strongly dominates option j: no dearer, no worse, and
+ * strictly one of them (of two identical options, the earlier wins). */
+static bool dominates(const struct compare_option *o, size_t i, size_t j)
+{
+    if (o[i].cost > o[j].cost || o[i].gain < o[j].gain)
+        return false;
+    return o[i].cost < o[j].cost || o[i].gain > o[j].gain || i < j;
+}
+
+/* Whether option i comes before option j: dominance first, then the
+ * frontier by cost, dominated options by cost per unit gained against the
+ * base (gaining nothing: last, by cost), then by index. */
+static bool before(const struct compare_option *o, size_t i, size_t j)
+{
+    const struct compare_option *x = &o[i], *y = &o[j];
+    if (x->dominated != y->dominated)
+        return x->dominated < y->dominated;
+    double kx, ky;
+    if (x->dominated == COMPARE_ON_FRONTIER) {
+        kx = x->cost;
+        ky = y->cost;
+    } else {
+        bool gx = x->gain > 0, gy = y->gain > 0;
+        if (gx != gy)
+            return gx;
+        kx = gx ? x->cost / x->gain : x->cost;
+        ky = gy ? y->cost / y->gain : y->cost;
+    }
+    if (kx != ky)
+        return kx < ky;
+    return i < j;
+}
+
+/* Insertion sort of idx[0..m) by `before` (a handful of options). */
+static void sort_places(const struct compare_option *o, size_t *idx, size_t m)
+{
+    for (size_t k = 1; k < m; k++)
+        for (size_t j = k; j > 0 && before(o, idx[j], idx[j - 1]); j--) {
+            size_t t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+}
+
+void compare_rank(struct compare_option *opt, size_t n)
+{
+    size_t *idx = check_calloc(n ? n : 1, sizeof *idx), m = 0;
+    for (size_t i = 0; i < n; i++) {
+        opt[i].icer = NAN;
+        opt[i].rank = 0;
+        opt[i].dominated = isfinite(opt[i].cost) && isfinite(opt[i].gain) ? COMPARE_ON_FRONTIER : COMPARE_UNRANKED;
+    }
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < n && opt[j].dominated == COMPARE_ON_FRONTIER; i++)
+            if (i != j && opt[i].dominated != COMPARE_UNRANKED && dominates(opt, i, j))
+                opt[j].dominated = COMPARE_STRONGLY;
+    /* what is left, by cost: the gains rise strictly with it */
+    for (size_t i = 0; i < n; i++)
+        if (opt[i].dominated == COMPARE_ON_FRONTIER)
+            idx[m++] = i;
+    sort_places(opt, idx, m);
+    /* remove, one at a time, a middle option whose ICER exceeds the next's */
+    for (size_t k = 1; k + 1 < m;) {
+        const struct compare_option *p = &opt[idx[k - 1]], *c = &opt[idx[k]], *q = &opt[idx[k + 1]];
+        double in = (c->cost - p->cost) / (c->gain - p->gain), out = (q->cost - c->cost) / (q->gain - c->gain);
+        if (in > out) {
+            opt[idx[k]].dominated = COMPARE_EXTENDEDLY;
+            memmove(&idx[k], &idx[k + 1], (m - k - 1) * sizeof *idx);
+            m--;
+            k = 1;   /* a removal can break the order before it */
+        } else {
+            k++;
+        }
+    }
+    for (size_t k = 1; k < m; k++)
+        opt[idx[k]].icer = (opt[idx[k]].cost - opt[idx[k - 1]].cost) / (opt[idx[k]].gain - opt[idx[k - 1]].gain);
+    m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (opt[i].dominated != COMPARE_UNRANKED)
+            idx[m++] = i;
+    sort_places(opt, idx, m);
+    for (size_t k = 0; k < m; k++)
+        opt[idx[k]].rank = k + 1;
+    free(idx);
+}
+
 void compare_write(struct afile *a, const char *base, const char *alt,
                    const struct result_layout *bl, const struct stats *bs,
-                   const struct result_layout *al, const struct stats *as, bool header)
+                   const struct result_layout *al, const struct stats *as, bool header,
+                   const char *rank_kpi, const struct compare_option *ranked)
 {
     if (header)
         afile_puts(a, COMPARE_CSV_HEADER);
@@ -138,6 +247,12 @@ void compare_write(struct afile *a, const char *base, const char *alt,
         csv_next_number(a, row.cost_per_unit);
         afile_write(a, ",", 1);
         csv_field(a, compare_verdict_text(row.verdict));
+        if (ranked && rank_kpi && strcmp(row.kpi, rank_kpi) == 0 && ranked->rank > 0) {
+            afile_printf(a, ",%zu,", ranked->rank);
+            afile_puts(a, compare_dominance_text(ranked->dominated));
+        } else {
+            afile_puts(a, ",,");
+        }
         afile_write(a, "\n", 1);
     }
 }

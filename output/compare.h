@@ -22,7 +22,12 @@
  * trade money for outcome, the extra cost per unit of the KPI gained or the
  * saving per unit lost (in the KPI's own unit: for a share, per 1.0 = 100
  * percentage points), as a ratio of the two mean differences (its own
- * uncertainty is not given: read the two intervals). */
+ * uncertainty is not given: read the two intervals) — only for a priceable
+ * KPI (sim/result.h): a rate, share or score gets a verdict but no price.
+ *
+ * rank and dominated place the alternative among all the options (the base
+ * among them) by the ranking KPI (compare --rank), on that KPI's row only
+ * (empty on the others): see compare_rank. */
 #ifndef OUTPUT_COMPARE_H
 #define OUTPUT_COMPARE_H
 
@@ -45,7 +50,7 @@ void compare_folder(char buf[COMPARE_FOLDER_SIZE], size_t index);
 #define COMPARE_CSV_HEADER                                                              \
     "base,alternative,kpi,unit,base_mean,alternative_mean,difference,difference_sd,"   \
     "ci_low,ci_high,excludes_zero,n,extra_cost_total,extra_cost_npv,cost_per_unit,"    \
-    "value_for_money\n"
+    "value_for_money,rank,dominated\n"
 
 /* What an alternative's extra cost buys in one KPI. "Significant" means the
  * paired 95% interval excludes zero; the cost is cost_total's. */
@@ -59,6 +64,8 @@ enum compare_verdict {
     COMPARE_COST_PER_GAIN,    /* better and dearer: cost_per_unit = £ per unit gained */
     COMPARE_SAVING_PER_LOSS,  /* worse and cheaper: cost_per_unit = £ saved per unit lost */
     COMPARE_NO_PAIRED_DAYS,   /* a date some replication never reached: no difference in days */
+    COMPARE_BETTER_DEARER,    /* as COST_PER_GAIN, for a KPI that is not priceable: no price */
+    COMPARE_WORSE_CHEAPER,    /* as SAVING_PER_LOSS, for a KPI that is not priceable */
     COMPARE_VERDICT_COUNT
 };
 
@@ -69,6 +76,7 @@ const char *compare_verdict_text(enum compare_verdict v);
 struct compare_row {
     const char *kpi, *unit;
     int better;
+    bool priceable;              /* the KPI's (sim/result.h) */
     double base_mean, alt_mean;
     struct summary diff;
     bool excludes_zero;
@@ -85,10 +93,46 @@ bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
                  const struct result_layout *al, const struct stats *as, const char *kpi,
                  const struct compare_row *cost, struct compare_row *out);
 
+/* Where an option stands against the cost-effectiveness frontier. */
+enum compare_dominance {
+    COMPARE_ON_FRONTIER,
+    COMPARE_EXTENDEDLY,   /* a mix of its neighbours on the frontier would buy more for less */
+    COMPARE_STRONGLY,     /* another option is at least as good and no dearer */
+    COMPARE_UNRANKED,     /* its cost or gain is not a number */
+};
+
+/* The word compare.csv's dominated column gives ("" on the frontier). */
+const char *compare_dominance_text(enum compare_dominance d);
+
+/* One option of a ranking: in, its paired mean differences against the
+ * base (the base itself: 0 and 0); out, its place. */
+struct compare_option {
+    double cost;                     /* in: extra net present cost, £ */
+    double gain;                     /* in: improvement of the ranking KPI, in its good direction */
+    enum compare_dominance dominated;/* out */
+    double icer;                     /* out: on the frontier, £ per unit gained over the previous
+                                      * frontier option (NaN for the first); NaN off it */
+    size_t rank;                     /* out: 1 = first; 0 when unranked */
+};
+
+/* Rank n options by net present cost per unit of the KPI gained, as a
+ * cost-effectiveness analysis does. An option is strongly dominated when
+ * another costs no more and gains at least as much (one of them strictly;
+ * of two identical options the later); of the rest, in order of cost, one
+ * is extendedly dominated when its ICER over the previous is higher than
+ * the next one's over it (removed one at a time until the ICERs rise). The
+ * frontier is what remains. Ranks: the frontier in order of cost (so of
+ * rising ICER), then the extendedly and then the strongly dominated, each
+ * by cost per unit gained against the base (those gaining nothing last, by
+ * cost); options with a cost or gain that is not finite are unranked. */
+void compare_rank(struct compare_option *opt, size_t n);
+
 /* Append the rows of one alternative to compare.csv (header first if
- * header). */
+ * header). ranked: its place by KPI rank_kpi, written on that KPI's row
+ * (NULL: no ranking, both columns empty). */
 void compare_write(struct afile *a, const char *base, const char *alt,
                    const struct result_layout *bl, const struct stats *bs,
-                   const struct result_layout *al, const struct stats *as, bool header);
+                   const struct result_layout *al, const struct stats *as, bool header,
+                   const char *rank_kpi, const struct compare_option *ranked);
 
 #endif

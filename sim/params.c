@@ -1,6 +1,7 @@
 #include "params.h"
 
 #include "check.h"
+#include "date.h"
 #include "diag.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@ void params_init(struct params *r)
     r->n = r->cap = 0;
     r->index = NULL;
     r->n_index = 0;
+    r->epoch = 0;
 }
 
 /* FNV-1a: paths are short and share long prefixes. */
@@ -76,6 +78,7 @@ void params_copy(struct params *dst, const struct params *src)
     }
     dst->index = NULL;
     dst->n_index = 0;
+    dst->epoch = src->epoch;
     index_grow(dst);
 }
 
@@ -181,6 +184,10 @@ void params_range_text(const struct params *r, size_t i, char *buf, size_t size)
         snprintf(buf, size, "true or false");
         return;
     }
+    if (p->kind == PARAM_DATE) {
+        snprintf(buf, size, "a date YYYY-MM-DD");
+        return;
+    }
     const char *what = p->kind == PARAM_INT ? "a whole number" : "a number";
     char lo[32], hi[32];
     fmt_bound(p->lo, lo, sizeof lo);
@@ -253,6 +260,13 @@ bool params_parse_value(const struct params *r, size_t i, const char *text, doub
         }
         return false;
     }
+    if (r->p[i].kind == PARAM_DATE) {
+        struct date d;
+        if (!date_parse(text, &d))
+            return false;
+        *out = (double)(date_to_days(d) - r->epoch);
+        return true;
+    }
     double v;
     if (!params_parse_real(text, &v))
         return false;
@@ -269,6 +283,11 @@ void params_format_value(const struct params *r, size_t i, double v, char *buf, 
         snprintf(buf, size, "%s", v != 0 ? "true" : "false");
     else if (r->p[i].kind == PARAM_INT)
         snprintf(buf, size, "%.0f", v);
+    else if (r->p[i].kind == PARAM_DATE && isfinite(v) && fabs(v) < 1e7) {
+        char d[DATE_TEXT_SIZE];
+        date_format(date_from_days(r->epoch + (long)v), d);
+        snprintf(buf, size, "%s", d);
+    }
     else
         snprintf(buf, size, "%.10g", v);
 }

@@ -11,7 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum param_kind { PARAM_REAL, PARAM_INT, PARAM_BOOL };
+/* PARAM_DATE: a calendar day, held as whole days from the registry's epoch
+ * (day 0 of the scenario), read and written as YYYY-MM-DD. */
+enum param_kind { PARAM_REAL, PARAM_INT, PARAM_BOOL, PARAM_DATE };
 
 enum param_flag {
     PARAM_LO_OPEN = 1,   /* value must be > lo (else >= lo) */
@@ -38,6 +40,7 @@ struct params {
     size_t n, cap;
     size_t *index;       /* hash of paths: slot holds i + 1, 0 when empty */
     size_t n_index;      /* slots (a power of two, at least twice n), 0 for none */
+    long epoch;          /* date_to_days of day 0: what a PARAM_DATE value counts from */
 };
 
 void params_init(struct params *r);
@@ -83,12 +86,14 @@ void params_range_text(const struct params *r, size_t i, char *buf, size_t size)
  * number too small for a double becomes a subnormal or 0). */
 bool params_parse_real(const char *text, double *out);
 
-/* Parse a value for parameter i from text ("12.5", "true"). False when the
- * text is not a number of the right kind (params_parse_real); bounds are
- * not checked here. */
+/* Parse a value for parameter i from text ("12.5", "true", a date
+ * "2025-10-01" for a PARAM_DATE, as days from the epoch). False when the
+ * text is not a value of the right kind (params_parse_real, date_parse);
+ * bounds are not checked here. */
 bool params_parse_value(const struct params *r, size_t i, const char *text, double *out);
 
-/* Format parameter i's value for people ("12.5", "true", "3"). */
+/* Format parameter i's value for people ("12.5", "true", "3",
+ * "2025-10-01"). */
 void params_format_value(const struct params *r, size_t i, double v, char *buf, size_t size);
 
 #endif

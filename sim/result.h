@@ -6,6 +6,7 @@
 
 #include "date.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,10 @@ struct kpi_def {
     char *unit;
     char *descr;          /* one line for people */
     int better;           /* -1: lower is better, +1: higher is better, 0: neither */
+    bool priceable;       /* its unit is a count a committee can put a price on
+                           * (cases, days, child-days, FTE), so a cost per
+                           * unit of it means something; never a rate, share
+                           * or score */
     enum value_range range;
     enum kpi_stat stat;
 };

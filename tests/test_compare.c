@@ -260,6 +260,124 @@ static void test_precision(void **state)
     free(dir);
 }
 
+/* ---- which option: the ranking and prices only for priceable units ---------- */
+
+/* compare.csv's rank and dominated: on the ranking KPI's row of each
+ * alternative (ranks distinct, the base taking one of them too), empty on
+ * every other row; no row of a KPI in a share, score, rate or ratio has a
+ * cost per unit or a verdict that speaks of one; and ranking by such a KPI
+ * is refused, listing those one can rank by. */
+static void test_ranking(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    char *out = tu_path(dir, "cmp");
+    char *err = NULL, *so = NULL;
+    int st = tu_caseload_run(&err, &so, "compare", "scenarios/baseline.cfg",
+                             "scenarios/interventions/baseline-sickness-wellbeing.cfg",
+                             "scenarios/interventions/baseline-agency-cap.cfg", "-n", "5", "-o", out, "--set",
+                             "horizon_years=3", NULL);
+    if (st != 0)
+        fail_msg("exit status %d: %s", st, err ? err : "");
+    tu_assert_contains(so, "Options ranked by net present cost per unit of child_days_unallocated gained");
+    char *cmp = tu_read_in(out, "compare.csv");
+    assert_non_null(strstr(cmp, ",value_for_money,rank,dominated\n"));
+    static const char *const unpriced[] = { ",share,", ",caseload points,", ",per year,", ",changes," };
+    int ranks = 0, unpriced_trades = 0;
+    bool seen[4] = { false };
+    for (const char *line = strchr(cmp, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        const char *end = strchr(line, '\n');
+        int len = (int)(end - line);
+        /* the last two fields: rank, dominated */
+        const char *c2 = end, *c1;
+        while (*--c2 != ',')
+            ;
+        c1 = c2;
+        while (*--c1 != ',')
+            ;
+        bool ranked_row = strncmp(strchr(strchr(line, ',') + 1, ',') + 1, "child_days_unallocated,", 23) == 0;
+        if (ranked_row) {
+            int r = atoi(c1 + 1);
+            if (r < 1 || r > 3 || seen[r])
+                fail_msg("rank %d in: %.*s", r, len, line);
+            seen[r] = true;
+            ranks++;
+        } else if (c2 != c1 + 1 || c2 + 1 != end) {
+            fail_msg("rank or dominated on a row of another KPI: %.*s", len, line);
+        }
+        for (size_t u = 0; u < sizeof unpriced / sizeof *unpriced; u++) {
+            const char *at = strstr(line, unpriced[u]);
+            if (!at || at > end)
+                continue;
+            if (!isnan(field(line, 14)) || (strstr(line, "cost_per_unit is") && strstr(line, "cost_per_unit is") < end))
+                fail_msg("a price per unit of a %s: %.*s", unpriced[u], len, line);
+            const char *t = strstr(line, "(no cost per unit");
+            unpriced_trades += t && t < end;
+        }
+    }
+    assert_int_equal(ranks, 2);
+    /* the wellbeing programme buys lower sickness absence (a share) and a
+     * lower mean caseload (a score) for money: the test sees such rows */
+    assert_true(unpriced_trades >= 1);
+    free(cmp);
+    char *man = tu_read_in(out, "manifest.json");
+    tu_assert_contains(man, "\"rank_kpi\": \"child_days_unallocated\"");
+    free(man);
+    free(err);
+    free(so);
+
+    /* a share cannot rank options; an unknown KPI neither */
+    st = tu_caseload_run(&err, NULL, "compare", "scenarios/baseline.cfg", "scenarios/baseline.cfg", "-n", "2", "-q",
+                         "-o", out, "--force", "--rank", "vacancy_rate_mean", NULL);
+    assert_int_equal(st, 2);
+    tu_assert_contains(err, "caseload: --rank vacancy_rate_mean: the KPI is in share, not a count one can put a "
+                            "price on");
+    tu_assert_contains(err, "(allowed: backlog_mean, backlog_end, child_days_unallocated,");
+    free(err);
+    st = tu_caseload_run(&err, NULL, "compare", "scenarios/baseline.cfg", "scenarios/baseline.cfg", "-n", "2", "-q",
+                         "-o", out, "--force", "--rank", "nope", NULL);
+    assert_int_equal(st, 2);
+    tu_assert_contains(err, "caseload: --rank nope: no such KPI (allowed: backlog_mean,");
+    free(err);
+    free(out);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* A variant that @includes the base and sets no name of its own is told,
+ * in one line naming its file, that it is labelled name-2; a scenario
+ * compared with itself (its own name) is not. */
+static void test_unnamed_variant_notice(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    char text[sizeof cwd + 64];
+    snprintf(text, sizeof text, "@include \"%s/scenarios/baseline.cfg\"\nhorizon_years = 0.5;\n", cwd);
+    char *variant = tu_write(dir, "variant.cfg", text);
+    char *out = tu_path(dir, "out");
+    char *err = NULL;
+    int st = tu_caseload_run(&err, NULL, "compare", "scenarios/baseline.cfg", variant, "-n", "2", "-q", "-o", out,
+                             "--set", "horizon_years=0.5", NULL);
+    assert_int_equal(st, 0);
+    char want[8192];
+    snprintf(want, sizeof want, "caseload: notice: %s sets no name of its own (it has \"baseline\" from %s/"
+             "scenarios/baseline.cfg), so its results are labelled baseline-2 (allowed: name = \"...\"; in %s)\n",
+             variant, cwd, variant);
+    tu_assert_contains(err, want);
+    free(err);
+    st = tu_caseload_run(&err, NULL, "compare", "scenarios/baseline.cfg", "scenarios/baseline.cfg", "-n", "2", "-q",
+                         "-o", out, "--force", "--set", "horizon_years=0.5", NULL);
+    assert_int_equal(st, 0);
+    assert_null(strstr(err ? err : "", "notice"));
+    free(err);
+    free(out);
+    free(variant);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 static void test_usage_errors(void **state)
 {
     (void)state;
@@ -303,6 +421,8 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_precision),
         cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_ranking),
+        cmocka_unit_test(test_unnamed_variant_notice),
     };
     return cmocka_run_group_tests_name("compare", tests, NULL, NULL);
 }

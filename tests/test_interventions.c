@@ -36,19 +36,23 @@
 
 /* The fixture with interventions ivs appended; NULL when it does not load
  * (the problems in d, which the caller frees). */
-static struct scenario *load_with(const char *ivs, struct diag *d)
+static struct scenario *load_set(const char *ivs, char *const *sets, size_t n_sets, struct diag *d)
 {
     char text[8192];
     int n = (int)strlen(ivs) - 1;   /* each IV ends with a comma: not the last */
     snprintf(text, sizeof text, "@include \"overlap.cfg\"\ninterventions = (\n%.*s\n);\n", n, ivs);
-    return scenario_load_text(text, "overlap-case.cfg", FIXTURE_DIR, NULL, 0, d);
+    return scenario_load_text(text, "overlap-case.cfg", FIXTURE_DIR, sets, n_sets, d);
 }
 
-static struct scenario *must_load(const char *ivs)
+static struct scenario *load_with(const char *ivs, struct diag *d) { return load_set(ivs, NULL, 0, d); }
+
+/* The case with the overrides sets (--set); fails the test if it does not
+ * load. */
+static struct scenario *must_load_set(const char *ivs, char *const *sets, size_t n_sets)
 {
     struct diag d;
     diag_init(&d, 20);
-    struct scenario *sc = load_with(ivs, &d);
+    struct scenario *sc = load_set(ivs, sets, n_sets, &d);
     if (!sc) {
         diag_print(&d, stderr, "scenario");
         fail_msg("the case does not load:\n%s", ivs);
@@ -56,6 +60,8 @@ static struct scenario *must_load(const char *ivs)
     diag_free(&d);
     return sc;
 }
+
+static struct scenario *must_load(const char *ivs) { return must_load_set(ivs, NULL, 0); }
 
 /* The law, written out: interventions on parameter i in force at t, taken
  * by start (selection of the earliest not yet taken; file order on ties). */
@@ -83,9 +89,9 @@ static double reference(const struct scenario *sc, size_t i, double t)
 /* Run the case; check every day's scenario_value_at and every period's
  * vacancies against the reference, and the first n_want periods against
  * want (worked by hand). */
-static void check_case(const char *ivs, const double *want, size_t n_want)
+static void check_case_set(const char *ivs, char *const *sets, size_t n_sets, const double *want, size_t n_want)
 {
-    struct scenario *sc = must_load(ivs);
+    struct scenario *sc = must_load_set(ivs, sets, n_sets);
     size_t p_est = (size_t)params_find(&sc->reg, PATH);
     double horizon = scenario_horizon_days(sc, NULL);
     for (double t = 0; t <= horizon; t++)
@@ -109,6 +115,11 @@ static void check_case(const char *ivs, const double *want, size_t n_want)
         }
     tu_reps_free(&r);
     scenario_free(sc);
+}
+
+static void check_case(const char *ivs, const double *want, size_t n_want)
+{
+    check_case_set(ivs, NULL, 0, want, n_want);
 }
 
 #define IV(name, from, until, op, amount)                                                   \
@@ -259,6 +270,65 @@ static void test_warnings_follow_the_fold(void **state)
     scenario_free(sc);
 }
 
+/* An intervention's dates are parameters: --set moves one, and the fold
+ * follows it. The set of 30 moved from May to August now starts after
+ * the add (July): in August the set replaces 197 with 30, and in July the
+ * add alone gives 197. A sweep's way (scenario_set_value) re-sorts too. */
+static void test_dates_are_parameters(void **state)
+{
+    (void)state;
+    const char *ivs = IV("set", "2024-05-01", UNTIL("2024-09-01"), "set", "30.0")
+                      IV("add", "2024-07-01", UNTIL("2025-01-01"), "add", "2.0");
+    char *sets[] = { "interventions.set.from=2024-08-01" };
+    const double want[] = { 195, 195, 195, 197, 30, 197, 197, 197, 197, 195, 195 };
+    check_case_set(ivs, sets, 1, want, sizeof want / sizeof *want);
+
+    struct scenario *sc = must_load(ivs);
+    size_t p_est = (size_t)params_find(&sc->reg, PATH);
+    long from = params_find(&sc->reg, "interventions.set.from");
+    long until = params_find(&sc->reg, "interventions.set.until");
+    assert_true(from >= 0 && until >= 0);
+    assert_true(sc->reg.p[from].kind == PARAM_DATE);
+    double aug15 = 136;   /* days from 2024-04-01 */
+    assert_true(scenario_value_at(sc, p_est, aug15) == 32);   /* set, then add */
+    scenario_set_value(sc, (size_t)from, 122);                 /* 2024-08-01 */
+    assert_true(scenario_value_at(sc, p_est, aug15) == 30);   /* add, then set */
+    assert_true(sc->iv[0].from_day == 122);
+    scenario_set_value(sc, (size_t)until, 130);
+    assert_true(scenario_value_at(sc, p_est, aug15) == 197);  /* the set is over */
+    scenario_free(sc);
+}
+
+/* Dates set on the command line are checked as the file's are, naming
+ * --set: a start before the scenario's, an end not after the start, and
+ * something that is not a date. */
+static void test_date_errors_name_the_set(void **state)
+{
+    (void)state;
+    const char *ivs = IV("set", "2024-05-01", UNTIL("2024-09-01"), "set", "30.0");
+    const struct {
+        const char *set, *want;
+    } bad[] = {
+        { "interventions.set.from=2024-03-31",
+          "--set: interventions.set.from: is before the scenario's start (allowed: 2024-04-01 or later)" },
+        { "interventions.set.until=2024-05-01",
+          "--set: interventions.set.until: is not after from, 2024-05-01 (allowed: a date after from)" },
+        { "interventions.set.from=2024-10-01",
+          "overlap-case.cfg:3: interventions.set.until: is not after from, 2024-10-01 (allowed: a date after from)" },
+        { "interventions.set.from=2024-9-01",
+          "--set: interventions.set.from: \"2024-9-01\" is not a valid value (allowed: a date YYYY-MM-DD)" },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        struct diag d;
+        diag_init(&d, 20);
+        char *sets[] = { (char *)bad[k].set };
+        assert_null(load_set(ivs, sets, 1, &d));
+        assert_int_equal(d.n, 1);
+        tu_assert_contains(d.msg[0], bad[k].want);
+        diag_free(&d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +341,8 @@ int main(void)
         cmocka_unit_test(test_check_follows_the_fold),
         cmocka_unit_test(test_estimate_follows_the_fold),
         cmocka_unit_test(test_warnings_follow_the_fold),
+        cmocka_unit_test(test_dates_are_parameters),
+        cmocka_unit_test(test_date_errors_name_the_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test_params.c — the parameter registry (sim/params.h). */
 #include "tests/testutil.h"
 
+#include "sim/date.h"
 #include "sim/params.h"
 
 #include <stdio.h>
@@ -330,6 +331,42 @@ static void test_format_value(void **state)
     params_free(&r);
 }
 
+/* A date parameter holds days from the registry's epoch and is read and
+ * written as YYYY-MM-DD: what is formatted parses back; anything but a
+ * real calendar date is refused; a copy keeps the epoch. */
+static void test_dates(void **state)
+{
+    (void)state;
+    struct params r;
+    params_init(&r);
+    struct date start = { 2024, 4, 1 };
+    r.epoch = date_to_days(start);
+    size_t i = params_add(&r, "interventions.drive.from", "date", PARAM_DATE, -HUGE_VAL, HUGE_VAL, PARAM_STATIC, 183,
+                          FILE_NAME, 34, "date it starts");
+    char buf[32];
+    params_format_value(&r, i, r.p[i].value, buf, sizeof buf);
+    assert_string_equal(buf, "2024-10-01");
+    double v = -1;
+    assert_true(params_parse_value(&r, i, "2025-04-01", &v));
+    assert_true(v == 365);
+    assert_true(params_parse_value(&r, i, "2024-02-29", &v));   /* before the epoch: a value, < 0 */
+    assert_true(v == -32);
+    const char *not_date[] = { "183", "2025-4-1", "2025-02-29", "2025-04-01 ", "01/04/2025", "", "2025-13-01" };
+    for (size_t k = 0; k < sizeof not_date / sizeof *not_date; k++)
+        if (params_parse_value(&r, i, not_date[k], &v))
+            fail_msg("\"%s\" accepted as a date", not_date[k]);
+    assert_false(params_allowed(&r, i, 10.5));   /* whole days only */
+    assert_true(params_allowed(&r, i, -3));
+    params_range_text(&r, i, buf, sizeof buf);
+    assert_string_equal(buf, "a date YYYY-MM-DD");
+    struct params c;
+    params_copy(&c, &r);
+    params_format_value(&c, i, 365, buf, sizeof buf);
+    assert_string_equal(buf, "2025-04-01");
+    params_free(&c);
+    params_free(&r);
+}
+
 static void test_copy_is_deep(void **state)
 {
     (void)state;
@@ -384,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_parse_value),
         cmocka_unit_test(test_format_value),
         cmocka_unit_test(test_copy_is_deep),
+        cmocka_unit_test(test_dates),
     };
     return cmocka_run_group_tests_name("params", tests, NULL, NULL);
 }

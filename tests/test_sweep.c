@@ -180,6 +180,74 @@ static void expect_usage(const char *needle, char *const argv[])
     free(err);
 }
 
+/* "Start in May, July or September?" is one sweep over an intervention's
+ * start. tests/scenarios/overlap.cfg's grade m never has anyone in post, so
+ * a period's vacancy rate is 195 / 199 before the cut sets its
+ * establishment to 0 and 0 after: the mean over the 18 months is k x
+ * (195 / 199) / 18 with k the months ended before the start (1, 3, 5 for
+ * 2024-05-01, the midpoint 2024-07-02 rounded to a whole day, 2024-09-01).
+ * sweep.csv (and the manifest the charts read) hold the start as days from
+ * 2024-04-01; the terminal as dates.
+ * A date that is not one, and a point whose start comes before the
+ * scenario's, are refused; so is a date as the lever of a goal search. */
+static void test_sweep_over_dates(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    char text[sizeof cwd + 512];
+    snprintf(text, sizeof text,
+             "@include \"%s/tests/scenarios/overlap.cfg\"\n"
+             "interventions = ( { name = \"cut\"; from = \"2024-06-01\"; "
+             "param = \"workforce.grades.m.establishment\"; set = 0.0; } );\n", cwd);
+    char *cfg = tu_write(dir, "cut.cfg", text);
+    char *out = tu_path(dir, "sweep");
+    char *err = NULL, *so = NULL;
+    int st = tu_caseload_run(&err, &so, "sweep", cfg, "--vary", "interventions.cut.from=2024-05-01:2024-09-01:3",
+                             "-n", "2", "-o", out, "--kpi", "vacancy_rate_mean", NULL);
+    if (st != 0)
+        fail_msg("exit %d: %s", st, err);
+    tu_assert_contains(so, "interventions.cut.from = 2024-07-02");
+    char *csv = tu_read_in(out, "sweep.csv");
+    int col = column(csv, "vacancy_rate_mean_mean");
+    const double days[3] = { 30, 92, 153 }, months[3] = { 1, 3, 5 };
+    const char *line = csv;
+    for (int pt = 0; pt < 3; pt++) {
+        line = strchr(line, '\n') + 1;
+        double lever = field(line, 1), rate = field(line, col);
+        assert_true(lever == days[pt]);
+        TU_ASSERT_WITHIN(rate, months[pt] * (195.0 / 199.0) / 18, 1e-10);   /* sweep.csv: 10 digits */
+    }
+    free(csv);
+    char *man = tu_read_in(out, "manifest.json");
+    tu_assert_contains(man, "\"unit\": \"days from 2024-04-01\"");   /* the charts' axis */
+    free(man);
+    free(err);
+    free(so);
+    st = tu_caseload_run(&err, NULL, "sweep", cfg, "--vary", "interventions.cut.from=2024-05-01:30:3", "-n", "2",
+                         "-q", "-o", out, "--force", NULL);
+    assert_int_equal(st, 2);
+    tu_assert_contains(err, "with dates (YYYY-MM-DD) FROM and TO");
+    free(err);
+    st = tu_caseload_run(&err, NULL, "sweep", cfg, "--vary", "interventions.cut.from=2024-01-01:2024-09-01:3", "-n",
+                         "2", "-q", "-o", out, "--force", NULL);
+    assert_int_equal(st, 2);
+    tu_assert_contains(err, "interventions.cut.from: is before the scenario's start (allowed: 2024-04-01 or later)");
+    free(err);
+    /* goal seeking looks for the smallest value: a date is swept instead */
+    st = tu_caseload_run(&err, NULL, "target", cfg, "--lever", "interventions.cut.from", "--kpi",
+                         "vacancy_rate_mean", "--below", "0.1", "-n", "2", "-q", "-o", out, "--force", NULL);
+    assert_int_equal(st, 2);
+    tu_assert_contains(err, "caseload: --lever interventions.cut.from is a date (allowed: a number; compare dates "
+                            "with caseload sweep");
+    free(err);
+    free(out);
+    free(cfg);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -247,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_target_finds_erlang_c_staffing),
         cmocka_unit_test(test_tornado_ranks_swings),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_sweep_over_dates),
     };
     return cmocka_run_group_tests_name("sweep and target", tests, NULL, NULL);
 }
