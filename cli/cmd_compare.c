@@ -159,7 +159,7 @@ static void print_ranking(const struct session *s, const char *kpi, const struct
         if (opt[i].rank == 0)
             printf("  %4s  %s: not ranked (its cost or %s is not a number)\n", "-", s->item[i].label, kpi);
     printf("  extra NPC: net present cost, paired mean difference against the base; gain: the KPI's paired mean\n"
-           "  improvement; ICER: extra cost per unit gained over the option above it on the frontier\n");
+           "  improvement; ICER: extra cost per unit gained over the next cheaper option on the frontier\n");
 }
 
 static void print_table(const struct session *s)

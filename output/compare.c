@@ -134,32 +134,43 @@ static bool dominates(const struct compare_option *o, size_t i, size_t j)
     return o[i].cost < o[j].cost || o[i].gain > o[j].gain || i < j;
 }
 
-/* Whether option i comes before option j: dominance first, then the
- * frontier by cost, dominated options by cost per unit gained against the
- * base (gaining nothing: last, by cost), then by index. */
-static bool before(const struct compare_option *o, size_t i, size_t j)
+/* The order in which options are placed: an option that gains (in the
+ * ranking KPI's good direction) before one that does not, gainers by net
+ * present cost per unit gained against the base (an option cheaper and
+ * better than the base has a negative cost per unit and comes first), the
+ * rest by cost; then by index. */
+static bool by_value(const struct compare_option *x, const struct compare_option *y, size_t i, size_t j)
 {
-    const struct compare_option *x = &o[i], *y = &o[j];
-    if (x->dominated != y->dominated)
-        return x->dominated < y->dominated;
-    double kx, ky;
-    if (x->dominated == COMPARE_ON_FRONTIER) {
-        kx = x->cost;
-        ky = y->cost;
-    } else {
-        bool gx = x->gain > 0, gy = y->gain > 0;
-        if (gx != gy)
-            return gx;
-        kx = gx ? x->cost / x->gain : x->cost;
-        ky = gy ? y->cost / y->gain : y->cost;
-    }
+    bool gx = x->gain > 0, gy = y->gain > 0;
+    if (gx != gy)
+        return gx;
+    double kx = gx ? x->cost / x->gain : x->cost, ky = gy ? y->cost / y->gain : y->cost;
     if (kx != ky)
         return kx < ky;
     return i < j;
 }
 
-/* Insertion sort of idx[0..m) by `before` (a handful of options). */
-static void sort_places(const struct compare_option *o, size_t *idx, size_t m)
+/* Whether option i comes before option j in a ranking: the frontier, then
+ * the extendedly and the strongly dominated, each by value (by_value). */
+static bool ranks_before(const struct compare_option *o, size_t i, size_t j)
+{
+    if (o[i].dominated != o[j].dominated)
+        return o[i].dominated < o[j].dominated;
+    return by_value(&o[i], &o[j], i, j);
+}
+
+/* Whether option i costs less than option j (the frontier's order); then
+ * by index. */
+static bool cheaper(const struct compare_option *o, size_t i, size_t j)
+{
+    if (o[i].cost != o[j].cost)
+        return o[i].cost < o[j].cost;
+    return i < j;
+}
+
+/* Insertion sort of idx[0..m) by before (a handful of options). */
+static void sort_places(const struct compare_option *o, size_t *idx, size_t m,
+                        bool (*before)(const struct compare_option *, size_t, size_t))
 {
     for (size_t k = 1; k < m; k++)
         for (size_t j = k; j > 0 && before(o, idx[j], idx[j - 1]); j--) {
@@ -185,7 +196,7 @@ void compare_rank(struct compare_option *opt, size_t n)
     for (size_t i = 0; i < n; i++)
         if (opt[i].dominated == COMPARE_ON_FRONTIER)
             idx[m++] = i;
-    sort_places(opt, idx, m);
+    sort_places(opt, idx, m, cheaper);
     /* remove, one at a time, a middle option whose ICER exceeds the next's */
     for (size_t k = 1; k + 1 < m;) {
         const struct compare_option *p = &opt[idx[k - 1]], *c = &opt[idx[k]], *q = &opt[idx[k + 1]];
@@ -205,7 +216,7 @@ void compare_rank(struct compare_option *opt, size_t n)
     for (size_t i = 0; i < n; i++)
         if (opt[i].dominated != COMPARE_UNRANKED)
             idx[m++] = i;
-    sort_places(opt, idx, m);
+    sort_places(opt, idx, m, ranks_before);
     for (size_t k = 0; k < m; k++)
         opt[idx[k]].rank = k + 1;
     free(idx);

@@ -121,10 +121,13 @@ struct compare_option {
  * of two identical options the later); of the rest, in order of cost, one
  * is extendedly dominated when its ICER over the previous is higher than
  * the next one's over it (removed one at a time until the ICERs rise). The
- * frontier is what remains. Ranks: the frontier in order of cost (so of
- * rising ICER), then the extendedly and then the strongly dominated, each
- * by cost per unit gained against the base (those gaining nothing last, by
- * cost); options with a cost or gain that is not finite are unranked. */
+ * frontier is what remains. Ranks: the frontier, then the extendedly and
+ * then the strongly dominated; within each, the options that gain by net
+ * present cost per unit gained against the base (cheaper and better than
+ * the base first), then those that gain nothing or lose, by cost. So rank 1
+ * is the frontier option that buys the KPI most cheaply, never one that is
+ * worse than the base because it is cheaper. Options with a cost or gain
+ * that is not finite are unranked. */
 void compare_rank(struct compare_option *opt, size_t n);
 
 /* Append the rows of one alternative to compare.csv (header first if

@@ -157,9 +157,10 @@ static void test_frontier(void **state)
     const enum compare_dominance dom[7] = { COMPARE_ON_FRONTIER, COMPARE_ON_FRONTIER, COMPARE_EXTENDEDLY,
                                             COMPARE_STRONGLY, COMPARE_ON_FRONTIER, COMPARE_ON_FRONTIER,
                                             COMPARE_STRONGLY };
-    /* the frontier in ICER order (A B E F), then C, then the strongly
-     * dominated by cost per unit gained against A: G 37.5, D 30 -> D, G */
-    const size_t rank[7] = { 1, 2, 5, 6, 3, 4, 7 };
+    /* the frontier's gainers by cost per unit gained against A (B 12.05,
+     * E 17.5, F 28.33), then A itself (it gains nothing), then C, then the
+     * strongly dominated by cost per unit gained: D 30, G 37.5 */
+    const size_t rank[7] = { 4, 1, 5, 6, 2, 3, 7 };
     for (size_t i = 0; i < 7; i++) {
         if (o[i].dominated != dom[i] || o[i].rank != rank[i])
             fail_msg("option %c: %s, rank %zu (expected %s, rank %zu)", (char)('A' + i),
@@ -174,11 +175,12 @@ static void test_frontier(void **state)
     assert_string_equal(compare_dominance_text(o[3].dominated), "strongly");
     assert_string_equal(compare_dominance_text(o[1].dominated), "");
 
-    /* with C at 400 it is on the frontier, between B and E */
+    /* with C at 400 it is on the frontier, between B and E (16 per unit
+     * gained against A) */
     o[2].cost = 400;
     compare_rank(o, 7);
     assert_int_equal(o[2].dominated, COMPARE_ON_FRONTIER);
-    assert_int_equal(o[2].rank, 3);
+    assert_int_equal(o[2].rank, 2);
     TU_ASSERT_WITHIN(o[2].icer, 279.5 / 15, 1e-12);
     TU_ASSERT_WITHIN(o[4].icer, 20, 1e-12);
 }
