@@ -33,7 +33,7 @@
  * names a scenario may not take (runfolder_name_taken). */
 static const char *const any_result_files[] = {
     MANIFEST, "series.csv", "summary.csv", "kpis.csv", "years.csv", /* run */
-    "compare.csv", "differences.csv",                   /* compare */
+    "compare.csv", "differences.csv", "compare_years.csv", /* compare */
     "sweep.csv", "tornado.csv",                         /* sweep */
     "target.csv",                                       /* target */
 };

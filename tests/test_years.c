@@ -213,6 +213,62 @@ static void test_years_csv(void **state)
     free(out);
 }
 
+/* The number in the mean column of the row of csv that starts with
+ * prefix ("ALT,YEAR,METRIC,"); fails when there is none. */
+static double csv_mean(const char *csv, const char *prefix)
+{
+    char needle[256];
+    snprintf(needle, sizeof needle, "\n%s", prefix);
+    const char *at = strstr(csv, needle);
+    if (!at)
+        fail_msg("no row %s", prefix);
+    return strtod(at + strlen(needle), NULL);
+}
+
+/* compare_years.csv: an alternative whose second package costs twice as
+ * much (£730,000 a year) differs by exactly that package's cost in each
+ * year, saves nothing on agency, and its net present cost (the "total"
+ * row's discounted difference) is the hand-computed one. The terminal
+ * table prints the net present cost. */
+static void test_compare_years(void **state)
+{
+    struct tu_dir *t = *state;
+    char *text = tu_read(FIXTURE, NULL);
+    char *at = strstr(text, "cost_per_year = 365000.0");
+    assert_non_null(at);
+    memcpy(at, "cost_per_year = 730000.0", strlen("cost_per_year = 730000.0"));
+    at = strstr(text, "name = \"years\";");
+    assert_non_null(at);
+    memcpy(at, "name = \"dearr\";", strlen("name = \"dearr\";"));
+    char *alt = tu_write(t->dir, "dearer.cfg", text);
+    free(text);
+    char *out = tu_path(t->dir, "cmp");
+    char *err, *stdout_text;
+    assert_int_equal(tu_caseload_run(&err, &stdout_text, "compare", FIXTURE, alt, "-n", "2", "-o", out, NULL), 0);
+    free(err);
+    char *csv = tu_read_in(out, "compare_years.csv");
+    const double extra[N_YEARS] = { 0, 0, 182000, 365500, 182500 };
+    double npc = 0;
+    for (size_t y = 0; y < N_YEARS; y++) {
+        char prefix[128];
+        snprintf(prefix, sizeof prefix, "dearr,%s,cost_total,", want[y].label);
+        TU_ASSERT_WITHIN(csv_mean(csv, prefix), extra[y], PENNY);
+        snprintf(prefix, sizeof prefix, "dearr,%s,cost_recurring_retention___recruitment_package_2,", want[y].label);
+        TU_ASSERT_WITHIN(csv_mean(csv, prefix), extra[y], PENNY);
+        snprintf(prefix, sizeof prefix, "dearr,%s,cost_agency,", want[y].label);
+        TU_ASSERT_WITHIN(csv_mean(csv, prefix), 0, PENNY);
+        npc += extra[y] * want[y].factor;
+    }
+    TU_ASSERT_WITHIN(csv_mean(csv, "dearr,total,cost_total,"), 730000, PENNY);
+    TU_ASSERT_WITHIN(csv_mean(csv, "dearr,total,cost_total_discounted,"), npc, PENNY);
+    tu_assert_contains(csv, "\ndearr,total,staff_in_post_fte_mean,NA,");
+    tu_assert_contains(stdout_text, "net present cost of the option");
+    free(csv);
+    free(stdout_text);
+    free(out);
+    free(alt);
+}
+
 /* A discounting method that does not exist is an error naming both. */
 static void test_bad_discounting(void **state)
 {
@@ -235,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_base_year_and_calendar_years),
         cmocka_unit_test(test_years_add_up),
         cmocka_unit_test_setup_teardown(test_years_csv, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_compare_years, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test(test_bad_discounting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
