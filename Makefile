@@ -86,12 +86,30 @@ caseload: $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
+# The invariant walker (models/invariants.h) runs after every event where the
+# replication loop is compiled with CHECK_DEFS: in tests/test_invariants.c
+# (this second build of replication.c, linked before the library so that it
+# stands in for the library's own), also in the sanitizer build; never in
+# ./caseload. The sanitizer build compiles everything else with
+# SPARSE_CHECK_DEFS: walks at a bounded cost per event, for the whole suite.
+CHECK_DEFS        := -DCASELOAD_CHECK_INVARIANTS
+SPARSE_CHECK_DEFS := -DCASELOAD_CHECK_INVARIANTS -DCASELOAD_CHECK_SPARSE
+$(BUILD)/check/%.o: %.c | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(CHECK_DEFS) -UCASELOAD_CHECK_SPARSE \
+	  -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/test_invariants: $(BUILD)/tests/test_invariants.o $(BUILD)/check/models/replication.o \
+                                $(TEST_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
+         $(BUILD)/check/models/replication.d
 
 # ---- run, test, bench -----------------------------------------------------
 run: caseload
@@ -122,7 +140,8 @@ install: caseload
 
 # ---- robustness: sanitizers and fuzzing (docs/robustness.md) ---------------
 # check-asan: every source and test rebuilt with AddressSanitizer and
-# UndefinedBehaviorSanitizer in their own folder, then the whole test suite.
+# UndefinedBehaviorSanitizer in their own folder, with the sparse invariant
+# walker (SPARSE_CHECK_DEFS), then the whole test suite.
 # It is built with clang when installed (else $(CC)), and UBSan also checks
 # conversions of floating-point numbers to integers that overflow
 # (float-cast-overflow, which -fsanitize=undefined leaves out). A change of
@@ -130,7 +149,7 @@ install: caseload
 ASAN_BUILD  ?= build-asan
 ASAN_CC     ?= $(if $(shell command -v clang 2>/dev/null),clang,$(CC))
 ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow \
-               -fno-sanitize-recover=undefined,float-cast-overflow -fno-omit-frame-pointer \
+               -fno-sanitize-recover=undefined,float-cast-overflow -fno-omit-frame-pointer $(SPARSE_CHECK_DEFS) \
                $(if $(filter clang%,$(notdir $(ASAN_CC))),-Wno-string-conversion)
 # (clang's -Wconversion also flags CHECK(!"why"), an idiom used on purpose.)
 ASAN_ENV    := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

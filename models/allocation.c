@@ -178,6 +178,56 @@ uint32_t maxtree_best(const struct maxtree *t, bool overload)
     return t->worker[i - t->leaf0];
 }
 
+const char *maxtree_check(const struct maxtree *t, size_t *at)
+{
+    if (t->used + t->n_free != t->cap || t->leaf0 != leaf0_of(t->cap)) {
+        *at = t->cap;
+        return "leaves in use plus free leaves are not the tree's leaves";
+    }
+    for (size_t i = 0; i < t->leaf0; i++) {
+        struct maxnode p = combine(t->node, i);
+        if (p.spare != t->node[i].spare || p.ospare != t->node[i].ospare) {
+            *at = i;
+            return "inner node is not the maximum of its children";
+        }
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        if (t->worker[i] != NONE) {
+            used++;
+            continue;
+        }
+        const struct maxnode *leaf = &t->node[t->leaf0 + i];
+        if (leaf->spare != -HUGE_VAL || leaf->ospare != -HUGE_VAL) {
+            *at = i;
+            return "leaf without a worker is not empty";
+        }
+    }
+    if (used != t->used) {
+        *at = used;
+        return "leaves with a worker differ from the count in use";
+    }
+    /* n_free distinct leaves without a worker: with the counts above, the
+     * free stack is exactly the leaves without a worker. */
+    unsigned char *seen = check_calloc(t->cap, 1);
+    const char *why = NULL;
+    for (size_t k = 0; k < t->n_free && !why; k++) {
+        uint32_t slot = t->free_slot[k];
+        *at = slot;
+        if (slot >= t->cap || t->worker[slot] != NONE)
+            why = "free leaf has a worker or is out of range";
+        else if (seen[slot]++)
+            why = "leaf is on the free stack twice";
+    }
+    free(seen);
+    return why;
+}
+
+struct maxnode maxtree_leaf(const struct maxtree *t, uint32_t slot)
+{
+    return t->node[t->leaf0 + slot];
+}
+
 void alloc_update(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];

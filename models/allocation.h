@@ -24,6 +24,17 @@ void maxtree_set(struct maxtree *t, uint32_t slot, double spare, double ospare);
 uint32_t maxtree_best(const struct maxtree *t, bool overload);
 double maxtree_top(const struct maxtree *t, bool overload);
 
+/* The tree's own invariants, for the invariant walker (models/invariants.h):
+ * each inner node holds the maxima of its children, a leaf without a worker
+ * is empty (-inf), and the free leaves are exactly those without a worker,
+ * each once (cap = used + n_free). Returns a fixed description of the first
+ * broken one, with its node or leaf in *at, or NULL when all hold. Reads
+ * only; O(leaves). */
+const char *maxtree_check(const struct maxtree *t, size_t *at);
+
+/* The values at leaf slot (its worker's spare and overload spare). */
+struct maxnode maxtree_leaf(const struct maxtree *t, uint32_t slot);
+
 /* Refresh worker w's entry in its grade's tree after its load, cap or
  * status changed. */
 void alloc_update(struct model *m, uint32_t w);

@@ -273,6 +273,8 @@ struct model {
      * instant, drift.c reads day 0. NULL in runs. */
     void (*after_event)(const struct model *m, void *arg);
     void *after_event_arg;
+    uint64_t invariants_next;/* event count of the next sparse invariant walk
+                                (replication.c, checking builds only) */
 };
 
 #endif

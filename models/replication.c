@@ -11,6 +11,33 @@
 #include "models/workforce.h"
 #include "sim/check.h"
 
+/* The checking builds walk the model's invariants (invariants.h): after
+ * every event; or, with CASELOAD_CHECK_SPARSE too, after an event once
+ * enough have passed since the last walk that it costs a bounded amount per
+ * event (INVARIANTS_SPARSE_SLOTS), so that whole test suites can run with
+ * it (make check-asan). */
+#ifdef CASELOAD_CHECK_INVARIANTS
+#include "models/invariants.h"
+#ifdef CASELOAD_CHECK_SPARSE
+static void check_invariants(struct model *m)
+{
+    if (m->sim.events < m->invariants_next)
+        return;
+    invariants_check(m, invariants_laws(m));
+    size_t slots = m->case_top + m->n_worker_slots + m->n_posts + calendar_size(m->sim.cal);
+    m->invariants_next = m->sim.events + slots / INVARIANTS_SPARSE_SLOTS + 1;
+}
+#define CHECK_INVARIANTS(m) check_invariants(m)
+#define CHECKS_INVARIANTS false
+#else
+#define CHECK_INVARIANTS(m) invariants_check((m), invariants_laws(m))
+#define CHECKS_INVARIANTS true
+#endif
+#else
+#define CHECK_INVARIANTS(m) ((void)0)
+#define CHECKS_INVARIANTS false
+#endif
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +187,10 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
         alloc_dispatch(m);
     if (m->after_event)
         m->after_event(m, m->after_event_arg);
+    CHECK_INVARIANTS(m);
 }
+
+bool model_checks_invariants(void) { return CHECKS_INVARIANTS; }
 
 int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct result_layout *l,
               struct rep_result *out, volatile sig_atomic_t *stop)
@@ -179,6 +209,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     m->years = l->years;
     m->sup_mult = 1.0;
     m->counting = m->warmup <= 0;
+    m->invariants_next = 0;
     derive(m);
     pathway_reset(m);
     workforce_reset(m);
@@ -213,6 +244,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     interventions_start(m);
     if (m->after_event)
         m->after_event(m, m->after_event_arg);
+    CHECK_INVARIANTS(m);
 
     /* The stop flag (Ctrl-C) is looked at every simulated day, so even a
      * large scenario stops within a fraction of a second. Running up to a

@@ -12,6 +12,7 @@
 #include "sim/result.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct model;
@@ -29,5 +30,10 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
 /* Recompute everything that depends on parameter values after they changed
  * (an intervention started or ended). */
 void model_refresh(struct model *m);
+
+/* Whether this build walks the model's invariants after every event
+ * (compiled with CASELOAD_CHECK_INVARIANTS and without CASELOAD_CHECK_SPARSE:
+ * tests/test_invariants.c; never the release program; models/invariants.h). */
+bool model_checks_invariants(void);
 
 #endif

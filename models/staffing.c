@@ -121,14 +121,17 @@ void staffing_agency_start(struct model *m, uint32_t p)
 }
 
 /* The agency worker covering p leaves; heir (or NONE) takes over the cases
- * that its grade may hold and that fit under its cap; the rest re-queue. */
+ * that its grade may hold and that fit under its cap, unless it is off
+ * long-term sick; the rest re-queue. */
 static void release_cover(struct model *m, uint32_t p, uint32_t heir)
 {
     uint32_t a = m->post[p].cover;
     if (a == NONE)
         return;
     m->post[p].cover = NONE;
-    if (heir != NONE) {
+    /* A heir off long-term sick (a worker who progresses while off) takes
+     * none: its cases would wait, allocated, until it came back. */
+    if (heir != NONE && m->w[heir].status != W_SICK_LONG) {
         for (uint32_t c = m->w[a].first_case; c != NONE;) {
             uint32_t next = m->cases[c].next;
             const struct stage_spec *st = &m->sc->stage[m->cases[c].stage];

@@ -3,6 +3,8 @@
 #include "check.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -428,4 +430,112 @@ void calendar_move(struct calendar *c, cal_handle h, double time)
     struct node nd = { rkey(time), (c->seq++ << SLOT_BITS) | slot };
     insert(c, nd);
     settle(c);
+}
+
+bool calendar_event(const struct calendar *c, cal_handle h, struct cal_event *out)
+{
+    if (!calendar_pending(c, h))
+        return false;
+    uint32_t slot = (uint32_t)(h & 0xFFFFFFFFu) - 1;
+    uint32_t w = c->where[slot];
+    uint32_t b = w >> WHERE_POS_BITS, i = w & WHERE_POS_MASK;
+    const struct node *nd = b == FRONT ? &c->front[i] : &c->b[b].e[i];
+    out->time = time_of(nd->time);
+    out->seq = nd->key >> SLOT_BITS;
+    out->type = c->slots[slot].type;
+    out->subject = c->slots[slot].subject;
+    return true;
+}
+
+/* ---- the structure's own check --------------------------------------------------- */
+
+static const char *broken(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+/* One heap or bucket entry: a slot in range, recorded where it is, with a
+ * sequence number already handed out. */
+static const char *check_entry(const struct calendar *c, const struct node *nd, uint32_t b, size_t i,
+                               char *buf, size_t size)
+{
+    uint32_t slot = node_slot(nd);
+    if (slot >= c->cap)
+        return broken(buf, size, "calendar: entry %zu of %s %u names slot %u of %zu", i,
+                      b == FRONT ? "the front heap" : "bucket", b, slot, c->cap);
+    if (c->where[slot] != where_of(b, i))
+        return broken(buf, size, "calendar: slot %u is at %u/%zu but recorded at %u/%u", slot, b, i,
+                      c->where[slot] >> WHERE_POS_BITS, c->where[slot] & WHERE_POS_MASK);
+    if ((nd->key >> SLOT_BITS) >= c->seq)
+        return broken(buf, size, "calendar: slot %u has sequence %llu, not below the next (%llu)", slot,
+                      (unsigned long long)(nd->key >> SLOT_BITS), (unsigned long long)c->seq);
+    if (isnan(time_of(nd->time)))
+        return broken(buf, size, "calendar: slot %u has time NaN", slot);
+    return NULL;
+}
+
+const char *calendar_check(const struct calendar *c, double now, char *buf, size_t size)
+{
+    const char *why;
+    if (c->n_front > c->cap || c->n > c->cap)
+        return broken(buf, size, "calendar: %zu pending, %zu in the front heap, room for %zu", c->n,
+                      c->n_front, c->cap);
+    size_t total = c->n_front;
+    for (size_t i = 0; i < c->n_front; i++) {
+        const struct node *nd = &c->front[i];
+        if ((why = check_entry(c, nd, FRONT, i, buf, size)))
+            return why;
+        if (i > 0 && before(nd, &c->front[(i - 1) / 2]))
+            return broken(buf, size, "calendar: front heap entry %zu (day %.17g) is before its parent", i,
+                          time_of(nd->time));
+        if (nd->time > c->last)
+            return broken(buf, size, "calendar: front heap entry %zu (day %.17g) is after the last key", i,
+                          time_of(nd->time));
+    }
+    for (uint32_t b = 1; b < N_BUCKETS; b++) {
+        const struct bucket *bk = &c->b[b];
+        if (((c->nonempty >> (b - 1)) & 1) != (bk->n > 0))
+            return broken(buf, size, "calendar: bucket %u holds %u events but is marked %s", b, bk->n,
+                          bk->n ? "empty" : "non-empty");
+        total += bk->n;
+        for (uint32_t i = 0; i < bk->n; i++) {
+            const struct node *nd = &bk->e[i];
+            if ((why = check_entry(c, nd, b, i, buf, size)))
+                return why;
+            if (nd->time <= c->last || bucket_of(nd->time, c->last) != b)
+                return broken(buf, size, "calendar: event at day %.17g is in bucket %u, not its own",
+                              time_of(nd->time), b);
+        }
+    }
+    if (total != c->n)
+        return broken(buf, size, "calendar: %zu events in the heap and buckets, %zu counted pending", total,
+                      c->n);
+    if (c->n > 0 && c->n_front == 0)
+        return broken(buf, size, "calendar: %zu events pending, none in the front heap", c->n);
+    if (c->n_front > 0 && time_of(c->front[0].time) < now)
+        return broken(buf, size, "calendar: event at day %.17g is pending before the clock (day %.17g)",
+                      time_of(c->front[0].time), now);
+    /* Every slot is pending (counted above, each entry recorded where it
+     * is) or on the free list, once: the free list's length closes the
+     * count, and a slot on it must be marked free. */
+    size_t pending = 0;
+    for (size_t s = 0; s < c->cap; s++)
+        pending += c->where[s] != FREE_WHERE;
+    if (pending != c->n)
+        return broken(buf, size, "calendar: %zu slots marked pending, %zu events pending", pending, c->n);
+    size_t n_free = 0;
+    for (uint32_t s = c->free_head; s != FREE_WHERE; s = c->slots[s].next_free) {
+        if (s >= c->cap || n_free >= c->cap - c->n)
+            return broken(buf, size, "calendar: the free list runs past its %zu slots", c->cap - c->n);
+        if (c->where[s] != FREE_WHERE)
+            return broken(buf, size, "calendar: slot %u is on the free list but pending", s);
+        n_free++;
+    }
+    if (n_free != c->cap - c->n)
+        return broken(buf, size, "calendar: %zu slots on the free list, %zu free", n_free, c->cap - c->n);
+    return NULL;
 }

@@ -51,6 +51,22 @@ double calendar_peek_time(const struct calendar *c);
 /* Whether h names an event still pending. */
 bool calendar_pending(const struct calendar *c, cal_handle h);
 
+/* The event h names into *out (time, sequence, type, subject); false when h
+ * is not pending. Reads only. */
+bool calendar_event(const struct calendar *c, cal_handle h, struct cal_event *out);
+
+/* Walk the whole structure (O(capacity)) and describe its first broken
+ * invariant into buf (size bytes), returning buf; NULL when all hold. The
+ * invariants: heap order of the front heap, every front event no later than
+ * every bucketed one and each bucketed event in the bucket its time names,
+ * the count of pending events, each slot's recorded place (a free slot is
+ * on the free list exactly once, a pending one where its entry is),
+ * sequence numbers below the next, and nothing pending before `now` (pass
+ * -INFINITY to skip that one). The handles a model holds are its own to
+ * check, with calendar_event: a stale generation is not pending. For tests
+ * and the invariant walker (models/invariants.h). */
+const char *calendar_check(const struct calendar *c, double now, char *buf, size_t size);
+
 /* Remove a pending event. h must be pending (checked). */
 void calendar_cancel(struct calendar *c, cal_handle h);
 

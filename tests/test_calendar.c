@@ -382,10 +382,22 @@ static void test_random_against_reference(void **state)
         else
             assert_true(peek == R.e[ref_min(&R)].time);
         if (op % 64 == 0) {
-            for (size_t i = 0; i < R.n; i++)
+            char why[256];
+            const char *broken = calendar_check(c, -INFINITY, why, sizeof why);
+            if (broken)
+                fail_msg("op %zu: %s", op, broken);
+            for (size_t i = 0; i < R.n; i++) {
+                struct cal_event ev;
                 assert_true(calendar_pending(c, R.e[i].h));
-            for (size_t i = 0; i < STALE && i < n_stale; i++)
+                assert_true(calendar_event(c, R.e[i].h, &ev));
+                assert_true(ev.time == R.e[i].time && ev.seq == R.e[i].seq && ev.type == R.e[i].type
+                            && ev.subject == R.e[i].subject);
+            }
+            for (size_t i = 0; i < STALE && i < n_stale; i++) {
+                struct cal_event ev;
                 assert_false(calendar_pending(c, stale[i]));
+                assert_false(calendar_event(c, stale[i], &ev));
+            }
         }
     }
     /* Every kind of operation was exercised many times. */
@@ -398,6 +410,22 @@ static void test_random_against_reference(void **state)
     }
     assert_int_equal(calendar_size(c), 0);
     free(R.e);
+    calendar_destroy(c);
+}
+
+/* calendar_check finds an event pending before the clock it is given, and
+ * nothing wrong in a calendar used only through its interface. */
+static void test_check_sees_the_past(void **state)
+{
+    (void)state;
+    struct calendar *c = calendar_create(16);
+    char why[256];
+    calendar_push(c, 7.25, 1, 2);
+    calendar_push(c, 3.5, 1, 3);
+    assert_null(calendar_check(c, 3.5, why, sizeof why));
+    const char *broken = calendar_check(c, 4.125, why, sizeof why);
+    assert_non_null(broken);
+    tu_assert_contains(broken, "before the clock");
     calendar_destroy(c);
 }
 
@@ -578,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_clear_then_reuse),
         cmocka_unit_test(test_growth_sorted),
         cmocka_unit_test(test_random_against_reference),
+        cmocka_unit_test(test_check_sees_the_past),
         cmocka_unit_test(test_infinite_times),
         cmocka_unit_test(test_sim_step),
         cmocka_unit_test(test_sim_run_until),
