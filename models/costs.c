@@ -107,9 +107,11 @@ void costs_update_rates(struct model *m)
         sick += m->g[g].fte_sick * pay;
     }
     double agency = 0;
+    /* agency FTE at work, which sums of fractional FTE can leave a rounding
+     * error below zero when none are (never a negative cost) */
+    double at_work = fmax(0.0, m->agency_fte - m->agency_fte_sick);
     if (sc->agency_grade >= 0)
-        agency = (m->agency_fte - m->agency_fte_sick) * m->pv[sc->grade[sc->agency_grade].p_day_rate]
-                 * m->pv[sc->p_working_days];
+        agency = at_work * m->pv[sc->grade[sc->agency_grade].p_day_rate] * m->pv[sc->p_working_days];
     m->cost.rate[COST_STAFF] = staff / SCENARIO_DAYS_PER_YEAR;
     m->cost.sick_rate = sick / SCENARIO_DAYS_PER_YEAR;
     m->cost.rate[COST_AGENCY] = agency / SCENARIO_DAYS_PER_YEAR;
