@@ -36,6 +36,7 @@ static const struct {
     { "vacancy_rate_mean", "vacancy rate (%)", 100 },
     { "sickness_rate_mean", "sickness absence (%)", 100 },
     { "agency_fte_mean", "agency workers (FTE)", 1 },
+    { "cost_agency_total", "agency spend (£m)", 1e-6 },
     { "cost_total", "total cost (£m)", 1e-6 },
     { "cost_npv", "NPV of cost (£m)", 1e-6 },
 };
@@ -162,6 +163,27 @@ static void print_ranking(const struct session *s, const char *kpi, const struct
            "  improvement; ICER: extra cost per unit gained over the next cheaper option on the frontier\n");
 }
 
+/* The money in a planner's words: the agency saving and the net present
+ * cost of the option (the discounted net difference), with their 95%
+ * intervals. */
+static void print_money(const struct session_item *b, const struct session_item *a)
+{
+    struct compare_row r;
+    char d[32], lo[32], hi[32];
+    if (compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, "cost_agency_total", NULL, &r)) {
+        fmt(d, sizeof d, -r.diff.mean * 1e-6);
+        fmt(lo, sizeof lo, -r.diff.ci_high * 1e-6);
+        fmt(hi, sizeof hi, -r.diff.ci_low * 1e-6);
+        printf("  %-36s £%sm (%s to %s)\n", "agency saving", d, lo, hi);
+    }
+    if (compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, "cost_npv", NULL, &r)) {
+        fmt(d, sizeof d, r.diff.mean * 1e-6);
+        fmt(lo, sizeof lo, r.diff.ci_low * 1e-6);
+        fmt(hi, sizeof hi, r.diff.ci_high * 1e-6);
+        printf("  %-36s £%sm (%s to %s)\n", "net present cost of the option", d, lo, hi);
+    }
+}
+
 static void print_table(const struct session *s)
 {
     const struct session_item *b = &s->item[0];
@@ -195,6 +217,7 @@ static void print_table(const struct session *s)
             if (compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, per[k][0], pc, &r))
                 print_value(per[k][1], per[k][2], &r);
         }
+        print_money(b, a);
     }
     printf("\n  * the 95%% confidence interval of the paired difference excludes zero (for the shares in %%:\n"
            "    Newcombe's interval for paired proportions)\n");
@@ -242,16 +265,22 @@ static bool write_compare_files(const struct session *s, const char *dir, const 
                                 const struct compare_option *ranked)
 {
     char path[AFILE_PATH_MAX];
-    struct afile cmp, diff, man;
+    struct afile cmp, diff, years, man;
     if (!runfolder_path(path, sizeof path, dir, "compare.csv") || !afile_open(&cmp, path))
         return false;
     if (!runfolder_path(path, sizeof path, dir, "differences.csv") || !afile_open(&diff, path)) {
         afile_abort(&cmp);
         return false;
     }
+    if (!runfolder_path(path, sizeof path, dir, "compare_years.csv") || !afile_open(&years, path)) {
+        afile_abort(&cmp);
+        afile_abort(&diff);
+        return false;
+    }
     if (!runfolder_path(path, sizeof path, dir, "manifest.json") || !afile_open(&man, path)) {
         afile_abort(&cmp);
         afile_abort(&diff);
+        afile_abort(&years);
         return false;
     }
     const struct session_item *b = &s->item[0];
@@ -260,6 +289,7 @@ static bool write_compare_files(const struct session *s, const char *dir, const 
         compare_write(&cmp, b->label, a->label, &b->layout, b->rf.stats, &a->layout, a->rf.stats, i == 1, rank_kpi,
                       ranked ? &ranked[i] : NULL);
         csv_summary(&diff, a->label, &s->diff[i - 1].layout, s->diff[i - 1].stats, i == 1);
+        csv_years(&years, a->label, s->diff[i - 1].layout.years, s->diff[i - 1].ystats, i == 1);
     }
     struct json j;
     json_begin(&j, &man);
@@ -299,7 +329,8 @@ static bool write_compare_files(const struct session *s, const char *dir, const 
     json_string(&j, "finished", when);
     /* the scenario folders are the comparison's too: a later comparison
      * forced into dir removes those it no longer has */
-    struct afile *const order[] = { &cmp, &diff, &man };
+    struct afile *const order[] = { &cmp, &diff, &years, &man };
+    size_t n_order = sizeof order / sizeof *order;
     char **keep = check_calloc(s->n + 1, sizeof *keep);
     for (size_t i = 0; i < s->n; i++) {
         char sub[COMPARE_FOLDER_SIZE];
@@ -307,9 +338,9 @@ static bool write_compare_files(const struct session *s, const char *dir, const 
         keep[i] = check_calloc(strlen(sub) + 2, 1);
         sprintf(keep[i], "%s/", sub);
     }
-    runfolder_json_written(&j, order, 3, (const char *const *)keep);
+    runfolder_json_written(&j, order, n_order, (const char *const *)keep);
     json_end(&j);
-    bool ok = runfolder_commit(order, 3, (const char *const *)keep, dir);
+    bool ok = runfolder_commit(order, n_order, (const char *const *)keep, dir);
     int e = errno;
     for (size_t i = 0; i < s->n; i++)
         free(keep[i]);

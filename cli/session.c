@@ -87,6 +87,58 @@ int session_load(struct session *s, const struct cli_opts *o, char *const *paths
     return EXIT_OK;
 }
 
+/* Label of the row of compare_years.csv that sums the years. */
+#define SESSION_YEARS_TOTAL "total"
+
+/* Whether a financial year's metric adds up over the years (money and
+ * referrals), so that the "total" row holds its sum; else it is NA there. */
+static bool year_metric_adds(const struct metric_def *m)
+{
+    return strcmp(m->unit, "£") == 0 || strcmp(m->name, "referrals") == 0;
+}
+
+/* The financial years' differences: the metrics both have, over the years
+ * when both have the same ones (else none), then a "total" row. */
+static void diff_years(struct session_diff *d, const struct result_layout *b, const struct result_layout *a)
+{
+    struct result_layout *y = check_calloc(1, sizeof *y);
+    d->layout.years = y;
+    size_t nb = b ? b->n_metrics : 0;
+    d->ybase_col = check_calloc(nb ? nb : 1, sizeof *d->ybase_col);
+    d->yalt_col = check_calloc(nb ? nb : 1, sizeof *d->yalt_col);
+    y->metric = check_calloc(nb ? nb : 1, sizeof *y->metric);
+    for (size_t m = 0; m < nb && a; m++) {
+        long k = result_metric_index(a, b->metric[m].name);
+        if (k < 0)
+            continue;
+        d->ybase_col[y->n_metrics] = (long)m;
+        d->yalt_col[y->n_metrics] = k;
+        struct metric_def *md = &y->metric[y->n_metrics++];
+        md->name = check_strdup(b->metric[m].name);
+        md->unit = check_strdup(b->metric[m].unit);
+        md->kind = b->metric[m].kind;   /* range: any real, a difference */
+    }
+    bool same = a && b && a->n_periods == b->n_periods;
+    for (size_t p = 0; same && p < b->n_periods; p++)
+        same = strcmp(a->date[p], b->date[p]) == 0 && a->days[p] == b->days[p];
+    size_t n = same ? b->n_periods + 1 : 0;
+    y->n_periods = n;
+    y->date = check_calloc(n ? n : 1, sizeof *y->date);
+    y->period_end = check_calloc(n ? n : 1, sizeof *y->period_end);
+    y->days = check_calloc(n ? n : 1, sizeof *y->days);
+    for (size_t p = 0; p + 1 < n; p++) {
+        memcpy(y->date[p], b->date[p], DATE_TEXT_SIZE);
+        y->period_end[p] = b->period_end[p];
+        y->days[p] = b->days[p];
+        y->days[n - 1] += b->days[p];
+    }
+    if (n) {
+        snprintf(y->date[n - 1], DATE_TEXT_SIZE, "%s", SESSION_YEARS_TOTAL);
+        y->period_end[n - 1] = b->period_end[n - 2];
+    }
+    y->kpi = check_calloc(1, sizeof *y->kpi);
+}
+
 /* The common metrics of base and alternative, by name in the base's order;
  * periods only when both report the same dates. */
 static void diff_layout(struct session_diff *d, const struct result_layout *b, const struct result_layout *a)
@@ -128,7 +180,9 @@ static void diff_layout(struct session_diff *d, const struct result_layout *b, c
         kd->better = b->kpi[k].better;
         kd->priceable = b->kpi[k].priceable;
     }
+    diff_years(d, b->years, a->years);
     d->stats = stats_create(l);
+    d->ystats = stats_create(l->years);
     rep_result_alloc(&d->res, l);
 }
 
@@ -183,6 +237,29 @@ int session_open(struct session *s, const char *dir, bool compare)
     return EXIT_OK;
 }
 
+/* One replication's paired differences of the financial years, and their
+ * sums over the years in the "total" row. */
+static void diff_years_add(struct session_diff *d, const struct result_layout *bl, const struct rep_result *b,
+                           const struct result_layout *al, const struct rep_result *a, uint64_t rep)
+{
+    const struct result_layout *y = d->layout.years;
+    if (y->n_periods == 0)
+        return;
+    size_t nm = y->n_metrics, last = y->n_periods - 1;
+    for (size_t m = 0; m < nm; m++) {
+        double sum = 0;
+        for (size_t p = 0; p < last; p++) {
+            double v = a->years[p * al->years->n_metrics + (size_t)d->yalt_col[m]]
+                       - b->years[p * bl->years->n_metrics + (size_t)d->ybase_col[m]];
+            d->res.years[p * nm + m] = v;
+            sum += v;
+        }
+        d->res.years[last * nm + m] = year_metric_adds(&y->metric[m]) ? sum : NAN;
+    }
+    struct rep_result r = { .rep = rep, .values = d->res.years };
+    stats_add(d->ystats, &r);
+}
+
 static bool sink(void *ctx, uint64_t rep, const struct rep_result *res)
 {
     struct session *s = ctx;
@@ -207,6 +284,7 @@ static bool sink(void *ctx, uint64_t rep, const struct rep_result *res)
         }
         d->res.rep = rep;
         stats_add(d->stats, &d->res);
+        diff_years_add(d, bl, &res[0], al, &res[i], rep);
     }
     progress_update(&s->prog, ++s->done);
     return s->write_errno == 0;
@@ -340,7 +418,10 @@ void session_free(struct session *s)
     for (size_t i = 0; s->diff && i + 1 < s->n; i++) {
         struct session_diff *d = &s->diff[i];
         stats_destroy(d->stats);
+        stats_destroy(d->ystats);
         rep_result_free(&d->res);
+        free(d->ybase_col);
+        free(d->yalt_col);
         result_layout_free(&d->layout);
         free(d->base_col);
         free(d->alt_col);

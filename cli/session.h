@@ -36,9 +36,14 @@ struct session_item {
 
 /* Paired differences alternative - base over the metrics both have. */
 struct session_diff {
-    struct result_layout layout; /* common metrics; periods when they match */
+    struct result_layout layout; /* common metrics; periods when they match;
+                                  * years: the financial years' common
+                                  * metrics when both have the same years,
+                                  * then a last "total" over them */
     long *base_col, *alt_col;    /* metric columns in base / alternative */
+    long *ybase_col, *yalt_col;  /* ... of the years */
     struct stats *stats;
+    struct stats *ystats;        /* of layout.years */
     struct rep_result res;
 };
 

@@ -1,11 +1,21 @@
-/* costs.h — money by category, per period, in total and discounted.
+/* costs.h — money by category, per period, per financial year, in total
+ * and discounted.
  *
  * Running costs are rates (£ per day) that change only when staffing or
- * interventions change; they are integrated exactly between changes, and so
- * is their present value at the scenario's discount rate (continuous
- * discounting from day 0 at ln(1 + r) per year). One-off costs are lumps.
- * The pay of staff off sick is kept as a memo: part of staff cost, not added
- * to the total again. */
+ * interventions change; they are integrated exactly between changes. One-off
+ * costs are lumps. The pay of staff off sick is kept as a memo: part of
+ * staff cost, not added to the total again.
+ *
+ * An intervention's recurring cost accrues day by day over exactly its span:
+ * in the k-th year from its start (from the start date's k-th anniversary
+ * to the next) at cost_per_year / (days in that year) a day, so each whole
+ * year of its span costs exactly cost_per_year (three years at £1.2m a year
+ * are £3.6m) and a part year its share of that year's days.
+ *
+ * Each financial year's costs are also discounted continuously to the
+ * reporting start at ln(1 + r) a year (year_pv), which `discounting =
+ * "continuous"` reports; the default, annual (Green Book) discounting of
+ * whole years, is applied when a year closes (metrics.c). */
 #ifndef MODELS_COSTS_H
 #define MODELS_COSTS_H
 
@@ -23,6 +33,10 @@ void costs_update_rates(struct model *m);
 
 /* A one-off cost now. */
 void costs_lump(struct model *m, enum cost_cat cat, double amount);
+
+/* Intervention i starts now: its one-off cost, and its recurring cost
+ * accrues from now (call before it is marked active). */
+void costs_iv_begin(struct model *m, uint32_t i);
 
 /* Names of the categories as metric suffixes: "staff", "agency", ... */
 const char *costs_cat_name(enum cost_cat cat);

@@ -33,13 +33,14 @@ static void update(struct model *m, uint32_t i)
 
 void interventions_begin(struct model *m, uint32_t i)
 {
+    costs_iv_begin(m, i);
     m->iv_active[i] = true;
-    costs_lump(m, COST_INTERVENTIONS, m->pv[m->sc->iv[i].p_cost_once]);
     update(m, i);
 }
 
 void interventions_end(struct model *m, uint32_t i)
 {
+    costs_advance(m);   /* its recurring cost up to now */
     m->iv_active[i] = false;
     update(m, i);
 }

@@ -486,15 +486,20 @@ static const char *walk_posts(struct walk *wk)
 
 /* ---- stocks, tallies, the calendar ------------------------------------------- */
 
+static const char *nonnegative_within(const struct walk *wk, const char *what, const double *x,
+                                      const char *const *names, size_t n, double slack)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(x[i] >= -slack))
+            return broken(wk, __LINE__, "%s.%s is %.17g, below zero", what, names[i], x[i]);
+    return NULL;
+}
+
 static const char *nonnegative(const struct walk *wk, const char *what, const double *x,
                                const char *const *names,
                                size_t n)
 {
-    /* sums of fractional FTE may round a hair below zero */
-    for (size_t i = 0; i < n; i++)
-        if (!(x[i] >= -INVARIANTS_SUM_TOL))
-            return broken(wk, __LINE__, "%s.%s is %.17g, below zero", what, names[i], x[i]);
-    return NULL;
+    return nonnegative_within(wk, what, x, names, n, 0);
 }
 
 static const char *walk_stocks(struct walk *wk)
@@ -514,13 +519,20 @@ static const char *walk_stocks(struct walk *wk)
     WALK(nonnegative(wk, "flow", f, flows, sizeof flows / sizeof *flows));
     memcpy(f, &m->flow_total, sizeof f);
     WALK(nonnegative(wk, "flow_total", f, flows, sizeof flows / sizeof *flows));
+    /* The stocks' time integrals: agency FTE may lie below zero by rounding
+     * (down to -INVARIANTS_SUM_TOL, checked below), and so may its integral,
+     * by that much a day at most. */
+    double slack = INVARIANTS_SUM_TOL * (m->sim.now > 0 ? m->sim.now : 0);
     memcpy(in, &m->in_period, sizeof in);
-    WALK(nonnegative(wk, "in_period", in, integrals, sizeof integrals / sizeof *integrals));
+    WALK(nonnegative_within(wk, "in_period", in, integrals, sizeof integrals / sizeof *integrals, slack));
     memcpy(in, &m->in_total, sizeof in);
-    WALK(nonnegative(wk, "in_total", in, integrals, sizeof integrals / sizeof *integrals));
+    WALK(nonnegative_within(wk, "in_total", in, integrals, sizeof integrals / sizeof *integrals, slack));
+    memcpy(in, &m->in_year, sizeof in);
+    WALK(nonnegative_within(wk, "in_year", in, integrals, sizeof integrals / sizeof *integrals, slack));
     WALK(nonnegative(wk, "cost.rate", m->cost.rate, cats, COST_CATS));
     WALK(nonnegative(wk, "cost.period", m->cost.period, cats, COST_CATS));
     WALK(nonnegative(wk, "cost.total", m->cost.total, cats, COST_CATS));
+    WALK(nonnegative(wk, "cost.year", m->cost.year, cats, COST_CATS));
     if (!(m->kpi_wait_over >= 0) || !(m->kpi_changes_closed >= 0) || !(m->kpi_cases_closed >= 0))
         BROKEN("KPI tallies below zero: child-days over %.17g, changes %.17g, closed %.17g", m->kpi_wait_over,
                m->kpi_changes_closed, m->kpi_cases_closed);

@@ -126,6 +126,23 @@ static const bool priceable[K_COUNT] = {
     [K_REALLOCATIONS] = true,
 };
 
+static const struct def year_fixed[Y_FIXED_COUNT] = {
+    [Y_COST_STAFF] = { "cost_staff", "£", METRIC_FLOW, RANGE_NONNEG },
+    [Y_COST_AGENCY] = { "cost_agency", "£", METRIC_FLOW, RANGE_NONNEG },
+    [Y_COST_RECRUITMENT] = { "cost_recruitment", "£", METRIC_FLOW, RANGE_NONNEG },
+    [Y_COST_TRAINING] = { "cost_training", "£", METRIC_FLOW, RANGE_NONNEG },
+    [Y_COST_INTERVENTIONS] = { "cost_interventions", "£", METRIC_FLOW, RANGE_NONNEG },
+    [Y_COST_SICKNESS] = { "cost_sickness", "£", METRIC_FLOW, RANGE_NONNEG },
+    [Y_COST_TOTAL] = { "cost_total", "£", METRIC_FLOW, RANGE_NONNEG },
+    [Y_DISCOUNT_FACTOR] = { "discount_factor", "factor", METRIC_FLOW, RANGE_NONNEG },
+    [Y_COST_DISCOUNTED] = { "cost_total_discounted", "£", METRIC_FLOW, RANGE_NONNEG },
+    [Y_IN_POST] = { "staff_in_post_fte_mean", "FTE", METRIC_FLOW, RANGE_NONNEG },
+    [Y_AGENCY] = { "agency_fte_mean", "FTE", METRIC_FLOW, RANGE_NONNEG },
+    [Y_VACANCIES] = { "vacancies_fte_mean", "FTE", METRIC_FLOW, RANGE_NONNEG },
+    [Y_REFERRALS] = { "referrals", "referrals", METRIC_FLOW, RANGE_NONNEG },
+    [Y_BACKLOG_END] = { "backlog_end", "cases", METRIC_STOCK, RANGE_NONNEG },
+};
+
 static void set_metric(struct metric_def *d, const char *name, const char *unit, enum metric_kind kind,
                        enum value_range range)
 {
@@ -213,6 +230,97 @@ static size_t period_ends(const struct scenario *sc, double **ends, char (**date
     return n;
 }
 
+int metrics_fy_of_day(const struct scenario *sc, double day)
+{
+    struct date d = date_from_days(date_to_days(sc->start) + (long)floor(day));
+    int first = (int)sc->reg.p[sc->p_year_start_month].value;
+    return d.month >= first ? d.year : d.year - 1;
+}
+
+/* Day (from the scenario's start) on which the financial year starting in
+ * calendar year fy starts. */
+static double fy_start_day(const struct scenario *sc, int fy)
+{
+    struct date d = { fy, (int)sc->reg.p[sc->p_year_start_month].value, 1 };
+    return (double)date_diff(sc->start, d);
+}
+
+/* An intervention's name as a column suffix: lower case, anything but a
+ * letter or digit made '_'; "_2", "_3", ... added when an earlier one took
+ * it. */
+static void iv_slug(const struct scenario *sc, size_t i, char *buf, size_t size)
+{
+    char base[256];
+    size_t n = 0;
+    for (const char *c = sc->iv[i].name; *c && n + 1 < sizeof base; c++) {
+        unsigned char ch = (unsigned char)*c;
+        base[n++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a')
+                    : ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) ? (char)ch : '_';
+    }
+    base[n] = '\0';
+    snprintf(buf, size, "%s", base);
+    for (int k = 2;; k++) {
+        bool taken = false;
+        char other[300];
+        for (size_t j = 0; j < i && !taken; j++) {
+            iv_slug(sc, j, other, sizeof other);
+            taken = strcmp(other, buf) == 0;
+        }
+        if (!taken)
+            return;
+        snprintf(buf, size, "%s_%d", base, k);
+    }
+}
+
+/* The financial years that meet the reporting span: labels, ends (the last
+ * clipped to the horizon) and days inside the span. */
+static struct result_layout *years_layout(const struct scenario *sc)
+{
+    struct result_layout *y = check_calloc(1, sizeof *y);
+    double horizon = scenario_horizon_days(sc, NULL), from = scenario_report_start(sc, NULL);
+    int fy = metrics_fy_of_day(sc, from);
+    bool calendar = (int)sc->reg.p[sc->p_year_start_month].value == 1;
+    size_t cap = 8;
+    y->date = check_malloc(cap * sizeof *y->date);
+    y->period_end = check_malloc(cap * sizeof *y->period_end);
+    y->days = check_malloc(cap * sizeof *y->days);
+    for (double begin = from;; fy++) {
+        double end = fy_start_day(sc, fy + 1);
+        if (end > horizon)
+            end = horizon;
+        if (y->n_periods == cap) {
+            cap *= 2;
+            y->date = check_realloc(y->date, cap * sizeof *y->date);
+            y->period_end = check_realloc(y->period_end, cap * sizeof *y->period_end);
+            y->days = check_realloc(y->days, cap * sizeof *y->days);
+        }
+        if (calendar)
+            snprintf(y->date[y->n_periods], DATE_TEXT_SIZE, "%d", fy);
+        else
+            snprintf(y->date[y->n_periods], DATE_TEXT_SIZE, "%d-%02d", fy, (fy + 1) % 100);
+        y->period_end[y->n_periods] = end;
+        y->days[y->n_periods] = end - begin;
+        y->n_periods++;
+        if (end >= horizon)
+            break;
+        begin = end;
+    }
+    y->n_metrics = Y_FIXED_COUNT + 2 * sc->n_iv;
+    y->metric = check_calloc(y->n_metrics, sizeof *y->metric);
+    for (size_t i = 0; i < Y_FIXED_COUNT; i++)
+        set_metric(&y->metric[i], year_fixed[i].name, year_fixed[i].unit, year_fixed[i].kind, year_fixed[i].range);
+    char slug[300], name[320];
+    for (size_t i = 0; i < sc->n_iv; i++) {
+        iv_slug(sc, i, slug, sizeof slug);
+        snprintf(name, sizeof name, "cost_once_%s", slug);
+        set_metric(&y->metric[Y_FIXED_COUNT + 2 * i], name, "£", METRIC_FLOW, RANGE_NONNEG);
+        snprintf(name, sizeof name, "cost_recurring_%s", slug);
+        set_metric(&y->metric[Y_FIXED_COUNT + 2 * i + 1], name, "£", METRIC_FLOW, RANGE_NONNEG);
+    }
+    y->kpi = check_calloc(1, sizeof *y->kpi);
+    return y;
+}
+
 void metrics_layout(const struct scenario *sc, struct result_layout *l)
 {
     memset(l, 0, sizeof *l);
@@ -257,6 +365,21 @@ void metrics_layout(const struct scenario *sc, struct result_layout *l)
             kd->stat = KPI_STAT_SHARE;
         }
     }
+    l->years = years_layout(sc);
+}
+
+/* Zero the tallies of a financial year, which starts now. */
+static void metrics_year_start(struct model *m)
+{
+    for (int k = 0; k < COST_CATS; k++)
+        m->cost.year[k] = 0;
+    m->cost.year_pv = m->cost.sick_year = 0;
+    for (size_t i = 0; i < m->sc->n_iv; i++)
+        m->iv_money[i].once = m->iv_money[i].recurring = 0;
+    m->in_year = (struct integrals){ .since = m->sim.now };
+    m->year_vacant = 0;
+    m->year_periods = 0;
+    m->year_referrals = m->flow_total.referrals + m->flow.referrals;
 }
 
 void metrics_reset(struct model *m)
@@ -270,9 +393,13 @@ void metrics_reset(struct model *m)
     m->kpi_changes_closed = m->kpi_cases_closed = 0;
     for (int k = 0; k < COST_CATS; k++)
         m->cost.period[k] = m->cost.total[k] = 0;
-    m->cost.npv = 0;
     m->cost.sick_period = m->cost.sick_total = 0;
     m->cost.since = m->sim.now;
+    metrics_year_start(m);
+    m->year = 0;
+    for (int k = 0; k < COST_CATS; k++)
+        m->years_cost[k] = 0;
+    m->years_sick = m->years_total = m->years_discounted = 0;
     memset(m->snapshots, 0, 2 * sizeof *m->snapshots);
 }
 
@@ -420,6 +547,8 @@ void metrics_period_end(struct model *m, size_t p)
     for (size_t g = 0; g < sc->n_grades; g++)
         row[M_FIXED_COUNT + 2 * sc->n_stages + g] = sc->grade[g].agency ? m->agency_fte : m->g[g].fte_in_post;
 
+    m->year_vacant += vacant;
+    m->year_periods++;
     /* period-end stocks averaged for KPIs */
     m->snapshots[0] += cl_mean;
     m->snapshots[1] += establishment > 0 ? vacant / establishment : 0;
@@ -470,6 +599,60 @@ static void planner_kpis(struct model *m, size_t periods)
     }
 }
 
+/* The row of the financial year now ending (m->year), then the next. */
+static void year_close(struct model *m)
+{
+    const struct scenario *sc = m->sc;
+    size_t y = m->year;
+    CHECK(y < m->years->n_periods);
+    double *row = m->out->years + y * m->years->n_metrics;
+    const struct costs *c = &m->cost;
+    double total = 0;
+    for (int k = 0; k < COST_CATS; k++) {
+        row[Y_COST_STAFF + k] = c->year[k];
+        total += c->year[k];
+        m->years_cost[k] += c->year[k];
+    }
+    row[Y_COST_SICKNESS] = c->sick_year;
+    row[Y_COST_TOTAL] = total;
+    double discounted;
+    if (sc->discounting == DISCOUNT_ANNUAL) {
+        int base = (int)m->pv[sc->p_discount_base_year];
+        if (base == 0)
+            base = metrics_fy_of_day(sc, m->warmup > 0 ? m->warmup : 0);
+        int t = metrics_fy_of_day(sc, m->warmup > 0 ? m->warmup : 0) + (int)y - base;
+        row[Y_DISCOUNT_FACTOR] = pow(1.0 + m->pv[sc->p_discount], -(double)t);
+        discounted = row[Y_DISCOUNT_FACTOR] * total;
+    } else {
+        discounted = c->year_pv;
+        row[Y_DISCOUNT_FACTOR] = total > 0 ? discounted / total : NAN;
+    }
+    row[Y_COST_DISCOUNTED] = discounted;
+    double days = m->sim.now - (y > 0 ? m->years->period_end[y - 1] : (m->warmup > 0 ? m->warmup : 0));
+    row[Y_IN_POST] = days > 0 ? m->in_year.in_post / days : NAN;
+    row[Y_AGENCY] = days > 0 ? m->in_year.agency / days : NAN;
+    row[Y_VACANCIES] = m->year_periods ? m->year_vacant / (double)m->year_periods : NAN;
+    row[Y_REFERRALS] = m->flow_total.referrals + m->flow.referrals - m->year_referrals;
+    row[Y_BACKLOG_END] = (double)m->n_queued;
+    for (size_t i = 0; i < sc->n_iv; i++) {
+        row[Y_FIXED_COUNT + 2 * i] = m->iv_money[i].once;
+        row[Y_FIXED_COUNT + 2 * i + 1] = m->iv_money[i].recurring;
+    }
+    m->years_sick += c->sick_year;
+    m->years_total += total;
+    m->years_discounted += discounted;
+    m->year = y + 1;
+    metrics_year_start(m);
+}
+
+void metrics_year_end(struct model *m, size_t y)
+{
+    costs_advance(m);
+    metrics_advance(m);
+    CHECK(y == m->year && m->sim.now == m->years->period_end[y]);
+    year_close(m);
+}
+
 void metrics_finish(struct model *m)
 {
     const struct scenario *sc = m->sc;
@@ -479,6 +662,10 @@ void metrics_finish(struct model *m)
     const struct integrals *in = &m->in_total;
     size_t periods = m->period;
     pathway_close_wait_tally(m);
+    costs_advance(m);
+    metrics_advance(m);
+    year_close(m);
+    CHECK(m->year == m->years->n_periods);
 
     k[K_BACKLOG_MEAN] = in->unallocated / span;
     k[K_BACKLOG_END] = (double)m->n_queued;
@@ -491,20 +678,19 @@ void metrics_finish(struct model *m)
     k[K_VACANCY_RATE] = periods ? m->snapshots[1] / (double)periods : 0;
     k[K_SICKNESS_RATE] = in->in_post > 0 ? in->sick / in->in_post : 0;
     k[K_AGENCY_FTE_MEAN] = in->agency / span;
-    double staff = m->cost.total[COST_STAFF], agency = m->cost.total[COST_AGENCY];
+    double staff = m->years_cost[COST_STAFF], agency = m->years_cost[COST_AGENCY];
     k[K_AGENCY_SHARE_COST] = staff + agency > 0 ? agency / (staff + agency) : 0;
     k[K_TURNOVER_RATE] = in->in_post > 0 ? f->leavers / (in->in_post / SCENARIO_DAYS_PER_YEAR) : 0;
     k[K_REALLOCATIONS] = f->reallocations;
     k[K_CHANGES_PER_CLOSED] = m->kpi_cases_closed > 0 ? m->kpi_changes_closed / m->kpi_cases_closed : 0;
     k[K_REFERRALS] = f->referrals;
     k[K_CLOSED] = f->closed;
-    double total = 0;
-    for (int c = 0; c < COST_CATS; c++) {
-        k[K_COST_STAFF + c] = m->cost.total[c];
-        total += m->cost.total[c];
-    }
-    k[K_COST_TOTAL] = total;
-    k[K_COST_NPV] = m->cost.npv;
-    k[K_COST_SICKNESS] = m->cost.sick_total;
+    /* The totals are the sums of the financial years' (years.csv), in
+     * year order, so that those add up to them exactly. */
+    for (int c = 0; c < COST_CATS; c++)
+        k[K_COST_STAFF + c] = m->years_cost[c];
+    k[K_COST_TOTAL] = m->years_total;
+    k[K_COST_NPV] = m->years_discounted;
+    k[K_COST_SICKNESS] = m->years_sick;
     planner_kpis(m, periods);
 }

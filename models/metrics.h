@@ -48,6 +48,16 @@ long metrics_find(const struct scenario *sc, const char *name);
  * end); n when there is none within the n. */
 size_t metrics_clear_period(const double *unallocated, size_t n, double below, size_t need);
 
+/* Metrics of a financial year (years.csv), in column order; then per
+ * intervention i cost_once_<slug> at Y_FIXED_COUNT + 2i and
+ * cost_recurring_<slug> just after it. */
+enum year_metric {
+    Y_COST_STAFF, Y_COST_AGENCY, Y_COST_RECRUITMENT, Y_COST_TRAINING, Y_COST_INTERVENTIONS,
+    Y_COST_SICKNESS, Y_COST_TOTAL, Y_DISCOUNT_FACTOR, Y_COST_DISCOUNTED,
+    Y_IN_POST, Y_AGENCY, Y_VACANCIES, Y_REFERRALS, Y_BACKLOG_END,
+    Y_FIXED_COUNT
+};
+
 /* Build the layout of scenario sc (metric and KPI definitions, period dates)
  * from the registry's values. Free with result_layout_free. */
 void metrics_layout(const struct scenario *sc, struct result_layout *out);
@@ -80,13 +90,23 @@ static inline void metrics_advance(struct model *m)
     b->sick += sick * dt;
     a->agency += m->agency_fte * dt;
     b->agency += m->agency_fte * dt;
-    a->since = b->since = m->sim.now;
+    m->in_year.in_post += in_post * dt;
+    m->in_year.agency += m->agency_fte * dt;
+    a->since = b->since = m->in_year.since = m->sim.now;
 }
 
 /* End of reporting period p: write its row into m->out and start the next. */
 void metrics_period_end(struct model *m, size_t p);
 
-/* End of the horizon: the KPIs into m->out. */
+/* End of financial year y before the horizon: its row into m->out->years
+ * and start the next. (The last year closes in metrics_finish.) */
+void metrics_year_end(struct model *m, size_t y);
+
+/* The calendar year in which the financial year holding day (days from
+ * the scenario's start) starts. */
+int metrics_fy_of_day(const struct scenario *sc, double day);
+
+/* End of the horizon: the last year's row and the KPIs into m->out. */
 void metrics_finish(struct model *m);
 
 #endif

@@ -40,6 +40,7 @@ enum ev_type {
     EV_IV_END,           /* subject: intervention */
     EV_WARMUP_END,       /* statistics start */
     EV_PERIOD_END,       /* subject: period */
+    EV_YEAR_END,         /* subject: financial year (one that ends before the horizon) */
 };
 
 /* Stream kinds under a replication's key (see docs/randomness.md). */
@@ -158,15 +159,25 @@ struct grade_state {
 enum cost_cat { COST_STAFF, COST_AGENCY, COST_RECRUITMENT, COST_TRAINING, COST_INTERVENTIONS, COST_CATS };
 
 struct costs {
-    double rate[COST_CATS];  /* £ per day now */
+    double rate[COST_CATS];  /* £ per day now (interventions' apart: iv_money) */
     double since;            /* rates integrated up to here */
     double period[COST_CATS];/* this period */
     double total[COST_CATS]; /* since statistics started */
-    double npv;              /* discounted to the reporting start (origin) */
+    double year[COST_CATS];  /* this financial year */
+    double year_pv;          /* this year's, discounted continuously to the origin */
     double sick_rate;        /* memo, part of staff cost: pay of staff off sick, £ per day */
-    double sick_period, sick_total;
+    double sick_period, sick_total, sick_year;
     double log_discount;     /* ln(1 + r) per day */
     double origin;           /* day the NPV is taken at: the end of the warm-up */
+};
+
+/* One intervention's money: this financial year's one-off and recurring
+ * cost, and the anniversary year of its start that the recurring cost is
+ * accruing in ([lo, hi) in days; the k-th after the start). */
+struct iv_money {
+    double once, recurring;
+    double lo, hi;
+    int k;
 };
 
 /* ---- tallies for reports (metrics.c) --------------------------------------- */
@@ -236,11 +247,18 @@ struct model {
     /* money, interventions */
     struct costs cost;
     bool *iv_active;
+    struct iv_money *iv_money; /* per intervention (costs.c) */
 
     /* reporting */
     struct flows flow;       /* this period */
     struct flows flow_total; /* since statistics started */
-    struct integrals in_period, in_total;
+    struct integrals in_period, in_total, in_year;
+    const struct result_layout *years; /* the financial years reported */
+    size_t year;             /* years closed so far */
+    double year_vacant;      /* sum of the year's period-end vacancies */
+    size_t year_periods;     /* ... over so many period ends */
+    double year_referrals;   /* referrals counted before the year started */
+    double years_cost[COST_CATS], years_sick, years_total, years_discounted; /* over closed years */
     double kpi_wait_over;    /* child-days beyond the wait threshold */
     double kpi_changes_closed, kpi_cases_closed;
     bool counting;           /* after warm-up */

@@ -64,6 +64,7 @@ struct model *model_create(const struct scenario *sc)
     m->duration = check_calloc(sc->n_stages, sizeof *m->duration);
     m->stage_order = check_calloc(sc->n_stages ? sc->n_stages : 1, sizeof *m->stage_order);
     m->iv_active = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_active);
+    m->iv_money = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_money);
     m->snapshots = check_calloc(KPI_SNAPSHOTS, sizeof *m->snapshots);
     pathway_create(m);
     workforce_create(m);
@@ -84,6 +85,7 @@ void model_destroy(struct model *m)
     free(m->duration);
     free(m->stage_order);
     free(m->iv_active);
+    free(m->iv_money);
     free(m->snapshots);
     free(m->scratch);
     free(m->pv);
@@ -176,6 +178,7 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
         if (update_supervision(m))
             workforce_rates_refresh(m);
         break;
+    case EV_YEAR_END: metrics_year_end(m, x); break;
     default: CHECK(!"unknown event type");
     }
     /* Only when something changed that could let a queued case in: dispatch
@@ -202,6 +205,8 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     m->out = out;
     out->rep = rep;
     m->period = 0;
+    CHECK(l->years && out->years);
+    m->years = l->years;
     m->sup_mult = 1.0;
     m->counting = m->warmup <= 0;
     m->invariants_next = 0;
@@ -217,6 +222,8 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
         sim_at(&m->sim, m->warmup, EV_WARMUP_END, 0);
     for (size_t p = 0; p < l->n_periods; p++)
         sim_at(&m->sim, l->period_end[p], EV_PERIOD_END, (uint32_t)p);
+    for (size_t y = 0; y + 1 < l->years->n_periods; y++)
+        sim_at(&m->sim, l->years->period_end[y], EV_YEAR_END, (uint32_t)y);
 
     staffing_start(m);
     workforce_settle(m);

@@ -79,6 +79,12 @@ struct shock_spec {
 
 enum iv_op { IV_SET, IV_ADD, IV_SCALE };
 
+/* How costs are discounted to a net present value (models/costs.h). */
+enum discounting {
+    DISCOUNT_ANNUAL,              /* HM Treasury Green Book: year t's cost / (1 + r)^t */
+    DISCOUNT_CONTINUOUS,          /* each day's cost at e^(-t ln(1 + r)), t in years */
+};
+
 struct intervention_spec {
     char *name;
     size_t p_from, p_until;       /* its dates (PARAM_DATE); p_until SIZE_MAX when open-ended */
@@ -149,6 +155,9 @@ struct scenario {
 
     /* costs */
     size_t p_discount, p_working_days;
+    size_t p_year_start_month;    /* financial years start on the 1st of this month */
+    size_t p_discount_base_year;  /* year whose financial year is t = 0 (0: the first reported) */
+    enum discounting discounting;
 
     struct intervention_spec *iv;
     size_t n_iv;

@@ -868,6 +868,25 @@ static void read_costs(struct loader *L, struct conf_node *root)
         loader_num(L, c, "costs", "working_days_per_year", false, 253,
                    loader_usual(loader_real("days", 0, 366, PARAM_LO_OPEN), 180, 262),
                    "working days per year (converts agency day rates to annual cost)");
+    struct loader_num_spec month = loader_whole("month", 1, 12);
+    month.flags |= PARAM_STATIC;
+    /* usual: April, as English councils' financial years */
+    sc->p_year_start_month = loader_num(L, c, "costs", "year_start_month", false, 4, month,
+                                        "month the financial year starts in (1 January ... 12 December)");
+    struct loader_num_spec year = loader_whole("year", 0, DATE_MAX_YEAR);
+    year.flags |= PARAM_STATIC;
+    sc->p_discount_base_year =
+        loader_num(L, c, "costs", "discount_base_year", false, 0, year,
+                   "calendar year in which the financial year discounted as t = 0 starts (0: the first reported)");
+    const char *how = c ? loader_text_as(L, c, "discounting", false, "\"annual\" or \"continuous\"") : NULL;
+    sc->discounting = DISCOUNT_ANNUAL;
+    if (how) {
+        if (strcmp(how, "continuous") == 0)
+            sc->discounting = DISCOUNT_CONTINUOUS;
+        else if (strcmp(how, "annual") != 0)
+            conf_error(L->d, conf_get(c, "discounting"),
+                       "\"%.80s\" is not a discounting method (allowed: annual or continuous)", how);
+    }
 }
 
 static void read_allocation(struct loader *L, struct conf_node *root)

@@ -10,6 +10,7 @@
 #define CSV_SUMMARY_HEADER \
     "scenario,period,date,metric,mean,sd,ci_low,ci_high,p05,p50,p95,p25,p75,n\n"
 #define CSV_KPIS_HEADER "scenario,kpi,unit,mean,sd,ci_low,ci_high,p05,p50,p95,n,description\n"
+#define CSV_YEARS_HEADER "scenario,year,metric,mean,sd,ci_low,ci_high,p05,p50,p95,n,days\n"
 #define CSV_SERIES_HEADER "scenario,rep,period,date"
 
 #define CSV_ROW_CAP0 256   /* first size of a row buffer; it doubles as needed */
@@ -193,6 +194,32 @@ void csv_summary(struct afile *a, const char *scenario, const struct result_layo
             csv_row_num(&row, sum.p75);
             csv_row_char(&row, ',');
             csv_row_u64(&row, sum.n);
+            csv_row_end(a, &row);
+        }
+    }
+    free(row.buf);
+}
+
+void csv_years(struct afile *a, const char *scenario, const struct result_layout *ys, const struct stats *s,
+               int header)
+{
+    if (header)
+        afile_puts(a, CSV_YEARS_HEADER);
+    struct csv_row row = {0};
+    for (size_t y = 0; y < ys->n_periods; y++) {
+        for (size_t m = 0; m < ys->n_metrics; m++) {
+            struct summary sum;
+            stats_metric(s, y, m, &sum);
+            csv_row_text(&row, scenario);
+            csv_row_char(&row, ',');
+            csv_row_text(&row, ys->date[y]);
+            csv_row_char(&row, ',');
+            csv_row_text(&row, ys->metric[m].name);
+            csv_row_summary(&row, &sum);
+            csv_row_char(&row, ',');
+            csv_row_u64(&row, sum.n);
+            csv_row_char(&row, ',');
+            csv_row_num(&row, ys->days[y]);
             csv_row_end(a, &row);
         }
     }

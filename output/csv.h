@@ -27,6 +27,12 @@ void csv_series_rows(struct afile *a, const char *scenario, const struct result_
 /* summary.csv and kpis.csv from finished statistics. */
 void csv_summary(struct afile *a, const char *scenario, const struct result_layout *l,
                  const struct stats *s, int header);
+/* years.csv: scenario,year,metric,mean,sd,ci_low,ci_high,p05,p50,p95,n,days
+ * for every financial year of l->years and metric, from the stats of the
+ * years layout ys (intervals clipped to each metric's range). */
+void csv_years(struct afile *a, const char *scenario, const struct result_layout *ys, const struct stats *s,
+               int header);
+
 void csv_kpis(struct afile *a, const char *scenario, const struct result_layout *l,
               const struct stats *s, int header);
 

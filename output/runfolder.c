@@ -32,8 +32,8 @@
 /* Every file a result of any kind writes, besides plots.gp and the charts:
  * names a scenario may not take (runfolder_name_taken). */
 static const char *const any_result_files[] = {
-    MANIFEST, "series.csv", "summary.csv", "kpis.csv",  /* run */
-    "compare.csv", "differences.csv",                   /* compare */
+    MANIFEST, "series.csv", "summary.csv", "kpis.csv", "years.csv", /* run */
+    "compare.csv", "differences.csv", "compare_years.csv", /* compare */
     "sweep.csv", "tornado.csv",                         /* sweep */
     "target.csv",                                       /* target */
 };
@@ -287,7 +287,11 @@ bool runfolder_open(struct runfolder *rf, const char *dir, const char *scenario,
     if (!afile_open(&rf->series, path))
         return false;
     rf->stats = stats_create(l);
-    if (!rf->stats) {
+    rf->years = l->years ? stats_create(l->years) : NULL;
+    if (!rf->stats || (l->years && !rf->years)) {
+        stats_destroy(rf->stats);
+        stats_destroy(rf->years);
+        rf->stats = rf->years = NULL;
         afile_abort(&rf->series);
         errno = ENOMEM;
         return false;
@@ -300,6 +304,11 @@ void runfolder_add(struct runfolder *rf, const struct rep_result *r)
 {
     csv_series_rows(&rf->series, rf->scenario, rf->layout, r);
     stats_add(rf->stats, r);
+    if (rf->years) {
+        /* the years as a result of their own layout (which has no KPIs) */
+        struct rep_result y = { .rep = r->rep, .values = r->years };
+        stats_add(rf->years, &y);
+    }
     rf->events += r->events;
 }
 
@@ -374,38 +383,41 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
 
 bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool partial)
 {
-    struct afile summary, kpis, manifest;
+    struct afile summary, kpis, years, manifest;
+    /* opened in this order; manifest last */
+    struct afile *files[] = { &summary, &kpis, &years, &manifest };
+    const char *names[] = { "summary.csv", "kpis.csv", "years.csv", "manifest.json" };
+    size_t n_files = sizeof files / sizeof *files;
     char path[AFILE_PATH_MAX];
-    bool ok = runfolder_path(path, sizeof path, rf->dir, "summary.csv") && afile_open(&summary, path);
-    if (!ok) {
-        afile_abort(&rf->series);
-        return false;
-    }
-    ok = runfolder_path(path, sizeof path, rf->dir, "kpis.csv") && afile_open(&kpis, path);
-    if (!ok) {
+    for (size_t i = 0; i < n_files; i++) {
+        if (files[i] == &years && !rf->years)
+            continue;
+        if (!runfolder_path(path, sizeof path, rf->dir, names[i]))
+            errno = ENAMETOOLONG;
+        else if (afile_open(files[i], path))
+            continue;
         int e = errno;
-        afile_abort(&summary);
-        afile_abort(&rf->series);
-        errno = e;
-        return false;
-    }
-    ok = runfolder_path(path, sizeof path, rf->dir, "manifest.json") && afile_open(&manifest, path);
-    if (!ok) {
-        int e = errno;
-        afile_abort(&kpis);
-        afile_abort(&summary);
+        while (i-- > 0)
+            if (files[i] != &years || rf->years)
+                afile_abort(files[i]);
         afile_abort(&rf->series);
         errno = e;
         return false;
     }
     /* Two phases: every file complete, then all renamed into place, the
      * manifest last: a folder with a manifest is complete. */
-    struct afile *const order[] = { &rf->series, &summary, &kpis, &manifest };
+    struct afile *order[] = { &rf->series, &summary, &kpis, &years, &manifest };
     size_t n = sizeof order / sizeof *order;
+    if (!rf->years) {
+        order[3] = &manifest;
+        n--;
+    }
     csv_summary(&summary, rf->scenario, rf->layout, rf->stats, 1);
     csv_kpis(&kpis, rf->scenario, rf->layout, rf->stats, 1);
-    write_manifest(&manifest, rf, info, partial, order, n);
-    return runfolder_commit(order, n, NULL, rf->dir);
+    if (rf->years)
+        csv_years(&years, rf->scenario, rf->layout->years, rf->years, 1);
+    write_manifest(&manifest, rf, info, partial, (struct afile *const *)order, n);
+    return runfolder_commit((struct afile *const *)order, n, NULL, rf->dir);
 }
 
 static const char *base_name(const char *path)
@@ -516,5 +528,6 @@ void runfolder_close(struct runfolder *rf)
 {
     afile_abort(&rf->series);
     stats_destroy(rf->stats);
-    rf->stats = NULL;
+    stats_destroy(rf->years);
+    rf->stats = rf->years = NULL;
 }

@@ -3,6 +3,8 @@
  *   series.csv    streamed as replications arrive (in order)
  *   summary.csv   statistics per period and metric
  *   kpis.csv      headline figures with confidence intervals
+ *   years.csv     statistics per financial year and metric (when the
+ *                 layout has years)
  *   manifest.json what was run: program, scenario files and their SHA-256,
  *                 seed, replications, command line, times
  *
@@ -49,6 +51,7 @@ struct runfolder {
     const char *scenario;
     const struct result_layout *layout;
     struct stats *stats;
+    struct stats *years;             /* of layout->years, or NULL */
     struct afile series;
     uint64_t events;
     time_t started;

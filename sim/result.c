@@ -18,6 +18,11 @@ void result_layout_free(struct result_layout *l)
         free(l->kpi[i].unit);
         free(l->kpi[i].descr);
     }
+    if (l->years) {
+        result_layout_free(l->years);
+        free(l->years);
+    }
+    free(l->days);
     free(l->metric);
     free(l->kpi);
     free(l->date);
@@ -66,6 +71,7 @@ void rep_result_alloc(struct rep_result *r, const struct result_layout *l)
     r->events = 0;
     r->values = check_calloc(l->n_periods * l->n_metrics, sizeof *r->values);
     r->kpi = check_calloc(l->n_kpis, sizeof *r->kpi);
+    r->years = l->years ? check_calloc(l->years->n_periods * l->years->n_metrics + 1, sizeof *r->years) : NULL;
 }
 
 void rep_result_free(struct rep_result *r)
@@ -74,5 +80,6 @@ void rep_result_free(struct rep_result *r)
         return;
     free(r->values);
     free(r->kpi);
-    r->values = r->kpi = NULL;
+    free(r->years);
+    r->values = r->kpi = r->years = NULL;
 }

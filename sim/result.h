@@ -64,6 +64,12 @@ struct result_layout {
     double *period_end;             /* end of each period, in days from start */
     size_t n_kpis;
     struct kpi_def *kpi;
+    /* Financial years, or NULL: a layout of their own whose periods are the
+     * years (date: the label, "2024-25"; period_end: the year's end, clipped
+     * to the horizon; days: days of the year inside the reporting span) and
+     * which has no KPIs. Owned: freed with this layout. */
+    struct result_layout *years;
+    double *days;                   /* NULL except in a years layout */
 };
 
 /* One replication's numbers. values is period-major: value of metric m in
@@ -72,6 +78,7 @@ struct rep_result {
     uint64_t rep;          /* 0-based replication index */
     double *values;        /* n_periods * n_metrics */
     double *kpi;           /* n_kpis */
+    double *years;         /* the years layout's values (same order), or NULL */
     uint64_t events;       /* events the replication processed */
 };
 
@@ -82,7 +89,7 @@ void result_layout_free(struct result_layout *l);
 long result_metric_index(const struct result_layout *l, const char *name);
 long result_kpi_index(const struct result_layout *l, const char *name);
 
-/* Allocate / free the arrays of r for layout l. */
+/* Allocate / free the arrays of r for layout l (years too when l has them). */
 void rep_result_alloc(struct rep_result *r, const struct result_layout *l);
 void rep_result_free(struct rep_result *r);
 

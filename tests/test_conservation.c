@@ -240,7 +240,9 @@ static void test_pressure_warmup(void **state)
     run_and_check("tests/scenarios/pressure.cfg", sets, 1, 12, 1);
 }
 
-/* The NPV is taken at the reporting start (the end of the warm-up), where
+/* With continuous discounting (costs.discounting = "continuous"; the
+ * default, annual, is tests/test_years.c's), the NPV is taken at the
+ * reporting start (the end of the warm-up), where
  * the costs counted start: each week's cost discounted from its midpoint
  * adds up to the KPI within NPV_MID_REL_TOL (the midpoint rule's error on
  * weekly periods, r x 7 days / 2 at worst, 3e-4). Discounting from day 0
@@ -252,7 +254,15 @@ static void test_npv_from_reporting_start(void **state)
 {
     (void)state;
     char *sets[] = { "warmup_days=91.5" };
-    struct scenario *sc = tu_load("tests/scenarios/pressure.cfg", sets, 1);
+    struct diag d;
+    diag_init(&d, 20);
+    struct scenario *sc = scenario_load_text("@include \"pressure.cfg\"\ncosts = { discounting = \"continuous\"; };\n",
+                                             "continuous.cfg", "tests/scenarios", sets, 1, &d);
+    if (!sc)
+        diag_print(&d, stderr, "scenario");
+    diag_free(&d);
+    assert_non_null(sc);
+    assert_int_equal(sc->discounting, DISCOUNT_CONTINUOUS);
     struct tu_reps r;
     tu_reps_run(&r, sc, SEED, 4);
     double warmup = sc->reg.p[sc->p_warmup_days].value;

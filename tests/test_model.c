@@ -237,17 +237,19 @@ static void test_discounting_closed_form(void **state)
     for (int k = 0; k < COST_CATS; k++)
         m->cost.rate[k] = 0;
     m->cost.rate[COST_STAFF] = R;
-    double a = w.t0, b = w.t0 + Y;
+    /* year_pv: the continuously discounted cost of the year in progress
+     * (discounting = "continuous" takes it as the year's discounted cost) */
+    double a = w.t0, b = w.t0 + Y, pv0 = m->cost.year_pv;
     run_to(&w, b);
     costs_advance(m);
     double d = log(1 + r) / Y;
     double want = R * (pow(1 + r, -(a - origin) / Y) - pow(1 + r, -(b - origin) / Y)) / d;
-    if (!(fabs(m->cost.npv - want) <= TOL * want))
-        fail_msg("NPV of a year at %g a day: %.6f, expected %.6f", R, m->cost.npv, want);
-    double before = m->cost.npv;
+    if (!(fabs(m->cost.year_pv - pv0 - want) <= TOL * want))
+        fail_msg("NPV of a year at %g a day: %.6f, expected %.6f", R, m->cost.year_pv - pv0, want);
+    double before = m->cost.year_pv;
     costs_lump(m, COST_TRAINING, A);
     double lump = A * pow(1 + r, -(b - origin) / Y);
-    assert_true(fabs(m->cost.npv - before - lump) <= TOL * lump);
+    assert_true(fabs(m->cost.year_pv - before - lump) <= TOL * lump);
     assert_true(fabs(m->cost.total[COST_TRAINING] - A) <= TOL);
     wb_close(&w);
 }
@@ -284,12 +286,12 @@ static void test_intervention_kinds(void **state)
         if (!(fabs(*x - after[i]) <= TOL))
             fail_msg("intervention %s: referrals %g, expected %g", m->sc->iv[i].name, *x, after[i]);
     }
-    /* the one-off 500 on its first day, then 10 a day until the third
-     * starts (costs are brought up to date at each lump) */
-    double spent = 500 + 10 * (m->sc->iv[2].from_day - m->sc->iv[0].from_day);
+    /* the one-off 500 on its first day, then 3652.5 a year spread over the
+     * 365 days of its first anniversary year (2025-01-01 to 2026-01-01)
+     * until the third starts (costs are brought up to date at each lump) */
+    double spent = 500 + 3652.5 / 365 * (m->sc->iv[2].from_day - m->sc->iv[0].from_day);
     if (!(fabs(m->cost.total[COST_INTERVENTIONS] - spent) <= TOL))
         fail_msg("intervention cost %.6f, expected %.6f", m->cost.total[COST_INTERVENTIONS], spent);
-    assert_true(fabs(m->cost.rate[COST_INTERVENTIONS] - 10) <= TOL);
     for (uint32_t i = 3; i-- > 0;) {
         clock_at(m, m->sc->iv[i].until_day);
         interventions_end(m, i);
@@ -297,7 +299,15 @@ static void test_intervention_kinds(void **state)
         if (!(fabs(*x - want) <= TOL))
             fail_msg("end of %s: referrals %g, expected %g", m->sc->iv[i].name, *x, want);
     }
-    assert_true(fabs(m->cost.rate[COST_INTERVENTIONS]) <= TOL);
+    /* its yearly cost ran until it ended, and stops there */
+    costs_advance(m);
+    double ended = m->cost.total[COST_INTERVENTIONS];
+    spent = 500 + 3652.5 / 365 * (m->sc->iv[0].until_day - m->sc->iv[0].from_day);
+    if (!(fabs(ended - spent) <= TOL))
+        fail_msg("intervention cost at its end %.6f, expected %.6f", ended, spent);
+    clock_at(m, m->sim.now + 30);
+    costs_advance(m);
+    assert_true(m->cost.total[COST_INTERVENTIONS] == ended);
     wb_close(&w);
 }
 

@@ -458,7 +458,7 @@ static void test_force_removes_only_listed(void **state)
     free(err);
     char *manifest = tu_read_in(out, "manifest.json");
     tu_assert_contains(manifest, "\"written\": [\n    \"series.csv\",\n    \"summary.csv\",\n    \"kpis.csv\",\n"
-                                 "    \"manifest.json\"\n  ]");
+                                 "    \"years.csv\",\n    \"manifest.json\"\n  ]");
     /* the user adds files; someone adds names outside the folder to the
      * manifest's list */
     static const char *const mine[] = { "notes.txt", "backlog.png", "compare.csv" };
@@ -480,8 +480,8 @@ static void test_force_removes_only_listed(void **state)
     char *text = tu_read(outside, NULL);
     assert_string_equal(text, "outside.txt");
     free(text);
-    static const char *const gone_now[] = { "series.csv", "summary.csv", "kpis.csv" };
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const gone_now[] = { "series.csv", "summary.csv", "kpis.csv", "years.csv" };
+    for (size_t i = 0; i < 4; i++) {
         char *p = tu_path(out, gone_now[i]);
         assert_false(tu_exists(p));
         free(p);

@@ -339,6 +339,8 @@ static bool reps_sink(void *ctx, uint64_t rep, void *p)
     struct rep_result *keep = &c->r->rep[rep];
     memcpy(keep->values, res->values, l->n_periods * l->n_metrics * sizeof *keep->values);
     memcpy(keep->kpi, res->kpi, l->n_kpis * sizeof *keep->kpi);
+    if (l->years)
+        memcpy(keep->years, res->years, l->years->n_periods * l->years->n_metrics * sizeof *keep->years);
     keep->rep = res->rep;
     keep->events = res->events;
     return true;
