@@ -603,7 +603,9 @@ static bool check_command(struct lexer *lx)
             ok = ok && is_punct(lx, '(');
             lex(lx);
             const char *name = lx->line + lx->start;
-            size_t n = strspn(name + 1, GP_NAME_CHARS);
+            /* (a string token has at least its opening quote before the
+             * line's end; any other token may be the end itself) */
+            size_t n = lx->kind == TOK_STRING ? strspn(name + 1, GP_NAME_CHARS) : 0;
             ok = ok && lx->kind == TOK_STRING && name[0] == '"' && n > 0 && lx->len == n + 3 &&
                  name[n + 1] == '.' && name[n + 2] == '"';
             lex(lx);
