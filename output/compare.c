@@ -138,12 +138,14 @@ static bool dominates(const struct compare_option *o, size_t i, size_t j)
  * ranking KPI's good direction) before one that does not, gainers by net
  * present cost per unit gained against the base (an option cheaper and
  * better than the base has a negative cost per unit and comes first), the
- * rest by cost; then by index. */
+ * rest by what they lose (none first), then by cost; then by index. */
 static bool by_value(const struct compare_option *x, const struct compare_option *y, size_t i, size_t j)
 {
     bool gx = x->gain > 0, gy = y->gain > 0;
     if (gx != gy)
         return gx;
+    if (!gx && x->gain != y->gain)
+        return x->gain > y->gain;   /* the base (no change) before any that does worse */
     double kx = gx ? x->cost / x->gain : x->cost, ky = gy ? y->cost / y->gain : y->cost;
     if (kx != ky)
         return kx < ky;

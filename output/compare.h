@@ -124,7 +124,8 @@ struct compare_option {
  * frontier is what remains. Ranks: the frontier, then the extendedly and
  * then the strongly dominated; within each, the options that gain by net
  * present cost per unit gained against the base (cheaper and better than
- * the base first), then those that gain nothing or lose, by cost. So rank 1
+ * the base first), then those that gain nothing (the base) and then those
+ * that lose, by what they lose, then by cost. So rank 1
  * is the frontier option that buys the KPI most cheaply, never one that is
  * worse than the base because it is cheaper. Options with a cost or gain
  * that is not finite are unranked. */

@@ -175,6 +175,16 @@ static void test_frontier(void **state)
     assert_string_equal(compare_dominance_text(o[3].dominated), "strongly");
     assert_string_equal(compare_dominance_text(o[1].dominated), "");
 
+    /* an option cheaper and worse than A (on the frontier: nothing is
+     * cheaper; A's ICER over it, 900 / 40 = 22.5, is below the next's, 100)
+     * ranks after A, which loses nothing */
+    struct compare_option h[] = { { .cost = 0, .gain = 0 }, { .cost = -900, .gain = -40 }, { .cost = 1000, .gain = 10 } };
+    compare_rank(h, 3);
+    assert_int_equal(h[1].dominated, COMPARE_ON_FRONTIER);
+    assert_int_equal(h[2].rank, 1);
+    assert_int_equal(h[0].rank, 2);
+    assert_int_equal(h[1].rank, 3);
+
     /* with C at 400 it is on the frontier, between B and E (16 per unit
      * gained against A) */
     o[2].cost = 400;
