@@ -123,15 +123,15 @@ programme() {
         --set horizon_years=13 -n 50 -s 2015 -o "$R" -q --force
     echo "== ./caseload compare scenarios/birmingham-2009.cfg scenarios/birmingham-2015-improvement.cfg --set horizon_years=13 -n 50 -s 2015"
     echo "-- without the programme (birmingham-2009 to 2021)"
-    by_year "$R/birmingham-2009/summary.csv"
+    by_year "$R/scenario-1/summary.csv"
     echo "-- with the programme from 2015-04-01"
-    by_year "$R/birmingham-2015-improvement/summary.csv"
+    by_year "$R/scenario-2/summary.csv"
     echo "-- backlog (unallocated) month by month from March 2015, with the programme: mean, 95th percentile"
     awk -F, '$4 == "unallocated" && $3 >= "2015-03" && $3 < "2016-05" { printf "   %s %8.1f %8.1f\n", $3, $5, $11 }' \
-        "$R/birmingham-2015-improvement/summary.csv"
+        "$R/scenario-2/summary.csv"
     echo "-- with the programme, 2021-03-31: establishment and staff in post by grade (agency: FTE engaged)"
     awk -F, '$3 == "2021-03-31" && ($4 == "establishment_fte" || $4 == "staff_in_post_fte" || $4 ~ /^in_post_/) {
-             printf "   %-20s %8.1f\n", $4, $5 }' "$R/birmingham-2015-improvement/summary.csv"
+             printf "   %-20s %8.1f\n", $4, $5 }' "$R/scenario-2/summary.csv"
     echo "-- paired differences (programme - without), last month (2021-03-31), 95% CI"
     awk -F, '$3 == "2021-03-31" && ($4 == "unallocated" || $4 == "vacancies_fte" || $4 == "agency_fte" ||
              $4 == "staff_sick_fte" || $4 == "staff_in_post_fte" || $4 == "caseload_mean") {
