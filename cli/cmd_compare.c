@@ -81,33 +81,21 @@ static void print_outlook(const struct session_item *b, const struct session_ite
         printf(" %12s %12s\n", isfinite(sb.p50) ? bd : "not within", isfinite(sa.p50) ? ad : "not within");
     }
     const struct scenario *sc = b->sc;
-    for (size_t r = 0; r <= sc->n_risks; r++) {
-        for (int end = 0; end < 2; end++) {
-            char name[400], label[400], value[64];
-            if (r == 0 && end)
-                continue;
-            if (r == 0) {
-                snprintf(name, sizeof name, "backlog_never_clears");
-                snprintf(label, sizeof label, "backlog never clears (%%)");
-            } else {
-                const struct risk_spec *rs = &sc->risk[r - 1];
-                scenario_risk_value_text(rs->above, value, sizeof value);
-                snprintf(name, sizeof name, "risk_%s_%s", end ? "end" : "any", rs->slug);
-                snprintf(label, sizeof label, "%s > %s, %s (%%)", rs->metric, value, end ? "at end" : "ever");
-            }
-            struct compare_row row;
-            if (!compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, name, pc, &row))
-                continue;
-            char bm[32], am[32], d[32], lo[32], hi[32];
-            fmt(bm, sizeof bm, row.base_mean * 100);
-            fmt(am, sizeof am, row.alt_mean * 100);
-            fmt(d, sizeof d, row.diff.mean * 100);
-            fmt(lo, sizeof lo, row.diff.ci_low * 100);
-            fmt(hi, sizeof hi, row.diff.ci_high * 100);
-            printf("  ");
-            numfmt_pad(label, 30);
-            printf(" %12s %12s   %s (%s to %s)%s\n", bm, am, d, lo, hi, row.excludes_zero ? " *" : "");
-        }
+    for (size_t q = 0; q < session_shares(sc); q++) {
+        char name[SESSION_SHARE_TEXT], label[SESSION_SHARE_TEXT];
+        session_share(sc, q, name, label);
+        struct compare_row row;
+        if (!compare_kpi(&b->layout, b->rf.stats, &a->layout, a->rf.stats, name, pc, &row))
+            continue;
+        char bm[32], am[32], d[32], lo[32], hi[32];
+        fmt(bm, sizeof bm, row.base_mean * 100);
+        fmt(am, sizeof am, row.alt_mean * 100);
+        fmt(d, sizeof d, row.diff.mean * 100);
+        fmt(lo, sizeof lo, row.diff.ci_low * 100);
+        fmt(hi, sizeof hi, row.diff.ci_high * 100);
+        printf("  ");
+        numfmt_pad(label, 30);
+        printf(" %12s %12s   %s (%s to %s)%s\n", bm, am, d, lo, hi, row.excludes_zero ? " *" : "");
     }
 }
 

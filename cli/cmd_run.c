@@ -70,33 +70,21 @@ static void print_outlook(const struct scenario *sc, const struct result_layout 
         else
             printf(" %10s   not within the horizon\n", "-");
     }
-    for (size_t r = 0; r <= sc->n_risks; r++) {
-        for (int end = 0; end < 2; end++) {
-            char name[400], label[400], value[64];
-            if (r == 0 && end)
-                continue;
-            if (r == 0) {
-                snprintf(name, sizeof name, "backlog_never_clears");
-                snprintf(label, sizeof label, "backlog never clears (%%)");
-            } else {
-                const struct risk_spec *rs = &sc->risk[r - 1];
-                scenario_risk_value_text(rs->above, value, sizeof value);
-                snprintf(name, sizeof name, "risk_%s_%s", end ? "end" : "any", rs->slug);
-                snprintf(label, sizeof label, "%s > %s, %s (%%)", rs->metric, value, end ? "at end" : "ever");
-            }
-            long i = result_kpi_index(l, name);
-            if (i < 0)
-                continue;
-            struct summary sm;
-            stats_kpi(s, (size_t)i, &sm);
-            char mean[32], lo[32], hi[32];
-            numfmt_table(mean, sizeof mean, "%.1f", sm.mean * 100);
-            numfmt_table(lo, sizeof lo, "%.1f", sm.ci_low * 100);
-            numfmt_table(hi, sizeof hi, "%.1f", sm.ci_high * 100);
-            printf("  ");
-            numfmt_pad(label, 32);
-            printf(" %10s   %s to %s\n", mean, lo, hi);
-        }
+    for (size_t q = 0; q < session_shares(sc); q++) {
+        char name[SESSION_SHARE_TEXT], label[SESSION_SHARE_TEXT];
+        session_share(sc, q, name, label);
+        long i = result_kpi_index(l, name);
+        if (i < 0)
+            continue;
+        struct summary sm;
+        stats_kpi(s, (size_t)i, &sm);
+        char mean[32], lo[32], hi[32];
+        numfmt_table(mean, sizeof mean, "%.1f", sm.mean * 100);
+        numfmt_table(lo, sizeof lo, "%.1f", sm.ci_low * 100);
+        numfmt_table(hi, sizeof hi, "%.1f", sm.ci_high * 100);
+        printf("  ");
+        numfmt_pad(label, 32);
+        printf(" %10s   %s to %s\n", mean, lo, hi);
     }
 }
 

@@ -441,3 +441,24 @@ void session_day_text(const struct scenario *sc, double day, char *buf, size_t s
     date_format(date_from_days(date_to_days(sc->start) + (long)floor(day + 0.5)), text);
     snprintf(buf, size, "%s", text);
 }
+
+size_t session_shares(const struct scenario *sc)
+{
+    return 1 + 2 * sc->n_risks;
+}
+
+void session_share(const struct scenario *sc, size_t k, char name[SESSION_SHARE_TEXT],
+                   char label[SESSION_SHARE_TEXT])
+{
+    if (k == 0) {
+        snprintf(name, SESSION_SHARE_TEXT, "backlog_never_clears");
+        snprintf(label, SESSION_SHARE_TEXT, "backlog never clears (%%)");
+        return;
+    }
+    const struct risk_spec *rs = &sc->risk[(k - 1) / 2];
+    bool end = (k - 1) % 2 == 1;
+    char value[64];
+    scenario_risk_value_text(rs->above, value, sizeof value);
+    snprintf(name, SESSION_SHARE_TEXT, "risk_%s_%s", end ? "end" : "any", rs->slug);
+    snprintf(label, SESSION_SHARE_TEXT, "%s > %s, %s (%%)", rs->metric, value, end ? "at end" : "ever");
+}

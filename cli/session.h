@@ -86,4 +86,14 @@ void session_free(struct session *s);
  * is not a number (a time-to KPI's quantile that does not exist). */
 void session_day_text(const struct scenario *sc, double day, char *buf, size_t size);
 
+/* The KPIs given as shares in the run's and compare's tables: the share of
+ * replications whose backlog never clears, then each risk of sc, any
+ * period end and the last. session_shares counts them; session_share
+ * writes the k-th's KPI name and its table label (each
+ * SESSION_SHARE_TEXT bytes). */
+#define SESSION_SHARE_TEXT 400
+size_t session_shares(const struct scenario *sc);
+void session_share(const struct scenario *sc, size_t k, char name[SESSION_SHARE_TEXT],
+                   char label[SESSION_SHARE_TEXT]);
+
 #endif
