@@ -831,18 +831,9 @@ static pid_t spawn(char *const argv[], const char *err_path, hook_fn hook, void 
     return pid;
 }
 
-static int wait_child(pid_t pid)
-{
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            fail_msg("waitpid: %s", strerror(errno));
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static int run_with(char *const argv[], const char *err_path, hook_fn hook, void *arg)
 {
-    return wait_child(spawn(argv, err_path, hook, arg));
+    return tu_wait(spawn(argv, err_path, hook, arg));
 }
 
 static bool become_nobody(void *arg)
@@ -986,7 +977,7 @@ static void test_full_file_system(void **state)
         char block[65536] = { 0 };
         while (fd >= 0 && write(fd, block, sizeof block) > 0)
             ;
-        int rc2 = wait_child(pid);
+        int rc2 = tu_wait(pid);
         err = tu_read(err_path, NULL);
         if (rc2 == EXIT_RUN) {
             assert_true(strstr(err, "No space left on device") != NULL);
@@ -1115,7 +1106,7 @@ static void test_interrupt(void **state)
     pid_t pid = start_long_run(file, out_dir, err_path);
     double t0 = now_s();
     kill(pid, SIGINT);
-    int rc = wait_child(pid);
+    int rc = tu_wait(pid);
     double took = now_s() - t0;
     char *err = tu_read(err_path, NULL);
     if (rc != EXIT_RUN)
@@ -1161,7 +1152,7 @@ static void test_interrupt_twice(void **state)
     pid_t pid = start_long_run(file, out_dir, err_path);
     kill(pid, SIGINT);
     kill(pid, SIGINT);
-    int rc = wait_child(pid);
+    int rc = tu_wait(pid);
     char *err = tu_read(err_path, NULL);
     if (rc != EXIT_INTERRUPTED && rc != EXIT_RUN)
         fail_msg("status %d (expected 130), stderr:\n%s", rc, err);
@@ -1243,7 +1234,7 @@ static void test_interrupt_on_terminal(void **state)
     read_terminal(master, &buf, &len, &cap, " replications, ", 60.0);
     kill(pid, SIGINT);
     read_terminal(master, &buf, &len, &cap, NULL, 60.0);
-    int rc = wait_child(pid);
+    int rc = tu_wait(pid);
     close(master);
     if (rc != EXIT_RUN)
         fail_msg("status %d (expected 1), terminal:\n%s", rc, buf);
@@ -1607,7 +1598,7 @@ static void test_manifest_hash_at_start(void **state)
     fputs("# edited during the run\n", fp);
     fclose(fp);
     kill(pid, SIGINT);
-    int rc = wait_child(pid);
+    int rc = tu_wait(pid);
     char *err = tu_read(err_path, NULL);
     if (rc != EXIT_RUN)
         fail_msg("status %d (expected 1), stderr:\n%s", rc, err);
@@ -1691,7 +1682,7 @@ static void test_memory_limit_named(void **state)
                      "horizon_years=100", "--set", "demand.referrals_per_year=10000000", "--set",
                      "workforce.grades.sw.cap=0.001", NULL };
     rlim_t limit = (rlim_t)2 << 30;   /* 2 GiB: less than any machine that runs the tests */
-    int rc = wait_child(spawn(argv, err_path, limit_address_space, &limit));
+    int rc = tu_wait(spawn(argv, err_path, limit_address_space, &limit));
     char *err = tu_read(err_path, NULL);
     if (rc != EXIT_USAGE)
         fail_msg("status %d (expected 2), stderr:\n%s", rc, err);

@@ -139,16 +139,6 @@ static pid_t start(const struct child_io *io, ...)
     return pid;
 }
 
-/* The exit status, or 128 + the signal that killed it. */
-static int finish(pid_t pid)
-{
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            fail_msg("waitpid: %s", strerror(errno));
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 /* Wait until dir holds a temporary of name with more than min_size bytes. */
 static void wait_for_tmp(const char *dir, const char *name, long min_size)
 {
@@ -316,7 +306,7 @@ static void test_second_writer_refused(void **state)
     free(err);
 
     kill(first, SIGINT);   /* the first stops early: a whole result marked partial */
-    assert_int_equal(finish(first), 1);
+    assert_int_equal(tu_wait(first), 1);
     assert_whole_run(out);
     char *manifest = tu_read_in(out, "manifest.json");
     tu_assert_contains(manifest, "\"partial\": true");
@@ -567,7 +557,7 @@ static void test_closed_pipe(void **state)
     pid_t pid = plot ? start(&io, "compare", f->cfg, f->cfg, "-n", "2", "-o", cmp, "--plot", NULL)
                      : start(&io, "compare", f->cfg, f->cfg, "-n", "2", "-o", cmp, NULL);
     close(p[1]);
-    int rc = finish(pid);
+    int rc = tu_wait(pid);
     char *err = tu_read(f->err_path, NULL);
     if (rc != 0)
         fail_msg("status %d, stderr:\n%s", rc, err);
@@ -594,7 +584,7 @@ static void signal_while_drawing(struct fixture *f, const char *out, int sig, bo
     kill(pid, sig);
     if (twice)
         kill(pid, sig);
-    int rc = finish(pid);
+    int rc = tu_wait(pid);
     char *err = tu_read(f->err_path, NULL);
     if (rc != 128 + sig)
         fail_msg("status %d (expected %d), stderr:\n%s", rc, 128 + sig, err);
@@ -648,7 +638,7 @@ static void test_second_signal_status(void **state)
     kill(pid, SIGINT);
     kill(pid, SIGTERM);
     kill(pid, SIGCONT);
-    int rc = finish(pid);
+    int rc = tu_wait(pid);
     char *err = tu_read(f->err_path, NULL);
     if (rc != 128 + SIGTERM)
         fail_msg("status %d (expected %d), stderr:\n%s", rc, 128 + SIGTERM, err);

@@ -430,3 +430,12 @@ char *tu_find_tmp(const char *dir, const char *name)
     closedir(d);
     return found;
 }
+
+int tu_wait(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            fail_msg("waitpid: %s", strerror(errno));
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +72,10 @@ const char *tu_caseload(void);
  * signal number when it was killed. When out / err are not NULL they receive
  * what it wrote to standard output / error (malloc'd, NUL-terminated). */
 int tu_run(char *const argv[], char **out, char **err);
+
+/* Wait for child pid (retrying on EINTR); its exit status, or 128 + the
+ * signal that ended it, as a shell reports it. */
+int tu_wait(pid_t pid);
 
 /* Run the program under test with the arguments that follow (NULL-
  * terminated, at most TU_MAX_ARGS); as tu_run: the status, stderr in *err
