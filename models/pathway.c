@@ -145,6 +145,8 @@ static void attach(struct model *m, uint32_t c, uint32_t wi)
         cr->changes++;
     cr->had_worker = true;
     cr->last_holder = w->id;
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_ALLOCATED, .subject = c, .who = w->id });
     if (w->status == W_AT_WORK)
         start_clock(m, c);
 }
@@ -186,12 +188,20 @@ static void enqueue(struct model *m, uint32_t c)
 
 /* ---- stages ----------------------------------------------------------------- */
 
+static void trace_stage_start(const struct model *m, uint32_t c, double t0, uint32_t open_at_start)
+{
+    model_trace(m, (struct trace_event){ .kind = TRACE_STAGE_START, .subject = c, .stage = m->cases[c].stage,
+                                         .t0 = t0, .n = open_at_start });
+}
+
 static void enter_stage(struct model *m, uint32_t c, int32_t s)
 {
     struct case_rec *cr = &m->cases[c];
     cr->stage = s;
     m->open_in_stage[s]++;
     cr->remaining = dist_sample(&m->duration[s], &cr->rng);
+    if (m->trace)
+        trace_stage_start(m, c, m->sim.now, 0);
 }
 
 void pathway_referral(struct model *m, uint32_t c)
@@ -200,7 +210,11 @@ void pathway_referral(struct model *m, uint32_t c)
     if (m->counting) {
         m->flow.referrals++;
     }
-    if (rng_uniform(&cr->rng) < m->pv[m->sc->p_screen_out]) {
+    bool screened = rng_uniform(&cr->rng) < m->pv[m->sc->p_screen_out];
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_REFERRAL, .subject = c, .flag = screened,
+                                             .n = cr->rereferrals });
+    if (screened) {
         if (m->counting)
             m->flow.screened_out++;
         free_case(m, c);
@@ -219,8 +233,44 @@ void pathway_initial(struct model *m, uint32_t c, size_t s)
     m->open_cases++;
     cr->stage = (int32_t)s;
     m->open_in_stage[s]++;
-    cr->remaining = dist_sample_residual(&m->duration[s], &cr->rng);
+    double age;
+    cr->remaining = dist_sample_residual_age(&m->duration[s], &cr->rng, &age);
+    if (m->trace)
+        trace_stage_start(m, c, m->sim.now - age, 2);
     enqueue(m, c);
+}
+
+void pathway_open_elapsed(struct model *m, uint32_t c, size_t s, double elapsed)
+{
+    struct case_rec *cr = &m->cases[c];
+    m->open_cases++;
+    cr->stage = (int32_t)s;
+    m->open_in_stage[s]++;
+    cr->remaining = dist_sample_after(&m->duration[s], elapsed, &cr->rng);
+    if (m->trace)
+        trace_stage_start(m, c, m->sim.now - elapsed, 2);
+    enqueue(m, c);
+}
+
+void pathway_open_waiting(struct model *m, uint32_t c, size_t s, double waited)
+{
+    struct case_rec *cr = &m->cases[c];
+    m->open_cases++;
+    cr->stage = (int32_t)s;
+    m->open_in_stage[s]++;
+    cr->remaining = dist_sample(&m->duration[s], &cr->rng);
+    if (m->trace)
+        trace_stage_start(m, c, m->sim.now - waited, 1);
+    enqueue(m, c);
+    /* its wait counts from `waited` days ago: moved forward past the cases
+     * that joined later, so queued_at stays non-decreasing along the queue */
+    cr->queued_at = m->sim.now - waited;
+    struct queue *q = &m->queue[s];
+    size_t i = q->n - 1;
+    for (; i > 0 && m->cases[queue_at(q, i - 1)].queued_at > cr->queued_at; i--)
+        q->buf[(q->head + i) & (q->cap - 1)] = queue_at(q, i - 1);
+    q->buf[(q->head + i) & (q->cap - 1)] = c;
+    m->alloc_due = true;   /* perhaps a new head */
 }
 
 static int32_t draw_next(struct model *m, uint32_t c)
@@ -270,6 +320,8 @@ void pathway_stage_done(struct model *m, uint32_t c)
     int32_t s = cr->stage;
     m->open_in_stage[s]--;
     int32_t ns = draw_next(m, c);
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_STAGE_END, .subject = c, .stage = s, .next = ns });
     uint32_t wi = cr->worker;
     CHECK(wi != NONE);
     struct worker *w = &m->w[wi];
@@ -284,6 +336,8 @@ void pathway_stage_done(struct model *m, uint32_t c)
     bool keep = !next->transfer && next->eligible[w->grade] && w->load + dw <= w->cap + LOAD_EPS;
     if (keep) {
         enter_stage(m, c, ns);
+        if (m->trace)
+            model_trace(m, (struct trace_event){ .kind = TRACE_ALLOCATED, .subject = c, .who = w->id });
         w->load += dw;
         start_clock(m, c);
     } else {

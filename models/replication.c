@@ -192,6 +192,44 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
 
 bool model_checks_invariants(void) { return CHECKS_INVARIANTS; }
 
+/* The cases open at day 0, each with its own stream (STREAM_INITIAL_CASE,
+ * numbered across stages): a stage's `initial` cases part-way through (the
+ * equilibrium residual), or the cases observed open (scenario.h) — the
+ * allocated ones first, offered to workers at once, then the waiting ones
+ * behind them, oldest first. False when *stop was raised. */
+static bool place_open_cases(struct model *m, volatile sig_atomic_t *stop)
+{
+    const struct scenario *sc = m->sc;
+    uint64_t initial = 0;
+    bool waiting = false;
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        const struct stage_spec *st = &sc->stage[s];
+        double n = st->observed ? (double)st->n_open_elapsed : m->pv[st->p_initial];
+        waiting |= st->n_open_waiting > 0;
+        for (double i = 0; i < n; i++) {
+            uint32_t c = pathway_new_case(m, rng_key(m->rep_key, STREAM_INITIAL_CASE, initial++, 0));
+            if (st->observed)
+                pathway_open_elapsed(m, c, s, st->open_elapsed[(size_t)i]);
+            else
+                pathway_initial(m, c, s);
+            if ((initial & 0xffff) == 0 && stop && *stop)
+                return false;
+        }
+    }
+    alloc_dispatch(m);
+    if (!waiting)
+        return true;
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        const struct stage_spec *st = &sc->stage[s];
+        for (size_t i = 0; i < st->n_open_waiting; i++) {
+            uint32_t c = pathway_new_case(m, rng_key(m->rep_key, STREAM_INITIAL_CASE, initial++, 0));
+            pathway_open_waiting(m, c, s, st->open_waiting[i]);
+        }
+    }
+    alloc_dispatch(m);
+    return true;
+}
+
 int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct result_layout *l,
               struct rep_result *out, volatile sig_atomic_t *stop)
 {
@@ -229,17 +267,8 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     workforce_settle(m);
     update_supervision(m);
     workforce_refresh(m);
-    uint64_t initial = 0;
-    for (size_t s = 0; s < sc->n_stages; s++) {
-        double n = m->pv[sc->stage[s].p_initial];
-        for (double i = 0; i < n; i++) {
-            uint32_t c = pathway_new_case(m, rng_key(m->rep_key, STREAM_INITIAL_CASE, initial++, 0));
-            pathway_initial(m, c, s);
-            if ((initial & 0xffff) == 0 && stop && *stop)
-                return 1;
-        }
-    }
-    alloc_dispatch(m);
+    if (!place_open_cases(m, stop))
+        return 1;
     demand_start(m);
     interventions_start(m);
     if (m->after_event)
