@@ -60,6 +60,7 @@ static const struct opt table[] = {
     { 'G', NULL, "--range", true },     { 'E', NULL, "--step", true },
     { 'W', NULL, "--strict", false },   { 'C', NULL, "--clear-below", true },
     { 'Z', NULL, "--risk", true },     { 'X', NULL, "--rank", true },
+    { 'Y', NULL, "--records", false }, { 'k', NULL, "--records-rep", true },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -84,6 +85,7 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
     memset(o, 0, sizeof *o);
     o->reps = CLI_DEFAULT_REPS;
     o->seed = CLI_DEFAULT_SEED;
+    o->records_rep = 1;
     o->argc = argc;
     o->argv = argv;
     o->sets = check_calloc((size_t)argc + 1, sizeof *o->sets);
@@ -118,6 +120,14 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
         const char *name = t->lng;
         uint64_t u;
         switch (t->letter) {
+        case 'Y':
+            o->records = true;
+            break;
+        case 'k':
+            if (!parse_u64(v, &u) || u == 0 || u > CLI_MAX_REPS)
+                return bad(name, v, "the replication must be a whole number from 1 to 1000000");
+            o->records_rep = u;
+            break;
         case 'n':
             if (!parse_u64(v, &u) || u == 0)
                 return bad(name, v, "the number of replications must be a whole number >= 1");

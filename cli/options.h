@@ -42,6 +42,8 @@ struct cli_opts {
     size_t n_risks;
     char *clear_set;           /* --clear-below N as "pathway.clear_below=N" (owned; also in sets) */
     const char *rank;          /* compare: the KPI options are ranked by (NULL = default) */
+    bool records;              /* run --records: the records of one replication */
+    uint64_t records_rep;      /* --records-rep K: which (from 1; 1 when not given) */
     char **args;               /* positional arguments */
     size_t n_args;
     int argc;                  /* the whole command line, for the manifest */

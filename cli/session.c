@@ -375,6 +375,9 @@ int session_run(struct session *s)
     return rc;
 }
 
+/* A run with --records: its records/ folder is part of the result. */
+static const char *const session_records_keep[] = { "records/", NULL };
+
 int session_finish(struct session *s)
 {
     const struct cli_opts *o = s->o;
@@ -392,6 +395,7 @@ int session_finish(struct session *s)
             .precision = o->precision,
             .precision_kpi = s->precision_kpi >= 0 ? it->layout.kpi[s->precision_kpi].name : NULL,
             .precision_met = s->precision_met,
+            .keep = o->records && s->n == 1 ? session_records_keep : NULL,
         };
         if (!runfolder_finish(&it->rf, &info, s->partial)) {
             fprintf(stderr, "caseload: %s: writing results failed (%s); nothing written there\n", it->dir,

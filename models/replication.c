@@ -138,9 +138,20 @@ static bool update_supervision(struct model *m)
     return changed;
 }
 
+/* Each permanent grade's establishment now, to the trace. */
+static void trace_establishment(const struct model *m)
+{
+    for (size_t g = 0; g < m->sc->n_grades; g++)
+        if (!m->sc->grade[g].agency)
+            model_trace(m, (struct trace_event){ .kind = TRACE_ESTABLISHMENT, .grade = (int32_t)g,
+                                                 .value = m->pv[m->sc->grade[g].p_establishment] });
+}
+
 void model_refresh(struct model *m)
 {
     derive(m);
+    if (m->trace)
+        trace_establishment(m);
     workforce_refresh(m);
     staffing_refresh(m);
     demand_refresh(m);
@@ -263,6 +274,8 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     for (size_t y = 0; y + 1 < l->years->n_periods; y++)
         sim_at(&m->sim, l->years->period_end[y], EV_YEAR_END, (uint32_t)y);
 
+    if (m->trace)
+        trace_establishment(m);
     staffing_start(m);
     workforce_settle(m);
     update_supervision(m);

@@ -195,6 +195,8 @@ static void fill(struct model *m, uint32_t p)
     uint32_t w = workforce_hire(m, g, p, po->fte, false, key);
     po = &m->post[p];
     po->holder = w;
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_FILLED, .subject = p });
     if (m->counting)
         m->flow.starters += po->fte;
     if ((int)g == m->sc->cohort_grade)
@@ -252,6 +254,8 @@ static void lapse(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
     po->funded = false;
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_CLOSED, .subject = p });
     sim_cancel(&m->sim, &po->ev_campaign);
     sim_cancel(&m->sim, &po->ev_agency);
     release_cover(m, p, NONE);
@@ -312,6 +316,8 @@ static void rebalance(struct model *m, uint32_t g, uint32_t prefer, bool at_once
             prefer = NONE;
             resize(m, p, fte);
             m->post[p].funded = true;
+            if (m->trace)
+                model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_OPEN, .subject = p, .grade = (int32_t)g });
             advertise(m, p, at_once);
         } else {
             return;
@@ -394,6 +400,8 @@ static void progress_into(struct model *m, uint32_t w, uint32_t q)
     sim_cancel(&m->sim, &m->post[q].ev_agency);
     m->post[q].holder = w;
     m->post[q].fte = m->w[w].fte;   /* the post takes its holder's hours */
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_FILLED, .subject = q });
     m->w[w].post = q;
     m->w[w].ready = false;
     workforce_change_grade(m, w, g_new);

@@ -180,6 +180,9 @@ uint32_t workforce_hire(struct model *m, uint32_t g, uint32_t p, double fte, boo
     hazard_start(m, &w->leave, &w->rng_leave);
     hazard_start(m, &w->sick, &w->rng_sick);
     count_in(m, w, +1);
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_STAFF_START, .subject = w->id, .grade = (int32_t)g,
+                                             .value = fte, .flag = agency });
     alloc_update(m, wi);
     set_rates(m, wi);
     return wi;
@@ -189,6 +192,8 @@ void workforce_release(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     CHECK(w->status != W_FREE);
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_STAFF_END, .subject = w->id });
     sim_cancel(&m->sim, &w->ev_leave);
     sim_cancel(&m->sim, &w->ev_sick);
     sim_cancel(&m->sim, &w->ev_realloc);
@@ -211,6 +216,8 @@ void workforce_change_grade(struct model *m, uint32_t wi, uint32_t g)
     if (w->slot != NONE)
         maxtree_remove(&m->g[w->grade].tree, w->slot);
     w->grade = g;
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_STAFF_GRADE, .subject = w->id, .grade = (int32_t)g });
     w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : NONE;
     w->cap = effective_cap(m, w);
     count_in(m, w, +1);
@@ -274,6 +281,8 @@ void workforce_sick_start(struct model *m, uint32_t wi)
     count_in(m, w, -1);
     w->status = W_SICK;
     count_in(m, w, +1);
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_SICK_START, .subject = w->id, .t0 = m->sim.now });
     alloc_update(m, wi);
     pathway_pause_all(m, wi);
     bool long_term = rng_uniform(&w->rng_sick) < m->pv[m->sc->p_sick_long_share];
@@ -318,6 +327,8 @@ void workforce_settle(struct model *m)
         count_in(m, w, -1);
         w->status = age >= after ? W_SICK_LONG : W_SICK;
         count_in(m, w, +1);
+        if (m->trace)
+            model_trace(m, (struct trace_event){ .kind = TRACE_SICK_START, .subject = w->id, .t0 = m->sim.now - age });
         alloc_update(m, (uint32_t)wi);
         pathway_pause_all(m, (uint32_t)wi);
         w->ev_sick = sim_at(&m->sim, m->sim.now + residual, EV_SICK_END, (uint32_t)wi);
@@ -349,6 +360,8 @@ void workforce_sick_end(struct model *m, uint32_t wi)
     w->ev_sick = 0;
     sim_cancel(&m->sim, &w->ev_realloc);
     bool was_long = w->status == W_SICK_LONG;
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_SICK_END, .subject = w->id });
     count_in(m, w, -1);
     w->status = W_AT_WORK;
     count_in(m, w, +1);

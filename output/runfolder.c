@@ -377,7 +377,7 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
     clock_gettime(CLOCK_MONOTONIC, &t1);
     json_number(&j, "elapsed_seconds",
                 (double)(t1.tv_sec - rf->t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - rf->t0.tv_nsec));
-    runfolder_json_written(&j, set, n_set, NULL);
+    runfolder_json_written(&j, set, n_set, info->keep);
     json_end(&j);
 }
 
@@ -417,7 +417,7 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
     if (rf->years)
         csv_years(&years, rf->scenario, rf->layout->years, rf->years, 1);
     write_manifest(&manifest, rf, info, partial, (struct afile *const *)order, n);
-    return runfolder_commit((struct afile *const *)order, n, NULL, rf->dir);
+    return runfolder_commit((struct afile *const *)order, n, info->keep, rf->dir);
 }
 
 static const char *base_name(const char *path)

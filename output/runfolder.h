@@ -41,6 +41,8 @@ struct run_info {
     char **argv;
     char *const *sets;               /* --set overrides */
     size_t n_sets;
+    const char *const *keep;         /* folders beside the files that are part of the
+                                      * result ("records/"), NULL-terminated; may be NULL */
     double precision;                /* 0 when the number of replications was fixed */
     const char *precision_kpi;
     bool precision_met;
