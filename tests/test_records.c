@@ -308,6 +308,34 @@ static void test_folder_lists_records_and_results_do_not_change(void **state)
     free(err);
 }
 
+/* The shipped example (scenarios/records-example/) is exactly what the
+ * command its README states writes. */
+static void test_shipped_example_is_current(void **state)
+{
+    struct world *w = *state;
+    char *out = tu_path(w->tmp, "example");
+    char *err;
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", "scenarios/records-example/small-council.cfg", "-n", "1",
+                                     "-s", "17", "--records", "-o", out, "-q", NULL), 0);
+    free(err);
+    char *rec = tu_path(out, "records");
+    const char *const files[] = { "referrals.csv", "episodes.csv", "staff.csv", "absences.csv", "vacancies.csv",
+                                  "establishment.csv" };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *made = tu_read_in(rec, files[i]), *shipped = tu_read_in("scenarios/records-example", files[i]);
+        if (strcmp(made, shipped) != 0)
+            fail_msg("scenarios/records-example/%s is not what its README's command writes", files[i]);
+        free(made);
+        free(shipped);
+    }
+    char *readme = tu_read_in("scenarios/records-example", "README.md");
+    tu_assert_contains(readme, "caseload run scenarios/records-example/small-council.cfg -n 1 -s 17 --records");
+    tu_assert_contains(readme, "synthetic");
+    free(readme);
+    free(rec);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_records_are_replication_k),
         cmocka_unit_test(test_records_are_well_formed),
         cmocka_unit_test(test_folder_lists_records_and_results_do_not_change),
+        cmocka_unit_test(test_shipped_example_is_current),
     };
     return cmocka_run_group_tests_name("records", tests, setup, teardown);
 }
