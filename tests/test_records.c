@@ -15,6 +15,7 @@
  *   - the result folder lists records/ in its manifest, so a later --force
  *     without --records removes it; the run's other results are the same
  *     bytes with or without --records; --records-rep beyond -n is refused. */
+#include "output/records_series.h"
 #include "tests/testutil.h"
 
 #include <setjmp.h>
@@ -22,6 +23,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -308,6 +310,61 @@ static void test_folder_lists_records_and_results_do_not_change(void **state)
     free(err);
 }
 
+/* output/records_series.h rebuilds series.csv's monthly series for rep K
+ * from the records: the same values exactly for referrals, open cases per
+ * stage, permanent staff in post per grade and permanent staff off sick;
+ * unallocated cases no more than the model's (a case handed back to the
+ * queue keeps its first allocation date in the records). */
+static void test_series_rebuilt_from_records(void **state)
+{
+    struct world *w = *state;
+    char *rec = tu_path(w->dir, "records");
+    struct recseries rs;
+    char err[512];
+    struct date from = { 2024, 4, 1 };
+    if (!recseries_build(&rs, rec, from, 24, err, sizeof err))
+        fail_msg("%s", err);
+    struct table se;
+    table_read(&se, w->dir, "series.csv");
+    const char *exact[] = { "referrals", "open_assessment", "open_cin", "in_post_nqsw", "in_post_sw",
+                            "staff_sick_fte" };
+    size_t k = 0;
+    double sick = 0;
+    for (size_t i = 1; i < se.n; i++) {
+        if (strcmp(se.row[i][col(&se, "rep")], "2") != 0)
+            continue;
+        char day[DATE_TEXT_SIZE];
+        date_format(date_from_days(rs.last_day[k]), day);
+        assert_string_equal(day, se.row[i][col(&se, "date")]);
+        for (size_t j = 0; j < sizeof exact / sizeof *exact; j++) {
+            const double *v = recseries_get(&rs, exact[j]);
+            assert_non_null(v);
+            double want = atof(se.row[i][col(&se, exact[j])]);
+            if (fabs(v[k] - want) > 1e-9)
+                fail_msg("%s %s: %g from the records, %g in series.csv", day, exact[j], v[k], want);
+        }
+        sick += recseries_get(&rs, "staff_sick_fte")[k];
+        assert_true(recseries_get(&rs, "unallocated")[k] <= atof(se.row[i][col(&se, "unallocated")]) + 1e-9);
+        k++;
+    }
+    assert_int_equal(k, 24);
+    assert_true(sick > 0);   /* the law was exercised */
+    assert_non_null(recseries_get(&rs, "vacancies_fte"));
+    /* a bad date is an error naming file, line and column */
+    char *bad = tu_mkdir(w->tmp, "bad");
+    char *text = tu_read_in(rec, "referrals.csv");
+    char *nl = strchr(text, '\n');
+    memcpy(nl + 1 + 8, "2024-13-01", 10);
+    free(tu_write(bad, "referrals.csv", text));
+    assert_false(recseries_build(&rs, bad, from, 24, err, sizeof err));
+    tu_assert_contains(err, "referrals.csv:2: referral_date: \"2024-13-01\" is not a date");
+    free(text);
+    free(bad);
+    recseries_free(&rs);
+    table_free(&se);
+    free(rec);
+}
+
 /* The shipped example (scenarios/records-example/) is exactly what the
  * command its README states writes. */
 static void test_shipped_example_is_current(void **state)
@@ -342,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_headers_are_the_documented_ones),
         cmocka_unit_test(test_records_are_replication_k),
         cmocka_unit_test(test_records_are_well_formed),
+        cmocka_unit_test(test_series_rebuilt_from_records),
         cmocka_unit_test(test_folder_lists_records_and_results_do_not_change),
         cmocka_unit_test(test_shipped_example_is_current),
     };
