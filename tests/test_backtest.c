@@ -1,0 +1,129 @@
+/* test_backtest.c — scoring a forecast against what happened
+ * (output/backtest.h).
+ *
+ *   - coverage and MASE by hand on a small case, and months with a missing
+ *     value left out;
+ *   - a calibrated forecast covers at the nominal rate: N = 4000 months
+ *     drawn from the very distribution whose quantiles the forecast gives
+ *     (standard normal), so the count inside the 50% and 90% intervals is
+ *     Binomial(N, p); each must lie between that law's 0.05% and 99.95%
+ *     quantiles (gsl_cdf_binomial_P), which a correct scorer leaves with
+ *     probability 0.001; an interval scored as open, or the 90% test made
+ *     against the 50% interval, moves the count by far more;
+ *   - backtest.csv and forecast.csv hold exactly the documented columns. */
+#include "output/backtest.h"
+#include "sim/rng.h"
+#include "tests/testutil.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static void test_scores_by_hand(void **state)
+{
+    (void)state;
+    const double y[] = { 10, 12, 9, NAN }, p05[] = { 4, 4, 9.5, 1 }, p25[] = { 10, 12.5, 10, 1 },
+                 p50[] = { 11, 13, 11, 1 }, p75[] = { 12, 14, 12, 1 }, p95[] = { 15, 15, 13, 1 };
+    const double h[] = { 5, 8, 6, 6 };
+    struct bt_series s = { "open_cin", 4, y, { p05, p25, p50, p75, p95 }, h, 4 };
+    struct bt_score sc;
+    backtest_score(&s, &sc);
+    assert_int_equal(sc.n, 3);          /* the month without an observation is left out */
+    assert_int_equal(sc.covered50, 1);  /* 10 on the interval's end counts; 12 < 12.5; 9 < 10 */
+    assert_int_equal(sc.covered90, 2);
+    TU_ASSERT_WITHIN(sc.mae, (1.0 + 1.0 + 2.0) / 3, 1e-12);
+    TU_ASSERT_WITHIN(sc.naive_mae, (3.0 + 2.0 + 0.0) / 3, 1e-12);
+    TU_ASSERT_WITHIN(sc.mase, (4.0 / 3) / (5.0 / 3), 1e-12);
+    /* a window that never moved, or of one month: no scale */
+    const double flat[] = { 7, 7, 7 };
+    s.h = flat;
+    s.m = 3;
+    backtest_score(&s, &sc);
+    assert_true(isnan(sc.mase));
+    s.m = 1;
+    backtest_score(&s, &sc);
+    assert_true(isnan(sc.naive_mae) && isnan(sc.mase));
+}
+
+enum { N_CAL = 4000 };
+
+static void test_calibrated_forecast_covers_nominally(void **state)
+{
+    (void)state;
+    static double y[N_CAL], q[BT_QUANTILES][N_CAL];
+    const double p[BT_QUANTILES] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
+    struct rng r;
+    rng_seed(&r, 0xBAC7);
+    for (size_t k = 0; k < N_CAL; k++) {
+        y[k] = gsl_cdf_ugaussian_Pinv(rng_uniform(&r));
+        for (int j = 0; j < BT_QUANTILES; j++)
+            q[j][k] = gsl_cdf_ugaussian_Pinv(p[j]);
+    }
+    struct bt_series s = { "x", N_CAL, y, { q[0], q[1], q[2], q[3], q[4] }, y, N_CAL };
+    struct bt_score sc;
+    backtest_score(&s, &sc);
+    const double cover[2] = { 0.5, 0.9 };
+    const size_t got[2] = { sc.covered50, sc.covered90 };
+    for (int i = 0; i < 2; i++) {
+        unsigned lo = 0, hi = N_CAL;
+        while (lo < N_CAL && gsl_cdf_binomial_P(lo, cover[i], N_CAL) < 0.0005)
+            lo++;
+        while (hi > 0 && gsl_cdf_binomial_P(hi - 1, cover[i], N_CAL) > 0.9995)
+            hi--;
+        if (got[i] < lo || got[i] > hi)
+            fail_msg("%zu of %d months in the %.0f%% interval (allowed %u to %u)", got[i], N_CAL, 100 * cover[i], lo,
+                     hi);
+    }
+}
+
+static void test_csv_columns(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    char *path = tu_path(dir, "backtest.csv");
+    const double y[] = { 10, 12 }, a[] = { 9, 9 }, b[] = { 10, 10 }, c[] = { 11, 11 }, d[] = { 12, 12 },
+                 e[] = { 13, 13 };
+    struct bt_series s = { "referrals", 2, y, { a, b, c, d, e }, y, 2 };
+    struct bt_score sc;
+    backtest_score(&s, &sc);
+    struct afile f;
+    assert_true(afile_open(&f, path));
+    backtest_csv(&f, &s, &sc, 1);
+    assert_true(afile_commit(&f));
+    char *text = tu_read(path, NULL);
+    assert_string_equal(text, "series,months,covered_50,coverage_50,covered_90,coverage_90,mae,naive_mae,mase\n"
+                              "referrals,2,2,1,2,1,1,2,0.5\n");
+    free(text);
+    char *fpath = tu_path(dir, "forecast.csv");
+    assert_true(afile_open(&f, fpath));
+    const char *const dates[] = { "2025-04-30", "2025-05-31" };
+    backtest_forecast_csv(&f, &s, 1, dates);
+    assert_true(afile_commit(&f));
+    text = tu_read(fpath, NULL);
+    assert_string_equal(text, "series,month,date,observed,p05,p25,p50,p75,p95\n"
+                              "referrals,1,2025-04-30,10,9,10,11,12,13\n"
+                              "referrals,2,2025-05-31,12,9,10,11,12,13\n");
+    free(text);
+    free(fpath);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scores_by_hand),
+        cmocka_unit_test(test_calibrated_forecast_covers_nominally),
+        cmocka_unit_test(test_csv_columns),
+    };
+    return cmocka_run_group_tests_name("backtest", tests, NULL, NULL);
+}
