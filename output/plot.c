@@ -49,6 +49,7 @@ static const struct {
     { PLOT_KIND_RUN, "summary.csv", NULL },
     { PLOT_KIND_SWEEP, "sweep.csv", "sweep" },
     { PLOT_KIND_TORNADO, "tornado.csv", "tornado" },
+    { PLOT_KIND_BACKTEST, "forecast.csv", "backtest" },
 };
 #define N_KINDS (sizeof kinds / sizeof *kinds)
 #define KIND_NAME_SIZE 32
@@ -368,6 +369,20 @@ static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o,
     return rc;
 }
 
+static enum plot_status plot_backtest(const char *dir, const struct plot_opts *o, struct plot_progress *pp,
+                                      char *err, size_t size)
+{
+    struct plot_backtest_facts f;
+    if (!plot_backtest_facts_read(dir, &f, err, size))
+        return PLOT_FAILED;
+    struct plot_charts charts;
+    char *script = plot_backtest_script(&f, &charts);
+    plot_backtest_facts_free(&f);
+    enum plot_status rc = draw(dir, script, &charts, o, pp, err, size);
+    free(script);
+    return rc;
+}
+
 static const struct plot_opts default_opts = { NULL, false };
 
 enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *err, size_t size)
@@ -388,6 +403,9 @@ enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *e
         break;
     case PLOT_KIND_TORNADO:
         rc = plot_tornado(dir, o, &pp, err, size);
+        break;
+    case PLOT_KIND_BACKTEST:
+        rc = plot_backtest(dir, o, &pp, err, size);
         break;
     case PLOT_KIND_NONE:
     default:

@@ -53,6 +53,10 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
 /* The script of a tornado folder: tornado_KPI. */
 char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts *charts);
 
+/* The script of a backtest folder: backtest_SERIES for each series of
+ * forecast.csv (at most PLOT_MAX_CHARTS). */
+char *plot_backtest_script(const struct plot_backtest_facts *f, struct plot_charts *charts);
+
 /* A text chart (gnuplot's dumb terminal) of the backlog median, width x
  * height characters, for standard output. NULL when there is no backlog. */
 char *plot_terminal_script(const struct plot_run_facts *f, int width, int height);

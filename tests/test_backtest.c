@@ -12,6 +12,8 @@
  *     against the 50% interval, moves the count by far more;
  *   - backtest.csv and forecast.csv hold exactly the documented columns. */
 #include "output/backtest.h"
+#include "output/plot.h"
+#include "output/plot_script.h"
 #include "sim/rng.h"
 #include "tests/testutil.h"
 
@@ -118,12 +120,49 @@ static void test_csv_columns(void **state)
     free(dir);
 }
 
+/* The charts: one per series, named by the series when that is a safe
+ * file name (else by its place); any text in a series name stays inert in
+ * the script (gp_script_inert), and plot_folder takes the folder as a
+ * backtest and writes the script. */
+static void test_charts_per_series(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    free(tu_write(dir, "forecast.csv",
+                  "series,month,date,observed,p05,p25,p50,p75,p95\n"
+                  "referrals,1,2025-04-30,10,5,8,10,12,15\n"
+                  "\"open_x`rm -rf /`@'\"\"\",1,2025-04-30,3,1,2,3,4,5\n"));
+    free(tu_write(dir, "backtest.csv", "series\nreferrals\n"));
+    struct plot_backtest_facts f;
+    char err[512], why[512];
+    assert_true(plot_backtest_facts_read(dir, &f, err, sizeof err));
+    assert_int_equal(f.n, 2);
+    struct plot_charts charts;
+    char *script = plot_backtest_script(&f, &charts);
+    assert_int_equal(charts.n, 2);
+    assert_string_equal(charts.name[0], "backtest_referrals");
+    assert_string_equal(charts.name[1], "backtest_2");
+    if (!gp_script_inert(script, why, sizeof why))
+        fail_msg("not inert: %s", why);
+    free(script);
+    plot_backtest_facts_free(&f);
+    assert_int_equal(plot_kind_of(dir), PLOT_KIND_BACKTEST);
+    struct plot_opts o = { NULL, true };
+    assert_int_equal(plot_folder(dir, &o, err, sizeof err), PLOT_OK);
+    char *gp = tu_path(dir, "plots.gp");
+    assert_true(tu_exists(gp));
+    free(gp);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scores_by_hand),
         cmocka_unit_test(test_calibrated_forecast_covers_nominally),
         cmocka_unit_test(test_csv_columns),
+        cmocka_unit_test(test_charts_per_series),
     };
     return cmocka_run_group_tests_name("backtest", tests, NULL, NULL);
 }
