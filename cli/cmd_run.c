@@ -4,7 +4,7 @@
 #include "cli/signals.h"
 #include "models/metrics.h"
 #include "models/model.h"
-#include "models/records.h"
+#include "models/recorder.h"
 #include "models/replication.h"
 #include "output/json.h"
 #include "output/numfmt.h"
@@ -122,30 +122,30 @@ static int write_records(const struct scenario *sc, uint64_t seed, uint64_t rep,
     struct rep_result out;
     rep_result_alloc(&out, &l);
     struct model *m = model_create(sc);
-    struct records *r = records_create(sc);
+    struct recorder *r = recorder_create(sc);
     int rc = EXIT_OK;
     if (!m) {
         fprintf(stderr, "caseload: out of memory\n");
         rc = EXIT_FAILURE_RUN;
         goto done;
     }
-    m->trace = records_trace(r);
+    m->trace = recorder_trace(r);
     if (model_run(m, seed, rep, &l, &out, &cli_stop) != 0) {
         fprintf(stderr, "caseload: stopped; no records written\n");
         rc = EXIT_FAILURE_RUN;
         goto done;
     }
-    struct afile files[RECORDS_FILES + 1];
-    struct afile *set[RECORDS_FILES + 1];
+    struct afile files[RECORDER_FILES + 1];
+    struct afile *set[RECORDER_FILES + 1];
     char path[AFILE_PATH_MAX];
     size_t opened = 0;
-    for (; opened <= RECORDS_FILES; opened++) {
-        const char *name = opened < RECORDS_FILES ? records_file_name((enum records_file)opened) : "manifest.json";
+    for (; opened <= RECORDER_FILES; opened++) {
+        const char *name = opened < RECORDER_FILES ? recorder_file_name((enum recorder_file)opened) : "manifest.json";
         set[opened] = &files[opened];
         if (!runfolder_path(path, sizeof path, sub, name) || !afile_open(&files[opened], path))
             break;
     }
-    if (opened <= RECORDS_FILES) {
+    if (opened <= RECORDER_FILES) {
         int e = errno;
         while (opened-- > 0)
             afile_abort(&files[opened]);
@@ -153,25 +153,25 @@ static int write_records(const struct scenario *sc, uint64_t seed, uint64_t rep,
         rc = EXIT_FAILURE_RUN;
         goto done;
     }
-    for (size_t f = 0; f < RECORDS_FILES; f++)
-        records_write(r, (enum records_file)f, put_line, &files[f]);
+    for (size_t f = 0; f < RECORDER_FILES; f++)
+        recorder_write(r, (enum recorder_file)f, put_line, &files[f]);
     struct json j;
-    json_begin(&j, &files[RECORDS_FILES]);
+    json_begin(&j, &files[RECORDER_FILES]);
     json_string(&j, "program", "caseload");
     json_string(&j, "version", CASELOAD_VERSION);
     json_string(&j, "records", "synthetic: one simulated replication, as a case system and HR would record it");
     json_string(&j, "scenario", sc->name);
     json_uint(&j, "seed", seed);
     json_uint(&j, "replication", rep + 1);
-    runfolder_json_written(&j, set, RECORDS_FILES + 1, NULL);
+    runfolder_json_written(&j, set, RECORDER_FILES + 1, NULL);
     json_end(&j);
-    if (!runfolder_commit(set, RECORDS_FILES + 1, NULL, sub)) {
+    if (!runfolder_commit(set, RECORDER_FILES + 1, NULL, sub)) {
         fprintf(stderr, "caseload: %s: writing the records failed (%s); nothing written there\n", sub,
                 strerror(errno));
         rc = EXIT_FAILURE_RUN;
     }
 done:
-    records_destroy(r);
+    recorder_destroy(r);
     model_destroy(m);
     rep_result_free(&out);
     result_layout_free(&l);

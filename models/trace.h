@@ -1,5 +1,5 @@
 /* trace.h — what happened to whom in a replication, for the records a case
- * system and HR would hold (models/records.h writes them).
+ * system and HR would hold (models/recorder.h writes them).
  *
  * A model's trace is NULL in runs: each hook is one test of that pointer,
  * takes no random draw and changes no state, so results are the same bytes

@@ -266,7 +266,8 @@ static bool read_absences(struct build *b, const char *dir, const struct spell *
         if (!ok)
             break;
         const char *who = csv_in_field(&r.c, r.col[0]);
-        size_t k1 = end == OPEN_END ? b->s->n_months : month_from(b->s, end);
+        /* end_date is the last day off (inclusive) */
+        size_t k1 = end == OPEN_END ? b->s->n_months : month_from(b->s, end + 1);
         for (size_t k = month_from(b->s, start); k < k1; k++) {
             const struct spell *s = spell_at(sp, n_sp, who ? who : "", b->s->last_day[k]);
             if (s && !s->agency)

@@ -15,7 +15,8 @@
  *   in_post_GRADE      FTE of the staff spells of each grade open then
  *                      (the agency grade too)
  *   staff_sick_fte     FTE of permanent staff off sick then (an absence
- *                      open, FTE from the person's spell then)
+ *                      whose last day off, end_date, is not before the
+ *                      month's last day; FTE from the person's spell then)
  *   vacancies_fte      vacancies open then, one FTE each (the records give
  *                      no hours for a vacancy)
  *

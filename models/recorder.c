@@ -1,4 +1,4 @@
-/* records.c — trace events into the rows of the records files.
+/* recorder.c — trace events into the rows of the records files.
  *
  * Identities: a child keeps its id across re-referrals (the model keeps a
  * child's case slot while it may come back, trace.h's n counts its
@@ -6,7 +6,7 @@
  * case; a worker's id (unique in the replication) is the person. State per
  * case slot, worker and post says which row is open, so each event touches
  * one row: O(1) per event, memory linear in the rows. */
-#include "models/records.h"
+#include "models/recorder.h"
 
 #include "sim/check.h"
 #include "sim/date.h"
@@ -28,12 +28,16 @@ struct episode_row {
     bool allocated_before;          /* open at day 0, allocated before it */
 };
 struct spell_row { double start, end, fte; uint32_t person; int32_t grade; bool agency; };
-struct absence_row { double start, end; uint32_t person; };
+/* Days (floor of the model's time); `end` the last day off, inclusive (the
+ * day of the return is a day at work, but an absence is at least its first
+ * day): so that days off counted inclusive, end - start + 1, average the
+ * time off but for absences that begin and end on one day. */
+struct absence_row { double start, end; uint32_t person; bool open; };
 struct vacancy_row { double from, filled; int32_t grade; bool withdrawn; };
 struct estab_row { double t, fte; int32_t grade; };
 
 struct slot { uint32_t child, case_id; size_t episode; };
-struct person { size_t spell, absence; };
+struct person { size_t spell, absence, last_absence; };
 
 /* A growable array of rows of one type. */
 #define VEC(T) struct { T *v; size_t n, cap; }
@@ -42,7 +46,7 @@ struct person { size_t spell, absence; };
                              (vec).v = check_realloc((vec).v, (vec).cap * sizeof *(vec).v)) : (vec).v, \
      &(vec).v[(vec).n++])
 
-struct records {
+struct recorder {
     const struct scenario *sc;
     struct trace trace;
     long day0;                       /* the start date as days since 1970 */
@@ -78,22 +82,22 @@ static void *grow(void *a, size_t *n, size_t i, size_t size, void (*init)(void *
 }
 
 static void slot_init(void *at, size_t k) { (void)k; *(struct slot *)at = (struct slot){ 0, 0, NO_ROW }; }
-static void person_init(void *at, size_t k) { (void)k; *(struct person *)at = (struct person){ NO_ROW, NO_ROW }; }
+static void person_init(void *at, size_t k) { (void)k; *(struct person *)at = (struct person){ NO_ROW, NO_ROW, NO_ROW }; }
 static void post_init(void *at, size_t k) { (void)k; *(size_t *)at = NO_ROW; }
 
-static struct slot *slot_of(struct records *r, uint32_t c)
+static struct slot *slot_of(struct recorder *r, uint32_t c)
 {
     r->slot = grow(r->slot, &r->n_slots, c, sizeof *r->slot, slot_init);
     return &r->slot[c];
 }
 
-static struct person *person_of(struct records *r, uint32_t id)
+static struct person *person_of(struct recorder *r, uint32_t id)
 {
     r->person = grow(r->person, &r->n_persons, id, sizeof *r->person, person_init);
     return &r->person[id];
 }
 
-static void on_case(struct records *r, const struct trace_event *e)
+static void on_case(struct recorder *r, const struct trace_event *e)
 {
     struct slot *s = slot_of(r, e->subject);
     switch (e->kind) {
@@ -141,15 +145,17 @@ static void on_case(struct records *r, const struct trace_event *e)
     }
 }
 
-static void end_absence(struct records *r, struct person *p, double t)
+static void end_absence(struct recorder *r, struct person *p, double t)
 {
     if (p->absence != NO_ROW) {
-        r->absence.v[p->absence].end = t;
+        struct absence_row *a = &r->absence.v[p->absence];
+        a->end = fmax(a->start, floor(t) - 1);
+        a->open = false;
         p->absence = NO_ROW;
     }
 }
 
-static void on_staff(struct records *r, const struct trace_event *e)
+static void on_staff(struct recorder *r, const struct trace_event *e)
 {
     struct person *p = person_of(r, e->subject);
     switch (e->kind) {
@@ -176,9 +182,17 @@ static void on_staff(struct records *r, const struct trace_event *e)
         break;
     case TRACE_SICK_START: {
         CHECK(p->absence == NO_ROW);
-        p->absence = r->absence.n;
+        double day = floor(e->t0);
+        if (p->last_absence != NO_ROW && r->absence.v[p->last_absence].end >= day) {
+            /* off again on the day of the last absence's end: one absence,
+             * as HR would record it (their rows never overlap) */
+            p->absence = p->last_absence;
+            r->absence.v[p->absence].open = true;
+            break;
+        }
+        p->absence = p->last_absence = r->absence.n;
         struct absence_row *row = VEC_PUSH(r->absence);
-        *row = (struct absence_row){ e->t0, NAN, e->subject + 1 };
+        *row = (struct absence_row){ day, NAN, e->subject + 1, true };
         break;
     }
     case TRACE_SICK_END:
@@ -189,7 +203,7 @@ static void on_staff(struct records *r, const struct trace_event *e)
     }
 }
 
-static void on_post(struct records *r, const struct trace_event *e)
+static void on_post(struct recorder *r, const struct trace_event *e)
 {
     r->post = grow(r->post, &r->n_posts, e->subject, sizeof *r->post, post_init);
     size_t *open = &r->post[e->subject];
@@ -211,7 +225,7 @@ static void on_post(struct records *r, const struct trace_event *e)
 
 static void on_event(void *arg, const struct trace_event *e)
 {
-    struct records *r = arg;
+    struct recorder *r = arg;
     switch (e->kind) {
     case TRACE_REFERRAL:
     case TRACE_STAGE_START:
@@ -245,9 +259,9 @@ static void on_event(void *arg, const struct trace_event *e)
     }
 }
 
-struct records *records_create(const struct scenario *sc)
+struct recorder *recorder_create(const struct scenario *sc)
 {
-    struct records *r = check_calloc(1, sizeof *r);
+    struct recorder *r = check_calloc(1, sizeof *r);
     r->sc = sc;
     r->trace = (struct trace){ on_event, r };
     r->day0 = date_to_days(sc->start);
@@ -257,7 +271,7 @@ struct records *records_create(const struct scenario *sc)
     return r;
 }
 
-void records_destroy(struct records *r)
+void recorder_destroy(struct recorder *r)
 {
     if (!r)
         return;
@@ -274,39 +288,39 @@ void records_destroy(struct records *r)
     free(r);
 }
 
-const struct trace *records_trace(struct records *r) { return &r->trace; }
+const struct trace *recorder_trace(struct recorder *r) { return &r->trace; }
 
-static const char *const file_names[RECORDS_FILES] = {
+static const char *const file_names[RECORDER_FILES] = {
     "referrals.csv", "episodes.csv", "staff.csv", "absences.csv", "vacancies.csv", "establishment.csv",
 };
 
-const char *records_file_name(enum records_file f)
+const char *recorder_file_name(enum recorder_file f)
 {
-    CHECK(f < RECORDS_FILES);
+    CHECK(f < RECORDER_FILES);
     return file_names[f];
 }
 
-size_t records_rows(const struct records *r, enum records_file f)
+size_t recorder_rows(const struct recorder *r, enum recorder_file f)
 {
     switch (f) {
-    case RECORDS_REFERRALS: return r->referral.n;
-    case RECORDS_EPISODES: return r->episode.n;
-    case RECORDS_STAFF: return r->spell.n;
-    case RECORDS_ABSENCES: return r->absence.n;
-    case RECORDS_VACANCIES: {
+    case RECORDER_REFERRALS: return r->referral.n;
+    case RECORDER_EPISODES: return r->episode.n;
+    case RECORDER_STAFF: return r->spell.n;
+    case RECORDER_ABSENCES: return r->absence.n;
+    case RECORDER_VACANCIES: {
         size_t n = 0;
         for (size_t i = 0; i < r->vacancy.n; i++)
             n += !r->vacancy.v[i].withdrawn;
         return n;
     }
-    case RECORDS_ESTABLISHMENT: return r->estab.n;
+    case RECORDER_ESTABLISHMENT: return r->estab.n;
     default: CHECK(!"unknown records file");
     }
     return 0;
 }
 
 /* The date of day t ("" for NAN: not yet). */
-static void day_text(const struct records *r, double t, char buf[DATE_TEXT_SIZE])
+static void day_text(const struct recorder *r, double t, char buf[DATE_TEXT_SIZE])
 {
     if (isnan(t)) {
         buf[0] = '\0';
@@ -317,12 +331,12 @@ static void day_text(const struct records *r, double t, char buf[DATE_TEXT_SIZE]
 
 #define LINE_MAX_BYTES 512
 
-void records_write(const struct records *r, enum records_file f, void (*put)(void *arg, const char *line), void *arg)
+void recorder_write(const struct recorder *r, enum recorder_file f, void (*put)(void *arg, const char *line), void *arg)
 {
     const struct scenario *sc = r->sc;
     char line[LINE_MAX_BYTES], a[DATE_TEXT_SIZE], b[DATE_TEXT_SIZE];
     switch (f) {
-    case RECORDS_REFERRALS:
+    case RECORDER_REFERRALS:
         put(arg, "child_id,referral_date,outcome\n");
         for (size_t i = 0; i < r->referral.n; i++) {
             const struct referral_row *x = &r->referral.v[i];
@@ -331,7 +345,7 @@ void records_write(const struct records *r, enum records_file f, void (*put)(voi
             put(arg, line);
         }
         break;
-    case RECORDS_EPISODES:
+    case RECORDER_EPISODES:
         put(arg, "case_id,stage,start_date,end_date,next,allocated_date,worker_id\n");
         for (size_t i = 0; i < r->episode.n; i++) {
             const struct episode_row *x = &r->episode.v[i];
@@ -347,7 +361,7 @@ void records_write(const struct records *r, enum records_file f, void (*put)(voi
             put(arg, line);
         }
         break;
-    case RECORDS_STAFF:
+    case RECORDER_STAFF:
         put(arg, "person_id,grade,fte,start_date,end_date,agency\n");
         for (size_t i = 0; i < r->spell.n; i++) {
             const struct spell_row *x = &r->spell.v[i];
@@ -358,17 +372,17 @@ void records_write(const struct records *r, enum records_file f, void (*put)(voi
             put(arg, line);
         }
         break;
-    case RECORDS_ABSENCES:
+    case RECORDER_ABSENCES:
         put(arg, "person_id,start_date,end_date\n");
         for (size_t i = 0; i < r->absence.n; i++) {
             const struct absence_row *x = &r->absence.v[i];
             day_text(r, x->start, a);
-            day_text(r, x->end, b);
+            day_text(r, x->open ? NAN : x->end, b);
             snprintf(line, sizeof line, "P%05u,%s,%s\n", x->person, a, b);
             put(arg, line);
         }
         break;
-    case RECORDS_VACANCIES:
+    case RECORDER_VACANCIES:
         put(arg, "grade,vacant_from,filled_on\n");
         for (size_t i = 0; i < r->vacancy.n; i++) {
             const struct vacancy_row *x = &r->vacancy.v[i];
@@ -380,7 +394,7 @@ void records_write(const struct records *r, enum records_file f, void (*put)(voi
             put(arg, line);
         }
         break;
-    case RECORDS_ESTABLISHMENT:
+    case RECORDER_ESTABLISHMENT:
         put(arg, "grade,date,fte\n");
         for (size_t i = 0; i < r->estab.n; i++) {
             const struct estab_row *x = &r->estab.v[i];
