@@ -77,6 +77,19 @@ bool estim_poisson(const double *x, const double *y, const double *offset, size_
         }
         dev = d;
     }
+    if (ok) {   /* the covariance at the weights of the final estimates */
+        for (size_t i = 0; i < n; i++) {
+            double off = offset ? offset[i] : 0;
+            gsl_vector_set(z, i, log(mu[i]) - off + (y[i] - mu[i]) / mu[i]);
+            gsl_vector_set(w, i, mu[i]);
+        }
+        double chisq;
+        size_t rank;
+        gsl_vector *b2 = gsl_vector_alloc(p);
+        gsl_multifit_wlinear_tsvd(X, w, z, GSL_DBL_EPSILON * 1e3, b2, C, &chisq, &rank, ws);
+        gsl_vector_free(b2);
+        ok = rank == p;
+    }
     if (ok) {
         for (size_t j = 0; j < p; j++) {
             beta[j] = gsl_vector_get(b, j);

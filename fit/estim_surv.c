@@ -32,10 +32,14 @@
 const enum dist_kind estim_families[ESTIM_N_FAMILIES] = { DIST_EXPONENTIAL, DIST_LOGNORMAL, DIST_GAMMA,
                                                          DIST_WEIBULL };
 
-/* Nelder–Mead: iterations per start, the simplex size taken as converged,
- * the first step in each internal parameter (log scale: about 35%). */
+/* Nelder–Mead: iterations per start, the simplex size taken as converged
+ * (internal parameters are logs: a relative change of 1e-8, near the
+ * square root of the machine epsilon below which a flat optimum cannot be
+ * told apart), the size still accepted when the iterations run out, the
+ * first step in each internal parameter (log scale: about 35%). */
 #define NM_MAX_ITER 4000
-#define NM_SIZE_TOL 1e-10
+#define NM_SIZE_TOL 1e-8
+#define NM_SIZE_ACCEPT 1e-6
 #define NM_STEP 0.35
 /* Relative step of the central differences of the Hessian and gradients. */
 #define DIFF_STEP 1e-4
@@ -163,7 +167,7 @@ static bool minimise(negll_fn f, void *ctx, double *th, size_t k)
                 break;
             status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), NM_SIZE_TOL);
         }
-        ok = status == GSL_SUCCESS && m->fval < BAD_VALUE;
+        ok = (status == GSL_SUCCESS || gsl_multimin_fminimizer_size(m) < NM_SIZE_ACCEPT) && m->fval < BAD_VALUE;
         for (size_t i = 0; i < k; i++)
             th[i] = gsl_vector_get(m->x, i);
     }

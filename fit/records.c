@@ -500,6 +500,9 @@ static void read_staff(struct reader *rd, const char *dir, struct intern *person
     while (reader_next(rd)) {
         struct records_spell x;
         const char *id = need(rd, 0);
+        /* the person is known even if this row is bad: their absences are
+         * not reported again as of nobody */
+        int32_t person = id ? intern_get(persons, id, true) : -1;
         int g = id ? name_field(rd, 1, false) : -1;
         double fte = 0;
         if (g >= 0) {
@@ -515,7 +518,7 @@ static void read_staff(struct reader *rd, const char *dir, struct intern *person
             row_error(rd, 5, REASON_BAD_VALUE, "not a yes/no value (allowed: true, false, yes, no, 1, 0, empty)");
         if (rd->row_bad)
             continue;
-        x.person = intern_get(persons, id, true);
+        x.person = person;
         x.grade = (int16_t)g;
         x.fte = fte;
         x.start = start;
