@@ -35,7 +35,7 @@ CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
 LDLIBS       = $(PKG_LIBS) -lm -pthread
 
 # ---- sources --------------------------------------------------------------
-LIB_SRC   := $(wildcard sim/*.c) $(wildcard models/*.c) $(wildcard output/*.c)
+LIB_SRC   := $(wildcard sim/*.c) $(wildcard models/*.c) $(wildcard output/*.c) $(wildcard fit/*.c)
 CLI_SRC   := $(wildcard cli/*.c)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_LIB  := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))

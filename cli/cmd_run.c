@@ -183,7 +183,7 @@ int cmd_run(int argc, char **argv)
     struct cli_opts o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZYk"))
+    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZrk"))
         goto out;
     if (o.records && o.precision <= 0 && o.records_rep > o.reps) {
         fprintf(stderr, "caseload: --records-rep %llu: there are only %llu replications (allowed: 1 to -n)\n",

@@ -60,7 +60,8 @@ static const struct opt table[] = {
     { 'G', NULL, "--range", true },     { 'E', NULL, "--step", true },
     { 'W', NULL, "--strict", false },   { 'C', NULL, "--clear-below", true },
     { 'Z', NULL, "--risk", true },     { 'X', NULL, "--rank", true },
-    { 'Y', NULL, "--records", false }, { 'k', NULL, "--records-rep", true },
+    { 'r', NULL, "--records", false }, { 'k', NULL, "--records-rep", true },
+    { 'Y', NULL, "--template", true }, { 'd', NULL, "--drop-bad", false },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -120,7 +121,7 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
         const char *name = t->lng;
         uint64_t u;
         switch (t->letter) {
-        case 'Y':
+        case 'r':
             o->records = true;
             break;
         case 'k':
@@ -218,6 +219,8 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
             break;
         }
         case 'X': o->rank = v; break;
+        case 'Y': o->template_path = v; break;
+        case 'd': o->drop_bad = true; break;
         case 'M':
             if (!parse_u64(v, &u) || u < 2 || u > CLI_MAX_REPS)
                 return bad(name, v, "the maximum must be a whole number from 2 to 1000000");

@@ -44,6 +44,8 @@ struct cli_opts {
     const char *rank;          /* compare: the KPI options are ranked by (NULL = default) */
     bool records;              /* run --records: the records of one replication */
     uint64_t records_rep;      /* --records-rep K: which (from 1; 1 when not given) */
+    const char *template_path; /* fit: the template scenario (--template) */
+    bool drop_bad;             /* fit: skip bad rows of the records, counted (--drop-bad) */
     char **args;               /* positional arguments */
     size_t n_args;
     int argc;                  /* the whole command line, for the manifest */
@@ -55,7 +57,7 @@ struct cli_opts {
  * short options, S --set, p --plot, f --force, P --precision, K --kpi,
  * M --max-reps, V --vary, T --tornado, D --spread, L --lever, A --at,
  * B --below, R --probability, G --range, E --step, W --strict,
- * C --clear-below, Z --risk, X --rank.
+ * C --clear-below, Z --risk, X --rank, Y --template, d --drop-bad.
  * On a problem prints one message naming it and returns false (exit 2). */
 bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed);
 

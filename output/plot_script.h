@@ -8,6 +8,7 @@
 #ifndef OUTPUT_PLOT_SCRIPT_H
 #define OUTPUT_PLOT_SCRIPT_H
 
+#include "output/plot.h"
 #include "output/plot_data.h"
 
 #include <stdbool.h>
@@ -56,6 +57,10 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
 /* The script of a backtest folder: backtest_SERIES for each series of
  * forecast.csv (at most PLOT_MAX_CHARTS). */
 char *plot_backtest_script(const struct plot_backtest_facts *f, struct plot_charts *charts);
+
+/* The script of a fit folder (caseload fit): fit_duration_K for each stage
+ * K (1-based) fitted, and fit_referrals when there are months. */
+char *plot_fit_script(const struct plot_fit_facts *f, struct plot_charts *charts);
 
 /* A text chart (gnuplot's dumb terminal) of the backlog median, width x
  * height characters, for standard output. NULL when there is no backlog. */
