@@ -2,8 +2,10 @@
  *
  * Identities: a child keeps its id across re-referrals (the model keeps a
  * child's case slot while it may come back, trace.h's n counts its
- * referrals); each accepted referral, and each case open at day 0, is a new
- * case; a worker's id (unique in the replication) is the person. State per
+ * referrals), and its episodes carry it as their case_id, so that a
+ * closure links to a later referral of the same child; each case open at
+ * day 0 is a new child; a worker's id (unique in the replication) is the
+ * person. State per
  * case slot, worker and post says which row is open, so each event touches
  * one row: O(1) per event, memory linear in the rows. */
 #include "models/recorder.h"
@@ -23,7 +25,7 @@
 struct referral_row { double t; uint32_t child; bool screened; };
 struct episode_row {
     double start, end, allocated;   /* end, allocated: NAN while none */
-    uint32_t case_id, worker;       /* worker: 0 while unallocated (ids count from 1) */
+    uint32_t child, worker;         /* worker: 0 while unallocated (ids count from 1) */
     int32_t stage, next;
     bool allocated_before;          /* open at day 0, allocated before it */
 };
@@ -36,7 +38,7 @@ struct absence_row { double start, end; uint32_t person; bool open; };
 struct vacancy_row { double from, filled; int32_t grade; bool withdrawn; };
 struct estab_row { double t, fte; int32_t grade; };
 
-struct slot { uint32_t child, case_id; size_t episode; };
+struct slot { uint32_t child; size_t episode; };
 struct person { size_t spell, absence, last_absence; };
 
 /* A growable array of rows of one type. */
@@ -63,7 +65,7 @@ struct recorder {
     size_t *post;                    /* by post: its open vacancy row, or NO_ROW */
     size_t n_posts;
     double *estab_now;               /* by grade: the last recorded, NAN before any */
-    uint32_t children, cases;
+    uint32_t children;
 };
 
 /* Grow an index array to hold i (new entries set by init). */
@@ -81,7 +83,7 @@ static void *grow(void *a, size_t *n, size_t i, size_t size, void (*init)(void *
     return a;
 }
 
-static void slot_init(void *at, size_t k) { (void)k; *(struct slot *)at = (struct slot){ 0, 0, NO_ROW }; }
+static void slot_init(void *at, size_t k) { (void)k; *(struct slot *)at = (struct slot){ 0, NO_ROW }; }
 static void person_init(void *at, size_t k) { (void)k; *(struct person *)at = (struct person){ NO_ROW, NO_ROW, NO_ROW }; }
 static void post_init(void *at, size_t k) { (void)k; *(size_t *)at = NO_ROW; }
 
@@ -106,19 +108,15 @@ static void on_case(struct recorder *r, const struct trace_event *e)
             s->child = ++r->children;
         struct referral_row *row = VEC_PUSH(r->referral);
         *row = (struct referral_row){ e->t, s->child, e->flag };
-        if (!e->flag)
-            s->case_id = ++r->cases;
         break;
     }
     case TRACE_STAGE_START: {
-        if (e->n > 0) {   /* open at day 0: a child and a case the records meet now */
+        if (e->n > 0)   /* open at day 0: a child the records meet now */
             s->child = ++r->children;
-            s->case_id = ++r->cases;
-        }
-        CHECK(s->case_id > 0);
+        CHECK(s->child > 0);
         s->episode = r->episode.n;
         struct episode_row *row = VEC_PUSH(r->episode);
-        *row = (struct episode_row){ .start = e->t0, .end = NAN, .allocated = NAN, .case_id = s->case_id,
+        *row = (struct episode_row){ .start = e->t0, .end = NAN, .allocated = NAN, .child = s->child,
                                      .worker = 0, .stage = e->stage, .next = NEXT_OPEN,
                                      .allocated_before = e->n == 2 };
         break;
@@ -356,7 +354,7 @@ void recorder_write(const struct recorder *r, enum recorder_file f, void (*put)(
             if (x->worker)
                 snprintf(who, sizeof who, "P%05u", x->worker);
             const char *next = x->next == NEXT_OPEN ? "" : x->next == STAGE_CLOSE ? "close" : sc->stage[x->next].name;
-            snprintf(line, sizeof line, "K%06u,%s,%s,%s,%s,%s,%s\n", x->case_id, sc->stage[x->stage].name, a, b,
+            snprintf(line, sizeof line, "C%06u,%s,%s,%s,%s,%s,%s\n", x->child, sc->stage[x->stage].name, a, b,
                      next, c, who);
             put(arg, line);
         }
