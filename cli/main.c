@@ -160,6 +160,8 @@ static int dispatch(int argc, char **argv)
         return cmd_plot(argc, argv);
     if (strcmp(cmd, "fit") == 0)
         return cmd_fit(argc, argv);
+    if (strcmp(cmd, "backtest") == 0)
+        return cmd_backtest(argc, argv);
     fprintf(stderr, "caseload: unknown command \"%s\" (see caseload --help)\n", cmd);
     return EXIT_USAGE;
 }

@@ -62,6 +62,7 @@ static const struct opt table[] = {
     { 'Z', NULL, "--risk", true },     { 'X', NULL, "--rank", true },
     { 'r', NULL, "--records", false }, { 'k', NULL, "--records-rep", true },
     { 'Y', NULL, "--template", true }, { 'd', NULL, "--drop-bad", false },
+    { 'F', NULL, "--fit-until", true }, { 'U', NULL, "--until", true },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -182,6 +183,8 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
             break;
         case 'L': o->lever = v; break;
         case 'A': o->at = v; break;
+        case 'F': o->fit_until = v; break;
+        case 'U': o->until = v; break;
         case 'B':
             if (!params_parse_real(v, &o->below))
                 return bad(name, v, "the threshold must be a number");

@@ -33,6 +33,8 @@ struct cli_opts {
     double spread;             /* tornado: relative low/high spread (0 = default) */
     const char *lever;         /* target: the parameter to move */
     const char *at;            /* target: the date the KPI is read at */
+    const char *fit_until;     /* backtest: fit on the records before this date */
+    const char *until;         /* backtest: score up to this date (NULL: the records' last) */
     double below;              /* target: the threshold */
     bool below_given;
     double probability;        /* target: required share of replications (0 = default) */
