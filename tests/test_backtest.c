@@ -10,7 +10,28 @@
  *     quantiles (gsl_cdf_binomial_P), which a correct scorer leaves with
  *     probability 0.001; an interval scored as open, or the 90% test made
  *     against the 50% interval, moves the count by far more;
- *   - backtest.csv and forecast.csv hold exactly the documented columns. */
+ *   - backtest.csv and forecast.csv hold exactly the documented columns;
+ *   - caseload backtest on synthetic records covers near the nominal rate.
+ *     tests/scenarios/backtest.cfg is simulated R_BT times (its records
+ *     written in this process), each history backtested from the end of
+ *     its sixth year over the seventh. A history's coverage c_r is pooled
+ *     over the months of the three series of large counts (referrals, open
+ *     assessments, open cin; small counts such as staff in post tie with
+ *     the interval's ends and cover more). The months of one history are
+ *     correlated (a stock carries its errors from month to month; the
+ *     series share the referrals), so the months are not independent
+ *     trials; the histories are. The test is that the mean of c_r lies
+ *     within t(0.9995, R_BT - 1) standard errors of the nominal rate, the
+ *     standard error from the spread of c_r between histories, which holds
+ *     whatever the correlation within one. The forecast rests on the
+ *     parameters estimated (their uncertainty is not propagated), and its
+ *     quantiles on BT_REPS replications, so it covers somewhat less than
+ *     nominal: about 0.45 and 0.84 over 16 histories (docs/fitting.md). */
+#include "models/metrics.h"
+#include "models/model.h"
+#include "models/recorder.h"
+#include "models/replication.h"
+#include "models/scenario.h"
 #include "output/backtest.h"
 #include "output/plot.h"
 #include "output/plot_script.h"
@@ -156,6 +177,118 @@ static void test_charts_per_series(void **state)
     free(dir);
 }
 
+#define BT_FIXTURE "tests/scenarios/backtest.cfg"
+#define BT_SEED 4242
+#define R_BT 10
+#define BT_REPS "40"
+#define BT_FROM "2028-04-01"
+
+static void put(void *arg, const char *line) { fputs(line, arg); }
+
+/* Replication rep of sc's records into dir. */
+static void write_records(const struct scenario *sc, size_t rep, const char *dir)
+{
+    struct result_layout l;
+    metrics_layout(sc, &l);
+    struct rep_result out;
+    rep_result_alloc(&out, &l);
+    struct model *m = model_create(sc);
+    struct recorder *r = recorder_create(sc);
+    m->trace = recorder_trace(r);
+    assert_int_equal(model_run(m, BT_SEED, rep, &l, &out, NULL), 0);
+    for (size_t f = 0; f < RECORDER_FILES; f++) {
+        char *path = tu_path(dir, recorder_file_name((enum recorder_file)f));
+        FILE *fp = fopen(path, "w");
+        assert_non_null(fp);
+        recorder_write(r, (enum recorder_file)f, put, fp);
+        assert_int_equal(fclose(fp), 0);
+        free(path);
+    }
+    recorder_destroy(r);
+    model_destroy(m);
+    rep_result_free(&out);
+    result_layout_free(&l);
+}
+
+/* Covered months of the large-count series in dir/backtest.csv: at 50%
+ * and 90%, out of *months. */
+static void pooled(const char *dir, double *c50, double *c90, double *months)
+{
+    char *text = tu_read_in(dir, "backtest.csv");
+    *c50 = *c90 = *months = 0;
+    static const char *const large[] = { "referrals,", "open_assessment,", "open_cin," };
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+        for (size_t k = 0; k < 3; k++)
+            if (strncmp(line, large[k], strlen(large[k])) == 0) {
+                double n, a, b;
+                assert_int_equal(sscanf(line + strlen(large[k]), "%lf,%lf,%*f,%lf", &n, &a, &b), 3);
+                *months += n;
+                *c50 += a;
+                *c90 += b;
+            }
+    free(text);
+}
+
+static void test_backtest_covers_near_nominal(void **state)
+{
+    (void)state;
+    struct scenario *sc = tu_load(BT_FIXTURE, NULL, 0);
+    char *tmp = tu_tmpdir();
+    char *rec = tu_mkdir(tmp, "records");
+    double c[2][R_BT];
+    for (size_t r = 0; r < R_BT; r++) {
+        write_records(sc, r, rec);
+        char name[32];
+        snprintf(name, sizeof name, "bt%zu", r);
+        char *out = tu_path(tmp, name), *err;
+        int rc = tu_caseload_run(&err, NULL, "backtest", rec, "--template", BT_FIXTURE, "--fit-until", BT_FROM,
+                                 "-n", BT_REPS, "-o", out, "-q", NULL);
+        if (rc != 0)
+            fail_msg("caseload backtest exited %d: %s", rc, err);
+        free(err);
+        double months;
+        pooled(out, &c[0][r], &c[1][r], &months);
+        assert_true(months == 36);
+        c[0][r] /= months;
+        c[1][r] /= months;
+        free(out);
+    }
+    const double nominal[2] = { 0.5, 0.9 };
+    double t = gsl_cdf_tdist_Pinv(0.9995, R_BT - 1);
+    for (int i = 0; i < 2; i++) {
+        double mean = 0, var = 0;
+        for (size_t r = 0; r < R_BT; r++)
+            mean += c[i][r] / R_BT;
+        for (size_t r = 0; r < R_BT; r++)
+            var += (c[i][r] - mean) * (c[i][r] - mean) / (R_BT - 1);
+        double se = sqrt(var / R_BT);
+        print_message("%.0f%% intervals: mean coverage %.3f over %d histories (se %.3f, allowed %.3f to %.3f)\n",
+                      100 * nominal[i], mean, R_BT, se, nominal[i] - t * se, nominal[i] + t * se);
+        if (!(fabs(mean - nominal[i]) <= t * se))
+            fail_msg("the %.0f%% intervals cover %.3f of months, not near %.2f", 100 * nominal[i], mean, nominal[i]);
+    }
+    tu_rmtree(tmp);
+    free(rec);
+    free(tmp);
+    scenario_free(sc);
+}
+
+/* Usage errors are exit status 2, saying what is missing. */
+static void test_backtest_usage(void **state)
+{
+    (void)state;
+    char *err;
+    assert_int_equal(tu_caseload_run(&err, NULL, "backtest", "scenarios/records-example", "--template",
+                                     "scenarios/records-example/small-council.cfg", NULL), 2);
+    tu_assert_contains(err, "--fit-until DATE is missing");
+    free(err);
+    assert_int_equal(tu_caseload_run(&err, NULL, "backtest", "scenarios/records-example", "--template",
+                                     "scenarios/records-example/small-council.cfg", "--fit-until", "2026-03-15",
+                                     NULL), 2);
+    tu_assert_contains(err, "no whole month from 2026-03-15");
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +296,8 @@ int main(void)
         cmocka_unit_test(test_calibrated_forecast_covers_nominally),
         cmocka_unit_test(test_csv_columns),
         cmocka_unit_test(test_charts_per_series),
+        cmocka_unit_test(test_backtest_usage),
+        cmocka_unit_test(test_backtest_covers_near_nominal),
     };
     return cmocka_run_group_tests_name("backtest", tests, NULL, NULL);
 }
