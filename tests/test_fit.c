@@ -746,6 +746,46 @@ static void test_include_template_and_no_data(void **state)
     free(cfg);
 }
 
+/* Progression on the calendar anniversary, as the model has it: the mean
+ * in calendar months is exactly after_months, whatever the day of the
+ * month (the 31st, the 29th of February), and a progression is no leaver. */
+static void test_progression_months(void **state)
+{
+    (void)state;
+    struct scenario *sc = tu_load(TEMPLATE, NULL, 0);
+    const struct date starts[] = { { 2021, 1, 31 }, { 2020, 2, 29 }, { 2021, 3, 15 }, { 2021, 5, 1 },
+                                   { 2021, 8, 31 }, { 2021, 10, 30 }, { 2022, 1, 2 }, { 2022, 2, 28 },
+                                   { 2021, 12, 31 }, { 2022, 6, 30 }, { 2021, 7, 7 } };
+    enum { N = sizeof starts / sizeof *starts };
+    struct records r;
+    memset(&r, 0, sizeof r);
+    r.spell = calloc(2 * N, sizeof *r.spell);
+    r.n_persons = N;
+    int sw = scenario_grade(sc, "sw"), senior = scenario_grade(sc, "senior");
+    for (int i = 0; i < N; i++) {
+        long a = date_to_days(starts[i]), b = date_to_days(date_add_months(starts[i], 12));
+        r.spell[r.n_spell++] = (struct records_spell){ i, (int16_t)sw, false, 1.0, (int32_t)a, (int32_t)b };
+        r.spell[r.n_spell++] = (struct records_spell){ i, (int16_t)senior, false, 1.0, (int32_t)b, RECORDS_NONE };
+    }
+    /* one referral so that there is something at the date */
+    struct records_referral ref = { (int32_t)date_to_days((struct date){ 2023, 5, 1 }), 0, false };
+    r.ref = &ref;
+    r.n_ref = 1;
+    struct fit_result f;
+    struct diag notes;
+    diag_init(&notes, 100);
+    assert_true(fit_records(&r, sc, (struct date){ 2024, 1, 1 }, &f, &notes));
+    const struct fit_row *p = row(&f, "workforce.grades.sw.after_months");
+    assert_true(p->fitted);
+    assert_close(p->estimate, 12, EXACT_TOL);
+    assert_close(p->se, 0, EXACT_TOL);
+    assert_false(row(&f, "workforce.grades.sw.turnover_per_year")->fitted);   /* no leavers */
+    fit_result_free(&f);
+    diag_free(&notes);
+    free(r.spell);
+    scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -766,6 +806,7 @@ int main(void)
         cmocka_unit_test(test_fit_small_by_hand),
         cmocka_unit_test_setup_teardown(test_fit_command, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test(test_fitted_values_round_trip),
+        cmocka_unit_test(test_progression_months),
         cmocka_unit_test_setup_teardown(test_drop_bad_command, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_include_template_and_no_data, tu_dir_setup, tu_dir_teardown),
     };
