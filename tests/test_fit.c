@@ -786,6 +786,54 @@ static void test_progression_months(void **state)
     scenario_free(sc);
 }
 
+/* The writer of the fitted scenario, with nothing to replace, gives back
+ * every shipped scenario and fixture (includes merged): the same value for
+ * every parameter, to the last bit. */
+static void test_writer_round_trips_every_scenario(void **state)
+{
+    (void)state;
+    const char *const dirs[] = { "scenarios", "scenarios/interventions", "tests/scenarios" };
+    size_t files = 0;
+    for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
+        DIR *dd = opendir(dirs[k]);
+        assert_non_null(dd);
+        struct dirent *e;
+        while ((e = readdir(dd))) {
+            size_t len = strlen(e->d_name);
+            if (len < 5 || strcmp(e->d_name + len - 4, ".cfg") != 0)
+                continue;
+            char *path = tu_path(dirs[k], e->d_name);
+            struct scenario *sc = tu_load(path, NULL, 0);
+            struct fit_result f;
+            memset(&f, 0, sizeof f);
+            f.at = sc->start;
+            struct diag d;
+            diag_init(&d, 20);
+            char *text = fit_scenario_text(path, sc, &f, false, "round trip", &d);
+            assert_non_null(text);
+            struct scenario *back = scenario_load_text(text, "back.cfg", ".", NULL, 0, &d);
+            if (!back) {
+                char *m = messages(&d);
+                fail_msg("%s written back does not load:\n%s", path, m);
+            }
+            assert_int_equal(back->reg.n, sc->reg.n);
+            for (size_t i = 0; i < sc->reg.n; i++) {
+                long j = params_find(&back->reg, sc->reg.p[i].path);
+                if (j < 0 || memcmp(&back->reg.p[j].value, &sc->reg.p[i].value, sizeof(double)) != 0)
+                    fail_msg("%s: %s changed in the writing", path, sc->reg.p[i].path);
+            }
+            files++;
+            scenario_free(back);
+            free(text);
+            diag_free(&d);
+            scenario_free(sc);
+            free(path);
+        }
+        closedir(dd);
+    }
+    assert_true(files >= 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -807,6 +855,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fit_command, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test(test_fitted_values_round_trip),
         cmocka_unit_test(test_progression_months),
+        cmocka_unit_test(test_writer_round_trips_every_scenario),
         cmocka_unit_test_setup_teardown(test_drop_bad_command, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_include_template_and_no_data, tu_dir_setup, tu_dir_teardown),
     };
