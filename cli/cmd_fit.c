@@ -6,8 +6,8 @@
  * name) and, in the folder FITTED-fit/ beside it (FITTED without .cfg),
  * fit.csv, drops.csv and the charts of the fit. Every file is written
  * whole or not at all (output/afile.h), the scenario last; nothing else is
- * touched. The scenario is loaded back before it is written: what fit
- * writes, check accepts. */
+ * touched. The scenario is loaded back before it is written
+ * (fit_scenario_loadable): what fit writes, check accepts. */
 #include "cli/commands.h"
 #include "cli/signals.h"
 
@@ -51,29 +51,6 @@ static bool folder_not_empty(const char *path)
         any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
     closedir(d);
     return any;
-}
-
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return check_strdup(".");
-    if (slash == path)
-        return check_strdup("/");
-    char *d = check_strdup(path);
-    d[slash - path] = '\0';
-    return d;
-}
-
-/* Load text as the scenario at path would be; true when it is valid. */
-static bool loads(const char *text, const char *path, struct diag *d)
-{
-    char *dir = dir_of(path);
-    struct scenario *sc = scenario_load_text(text, path, dir, NULL, 0, d);
-    free(dir);
-    bool ok = sc != NULL;
-    scenario_free(sc);
-    return ok;
 }
 
 static void print_drops(const struct records *r)
@@ -194,37 +171,18 @@ int cmd_fit(int argc, char **argv)
     /* the texts; the scenario loaded back first */
     char about[512];
     snprintf(about, sizeof about, "Fitted at %s to records (template: %s)", o.at, o.template_path);
-    cfg = fit_scenario_text(o.template_path, sc, &fr, true, about, &d);
+    bool start_state;
+    cfg = fit_scenario_loadable(o.template_path, sc, &fr, about, fitted, &start_state, &d);
     if (!cfg) {
+        fprintf(stderr, "caseload: the fitted scenario would not be valid:\n");
         diag_print(&d, stderr, "caseload");
+        status = EXIT_FAILURE_RUN;
         goto done;
     }
-    struct diag back;
-    diag_init(&back, CLI_DIAG_LIMIT);
-    if (!loads(cfg, fitted, &back)) {
-        /* a model that does not read the observed starting state: the open
-         * cases are written as initial counts only */
-        struct diag again;
-        diag_init(&again, CLI_DIAG_LIMIT);
-        char *plain = fit_scenario_text(o.template_path, sc, &fr, false, about, &again);
-        if (plain && loads(plain, fitted, &again)) {
-            free(cfg);
-            cfg = plain;
-            fprintf(stderr, "caseload: note: this model does not read open_elapsed_days and open_waiting_days; "
-                            "the cases open at %s are written as each stage's initial count\n",
-                    o.at);
-        } else {
-            free(plain);
-            fprintf(stderr, "caseload: internal error: the fitted scenario does not load back:\n");
-            diag_print(&back, stderr, "caseload");
-            diag_free(&again);
-            diag_free(&back);
-            status = EXIT_FAILURE_RUN;
-            goto done;
-        }
-        diag_free(&again);
-    }
-    diag_free(&back);
+    if (!start_state)
+        fprintf(stderr, "caseload: note: this model does not read open_elapsed_days and open_waiting_days; "
+                        "the cases open at %s are written as each stage's initial count\n",
+                o.at);
     csv = fit_csv_text(&fr);
     drops = fit_drops_text(&rec);
 

@@ -619,6 +619,21 @@ static size_t *spell_order(const struct records *r, size_t **begin_out)
     return ord;
 }
 
+/* Calendar months from day a to day b: whole months from a's day of the
+ * month, and the days beyond as a share of an average month (so the
+ * anniversaries the model progresses on are whole numbers). */
+static double months_between(long a, long b)
+{
+    struct date x = date_from_days(a), y = date_from_days(b);
+    int whole = (y.year - x.year) * SCENARIO_MONTHS + (y.month - x.month);
+    long anniversary = date_to_days(date_add_months(x, whole));
+    if (anniversary > b) {
+        whole--;
+        anniversary = date_to_days(date_add_months(x, whole));
+    }
+    return whole + (double)(b - anniversary) / DAYS_PER_MONTH;
+}
+
 static void fit_workforce(const struct records *r, const struct scenario *sc, long D, struct fit_result *f,
                           struct diag *notes)
 {
@@ -654,7 +669,8 @@ static void fit_workforce(const struct records *r, const struct scenario *sc, lo
             k + 1 < begin[s->person + 1] ? &r->spell[ord[k + 1]] : NULL;
         bool goes_on = nx && nx->start <= s->end + 1;
         if (goes_on && sc->grade[g].becomes >= 0 && nx->grade == sc->grade[g].becomes)
-            prog[g][n_prog[g]++] = (double)(s->end - s->start);
+            prog[g][n_prog[g]++] = sc->grade[g].after_in_days ? (double)(s->end - s->start)
+                                                              : months_between(s->start, s->end);
         else
             leavers[g]++;
     }
@@ -690,12 +706,11 @@ static void fit_workforce(const struct records *r, const struct scenario *sc, lo
                 if (gs->after_in_days)
                     fitted_number(f, path, m, se, lo, hi, (double)n_prog[g], false,
                                   "mean days in the grade before progression");
-                else if (m < DAYS_PER_MONTH / 2)
+                else if (m < 0.5)
                     kept(f, sc, notes, path, "staff progress within half a month (after_months is at least 1)");
                 else
-                    fitted_number(f, path, m / DAYS_PER_MONTH, se / DAYS_PER_MONTH, lo / DAYS_PER_MONTH,
-                                  hi / DAYS_PER_MONTH, (double)n_prog[g], true,
-                                  "mean time in the grade before progression, in months (written rounded)");
+                    fitted_number(f, path, m, se, lo, hi, (double)n_prog[g], true,
+                                  "mean calendar months in the grade before progression (written rounded)");
             }
         }
     }
@@ -909,7 +924,7 @@ bool fit_records(const struct records *r, const struct scenario *sc, struct date
         return false;
     char day[DATE_TEXT_SIZE];
     date_format(at, day);
-    add_row(out, "start", NAN, NAN, NAN, NAN, 0, true, "the date fitted at (%s)", day);
+    add_row(out, "start", NAN, NAN, NAN, NAN, NAN, true, "the date fitted at (%s)", day);
     add_setting(out, "start", dup_printf("\"%s\"", day), dup_printf("fitted: the date the records were fitted at"),
                 false);
     fit_demand(r, sc, D, out, notes);

@@ -230,6 +230,62 @@ char *fit_scenario_text(const char *template_path, const struct scenario *sc, co
     return text;
 }
 
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return check_strdup(".");
+    if (slash == path)
+        return check_strdup("/");
+    char *d = check_strdup(path);
+    d[slash - path] = '\0';
+    return d;
+}
+
+/* Whether text loads as the scenario at path would. */
+static bool loads(const char *text, const char *path, struct diag *d)
+{
+    char *dir = dir_of(path);
+    struct scenario *sc = scenario_load_text(text, path, dir, NULL, 0, d);
+    free(dir);
+    bool ok = sc != NULL;
+    scenario_free(sc);
+    return ok;
+}
+
+char *fit_scenario_loadable(const char *template_path, const struct scenario *sc, const struct fit_result *f,
+                            const char *about, const char *path, bool *with_start_state, struct diag *d)
+{
+    *with_start_state = true;
+    char *text = fit_scenario_text(template_path, sc, f, true, about, d);
+    if (!text)
+        return NULL;
+    struct diag first;
+    diag_init(&first, d->limit);
+    if (loads(text, path, &first)) {
+        diag_free(&first);
+        return text;
+    }
+    /* a model that does not read the observed starting state: the open
+     * cases as initial counts only */
+    free(text);
+    *with_start_state = false;
+    struct diag second;
+    diag_init(&second, d->limit);
+    text = fit_scenario_text(template_path, sc, f, false, about, &second);
+    if (text && loads(text, path, &second)) {
+        diag_free(&first);
+        diag_free(&second);
+        return text;
+    }
+    free(text);
+    for (size_t i = 0; i < second.n; i++)
+        diag_error(d, NULL, 0, NULL, "%s", second.msg[i]);
+    diag_free(&first);
+    diag_free(&second);
+    return NULL;
+}
+
 /* A cell: the number, or empty for NaN. */
 static void put_cell(FILE *out, double v)
 {

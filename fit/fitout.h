@@ -25,6 +25,17 @@
 char *fit_scenario_text(const char *template_path, const struct scenario *sc, const struct fit_result *f,
                         bool start_state, const char *about, struct diag *d);
 
+/* The fitted scenario as fit_scenario_text writes it, loaded back
+ * (scenario_load_text, with path naming it in messages and its folder
+ * resolving nothing: no @include remains) before it is returned: with the
+ * starting-state arrays when this build's model reads them, else with the
+ * open cases as each stage's `initial` count only (*with_start_state says
+ * which). NULL, with the loader's problems in d, when neither loads (a
+ * template setting the fitted values break, e.g. an intervention dated
+ * before the new start). Free the text with free(). */
+char *fit_scenario_loadable(const char *template_path, const struct scenario *sc, const struct fit_result *f,
+                            const char *about, const char *path, bool *with_start_state, struct diag *d);
+
 /* fit.csv: path,estimate,se,ci_low,ci_high,n,method — one row per
  * parameter, empty cells where there is no value. */
 char *fit_csv_text(const struct fit_result *f);

@@ -22,8 +22,13 @@ void fitplot_files(const struct fit_result *f, const struct scenario *sc, struct
         if (!c->best.ok)
             continue;
         fprintf(o, "%zu,0,1,1\n", s + 1);
-        for (size_t i = 0; i < c->n; i++)
-            fprintf(o, "%zu,%.10g,%.10g,%.10g\n", s + 1, c->t[i], c->km[i], estim_dur_survival(&c->best, c->t[i]));
+        /* at most FITPLOT_MAX_POINTS of the times, evenly among them, and
+         * the last: a chart shows no more */
+        size_t step = c->n > FITPLOT_MAX_POINTS ? (c->n + FITPLOT_MAX_POINTS - 1) / FITPLOT_MAX_POINTS : 1;
+        for (size_t i = 0; i < c->n; i += step) {
+            size_t j = i + step < c->n ? i : c->n - 1;
+            fprintf(o, "%zu,%.10g,%.10g,%.10g\n", s + 1, c->t[j], c->km[j], estim_dur_survival(&c->best, c->t[j]));
+        }
     }
     fclose(o);
     snprintf(out->name[out->n], FITPLOT_NAME_SIZE, "fit_survival.csv");

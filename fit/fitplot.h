@@ -3,6 +3,7 @@
  *   fit_survival.csv   stage,days,km,fitted — for each stage fitted (stage
  *                      its 1-based index in the template), the Kaplan–Meier
  *                      estimate and the fitted survival at each time seen
+ *                      (at most FITPLOT_MAX_POINTS of them, evenly spread)
  *   fit_referrals.csv  month,observed,fitted — referrals a month and the
  *                      Poisson regression's expectation
  *   fit_duration_K.png/.svg, fit_referrals.png/.svg, plots.gp
@@ -17,6 +18,9 @@
 #include <stddef.h>
 
 #define FITPLOT_MAX_FILES 2
+/* Times per stage in fit_survival.csv: beyond this many distinct times a
+ * chart shows no more detail (and gnuplot draws thousands of steps slowly). */
+#define FITPLOT_MAX_POINTS 500
 #define FITPLOT_NAME_SIZE 32
 
 struct fitplot_files {

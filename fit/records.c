@@ -21,12 +21,20 @@
 
 /* ---- intern table: identifier text -> dense index ------------------------- */
 
+/* One slot: 16 bytes, so that a probe touches one cache line. */
+struct intern_slot {
+    uint64_t hash;          /* the key's hash, compared before its text */
+    uint32_t off;           /* offset of the key in text + 1; 0: empty */
+    int32_t ix;
+};
+
 struct intern {
     char *text;             /* every key, NUL-terminated, back to back */
     size_t len, cap;
-    size_t *slot_off;       /* per slot: offset of the key in text + 1 (0 empty) */
-    int32_t *slot_ix;
+    struct intern_slot *slot;
     size_t n_slots, n;
+    int32_t last_ix;        /* the key looked up last (rows of one case come */
+    size_t last_off;        /* together): its index and offset + 1, 0 none */
 };
 
 static uint64_t fnv1a(const char *s)
@@ -34,40 +42,47 @@ static uint64_t fnv1a(const char *s)
     uint64_t h = 1469598103934665603ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    /* the low bits of FNV-1a depend only on the low bits of each byte:
+     * mixed (MurmurHash3's finaliser) before they pick a slot */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
     return h;
 }
 
 static void intern_grow(struct intern *t)
 {
     size_t ns = t->n_slots ? 2 * t->n_slots : 1024;
-    size_t *off = check_calloc(ns, sizeof *off);
-    int32_t *ix = check_malloc(ns * sizeof *ix);
+    struct intern_slot *sl = check_calloc(ns, sizeof *sl);
     for (size_t i = 0; i < t->n_slots; i++)
-        if (t->slot_off[i]) {
-            size_t h = (size_t)fnv1a(t->text + t->slot_off[i] - 1) & (ns - 1);
-            while (off[h])
+        if (t->slot[i].off) {
+            size_t h = (size_t)t->slot[i].hash & (ns - 1);
+            while (sl[h].off)
                 h = (h + 1) & (ns - 1);
-            off[h] = t->slot_off[i];
-            ix[h] = t->slot_ix[i];
+            sl[h] = t->slot[i];
         }
-    free(t->slot_off);
-    free(t->slot_ix);
-    t->slot_off = off;
-    t->slot_ix = ix;
+    free(t->slot);
+    t->slot = sl;
     t->n_slots = ns;
 }
 
 /* The index of key (a new one if unseen; -1 when add is false and unseen). */
 static int32_t intern_get(struct intern *t, const char *key, bool add)
 {
+    if (t->last_off && strcmp(t->text + t->last_off - 1, key) == 0)
+        return t->last_ix;
     if (!add && t->n_slots == 0)
         return -1;
     if (add && 2 * (t->n + 1) > t->n_slots)
         intern_grow(t);
-    size_t h = (size_t)fnv1a(key) & (t->n_slots - 1);
-    for (; t->slot_off[h]; h = (h + 1) & (t->n_slots - 1))
-        if (strcmp(t->text + t->slot_off[h] - 1, key) == 0)
-            return t->slot_ix[h];
+    uint64_t hk = fnv1a(key);
+    size_t h = (size_t)hk & (t->n_slots - 1);
+    for (; t->slot[h].off; h = (h + 1) & (t->n_slots - 1))
+        if (t->slot[h].hash == hk && strcmp(t->text + t->slot[h].off - 1, key) == 0) {
+            t->last_off = t->slot[h].off;
+            t->last_ix = t->slot[h].ix;
+            return t->slot[h].ix;
+        }
     if (!add)
         return -1;
     size_t k = strlen(key) + 1;
@@ -77,11 +92,12 @@ static int32_t intern_get(struct intern *t, const char *key, bool add)
             t->cap *= 2;
         t->text = check_realloc(t->text, t->cap);
     }
+    CHECK(t->len + k < UINT32_MAX && t->n < INT32_MAX);
     memcpy(t->text + t->len, key, k);
-    t->slot_off[h] = t->len + 1;
-    t->slot_ix[h] = (int32_t)t->n;
+    t->slot[h] = (struct intern_slot){ hk, (uint32_t)(t->len + 1), (int32_t)t->n };
+    t->last_off = t->len + 1;
+    t->last_ix = (int32_t)t->n;
     t->len += k;
-    CHECK(t->n < INT32_MAX);
     return (int32_t)t->n++;
 }
 
@@ -91,8 +107,7 @@ static void intern_free(struct intern *t)
     if (t->text)
         memset(t->text, 0, t->cap);
     free(t->text);
-    free(t->slot_off);
-    free(t->slot_ix);
+    free(t->slot);
     memset(t, 0, sizeof *t);
 }
 

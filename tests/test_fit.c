@@ -6,6 +6,7 @@
  * no identifier of the records in any file the fit writes. */
 #include "fit/estim.h"
 #include "fit/fitmap.h"
+#include "fit/fitout.h"
 #include "fit/records.h"
 
 #include "models/scenario.h"
@@ -601,6 +602,238 @@ static void test_fit_command(void **state)
     free(folder);
 }
 
+/* The fitted scenario loads back with every estimate as its value (whole
+ * numbers rounded), and carries the starting state as the model's arrays
+ * when they are written. */
+static void test_fitted_values_round_trip(void **state)
+{
+    (void)state;
+    struct scenario *sc = tu_load(TEMPLATE, NULL, 0);
+    struct records r;
+    struct diag d, notes;
+    diag_init(&d, 20);
+    diag_init(&notes, 100);
+    assert_true(records_read(&r, SMALL, sc, false, &d));
+    struct fit_result f;
+    struct date at = { 2024, 1, 1 };
+    assert_true(fit_records(&r, sc, at, &f, &notes));
+    bool start_state;
+    char *text = fit_scenario_loadable(TEMPLATE, sc, &f, "test", "fitted.cfg", &start_state, &d);
+    assert_non_null(text);
+    struct scenario *back = scenario_load_text(text, "fitted.cfg", ".", NULL, 0, &d);
+    assert_non_null(back);
+    size_t checked = 0;
+    for (size_t i = 0; i < f.n_rows; i++) {
+        const struct fit_row *row_i = &f.row[i];
+        long k = params_find(&back->reg, row_i->path);
+        if (!row_i->fitted || k < 0)
+            continue;
+        double v = back->reg.p[k].value, want = row_i->estimate;
+        if (back->reg.p[k].kind == PARAM_INT)
+            want = round(want);
+        if (!(fabs(v - want) <= 1e-9 * fmax(1, fabs(want))))
+            fail_msg("%s: %.12g in the fitted scenario, %.12g estimated", row_i->path, v, want);
+        checked++;
+    }
+    assert_true(checked >= 10);
+    assert_int_equal(date_to_days(back->start), date_to_days(at));
+    /* the arrays, written when asked for */
+    char *with = fit_scenario_text(TEMPLATE, sc, &f, true, "test", &d);
+    tu_assert_contains(with, "open_elapsed_days = [ 28.0, 14.0 ];");
+    tu_assert_contains(with, "open_waiting_days = [ 3.0 ];");
+    tu_assert_contains(with, "initial = 3;");
+    char *without = fit_scenario_text(TEMPLATE, sc, &f, false, "test", &d);
+    assert_null(strstr(without, "open_elapsed_days"));
+    if (start_state)
+        tu_assert_contains(text, "open_elapsed_days");
+    free(with);
+    free(without);
+    free(text);
+    scenario_free(back);
+    fit_result_free(&f);
+    records_free(&r);
+    diag_free(&d);
+    diag_free(&notes);
+    scenario_free(sc);
+}
+
+/* A copy of the small records in dir/name. */
+static char *copy_small(const char *dir, const char *name)
+{
+    static const char *const files[] = { "referrals.csv", "episodes.csv", "staff.csv", "absences.csv",
+                                         "establishment.csv" };
+    char *to = tu_mkdir(dir, name);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *from = tu_path(SMALL, files[i]);
+        char *text = tu_read(from, NULL);
+        free(tu_write(to, files[i], text));
+        free(text);
+        free(from);
+    }
+    return to;
+}
+
+/* A bad row stops the command (exit 2, file:line:column on stderr, nothing
+ * written); --drop-bad skips it, says so and counts it in drops.csv. */
+static void test_drop_bad_command(void **state)
+{
+    struct tu_dir *td = *state;
+    char *rec = copy_small(td->dir, "rec");
+    char *ep = tu_path(rec, "episodes.csv");
+    char *text = tu_read(ep, NULL);
+    size_t n = strlen(text);
+    char *more = malloc(n + 200);
+    snprintf(more, n + 200, "%sZQXE99,assess,2023-02-30,,,,\nZQXE98,plan,2023-05-01,2023-06-01,assess,,\n", text);
+    free(tu_write(rec, "episodes.csv", more));
+    char *cfg = tu_path(td->dir, "out.cfg"), *folder = tu_path(td->dir, "out-fit");
+    char *err = NULL;
+    assert_int_equal(tu_caseload_run(&err, NULL, "fit", rec, "--at", "2024-01-01", "--template", TEMPLATE, "-o", cfg,
+                                     NULL),
+                     2);
+    tu_assert_contains(err, "episodes.csv:21:3: start_date: not a date");
+    tu_assert_contains(err, "episodes.csv:22:5: next: not a transition of stage plan (allowed: close)");
+    assert_null(strstr(err, ID_MARK));
+    assert_false(tu_exists(cfg));
+    free(err);
+    err = NULL;
+    assert_int_equal(tu_caseload_run(&err, NULL, "fit", rec, "--at", "2024-01-01", "--template", TEMPLATE, "-o", cfg,
+                                     "--drop-bad", "-q", NULL),
+                     0);
+    tu_assert_contains(err, "--drop-bad: 2 rows skipped: episodes.csv bad_date 1; episodes.csv next_not_in_pathway 1;");
+    char *drops = tu_read_in(folder, "drops.csv");
+    assert_string_equal(drops, "file,reason,rows\nepisodes.csv,bad_date,1\nepisodes.csv,next_not_in_pathway,1\n");
+    assert_no_text_in_folder(folder, ID_MARK);
+    free(drops);
+    free(err);
+    free(more);
+    free(text);
+    free(ep);
+    free(cfg);
+    free(folder);
+    free(rec);
+}
+
+/* A template made of two files (@include): the fitted scenario stands
+ * alone with the merged settings; a date before every record fits
+ * nothing (exit 2). */
+static void test_include_template_and_no_data(void **state)
+{
+    struct tu_dir *td = *state;
+    char *cfg = tu_path(td->dir, "v.cfg");
+    char *err = NULL;
+    assert_int_equal(tu_caseload_run(&err, NULL, "fit", SMALL, "--at", "2024-01-01", "--template",
+                                     "tests/records/variant.cfg", "-o", cfg, "-q", NULL),
+                     0);
+    free(err);
+    char *text = tu_read(cfg, NULL);
+    assert_null(strstr(text, "@include"));
+    tu_assert_contains(text, "cap = 12.5;");
+    tu_assert_contains(text, "name = \"fit-variant fitted 2024-01-01\";");
+    free(text);
+    struct scenario *sc = tu_load(cfg, NULL, 0);
+    assert_true(sc->reg.p[sc->grade[0].p_cap].value == 12.5);
+    scenario_free(sc);
+    err = NULL;
+    assert_int_equal(tu_caseload_run(&err, NULL, "fit", SMALL, "--at", "2019-01-01", "--template", TEMPLATE, "-o",
+                                     cfg, "--force", NULL),
+                     2);
+    tu_assert_contains(err, "nothing to fit");
+    free(err);
+    err = NULL;
+    assert_int_equal(tu_caseload_run(&err, NULL, "fit", SMALL, "--at", "2024-02-30", "--template", TEMPLATE, NULL), 2);
+    tu_assert_contains(err, "--at 2024-02-30: not a date");
+    free(err);
+    free(cfg);
+}
+
+/* Progression on the calendar anniversary, as the model has it: the mean
+ * in calendar months is exactly after_months, whatever the day of the
+ * month (the 31st, the 29th of February), and a progression is no leaver. */
+static void test_progression_months(void **state)
+{
+    (void)state;
+    struct scenario *sc = tu_load(TEMPLATE, NULL, 0);
+    const struct date starts[] = { { 2021, 1, 31 }, { 2020, 2, 29 }, { 2021, 3, 15 }, { 2021, 5, 1 },
+                                   { 2021, 8, 31 }, { 2021, 10, 30 }, { 2022, 1, 2 }, { 2022, 2, 28 },
+                                   { 2021, 12, 31 }, { 2022, 6, 30 }, { 2021, 7, 7 } };
+    enum { N = sizeof starts / sizeof *starts };
+    struct records r;
+    memset(&r, 0, sizeof r);
+    r.spell = calloc(2 * N, sizeof *r.spell);
+    r.n_persons = N;
+    int sw = scenario_grade(sc, "sw"), senior = scenario_grade(sc, "senior");
+    for (int i = 0; i < N; i++) {
+        long a = date_to_days(starts[i]), b = date_to_days(date_add_months(starts[i], 12));
+        r.spell[r.n_spell++] = (struct records_spell){ i, (int16_t)sw, false, 1.0, (int32_t)a, (int32_t)b };
+        r.spell[r.n_spell++] = (struct records_spell){ i, (int16_t)senior, false, 1.0, (int32_t)b, RECORDS_NONE };
+    }
+    /* one referral so that there is something at the date */
+    struct records_referral ref = { (int32_t)date_to_days((struct date){ 2023, 5, 1 }), 0, false };
+    r.ref = &ref;
+    r.n_ref = 1;
+    struct fit_result f;
+    struct diag notes;
+    diag_init(&notes, 100);
+    assert_true(fit_records(&r, sc, (struct date){ 2024, 1, 1 }, &f, &notes));
+    const struct fit_row *p = row(&f, "workforce.grades.sw.after_months");
+    assert_true(p->fitted);
+    assert_close(p->estimate, 12, EXACT_TOL);
+    assert_close(p->se, 0, EXACT_TOL);
+    assert_false(row(&f, "workforce.grades.sw.turnover_per_year")->fitted);   /* no leavers */
+    fit_result_free(&f);
+    diag_free(&notes);
+    free(r.spell);
+    scenario_free(sc);
+}
+
+/* The writer of the fitted scenario, with nothing to replace, gives back
+ * every shipped scenario and fixture (includes merged): the same value for
+ * every parameter, to the last bit. */
+static void test_writer_round_trips_every_scenario(void **state)
+{
+    (void)state;
+    const char *const dirs[] = { "scenarios", "scenarios/interventions", "tests/scenarios" };
+    size_t files = 0;
+    for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
+        DIR *dd = opendir(dirs[k]);
+        assert_non_null(dd);
+        struct dirent *e;
+        while ((e = readdir(dd))) {
+            size_t len = strlen(e->d_name);
+            if (len < 5 || strcmp(e->d_name + len - 4, ".cfg") != 0)
+                continue;
+            char *path = tu_path(dirs[k], e->d_name);
+            struct scenario *sc = tu_load(path, NULL, 0);
+            struct fit_result f;
+            memset(&f, 0, sizeof f);
+            f.at = sc->start;
+            struct diag d;
+            diag_init(&d, 20);
+            char *text = fit_scenario_text(path, sc, &f, false, "round trip", &d);
+            assert_non_null(text);
+            struct scenario *back = scenario_load_text(text, "back.cfg", ".", NULL, 0, &d);
+            if (!back) {
+                char *m = messages(&d);
+                fail_msg("%s written back does not load:\n%s", path, m);
+            }
+            assert_int_equal(back->reg.n, sc->reg.n);
+            for (size_t i = 0; i < sc->reg.n; i++) {
+                long j = params_find(&back->reg, sc->reg.p[i].path);
+                if (j < 0 || memcmp(&back->reg.p[j].value, &sc->reg.p[i].value, sizeof(double)) != 0)
+                    fail_msg("%s: %s changed in the writing", path, sc->reg.p[i].path);
+            }
+            files++;
+            scenario_free(back);
+            free(text);
+            diag_free(&d);
+            scenario_free(sc);
+            free(path);
+        }
+        closedir(dd);
+    }
+    assert_true(files >= 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -620,6 +853,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_column, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test(test_fit_small_by_hand),
         cmocka_unit_test_setup_teardown(test_fit_command, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test(test_fitted_values_round_trip),
+        cmocka_unit_test(test_progression_months),
+        cmocka_unit_test(test_writer_round_trips_every_scenario),
+        cmocka_unit_test_setup_teardown(test_drop_bad_command, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_include_template_and_no_data, tu_dir_setup, tu_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
