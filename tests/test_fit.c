@@ -733,7 +733,7 @@ static void test_include_template_and_no_data(void **state)
     char *text = tu_read(cfg, NULL);
     assert_null(strstr(text, "@include"));
     tu_assert_contains(text, "cap = 12.5;");
-    tu_assert_contains(text, "name = \"fit-variant fitted 2024-01-01\";");
+    tu_assert_contains(text, "name = \"fit-variant-fitted-2024-01-01\";");
     free(text);
     struct scenario *sc = tu_load(cfg, NULL, 0);
     assert_true(sc->reg.p[sc->grade[0].p_cap].value == 12.5);
