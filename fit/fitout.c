@@ -208,7 +208,7 @@ char *fit_scenario_text(const char *template_path, const struct scenario *sc, co
     char day[DATE_TEXT_SIZE];
     date_format(f->at, day);
     char name[SCENARIO_LABEL_MAX + 1];
-    snprintf(name, sizeof name, "%.*s fitted %s", SCENARIO_LABEL_MAX - 18, sc->name, day);
+    snprintf(name, sizeof name, "%.*s-fitted-%s", SCENARIO_LABEL_MAX - 18, sc->name, day);
     char *descr = NULL;
     size_t dsize = 0;
     FILE *ds = open_memstream(&descr, &dsize);

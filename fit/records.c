@@ -422,7 +422,8 @@ static void read_episodes(struct reader *rd, const char *dir, struct intern *ids
 
     /* duplicates: same case, stage and start; the later row is the one
      * reported (a third copy is compared with the first) */
-    qsort(key, r->n_ep, sizeof *key, cmp_ep_key);
+    if (r->n_ep > 1)
+        qsort(key, r->n_ep, sizeof *key, cmp_ep_key);
     bool *gone = check_calloc(r->n_ep + 1, sizeof *gone);
     size_t n_gone = 0, first = 0;
     for (size_t i = 1; i < r->n_ep; i++) {
@@ -464,7 +465,8 @@ static int cmp_span(const void *a, const void *b)
  * marks the later row of each in bad_line (a sorted list of lines). */
 static size_t overlaps(struct reader *rd, struct span *s, size_t n, int32_t *bad_line, const char *what)
 {
-    qsort(s, n, sizeof *s, cmp_span);
+    if (n > 1)
+        qsort(s, n, sizeof *s, cmp_span);
     size_t nb = 0;
     size_t open = SIZE_MAX;   /* the person's span with the latest end so far */
     for (size_t i = 0; i < n; i++) {

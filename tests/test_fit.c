@@ -28,6 +28,11 @@
 
 #include <cmocka.h>
 
+/* The fuzz harness of the readers, replayed on its seeds and on every
+ * input it once crashed on (tests/fuzz/fuzz_records/). */
+#define FUZZ_ENTRY fuzz_records_entry
+#include "tests/fuzz/fuzz_records.c"
+
 #define EXACT_TOL 1e-9          /* closed forms, up to the IRLS's convergence */
 #define ML_TOL 1e-4             /* maximum likelihood by Nelder–Mead: score equations */
 #define TABLE_TOL 5e-4          /* published tables give 3 or 4 figures */
@@ -728,7 +733,7 @@ static void test_include_template_and_no_data(void **state)
     char *text = tu_read(cfg, NULL);
     assert_null(strstr(text, "@include"));
     tu_assert_contains(text, "cap = 12.5;");
-    tu_assert_contains(text, "name = \"fit-variant fitted 2024-01-01\";");
+    tu_assert_contains(text, "name = \"fit-variant-fitted-2024-01-01\";");
     free(text);
     struct scenario *sc = tu_load(cfg, NULL, 0);
     assert_true(sc->reg.p[sc->grade[0].p_cap].value == 12.5);
@@ -834,6 +839,28 @@ static void test_writer_round_trips_every_scenario(void **state)
     assert_true(files >= 20);
 }
 
+static void test_fuzz_inputs(void **state)
+{
+    (void)state;
+    const char *dir = "tests/fuzz/fuzz_records";
+    DIR *dd = opendir(dir);
+    assert_non_null(dd);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(dd));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = tu_path(dir, e->d_name);
+        size_t len;
+        char *bytes = tu_read(p, &len);
+        assert_int_equal(fuzz_records_entry((const uint8_t *)bytes, len), 0);
+        free(bytes);
+        free(p);
+        n++;
+    }
+    closedir(dd);
+    assert_true(n >= 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -856,6 +883,7 @@ int main(void)
         cmocka_unit_test(test_fitted_values_round_trip),
         cmocka_unit_test(test_progression_months),
         cmocka_unit_test(test_writer_round_trips_every_scenario),
+        cmocka_unit_test(test_fuzz_inputs),
         cmocka_unit_test_setup_teardown(test_drop_bad_command, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_include_template_and_no_data, tu_dir_setup, tu_dir_teardown),
     };
