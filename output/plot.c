@@ -427,9 +427,11 @@ enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *e
     default:
         if (plot_file_exists(dir, "target.csv"))
             snprintf(err, size, "%s holds the answer of caseload target (target.csv), which has no charts "
-                     "(charts are drawn for a run, comparison, sweep or tornado folder)", dir);
+                     "(charts are drawn for a run, comparison, sweep, tornado or backtest folder)", dir);
         else
-            snprintf(err, size, "%s holds no results (no summary.csv, compare.csv, sweep.csv or tornado.csv)", dir);
+            snprintf(err, size,
+                     "%s holds no results (no summary.csv, compare.csv, sweep.csv, tornado.csv or forecast.csv)",
+                     dir);
         return PLOT_NOT_RESULTS;
     }
     if (rc == PLOT_OK && pp.drawn == 0 && !o->script_only) {
