@@ -238,19 +238,19 @@ static const char *walk_worker(struct walk *wk, uint32_t wi, size_t *ready)
     /* its leaf in the grade's max-tree */
     if (gs->holds_cases) {
         const struct maxtree *t = &m->g[w->grade].tree;
-        if (w->slot >= t->cap || t->worker[w->slot] != wi)
+        if (w->slot >= t->cap || t->item[w->slot] != wi)
             BROKEN("worker %u (grade %s): its tree leaf %u does not name it", wi, gs->name, w->slot);
         struct maxnode leaf = maxtree_leaf(t, w->slot);
         if (w->status == W_AT_WORK) {
-            if (!near(leaf.spare, w->cap - w->load)
-                || !near(leaf.ospare, m->overload_factor * w->cap - w->load))
+            if (!near(leaf.a, w->cap - w->load)
+                || !near(leaf.b, m->overload_factor * w->cap - w->load))
                 BROKEN("worker %u (grade %s): tree leaf (%.17g, %.17g), spare capacity (%.17g, %.17g)",
-                       wi, gs->name, leaf.spare,
-                       leaf.ospare, w->cap - w->load, m->overload_factor * w->cap - w->load);
-        } else if (leaf.spare != -HUGE_VAL || leaf.ospare != -HUGE_VAL) {
+                       wi, gs->name, leaf.a,
+                       leaf.b, w->cap - w->load, m->overload_factor * w->cap - w->load);
+        } else if (leaf.a != -HUGE_VAL || leaf.b != -HUGE_VAL) {
             BROKEN("worker %u (grade %s): off (status %u) but its tree leaf offers (%.17g, %.17g)",
-                   wi, gs->name, w->status, leaf.spare,
-                   leaf.ospare);
+                   wi, gs->name, w->status, leaf.a,
+                   leaf.b);
         }
     } else if (w->slot != NONE) {
         BROKEN("worker %u (grade %s): a tree leaf %u in a grade that holds no cases", wi, gs->name, w->slot);
@@ -396,7 +396,7 @@ static const char *walk_grades(struct walk *wk)
         if (!spec->holds_cases && gs->tree.used)
             BROKEN("grade %s holds no cases but has %zu tree leaves", spec->name, gs->tree.used);
         for (uint32_t i = 0; i < gs->tree.cap; i++) {
-            uint32_t wi = gs->tree.worker[i];
+            uint32_t wi = gs->tree.item[i];
             if (wi != NONE && (wi >= m->n_worker_slots || m->w[wi].status == W_FREE
                                || m->w[wi].grade != g || m->w[wi].slot != i))
                 BROKEN("grade %s: tree leaf %u names worker %u, whose leaf it is not", spec->name, i, wi);

@@ -11,6 +11,8 @@
 
 #include "models/scenario.h"
 #include "sim/dist.h"
+#include "sim/maxtree.h"
+#include "sim/queue.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 
@@ -77,12 +79,6 @@ struct case_rec {
     bool had_worker;
 };
 
-/* FIFO of case indices per stage: cases join at the back. */
-struct queue {
-    uint32_t *buf;
-    size_t head, n, cap;   /* cap is a power of two */
-};
-
 /* ---- workers and posts (workforce.c, staffing.c) ---------------------------- */
 
 /* A time-varying hazard: the event happens when the integrated rate reaches
@@ -128,30 +124,14 @@ struct post {
     bool waiting_cover;    /* in the agency wait list */
 };
 
-/* Max-tree over a grade's workers: spare capacity under the cap and under the
- * overload cap, so the best worker is found and updated in O(log n). A node
- * keeps both maxima of its subtree, so an update reads and writes one
- * array; the tree is 4-ary and siblings share a cache line (allocation.c). */
-struct maxnode {
-    double spare, ospare;
-};
-
-struct maxtree {
-    size_t cap;            /* leaves (a power of 4) */
-    struct maxnode *node;  /* root at 0, leaf i at leaf0 + i */
-    size_t leaf0;
-    uint32_t *worker;      /* worker at each leaf */
-    uint32_t *free_slot;   /* stack of unused leaves */
-    size_t n_free, used;
-};
-
 struct grade_state {
     uint32_t *posts;       /* post indices, in the order they were created */
     size_t n_posts, cap_posts;
     double fte_in_post, fte_sick, fte_at_work_agency;
     struct queue progress_wait;  /* workers ready to progress into this grade */
     struct queue progress_ticket;/* their tickets, side by side */
-    struct maxtree tree;   /* case-holding grades only */
+    struct maxtree tree;   /* case-holding grades only: its workers by spare
+                            * capacity (a) and overload spare (b); allocation.c */
 };
 
 /* ---- money (costs.c) -------------------------------------------------------- */
@@ -224,7 +204,7 @@ struct model {
     size_t n_case_slots;
     size_t case_top;         /* slots in use since the reset; those above are untouched */
     uint32_t free_case;
-    struct queue *queue;     /* per stage */
+    struct queue *queue;     /* per stage: case indices, first come first */
     size_t n_queued;
     bool alloc_due;          /* a queue has a new head, a worker more room or a
                                 parameter changed since alloc_dispatch last

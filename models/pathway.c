@@ -8,35 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define QUEUE_MIN_CAP 64
 #define CASE_POOL_MIN 1024
-
-/* ---- queues ------------------------------------------------------------- */
-
-void queue_push(struct queue *q, uint32_t x)
-{
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : QUEUE_MIN_CAP;
-        uint32_t *buf = check_malloc(cap * sizeof *buf);
-        for (size_t i = 0; i < q->n; i++)
-            buf[i] = queue_at(q, i);
-        free(q->buf);
-        q->buf = buf;
-        q->head = 0;
-        q->cap = cap;
-    }
-    q->buf[(q->head + q->n) & (q->cap - 1)] = x;
-    q->n++;
-}
-
-uint32_t queue_pop(struct queue *q)
-{
-    CHECK(q->n > 0);
-    uint32_t x = q->buf[q->head];
-    q->head = (q->head + 1) & (q->cap - 1);
-    q->n--;
-    return x;
-}
 
 /* ---- case pool ------------------------------------------------------------ */
 
@@ -53,7 +25,7 @@ void pathway_create(struct model *m)
 void pathway_destroy(struct model *m)
 {
     for (size_t s = 0; m->queue && s < m->sc->n_stages; s++)
-        free(m->queue[s].buf);
+        queue_free(&m->queue[s]);
     free(m->queue);
     free(m->open_in_stage);
     free(m->queued_in_stage);
@@ -63,7 +35,7 @@ void pathway_destroy(struct model *m)
 void pathway_reset(struct model *m)
 {
     for (size_t s = 0; s < m->sc->n_stages; s++) {
-        m->queue[s].head = m->queue[s].n = 0;
+        queue_clear(&m->queue[s]);
         m->open_in_stage[s] = m->queued_in_stage[s] = 0;
     }
     m->n_queued = 0;

@@ -44,14 +44,6 @@ void pathway_requeue(struct model *m, uint32_t c, bool count);
 void pathway_pause_all(struct model *m, uint32_t w);
 void pathway_resume_all(struct model *m, uint32_t w);
 
-/* Queue helpers. */
-void queue_push(struct queue *q, uint32_t x);
-uint32_t queue_pop(struct queue *q);
-static inline uint32_t queue_at(const struct queue *q, size_t i)
-{
-    return q->buf[(q->head + i) & (q->cap - 1)];
-}
-
 /* Unallocated cases that have waited longer than the threshold. */
 size_t pathway_waiting_over(const struct model *m, double threshold);
 

@@ -19,7 +19,7 @@ void staffing_create(struct model *m)
 void staffing_destroy(struct model *m)
 {
     free(m->post);
-    free(m->cover_wait.buf);
+    queue_free(&m->cover_wait);
 }
 
 static uint32_t new_post(struct model *m, uint32_t g, double fte, bool funded)
@@ -499,7 +499,7 @@ void staffing_refresh(struct model *m)
 void staffing_start(struct model *m)
 {
     m->n_posts = 0;
-    m->cover_wait.head = m->cover_wait.n = 0;
+    queue_clear(&m->cover_wait);
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         if (m->sc->grade[g].agency)
             continue;

@@ -26,8 +26,8 @@ void workforce_destroy(struct model *m)
     for (size_t g = 0; m->g && g < m->sc->n_grades; g++) {
         maxtree_free(&m->g[g].tree);
         free(m->g[g].posts);
-        free(m->g[g].progress_wait.buf);
-        free(m->g[g].progress_ticket.buf);
+        queue_free(&m->g[g].progress_wait);
+        queue_free(&m->g[g].progress_ticket);
     }
     free(m->g);
     free(m->w);
@@ -49,8 +49,8 @@ void workforce_reset(struct model *m)
         maxtree_clear(&gs->tree);
         gs->n_posts = 0;
         gs->fte_in_post = gs->fte_sick = gs->fte_at_work_agency = 0;
-        gs->progress_wait.head = gs->progress_wait.n = 0;
-        gs->progress_ticket.head = gs->progress_ticket.n = 0;
+        queue_clear(&gs->progress_wait);
+        queue_clear(&gs->progress_ticket);
     }
     m->agency_fte = m->agency_fte_sick = 0;
     m->next_ticket = 0;

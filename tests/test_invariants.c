@@ -256,15 +256,15 @@ static void test_walker_finds_each_corruption(void **state)
      * only the leaf disagrees with the worker's spare capacity */
     struct maxtree *t = &m->g[wk->grade].tree;
     struct maxnode leaf = maxtree_leaf(t, wk->slot);
-    maxtree_set(t, wk->slot, leaf.spare + 1.5, leaf.ospare);
+    maxtree_set(t, wk->slot, leaf.a + 1.5, leaf.b);
     assert_found(m, 0, text("worker %u", wi), "tree leaf");
-    maxtree_set(t, wk->slot, leaf.spare, leaf.ospare);
+    maxtree_set(t, wk->slot, leaf.a, leaf.b);
     assert_clean(m, 0);
 
     /* an inner node of the tree */
-    t->node[0].ospare += 0.75;
+    t->node[0].b += 0.75;
     assert_found(m, 0, "max-tree", "inner node");
-    t->node[0].ospare -= 0.75;
+    t->node[0].b -= 0.75;
     assert_clean(m, 0);
 
     /* a post's holder link */
