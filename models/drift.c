@@ -3,7 +3,7 @@
 #include "models/metrics.h"
 #include "models/model.h"
 #include "models/replication.h"
-#include "models/staffing.h"
+#include "models/posts.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -40,11 +40,11 @@ static void read_day0(const struct model *m, void *arg)
     d->seen = true;
     double mean, cap;
     metrics_caseload(m, &mean, &cap);
-    d->stock[DRIFT_VACANCIES] = staffing_vacancies(m);
+    d->stock[DRIFT_VACANCIES] = posts_vacancies(m);
     d->stock[DRIFT_AGENCY] = m->agency_fte;
     d->stock[DRIFT_BACKLOG] = (double)m->n_queued;
     d->stock[DRIFT_CASELOAD] = mean;
-    d->scale[DRIFT_VACANCIES] = d->scale[DRIFT_AGENCY] = staffing_establishment(m);
+    d->scale[DRIFT_VACANCIES] = d->scale[DRIFT_AGENCY] = posts_establishment(m);
     d->scale[DRIFT_BACKLOG] = (double)m->open_cases;
     d->scale[DRIFT_CASELOAD] = cap;
 }

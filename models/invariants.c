@@ -425,7 +425,7 @@ static const char *walk_grades(struct walk *wk)
             }
         }
         listed += gs->n_posts;
-        /* staffing.c: FTE in post + vacant FTE = establishment + supernumerary
+        /* posts.c: FTE in post + vacant FTE = establishment + supernumerary
          * FTE, so vacant FTE = max(0, establishment - FTE in post) */
         double want = fmax(0.0, m->pv[spec->p_establishment] - in_post);
         if ((wk->laws & INVARIANTS_ESTABLISHMENT) && !spec->agency && !near(vacant, want))
@@ -594,6 +594,6 @@ void invariants_check(const struct model *m, unsigned laws)
 
 unsigned invariants_laws(const struct model *m)
 {
-    (void)m;   /* the establishment law holds for every scenario (staffing.c) */
+    (void)m;   /* the establishment law holds for every scenario (posts.c) */
     return INVARIANTS_ESTABLISHMENT;
 }

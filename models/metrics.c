@@ -2,8 +2,8 @@
 
 #include "models/costs.h"
 #include "models/pathway.h"
-#include "models/staffing.h"
-#include "models/workforce.h"
+#include "models/posts.h"
+#include "models/workers.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -499,7 +499,7 @@ void metrics_period_end(struct model *m, size_t p)
         in_post += m->g[g].fte_in_post;
         sick += m->g[g].fte_sick;
     }
-    double vacant = staffing_vacancies(m), establishment = staffing_establishment(m);
+    double vacant = posts_vacancies(m), establishment = posts_establishment(m);
     double cl_mean, cl_p90, cl_cap;
     caseloads(m, &cl_mean, &cl_p90, &cl_cap);
 
@@ -516,7 +516,7 @@ void metrics_period_end(struct model *m, size_t p)
     row[M_SICK] = sick;
     row[M_VACANCIES] = vacant;
     row[M_AGENCY] = m->agency_fte;
-    row[M_UNSUPERVISED] = workforce_unsupervised(m, NULL);
+    row[M_UNSUPERVISED] = workers_unsupervised(m, NULL);
     row[M_CASELOAD_MEAN] = cl_mean;
     row[M_CASELOAD_P90] = cl_p90;
     row[M_STARTERS] = f->starters;
@@ -536,8 +536,8 @@ void metrics_period_end(struct model *m, size_t p)
     row[M_ALLOCATIONS] = f->allocations;
     row[M_AGENCY_STARTS] = f->agency_starts;
     row[M_CASELOAD_CAP] = cl_cap;
-    row[M_VACANT_UNCOVERED] = staffing_vacancies_uncovered(m);
-    row[M_SUPERNUMERARY] = staffing_supernumerary(m);
+    row[M_VACANT_UNCOVERED] = posts_vacancies_uncovered(m);
+    row[M_SUPERNUMERARY] = posts_supernumerary(m);
     row[M_COST_SICKNESS] = m->cost.sick_period;
     m->cost.sick_period = 0;
     for (size_t s = 0; s < sc->n_stages; s++) {

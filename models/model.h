@@ -79,7 +79,7 @@ struct case_rec {
     bool had_worker;
 };
 
-/* ---- workers and posts (workforce.c, staffing.c) ---------------------------- */
+/* ---- workers and posts (workers.c, posts.c) ---------------------------- */
 
 /* A time-varying hazard: the event happens when the integrated rate reaches
  * an Exp(1) threshold, so changing the rate never wastes a draw. */
@@ -120,7 +120,7 @@ struct post {
     uint32_t holder;       /* permanent worker, or NONE */
     uint32_t cover;        /* agency worker covering it, or NONE */
     uint32_t occupants, covers; /* counts, to key the workers' streams */
-    bool funded;           /* vacant: advertised (else dormant); see staffing.c */
+    bool funded;           /* vacant: advertised (else dormant); see posts.c */
     bool waiting_cover;    /* in the agency wait list */
 };
 
@@ -212,7 +212,7 @@ struct model {
     size_t *open_in_stage, *queued_in_stage;
     size_t open_cases;
 
-    /* workforce (workforce.c, staffing.c) */
+    /* workforce (workers.c, posts.c) */
     struct worker *w;
     size_t n_worker_slots;
     uint32_t free_worker;
@@ -246,7 +246,7 @@ struct model {
     struct rep_result *out;
     size_t period;           /* periods closed so far */
     uint32_t next_ticket;    /* places in the progression waits, model-wide */
-    uint32_t next_worker_id; /* workers hired so far (workforce.c) */
+    uint32_t next_worker_id; /* workers hired so far (workers.c) */
 
     /* When set: called once day 0 is set up (staff, cases, first
      * allocation), then after every event; tests check laws at every

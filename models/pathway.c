@@ -1,7 +1,7 @@
 #include "models/pathway.h"
 
 #include "models/allocation.h"
-#include "models/workforce.h"
+#include "models/workers.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -247,7 +247,7 @@ void pathway_stage_done(struct model *m, uint32_t c)
     struct worker *w = &m->w[wi];
     if (ns == STAGE_CLOSE) {
         detach(m, c);
-        workforce_load_changed(m, wi);
+        workers_load_changed(m, wi);
         close_case(m, c);
         return;
     }
@@ -263,7 +263,7 @@ void pathway_stage_done(struct model *m, uint32_t c)
         enter_stage(m, c, ns);
         enqueue(m, c);
     }
-    workforce_load_changed(m, wi);
+    workers_load_changed(m, wi);
 }
 
 void pathway_rereferral(struct model *m, uint32_t c)
@@ -295,15 +295,15 @@ void pathway_allocate_head(struct model *m, size_t s, uint32_t w)
     if (now > over_from)
         m->kpi_wait_over += now - over_from;
     attach(m, c, w);
-    workforce_load_changed(m, w);
+    workers_load_changed(m, w);
 }
 
 void pathway_transfer(struct model *m, uint32_t c, uint32_t w)
 {
     uint32_t from = detach(m, c);
-    workforce_load_changed(m, from);
+    workers_load_changed(m, from);
     attach(m, c, w);
-    workforce_load_changed(m, w);
+    workers_load_changed(m, w);
 }
 
 void pathway_requeue(struct model *m, uint32_t c, bool count)
@@ -312,7 +312,7 @@ void pathway_requeue(struct model *m, uint32_t c, bool count)
     enqueue(m, c);
     if (count && m->counting)
         m->flow.reallocations++;
-    workforce_load_changed(m, wi);
+    workers_load_changed(m, wi);
 }
 
 void pathway_pause_all(struct model *m, uint32_t w)

@@ -7,8 +7,8 @@
 #include "models/metrics.h"
 #include "models/model.h"
 #include "models/pathway.h"
-#include "models/staffing.h"
-#include "models/workforce.h"
+#include "models/posts.h"
+#include "models/workers.h"
 #include "sim/check.h"
 
 /* The checking builds walk the model's invariants (invariants.h): after
@@ -67,8 +67,8 @@ struct model *model_create(const struct scenario *sc)
     m->iv_money = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_money);
     m->snapshots = check_calloc(KPI_SNAPSHOTS, sizeof *m->snapshots);
     pathway_create(m);
-    workforce_create(m);
-    staffing_create(m);
+    workers_create(m);
+    posts_create(m);
     demand_create(m);
     return m;
 }
@@ -78,8 +78,8 @@ void model_destroy(struct model *m)
     if (!m)
         return;
     demand_destroy(m);
-    staffing_destroy(m);
-    workforce_destroy(m);
+    posts_destroy(m);
+    workers_destroy(m);
     pathway_destroy(m);
     sim_free(&m->sim);
     free(m->duration);
@@ -130,7 +130,7 @@ static void derive(struct model *m)
 static bool update_supervision(struct model *m)
 {
     double holders;
-    double unsupervised = workforce_unsupervised(m, &holders);
+    double unsupervised = workers_unsupervised(m, &holders);
     double share = holders > 0 ? unsupervised / holders : 0;
     double mult = 1.0 + m->pv[m->sc->p_gain_unsupervised] * share;
     bool changed = mult != m->sup_mult;
@@ -141,8 +141,8 @@ static bool update_supervision(struct model *m)
 void model_refresh(struct model *m)
 {
     derive(m);
-    workforce_refresh(m);
-    staffing_refresh(m);
+    workers_refresh(m);
+    posts_refresh(m);
     demand_refresh(m);
     costs_update_rates(m);
 }
@@ -157,15 +157,15 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
     case EV_ARRIVAL: demand_arrival(m); break;
     case EV_REREFERRAL: pathway_rereferral(m, x); break;
     case EV_CASE_DONE: pathway_stage_done(m, x); break;
-    case EV_LEAVE: staffing_leave(m, x); break;
-    case EV_SICK_START: workforce_sick_start(m, x); break;
-    case EV_SICK_END: workforce_sick_end(m, x); break;
-    case EV_REALLOCATE: workforce_reallocate(m, x); break;
-    case EV_PROGRESS: staffing_progress(m, x); break;
-    case EV_CAMPAIGN_START: staffing_campaign_start(m, x); break;
-    case EV_CAMPAIGN_END: staffing_campaign_end(m, x); break;
-    case EV_AGENCY_START: staffing_agency_start(m, x); break;
-    case EV_COHORT: staffing_cohort(m); break;
+    case EV_LEAVE: posts_leave(m, x); break;
+    case EV_SICK_START: workers_sick_start(m, x); break;
+    case EV_SICK_END: workers_sick_end(m, x); break;
+    case EV_REALLOCATE: workers_reallocate(m, x); break;
+    case EV_PROGRESS: posts_progress(m, x); break;
+    case EV_CAMPAIGN_START: posts_campaign_start(m, x); break;
+    case EV_CAMPAIGN_END: posts_campaign_end(m, x); break;
+    case EV_AGENCY_START: posts_agency_start(m, x); break;
+    case EV_COHORT: posts_cohort(m); break;
     case EV_IV_START: interventions_begin(m, x); break;
     case EV_IV_END: interventions_end(m, x); break;
     case EV_WARMUP_END:
@@ -176,7 +176,7 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
     case EV_PERIOD_END:
         metrics_period_end(m, x);
         if (update_supervision(m))
-            workforce_rates_refresh(m);
+            workers_rates_refresh(m);
         break;
     case EV_YEAR_END: metrics_year_end(m, x); break;
     default: CHECK(!"unknown event type");
@@ -212,7 +212,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     m->invariants_next = 0;
     derive(m);
     pathway_reset(m);
-    workforce_reset(m);
+    workers_reset(m);
     costs_reset(m);
     metrics_reset(m);
 
@@ -225,10 +225,10 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     for (size_t y = 0; y + 1 < l->years->n_periods; y++)
         sim_at(&m->sim, l->years->period_end[y], EV_YEAR_END, (uint32_t)y);
 
-    staffing_start(m);
-    workforce_settle(m);
+    posts_start(m);
+    workers_settle(m);
     update_supervision(m);
-    workforce_refresh(m);
+    workers_refresh(m);
     uint64_t initial = 0;
     for (size_t s = 0; s < sc->n_stages; s++) {
         double n = m->pv[sc->stage[s].p_initial];

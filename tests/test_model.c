@@ -17,7 +17,7 @@
 #include "models/replication.h"
 #include "models/allocation.h"
 #include "models/scenario.h"
-#include "models/workforce.h"
+#include "models/workers.h"
 #include "sim/date.h"
 #include "sim/result.h"
 #include "tests/testutil.h"
@@ -161,7 +161,7 @@ static void test_pressure_above_reference_only(void **state)
     static const double load[] = { 0.0, 1.0, 1.5, 3.0, 4.5 }, want[] = { 1.0, 1.0, 1.0, 2.0, 3.0 };
     for (size_t k = 0; k < sizeof load / sizeof load[0]; k++) {
         x->load = load[k];
-        workforce_load_changed(w.m, ws[0]);
+        workers_load_changed(w.m, ws[0]);
         if (!(fabs(x->press_sick - want[k]) <= TOL))
             fail_msg("load %g: sickness pressure %g, expected %g", load[k], x->press_sick, want[k]);
     }

@@ -1,8 +1,8 @@
-#include "models/staffing.h"
+#include "models/posts.h"
 
 #include "models/costs.h"
 #include "models/pathway.h"
-#include "models/workforce.h"
+#include "models/workers.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -10,13 +10,13 @@
 
 #define POST_POOL_MIN 256
 
-void staffing_create(struct model *m)
+void posts_create(struct model *m)
 {
     m->cap_posts = POST_POOL_MIN;
     m->post = check_calloc(m->cap_posts, sizeof *m->post);
 }
 
-void staffing_destroy(struct model *m)
+void posts_destroy(struct model *m)
 {
     free(m->post);
     queue_free(&m->cover_wait);
@@ -67,7 +67,7 @@ static void engage(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
     uint64_t key = rng_key(po->key, POST_COVER, po->covers++, 0);
-    uint32_t w = workforce_hire(m, (uint32_t)m->sc->agency_grade, p, po->fte, true, key);
+    uint32_t w = workers_hire(m, (uint32_t)m->sc->agency_grade, p, po->fte, true, key);
     po = &m->post[p];
     po->cover = w;
     po->cover_since = m->sim.now;
@@ -101,12 +101,12 @@ static void cover_request(struct model *m, uint32_t p, bool at_once)
     if (!needs_cover(m, p) || po->ev_agency || po->waiting_cover)
         return;
     if (at_once)
-        staffing_agency_start(m, p);
+        posts_agency_start(m, p);
     else
         po->ev_agency = sim_after(&m->sim, m->pv[m->sc->p_agency_delay], EV_AGENCY_START, p);
 }
 
-void staffing_agency_start(struct model *m, uint32_t p)
+void posts_agency_start(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
     po->ev_agency = 0;
@@ -141,7 +141,7 @@ static void release_cover(struct model *m, uint32_t p, uint32_t heir)
             c = next;
         }
     }
-    workforce_release(m, a);
+    workers_release(m, a);
     costs_update_rates(m);
     serve_wait(m);
 }
@@ -192,7 +192,7 @@ static void fill(struct model *m, uint32_t p)
     sim_cancel(&m->sim, &po->ev_campaign);
     sim_cancel(&m->sim, &po->ev_agency);
     uint64_t key = rng_key(po->key, POST_OCCUPANT, po->occupants++, 0);
-    uint32_t w = workforce_hire(m, g, p, po->fte, false, key);
+    uint32_t w = workers_hire(m, g, p, po->fte, false, key);
     po = &m->post[p];
     po->holder = w;
     if (m->counting)
@@ -242,7 +242,7 @@ static void resize(struct model *m, uint32_t p, double fte)
     struct post *po = &m->post[p];
     po->fte = fte;
     if (po->cover != NONE && m->w[po->cover].fte != fte) {
-        workforce_set_fte(m, po->cover, fte);
+        workers_set_fte(m, po->cover, fte);
         costs_update_rates(m);
     }
 }
@@ -319,14 +319,14 @@ static void rebalance(struct model *m, uint32_t g, uint32_t prefer, bool at_once
     }
 }
 
-void staffing_campaign_start(struct model *m, uint32_t p)
+void posts_campaign_start(struct model *m, uint32_t p)
 {
     m->post[p].ev_campaign = 0;
     if (m->post[p].funded && m->post[p].holder == NONE)
         campaign(m, p);
 }
 
-void staffing_campaign_end(struct model *m, uint32_t p)
+void posts_campaign_end(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
     po->ev_campaign = 0;
@@ -339,7 +339,7 @@ void staffing_campaign_end(struct model *m, uint32_t p)
 
 /* ---- staff leaving, sickness ----------------------------------------------------- */
 
-void staffing_leave(struct model *m, uint32_t w)
+void posts_leave(struct model *m, uint32_t w)
 {
     struct worker *wk = &m->w[w];
     wk->ev_leave = 0;
@@ -347,7 +347,7 @@ void staffing_leave(struct model *m, uint32_t w)
     bool agency = wk->agency;
     if (!agency && m->counting)
         m->flow.leavers += wk->fte;
-    workforce_release(m, w);
+    workers_release(m, w);
     struct post *po = &m->post[p];
     if (agency) {
         po->cover = NONE;
@@ -365,13 +365,13 @@ void staffing_leave(struct model *m, uint32_t w)
     costs_update_rates(m);
 }
 
-void staffing_long_sick(struct model *m, uint32_t w)
+void posts_long_sick(struct model *m, uint32_t w)
 {
     if (!m->w[w].agency)
         cover_request(m, m->w[w].post, false);
 }
 
-void staffing_returned(struct model *m, uint32_t w)
+void posts_returned(struct model *m, uint32_t w)
 {
     if (m->w[w].agency)
         return;
@@ -396,7 +396,7 @@ static void progress_into(struct model *m, uint32_t w, uint32_t q)
     m->post[q].fte = m->w[w].fte;   /* the post takes its holder's hours */
     m->w[w].post = q;
     m->w[w].ready = false;
-    workforce_change_grade(m, w, g_new);
+    workers_change_grade(m, w, g_new);
     schedule_progress(m, w, m->sim.now);
     release_cover(m, q, w);
 
@@ -407,7 +407,7 @@ static void progress_into(struct model *m, uint32_t w, uint32_t q)
     costs_update_rates(m);
 }
 
-void staffing_progress(struct model *m, uint32_t w)
+void posts_progress(struct model *m, uint32_t w)
 {
     m->w[w].ev_progress = 0;
     uint32_t g_new = (uint32_t)m->sc->grade[m->w[w].grade].becomes;
@@ -439,7 +439,7 @@ static double next_cohort_day(const struct model *m, double after)
     return day;
 }
 
-void staffing_cohort(struct model *m)
+void posts_cohort(struct model *m)
 {
     uint32_t g = (uint32_t)m->sc->cohort_grade;
     struct grade_state *gs = &m->g[g];
@@ -477,7 +477,7 @@ static void apply_ceiling(struct model *m)
     }
 }
 
-void staffing_refresh(struct model *m)
+void posts_refresh(struct model *m)
 {
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         if (m->sc->grade[g].agency)
@@ -496,7 +496,7 @@ void staffing_refresh(struct model *m)
     costs_update_rates(m);
 }
 
-void staffing_start(struct model *m)
+void posts_start(struct model *m)
 {
     m->n_posts = 0;
     queue_clear(&m->cover_wait);
@@ -511,7 +511,7 @@ void staffing_start(struct model *m)
             uint32_t p = new_post(m, (uint32_t)g, fte, true);
             struct post *po = &m->post[p];
             uint64_t key = rng_key(po->key, POST_OCCUPANT, po->occupants++, 0);
-            uint32_t w = workforce_hire(m, (uint32_t)g, p, fte, false, key);
+            uint32_t w = workers_hire(m, (uint32_t)g, p, fte, false, key);
             m->post[p].holder = w;
             /* staff part-way through their first year progress at a uniform
              * time within the first span from day 0 */
@@ -531,7 +531,7 @@ void staffing_start(struct model *m)
     costs_update_rates(m);
 }
 
-double staffing_vacancies(const struct model *m)
+double posts_vacancies(const struct model *m)
 {
     double v = 0;
     for (size_t g = 0; g < m->sc->n_grades; g++) {
@@ -543,7 +543,7 @@ double staffing_vacancies(const struct model *m)
     return v;
 }
 
-double staffing_vacancies_uncovered(const struct model *m)
+double posts_vacancies_uncovered(const struct model *m)
 {
     double v = 0;
     for (size_t g = 0; g < m->sc->n_grades; g++) {
@@ -557,7 +557,7 @@ double staffing_vacancies_uncovered(const struct model *m)
     return v;
 }
 
-double staffing_establishment(const struct model *m)
+double posts_establishment(const struct model *m)
 {
     double e = 0;
     for (size_t g = 0; g < m->sc->n_grades; g++)
@@ -566,7 +566,7 @@ double staffing_establishment(const struct model *m)
     return e;
 }
 
-double staffing_supernumerary(const struct model *m)
+double posts_supernumerary(const struct model *m)
 {
     double s = 0;
     for (size_t g = 0; g < m->sc->n_grades; g++)

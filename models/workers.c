@@ -1,9 +1,9 @@
-#include "models/workforce.h"
+#include "models/workers.h"
 
 #include "models/allocation.h"
 #include "models/costs.h"
 #include "models/pathway.h"
-#include "models/staffing.h"
+#include "models/posts.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -12,7 +12,7 @@
 
 #define WORKER_POOL_MIN 256
 
-void workforce_create(struct model *m)
+void workers_create(struct model *m)
 {
     m->n_worker_slots = WORKER_POOL_MIN;
     m->w = check_calloc(m->n_worker_slots, sizeof *m->w);
@@ -21,7 +21,7 @@ void workforce_create(struct model *m)
         maxtree_init(&m->g[g].tree);
 }
 
-void workforce_destroy(struct model *m)
+void workers_destroy(struct model *m)
 {
     for (size_t g = 0; m->g && g < m->sc->n_grades; g++) {
         maxtree_free(&m->g[g].tree);
@@ -42,7 +42,7 @@ static void link_free_workers(struct model *m, size_t from)
     m->free_worker = (uint32_t)from;
 }
 
-void workforce_reset(struct model *m)
+void workers_reset(struct model *m)
 {
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         struct grade_state *gs = &m->g[g];
@@ -119,7 +119,7 @@ static double effective_cap(const struct model *m, const struct worker *w)
     return m->pv[m->sc->grade[w->grade].p_cap] * w->fte * m->direct_factor;
 }
 
-void workforce_load_changed(struct model *m, uint32_t wi)
+void workers_load_changed(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     if (w->status == W_FREE)
@@ -151,7 +151,7 @@ static void count_in(struct model *m, const struct worker *w, double sign)
     }
 }
 
-uint32_t workforce_hire(struct model *m, uint32_t g, uint32_t p, double fte, bool agency, uint64_t key)
+uint32_t workers_hire(struct model *m, uint32_t g, uint32_t p, double fte, bool agency, uint64_t key)
 {
     if (m->free_worker == NONE) {
         size_t old = m->n_worker_slots;
@@ -185,7 +185,7 @@ uint32_t workforce_hire(struct model *m, uint32_t g, uint32_t p, double fte, boo
     return wi;
 }
 
-void workforce_release(struct model *m, uint32_t wi)
+void workers_release(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     CHECK(w->status != W_FREE);
@@ -204,7 +204,7 @@ void workforce_release(struct model *m, uint32_t wi)
     m->free_worker = wi;
 }
 
-void workforce_change_grade(struct model *m, uint32_t wi, uint32_t g)
+void workers_change_grade(struct model *m, uint32_t wi, uint32_t g)
 {
     struct worker *w = &m->w[wi];
     count_in(m, w, -1);
@@ -220,29 +220,29 @@ void workforce_change_grade(struct model *m, uint32_t wi, uint32_t g)
             pathway_requeue(m, c, true);
         c = next;
     }
-    workforce_load_changed(m, wi);
+    workers_load_changed(m, wi);
     set_rates(m, wi);
 }
 
-void workforce_set_fte(struct model *m, uint32_t wi, double fte)
+void workers_set_fte(struct model *m, uint32_t wi, double fte)
 {
     struct worker *w = &m->w[wi];
     count_in(m, w, -1);
     w->fte = fte;
     w->cap = effective_cap(m, w);
     count_in(m, w, +1);
-    workforce_load_changed(m, wi);
+    workers_load_changed(m, wi);
     set_rates(m, wi);
 }
 
-void workforce_rates_refresh(struct model *m)
+void workers_rates_refresh(struct model *m)
 {
     for (size_t wi = 0; wi < m->n_worker_slots; wi++)
         if (m->w[wi].status != W_FREE)
             set_rates(m, (uint32_t)wi);
 }
 
-void workforce_refresh(struct model *m)
+void workers_refresh(struct model *m)
 {
     for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
         struct worker *w = &m->w[wi];
@@ -264,7 +264,7 @@ void workforce_refresh(struct model *m)
 
 /* ---- sickness --------------------------------------------------------------- */
 
-void workforce_sick_start(struct model *m, uint32_t wi)
+void workers_sick_start(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     w->ev_sick = 0;
@@ -295,7 +295,7 @@ void workforce_sick_start(struct model *m, uint32_t wi)
  * Given its kind, its elapsed time (age) and its time left (residual) are
  * independent exponentials of the kind's mean (the joint density of age a
  * and residual r is f(a + r) / E[off]). docs/model.md derives it. */
-void workforce_settle(struct model *m)
+void workers_settle(struct model *m)
 {
     double q = m->pv[m->sc->p_sick_long_share];
     double s = m->pv[m->sc->p_sick_short_mean], L = m->pv[m->sc->p_sick_long_mean];
@@ -326,13 +326,13 @@ void workforce_settle(struct model *m)
         if (w->status == W_SICK_LONG) {
             while (w->first_case != NONE)
                 pathway_requeue(m, w->first_case, true);
-            staffing_long_sick(m, (uint32_t)wi);
+            posts_long_sick(m, (uint32_t)wi);
         }
     }
     costs_update_rates(m);
 }
 
-void workforce_reallocate(struct model *m, uint32_t wi)
+void workers_reallocate(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     w->ev_realloc = 0;
@@ -340,10 +340,10 @@ void workforce_reallocate(struct model *m, uint32_t wi)
     w->status = W_SICK_LONG;
     while (w->first_case != NONE)
         pathway_requeue(m, w->first_case, true);
-    staffing_long_sick(m, wi);
+    posts_long_sick(m, wi);
 }
 
-void workforce_sick_end(struct model *m, uint32_t wi)
+void workers_sick_end(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     w->ev_sick = 0;
@@ -357,11 +357,11 @@ void workforce_sick_end(struct model *m, uint32_t wi)
     alloc_update(m, wi);
     set_rates(m, wi);
     if (was_long)
-        staffing_returned(m, wi);
+        posts_returned(m, wi);
     costs_update_rates(m);
 }
 
-double workforce_unsupervised(const struct model *m, double *case_holders_at_work)
+double workers_unsupervised(const struct model *m, double *case_holders_at_work)
 {
     double holders = 0, span = 0;
     for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
