@@ -9,6 +9,7 @@
 #ifndef MODELS_MODEL_H
 #define MODELS_MODEL_H
 
+#include "models/hazard.h"
 #include "models/scenario.h"
 #include "sim/dist.h"
 #include "sim/maxtree.h"
@@ -80,12 +81,6 @@ struct case_rec {
 };
 
 /* ---- workers and posts (workers.c, posts.c) ---------------------------- */
-
-/* A time-varying hazard: the event happens when the integrated rate reaches
- * an Exp(1) threshold, so changing the rate never wastes a draw. */
-struct hazard {
-    double threshold, acc, rate, since;
-};
 
 enum worker_status { W_FREE, W_AT_WORK, W_SICK, W_SICK_LONG };
 

@@ -2,6 +2,7 @@
 
 #include "models/allocation.h"
 #include "models/costs.h"
+#include "models/hazard.h"
 #include "models/pathway.h"
 #include "models/posts.h"
 #include "sim/check.h"
@@ -61,38 +62,6 @@ void workers_reset(struct model *m)
 
 /* ---- hazards ---------------------------------------------------------------- */
 
-static void hazard_start(struct model *m, struct hazard *h, struct rng *r)
-{
-    h->threshold = -log(rng_uniform(r));
-    h->acc = 0;
-    h->rate = 0;
-    h->since = m->sim.now;
-}
-
-/* Set a hazard's rate from now on and move its event to match. */
-static void hazard_rate(struct model *m, struct hazard *h, double rate, cal_handle *ev,
-                        uint32_t type, uint32_t w)
-{
-    double now = m->sim.now;
-    h->acc += h->rate * (now - h->since);
-    h->since = now;
-    h->rate = rate;
-    if (rate > 0) {
-        double t = now + fmax(0.0, h->threshold - h->acc) / rate;
-        if (*ev)
-            sim_move(&m->sim, *ev, t);
-        else
-            *ev = sim_at(&m->sim, t, type, w);
-    } else {
-        sim_cancel(&m->sim, ev);
-    }
-}
-
-static double pressure(double load, double ref, double gain)
-{
-    return ref > 0 && load > ref ? 1.0 + gain * (load / ref - 1.0) : 1.0;
-}
-
 /* The load above which w feels pressure: the scenario's reference caseload
  * (per FTE, scaled like caps by the direct-work factor), else w's own cap. */
 static double pressure_ref(const struct model *m, const struct worker *w)
@@ -107,10 +76,10 @@ static void set_rates(struct model *m, uint32_t wi)
     const struct grade_spec *gs = &m->sc->grade[w->grade];
     double sup = gs->holds_cases ? m->sup_mult : 1.0;
     double leave = m->pv[gs->p_turnover] / SCENARIO_DAYS_PER_YEAR * w->press_leave * sup;
-    hazard_rate(m, &w->leave, leave, &w->ev_leave, EV_LEAVE, wi);
+    hazard_set_rate(&m->sim, &w->leave, leave, &w->ev_leave, EV_LEAVE, wi);
     if (w->status == W_AT_WORK) {
         double sick = m->pv[m->sc->p_sick_rate] / SCENARIO_DAYS_PER_YEAR * w->fte * w->press_sick * sup;
-        hazard_rate(m, &w->sick, sick, &w->ev_sick, EV_SICK_START, wi);
+        hazard_set_rate(&m->sim, &w->sick, sick, &w->ev_sick, EV_SICK_START, wi);
     }
 }
 
@@ -126,8 +95,8 @@ void workers_load_changed(struct model *m, uint32_t wi)
         return;
     alloc_update(m, wi);
     double ref = pressure_ref(m, w);
-    double ps = pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
-    double pl = pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
+    double ps = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
+    double pl = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
     if (ps != w->press_sick || pl != w->press_leave) {
         w->press_sick = ps;
         w->press_leave = pl;
@@ -177,8 +146,8 @@ uint32_t workers_hire(struct model *m, uint32_t g, uint32_t p, double fte, bool 
     w->press_sick = w->press_leave = 1.0;
     w->cap = effective_cap(m, w);
     w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : NONE;
-    hazard_start(m, &w->leave, &w->rng_leave);
-    hazard_start(m, &w->sick, &w->rng_sick);
+    hazard_start(&w->leave, &w->rng_leave, m->sim.now);
+    hazard_start(&w->sick, &w->rng_sick, m->sim.now);
     count_in(m, w, +1);
     alloc_update(m, wi);
     set_rates(m, wi);
@@ -256,8 +225,8 @@ void workers_refresh(struct model *m)
         w->load = load;
         alloc_update(m, (uint32_t)wi);
         double ref = pressure_ref(m, w);
-        w->press_sick = pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
-        w->press_leave = pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
+        w->press_sick = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
+        w->press_leave = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
         set_rates(m, (uint32_t)wi);
     }
 }
@@ -353,7 +322,7 @@ void workers_sick_end(struct model *m, uint32_t wi)
     w->status = W_AT_WORK;
     count_in(m, w, +1);
     pathway_resume_all(m, wi);
-    hazard_start(m, &w->sick, &w->rng_sick);
+    hazard_start(&w->sick, &w->rng_sick, m->sim.now);
     alloc_update(m, wi);
     set_rates(m, wi);
     if (was_long)
