@@ -6,24 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-void alloc_update(struct model *m, uint32_t wi)
-{
-    struct worker *w = &m->w[wi];
-    if (w->slot == NONE)
-        return;
-    struct maxtree *t = &m->g[w->grade].tree;
-    double spare = -HUGE_VAL, ospare = -HUGE_VAL;
-    if (w->status == W_AT_WORK) {
-        spare = w->cap - w->load;
-        ospare = m->overload_factor * w->cap - w->load;
-    }
-    /* More room somewhere may let a queued case in (alloc_dispatch). */
-    const struct maxnode *leaf = &t->node[t->leaf0 + w->slot];
-    if (spare > leaf->a || ospare > leaf->b)
-        m->alloc_due = true;
-    maxtree_set(t, w->slot, spare, ospare);
-}
-
 /* Whether a case of stage s can be allocated now; if so, *grade and *over
  * name the tree (and which of its two values) whose best worker takes it.
  * Only the trees' roots are read: the walk down to the worker is left until
@@ -31,7 +13,7 @@ void alloc_update(struct model *m, uint32_t wi)
 static bool placeable(const struct model *m, size_t s, size_t *grade, bool *over)
 {
     const struct stage_spec *st = &m->sc->stage[s];
-    double need = m->pv[st->p_weight] - LOAD_EPS;
+    double need = m->pv[st->p_weight] - MODEL_LOAD_EPS;
     /* One sweep finds the best grade under the cap and under the overload
      * cap (the first of equals, as a sweep per kind would). */
     double best = -HUGE_VAL, obest = -HUGE_VAL;

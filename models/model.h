@@ -21,10 +21,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NONE UINT32_MAX
+/* No case, worker or post (an index that names nothing). */
+#define MODEL_NONE UINT32_MAX
 
-/* Tolerance for comparing loads with caps: sums of weights in floating point. */
-#define LOAD_EPS 1e-9
+/* Tolerance for comparing loads with caps: sums of case weights in floating
+ * point, far below any weight a scenario can give (binding.h). */
+#define MODEL_LOAD_EPS 1e-9
+
+/* Tolerance for comparing FTE (staff in post, vacancies, agency FTE against
+ * the establishment and the ceiling): sums of fractions of posts in floating
+ * point, far below any part-time fraction of a post (posts.c). */
+#define MODEL_FTE_EPS 1e-9
 
 enum ev_type {
     EV_ARRIVAL,          /* candidate referral (thinned) */
@@ -60,7 +67,7 @@ enum post_stream { POST_HIRE = 1, POST_OCCUPANT = 2, POST_COVER = 3 };
 /* Streams derived from a worker's key. */
 enum worker_stream { WORKER_LEAVE = 1, WORKER_SICK = 2 };
 
-/* ---- cases (pathway.c) ---------------------------------------------------- */
+/* ---- cases (pathway.c; the links to workers: binding.c) -------------------- */
 
 enum case_state { CASE_FREE, CASE_QUEUED, CASE_ALLOCATED, CASE_REREFERRAL };
 
@@ -70,7 +77,7 @@ struct case_rec {
     double due;            /* end of its time in stage, while the clock runs */
     double remaining;      /* work days left in the stage while paused */
     cal_handle done;       /* EV_CASE_DONE while the clock runs */
-    uint32_t worker;       /* NONE unless allocated */
+    uint32_t worker;       /* MODEL_NONE unless allocated (binding.c) */
     uint32_t prev, next;   /* in the worker's list of cases */
     uint32_t rereferrals;  /* how many times this child came back */
     int32_t stage;
@@ -80,7 +87,7 @@ struct case_rec {
     bool had_worker;
 };
 
-/* ---- workers and posts (workers.c, posts.c) ---------------------------- */
+/* ---- workers and posts (workers.c, posts.c; cases and load: binding.c) ---- */
 
 enum worker_status { W_FREE, W_AT_WORK, W_SICK, W_SICK_LONG };
 
@@ -88,13 +95,13 @@ struct worker {
     struct rng rng_leave, rng_sick;
     struct hazard leave, sick;
     double fte;
-    double load;           /* sum of weights of its cases */
+    double load;           /* sum of weights of its cases (binding.c) */
     double cap;            /* effective cap: grade cap x FTE x direct-work factor */
     double press_sick, press_leave; /* pressure multipliers now in force */
     cal_handle ev_leave, ev_sick, ev_realloc, ev_progress;
-    uint32_t grade, post, slot; /* slot in its grade's allocation tree, or NONE */
+    uint32_t grade, post, slot; /* slot in its grade's allocation tree, or MODEL_NONE */
     uint32_t id;           /* unique in the replication (slots are reused) */
-    uint32_t first_case;   /* head of its list of cases */
+    uint32_t first_case;   /* head of its list of cases (binding.c) */
     uint32_t n_cases;
     uint32_t next_free;
     uint8_t status;
@@ -112,8 +119,8 @@ struct post {
     double cover_since;    /* when its agency cover started (for releases) */
     cal_handle ev_campaign, ev_agency;
     uint32_t grade;
-    uint32_t holder;       /* permanent worker, or NONE */
-    uint32_t cover;        /* agency worker covering it, or NONE */
+    uint32_t holder;       /* permanent worker, or MODEL_NONE */
+    uint32_t cover;        /* agency worker covering it, or MODEL_NONE */
     uint32_t occupants, covers; /* counts, to key the workers' streams */
     bool funded;           /* vacant: advertised (else dormant); see posts.c */
     bool waiting_cover;    /* in the agency wait list */

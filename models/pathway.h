@@ -40,6 +40,11 @@ void pathway_transfer(struct model *m, uint32_t c, uint32_t w);
  * counted as a reallocation when `count` is true. */
 void pathway_requeue(struct model *m, uint32_t c, bool count);
 
+/* Every case of worker w / those its grade may not hold (after a change of
+ * grade) back to their queues, counted as reallocations. */
+void pathway_requeue_all(struct model *m, uint32_t w);
+void pathway_requeue_ineligible(struct model *m, uint32_t w);
+
 /* Stop / restart the clocks of worker w's cases (sickness starts / ends). */
 void pathway_pause_all(struct model *m, uint32_t w);
 void pathway_resume_all(struct model *m, uint32_t w);

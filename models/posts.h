@@ -11,8 +11,8 @@
  * when there is none they stay in post, in their grade, until one opens. Lowering the
  * establishment lets posts lapse as staff leave. Posts own the streams of the
  * people who fill them, so the same post sees the same draws in two scenarios. */
-#ifndef MODELS_STAFFING_H
-#define MODELS_STAFFING_H
+#ifndef MODELS_POSTS_H
+#define MODELS_POSTS_H
 
 #include "models/model.h"
 

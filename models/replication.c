@@ -147,6 +147,10 @@ void model_refresh(struct model *m)
     costs_update_rates(m);
 }
 
+/* The one event switch. Each handler changes its own module's part of the
+ * model; where an event on a worker reaches its cases or its post, the
+ * switch sequences the modules, lowest first (models/README.md), so that
+ * no module calls one above it. */
 static void handle(struct sim *s, const struct cal_event *ev, void *arg)
 {
     struct model *m = arg;
@@ -158,16 +162,33 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
     case EV_REREFERRAL: pathway_rereferral(m, x); break;
     case EV_CASE_DONE: pathway_stage_done(m, x); break;
     case EV_LEAVE: posts_leave(m, x); break;
-    case EV_SICK_START: workers_sick_start(m, x); break;
-    case EV_SICK_END: workers_sick_end(m, x); break;
-    case EV_REALLOCATE: workers_reallocate(m, x); break;
+    case EV_SICK_START:
+        workers_sick_start(m, x);
+        pathway_pause_all(m, x);
+        break;
+    case EV_SICK_END:
+        pathway_resume_all(m, x);
+        if (workers_sick_end(m, x))
+            posts_returned(m, x);
+        break;
+    case EV_REALLOCATE:
+        workers_reallocate(m, x);
+        pathway_requeue_all(m, x);
+        posts_long_sick(m, x);
+        break;
     case EV_PROGRESS: posts_progress(m, x); break;
     case EV_CAMPAIGN_START: posts_campaign_start(m, x); break;
     case EV_CAMPAIGN_END: posts_campaign_end(m, x); break;
     case EV_AGENCY_START: posts_agency_start(m, x); break;
     case EV_COHORT: posts_cohort(m); break;
-    case EV_IV_START: interventions_begin(m, x); break;
-    case EV_IV_END: interventions_end(m, x); break;
+    case EV_IV_START:
+        interventions_begin(m, x);
+        model_refresh(m);
+        break;
+    case EV_IV_END:
+        interventions_end(m, x);
+        model_refresh(m);
+        break;
     case EV_WARMUP_END:
         costs_advance(m);
         m->counting = true;
@@ -226,7 +247,16 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
         sim_at(&m->sim, l->years->period_end[y], EV_YEAR_END, (uint32_t)y);
 
     posts_start(m);
-    workers_settle(m);
+    for (uint32_t w = 0; w < m->n_worker_slots; w++) {
+        if (!workers_settle(m, w))
+            continue;
+        pathway_pause_all(m, w);
+        if (m->w[w].status == W_SICK_LONG) {
+            pathway_requeue_all(m, w);
+            posts_long_sick(m, w);
+        }
+    }
+    costs_update_rates(m);
     update_supervision(m);
     workers_refresh(m);
     uint64_t initial = 0;

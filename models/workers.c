@@ -1,10 +1,8 @@
 #include "models/workers.h"
 
-#include "models/allocation.h"
+#include "models/binding.h"
 #include "models/costs.h"
 #include "models/hazard.h"
-#include "models/pathway.h"
-#include "models/posts.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -56,8 +54,29 @@ void workers_reset(struct model *m)
     m->agency_fte = m->agency_fte_sick = 0;
     m->next_ticket = 0;
     m->next_worker_id = 0;
-    m->free_worker = NONE;
+    m->free_worker = MODEL_NONE;
     link_free_workers(m, 0);
+}
+
+/* Worker w's leaf in its grade's allocation tree (allocation.c): its spare
+ * capacity under the cap and under the overload cap while at work, else
+ * empty. */
+static void tree_update(struct model *m, uint32_t wi)
+{
+    struct worker *w = &m->w[wi];
+    if (w->slot == MODEL_NONE)
+        return;
+    struct maxtree *t = &m->g[w->grade].tree;
+    double spare = -HUGE_VAL, ospare = -HUGE_VAL;
+    if (w->status == W_AT_WORK) {
+        spare = w->cap - w->load;
+        ospare = m->overload_factor * w->cap - w->load;
+    }
+    /* More room somewhere may let a queued case in (alloc_dispatch). */
+    const struct maxnode *leaf = &t->node[t->leaf0 + w->slot];
+    if (spare > leaf->a || ospare > leaf->b)
+        m->alloc_due = true;
+    maxtree_set(t, w->slot, spare, ospare);
 }
 
 /* ---- hazards ---------------------------------------------------------------- */
@@ -93,7 +112,7 @@ void workers_load_changed(struct model *m, uint32_t wi)
     struct worker *w = &m->w[wi];
     if (w->status == W_FREE)
         return;
-    alloc_update(m, wi);
+    tree_update(m, wi);
     double ref = pressure_ref(m, w);
     double ps = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
     double pl = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
@@ -122,9 +141,9 @@ static void count_in(struct model *m, const struct worker *w, double sign)
 
 uint32_t workers_hire(struct model *m, uint32_t g, uint32_t p, double fte, bool agency, uint64_t key)
 {
-    if (m->free_worker == NONE) {
+    if (m->free_worker == MODEL_NONE) {
         size_t old = m->n_worker_slots;
-        CHECK(old < NONE / 2);
+        CHECK(old < MODEL_NONE / 2);
         m->n_worker_slots = 2 * old;
         m->w = check_realloc(m->w, m->n_worker_slots * sizeof *m->w);
         memset(m->w + old, 0, (m->n_worker_slots - old) * sizeof *m->w);
@@ -142,19 +161,19 @@ uint32_t workers_hire(struct model *m, uint32_t g, uint32_t p, double fte, bool 
     w->post = p;
     w->agency = agency;
     w->status = W_AT_WORK;
-    w->first_case = NONE;
+    w->first_case = MODEL_NONE;
     w->press_sick = w->press_leave = 1.0;
     w->cap = effective_cap(m, w);
-    w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : NONE;
+    w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : MODEL_NONE;
     hazard_start(&w->leave, &w->rng_leave, m->sim.now);
     hazard_start(&w->sick, &w->rng_sick, m->sim.now);
     count_in(m, w, +1);
-    alloc_update(m, wi);
+    tree_update(m, wi);
     set_rates(m, wi);
     return wi;
 }
 
-void workers_release(struct model *m, uint32_t wi)
+void workers_stop(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     CHECK(w->status != W_FREE);
@@ -164,11 +183,15 @@ void workers_release(struct model *m, uint32_t wi)
     sim_cancel(&m->sim, &w->ev_progress);
     count_in(m, w, -1);
     w->status = W_FREE;
-    while (w->first_case != NONE)
-        pathway_requeue(m, w->first_case, true);
-    if (w->slot != NONE)
+}
+
+void workers_free(struct model *m, uint32_t wi)
+{
+    struct worker *w = &m->w[wi];
+    CHECK(w->status == W_FREE && w->first_case == MODEL_NONE);
+    if (w->slot != MODEL_NONE)
         maxtree_remove(&m->g[w->grade].tree, w->slot);
-    w->slot = NONE;
+    w->slot = MODEL_NONE;
     w->next_free = m->free_worker;
     m->free_worker = wi;
 }
@@ -177,18 +200,16 @@ void workers_change_grade(struct model *m, uint32_t wi, uint32_t g)
 {
     struct worker *w = &m->w[wi];
     count_in(m, w, -1);
-    if (w->slot != NONE)
+    if (w->slot != MODEL_NONE)
         maxtree_remove(&m->g[w->grade].tree, w->slot);
     w->grade = g;
-    w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : NONE;
+    w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : MODEL_NONE;
     w->cap = effective_cap(m, w);
     count_in(m, w, +1);
-    for (uint32_t c = w->first_case; c != NONE;) {
-        uint32_t next = m->cases[c].next;
-        if (!m->sc->stage[m->cases[c].stage].eligible[g])
-            pathway_requeue(m, c, true);
-        c = next;
-    }
+}
+
+void workers_regraded(struct model *m, uint32_t wi)
+{
     workers_load_changed(m, wi);
     set_rates(m, wi);
 }
@@ -219,11 +240,8 @@ void workers_refresh(struct model *m)
             continue;
         w->cap = effective_cap(m, w);
         /* weights may have changed: recompute the load from the cases */
-        double load = 0;
-        for (uint32_t c = w->first_case; c != NONE; c = m->cases[c].next)
-            load += m->pv[m->sc->stage[m->cases[c].stage].p_weight];
-        w->load = load;
-        alloc_update(m, (uint32_t)wi);
+        binding_recount(m, (uint32_t)wi);
+        tree_update(m, (uint32_t)wi);
         double ref = pressure_ref(m, w);
         w->press_sick = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
         w->press_leave = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
@@ -243,8 +261,7 @@ void workers_sick_start(struct model *m, uint32_t wi)
     count_in(m, w, -1);
     w->status = W_SICK;
     count_in(m, w, +1);
-    alloc_update(m, wi);
-    pathway_pause_all(m, wi);
+    tree_update(m, wi);
     bool long_term = rng_uniform(&w->rng_sick) < m->pv[m->sc->p_sick_long_share];
     double mean = m->pv[long_term ? m->sc->p_sick_long_mean : m->sc->p_sick_short_mean];
     double days = rng_exponential(&w->rng_sick, mean);
@@ -264,41 +281,33 @@ void workers_sick_start(struct model *m, uint32_t wi)
  * Given its kind, its elapsed time (age) and its time left (residual) are
  * independent exponentials of the kind's mean (the joint density of age a
  * and residual r is f(a + r) / E[off]). docs/model.md derives it. */
-void workers_settle(struct model *m)
+bool workers_settle(struct model *m, uint32_t wi)
 {
     double q = m->pv[m->sc->p_sick_long_share];
     double s = m->pv[m->sc->p_sick_short_mean], L = m->pv[m->sc->p_sick_long_mean];
     double off_mean = (1 - q) * s + q * L;
     double after = m->pv[m->sc->p_realloc_after];
-    for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
-        struct worker *w = &m->w[wi];
-        if (w->status != W_AT_WORK)
-            continue;
-        double lambda_off = w->sick.rate * off_mean;   /* E[off] / E[on] */
-        double p_off = lambda_off / (1 + lambda_off);
-        if (!(rng_uniform(&w->rng_sick) < p_off))
-            continue;
-        bool long_term = rng_uniform(&w->rng_sick) * off_mean < q * L;
-        double mean = long_term ? L : s;
-        double residual = rng_exponential(&w->rng_sick, mean);
-        double age = rng_exponential(&w->rng_sick, mean);
-        sim_cancel(&m->sim, &w->ev_sick);
-        w->sick.rate = 0;   /* a new threshold is drawn on return */
-        count_in(m, w, -1);
-        w->status = age >= after ? W_SICK_LONG : W_SICK;
-        count_in(m, w, +1);
-        alloc_update(m, (uint32_t)wi);
-        pathway_pause_all(m, (uint32_t)wi);
-        w->ev_sick = sim_at(&m->sim, m->sim.now + residual, EV_SICK_END, (uint32_t)wi);
-        if (w->status == W_SICK && age + residual > after)
-            w->ev_realloc = sim_at(&m->sim, m->sim.now + after - age, EV_REALLOCATE, (uint32_t)wi);
-        if (w->status == W_SICK_LONG) {
-            while (w->first_case != NONE)
-                pathway_requeue(m, w->first_case, true);
-            posts_long_sick(m, (uint32_t)wi);
-        }
-    }
-    costs_update_rates(m);
+    struct worker *w = &m->w[wi];
+    if (w->status != W_AT_WORK)
+        return false;
+    double lambda_off = w->sick.rate * off_mean;   /* E[off] / E[on] */
+    double p_off = lambda_off / (1 + lambda_off);
+    if (!(rng_uniform(&w->rng_sick) < p_off))
+        return false;
+    bool long_term = rng_uniform(&w->rng_sick) * off_mean < q * L;
+    double mean = long_term ? L : s;
+    double residual = rng_exponential(&w->rng_sick, mean);
+    double age = rng_exponential(&w->rng_sick, mean);
+    sim_cancel(&m->sim, &w->ev_sick);
+    w->sick.rate = 0;   /* a new threshold is drawn on return */
+    count_in(m, w, -1);
+    w->status = age >= after ? W_SICK_LONG : W_SICK;
+    count_in(m, w, +1);
+    tree_update(m, wi);
+    w->ev_sick = sim_at(&m->sim, m->sim.now + residual, EV_SICK_END, wi);
+    if (w->status == W_SICK && age + residual > after)
+        w->ev_realloc = sim_at(&m->sim, m->sim.now + after - age, EV_REALLOCATE, wi);
+    return true;
 }
 
 void workers_reallocate(struct model *m, uint32_t wi)
@@ -307,12 +316,9 @@ void workers_reallocate(struct model *m, uint32_t wi)
     w->ev_realloc = 0;
     CHECK(w->status == W_SICK);
     w->status = W_SICK_LONG;
-    while (w->first_case != NONE)
-        pathway_requeue(m, w->first_case, true);
-    posts_long_sick(m, wi);
 }
 
-void workers_sick_end(struct model *m, uint32_t wi)
+bool workers_sick_end(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     w->ev_sick = 0;
@@ -321,13 +327,11 @@ void workers_sick_end(struct model *m, uint32_t wi)
     count_in(m, w, -1);
     w->status = W_AT_WORK;
     count_in(m, w, +1);
-    pathway_resume_all(m, wi);
     hazard_start(&w->sick, &w->rng_sick, m->sim.now);
-    alloc_update(m, wi);
+    tree_update(m, wi);
     set_rates(m, wi);
-    if (was_long)
-        posts_returned(m, wi);
     costs_update_rates(m);
+    return was_long;
 }
 
 double workers_unsupervised(const struct model *m, double *case_holders_at_work)
