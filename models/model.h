@@ -232,7 +232,8 @@ struct model {
     struct iv_money *iv_money; /* per intervention (costs.c) */
 
     /* reporting */
-    struct flows flow;       /* this period */
+    struct flows flow;       /* this period; counted from day 0, and zeroed at
+                                the end of the warm-up (metrics_reset) */
     struct flows flow_total; /* since statistics started */
     struct integrals in_period, in_total, in_year;
     const struct result_layout *years; /* the financial years reported */
@@ -243,7 +244,7 @@ struct model {
     double years_cost[COST_CATS], years_sick, years_total, years_discounted; /* over closed years */
     double kpi_wait_over;    /* child-days beyond the wait threshold */
     double kpi_changes_closed, kpi_cases_closed;
-    bool counting;           /* after warm-up */
+    bool counting;           /* after warm-up: costs accrue (costs.c) */
     double *snapshots;       /* sum over periods of some stocks, for KPIs */
     struct rep_result *out;
     size_t period;           /* periods closed so far */

@@ -136,12 +136,9 @@ static void enter_stage(struct model *m, uint32_t c, int32_t s)
 void pathway_referral(struct model *m, uint32_t c)
 {
     struct case_rec *cr = &m->cases[c];
-    if (m->counting) {
-        m->flow.referrals++;
-    }
+    m->flow.referrals++;
     if (rng_uniform(&cr->rng) < m->pv[m->sc->p_screen_out]) {
-        if (m->counting)
-            m->flow.screened_out++;
+        m->flow.screened_out++;
         free_case(m, c);
         return;
     }
@@ -187,11 +184,9 @@ static void close_case(struct model *m, uint32_t c)
 {
     struct case_rec *cr = &m->cases[c];
     m->open_cases--;
-    if (m->counting) {
-        m->flow.closed++;
-        m->kpi_cases_closed++;
-        m->kpi_changes_closed += cr->changes;
-    }
+    m->flow.closed++;
+    m->kpi_cases_closed++;
+    m->kpi_changes_closed += cr->changes;
     if (rng_uniform(&cr->rng) < m->pv[m->sc->p_reref_p]) {
         double delay = rng_uniform(&cr->rng) * m->pv[m->sc->p_reref_within];
         cr->state = CASE_REREFERRAL;
@@ -253,10 +248,8 @@ void pathway_allocate_head(struct model *m, size_t s, uint32_t w)
     m->n_queued--;
     struct case_rec *cr = &m->cases[c];
     double now = m->sim.now;
-    if (m->counting) {
-        m->flow.allocations++;
-        m->flow.wait_sum += now - cr->queued_at;
-    }
+    m->flow.allocations++;
+    m->flow.wait_sum += now - cr->queued_at;
     double over_from = fmax(cr->queued_at + m->pv[m->sc->p_wait_threshold], m->warmup);
     if (now > over_from)
         m->kpi_wait_over += now - over_from;
@@ -276,7 +269,7 @@ void pathway_requeue(struct model *m, uint32_t c, bool count)
 {
     uint32_t wi = detach(m, c);
     enqueue(m, c);
-    if (count && m->counting)
+    if (count)
         m->flow.reallocations++;
     workers_load_changed(m, wi);
 }

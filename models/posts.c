@@ -106,8 +106,7 @@ static void engage(struct model *m, uint32_t p)
     po = &m->post[p];
     po->cover = w;
     po->cover_since = m->sim.now;
-    if (m->counting)
-        m->flow.agency_starts += po->fte;
+    m->flow.agency_starts += po->fte;
     costs_update_rates(m);
 }
 
@@ -227,8 +226,7 @@ static void fill(struct model *m, uint32_t p)
     sim_cancel(&m->sim, &po->ev_agency);
     uint32_t w = occupy(m, p, po->fte);
     po = &m->post[p];
-    if (m->counting)
-        m->flow.starters += po->fte;
+    m->flow.starters += po->fte;
     if ((int)g == m->sc->cohort_grade)
         costs_lump(m, COST_TRAINING, m->pv[m->sc->p_training_cost]);
     schedule_progress(m, w, m->sim.now);
@@ -377,7 +375,7 @@ void posts_leave(struct model *m, uint32_t w)
     wk->ev_leave = 0;
     uint32_t p = wk->post;
     bool agency = wk->agency;
-    if (!agency && m->counting)
+    if (!agency)
         m->flow.leavers += wk->fte;
     dismiss(m, w);
     struct post *po = &m->post[p];
