@@ -164,6 +164,9 @@ struct iv_money {
 
 /* ---- tallies for reports (metrics.c) --------------------------------------- */
 
+/* The stocks summed at each period end for the KPIs (model.snapshots). */
+enum kpi_snapshot { SNAP_CASELOAD_MEAN, SNAP_VACANCY_RATE, KPI_SNAPSHOTS };
+
 struct flows {
     double referrals, screened_out, closed, reallocations, starters, leavers;
     double allocations, wait_sum;
@@ -245,7 +248,8 @@ struct model {
     double kpi_wait_over;    /* child-days beyond the wait threshold */
     double kpi_changes_closed, kpi_cases_closed;
     bool counting;           /* after warm-up: costs accrue (costs.c) */
-    double *snapshots;       /* sum over periods of some stocks, for KPIs */
+    double *snapshots;       /* sum over periods of some stocks, for KPIs:
+                                KPI_SNAPSHOTS of them (metrics.c) */
     struct rep_result *out;
     size_t period;           /* periods closed so far */
     uint32_t next_ticket;    /* places in the progression waits, model-wide */

@@ -43,7 +43,6 @@ static void check_invariants(struct model *m)
 #include <string.h>
 
 #define CALENDAR_CAPACITY 4096
-#define KPI_SNAPSHOTS 2
 /* How often (simulated days) a run looks at its stop flag. */
 #define STOP_CHECK_DAYS 1.0
 
