@@ -49,7 +49,7 @@ static void read_day0(const struct model *m, void *arg)
     d->scale[DRIFT_CASELOAD] = cap;
 }
 
-bool drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct drift *out)
+void drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct drift *out)
 {
     CHECK(reps > 0);
     memset(out, 0, sizeof *out);
@@ -57,19 +57,13 @@ bool drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct
      * the first year. A shallow copy with its own parameter values. */
     struct scenario quiet = *sc;
     quiet.n_iv = 0;
-    quiet.reg.p = malloc(sc->reg.n * sizeof *quiet.reg.p);
-    if (!quiet.reg.p)
-        return false;
+    quiet.reg.p = check_malloc(sc->reg.n * sizeof *quiet.reg.p);
     memcpy(quiet.reg.p, sc->reg.p, sc->reg.n * sizeof *quiet.reg.p);
     double *years = &quiet.reg.p[sc->p_horizon_years].value;
     *years = fmin(*years, DRIFT_SPAN_YEARS);
     quiet.reg.p[sc->p_warmup_days].value = 0;
 
     struct model *m = model_create(&quiet);
-    if (!m) {
-        free(quiet.reg.p);
-        return false;
-    }
     struct result_layout l;
     metrics_layout(&quiet, &l);
     struct rep_result res;
@@ -95,7 +89,6 @@ bool drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct
     result_layout_free(&l);
     model_destroy(m);
     free(quiet.reg.p);
-    return true;
 }
 
 bool drift_notable(const struct scenario *sc, const struct drift *d, enum drift_stock k)

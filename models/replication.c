@@ -48,18 +48,12 @@ static void check_invariants(struct model *m)
 
 struct model *model_create(const struct scenario *sc)
 {
-    struct model *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
+    struct model *m = check_calloc(1, sizeof *m);
     m->sc = sc;
     m->pv = check_calloc(sc->reg.n, sizeof *m->pv);
     for (size_t i = 0; i < sc->reg.n; i++)
         m->pv[i] = sc->reg.p[i].value;
-    if (!sim_init(&m->sim, CALENDAR_CAPACITY)) {
-        free(m->pv);
-        free(m);
-        return NULL;
-    }
+    sim_init(&m->sim, CALENDAR_CAPACITY);
     m->duration = check_calloc(sc->n_stages, sizeof *m->duration);
     m->stage_order = check_calloc(sc->n_stages ? sc->n_stages : 1, sizeof *m->stage_order);
     m->iv_active = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_active);

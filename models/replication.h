@@ -17,7 +17,8 @@
 
 struct model;
 
-/* A workspace for sc (which must outlive it). NULL when out of memory. */
+/* A workspace for sc (which must outlive it). Never NULL: out of memory
+ * aborts (sim/check.h). */
 struct model *model_create(const struct scenario *sc);
 void model_destroy(struct model *m);
 

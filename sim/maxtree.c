@@ -51,9 +51,7 @@ static size_t leaf0_of(size_t cap) { return (cap - 1) / (FANOUT - 1); }
 static struct maxnode *new_nodes(size_t cap, size_t leaf0)
 {
     size_t n = PAD + leaf0 + cap;
-    size_t bytes = (n * sizeof(struct maxnode) + TREE_ALIGN - 1) / TREE_ALIGN * TREE_ALIGN;
-    struct maxnode *block = aligned_alloc(TREE_ALIGN, bytes);
-    CHECK(block != NULL);
+    struct maxnode *block = check_aligned_alloc(TREE_ALIGN, n * sizeof(struct maxnode));
     struct maxnode *node = block + PAD;
     for (size_t i = 0; i < leaf0 + cap; i++)
         node[i] = (struct maxnode){ -HUGE_VAL, -HUGE_VAL };
