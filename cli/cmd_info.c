@@ -59,8 +59,8 @@ struct scenario *cli_load(const char *path, const struct cli_opts *o)
 
 void cli_drift_notice(const struct scenario *sc, uint64_t seed)
 {
-    struct model_estimate e;
-    model_estimate(sc, &e);
+    struct estimate e;
+    estimate_scenario(sc, &e);
     double horizon = scenario_horizon_days(sc, NULL);
     double share = horizon > DRIFT_SPAN_DAYS ? DRIFT_SPAN_DAYS / horizon : 1.0;
     double seconds = e.events_per_rep * share * DRIFT_REPS / CLI_EVENTS_PER_SECOND;

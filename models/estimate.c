@@ -156,7 +156,7 @@ static void stage_visits(const struct scenario *sc, double *v)
     free(prob);
 }
 
-void model_estimate(const struct scenario *sc, struct model_estimate *e)
+void estimate_scenario(const struct scenario *sc, struct estimate *e)
 {
     memset(e, 0, sizeof *e);
     const struct params *r = &sc->reg;
