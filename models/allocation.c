@@ -1,5 +1,6 @@
 #include "models/allocation.h"
 
+#include "models/binding.h"
 #include "models/pathway.h"
 #include "sim/check.h"
 
@@ -13,13 +14,13 @@
 static bool placeable(const struct model *m, size_t s, size_t *grade, bool *over)
 {
     const struct stage_spec *st = &m->sc->stage[s];
-    double need = m->pv[st->p_weight] - MODEL_LOAD_EPS;
+    double need = binding_weight(m, s) - MODEL_LOAD_EPS;
     /* One sweep finds the best grade under the cap and under the overload
      * cap (the first of equals, as a sweep per kind would). */
     double best = -HUGE_VAL, obest = -HUGE_VAL;
     size_t g_best = SIZE_MAX, g_obest = SIZE_MAX;
     for (size_t g = 0; g < m->sc->n_grades; g++) {
-        if (!st->eligible[g])
+        if (!binding_eligible(m, s, (uint32_t)g))
             continue;
         const struct maxtree *t = &m->g[g].tree;
         double top = maxtree_top(t, false), otop = maxtree_top(t, true);

@@ -1,5 +1,6 @@
 #include "models/invariants.h"
 
+#include "models/binding.h"
 #include "sim/calendar.h"
 #include "sim/check.h"
 
@@ -113,7 +114,7 @@ static const char *walk_cases(struct walk *wk)
         const struct worker *w = &m->w[cr->worker];
         if (w->grade >= sc->n_grades)
             BROKEN("case %u: its worker %u has grade %u of %zu", c, cr->worker, w->grade, sc->n_grades);
-        if (!sc->stage[cr->stage].eligible[w->grade])
+        if (!binding_eligible(m, (size_t)cr->stage, w->grade))
             BROKEN("case %u in stage %s is held by worker %u of grade %s, which may not hold it", c,
                    sc->stage[cr->stage].name, cr->worker, sc->grade[w->grade].name);
         if (w->status == W_AT_WORK) {
