@@ -6,7 +6,10 @@
  * the next stage and the new weight fits under the cap) or closes, and a
  * closed case may be referred again. Every draw for a case comes from the
  * case's own stream, in a fixed order, so two scenarios see the same case
- * histories. */
+ * histories. This module owns the case records, their clocks and the
+ * per-stage queues; which worker holds a case, and workers' loads, are
+ * binding.h's, and the pathway tells the worker (workers_load_changed)
+ * after every change of load. */
 #ifndef MODELS_PATHWAY_H
 #define MODELS_PATHWAY_H
 

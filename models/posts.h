@@ -31,7 +31,10 @@ void posts_agency_start(struct model *m, uint32_t p);
 void posts_cohort(struct model *m);
 void posts_progress(struct model *m, uint32_t w);
 
-/* Worker w's cases were handed back after long sickness / w is back. */
+/* Worker w is now off long-term (its cases already handed back: cover is
+ * asked for) / w is back from long-term sickness (its cover, if any, ends
+ * and hands it the cases it may hold). Called by the event switch after
+ * the workers' own handlers (replication.c). */
 void posts_long_sick(struct model *m, uint32_t w);
 void posts_returned(struct model *m, uint32_t w);
 
