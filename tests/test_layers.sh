@@ -6,8 +6,8 @@
 cd "$(dirname "$0")/.." || exit 2
 layer() {
     case $1 in
-        scenario|hazard) echo 0 ;;
-        model|loader) echo 1 ;;
+        scenario|hazard|trace) echo 0 ;;
+        model|loader|recorder) echo 1 ;;
         binding|costs|estimate) echo 2 ;;
         workers) echo 3 ;;
         pathway) echo 4 ;;
