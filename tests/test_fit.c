@@ -861,6 +861,95 @@ static void test_fuzz_inputs(void **state)
     assert_true(n >= 3);
 }
 
+/* Records drawn (fixed seed) from known rates — a referral rate with
+ * trend and monthly seasonality, a screen-out share, stage durations and a
+ * transition — are fitted back: every estimate lies within SE_MULT of its
+ * own standard errors of the truth (about 25 comparisons at p ~ 6e-5 each). */
+static void test_fit_recovers_known_rates(void **state)
+{
+    (void)state;
+    struct scenario *sc = tu_load(TEMPLATE, NULL, 0);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, TEST_SEED + 2);
+    const double R = 3000, trend = 0.05, p_screen = 0.1, p_plan = 0.35;
+    const double season[12] = { 1.3, 1.1, 1.0, 1.0, 0.9, 0.8, 0.7, 0.9, 1.0, 1.1, 1.1, 1.1 };
+    double smean = 0;
+    for (int k = 0; k < 12; k++)
+        smean += season[k] / 12;
+    struct date at = { 2024, 1, 1 };
+    long D = date_to_days(at), D0 = date_to_days((struct date){ 2019, 1, 1 });
+    struct records r;
+    memset(&r, 0, sizeof r);
+    size_t cap = 40000;
+    r.ref = calloc(cap, sizeof *r.ref);
+    r.ep = calloc(2 * cap, sizeof *r.ep);
+    int assess = scenario_stage(sc, "assess"), plan = scenario_stage(sc, "plan");
+    const double s2a = log1p(12.0 * 12 / (30.0 * 30)), s2p = 80.0 * 80 / 200;
+    for (long day = D0; day < D; day++) {
+        int month = date_from_days(day).month - 1;
+        double rate = R / 365.25 * pow(1 + trend, (double)(day - D) / 365.25) * season[month] / smean;
+        unsigned n = gsl_ran_poisson(g, rate);
+        for (unsigned i = 0; i < n; i++) {
+            assert_true(r.n_ref < cap);
+            bool out = gsl_rng_uniform(g) < p_screen;
+            r.ref[r.n_ref++] = (struct records_referral){ (int32_t)day, (int32_t)r.n_ref, out };
+            if (out)
+                continue;
+            long end = day + lround(gsl_ran_lognormal(g, log(30) - s2a / 2, sqrt(s2a)));
+            bool to_plan = gsl_rng_uniform(g) < p_plan;
+            struct records_episode e = { (int32_t)r.n_ref, (int16_t)assess, (int16_t)(to_plan ? plan : STAGE_CLOSE),
+                                         (int32_t)day, (int32_t)end, (int32_t)day };
+            if (end > D) {
+                e.end = RECORDS_NONE;
+                e.next = RECORDS_OPEN;
+            }
+            r.ep[r.n_ep++] = e;
+            if (end > D || !to_plan)
+                continue;
+            long end2 = end + lround(gsl_ran_gamma(g, 200.0 / s2p, s2p));
+            struct records_episode e2 = { (int32_t)r.n_ref, (int16_t)plan, STAGE_CLOSE, (int32_t)end, (int32_t)end2,
+                                          (int32_t)end };
+            if (end2 > D) {
+                e2.end = RECORDS_NONE;
+                e2.next = RECORDS_OPEN;
+            }
+            r.ep[r.n_ep++] = e2;
+        }
+    }
+    struct fit_result f;
+    struct diag notes;
+    diag_init(&notes, 100);
+    assert_true(fit_records(&r, sc, at, &f, &notes));
+#define NEAR(path, truth)                                                                          \
+    do {                                                                                           \
+        const struct fit_row *x_ = row(&f, path);                                                  \
+        if (!x_->fitted || !(fabs(x_->estimate - (truth)) < SE_MULT * x_->se))                     \
+            fail_msg("%s: %.6g (se %.3g), the truth %.6g", path, x_->estimate, x_->se, (double)(truth)); \
+    } while (0)
+    NEAR("demand.referrals_per_year", R);
+    NEAR("demand.trend_per_year", trend);
+    NEAR("demand.screen_out", p_screen);
+    static const char *const months[12] = { "jan", "feb", "mar", "apr", "may", "jun",
+                                            "jul", "aug", "sep", "oct", "nov", "dec" };
+    for (int k = 0; k < 12; k++) {
+        char path[64];
+        snprintf(path, sizeof path, "demand.seasonality.%s", months[k]);
+        NEAR(path, season[k] / smean);
+    }
+    NEAR("pathway.stages.assess.duration.mean", 30);
+    NEAR("pathway.stages.assess.duration.sd", 12);
+    NEAR("pathway.stages.assess.next.plan.p", p_plan);
+    NEAR("pathway.stages.plan.duration.mean", 200);
+    NEAR("pathway.stages.plan.duration.sd", 80);
+#undef NEAR
+    fit_result_free(&f);
+    diag_free(&notes);
+    free(r.ref);
+    free(r.ep);
+    gsl_rng_free(g);
+    scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -882,6 +971,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fit_command, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test(test_fitted_values_round_trip),
         cmocka_unit_test(test_progression_months),
+        cmocka_unit_test(test_fit_recovers_known_rates),
         cmocka_unit_test(test_writer_round_trips_every_scenario),
         cmocka_unit_test(test_fuzz_inputs),
         cmocka_unit_test_setup_teardown(test_drop_bad_command, tu_dir_setup, tu_dir_teardown),
