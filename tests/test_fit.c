@@ -950,6 +950,76 @@ static void test_fit_recovers_known_rates(void **state)
     scenario_free(sc);
 }
 
+/* Staff drawn (fixed seed) with a known leaving hazard per FTE-year and a
+ * known rate of sickness per FTE-year at work (absences of whole days, the
+ * records' convention) are fitted back within SE_MULT standard errors; the
+ * FTE in post at the date is counted exactly. */
+static void test_fit_recovers_staff_rates(void **state)
+{
+    (void)state;
+    struct scenario *sc = tu_load(TEMPLATE, NULL, 0);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, TEST_SEED + 3);
+    const double leave = 0.2, sick = 2.5;
+    enum { POSTS = 300 };
+    struct date at = { 2024, 1, 1 };
+    long D = date_to_days(at), D0 = date_to_days((struct date){ 2019, 1, 1 });
+    struct records r;
+    memset(&r, 0, sizeof r);
+    size_t cap_s = 4 * POSTS, cap_a = 10000;
+    r.spell = calloc(cap_s, sizeof *r.spell);
+    r.abs = calloc(cap_a, sizeof *r.abs);
+    int senior = scenario_grade(sc, "senior");
+    double in_post = 0;
+    for (int post = 0; post < POSTS; post++) {
+        double fte = post % 4 == 0 ? 0.5 : 1.0;
+        for (long start = D0; start < D;) {
+            long end = start + (long)ceil(gsl_ran_exponential(g, 365.25 / leave));
+            int32_t person = (int32_t)r.n_persons++;
+            assert_true(r.n_spell < cap_s);
+            r.spell[r.n_spell++] = (struct records_spell){ person, (int16_t)senior, false, fte, (int32_t)start,
+                                                           end < D ? (int32_t)end : RECORDS_NONE };
+            if (end >= D)
+                in_post += fte;
+            /* absences: at work an exponential time (hazard sick per
+             * FTE-year, as the model has it), then off a whole number of days */
+            long stop = end < D ? end : D;
+            for (double t = (double)start;;) {
+                t += gsl_ran_exponential(g, 365.25 / (sick * fte));
+                long a = (long)ceil(t), len = (long)gsl_ran_geometric(g, 0.3);   /* days, >= 1 */
+                if (a >= stop)
+                    break;
+                assert_true(r.n_abs < cap_a);
+                long last = a + len - 1;
+                r.abs[r.n_abs++] = (struct records_absence){ person, (int32_t)a,
+                                                              last < D ? (int32_t)last : RECORDS_NONE };
+                t = (double)(a + len);
+            }
+            start = end;
+        }
+    }
+    struct records_referral ref = { (int32_t)(D - 10), 0, false };
+    r.ref = &ref;
+    r.n_ref = 1;
+    struct fit_result f;
+    struct diag notes;
+    diag_init(&notes, 100);
+    assert_true(fit_records(&r, sc, at, &f, &notes));
+    assert_close(row(&f, "workforce.grades.senior.in_post")->estimate, in_post, EXACT_TOL);
+    const struct fit_row *t = row(&f, "workforce.grades.senior.turnover_per_year");
+    if (!(fabs(t->estimate - leave) < SE_MULT * t->se))
+        fail_msg("turnover %.4g (se %.3g), the truth %g", t->estimate, t->se, leave);
+    const struct fit_row *k = row(&f, "workforce.sickness.episodes_per_fte_year");
+    if (!(fabs(k->estimate - sick) < SE_MULT * k->se))
+        fail_msg("sickness %.4g (se %.3g), the truth %g", k->estimate, k->se, sick);
+    fit_result_free(&f);
+    diag_free(&notes);
+    free(r.spell);
+    free(r.abs);
+    gsl_rng_free(g);
+    scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -972,6 +1042,7 @@ int main(void)
         cmocka_unit_test(test_fitted_values_round_trip),
         cmocka_unit_test(test_progression_months),
         cmocka_unit_test(test_fit_recovers_known_rates),
+        cmocka_unit_test(test_fit_recovers_staff_rates),
         cmocka_unit_test(test_writer_round_trips_every_scenario),
         cmocka_unit_test(test_fuzz_inputs),
         cmocka_unit_test_setup_teardown(test_drop_bad_command, tu_dir_setup, tu_dir_teardown),
