@@ -233,7 +233,7 @@ static void test_censored_lognormal_recovers(void **state)
     double t[MAXD + 1], e[MAXD + 1], c[MAXD + 1];
     size_t n = 0;
     for (int k = 1; k <= MAXD; k++)
-        if (ev[k] || ce[k]) {
+        if (ev[k] > 0 || ce[k] > 0) {
             t[n] = k;
             e[n] = ev[k];
             c[n] = ce[k];
