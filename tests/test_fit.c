@@ -744,6 +744,28 @@ static void test_include_template_and_no_data(void **state)
                      2);
     tu_assert_contains(err, "nothing to fit");
     free(err);
+    /* an intervention that starts before the date fitted at: the fitted
+     * scenario would be invalid, so nothing is written (exit 2) */
+    char *abs_template = realpath(TEMPLATE, NULL);
+    size_t n = strlen(abs_template) + 300;
+    char *iv = malloc(n);
+    snprintf(iv, n,
+             "@include \"%s\"\nname = \"iv\";\ninterventions = ( { name = \"more\"; from = \"2023-06-01\"; "
+             "param = \"demand.referrals_per_year\"; scale = 1.1; } );\n",
+             abs_template);
+    char *iv_path = tu_write(td->dir, "iv.cfg", iv);
+    char *iv_out = tu_path(td->dir, "iv-out.cfg");
+    err = NULL;
+    assert_int_equal(tu_caseload_run(&err, NULL, "fit", SMALL, "--at", "2024-01-01", "--template", iv_path, "-o",
+                                     iv_out, NULL),
+                     2);
+    tu_assert_contains(err, "interventions.more.from: is before the scenario's start");
+    assert_false(tu_exists(iv_out));
+    free(err);
+    free(iv_out);
+    free(iv_path);
+    free(iv);
+    free(abs_template);
     err = NULL;
     assert_int_equal(tu_caseload_run(&err, NULL, "fit", SMALL, "--at", "2024-02-30", "--template", TEMPLATE, NULL), 2);
     tu_assert_contains(err, "--at 2024-02-30: not a date");
