@@ -905,7 +905,14 @@ static void test_fit_recovers_known_rates(void **state)
     size_t cap = 40000;
     r.ref = calloc(cap, sizeof *r.ref);
     r.ep = calloc(2 * cap, sizeof *r.ep);
-    int assess = scenario_stage(sc, "assess"), plan = scenario_stage(sc, "plan");
+    int assess = -1, plan = -1;
+    for (size_t i = 0; i < sc->n_stages; i++) {
+        if (strcmp(sc->stage[i].name, "assess") == 0)
+            assess = (int)i;
+        if (strcmp(sc->stage[i].name, "plan") == 0)
+            plan = (int)i;
+    }
+    assert_true(assess >= 0 && plan >= 0);
     const double s2a = log1p(12.0 * 12 / (30.0 * 30)), s2p = 80.0 * 80 / 200;
     for (long day = D0; day < D; day++) {
         int month = date_from_days(day).month - 1;
