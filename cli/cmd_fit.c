@@ -174,9 +174,12 @@ int cmd_fit(int argc, char **argv)
     bool start_state;
     cfg = fit_scenario_loadable(o.template_path, sc, &fr, about, fitted, &start_state, &d);
     if (!cfg) {
-        fprintf(stderr, "caseload: the fitted scenario would not be valid:\n");
+        /* the template and the date disagree (an intervention before the
+         * new start): a bad scenario, nothing written */
+        fprintf(stderr, "caseload: the template with the values fitted at %s would not be valid (the lines are "
+                        "those of the scenario fit would have written):\n",
+                o.at);
         diag_print(&d, stderr, "caseload");
-        status = EXIT_FAILURE_RUN;
         goto done;
     }
     if (!start_state)

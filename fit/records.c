@@ -268,13 +268,22 @@ static bool date_field(struct reader *rd, int k, bool may_be_empty, int32_t *out
     return true;
 }
 
+/* The index of the template's stage called name, or -1. */
+static int stage_index(const struct scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_stages; i++)
+        if (strcmp(sc->stage[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
 /* A stage or grade by name; -1 (reported) when the template has none. */
 static int name_field(struct reader *rd, int k, bool stage)
 {
     const char *v = need(rd, k);
     if (!v)
         return -1;
-    int ix = stage ? scenario_stage(rd->sc, v) : scenario_grade(rd->sc, v);
+    int ix = stage ? stage_index(rd->sc, v) : scenario_grade(rd->sc, v);
     if (ix < 0) {
         char list[1024] = "";
         size_t n = stage ? rd->sc->n_stages : rd->sc->n_grades;
@@ -389,7 +398,7 @@ static void read_episodes(struct reader *rd, const char *dir, struct intern *ids
                 row_error(rd, 4, REASON_MISSING_FIELD,
                           "empty for an ended episode (allowed: a stage the episode leads to, or close)");
             else if (*nx) {
-                next = strcmp(nx, "close") == 0 ? STAGE_CLOSE : scenario_stage(sc, nx);
+                next = strcmp(nx, "close") == 0 ? STAGE_CLOSE : stage_index(sc, nx);
                 if (next == -1 && strcmp(nx, "close") != 0)
                     next = RECORDS_OPEN - 1;   /* no stage at all */
                 if (!in_pathway(&sc->stage[stage], next)) {
