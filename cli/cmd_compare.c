@@ -7,6 +7,7 @@
 #include "output/compare.h"
 #include "output/csv.h"
 #include "output/json.h"
+#include "output/manifest.h"
 #include "output/numfmt.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
@@ -265,7 +266,7 @@ static bool write_compare_files(const struct session *s, const char *dir, const 
         afile_abort(&diff);
         return false;
     }
-    if (!runfolder_path(path, sizeof path, dir, "manifest.json") || !afile_open(&man, path)) {
+    if (!runfolder_path(path, sizeof path, dir, MANIFEST_FILE) || !afile_open(&man, path)) {
         afile_abort(&cmp);
         afile_abort(&diff);
         afile_abort(&years);
@@ -280,10 +281,7 @@ static bool write_compare_files(const struct session *s, const char *dir, const 
         csv_years(&years, a->label, s->diff[i - 1].layout.years, s->diff[i - 1].ystats, i == 1);
     }
     struct json j;
-    json_begin(&j, &man);
-    json_string(&j, "program", "caseload");
-    json_string(&j, "version", CASELOAD_VERSION);
-    json_string(&j, "kind", "comparison");
+    manifest_begin(&j, &man, CASELOAD_VERSION, "comparison");
     json_array(&j, "scenarios");
     for (size_t i = 0; i < s->n; i++) {
         json_object(&j, NULL);
@@ -305,16 +303,8 @@ static bool write_compare_files(const struct session *s, const char *dir, const 
     for (size_t i = 1; i < s->n; i++)
         exact = exact && stats_exact(s->diff[i - 1].stats);
     json_string(&j, "quantiles", exact ? "exact" : "P2");
-    json_array(&j, "command_line");
-    for (int i = 0; i < s->o->argc; i++)
-        json_string(&j, NULL, s->o->argv[i]);
-    json_close(&j);
-    char when[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_string(&j, "finished", when);
+    manifest_command_line(&j, s->o->argc, s->o->argv);
+    manifest_time(&j, "finished", time(NULL));
     /* the scenario folders are the comparison's too: a later comparison
      * forced into dir removes those it no longer has */
     struct afile *const order[] = { &cmp, &diff, &years, &man };
@@ -326,8 +316,7 @@ static bool write_compare_files(const struct session *s, const char *dir, const 
         keep[i] = check_calloc(strlen(sub) + 2, 1);
         sprintf(keep[i], "%s/", sub);
     }
-    runfolder_json_written(&j, order, n_order, (const char *const *)keep);
-    json_end(&j);
+    manifest_end(&j, order, n_order, (const char *const *)keep);
     bool ok = runfolder_commit(order, n_order, (const char *const *)keep, dir);
     int e = errno;
     for (size_t i = 0; i < s->n; i++)

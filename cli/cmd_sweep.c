@@ -9,6 +9,7 @@
 #include "output/afile.h"
 #include "output/csv.h"
 #include "output/json.h"
+#include "output/manifest.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
 #include "sim/check.h"
@@ -151,22 +152,16 @@ static bool open_out(const char *dir, const char *name, struct afile *a)
     return true;
 }
 
-static void manifest(struct json *j, const struct scenario *sc, const struct cli_opts *o, const char *kind,
-                     size_t points, bool partial)
+static void manifest(struct json *j, const struct scenario *sc, const struct cli_opts *o, size_t points,
+                     bool partial)
 {
-    json_string(j, "program", "caseload");
-    json_string(j, "version", CASELOAD_VERSION);
-    json_string(j, "kind", kind);
     json_string(j, "scenario", sc->name);
     json_string(j, "file", sc->file);
     json_uint(j, "seed", o->seed);
     json_uint(j, "replications_per_point", o->reps);
     json_uint(j, "points", points);
     json_bool(j, "partial", partial);
-    json_array(j, "command_line");
-    for (int i = 0; i < o->argc; i++)
-        json_string(j, NULL, o->argv[i]);
-    json_close(j);
+    manifest_command_line(j, o->argc, o->argv);
 }
 
 /* The results file and the manifest appear together, or neither does. */
@@ -246,7 +241,7 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
     struct afile csv, man;
     if (!open_out(dir, "sweep.csv", &csv))
         return EXIT_FAILURE_RUN;
-    if (!open_out(dir, "manifest.json", &man)) {
+    if (!open_out(dir, MANIFEST_FILE, &man)) {
         afile_abort(&csv);
         return EXIT_FAILURE_RUN;
     }
@@ -322,8 +317,8 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
         return rc == EXIT_OK ? EXIT_FAILURE_RUN : rc;
     }
     struct json j;
-    json_begin(&j, &man);
-    manifest(&j, sc, o, "sweep", finished, partial);
+    manifest_begin(&j, &man, CASELOAD_VERSION, "sweep");
+    manifest(&j, sc, o, finished, partial);
     json_array(&j, "vary");
     for (size_t i = 0; i < n_lv; i++) {
         json_object(&j, NULL);
@@ -347,8 +342,7 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
     json_string(&j, "kpi", kpi);
     json_string(&j, "kpi_unit", kpi_unit);
     struct afile *const set[] = { &csv, &man };
-    runfolder_json_written(&j, set, 2, NULL);
-    json_end(&j);
+    manifest_end(&j, set, 2, NULL);
     if (!commit_all(&csv, &man, dir))
         return EXIT_FAILURE_RUN;
     *written = true;
@@ -462,7 +456,7 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
         free(bar);
         return EXIT_FAILURE_RUN;
     }
-    if (!open_out(dir, "manifest.json", &man)) {
+    if (!open_out(dir, MANIFEST_FILE, &man)) {
         afile_abort(&csv);
         free(bar);
         return EXIT_FAILURE_RUN;
@@ -537,14 +531,13 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
                    b->k_low.mean, b->k_high.mean, b->swing.mean, b->swing.ci_low, b->swing.ci_high);
     }
     struct json j;
-    json_begin(&j, &man);
-    manifest(&j, sc, o, "tornado", 2 * n + 1, false);
+    manifest_begin(&j, &man, CASELOAD_VERSION, "tornado");
+    manifest(&j, sc, o, 2 * n + 1, false);
     json_string(&j, "kpi", kpi);
     json_string(&j, "kpi_unit", kpi_unit);
     json_number(&j, "spread", spread);
     struct afile *const set[] = { &csv, &man };
-    runfolder_json_written(&j, set, 2, NULL);
-    json_end(&j);
+    manifest_end(&j, set, 2, NULL);
     free(bar);
     if (!commit_all(&csv, &man, dir))
         return EXIT_FAILURE_RUN;

@@ -18,6 +18,7 @@
 #include "output/afile.h"
 #include "output/csv.h"
 #include "output/json.h"
+#include "output/manifest.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
 #include "sim/check.h"
@@ -143,7 +144,7 @@ static int write_results(struct search *s, const char *dir, const struct point *
         fprintf(stderr, "caseload: %s: cannot write (%s)\n", dir, strerror(errno));
         return EXIT_FAILURE_RUN;
     }
-    if (!runfolder_path(path, sizeof path, dir, "manifest.json") || !afile_open(&man, path)) {
+    if (!runfolder_path(path, sizeof path, dir, MANIFEST_FILE) || !afile_open(&man, path)) {
         fprintf(stderr, "caseload: %s: cannot write (%s)\n", dir, strerror(errno));
         afile_abort(&csv);
         return EXIT_FAILURE_RUN;
@@ -165,10 +166,7 @@ static int write_results(struct search *s, const char *dir, const struct point *
         afile_puts(&csv, "\n");
     }
     struct json j;
-    json_begin(&j, &man);
-    json_string(&j, "program", "caseload");
-    json_string(&j, "version", CASELOAD_VERSION);
-    json_string(&j, "kind", "target");
+    manifest_begin(&j, &man, CASELOAD_VERSION, "target");
     json_string(&j, "scenario", s->sc->name);
     json_string(&j, "file", s->sc->file);
     json_string(&j, "lever", s->sc->reg.p[s->lever].path);
@@ -188,13 +186,9 @@ static int write_results(struct search *s, const char *dir, const struct point *
     json_uint(&j, "evaluations", s->n);
     json_uint(&j, "seed", s->o->seed);
     json_uint(&j, "replications_per_evaluation", s->o->reps);
-    json_array(&j, "command_line");
-    for (int i = 0; i < s->o->argc; i++)
-        json_string(&j, NULL, s->o->argv[i]);
-    json_close(&j);
+    manifest_command_line(&j, s->o->argc, s->o->argv);
     struct afile *const set[] = { &csv, &man };
-    runfolder_json_written(&j, set, 2, NULL);
-    json_end(&j);
+    manifest_end(&j, set, 2, NULL);
     if (!runfolder_commit(set, 2, NULL, dir)) {
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
         return EXIT_FAILURE_RUN;

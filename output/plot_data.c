@@ -4,6 +4,7 @@
 #include "output/compare.h"
 #include "output/csv_in.h"
 #include "output/json_in.h"
+#include "output/manifest.h"
 #include "sim/check.h"
 #include "sim/infile.h"
 
@@ -16,7 +17,6 @@
 
 #define SUMMARY_CSV "summary.csv"
 #define COMPARE_CSV "compare.csv"
-#define MANIFEST_JSON "manifest.json"
 
 /* Largest manifest read (ours are a few kilobytes). */
 #define MANIFEST_MAX (16u << 20)
@@ -70,8 +70,8 @@ static int manifest_read(const char *dir, struct json_in *root, char *err, size_
 {
     memset(root, 0, sizeof *root);
     char path[AFILE_PATH_MAX];
-    if (!path_join(path, sizeof path, dir, MANIFEST_JSON)) {
-        snprintf(err, size, "%s/%s: path too long", dir, MANIFEST_JSON);
+    if (!path_join(path, sizeof path, dir, MANIFEST_FILE)) {
+        snprintf(err, size, "%s/%s: path too long", dir, MANIFEST_FILE);
         return -1;
     }
     FILE *f = infile_open(path);
@@ -336,7 +336,7 @@ bool plot_compare_facts_read(const char *dir, struct plot_compare_facts *f, char
     }
     const struct json_in *list = json_in_get(&root, "scenarios");
     char path[AFILE_PATH_MAX];
-    path_join(path, sizeof path, dir, MANIFEST_JSON);
+    path_join(path, sizeof path, dir, MANIFEST_FILE);
     bool ok = true;
     if (list && list->type == JSON_IN_ARRAY) {
         for (size_t i = 0; ok && i < list->n; i++) {
@@ -641,7 +641,7 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
     if (ok && !kpi)
         kpi = stem;
     if (ok && (!kpi_name_ok(kpi) || strlen(kpi) >= PLOT_KPI_NAME_SIZE)) {
-        snprintf(err, size, "%s/%s: \"kpi\": not a KPI name", dir, MANIFEST_JSON);
+        snprintf(err, size, "%s/%s: \"kpi\": not a KPI name", dir, MANIFEST_FILE);
         ok = false;
     }
     long kcol[SWEEP_STATS], ccol[SWEEP_STATS];
