@@ -16,11 +16,10 @@
 #include "cli/signals.h"
 #include "models/metrics.h"
 #include "output/afile.h"
-#include "output/csv.h"
-#include "output/json.h"
-#include "output/manifest.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
+#include "output/tablefolder.h"
+#include "output/targetfolder.h"
 #include "sim/check.h"
 
 #include <errno.h>
@@ -135,61 +134,39 @@ static int cmp_x(const void *a, const void *b)
     return (x->x > y->x) - (x->x < y->x);
 }
 
+/* The evaluation's row of target.csv. */
+static struct targetfolder_point row_of(const struct point *p)
+{
+    return (struct targetfolder_point){ .x = p->x, .p = p->p, .p_low = p->p_low, .p_high = p->p_high,
+                                        .kpi_mean = p->kpi_mean, .cost = p->cost, .npv = p->npv };
+}
+
 static int write_results(struct search *s, const char *dir, const struct point *ans, double bracket_lo,
                          double bracket_hi, const struct point *now)
 {
-    char path[AFILE_PATH_MAX];
-    struct afile csv, man;
-    if (!runfolder_path(path, sizeof path, dir, "target.csv") || !afile_open(&csv, path)) {
+    struct tablefolder t;
+    const char *failed;
+    if (!tablefolder_open(&t, dir, TARGETFOLDER_CSV, &failed)) {
         fprintf(stderr, "caseload: %s: cannot write (%s)\n", dir, strerror(errno));
         return EXIT_FAILURE_RUN;
     }
-    if (!runfolder_path(path, sizeof path, dir, MANIFEST_FILE) || !afile_open(&man, path)) {
-        fprintf(stderr, "caseload: %s: cannot write (%s)\n", dir, strerror(errno));
-        afile_abort(&csv);
-        return EXIT_FAILURE_RUN;
-    }
-    afile_puts(&csv, "evaluation,lever,value,share_below,share_ci_low,share_ci_high,kpi_mean,cost_total,cost_npv\n");
+    const char *lever = s->sc->reg.p[s->lever].path;
+    targetfolder_header(&t);
     struct point sorted[TARGET_MAX_EVALS];
     memcpy(sorted, s->pt, s->n * sizeof *sorted);
     qsort(sorted, s->n, sizeof *sorted, cmp_x);
     for (size_t i = 0; i < s->n; i++) {
-        afile_printf(&csv, "%zu,", i + 1);
-        csv_field(&csv, s->sc->reg.p[s->lever].path);
-        csv_next_number(&csv, sorted[i].x);
-        csv_next_number(&csv, sorted[i].p);
-        csv_next_number(&csv, sorted[i].p_low);
-        csv_next_number(&csv, sorted[i].p_high);
-        csv_next_number(&csv, sorted[i].kpi_mean);
-        csv_next_number(&csv, sorted[i].cost);
-        csv_next_number(&csv, sorted[i].npv);
-        afile_puts(&csv, "\n");
+        struct targetfolder_point r = row_of(&sorted[i]);
+        targetfolder_row(&t, i + 1, lever, &r);
     }
-    struct json j;
-    manifest_begin(&j, &man, CASELOAD_VERSION, "target");
-    json_string(&j, "scenario", s->sc->name);
-    json_string(&j, "file", s->sc->file);
-    json_string(&j, "lever", s->sc->reg.p[s->lever].path);
-    json_string(&j, "kpi", s->kpi);
-    json_string(&j, "at", s->at);
-    json_number(&j, "below", s->below);
-    json_number(&j, "probability", s->prob);
-    json_bool(&j, "found", ans != NULL);
-    json_number(&j, "value", ans ? ans->x : NAN);
-    json_number(&j, "value_low", bracket_lo);
-    json_number(&j, "value_high", bracket_hi);
-    json_number(&j, "share_below", ans ? ans->p : NAN);
-    json_number(&j, "cost_total", ans ? ans->cost : NAN);
-    json_number(&j, "cost_npv", ans ? ans->npv : NAN);
-    json_number(&j, "current_value", now->x);
-    json_number(&j, "current_cost_total", now->cost);
-    json_uint(&j, "evaluations", s->n);
-    json_uint(&j, "seed", s->o->seed);
-    json_uint(&j, "replications_per_evaluation", s->o->reps);
-    manifest_command_line(&j, s->o->argc, s->o->argv);
-    struct afile *const set[] = { &csv, &man };
-    manifest_end(&j, set, 2, NULL);
-    if (!runfolder_commit(set, 2, NULL, dir)) {
+    struct targetfolder_point answer = ans ? row_of(ans) : (struct targetfolder_point){ 0 }, today = row_of(now);
+    struct targetfolder_search q = {
+        .version = CASELOAD_VERSION, .scenario = s->sc->name, .file = s->sc->file, .lever = lever,
+        .kpi = s->kpi, .at = s->at, .below = s->below, .probability = s->prob, .answer = ans ? &answer : NULL,
+        .value_low = bracket_lo, .value_high = bracket_hi, .now = &today, .evaluations = s->n,
+        .seed = s->o->seed, .reps = s->o->reps, .argc = s->o->argc, .argv = s->o->argv,
+    };
+    if (!targetfolder_commit(&t, &q)) {
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
         return EXIT_FAILURE_RUN;
     }

@@ -1,5 +1,6 @@
 #include "output/runfolder.h"
 
+#include "output/compare.h"
 #include "output/csv.h"
 #include "output/json.h"
 #include "output/plot.h"
@@ -9,6 +10,9 @@
 #include "output/dirlock.h"
 #include "output/json_in.h"
 #include "output/manifest.h"
+#include "output/sweepfolder.h"
+#include "output/targetfolder.h"
+#include "output/tornadofolder.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,10 +31,10 @@
 /* Every file a result of any kind writes, besides plots.gp and the charts:
  * names a scenario may not take (runfolder_name_taken). */
 static const char *const any_result_files[] = {
-    MANIFEST_FILE, "series.csv", "summary.csv", "kpis.csv", "years.csv", /* run */
-    "compare.csv", "differences.csv", "compare_years.csv", /* compare */
-    "sweep.csv", "tornado.csv",                         /* sweep */
-    "target.csv",                                       /* target */
+    MANIFEST_FILE,
+    RUNFOLDER_SERIES_CSV, RUNFOLDER_SUMMARY_CSV, RUNFOLDER_KPIS_CSV, RUNFOLDER_YEARS_CSV,
+    COMPARE_CSV, COMPARE_DIFFERENCES_CSV, COMPARE_YEARS_CSV,
+    SWEEPFOLDER_CSV, TORNADOFOLDER_CSV, TARGETFOLDER_CSV,
 };
 
 bool runfolder_name_taken(const char *name)
@@ -240,7 +244,7 @@ bool runfolder_open(struct runfolder *rf, const char *dir, const char *scenario,
     clock_gettime(CLOCK_MONOTONIC, &rf->t0);
     rf->series.f = NULL;
     char path[AFILE_PATH_MAX];
-    if (!runfolder_path(path, sizeof path, dir, "series.csv")) {
+    if (!runfolder_path(path, sizeof path, dir, RUNFOLDER_SERIES_CSV)) {
         errno = ENAMETOOLONG;
         return false;
     }
@@ -330,7 +334,7 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
     struct afile summary, kpis, years, manifest;
     /* opened in this order; manifest last */
     struct afile *files[] = { &summary, &kpis, &years, &manifest };
-    const char *names[] = { "summary.csv", "kpis.csv", "years.csv", MANIFEST_FILE };
+    const char *names[] = { RUNFOLDER_SUMMARY_CSV, RUNFOLDER_KPIS_CSV, RUNFOLDER_YEARS_CSV, MANIFEST_FILE };
     size_t n_files = sizeof files / sizeof *files;
     char path[AFILE_PATH_MAX];
     for (size_t i = 0; i < n_files; i++) {

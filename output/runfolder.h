@@ -16,6 +16,11 @@
 #ifndef OUTPUT_RUNFOLDER_H
 #define OUTPUT_RUNFOLDER_H
 
+#define RUNFOLDER_SERIES_CSV "series.csv"
+#define RUNFOLDER_SUMMARY_CSV "summary.csv"
+#define RUNFOLDER_KPIS_CSV "kpis.csv"
+#define RUNFOLDER_YEARS_CSV "years.csv"
+
 #include "output/afile.h"
 #include "output/json.h"
 #include "output/stats.h"
