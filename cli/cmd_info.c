@@ -2,8 +2,7 @@
 #include "cli/commands.h"
 
 #include "cli/limits.h"
-#include "models/drift.h"
-#include "models/estimate.h"
+#include "models/caseload.h"
 #include "output/runfolder.h"
 #include "sim/check.h"
 #include "sim/diag.h"

@@ -5,7 +5,7 @@
 #include "cli/evaluate.h"
 #include "cli/limits.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
+#include "models/caseload.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
 #include "output/sweepfolder.h"
@@ -129,7 +129,7 @@ static bool set_point(struct scenario *sc, const size_t *param, const double *v,
 static int prepare(const struct scenario *sc, uint64_t runs, const char *dir, const struct cli_opts *o)
 {
     struct result_layout l;
-    metrics_layout(sc, &l);
+    caseload_layout(sc, &l);
     int rc = cli_check_cost(&sc, &l, 1, runs, o->threads, dir, "sweep");
     result_layout_free(&l);
     if (rc != 0)
@@ -180,7 +180,7 @@ static bool committed(bool ok, const char *dir)
 static bool kpi_known(const struct scenario *sc, const char *name, char unit[KPI_UNIT_SIZE], enum kpi_stat *stat)
 {
     struct result_layout l;
-    metrics_layout(sc, &l);
+    caseload_layout(sc, &l);
     long k = result_kpi_index(&l, name);
     if (k >= 0) {
         snprintf(unit, KPI_UNIT_SIZE, "%s", l.kpi[k].unit);

@@ -14,7 +14,7 @@
 #include "cli/evaluate.h"
 #include "cli/limits.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
+#include "models/caseload.h"
 #include "output/afile.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
@@ -173,27 +173,31 @@ static int write_results(struct search *s, const char *dir, const struct point *
     return EXIT_OK;
 }
 
-static int search(struct search *s, const char *dir, double lo, double hi)
+/* The evaluations of the search: the scenario's value (*now), both ends
+ * (*a at lo, *b at hi), then bisection while the rule fails at one end and
+ * holds at the other. *ans: the smallest value found that meets the rule
+ * (NULL when none). 0, or the status of the evaluation that failed. */
+static int bisect(struct search *s, double lo, double hi, struct point **now, struct point **a, struct point **b,
+                  const struct point **ans)
 {
     const struct param *lever = &s->sc->reg.p[s->lever];
     double tol = s->step > 0 ? s->step : (hi - lo) * TARGET_RESOLUTION;
-    struct point *a, *b, *now;
     int rc;
     /* the scenario's value and both ends, then one bisection step per halving */
     double halvings = hi - lo > tol && tol > 0 ? ceil(log2((hi - lo) / tol)) : 0;
     size_t evals = 3 + (size_t)fmin(halvings, TARGET_MAX_EVALS - 3);
     progress_start(&s->prog, s->sc->name, s->o->reps * evals, s->o->quiet);
-    if ((rc = evaluate(s, lever->value, &now)) != EXIT_OK || (rc = evaluate(s, lo, &a)) != EXIT_OK
-        || (rc = evaluate(s, hi, &b)) != EXIT_OK) {
+    *ans = NULL;
+    if ((rc = evaluate(s, lever->value, now)) != EXIT_OK || (rc = evaluate(s, lo, a)) != EXIT_OK
+        || (rc = evaluate(s, hi, b)) != EXIT_OK) {
         progress_end(&s->prog);
         return rc;
     }
     double x_lo = lo, x_hi = hi;
-    const struct point *ans = NULL;
-    if (meets(s, a)) {
-        ans = a;
+    if (meets(s, *a)) {
+        *ans = *a;
         x_hi = lo;
-    } else if (meets(s, b)) {
+    } else if (meets(s, *b)) {
         /* invariant: the rule fails at x_lo and holds at x_hi */
         while (x_hi - x_lo > tol * (1 + 1e-9) && s->n < TARGET_MAX_EVALS) {
             double mid = snap(s, lo, 0.5 * (x_lo + x_hi));
@@ -211,23 +215,33 @@ static int search(struct search *s, const char *dir, double lo, double hi)
         }
         for (size_t i = 0; i < s->n; i++)
             if (s->pt[i].x == x_hi)
-                ans = &s->pt[i];
+                *ans = &s->pt[i];
     }
     progress_end(&s->prog);
+    return EXIT_OK;
+}
 
-    /* The answer's uncertainty: the values whose estimated share is surely
-     * below the target (interval entirely under it) and surely above. */
-    double b_lo = -HUGE_VAL, b_hi = HUGE_VAL;
+/* The answer's uncertainty: the largest value whose estimated share is
+ * surely below the target (interval entirely under it) into *b_lo, the
+ * smallest surely above into *b_hi (infinite when none). */
+static void bracket(const struct search *s, double *b_lo, double *b_hi)
+{
+    *b_lo = -HUGE_VAL;
+    *b_hi = HUGE_VAL;
     for (size_t i = 0; i < s->n; i++) {
-        if (s->pt[i].p_high < s->prob && s->pt[i].x > b_lo)
-            b_lo = s->pt[i].x;
-        if (s->pt[i].p_low >= s->prob && s->pt[i].x < b_hi)
-            b_hi = s->pt[i].x;
+        if (s->pt[i].p_high < s->prob && s->pt[i].x > *b_lo)
+            *b_lo = s->pt[i].x;
+        if (s->pt[i].p_low >= s->prob && s->pt[i].x < *b_hi)
+            *b_hi = s->pt[i].x;
     }
-    if ((rc = write_results(s, dir, ans, b_lo, b_hi, now)) != EXIT_OK)
-        return rc;
-    if (s->o->quiet)
-        return EXIT_OK;
+}
+
+/* The answer for people. */
+static void print_answer(const struct search *s, const char *dir, double lo, double hi, const struct point *ans,
+                         const struct point *a, const struct point *b, const struct point *now, double b_lo,
+                         double b_hi)
+{
+    const struct param *lever = &s->sc->reg.p[s->lever];
     char what[256];
     if (s->at)
         snprintf(what, sizeof what, "%s on %s", s->kpi, s->at);
@@ -238,7 +252,7 @@ static int search(struct search *s, const char *dir, double lo, double hi)
     if (!ans) {
         printf("  not reached within %.10g..%.10g: at %.10g the share is %.0f%%; widen --range\n", lo, hi, hi,
                100 * b->p);
-        return EXIT_OK;
+        return;
     }
     char v[64];
     eval_value_text(s->sc, s->lever, ans->x, v, sizeof v);
@@ -256,8 +270,112 @@ static int search(struct search *s, const char *dir, double lo, double hi)
     double extra = extra_sum / (double)s->o->reps;
     printf("  cost over the horizon: £%.2fm (NPV £%.2fm), £%.2fm %s than the scenario as it stands (%.10g)\n",
            ans->cost / 1e6, ans->npv / 1e6, fabs(extra) / 1e6, extra < 0 ? "less" : "more", now->x);
-    printf("  %zu evaluations of %llu replications -> %s/target.csv\n", s->n, (unsigned long long)s->o->reps, dir);
+    printf("  %zu evaluations of %llu replications -> %s/%s\n", s->n, (unsigned long long)s->o->reps, dir,
+           TARGETFOLDER_CSV);
+}
+
+/* Search [lo, hi], write the folder and print the answer. */
+static int search(struct search *s, const char *dir, double lo, double hi)
+{
+    struct point *a, *b, *now;
+    const struct point *ans;
+    int rc = bisect(s, lo, hi, &now, &a, &b, &ans);
+    if (rc != EXIT_OK)
+        return rc;
+    double b_lo, b_hi;
+    bracket(s, &b_lo, &b_hi);
+    if ((rc = write_results(s, dir, ans, b_lo, b_hi, now)) != EXIT_OK)
+        return rc;
+    if (!s->o->quiet)
+        print_answer(s, dir, lo, hi, ans, a, b, now, b_lo, b_hi);
     return EXIT_OK;
+}
+
+/* The lever named by --lever (a number parameter) into s->lever, and the
+ * range to search into *lo, *hi (--range, or from the lowest allowed
+ * value to twice today's). 0, or 2 after a message. */
+static int lever_range(struct search *s, const struct cli_opts *o, double *lo, double *hi)
+{
+    long lever = params_find(&s->sc->reg, o->lever);
+    if (lever < 0) {
+        const char *near = params_nearest(&s->sc->reg, o->lever);
+        fprintf(stderr, "caseload: --lever %s: unknown parameter%s%s%s\n", o->lever, near ? " (did you mean " : "",
+                near ? near : " (caseload params SCENARIO lists them)", near ? "?)" : "");
+        return EXIT_USAGE;
+    }
+    const struct param *lp = &s->sc->reg.p[lever];
+    if (lp->kind == PARAM_DATE) {
+        /* a start date rarely helps the later it is: the search is for the
+         * smallest value, so a date is swept instead */
+        fprintf(stderr, "caseload: --lever %s is a date (allowed: a number; compare dates with caseload sweep "
+                        "SCENARIO.cfg --vary \"%s=FROM:TO:STEPS\", FROM and TO as YYYY-MM-DD)\n", o->lever,
+                o->lever);
+        return EXIT_USAGE;
+    }
+    if (o->range) {
+        if (!parse_range(o->range, lo, hi)) {
+            fprintf(stderr, "caseload: --range %s: expected LO:HI with numbers LO < HI\n", o->range);
+            return EXIT_USAGE;
+        }
+    } else if (lp->value > 0) {
+        /* from the lowest allowed value (or nothing) up to twice today's */
+        *lo = lp->lo > -HUGE_VAL ? lp->lo : 0;
+        if (lp->flags & PARAM_LO_OPEN)
+            *lo += lp->value * TARGET_RESOLUTION;
+        *hi = 2 * lp->value;
+    } else {
+        fprintf(stderr, "caseload: --lever %s is %.10g today: give --range LO:HI to search\n", o->lever, lp->value);
+        return EXIT_USAGE;
+    }
+    s->lever = (size_t)lever;
+    return EXIT_OK;
+}
+
+/* Whether --kpi names what is read: a KPI over the horizon, or with --at a
+ * metric column read on a reported day. 0, or 2 after a message. */
+static int check_kpi(const struct search *s, const struct cli_opts *o)
+{
+    struct result_layout l;
+    caseload_layout(s->sc, &l);
+    bool is_kpi = result_kpi_index(&l, o->kpi) >= 0, is_metric = result_metric_index(&l, o->kpi) >= 0;
+    char last[DATE_TEXT_SIZE];
+    memcpy(last, l.date[l.n_periods - 1], sizeof last);
+    result_layout_free(&l);
+    if (!o->at && !is_kpi) {
+        fprintf(stderr, "caseload: --kpi %s: %s\n", o->kpi,
+                is_metric ? "a metric column needs --at DATE (the day it is read)"
+                          : "no such KPI or metric (see kpis.csv, series.csv)");
+        return EXIT_USAGE;
+    }
+    if (o->at && !is_metric) {
+        fprintf(stderr, "caseload: --kpi %s: with --at, name a metric column (see series.csv's header, "
+                        "e.g. unallocated)%s\n", o->kpi, is_kpi ? "; without --at it is read over the horizon" : "");
+        return EXIT_USAGE;
+    }
+    if (o->at && strcmp(o->at, last) > 0) {
+        fprintf(stderr, "caseload: --at %s: after the last reported day (%s)\n", o->at, last);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* Check the limits against the most evaluations a search may take and
+ * prepare the results folder dir. 0, 1 or 2 after a message. */
+static int prepare(const struct search *s, const struct cli_opts *o, const char *dir)
+{
+    /* a search takes about log2(1 / TARGET_RESOLUTION) evaluations beyond
+     * the three fixed ones; the limits are checked against the most it may */
+    struct result_layout cl;
+    caseload_layout(s->sc, &cl);
+    const struct scenario *one = s->sc;
+    int rc = cli_check_cost(&one, &cl, 1, TARGET_MAX_EVALS * o->reps, o->threads, dir, "target");
+    result_layout_free(&cl);
+    if (rc != 0)
+        return rc;
+    char err[2 * AFILE_PATH_MAX];
+    if ((rc = runfolder_prepare(dir, o->force, err, sizeof err)) != 0)
+        fprintf(stderr, "caseload: %s\n", err);
+    return rc;
 }
 
 int cmd_target(int argc, char **argv)
@@ -281,88 +399,28 @@ int cmd_target(int argc, char **argv)
     }
     if (!(s.sc = cli_load(o.args[0], &o)))
         goto out;
-    long lever = params_find(&s.sc->reg, o.lever);
-    if (lever < 0) {
-        const char *near = params_nearest(&s.sc->reg, o.lever);
-        fprintf(stderr, "caseload: --lever %s: unknown parameter%s%s%s\n", o.lever, near ? " (did you mean " : "",
-                near ? near : " (caseload params SCENARIO lists them)", near ? "?)" : "");
-        goto out;
-    }
-    const struct param *lp = &s.sc->reg.p[lever];
-    if (lp->kind == PARAM_DATE) {
-        /* a start date rarely helps the later it is: the search is for the
-         * smallest value, so a date is swept instead */
-        fprintf(stderr, "caseload: --lever %s is a date (allowed: a number; compare dates with caseload sweep "
-                        "SCENARIO.cfg --vary \"%s=FROM:TO:STEPS\", FROM and TO as YYYY-MM-DD)\n", o.lever,
-                o.lever);
-        goto out;
-    }
     double lo, hi;
-    if (o.range) {
-        if (!parse_range(o.range, &lo, &hi)) {
-            fprintf(stderr, "caseload: --range %s: expected LO:HI with numbers LO < HI\n", o.range);
-            goto out;
-        }
-    } else if (lp->value > 0) {
-        /* from the lowest allowed value (or nothing) up to twice today's */
-        lo = lp->lo > -HUGE_VAL ? lp->lo : 0;
-        if (lp->flags & PARAM_LO_OPEN)
-            lo += lp->value * TARGET_RESOLUTION;
-        hi = 2 * lp->value;
-    } else {
-        fprintf(stderr, "caseload: --lever %s is %.10g today: give --range LO:HI to search\n", o.lever, lp->value);
+    if ((rc = lever_range(&s, &o, &lo, &hi)) != EXIT_OK)
         goto out;
-    }
+    rc = EXIT_USAGE;
     if (o.at && date_diff(s.sc->start, at) < 0) {
         fprintf(stderr, "caseload: --at %s: before the scenario's start\n", o.at);
         goto out;
     }
     s.o = &o;
-    s.lever = (size_t)lever;
     s.kpi = o.kpi;
     s.at = o.at;
     s.below = o.below;
     s.prob = o.probability > 0 ? o.probability : TARGET_DEFAULT_PROBABILITY;
     s.step = o.step;
     /* check the KPI and the date before anything is created */
-    struct result_layout l;
-    metrics_layout(s.sc, &l);
-    bool is_kpi = result_kpi_index(&l, o.kpi) >= 0, is_metric = result_metric_index(&l, o.kpi) >= 0;
-    char last[DATE_TEXT_SIZE];
-    memcpy(last, l.date[l.n_periods - 1], sizeof last);
-    result_layout_free(&l);
-    if (!o.at && !is_kpi) {
-        fprintf(stderr, "caseload: --kpi %s: %s\n", o.kpi,
-                is_metric ? "a metric column needs --at DATE (the day it is read)"
-                          : "no such KPI or metric (see kpis.csv, series.csv)");
+    if ((rc = check_kpi(&s, &o)) != EXIT_OK)
         goto out;
-    }
-    if (o.at && !is_metric) {
-        fprintf(stderr, "caseload: --kpi %s: with --at, name a metric column (see series.csv's header, "
-                        "e.g. unallocated)%s\n", o.kpi, is_kpi ? "; without --at it is read over the horizon" : "");
-        goto out;
-    }
-    if (o.at && strcmp(o.at, last) > 0) {
-        fprintf(stderr, "caseload: --at %s: after the last reported day (%s)\n", o.at, last);
-        goto out;
-    }
     char dir[AFILE_PATH_MAX];
     snprintf(dir, sizeof dir, "%s%s%s", o.out_dir ? "" : "results/", o.out_dir ? o.out_dir : s.sc->name,
              o.out_dir ? "" : "-target");
-    /* a search takes about log2(1 / TARGET_RESOLUTION) evaluations beyond
-     * the three fixed ones; the limits are checked against the most it may */
-    struct result_layout cl;
-    metrics_layout(s.sc, &cl);
-    const struct scenario *one = s.sc;
-    rc = cli_check_cost(&one, &cl, 1, TARGET_MAX_EVALS * o.reps, o.threads, dir, "target");
-    result_layout_free(&cl);
-    if (rc != 0)
+    if ((rc = prepare(&s, &o, dir)) != EXIT_OK)
         goto out;
-    char err[2 * AFILE_PATH_MAX];
-    if ((rc = runfolder_prepare(dir, o.force, err, sizeof err)) != 0) {
-        fprintf(stderr, "caseload: %s\n", err);
-        goto out;
-    }
     cli_signals_install();
     rc = search(&s, dir, lo, hi);
 out:

@@ -7,7 +7,7 @@
 #define CLI_COMMANDS_H
 
 #include "cli/options.h"
-#include "models/scenario.h"
+#include "models/caseload.h"
 
 #define EXIT_OK 0
 #define EXIT_FAILURE_RUN 1

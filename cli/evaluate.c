@@ -3,7 +3,7 @@
 #include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
+#include "models/caseload.h"
 #include "sim/check.h"
 
 #include <stdio.h>
@@ -29,7 +29,7 @@ int eval_run(struct eval *e, const struct scenario *sc, const struct cli_opts *o
     e->metric = e->period = -1;
     e->prog = prog;
     e->done = done;
-    metrics_layout(sc, &e->layout);
+    caseload_layout(sc, &e->layout);
     e->kpis = e->layout;
     e->kpis.n_periods = 0;
     if (metric) {

@@ -11,7 +11,7 @@
 
 #include "cli/options.h"
 #include "cli/progress.h"
-#include "models/scenario.h"
+#include "models/caseload.h"
 #include "output/stats.h"
 #include "sim/result.h"
 

@@ -1,6 +1,6 @@
 #include "cli/limits.h"
 
-#include "models/estimate.h"
+#include "models/caseload.h"
 #include "output/stats.h"
 
 #include <errno.h>

@@ -12,7 +12,7 @@
 #ifndef CLI_LIMITS_H
 #define CLI_LIMITS_H
 
-#include "models/scenario.h"
+#include "models/caseload.h"
 #include "sim/result.h"
 
 #include <stdbool.h>

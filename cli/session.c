@@ -4,7 +4,7 @@
 #include "cli/commands.h"
 #include "cli/limits.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
+#include "models/caseload.h"
 #include "output/compare.h"
 #include "sim/check.h"
 
@@ -32,7 +32,7 @@ int session_load(struct session *s, const struct cli_opts *o, char *const *paths
             rc = EXIT_USAGE;
             continue;
         }
-        metrics_layout(it->sc, &it->layout);
+        caseload_layout(it->sc, &it->layout);
         /* unique labels: a scenario compared with itself gets name-2 */
         char label[512];
         snprintf(label, sizeof label, "%s", it->sc->name);
