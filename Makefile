@@ -27,8 +27,8 @@ SCENARIO ?= scenarios/baseline.cfg
 RUN_ARGS ?= --force --plot
 
 # Debian packages the build, tests and charts need, and how to find them.
-DEB_PACKAGES := pkg-config libgsl-dev libconfig-dev libcmocka-dev gnuplot-nox
-PKGS         := gsl libconfig
+DEB_PACKAGES := pkg-config libgsl-dev libconfig-dev nettle-dev libcmocka-dev gnuplot-nox
+PKGS         := gsl libconfig nettle
 
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
