@@ -3,8 +3,8 @@
  *
  * The hash itself is nettle's (GnuTLS's cryptographic library, Debian
  * nettle-dev): a provenance record should rest on a hash implementation
- * that is reviewed and tested far beyond ours, and nettle's is 4.5 times
- * faster than the hand-written one it replaced (docs/model.md, Layout).
+ * that is reviewed and tested far beyond ours, and nettle's is at least 4
+ * times faster than the hand-written one it replaced (docs/model.md).
  * nettle's header #defines sha256_init, sha256_update and sha256_digest
  * to its own names, so ours are sha256_start and sha256_add. */
 #ifndef SIM_SHA256_H
