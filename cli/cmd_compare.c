@@ -297,11 +297,11 @@ static int rank_kpi_ok(const struct result_layout *l, const char *name)
 
 int cmd_compare(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
     struct compare_option *ranked = NULL;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZX"))
+    if (!options_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZX"))
         goto out;
     if (o.n_args < 2) {
         fprintf(stderr, "caseload: compare needs a base and at least one alternative "
@@ -346,16 +346,16 @@ int cmd_compare(int argc, char **argv)
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
     /* the results are whole: a signal from now on stops at once */
-    int sig = s.partial ? 0 : cli_signals_at_once();
+    int sig = s.partial ? 0 : signals_at_once();
     if (sig) {
         rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last replication: no charts */
         goto out;
     }
-    if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+    if (!s.partial && o.plot && cmd_plot_folder(dir, o.quiet, false) != EXIT_OK)
         rc = EXIT_FAILURE_RUN;
 out:
     free(ranked);
     session_free(&s);
-    cli_opts_free(&o);
+    options_free(&o);
     return rc;
 }

@@ -2,7 +2,7 @@
  * or which assumptions matter most (--tornado). Every point runs the same
  * replications with the same seeds, so the curves are paired. */
 #include "cli/commands.h"
-#include "cli/evaluate.h"
+#include "cli/eval.h"
 #include "cli/limits.h"
 #include "cli/signals.h"
 #include "models/caseload.h"
@@ -76,7 +76,7 @@ static bool parse_vary(const struct scenario *sc, const char *text, struct lever
     }
     double v[3];
     bool ok = sc->reg.p[k].kind == PARAM_DATE ? parse_dates(sc, (size_t)k, eq + 1, v)
-                                              : cli_parse_numbers(eq + 1, v, 3);
+                                              : options_parse_numbers(eq + 1, v, 3);
     ok = ok && v[2] == floor(v[2]) && v[2] >= 2 && v[2] <= SWEEP_MAX_STEPS;
     lv->from = ok ? v[0] : 0;
     lv->to = ok ? v[1] : 0;
@@ -126,11 +126,11 @@ static bool set_point(struct scenario *sc, const size_t *param, const double *v,
 /* Check that runs replications of sc (at its current values) fit the
  * limits of time, memory and disk, then create the results folder (refusing
  * one with results unless --force). */
-static int prepare(const struct scenario *sc, uint64_t runs, const char *dir, const struct cli_opts *o)
+static int prepare(const struct scenario *sc, uint64_t runs, const char *dir, const struct options *o)
 {
     struct result_layout l;
     caseload_layout(sc, &l);
-    int rc = cli_check_cost(&sc, &l, 1, runs, o->threads, dir, "sweep");
+    int rc = limits_check_cost(&sc, &l, 1, runs, o->threads, dir, "sweep");
     result_layout_free(&l);
     if (rc != 0)
         return rc;
@@ -154,7 +154,7 @@ static bool open_out(struct tablefolder *t, const char *dir, const char *csv_nam
 }
 
 /* What the manifest records of the run. */
-static struct sweepfolder_run run_of(const struct scenario *sc, const struct cli_opts *o, size_t points,
+static struct sweepfolder_run run_of(const struct scenario *sc, const struct options *o, size_t points,
                                      bool partial)
 {
     return (struct sweepfolder_run){ .version = CASELOAD_VERSION, .scenario = sc->name, .file = sc->file,
@@ -214,7 +214,7 @@ static void grid_values(const struct scenario *sc, const struct grid *g, size_t 
 
 /* Read the --vary levers and the KPI into g and check that every point is
  * a valid scenario before anything runs. 0, or 2 after a message. */
-static int grid_plan(struct scenario *sc, const struct cli_opts *o, struct grid *g)
+static int grid_plan(struct scenario *sc, const struct options *o, struct grid *g)
 {
     memset(g, 0, sizeof *g);
     g->n_lv = o->n_varies;
@@ -260,13 +260,13 @@ static void grid_print(const struct scenario *sc, const struct grid *g, const do
 /* Run every point in order into t's table; *finished counts those done,
  * *partial says a signal stopped the sweep. 0, or the status of the
  * evaluation that failed. The scenario's values are restored. */
-static int grid_run(struct scenario *sc, const struct cli_opts *o, const struct grid *g, struct tablefolder *t,
+static int grid_run(struct scenario *sc, const struct options *o, const struct grid *g, struct tablefolder *t,
                     const char *dir, size_t *finished, bool *partial)
 {
     struct progress prog;
     uint64_t done = 0;
     progress_start(&prog, sc->name, g->points * o->reps, o->quiet);
-    cli_signals_install();
+    signals_install();
     if (!o->quiet)
         printf("%s: sweep of %zu points x %llu replications (seed %llu) -> %s/\n", sc->name, g->points,
                (unsigned long long)o->reps, (unsigned long long)o->seed, dir);
@@ -283,7 +283,7 @@ static int grid_run(struct scenario *sc, const struct cli_opts *o, const struct 
         struct eval e;
         int r = eval_run(&e, sc, o, NULL, NULL, &prog, &done);
         if (r != EXIT_OK) {
-            *partial = cli_stop != 0;
+            *partial = signals_stop != 0;
             rc = *partial ? EXIT_OK : r;
             eval_free(&e);
             break;
@@ -307,7 +307,7 @@ static int grid_run(struct scenario *sc, const struct cli_opts *o, const struct 
 }
 
 /* Write the manifest of the finished points and commit. */
-static bool grid_commit(const struct scenario *sc, const struct cli_opts *o, const struct grid *g,
+static bool grid_commit(const struct scenario *sc, const struct options *o, const struct grid *g,
                         struct tablefolder *t, size_t finished, bool partial, const char *dir)
 {
     struct sweepfolder_lever lv[SWEEP_MAX_LEVERS];
@@ -331,7 +331,7 @@ static bool grid_commit(const struct scenario *sc, const struct cli_opts *o, con
 
 /* Run the grid of --vary levers into dir. *written says whether results
  * went into it (all points, or a partial set when interrupted). */
-static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, bool *written)
+static int grid(struct scenario *sc, const struct options *o, const char *dir, bool *written)
 {
     struct grid g;
     int rc = grid_plan(sc, o, &g);
@@ -378,7 +378,7 @@ static int cmp_bar(const void *a, const void *b)
 
 /* Run sc with parameter p at value v; the KPI values per replication go to
  * out (o->reps of them). */
-static int tornado_point(struct scenario *sc, const struct cli_opts *o, size_t p, double v, const char *kpi,
+static int tornado_point(struct scenario *sc, const struct options *o, size_t p, double v, const char *kpi,
                          double *out, struct progress *prog, uint64_t *done)
 {
     double keep = sc->reg.p[p].value;
@@ -459,13 +459,13 @@ static bool tornado_kpi_ok(const struct scenario *sc, const char *kpi, char unit
 /* Run the scenario as it stands (the KPI's mean into *base_mean), then
  * each bar low and high, filling its KPI summaries and its swing. 0, or
  * the status of the evaluation that failed. */
-static int tornado_run(struct scenario *sc, const struct cli_opts *o, struct bar *bar, size_t n, const char *kpi,
+static int tornado_run(struct scenario *sc, const struct options *o, struct bar *bar, size_t n, const char *kpi,
                        double *base_mean)
 {
     struct progress prog;
     uint64_t done = 0;
     progress_start(&prog, sc->name, (2 * n + 1) * o->reps, o->quiet);
-    cli_signals_install();
+    signals_install();
     double *lo_v = check_calloc(o->reps, sizeof *lo_v), *hi_v = check_calloc(o->reps, sizeof *hi_v);
     double *d = check_calloc(o->reps, sizeof *d);
     struct summary base_sm = { 0 };
@@ -481,11 +481,11 @@ static int tornado_run(struct scenario *sc, const struct cli_opts *o, struct bar
             rc = tornado_point(sc, o, b->param, b->high, kpi, hi_v, &prog, &done);
         if (rc != EXIT_OK)
             break;
-        summary_of(lo_v, o->reps, &b->k_low);
-        summary_of(hi_v, o->reps, &b->k_high);
+        stats_summary_of(lo_v, o->reps, &b->k_low);
+        stats_summary_of(hi_v, o->reps, &b->k_high);
         for (size_t r = 0; r < o->reps; r++)
             d[r] = hi_v[r] - lo_v[r];
-        summary_of(d, o->reps, &b->swing);
+        stats_summary_of(d, o->reps, &b->swing);
     }
     progress_end(&prog);
     free(lo_v);
@@ -496,7 +496,7 @@ static int tornado_run(struct scenario *sc, const struct cli_opts *o, struct bar
 }
 
 /* Rank the bars, write their rows (and print them) and commit. */
-static bool tornado_write(const struct scenario *sc, const struct cli_opts *o, struct bar *bar, size_t n,
+static bool tornado_write(const struct scenario *sc, const struct options *o, struct bar *bar, size_t n,
                           const char *kpi, const char *kpi_unit, double spread, double base_mean,
                           struct tablefolder *t, const char *dir)
 {
@@ -522,7 +522,7 @@ static bool tornado_write(const struct scenario *sc, const struct cli_opts *o, s
 }
 
 /* Open the folder, run the bars and write them; *written as grid's. */
-static int tornado_into(struct scenario *sc, const struct cli_opts *o, struct bar *bar, size_t n, const char *kpi,
+static int tornado_into(struct scenario *sc, const struct options *o, struct bar *bar, size_t n, const char *kpi,
                         const char *kpi_unit, double spread, const char *dir, bool *written)
 {
     struct tablefolder t;
@@ -532,7 +532,7 @@ static int tornado_into(struct scenario *sc, const struct cli_opts *o, struct ba
     int rc = tornado_run(sc, o, bar, n, kpi, &base_mean);
     if (rc != EXIT_OK) {
         tablefolder_abort(&t);
-        if (cli_stop)
+        if (signals_stop)
             fprintf(stderr, "caseload: interrupted: a tornado chart needs every bar; nothing written\n");
         return rc;
     }
@@ -543,7 +543,7 @@ static int tornado_into(struct scenario *sc, const struct cli_opts *o, struct ba
 }
 
 /* Run the tornado into dir; *written as grid's. */
-static int tornado(struct scenario *sc, const struct cli_opts *o, const char *dir, bool *written)
+static int tornado(struct scenario *sc, const struct options *o, const char *dir, bool *written)
 {
     double spread = o->spread > 0 ? o->spread : TORNADO_DEFAULT_SPREAD;
     const char *kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
@@ -561,10 +561,10 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
 
 int cmd_sweep(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     struct scenario *sc = NULL;
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKVTDpWCZ"))
+    if (!options_parse(&o, argc, argv, 2, "nsjoSqfKVTDpWCZ"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: sweep needs one scenario file "
@@ -585,7 +585,7 @@ int cmd_sweep(int argc, char **argv)
     }
     if (!o.reps_given)
         o.reps = CLI_DEFAULT_REPS;
-    if (!(sc = cli_load(o.args[0], &o)))
+    if (!(sc = cmd_load(o.args[0], &o)))
         goto out;
     char dir[AFILE_PATH_MAX];
     snprintf(dir, sizeof dir, "%s%s%s", o.out_dir ? "" : "results/", o.out_dir ? o.out_dir : sc->name,
@@ -595,14 +595,14 @@ int cmd_sweep(int argc, char **argv)
     bool partial = written && rc != EXIT_OK;
     if (written && !partial) {
         /* the results are whole: a signal from now on stops at once */
-        int sig = cli_signals_at_once();
+        int sig = signals_at_once();
         if (sig)
             rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last point: no charts */
-        else if (o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+        else if (o.plot && cmd_plot_folder(dir, o.quiet, false) != EXIT_OK)
             rc = EXIT_FAILURE_RUN;
     }
 out:
     scenario_free(sc);
-    cli_opts_free(&o);
+    options_free(&o);
     return rc;
 }

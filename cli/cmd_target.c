@@ -11,7 +11,7 @@
  * then converges like bisection on a deterministic function (see
  * docs/target.md for the choice). */
 #include "cli/commands.h"
-#include "cli/evaluate.h"
+#include "cli/eval.h"
 #include "cli/limits.h"
 #include "cli/signals.h"
 #include "models/caseload.h"
@@ -43,7 +43,7 @@ struct point {
 
 struct search {
     struct scenario *sc;
-    const struct cli_opts *o;
+    const struct options *o;
     size_t lever;
     const char *kpi;              /* metric (with at) or KPI name */
     const char *at;               /* NULL: KPI over the horizon */
@@ -121,7 +121,7 @@ static double snap(const struct search *s, double lo, double x)
 static bool parse_range(const char *text, double *lo, double *hi)
 {
     double v[2];
-    if (!cli_parse_numbers(text, v, 2) || !(v[0] < v[1]))
+    if (!options_parse_numbers(text, v, 2) || !(v[0] < v[1]))
         return false;
     *lo = v[0];
     *hi = v[1];
@@ -294,7 +294,7 @@ static int search(struct search *s, const char *dir, double lo, double hi)
 /* The lever named by --lever (a number parameter) into s->lever, and the
  * range to search into *lo, *hi (--range, or from the lowest allowed
  * value to twice today's). 0, or 2 after a message. */
-static int lever_range(struct search *s, const struct cli_opts *o, double *lo, double *hi)
+static int lever_range(struct search *s, const struct options *o, double *lo, double *hi)
 {
     long lever = params_find(&s->sc->reg, o->lever);
     if (lever < 0) {
@@ -333,7 +333,7 @@ static int lever_range(struct search *s, const struct cli_opts *o, double *lo, d
 
 /* Whether --kpi names what is read: a KPI over the horizon, or with --at a
  * metric column read on a reported day. 0, or 2 after a message. */
-static int check_kpi(const struct search *s, const struct cli_opts *o)
+static int check_kpi(const struct search *s, const struct options *o)
 {
     struct result_layout l;
     caseload_layout(s->sc, &l);
@@ -361,14 +361,14 @@ static int check_kpi(const struct search *s, const struct cli_opts *o)
 
 /* Check the limits against the most evaluations a search may take and
  * prepare the results folder dir. 0, 1 or 2 after a message. */
-static int prepare(const struct search *s, const struct cli_opts *o, const char *dir)
+static int prepare(const struct search *s, const struct options *o, const char *dir)
 {
     /* a search takes about log2(1 / TARGET_RESOLUTION) evaluations beyond
      * the three fixed ones; the limits are checked against the most it may */
     struct result_layout cl;
     caseload_layout(s->sc, &cl);
     const struct scenario *one = s->sc;
-    int rc = cli_check_cost(&one, &cl, 1, TARGET_MAX_EVALS * o->reps, o->threads, dir, "target");
+    int rc = limits_check_cost(&one, &cl, 1, TARGET_MAX_EVALS * o->reps, o->threads, dir, "target");
     result_layout_free(&cl);
     if (rc != 0)
         return rc;
@@ -380,11 +380,11 @@ static int prepare(const struct search *s, const struct cli_opts *o, const char 
 
 int cmd_target(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     struct search s;
     memset(&s, 0, sizeof s);
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKLABRGEW"))
+    if (!options_parse(&o, argc, argv, 2, "nsjoSqfKLABRGEW"))
         goto out;
     if (o.n_args != 1 || !o.lever || !o.kpi || !o.below_given) {
         fprintf(stderr, "caseload: target needs a scenario, --lever PATH, --kpi NAME and --below VALUE "
@@ -397,7 +397,7 @@ int cmd_target(int argc, char **argv)
         fprintf(stderr, "caseload: --at %s: not a date (YYYY-MM-DD)\n", o.at);
         goto out;
     }
-    if (!(s.sc = cli_load(o.args[0], &o)))
+    if (!(s.sc = cmd_load(o.args[0], &o)))
         goto out;
     double lo, hi;
     if ((rc = lever_range(&s, &o, &lo, &hi)) != EXIT_OK)
@@ -421,12 +421,12 @@ int cmd_target(int argc, char **argv)
              o.out_dir ? "" : "-target");
     if ((rc = prepare(&s, &o, dir)) != EXIT_OK)
         goto out;
-    cli_signals_install();
+    signals_install();
     rc = search(&s, dir, lo, hi);
 out:
     for (size_t i = 0; i < s.n; i++)
         free(s.pt[i].cost_reps);
     scenario_free(s.sc);
-    cli_opts_free(&o);
+    options_free(&o);
     return rc;
 }

@@ -72,7 +72,7 @@ static double memory_limit(bool *from_ulimit)
     return limit * CLI_MAX_MEMORY_SHARE;
 }
 
-void cli_cost_estimate(const struct scenario *const *sc, const struct result_layout *l, size_t n,
+void limits_cost_estimate(const struct scenario *const *sc, const struct result_layout *l, size_t n,
                        uint64_t reps, unsigned threads, const char *dir, struct cli_cost *c)
 {
     memset(c, 0, sizeof *c);
@@ -110,11 +110,11 @@ static void bytes_text(double b, char *buf, size_t size)
         snprintf(buf, size, "%.3g MB", b / 1e6);
 }
 
-int cli_check_cost(const struct scenario *const *sc, const struct result_layout *l, size_t n, uint64_t reps,
+int limits_check_cost(const struct scenario *const *sc, const struct result_layout *l, size_t n, uint64_t reps,
                    unsigned threads, const char *dir, const char *what)
 {
     struct cli_cost c;
-    cli_cost_estimate(sc, l, n, reps, threads, dir, &c);
+    limits_cost_estimate(sc, l, n, reps, threads, dir, &c);
     int rc = 0;
     if (!(c.hours <= CLI_MAX_HOURS)) {
         fprintf(stderr,

@@ -32,13 +32,13 @@ struct cli_cost {
 
 /* Estimate the run of reps replications of scenarios sc[0..n) (layouts
  * l[0..n)) on threads threads into dir (which may not exist yet). */
-void cli_cost_estimate(const struct scenario *const *sc, const struct result_layout *l, size_t n,
+void limits_cost_estimate(const struct scenario *const *sc, const struct result_layout *l, size_t n,
                        uint64_t reps, unsigned threads, const char *dir, struct cli_cost *c);
 
 /* The same, then check it: returns 0, or 2 after printing one message per
  * limit exceeded ("caseload: ...: what (allowed: ...)"). what names the
  * command for messages ("run", "compare"). */
-int cli_check_cost(const struct scenario *const *sc, const struct result_layout *l, size_t n, uint64_t reps,
+int limits_check_cost(const struct scenario *const *sc, const struct result_layout *l, size_t n, uint64_t reps,
                    unsigned threads, const char *dir, const char *what);
 
 #endif

@@ -80,7 +80,7 @@ static const struct opt *match(const char *arg, size_t *len)
 }
 
 /* Apply option t (value v, NULL for a flag) of a sweep or a goal seek. */
-static bool apply_planner(struct cli_opts *o, const struct opt *t, const char *v)
+static bool apply_planner(struct options *o, const struct opt *t, const char *v)
 {
     const char *name = t->lng;
     switch (t->letter) {
@@ -115,7 +115,7 @@ static bool apply_planner(struct cli_opts *o, const struct opt *t, const char *v
 }
 
 /* Apply option t (value v, NULL for a flag) of a run or comparison. */
-static bool apply_run(struct cli_opts *o, const struct opt *t, const char *v)
+static bool apply_run(struct options *o, const struct opt *t, const char *v)
 {
     const char *name = t->lng;
     uint64_t u;
@@ -178,7 +178,7 @@ static bool apply_run(struct cli_opts *o, const struct opt *t, const char *v)
     case 'Z': {
         char metric[256];
         double x;
-        if (!cli_parse_risk(v, metric, sizeof metric, &x))
+        if (!options_parse_risk(v, metric, sizeof metric, &x))
             return bad(name, v, "expects METRIC>VALUE, a series.csv column and a number, e.g. --risk "
                                 "'unallocated>100'");
         o->risks[o->n_risks++] = (char *)v;
@@ -195,7 +195,7 @@ static bool apply_run(struct cli_opts *o, const struct opt *t, const char *v)
     return true;
 }
 
-bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed)
+bool options_parse(struct options *o, int argc, char **argv, int first, const char *allowed)
 {
     memset(o, 0, sizeof *o);
     o->reps = CLI_DEFAULT_REPS;
@@ -239,7 +239,7 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
     return true;
 }
 
-void cli_opts_free(struct cli_opts *o)
+void options_free(struct options *o)
 {
     free(o->sets);
     free(o->args);
@@ -250,7 +250,7 @@ void cli_opts_free(struct cli_opts *o)
     o->clear_set = NULL;
 }
 
-bool cli_parse_risk(const char *text, char *metric, size_t size, double *value)
+bool options_parse_risk(const char *text, char *metric, size_t size, double *value)
 {
     const char *gt = strchr(text, '>');
     if (!gt || gt == text || (size_t)(gt - text) >= size)
@@ -260,7 +260,7 @@ bool cli_parse_risk(const char *text, char *metric, size_t size, double *value)
     return params_parse_real(gt + 1, value) && isfinite(*value);
 }
 
-bool cli_parse_numbers(const char *text, double *out, size_t n)
+bool options_parse_numbers(const char *text, double *out, size_t n)
 {
     const char *p = text;
     for (size_t i = 0; i < n; i++) {

@@ -92,7 +92,7 @@ bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
     out->priceable = bl->kpi[kb].priceable;
     out->base_mean = sb.mean;
     out->alt_mean = sa.mean;
-    summary_of(d, n, &out->diff);
+    stats_summary_of(d, n, &out->diff);
     free(d);
     enum kpi_stat stat = bl->kpi[kb].stat;
     CHECK(al->kpi[ka].stat == stat);
