@@ -227,7 +227,10 @@ void compare_rank(struct compare_option *opt, size_t n)
     free(idx);
 }
 
-void compare_write(struct afile *a, const char *base, const char *alt,
+/* Append the rows of one alternative to compare.csv (header first if
+ * header). ranked: its place by KPI rank_kpi, written on that KPI's row
+ * (NULL: no ranking, both columns empty). */
+static void compare_write(struct afile *a, const char *base, const char *alt,
                    const struct result_layout *bl, const struct stats *bs,
                    const struct result_layout *al, const struct stats *as, bool header,
                    const char *rank_kpi, const struct compare_option *ranked)

@@ -141,14 +141,6 @@ struct compare_option {
  * that is not finite are unranked. */
 void compare_rank(struct compare_option *opt, size_t n);
 
-/* Append the rows of one alternative to compare.csv (header first if
- * header). ranked: its place by KPI rank_kpi, written on that KPI's row
- * (NULL: no ranking, both columns empty). */
-void compare_write(struct afile *a, const char *base, const char *alt,
-                   const struct result_layout *bl, const struct stats *bs,
-                   const struct result_layout *al, const struct stats *as, bool header,
-                   const char *rank_kpi, const struct compare_option *ranked);
-
 /* One scenario of a comparison, the base first. */
 struct compare_scenario {
     const char *label, *file;

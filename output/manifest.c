@@ -8,6 +8,8 @@
 
 /* Largest manifest read back (ours are a few kilobytes). */
 #define MANIFEST_MAX (1 << 20)
+/* Room for a time as manifest_time writes it. */
+#define MANIFEST_TIME_SIZE 32
 
 void manifest_begin(struct json *j, struct afile *a, const char *version, const char *kind)
 {
@@ -26,7 +28,8 @@ void manifest_command_line(struct json *j, int argc, char *const *argv)
     json_close(j);
 }
 
-void manifest_time_text(time_t t, char buf[MANIFEST_TIME_SIZE])
+/* t as manifest_time writes it into buf. */
+static void manifest_time_text(time_t t, char buf[MANIFEST_TIME_SIZE])
 {
     struct tm tm;
     gmtime_r(&t, &tm);

@@ -29,8 +29,6 @@
 /* The members that list what a result wrote. */
 #define MANIFEST_KEY_WRITTEN "written"
 #define MANIFEST_KEY_CHARTS "charts"
-/* Room for a time as manifest_time writes it. */
-#define MANIFEST_TIME_SIZE 32
 
 /* Start the manifest in a (open): the top object and the members every
  * manifest opens with. kind NULL for a run's (which has none). */
@@ -39,10 +37,7 @@ void manifest_begin(struct json *j, struct afile *a, const char *version, const 
 /* The command line that made the result, as member "command_line". */
 void manifest_command_line(struct json *j, int argc, char *const *argv);
 
-/* t as UTC in ISO 8601 (2024-04-01T09:30:00Z) into buf. */
-void manifest_time_text(time_t t, char buf[MANIFEST_TIME_SIZE]);
-
-/* Member key: the time t (manifest_time_text). */
+/* Member key: the time t as UTC in ISO 8601 (2024-04-01T09:30:00Z). */
 void manifest_time(struct json *j, const char *key, time_t t);
 
 /* Close the manifest with the member "written": the base names of
