@@ -2,8 +2,7 @@
 #
 #   make            build ./caseload
 #   make run        install what is missing, build, run the baseline scenario
-#   make test       install what is missing, build, run every test (and make layers)
-#   make layers     check that no file includes across the layers (docs/model.md)
+#   make test       install what is missing, build, run every test
 #   make golden     rewrite tests/golden/ (the outputs test_golden checks byte for
 #                   byte) after a change of results that is meant; see docs/testing.md
 #   make mutants    plant each mutant of tests/mutants/ in a scratch copy, run the
@@ -49,7 +48,7 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libcaseload.a
 
-.PHONY: all deps run test layers golden mutants bench install clean check-asan fuzz
+.PHONY: all deps run test golden mutants bench install clean check-asan fuzz
 
 all: caseload
 
@@ -120,32 +119,23 @@ run: caseload
 	./caseload run $(SCENARIO) $(RUN_ARGS)
 
 # Each test program is a cmocka group; they run from the repository root so
-# they can find ./caseload and scenarios/. The slowest (TEST_ALONGSIDE:
+# they can find ./caseload and scenarios/ (and tests/test_layers.sh, a
+# script, checks the layers: models/README.md, docs/model.md). The slowest (TEST_ALONGSIDE:
 # mostly waiting for gnuplot) runs beside the others on the second core,
 # its output kept in a file and printed after theirs.
 TEST_ALONGSIDE := $(BUILD)/tests/test_security
-test: layers caseload $(TEST_BIN)
+test: caseload $(TEST_BIN)
 	@failed=0; side=$(BUILD)/tests/.alongside.log; \
 	( CASELOAD=./caseload $(TEST_ALONGSIDE) > $$side 2>&1; echo $$? > $$side.rc ) & \
 	for t in $(filter-out $(TEST_ALONGSIDE),$(TEST_BIN)); do \
 	  printf '== %s\n' "$$t"; \
 	  CASELOAD=./caseload $$t || failed=1; \
 	done; \
+	printf '== %s\n' tests/test_layers.sh; tests/test_layers.sh || failed=1; \
 	wait; printf '== %s\n' "$(TEST_ALONGSIDE)"; cat $$side; \
 	[ "$$(cat $$side.rc)" = 0 ] || failed=1; \
 	if [ $$failed -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
 	echo "make test: all tests passed"
-
-# The layers of docs/model.md's Architecture: sim/ includes nothing of ours
-# outside sim/, output/ nothing of models/ or cli/, models/ nothing of cli/,
-# and cli/ of models/ only the façade, models/caseload.h.
-layers:
-	@bad="$$(grep -n '#include "\(models\|output\|cli\)/' sim/*.[ch]; \
-	  grep -n '#include "\(models\|cli\)/' output/*.[ch]; \
-	  grep -n '#include "cli/' models/*.[ch]; \
-	  grep -n '#include "models/' cli/*.[ch] | grep -v '"models/caseload.h"')"; \
-	if [ -n "$$bad" ]; then echo "make layers: an include across the layers:"; echo "$$bad"; exit 1; fi; \
-	echo "make layers: every include within the layers"
 
 # Golden outputs: kpis.csv of every scenario and fixture (and the small
 # fixtures' summary.csv) from a small fixed run, made afresh; stale ones go.
