@@ -35,7 +35,7 @@ CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
 LDLIBS       = $(PKG_LIBS) -lm -pthread
 
 # ---- sources --------------------------------------------------------------
-LIB_SRC   := $(wildcard sim/*.c) $(wildcard models/*.c) $(wildcard output/*.c)
+LIB_SRC   := $(wildcard sim/*.c) $(wildcard models/*.c) $(wildcard output/*.c) $(wildcard fit/*.c)
 CLI_SRC   := $(wildcard cli/*.c)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_LIB  := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
@@ -198,15 +198,18 @@ $(BUILD)/caseload: $(CLI_OBJ) $(LIB)
 #   fuzz_plot_data    a result folder read by `caseload plot` and its script
 #   fuzz_plot_script  the script writers, fed any strings: every script must
 #                     pass gp_script_inert (no line that could run a command)
+#   fuzz_records      the records readers and the fit (caseload fit): a
+#                     records folder's six files, split at form feeds
 # New inputs are kept in $(FUZZ_BUILD)/corpus-HARNESS; a crash stops the run
 # and is written to $(FUZZ_BUILD)/crash-*: keep it under tests/fuzz/ (a .cfg
 # is replayed by tests/test_robustness.c, tests/fuzz/HARNESS/* by
-# tests/test_security.c) and fix it.
+# tests/test_security.c, tests/fuzz/fuzz_records/* by tests/test_fit.c) and
+# fix it.
 FUZZ_BUILD     ?= build-fuzz
 FUZZ_SECONDS   ?= 300
 FUZZ_CC        ?= clang
 FUZZ_ARGS      ?=
-FUZZ_HARNESSES := fuzz_scenario fuzz_csv_in fuzz_json_in fuzz_plot_data fuzz_plot_script
+FUZZ_HARNESSES := fuzz_scenario fuzz_csv_in fuzz_json_in fuzz_plot_data fuzz_plot_script fuzz_records
 FUZZ_ONLY      ?= $(FUZZ_HARNESSES)
 FUZZ_CFLAGS    := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                   -fno-omit-frame-pointer -fsanitize=fuzzer-no-link

@@ -60,6 +60,7 @@ static const struct opt table[] = {
     { 'G', NULL, "--range", true },     { 'E', NULL, "--step", true },
     { 'W', NULL, "--strict", false },   { 'C', NULL, "--clear-below", true },
     { 'Z', NULL, "--risk", true },     { 'X', NULL, "--rank", true },
+    { 'Y', NULL, "--template", true }, { 'd', NULL, "--drop-bad", false },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -185,6 +186,8 @@ static bool apply_run(struct options *o, const struct opt *t, const char *v)
         break;
     }
     case 'X': o->rank = v; break;
+    case 'Y': o->template_path = v; break;
+    case 'd': o->drop_bad = true; break;
     case 'M':
         if (!parse_u64(v, &u) || u < 2 || u > CLI_MAX_REPS)
             return bad(name, v, "the maximum must be a whole number from 2 to 1000000");

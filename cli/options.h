@@ -42,6 +42,8 @@ struct options {
     size_t n_risks;
     char *clear_set;           /* --clear-below N as "pathway.clear_below=N" (owned; also in sets) */
     const char *rank;          /* compare: the KPI options are ranked by (NULL = default) */
+    const char *template_path; /* fit: the template scenario (--template) */
+    bool drop_bad;             /* fit: skip bad rows of the records, counted (--drop-bad) */
     char **args;               /* positional arguments */
     size_t n_args;
     int argc;                  /* the whole command line, for the manifest */
@@ -53,7 +55,7 @@ struct options {
  * short options, S --set, p --plot, f --force, P --precision, K --kpi,
  * M --max-reps, V --vary, T --tornado, D --spread, L --lever, A --at,
  * B --below, R --probability, G --range, E --step, W --strict,
- * C --clear-below, Z --risk, X --rank.
+ * C --clear-below, Z --risk, X --rank, Y --template, d --drop-bad.
  * On a problem prints one message naming it and returns false (exit 2). */
 bool options_parse(struct options *o, int argc, char **argv, int first, const char *allowed);
 

@@ -373,6 +373,22 @@ static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o,
 
 static const struct plot_opts default_opts = { NULL, false };
 
+enum plot_status plot_fit(const char *dir, const struct plot_fit_facts *f, const struct plot_opts *o, char *err,
+                          size_t size)
+{
+    if (!o)
+        o = &default_opts;
+    struct plot_progress pp = { false, 0 };
+    struct plot_charts charts = { 0 };
+    char *script = plot_fit_script(f, &charts);
+    enum plot_status rc = draw(dir, script, &charts, o, &pp, err, size);
+    free(script);
+    if (rc == PLOT_NO_GNUPLOT)
+        snprintf(err, size, "%s not found, so the charts of the fit were not drawn (install it: %s)",
+                 gnuplot_program(o->gnuplot), GNUPLOT_INSTALL_HINT);
+    return rc;
+}
+
 enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *err, size_t size)
 {
     if (!o)

@@ -389,7 +389,8 @@ char *plot_terminal_script(const struct plot_run_facts *f, int width, int height
 
 /* The data files a script may read, the one definition of summary(i), and
  * the one line that evaluates a string (the terminal of each format). */
-static const char *const data_files[] = { "'summary.csv'", "'compare.csv'", "'sweep.csv'", "'tornado.csv'" };
+static const char *const data_files[] = { "'summary.csv'", "'compare.csv'", "'sweep.csv'", "'tornado.csv'",
+                                          "'fit_survival.csv'", "'fit_referrals.csv'" };
 #define SUMMARY_DEFINITION "summary(i) = sprintf('" COMPARE_FOLDER_PREFIX "%d/summary.csv', i)"
 #define EVAL_LINE "eval(ext eq \"png\" ? png : svg)"
 /* Data sources that are no file: arrays and key entries. */

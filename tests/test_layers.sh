@@ -6,7 +6,7 @@
 # And the layers of the folders (docs/model.md, Architecture): sim/
 # includes nothing of ours outside sim/, output/ nothing of models/ or cli/,
 # models/ nothing of cli/ or output/, and cli/ of models/ only the façade,
-# models/caseload.h.
+# models/caseload.h; fit/ nothing of cli/.
 cd "$(dirname "$0")/.." || exit 2
 layer() {
     case $1 in
@@ -40,6 +40,7 @@ done
 across=$(grep -n '#include "\(models\|output\|cli\)/' sim/*.[ch]
           grep -n '#include "\(models\|cli\)/' output/*.[ch]
           grep -n '#include "\(cli\|output\)/' models/*.[ch]
+          grep -n '#include "cli/' fit/*.[ch]
           grep -n '#include "models/' cli/*.[ch] | grep -v '"models/caseload.h"')
 if [ -n "$across" ]; then
     echo "test_layers: includes across the folders' layers:"; echo "$across"; bad=1
