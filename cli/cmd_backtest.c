@@ -158,9 +158,9 @@ static bool write_text(const char *dir, const char *name, const char *text, stru
 
 int cmd_backtest(int argc, char **argv)
 {
-    struct cli_opts o;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoqfpYdFU")) {
-        cli_opts_free(&o);
+    struct options o;
+    if (!options_parse(&o, argc, argv, 2, "nsjoqfpYdFU")) {
+        options_free(&o);
         return EXIT_USAGE;
     }
     int status = EXIT_USAGE;
@@ -261,7 +261,7 @@ int cmd_backtest(int argc, char **argv)
     char horizon[64], run_dir[AFILE_PATH_MAX], fitted_path[AFILE_PATH_MAX];
     snprintf(horizon, sizeof horizon, "horizon_years=%.17g", (double)months / 12.0);
     char *sets[] = { horizon, "warmup_days=0" };
-    struct cli_opts ro = o;
+    struct options ro = o;
     ro.sets = sets;
     ro.n_sets = 2;
     ro.records = false;
@@ -355,7 +355,7 @@ int cmd_backtest(int argc, char **argv)
         json_uint(&j, "replications", s.done);
         json_string(&j, "benchmark", "naive (last value), one step ahead over the months before fit_until");
         static const char *const keep[] = { BT_FITTED, BT_RUN_FOLDER "/", NULL };
-        runfolder_json_written(&j, set, sizeof set / sizeof *set, keep);
+        manifest_end(&j, set, sizeof set / sizeof *set, keep);
         json_end(&j);
         ok = runfolder_commit(set, sizeof set / sizeof *set, keep, dir);
     } else {
@@ -404,6 +404,6 @@ done:
     scenario_free(sc);
     diag_free(&d);
     diag_free(&notes);
-    cli_opts_free(&o);
+    options_free(&o);
     return status;
 }

@@ -2,10 +2,7 @@
 #include "cli/commands.h"
 #include "cli/session.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
-#include "models/model.h"
-#include "models/recorder.h"
-#include "models/replication.h"
+#include "models/caseload.h"
 #include "output/json.h"
 #include "output/numfmt.h"
 #include "output/plot.h"
@@ -118,7 +115,7 @@ static int write_records(const struct scenario *sc, uint64_t seed, uint64_t rep,
         return EXIT_FAILURE_RUN;
     }
     struct result_layout l;
-    metrics_layout(sc, &l);
+    caseload_layout(sc, &l);
     struct rep_result out;
     rep_result_alloc(&out, &l);
     struct model *m = model_create(sc);
@@ -129,7 +126,7 @@ static int write_records(const struct scenario *sc, uint64_t seed, uint64_t rep,
         rc = EXIT_FAILURE_RUN;
         goto done;
     }
-    m->trace = recorder_trace(r);
+    model_set_trace(m, recorder_trace(r));
     if (model_run(m, seed, rep, &l, &out, &cli_stop) != 0) {
         fprintf(stderr, "caseload: stopped; no records written\n");
         rc = EXIT_FAILURE_RUN;
@@ -163,7 +160,7 @@ static int write_records(const struct scenario *sc, uint64_t seed, uint64_t rep,
     json_string(&j, "scenario", sc->name);
     json_uint(&j, "seed", seed);
     json_uint(&j, "replication", rep + 1);
-    runfolder_json_written(&j, set, RECORDER_FILES + 1, NULL);
+    manifest_end(&j, set, RECORDER_FILES + 1, NULL);
     json_end(&j);
     if (!runfolder_commit(set, RECORDER_FILES + 1, NULL, sub)) {
         fprintf(stderr, "caseload: %s: writing the records failed (%s); nothing written there\n", sub,
@@ -180,10 +177,10 @@ done:
 
 int cmd_run(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZrk"))
+    if (!options_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZrk"))
         goto out;
     if (o.records && o.precision <= 0 && o.records_rep > o.reps) {
         fprintf(stderr, "caseload: --records-rep %llu: there are only %llu replications (allowed: 1 to -n)\n",
@@ -197,7 +194,7 @@ int cmd_run(int argc, char **argv)
     if ((rc = session_load(&s, &o, o.args, 1)) != EXIT_OK)
         goto out;
     if (!o.quiet)
-        cli_drift_notice(s.item[0].sc, o.seed);
+        cmd_drift_notice(s.item[0].sc, o.seed);
     char dir[AFILE_PATH_MAX];
     snprintf(dir, sizeof dir, "%s%s", o.out_dir ? "" : "results/", o.out_dir ? o.out_dir : s.item[0].sc->name);
     if ((rc = session_open(&s, dir, false)) != EXIT_OK)
@@ -229,17 +226,17 @@ int cmd_run(int argc, char **argv)
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
     /* the results are whole: a signal from now on stops at once */
-    int sig = s.partial ? 0 : cli_signals_at_once();
+    int sig = s.partial ? 0 : signals_at_once();
     if (sig) {
         rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last replication: no charts */
         goto out;
     }
     if (!s.partial && !o.quiet)
-        cli_plot_terminal(dir);
-    if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+        cmd_plot_terminal(dir);
+    if (!s.partial && o.plot && cmd_plot_folder(dir, o.quiet, false) != EXIT_OK)
         rc = EXIT_FAILURE_RUN;
 out:
     session_free(&s);
-    cli_opts_free(&o);
+    options_free(&o);
     return rc;
 }

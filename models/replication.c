@@ -217,6 +217,8 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
 
 bool model_checks_invariants(void) { return CHECKS_INVARIANTS; }
 
+void model_set_trace(struct model *m, const struct trace *t) { m->trace = t; }
+
 /* The cases open at day 0, each with its own stream (STREAM_INITIAL_CASE,
  * numbered across stages): a stage's `initial` cases part-way through (the
  * equilibrium residual), or the cases observed open (scenario.h) — the
