@@ -31,6 +31,7 @@
 #include "output/backtest.h"
 #include "output/csv_in.h"
 #include "output/json.h"
+#include "output/manifest.h"
 #include "output/records_series.h"
 #include "output/runfolder.h"
 #include "sim/check.h"
@@ -202,7 +203,7 @@ int cmd_backtest(int argc, char **argv)
         goto done;
     }
     const char *records_dir = o.args[0];
-    sc = cli_load(o.template_path, &o);
+    sc = cmd_load(o.template_path, &o);
     if (!sc)
         goto done;
     if (sc->report_every != PERIOD_MONTH) {
@@ -356,7 +357,6 @@ int cmd_backtest(int argc, char **argv)
         json_string(&j, "benchmark", "naive (last value), one step ahead over the months before fit_until");
         static const char *const keep[] = { BT_FITTED, BT_RUN_FOLDER "/", NULL };
         manifest_end(&j, set, sizeof set / sizeof *set, keep);
-        json_end(&j);
         ok = runfolder_commit(set, sizeof set / sizeof *set, keep, dir);
     } else {
         for (size_t i = 0; i < sizeof set / sizeof *set; i++)
@@ -384,12 +384,12 @@ int cmd_backtest(int argc, char **argv)
     free(dates);
     free(date_list);
     status = EXIT_OK;
-    int sig = cli_signals_at_once();
+    int sig = signals_at_once();
     if (sig) {
         status = CLI_EXIT_SIGNAL(sig);
         goto done;
     }
-    if (o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+    if (o.plot && cmd_plot_folder(dir, o.quiet, false) != EXIT_OK)
         status = EXIT_FAILURE_RUN;
 done:
     if (session_used)

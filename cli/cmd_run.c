@@ -4,6 +4,7 @@
 #include "cli/signals.h"
 #include "models/caseload.h"
 #include "output/json.h"
+#include "output/manifest.h"
 #include "output/numfmt.h"
 #include "output/plot.h"
 
@@ -127,7 +128,7 @@ static int write_records(const struct scenario *sc, uint64_t seed, uint64_t rep,
         goto done;
     }
     model_set_trace(m, recorder_trace(r));
-    if (model_run(m, seed, rep, &l, &out, &cli_stop) != 0) {
+    if (model_run(m, seed, rep, &l, &out, &signals_stop) != 0) {
         fprintf(stderr, "caseload: stopped; no records written\n");
         rc = EXIT_FAILURE_RUN;
         goto done;
@@ -161,7 +162,6 @@ static int write_records(const struct scenario *sc, uint64_t seed, uint64_t rep,
     json_uint(&j, "seed", seed);
     json_uint(&j, "replication", rep + 1);
     manifest_end(&j, set, RECORDER_FILES + 1, NULL);
-    json_end(&j);
     if (!runfolder_commit(set, RECORDER_FILES + 1, NULL, sub)) {
         fprintf(stderr, "caseload: %s: writing the records failed (%s); nothing written there\n", sub,
                 strerror(errno));
