@@ -360,6 +360,7 @@ static void test_series_rebuilt_from_records(void **state)
     assert_int_equal(k, 24);
     assert_true(sick > 0);   /* the law was exercised */
     assert_non_null(recseries_get(&rs, "vacancies_fte"));
+    recseries_free(&rs);
     /* a bad date is an error naming file, line and column */
     char *bad = tu_mkdir(w->tmp, "bad");
     char *text = tu_read_in(rec, "referrals.csv");
@@ -370,7 +371,6 @@ static void test_series_rebuilt_from_records(void **state)
     tu_assert_contains(err, "referrals.csv:2: referral_date: \"2024-13-01\" is not a date");
     free(text);
     free(bad);
-    recseries_free(&rs);
     table_free(&se);
     free(rec);
 }
