@@ -87,9 +87,9 @@ static bool put_file(struct outputs *o, const char *path, const char *text, size
 
 int cmd_fit(int argc, char **argv)
 {
-    struct cli_opts o;
-    if (!cli_parse(&o, argc, argv, 2, "oqfAYd")) {
-        cli_opts_free(&o);
+    struct options o;
+    if (!options_parse(&o, argc, argv, 2, "oqfAYd")) {
+        options_free(&o);
         return EXIT_USAGE;
     }
     int status = EXIT_USAGE;
@@ -121,7 +121,7 @@ int cmd_fit(int argc, char **argv)
         status = usage_error("--template SCENARIO.cfg is missing");
         goto done;
     }
-    sc = cli_load(o.template_path, &o);
+    sc = cmd_load(o.template_path, &o);
     if (!sc)
         goto done;
 
@@ -214,7 +214,7 @@ int cmd_fit(int argc, char **argv)
             afile_abort(out.list[i]);
         goto done;
     }
-    int sig = cli_signals_at_once();
+    int sig = signals_at_once();
     if (sig)
         exit(CLI_EXIT_SIGNAL(sig));
     char err[1024] = "";
@@ -243,6 +243,6 @@ done:
     scenario_free(sc);
     diag_free(&d);
     diag_free(&notes);
-    cli_opts_free(&o);
+    options_free(&o);
     return status;
 }
