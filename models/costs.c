@@ -1,5 +1,6 @@
 #include "models/costs.h"
 
+#include "models/market.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -102,7 +103,7 @@ void costs_update_rates(struct model *m)
         const struct grade_spec *gs = &sc->grade[g];
         if (gs->agency)
             continue;
-        double pay = m->pv[gs->p_salary] * (1.0 + m->pv[gs->p_oncost]);
+        double pay = m->pv[gs->p_salary] * (1.0 + m->pv[gs->p_oncost]) * market_pay_factor(m);
         staff += m->g[g].fte_in_post * pay;
         sick += m->g[g].fte_sick * pay;
     }
@@ -111,7 +112,8 @@ void costs_update_rates(struct model *m)
      * error below zero when none are (never a negative cost) */
     double at_work = fmax(0.0, m->agency_fte - m->agency_fte_sick);
     if (sc->agency_grade >= 0)
-        agency = at_work * m->pv[sc->grade[sc->agency_grade].p_day_rate] * m->pv[sc->p_working_days];
+        agency = at_work * m->pv[sc->grade[sc->agency_grade].p_day_rate] * market_day_rate_factor(m)
+                 * m->pv[sc->p_working_days];
     m->cost.rate[COST_STAFF] = staff / SCENARIO_DAYS_PER_YEAR;
     m->cost.sick_rate = sick / SCENARIO_DAYS_PER_YEAR;
     m->cost.rate[COST_AGENCY] = agency / SCENARIO_DAYS_PER_YEAR;

@@ -4,6 +4,7 @@
 #include "models/costs.h"
 #include "models/demand.h"
 #include "models/interventions.h"
+#include "models/market.h"
 #include "models/metrics.h"
 #include "models/model.h"
 #include "models/pathway.h"
@@ -70,6 +71,7 @@ struct model *model_create(const struct scenario *sc)
     workforce_create(m);
     staffing_create(m);
     demand_create(m);
+    market_create(m);
     return m;
 }
 
@@ -77,6 +79,7 @@ void model_destroy(struct model *m)
 {
     if (!m)
         return;
+    market_destroy(m);
     demand_destroy(m);
     staffing_destroy(m);
     workforce_destroy(m);
@@ -144,6 +147,7 @@ void model_refresh(struct model *m)
     workforce_refresh(m);
     staffing_refresh(m);
     demand_refresh(m);
+    market_refresh(m);
     costs_update_rates(m);
 }
 
@@ -179,6 +183,8 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
             workforce_rates_refresh(m);
         break;
     case EV_YEAR_END: metrics_year_end(m, x); break;
+    case EV_POOL: market_pool_event(m); break;
+    case EV_MARKET_TICK: market_tick(m); break;
     default: CHECK(!"unknown event type");
     }
     /* Only when something changed that could let a queued case in: dispatch
@@ -214,6 +220,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     pathway_reset(m);
     workforce_reset(m);
     costs_reset(m);
+    market_reset(m);
     metrics_reset(m);
 
     /* Reporting events first, so at equal times a period closes before
@@ -226,6 +233,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
         sim_at(&m->sim, l->years->period_end[y], EV_YEAR_END, (uint32_t)y);
 
     staffing_start(m);
+    market_start(m);
     workforce_settle(m);
     update_supervision(m);
     workforce_refresh(m);

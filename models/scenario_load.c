@@ -7,6 +7,7 @@
 #include "models/scenario.h"
 
 #include "models/loader.h"
+#include "models/market.h"
 #include "models/metrics.h"
 
 #include "sim/check.h"
@@ -930,6 +931,7 @@ static struct scenario *from_doc(struct conf_doc *doc, const char *path, char *c
     read_stages(&L, root);
     read_allocation(&L, root);
     read_workforce(&L, wf);
+    market_read(&L, root);
     read_costs(&L, root);
     read_interventions(&L, root);
     scenario_order_interventions(sc);
