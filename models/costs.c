@@ -103,7 +103,7 @@ void costs_update_rates(struct model *m)
         const struct grade_spec *gs = &sc->grade[g];
         if (gs->agency)
             continue;
-        double pay = m->pv[gs->p_salary] * (1.0 + m->pv[gs->p_oncost]) * market_pay_factor(m);
+        double pay = m->pv[gs->p_salary] * (1.0 + m->pv[gs->p_oncost]) * market_pay_factor(m, (uint32_t)g);
         staff += m->g[g].fte_in_post * pay;
         sick += m->g[g].fte_sick * pay;
     }

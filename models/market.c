@@ -1,7 +1,5 @@
 #include "models/market.h"
 
-#include "models/staffing.h"
-#include "models/workforce.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -29,7 +27,8 @@
  * 0.7 in most estimates (Petrongolo & Pissarides 2001, "Looking into the
  * black box: a survey of the matching function", J. Econ. Lit. 39(2)).
  * Each vacancy is filled at the rate per vacancy h = M / V = A (U/V)^a, the
- * council's times the pay effect P = (1 + supplement)^e_hire. A campaign
+ * council's times P = (1 + supplement)^e_hire x intensity (its
+ * campaigns' reach against the region's: 1 as the region). A campaign
  * that runs from t0 to t1 hires with probability 1 - exp(-integral of
  * h P over [t0, t1]) (the chance its post's hazard fired meanwhile), and
  * then only if the pool has someone, who leaves it. The same supplement
@@ -68,6 +67,46 @@
  * written as a number. */
 #define MARKET_MAX_PEOPLE 1e9
 
+/* labour_market.grades: the permanent grades that recruit from the pool
+ * (qualified social workers); absent, every permanent grade. */
+static void read_grades(struct loader *L, struct conf_node *g)
+{
+    struct scenario *sc = L->sc;
+    struct market_spec *ms = &sc->market;
+    ms->grade = check_calloc(sc->n_grades ? sc->n_grades : 1, sizeof *ms->grade);
+    struct conf_node *gr = conf_get(g, "grades");
+    if (!gr) {
+        for (size_t i = 0; i < sc->n_grades; i++)
+            ms->grade[i] = !sc->grade[i].agency;
+        return;
+    }
+    const char *allowed = "an array of permanent grade names [ \"sw\", ... ]";
+    if (gr->type != CONF_ARRAY || gr->n_kid == 0) {
+        loader_not_array(L, gr, allowed);
+        return;
+    }
+    char **gnames = check_calloc(sc->n_grades + 1, sizeof *gnames);
+    for (size_t i = 0; i < sc->n_grades; i++)
+        gnames[i] = sc->grade[i].name;
+    for (size_t k = 0; k < gr->n_kid; k++) {
+        struct conf_node *x = conf_item(gr, k);
+        if (x->type != CONF_STRING) {
+            conf_error(L->d, gr, "element %zu is %s, not a name (allowed: %s)", k + 1, conf_type_text(x->type),
+                       allowed);
+            continue;
+        }
+        int gi = loader_lookup(gnames, sc->n_grades, x->s);
+        if (gi < 0 && !L->no_grades)
+            loader_unknown_name(L, gr, "grade", x->s, gnames, sc->n_grades, NULL);
+        else if (gi >= 0 && sc->grade[gi].agency)
+            conf_error(L->d, gr, "\"%s\" is the agency grade, which does not recruit (allowed: %s)", x->s,
+                       allowed);
+        else if (gi >= 0)
+            ms->grade[gi] = true;
+    }
+    free(gnames);
+}
+
 void market_read(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
@@ -77,6 +116,7 @@ void market_read(struct loader *L, struct conf_node *root)
         return;
     ms->on = true;
     ms->at = loader_origin(L, g);
+    read_grades(L, g);
     struct conf_node *pool = loader_group(L, g, "pool", true);
     const char *p = "labour_market.pool";
     /* usual ranges: assumption (no published count of social workers open
@@ -105,6 +145,11 @@ void market_read(struct loader *L, struct conf_node *root)
     ms->p_region_vacancies = loader_num(L, mt, p, "region_vacancies_fte", true, 0,
                                         loader_usual(loader_real("FTE", 0, MARKET_MAX_PEOPLE, 0), 0, 5000),
                                         "the region's other councils' vacancies competing for the pool");
+    /* usual: assumption, a recruitment push doubles or triples the reach
+     * of the council's campaigns at most */
+    ms->p_intensity = loader_num(L, mt, p, "intensity", false, 1,
+                                 loader_usual(loader_real("multiplier", 0, 1000, 0), 0.25, 4),
+                                 "the council's hazard per vacancy over the region's (campaign reach, a hiring team)");
 
     struct conf_node *pay = loader_group(L, g, "pay", true);
     p = "labour_market.pay";
@@ -189,25 +234,42 @@ static void pool_threshold(struct market *mk)
     mk->acc = 0;
 }
 
-double market_pay_factor(const struct model *m)
+static double pay(const struct model *m) { return 1.0 + par(m, m->sc->market.p_supplement); }
+
+double market_pay_factor(const struct model *m, uint32_t g)
 {
-    return m->market ? 1.0 + par(m, m->sc->market.p_supplement) : 1.0;
+    return market_recruits(m, g) ? pay(m) : 1.0;
 }
 
+/* The council's hazard per vacancy over the region's: pay and intensity. */
 static double hire_factor(const struct model *m)
 {
-    return pow(market_pay_factor(m), par(m, m->sc->market.p_hire_elasticity));
+    return pow(pay(m), par(m, m->sc->market.p_hire_elasticity)) * par(m, m->sc->market.p_intensity);
 }
 
-double market_leave_factor(const struct model *m)
+double market_leave_factor(const struct model *m, uint32_t g)
 {
-    return m->market ? pow(market_pay_factor(m), -par(m, m->sc->market.p_leave_elasticity)) : 1.0;
+    return market_recruits(m, g) ? pow(pay(m), -par(m, m->sc->market.p_leave_elasticity)) : 1.0;
 }
 
 double market_mark(struct model *m)
 {
     struct market *mk = m->market;
     return mk ? mk->mark + mk->hazard * mk->pay_hire * (m->sim.now - mk->mark_since) : 0;
+}
+
+bool market_recruits(const struct model *m, uint32_t g) { return m->market && m->sc->market.grade[g]; }
+
+/* Vacant funded FTE of the grades that recruit from the pool. */
+static double vacancies(const struct model *m)
+{
+    double v = 0;
+    for (size_t p = 0; p < m->n_posts; p++) {
+        const struct post *po = &m->post[p];
+        if (po->funded && po->holder == NONE && m->sc->market.grade[po->grade])
+            v += po->fte;
+    }
+    return v;
 }
 
 /* The rates from now on: the council's hazard integrated up to now at the
@@ -221,7 +283,7 @@ static void rates_update(struct model *m, bool read)
     mk->mark = market_mark(m);
     mk->mark_since = m->sim.now;
     if (read)
-        mk->vacancies = staffing_vacancies(m);
+        mk->vacancies = vacancies(m);
     double v = mk->vacancies + par(m, ms->p_region_vacancies);
     mk->hazard = v > 0 ? par(m, ms->p_efficiency) / DAYS * pow(mk->pool / v, par(m, ms->p_alpha)) : 0;
     mk->pay_hire = hire_factor(m);
@@ -296,6 +358,12 @@ void market_pool_event(struct model *m)
 bool market_hires(struct model *m, uint32_t p, double u)
 {
     struct market *mk = m->market;
+    if (!m->sc->market.grade[m->post[p].grade]) {
+        /* a grade outside the market: hired from outside, as without it */
+        bool hired = u < par(m, m->sc->p_rec_success);
+        mk->outside_to_council += hired;
+        return hired;
+    }
     double prob = 1.0 - exp(-(market_mark(m) - m->post[p].hire_mark));
     if (!(u < prob) || mk->pool < 1)
         return false;
@@ -310,9 +378,12 @@ bool market_hires(struct model *m, uint32_t p, double u)
 void market_leaver(struct model *m, uint32_t w)
 {
     struct market *mk = m->market;
-    (void)w;
     if (!mk)
         return;
+    if (!m->sc->market.grade[m->w[w].grade]) {
+        mk->council_to_outside += 1;
+        return;
+    }
     if (rng_uniform(&mk->rng) < par(m, m->sc->market.p_leaver_share)) {
         mk->pool += 1;
         mk->council_to_pool += 1;

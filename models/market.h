@@ -47,7 +47,8 @@ struct market {
     cal_handle ev_pool, ev_tick;
     double vacancies;          /* the council's vacant funded FTE at the last refresh */
     double hazard;             /* matching rate per vacancy, per day, before pay */
-    double pay_hire;           /* the pay effect on the council's hazard in force */
+    double pay_hire;           /* the council's factor over the region's hazard in force
+                                * (pay effect x intensity) */
     double mark, mark_since;   /* integral of the council's hazard per vacancy up to mark_since */
     /* The ledger of people since day 0, for conservation: council, pool
      * and outside (everyone else) exchange people only through these. */
@@ -88,11 +89,13 @@ double market_mark(struct model *m);
 
 /* Campaign for post p ends with uniform draw u: whether it hires. It does
  * with probability 1 - exp(-(mark now - mark at its start)), and only if
- * someone is in the pool, who then leaves it for the post. */
+ * someone is in the pool, who then leaves it for the post; in a grade
+ * outside the market, with recruitment.success as without it. */
 bool market_hires(struct model *m, uint32_t p, double u);
 
 /* Permanent worker w is leaving the council: into the pool in the stated
- * share, else out of the region's market. */
+ * share, else out of the region's market (always, from a grade outside
+ * it). */
 void market_leaver(struct model *m, uint32_t w);
 
 /* A post needing cover of fte asks the agencies: whether a worker is found
@@ -105,11 +108,16 @@ bool market_cover_found(struct model *m, double fte);
  * at most `vacant` (the cohort grade's vacant posts). */
 double market_cohort_places(struct model *m, double places, double vacant);
 
+/* Whether permanent grade g recruits from the pool (false with the market
+ * off). */
+bool market_recruits(const struct model *m, uint32_t g);
+
 /* Multipliers, 1 with the market off: agency day rate (demand over
- * supply), pay (the market supplement) and permanent staff's leaving. */
+ * supply); pay (the market supplement) and leaving of permanent grade g,
+ * 1 for a grade outside the market. */
 double market_day_rate_factor(const struct model *m);
-double market_pay_factor(const struct model *m);
-double market_leave_factor(const struct model *m);
+double market_pay_factor(const struct model *m, uint32_t g);
+double market_leave_factor(const struct model *m, uint32_t g);
 
 /* Reporting: zero the tallies (day 0, end of warm-up); the market's
  * columns of a period's row; its KPIs. Names and kinds for the layout. */

@@ -111,8 +111,9 @@ struct risk_spec {
  * has a labour_market section (on). */
 struct market_spec {
     bool on;
+    bool *grade;                  /* [n_grades]: which recruit from the pool (owned) */
     size_t p_pool_start, p_inflow, p_exit, p_leaver_share;
-    size_t p_efficiency, p_alpha, p_region_vacancies;
+    size_t p_efficiency, p_alpha, p_region_vacancies, p_intensity;
     size_t p_supplement, p_hire_elasticity, p_leave_elasticity;
     size_t p_nq_output;
     size_t p_agency_supply, p_region_agency, p_day_rate_elasticity;

@@ -160,7 +160,7 @@ static void release_cover(struct model *m, uint32_t p, uint32_t heir)
 static void campaign(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
-    if (po->ev_campaign || (m->pv[m->sc->p_rec_success] <= 0 && !m->market))
+    if (po->ev_campaign || (m->pv[m->sc->p_rec_success] <= 0 && !market_recruits(m, po->grade)))
         return;
     costs_lump(m, COST_RECRUITMENT, m->pv[m->sc->p_rec_cost]);
     po->hire_mark = market_mark(m);

@@ -108,7 +108,7 @@ static void set_rates(struct model *m, uint32_t wi)
     const struct grade_spec *gs = &m->sc->grade[w->grade];
     double sup = gs->holds_cases ? m->sup_mult : 1.0;
     double leave = m->pv[gs->p_turnover] / SCENARIO_DAYS_PER_YEAR * w->press_leave * sup
-                   * (w->agency ? 1.0 : market_leave_factor(m));
+                   * (w->agency ? 1.0 : market_leave_factor(m, w->grade));
     hazard_rate(m, &w->leave, leave, &w->ev_leave, EV_LEAVE, wi);
     if (w->status == W_AT_WORK) {
         double sick = m->pv[m->sc->p_sick_rate] / SCENARIO_DAYS_PER_YEAR * w->fte * w->press_sick * sup;
