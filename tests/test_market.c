@@ -18,7 +18,9 @@
  *   - agency: the day rate is the grade's x (demand / supply)^e when demand
  *     exceeds supply, at every period end; cover not found is counted;
  *   - newly qualified: the cohort is the share of local output the council
- *     wins (market-cohort.cfg: four of six places every September).
+ *     wins (market-cohort.cfg: four of six places every September);
+ *   - the section is read into parameters (none when it is absent) and its
+ *     errors are reported at their file and line.
  * Conservation of people is walked after every event by the invariant
  * walker (tests/test_invariants.c runs these fixtures with it on).
  * Z = 4: a false alarm about once in 16,000 seeds. */
@@ -244,6 +246,56 @@ static void test_cohort_is_the_share_of_local_output_won(void **state)
     scenario_free(sc);
 }
 
+/* The section read back: its settings are parameters (absent: none is);
+ * a grade list naming an unknown or the agency grade, and a missing group,
+ * are errors at their file and line. */
+static void expect_error(const char *section, const char *needle)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "@include \"market-off.cfg\"\nlabour_market: {\n%s\n};\n", section);
+    struct diag d;
+    diag_init(&d, 20);
+    struct scenario *sc = scenario_load_text(text, "market-case.cfg", "tests/scenarios", NULL, 0, &d);
+    assert_null(sc);
+    bool found = false;
+    for (size_t i = 0; i < d.n; i++)
+        found = found || (strstr(d.msg[i], needle) && strstr(d.msg[i], "market-case.cfg:"));
+    if (!found)
+        fail_msg("no error naming \"%s\" (first: %s)", needle, d.n ? d.msg[0] : "none");
+    diag_free(&d);
+}
+
+static void test_section_is_read_and_checked(void **state)
+{
+    (void)state;
+    struct scenario *off = tu_load("tests/scenarios/market-off.cfg", NULL, 0);
+    assert_false(off->market.on);
+    assert_true(params_find(&off->reg, "labour_market.pool.start") < 0);
+    scenario_free(off);
+    struct scenario *on = tu_load(FIXTURE, NULL, 0);
+    assert_true(on->market.on);
+    assert_true(on->market.grade[scenario_grade(on, "sw")]);
+    assert_false(on->market.grade[scenario_grade(on, "agency")]);
+    assert_true(par(on, "labour_market.matching.intensity") == 1.0);   /* the default */
+    scenario_free(on);
+    static const char groups[] =
+        "pool = { start = 5; inflow_per_year = 1.0; exit_per_year = 0.1; leaver_share = 0.5; };\n"
+        "matching = { efficiency = 1.0; elasticity = 0.5; region_vacancies_fte = 10.0; };\n"
+        "pay = { hire_elasticity = 2.0; leave_elasticity = 1.5; };\n"
+        "newly_qualified = { output_per_year = 4; };\n";
+    static const char agency[] = "agency = { supply_fte = 9.0; region_demand_fte = 3.0; day_rate_elasticity = 1.0; };";
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s\ngrades = [ \"sw\", \"swx\" ];", groups, agency);
+    expect_error(text, "unknown grade");
+    snprintf(text, sizeof text, "%s%s\ngrades = [ \"agency\" ];", groups, agency);
+    expect_error(text, "agency grade");
+    expect_error(groups, "labour_market.agency");
+    snprintf(text, sizeof text, "%s%s\n", groups, agency);
+    char *bad = strstr(text, "elasticity = 0.5");
+    memcpy(bad, "elasticity = 1.5", 16);
+    expect_error(text, "labour_market.matching.elasticity");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_pay_raises_hires_and_cuts_leaving_as_stated),
         cmocka_unit_test(test_scarce_agency_raises_the_day_rate_and_leaves_cover_unfound),
         cmocka_unit_test(test_cohort_is_the_share_of_local_output_won),
+        cmocka_unit_test(test_section_is_read_and_checked),
     };
     return cmocka_run_group_tests_name("market", tests, NULL, NULL);
 }
