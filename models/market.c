@@ -117,6 +117,10 @@ void market_read(struct loader *L, struct conf_node *root)
     ms->on = true;
     ms->at = loader_origin(L, g);
     read_grades(L, g);
+    struct loader_num_spec flag = loader_boolean;
+    flag.flags |= PARAM_STATIC;
+    ms->p_enabled = loader_num(L, g, "labour_market", "enabled", false, 1, flag,
+                               "the labour market is on (false: the model without it, for comparisons)");
     struct conf_node *pool = loader_group(L, g, "pool", true);
     const char *p = "labour_market.pool";
     /* usual ranges: assumption (no published count of social workers open
@@ -187,9 +191,14 @@ void market_read(struct loader *L, struct conf_node *root)
 
 /* ---- lifecycle ------------------------------------------------------------------- */
 
+bool market_on(const struct scenario *sc)
+{
+    return sc->market.on && sc->reg.p[sc->market.p_enabled].value != 0;
+}
+
 void market_create(struct model *m)
 {
-    if (m->sc->market.on)
+    if (market_on(m->sc))
         m->market = check_calloc(1, sizeof *m->market);
 }
 

@@ -66,6 +66,10 @@ struct market {
  * parameter is registered, so a scenario without it is as before). */
 void market_read(struct loader *L, struct conf_node *root);
 
+/* Whether sc has a labour market and it is enabled (labour_market.enabled,
+ * read once: it may not change during a run). */
+bool market_on(const struct scenario *sc);
+
 void market_create(struct model *m);
 void market_destroy(struct model *m);
 

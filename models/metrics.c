@@ -157,7 +157,7 @@ static void set_metric(struct metric_def *d, const char *name, const char *unit,
  * market's (market.h), when it is on, come last. */
 size_t metrics_count(const struct scenario *sc)
 {
-    return M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades + (sc->market.on ? MM_COUNT : 0);
+    return M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades + (market_on(sc) ? MM_COUNT : 0);
 }
 
 void metrics_name(const struct scenario *sc, size_t i, char *buf, size_t size)
@@ -355,7 +355,7 @@ void metrics_layout(const struct scenario *sc, struct result_layout *l)
         }
     }
     l->n_periods = period_ends(sc, &l->period_end, &l->date);
-    l->n_kpis = K_COUNT + 2 * sc->n_risks + (sc->market.on ? MK_COUNT : 0);
+    l->n_kpis = K_COUNT + 2 * sc->n_risks + (market_on(sc) ? MK_COUNT : 0);
     l->kpi = check_calloc(l->n_kpis, sizeof *l->kpi);
     for (size_t k = 0; k < K_COUNT; k++) {
         l->kpi[k].name = check_strdup(kpis[k].name);
@@ -383,7 +383,7 @@ void metrics_layout(const struct scenario *sc, struct result_layout *l)
             kd->stat = KPI_STAT_SHARE;
         }
     }
-    for (size_t j = 0; sc->market.on && j < MK_COUNT; j++) {
+    for (size_t j = 0; market_on(sc) && j < MK_COUNT; j++) {
         struct kpi_def *kd = &l->kpi[K_COUNT + 2 * sc->n_risks + j];
         const char *kname, *unit, *descr;
         market_kpi_def(j, &kname, &unit, &descr, &kd->better);

@@ -112,6 +112,7 @@ struct risk_spec {
 struct market_spec {
     bool on;
     bool *grade;                  /* [n_grades]: which recruit from the pool (owned) */
+    size_t p_enabled;             /* labour_market.enabled: on unless set false (market_on) */
     size_t p_pool_start, p_inflow, p_exit, p_leaver_share;
     size_t p_efficiency, p_alpha, p_region_vacancies, p_intensity;
     size_t p_supplement, p_hire_elasticity, p_leave_elasticity;

@@ -20,7 +20,8 @@
  *   - newly qualified: the cohort is the share of local output the council
  *     wins (market-cohort.cfg: four of six places every September);
  *   - the section is read into parameters (none when it is absent) and its
- *     errors are reported at their file and line.
+ *     errors are reported at their file and line; enabled = false is the
+ *     model without it, KPI for KPI.
  * Conservation of people is walked after every event by the invariant
  * walker (tests/test_invariants.c runs these fixtures with it on).
  * Z = 4: a false alarm about once in 16,000 seeds. */
@@ -278,6 +279,21 @@ static void test_section_is_read_and_checked(void **state)
     assert_false(on->market.grade[scenario_grade(on, "agency")]);
     assert_true(par(on, "labour_market.matching.intensity") == 1.0);   /* the default */
     scenario_free(on);
+    /* enabled = false: the model without the market, every KPI the same */
+    char *disable[] = { "labour_market.enabled=false" };
+    struct scenario *a = tu_load("tests/scenarios/market-off.cfg", NULL, 0), *b = tu_load(FIXTURE, disable, 1);
+    struct tu_reps ra, rb;
+    tu_reps_run(&ra, a, SEED, 3);
+    tu_reps_run(&rb, b, SEED, 3);
+    assert_int_equal(ra.layout.n_kpis, rb.layout.n_kpis);
+    assert_int_equal(ra.layout.n_metrics, rb.layout.n_metrics);
+    for (size_t i = 0; i < 3; i++)
+        for (size_t k = 0; k < ra.layout.n_kpis; k++)
+            assert_memory_equal(&ra.rep[i].kpi[k], &rb.rep[i].kpi[k], sizeof(double));
+    tu_reps_free(&ra);
+    tu_reps_free(&rb);
+    scenario_free(a);
+    scenario_free(b);
     static const char groups[] =
         "pool = { start = 5; inflow_per_year = 1.0; exit_per_year = 0.1; leaver_share = 0.5; };\n"
         "matching = { efficiency = 1.0; elasticity = 0.5; region_vacancies_fte = 10.0; };\n"
