@@ -310,14 +310,14 @@ market() {
     printf "   %-28s %14s %14s %12s\n" kpi "no market" "market" "difference"
     market_kpis "$R"
     awk -F, 'NR > 1 && $2 ~ /^(pool_size_mean|hires_from_pool_total|cover_not_found_total|agency_day_rate_mean|vacancy_fill_rate_mean)$/ {
-             printf "   %-28s %14.6g  (%.4g to %.4g)\n", $2, $4, $6, $7 }' "$R/baseline/kpis.csv"
+             printf "   %-28s %14.6g  (%.4g to %.4g)\n", $2, $4, $6, $7 }' "$R/scenario-2/kpis.csv"
     R=$OUT/market-birmingham-2009
     "$CASELOAD" compare "$OUT/birmingham-2009-no-market.cfg" scenarios/birmingham-2009.cfg -n 50 -s 2009 -o "$R" -q --force
     echo "== ./caseload compare $OUT/birmingham-2009-no-market.cfg scenarios/birmingham-2009.cfg -n 50 -s 2009"
     printf "   %-28s %14s %14s %12s\n" kpi "no market" "market" "difference"
     market_kpis "$R"
     awk -F, 'NR > 1 && $2 ~ /^(pool_size_mean|hires_from_pool_total|cover_not_found_total|agency_day_rate_mean|vacancy_fill_rate_mean)$/ {
-             printf "   %-28s %14.6g  (%.4g to %.4g)\n", $2, $4, $6, $7 }' "$R/birmingham-2009/kpis.csv"
+             printf "   %-28s %14.6g  (%.4g to %.4g)\n", $2, $4, $6, $7 }' "$R/scenario-2/kpis.csv"
     B=scenarios/birmingham-2015-improvement.cfg
     R=$OUT/market-programme
     "$CASELOAD" run $B -n 50 -s 2015 -o "$R" -q --force

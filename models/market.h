@@ -11,12 +11,14 @@
  * cohort is a share of local output. With it off, nothing here is called
  * but the factors, which are then exactly 1 (market.c says why and how).
  *
- * The state is public so that the invariant walker (invariants.c) can check
- * the conservation of people; only market.c writes it. */
+ * The section is read by scenario_load.c (sc->market); this module calls
+ * no other module of models/ (it reads model.h's posts and workers), so
+ * posts, workers and costs may call it. The state is public so that the
+ * invariant walker (invariants.c) can check the conservation of people;
+ * only market.c writes it. */
 #ifndef MODELS_MARKET_H
 #define MODELS_MARKET_H
 
-#include "models/loader.h"
 #include "models/model.h"
 
 #include <stdbool.h>
@@ -61,10 +63,6 @@ struct market {
     double sum_pool, sum_day_rate, sum_fill;  /* over period ends */
     size_t period_ends;
 };
-
-/* Read the labour_market section (absent: sc->market.on stays false and no
- * parameter is registered, so a scenario without it is as before). */
-void market_read(struct loader *L, struct conf_node *root);
 
 /* Whether sc has a labour market and it is enabled (labour_market.enabled,
  * read once: it may not change during a run). */
