@@ -631,8 +631,9 @@ static void read_market(struct loader *L, struct conf_node *root)
     const char *p = "labour_market.pool";
     /* usual ranges: assumption (no published count of social workers open
      * to offers), from none to a region's whole workforce (about 5,000) */
-    ms->p_pool_start = loader_num(L, pool, p, "start", true, 0,
-                                  loader_usual(loader_whole("people", 0, MARKET_MAX_PEOPLE), 0, 5000),
+    struct loader_num_spec start = loader_usual(loader_whole("people", 0, MARKET_MAX_PEOPLE), 0, 5000);
+    start.flags |= PARAM_STATIC;   /* read at day 0 only */
+    ms->p_pool_start = loader_num(L, pool, p, "start", true, 0, start,
                                   "qualified social workers in the region open to offers at the start");
     ms->p_inflow = loader_num(L, pool, p, "inflow_per_year", true, 0,
                               loader_usual(loader_real("people per year", 0, MARKET_MAX_PEOPLE, 0), 0, 5000),
