@@ -33,7 +33,7 @@
  * h P over [t0, t1]) (the chance its post's hazard fired meanwhile), and
  * then only if the pool has someone, who leaves it. The same supplement
  * divides permanent staff's leaving hazard by (1 + supplement)^e_leave and
- * is paid on top of salaries. With a = 0 and an unlimited pool, h = A is a
+ * is paid on top of salaries (costs.c prices it, and the day rate below). With a = 0 and an unlimited pool, h = A is a
  * constant and a campaign of length T succeeds with 1 - exp(-A T): the
  * market-off model's fixed probability, exactly, for a fixed T.
  *
@@ -115,11 +115,6 @@ static void pool_threshold(struct market *mk)
 }
 
 static double pay(const struct model *m) { return 1.0 + par(m, m->sc->market.p_supplement); }
-
-double market_pay_factor(const struct model *m, uint32_t g)
-{
-    return market_recruits(m, g) ? pay(m) : 1.0;
-}
 
 /* The council's hazard per vacancy over the region's: pay and intensity. */
 static double hire_factor(const struct model *m)
@@ -295,16 +290,12 @@ double market_cohort_places(struct model *m, double places, double vacant)
 
 /* ---- agency ------------------------------------------------------------------------ */
 
-static double agency_demand(const struct model *m)
-{
-    return par(m, m->sc->market.p_region_agency) + fmax(0.0, m->agency_fte);
-}
-
+/* costs.c prices the same demand (costs_day_rate_factor). */
 bool market_cover_found(struct model *m, double fte)
 {
     struct market *mk = m->market;
     double supply = par(m, m->sc->market.p_agency_supply);
-    double demand = agency_demand(m) + fte;
+    double demand = par(m, m->sc->market.p_region_agency) + fmax(0.0, m->agency_fte) + fte;
     if (demand <= supply + LOAD_EPS)
         return true;
     if (rng_uniform(&mk->rng) < supply / demand)
@@ -312,16 +303,6 @@ bool market_cover_found(struct model *m, double fte)
     if (m->counting)
         mk->not_found_period += fte;
     return false;
-}
-
-double market_day_rate_factor(const struct model *m)
-{
-    if (!m->market)
-        return 1.0;
-    double supply = par(m, m->sc->market.p_agency_supply), demand = agency_demand(m);
-    if (demand <= supply)
-        return 1.0;
-    return supply > 0 ? pow(demand / supply, par(m, m->sc->market.p_day_rate_elasticity)) : 1.0;
 }
 
 /* ---- reporting ----------------------------------------------------------------------- */
@@ -377,19 +358,13 @@ void market_reset_tallies(struct model *m)
     mk->period_ends = 0;
 }
 
-static double day_rate(const struct model *m)
-{
-    int a = m->sc->agency_grade;
-    return a >= 0 ? par(m, m->sc->grade[a].p_day_rate) * market_day_rate_factor(m) : 0;
-}
-
-void market_period_end(struct model *m, double *cols)
+void market_period_end(struct model *m, double *cols, double day_rate)
 {
     struct market *mk = m->market;
     cols[MM_POOL] = mk->pool;
     cols[MM_HIRES] = mk->hires_period;
     cols[MM_COVER_NOT_FOUND] = mk->not_found_period;
-    cols[MM_DAY_RATE] = day_rate(m);
+    cols[MM_DAY_RATE] = day_rate;
     cols[MM_FILL_RATE] = mk->hazard * mk->pay_hire * DAYS;
     mk->hires_total += mk->hires_period;
     mk->not_found_total += mk->not_found_period;

@@ -114,17 +114,16 @@ double market_cohort_places(struct model *m, double places, double vacant);
  * off). */
 bool market_recruits(const struct model *m, uint32_t g);
 
-/* Multipliers, 1 with the market off: agency day rate (demand over
- * supply); pay (the market supplement) and leaving of permanent grade g,
- * 1 for a grade outside the market. */
-double market_day_rate_factor(const struct model *m);
-double market_pay_factor(const struct model *m, uint32_t g);
+/* Multiplier of permanent grade g's leaving hazard: 1 / (1 + supplement)^
+ * leave_elasticity, 1 for a grade outside the market or with it off. (The
+ * market's prices, pay and the agency day rate, are costs.c's.) */
 double market_leave_factor(const struct model *m, uint32_t g);
 
 /* Reporting: zero the tallies (day 0, end of warm-up); the market's
- * columns of a period's row; its KPIs. Names and kinds for the layout. */
+ * columns of a period's row (the agency day rate in force given); its
+ * KPIs. Names and kinds for the layout. */
 void market_reset_tallies(struct model *m);
-void market_period_end(struct model *m, double *cols);
+void market_period_end(struct model *m, double *cols, double day_rate);
 void market_kpis(struct model *m, double *kpis);
 void market_metric_def(size_t i, const char **name, const char **unit, bool *flow);
 void market_kpi_def(size_t i, const char **name, const char **unit, const char **descr, int *better);

@@ -577,7 +577,9 @@ void metrics_period_end(struct model *m, size_t p)
     for (size_t g = 0; g < sc->n_grades; g++)
         row[M_FIXED_COUNT + 2 * sc->n_stages + g] = sc->grade[g].agency ? m->agency_fte : m->g[g].fte_in_post;
     if (m->market)
-        market_period_end(m, row + M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades);
+        market_period_end(m, row + M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades,
+                          sc->agency_grade >= 0 ? m->pv[sc->grade[sc->agency_grade].p_day_rate] * costs_day_rate_factor(m)
+                                                : 0);
 
     m->year_vacant += vacant;
     m->year_periods++;
