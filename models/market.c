@@ -33,9 +33,10 @@
  * h P over [t0, t1]) (the chance its post's hazard fired meanwhile), and
  * then only if the pool has someone, who leaves it. The same supplement
  * divides permanent staff's leaving hazard by (1 + supplement)^e_leave and
- * is paid on top of salaries (costs.c prices it, and the day rate below). With a = 0 and an unlimited pool, h = A is a
- * constant and a campaign of length T succeeds with 1 - exp(-A T): the
- * market-off model's fixed probability, exactly, for a fixed T.
+ * is paid on top of salaries (costs.c prices it, and the day rate below).
+ * With a = 0 and an unlimited pool, h = A is a constant and a campaign of
+ * length T succeeds with 1 - exp(-A T): the market-off model's fixed
+ * probability, exactly, for a fixed T.
  *
  * Agency supply S (FTE in the region) against demand D = the region's
  * other agency demand (a parameter) + the council's agency FTE. A request
