@@ -119,7 +119,8 @@ run: caseload
 	./caseload run $(SCENARIO) $(RUN_ARGS)
 
 # Each test program is a cmocka group; they run from the repository root so
-# they can find ./caseload and scenarios/. The slowest (TEST_ALONGSIDE:
+# they can find ./caseload and scenarios/ (and tests/test_layers.sh, a
+# script, checks the layers of models/: models/README.md). The slowest (TEST_ALONGSIDE:
 # mostly waiting for gnuplot) runs beside the others on the second core,
 # its output kept in a file and printed after theirs.
 TEST_ALONGSIDE := $(BUILD)/tests/test_security
@@ -130,6 +131,7 @@ test: caseload $(TEST_BIN)
 	  printf '== %s\n' "$$t"; \
 	  CASELOAD=./caseload $$t || failed=1; \
 	done; \
+	printf '== %s\n' tests/test_layers.sh; tests/test_layers.sh || failed=1; \
 	wait; printf '== %s\n' "$(TEST_ALONGSIDE)"; cat $$side; \
 	[ "$$(cat $$side.rc)" = 0 ] || failed=1; \
 	if [ $$failed -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \

@@ -142,7 +142,7 @@ static double vacancies(const struct model *m)
     double v = 0;
     for (size_t p = 0; p < m->n_posts; p++) {
         const struct post *po = &m->post[p];
-        if (po->funded && po->holder == NONE && m->sc->market.grade[po->grade])
+        if (po->funded && po->holder == MODEL_NONE && m->sc->market.grade[po->grade])
             v += po->fte;
     }
     return v;
@@ -297,7 +297,7 @@ bool market_cover_found(struct model *m, double fte)
     struct market *mk = m->market;
     double supply = par(m, m->sc->market.p_agency_supply);
     double demand = par(m, m->sc->market.p_region_agency) + fmax(0.0, m->agency_fte) + fte;
-    if (demand <= supply + LOAD_EPS)
+    if (demand <= supply + MODEL_FTE_EPS)
         return true;
     if (rng_uniform(&mk->rng) < supply / demand)
         return true;
