@@ -26,8 +26,8 @@ SCENARIO ?= scenarios/baseline.cfg
 RUN_ARGS ?= --force --plot
 
 # Debian packages the build, tests and charts need, and how to find them.
-DEB_PACKAGES := pkg-config libgsl-dev libconfig-dev libcmocka-dev gnuplot-nox
-PKGS         := gsl libconfig
+DEB_PACKAGES := pkg-config libgsl-dev libconfig-dev nettle-dev libcmocka-dev gnuplot-nox
+PKGS         := gsl libconfig nettle
 
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -120,7 +120,7 @@ run: caseload
 
 # Each test program is a cmocka group; they run from the repository root so
 # they can find ./caseload and scenarios/ (and tests/test_layers.sh, a
-# script, checks the layers of models/: models/README.md). The slowest (TEST_ALONGSIDE:
+# script, checks the layers: models/README.md, docs/model.md). The slowest (TEST_ALONGSIDE:
 # mostly waiting for gnuplot) runs beside the others on the second core,
 # its output kept in a file and printed after theirs.
 TEST_ALONGSIDE := $(BUILD)/tests/test_security

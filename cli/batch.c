@@ -1,6 +1,6 @@
 #include "cli/batch.h"
 
-#include "models/replication.h"
+#include "models/caseload.h"
 #include "sim/check.h"
 #include "sim/runner.h"
 

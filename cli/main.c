@@ -149,7 +149,7 @@ static int dispatch(int argc, char **argv)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler(gsl_policy);
-    cli_signals_ignore_pipe();
+    signals_ignore_pipe();
     errno = 0;
     int rc = dispatch(argc, argv);
     /* What went to standard output (tables, parameters) must have arrived:

@@ -1,10 +1,13 @@
 #include "output/plot.h"
 
 #include "output/afile.h"
+#include "output/compare.h"
 #include "output/gnuplot.h"
 #include "output/plot_data.h"
 #include "output/plot_script.h"
 #include "output/runfolder.h"
+#include "output/sweepfolder.h"
+#include "output/tornadofolder.h"
 #include "sim/check.h"
 
 #include <dirent.h>
@@ -45,10 +48,10 @@ static const struct {
     enum plot_kind kind;
     const char *file, *manifest;
 } kinds[] = {
-    { PLOT_KIND_COMPARISON, "compare.csv", "comparison" },
-    { PLOT_KIND_RUN, "summary.csv", NULL },
-    { PLOT_KIND_SWEEP, "sweep.csv", "sweep" },
-    { PLOT_KIND_TORNADO, "tornado.csv", "tornado" },
+    { PLOT_KIND_COMPARISON, COMPARE_CSV, "comparison" },
+    { PLOT_KIND_RUN, RUNFOLDER_SUMMARY_CSV, NULL },
+    { PLOT_KIND_SWEEP, SWEEPFOLDER_CSV, "sweep" },
+    { PLOT_KIND_TORNADO, TORNADOFOLDER_CSV, "tornado" },
 };
 #define N_KINDS (sizeof kinds / sizeof *kinds)
 #define KIND_NAME_SIZE 32
