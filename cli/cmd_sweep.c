@@ -182,17 +182,20 @@ static bool commit_all(struct afile *a, struct afile *b, const char *dir)
 
 /* Room for a KPI's unit. */
 #define KPI_UNIT_SIZE 64
+#define KPI_DESCR_SIZE 512
 
 /* Whether the scenario reports KPI name (a message when not); its unit
  * (for the manifest, which the charts read) into unit; its stat into
  * *stat. */
-static bool kpi_known(const struct scenario *sc, const char *name, char unit[KPI_UNIT_SIZE], enum kpi_stat *stat)
+static bool kpi_known(const struct scenario *sc, const char *name, char unit[KPI_UNIT_SIZE],
+                      char descr[KPI_DESCR_SIZE], enum kpi_stat *stat)
 {
     struct result_layout l;
     metrics_layout(sc, &l);
     long k = result_kpi_index(&l, name);
     if (k >= 0) {
         snprintf(unit, KPI_UNIT_SIZE, "%s", l.kpi[k].unit);
+        snprintf(descr, KPI_DESCR_SIZE, "%s", l.kpi[k].descr);
         *stat = l.kpi[k].stat;
     }
     result_layout_free(&l);
@@ -235,9 +238,9 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
         }
     }
     const char *kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
-    char kpi_unit[KPI_UNIT_SIZE];
+    char kpi_unit[KPI_UNIT_SIZE], kpi_descr[KPI_DESCR_SIZE];
     enum kpi_stat stat;
-    if (!kpi_known(sc, kpi, kpi_unit, &stat))
+    if (!kpi_known(sc, kpi, kpi_unit, kpi_descr, &stat))
         return EXIT_USAGE;
     int rc = prepare(sc, points * o->reps, dir, o);
     if (rc != EXIT_OK)
@@ -337,6 +340,7 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
             snprintf(unit, sizeof unit, "%s", sc->reg.p[param[i]].unit);
         }
         json_string(&j, "unit", unit);
+        json_string(&j, "description", sc->reg.p[param[i]].descr);
         json_number(&j, "base", base[i]);
         json_number(&j, "from", lv[i].from);
         json_number(&j, "to", lv[i].to);
@@ -346,6 +350,7 @@ static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, 
     json_close(&j);
     json_string(&j, "kpi", kpi);
     json_string(&j, "kpi_unit", kpi_unit);
+    json_string(&j, "kpi_description", kpi_descr);
     struct afile *const set[] = { &csv, &man };
     runfolder_json_written(&j, set, 2, NULL);
     json_end(&j);
@@ -437,9 +442,9 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
         free(bar);
         return EXIT_USAGE;
     }
-    char kpi_unit[KPI_UNIT_SIZE];
+    char kpi_unit[KPI_UNIT_SIZE], kpi_descr[KPI_DESCR_SIZE];
     enum kpi_stat stat = KPI_STAT_MEAN;
-    if (!kpi_known(sc, kpi, kpi_unit, &stat)) {
+    if (!kpi_known(sc, kpi, kpi_unit, kpi_descr, &stat)) {
         free(bar);
         return EXIT_USAGE;
     }
@@ -541,7 +546,16 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
     manifest(&j, sc, o, "tornado", 2 * n + 1, false);
     json_string(&j, "kpi", kpi);
     json_string(&j, "kpi_unit", kpi_unit);
+    json_string(&j, "kpi_description", kpi_descr);
     json_number(&j, "spread", spread);
+    json_array(&j, "descriptions");
+    for (size_t i = 0; i < n; i++) {
+        json_object(&j, NULL);
+        json_string(&j, "parameter", sc->reg.p[bar[i].param].path);
+        json_string(&j, "description", sc->reg.p[bar[i].param].descr);
+        json_close(&j);
+    }
+    json_close(&j);
     struct afile *const set[] = { &csv, &man };
     runfolder_json_written(&j, set, 2, NULL);
     json_end(&j);

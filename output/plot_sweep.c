@@ -106,13 +106,21 @@ static void value_text(const struct plot_lever *l, double v, char *buf, size_t s
     snprintf(buf, size, "%g%s%s", v, *l->unit ? " " : "", l->unit);
 }
 
-/* "workforce.grades.sw.establishment (FTE)" */
+/* "funded posts (full-time equivalent), sw (FTE)" */
 static void lever_label(const struct plot_lever *l, char *buf, size_t size)
 {
+    char plain[PLOT_TEXT_SIZE / 2];
+    plot_param_label(l->parameter, l->descr, plain, sizeof plain);
     if (*l->unit)
-        snprintf(buf, size, "%s (%s)", l->parameter, l->unit);
+        snprintf(buf, size, "%s (%s)", plain, l->unit);
     else
-        snprintf(buf, size, "%s", l->parameter);
+        snprintf(buf, size, "%s", plain);
+}
+
+/* A KPI as people read it: its description, else its name. */
+static const char *kpi_words(const char *name, const char *descr)
+{
+    return descr && *descr ? descr : name;
 }
 
 static const char *scenario_name(const char *scenario, const char *fallback)
@@ -147,12 +155,14 @@ static void chart_curve(struct gp *g, const struct plot_sweep_facts *f, const st
     if (!k->name || !k->mean)
         return;
     struct kpi_axis a;
-    kpi_axis(&a, k->name, k->unit, k->min, k->max);
+    kpi_axis(&a, kpi_words(k->name, k->descr), k->unit, k->min, k->max);
     const struct plot_lever *x = &f->lever[0];
-    char name[PLOT_NAME_SIZE], label[PLOT_TEXT_SIZE];
+    char name[PLOT_NAME_SIZE], label[PLOT_TEXT_SIZE], plain[PLOT_TEXT_SIZE];
     snprintf(name, sizeof name, "sweep_%s", k->name);
     gp_chart_begin(g, name, "the mean at each point, over its 95% confidence interval and the middle 90% of replications");
-    gp_setting(g, "set title", "%s: %s against %s%s", scenario_name(f->scenario, "sweep"), k->name, x->parameter, reps);
+    plot_param_label(x->parameter, x->descr, plain, sizeof plain);
+    gp_setting(g, "set title", "%s: %s\nagainst %s%s", scenario_name(f->scenario, "sweep"),
+               kpi_words(k->name, k->descr), plain, reps);
     lever_label(x, label, sizeof label);
     gp_setting(g, "set xlabel", "%s", label);
     gp_setting(g, "set ylabel", "%s", a.label);
@@ -220,13 +230,14 @@ static void chart_heat(struct gp *g, const struct plot_sweep_facts *f, const str
     if (!k->name || !k->mean)
         return;
     struct kpi_axis a;
-    kpi_axis(&a, k->name, k->unit, k->min, k->max);
+    kpi_axis(&a, kpi_words(k->name, k->descr), k->unit, k->min, k->max);
     const struct plot_lever *x = &f->lever[0], *y = &f->lever[1];
     char name[PLOT_NAME_SIZE], label[PLOT_TEXT_SIZE];
     snprintf(name, sizeof name, "sweep_%s", k->name);
     gp_chart_begin(g, name, "the mean at each point of the grid of the two levers");
     char title[PLOT_TEXT_SIZE];
-    snprintf(title, sizeof title, "%s: %s (the mean at each point)%s", scenario_name(f->scenario, "sweep"), k->name, reps);
+    snprintf(title, sizeof title, "%s: %s (the mean at each point)%s", scenario_name(f->scenario, "sweep"),
+             kpi_words(k->name, k->descr), reps);
     lever_label(x, label, sizeof label);
     gp_setting(g, "set xlabel", "%s", label);
     lever_label(y, label, sizeof label);
@@ -363,8 +374,14 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
     /* the left margin holds the tick labels */
     bool two_lines = f->bars <= BAR_TWO_LINES_MAX;
     size_t longest = 0;
+    char **plain = check_calloc(f->bars, sizeof *plain);
     for (size_t i = 0; i < f->bars; i++) {
-        size_t n = plot_text_chars(f->parameter[i]);
+        char buf[PLOT_TEXT_SIZE];
+        plot_param_label(f->parameter[i], f->descr ? f->descr[i] : "", buf, sizeof buf);
+        plain[i] = check_strdup(buf);
+    }
+    for (size_t i = 0; i < f->bars; i++) {
+        size_t n = plot_text_chars(plain[i]);
         if (two_lines && plot_text_chars(f->range[i]) > n)
             n = plot_text_chars(f->range[i]);
         if (n > longest)
@@ -373,7 +390,7 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
     double left = (double)(longest + TICK_PAD_CHARS) * TICK_CHAR_PX / PLOT_WIDTH;
     left = left < PLOT_LEFT ? PLOT_LEFT : left > TORNADO_LEFT_MAX ? TORNADO_LEFT_MAX : left;
     struct kpi_axis a;
-    kpi_axis(&a, f->kpi, f->unit, f->min, f->max);
+    kpi_axis(&a, kpi_words(f->kpi, f->kpi_descr), f->unit, f->min, f->max);
     /* the x range: the bars with a margin, from zero at the least when the
      * KPI cannot be negative, and room for the labels at the right */
     double lo = f->min / a.divisor, hi = f->max / a.divisor, span = hi > lo ? hi - lo : fabs(hi) > 0 ? fabs(hi) : 1;
@@ -413,11 +430,20 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
         COLOUR_LOW, COLOUR_HIGH, a.scale ? a.scale : "1", BAR_FILL / 2,
         money ? ", in £, £k or £m as the swings need" : "", money ? sw.literal : a.scale ? a.scale : "1",
         money ? "£" : "", money ? money_suffix(sw) : "", SHORT_TEXT);
+    gp_printf(&g, "# The parameters in plain words, in the rows' order.\narray parameter_text[%zu] = [", f->bars);
+    for (size_t i = 0; i < f->bars; i++) {
+        if (i)
+            gp_printf(&g, ", ");
+        gp_quoted(&g, plain[i]);
+        free(plain[i]);
+    }
+    free(plain);
+    gp_printf(&g, "]\n");
     if (two_lines)
         gp_printf(&g, "# Tick labels: the parameter, and under it the range of its two settings.\n"
-                      "tick_label(row) = strcol(\"parameter\").\"\\n\".sprintf(\"%%g to %%g\", column(\"low_value\"), column(\"high_value\")).(strlen(strcol(\"unit\")) > 0 ? \" \".strcol(\"unit\") : \"\")\n");
+                      "tick_label(row) = parameter_text[int(row) + 1].\"\\n\".sprintf(\"%%g to %%g\", column(\"low_value\"), column(\"high_value\")).(strlen(strcol(\"unit\")) > 0 ? \" \".strcol(\"unit\") : \"\")\n");
     else
-        gp_printf(&g, "tick_label(row) = strcol(\"parameter\")\n");
+        gp_printf(&g, "tick_label(row) = parameter_text[int(row) + 1]\n");
     gp_printf(&g,
         "set lmargin at screen %.3f\n"
         "set rmargin at screen %.2f\n"
@@ -428,7 +454,8 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
     char name[PLOT_NAME_SIZE], reps[128];
     snprintf(name, sizeof name, "tornado_%s", f->kpi);
     gp_chart_begin(&g, name, "the swing of the KPI as each parameter moves, largest first");
-    gp_setting(&g, "set title", "%s: what moves %s most%s", scenario_name(f->scenario, "tornado"), f->kpi,
+    gp_setting(&g, "set title", "%s: what moves %s most%s", scenario_name(f->scenario, "tornado"),
+               kpi_words(f->kpi, f->kpi_descr),
                per_point(reps, sizeof reps, f->reps, false));
     gp_setting(&g, "set xlabel", "%s", a.label);
     gp_printf(&g,
