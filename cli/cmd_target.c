@@ -11,6 +11,7 @@
  * then converges like bisection on a deterministic function (see
  * docs/target.md for the choice). */
 #include "cli/commands.h"
+#include "cli/session.h"
 #include "cli/evaluate.h"
 #include "cli/limits.h"
 #include "cli/signals.h"
@@ -188,6 +189,7 @@ static int write_results(struct search *s, const char *dir, const struct point *
     json_uint(&j, "evaluations", s->n);
     json_uint(&j, "seed", s->o->seed);
     json_uint(&j, "replications_per_evaluation", s->o->reps);
+    cli_json_sources(&j, s->sc, s->o);
     json_array(&j, "command_line");
     for (int i = 0; i < s->o->argc; i++)
         json_string(&j, NULL, s->o->argv[i]);

@@ -6,12 +6,14 @@
 #include "cli/signals.h"
 #include "models/metrics.h"
 #include "output/compare.h"
+#include "output/json.h"
 #include "sim/check.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 /* Each precision batch asks for this much more than the estimate, so the
@@ -461,4 +463,26 @@ void session_share(const struct scenario *sc, size_t k, char name[SESSION_SHARE_
     scenario_risk_value_text(rs->above, value, sizeof value);
     snprintf(name, SESSION_SHARE_TEXT, "risk_%s_%s", end ? "end" : "any", rs->slug);
     snprintf(label, SESSION_SHARE_TEXT, "%s > %s, %s (%%)", rs->metric, value, end ? "at end" : "ever");
+}
+
+void cli_json_sources(struct json *j, const struct scenario *sc, const struct cli_opts *o)
+{
+    json_array(j, "files");
+    for (size_t i = 0; i < sc->n_files; i++) {
+        json_object(j, NULL);
+        json_string(j, "path", sc->files[i]);
+        json_string(j, "sha256", sc->file_sha256[i][0] ? sc->file_sha256[i] : NULL);
+        json_close(j);
+    }
+    json_close(j);
+    json_array(j, "overrides");
+    for (size_t i = 0; i < o->n_sets; i++)
+        json_string(j, NULL, o->sets[i]);
+    json_close(j);
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_string(j, "finished", when);
 }

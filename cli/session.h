@@ -96,4 +96,11 @@ size_t session_shares(const struct scenario *sc);
 void session_share(const struct scenario *sc, size_t k, char name[SESSION_SHARE_TEXT],
                    char label[SESSION_SHARE_TEXT]);
 
+/* The manifest members that say where a sweep's or target's results came
+ * from, as a run's manifest has them: "files" (the scenario file and its
+ * includes, each with its SHA-256), "overrides" (--set) and "finished"
+ * (now, UTC). */
+struct json;
+void cli_json_sources(struct json *j, const struct scenario *sc, const struct cli_opts *o);
+
 #endif

@@ -82,7 +82,10 @@ void plot_param_label(const char *path, const char *descr, char *buf, size_t siz
         if (!at)
             continue;
         const char *name = at + strlen(lists[i]), *end = strchr(name, '.');
-        if (end && end > name) {
+        int n = (int)(end ? end - name : 0);
+        char own[PLOT_TEXT_SIZE];
+        snprintf(own, sizeof own, "%s %.*s", i == 0 ? "grade" : "stage", n, name);
+        if (end && end > name && !strstr(descr, own)) {
             snprintf(buf, size, "%s, %s %.*s", descr, i == 0 ? "grade" : "stage", (int)(end - name), name);
             return;
         }

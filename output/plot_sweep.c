@@ -57,6 +57,9 @@
 #define TICK_CHAR_PX 10.5
 #define TICK_PAD_CHARS 2
 #define TORNADO_LEFT_MAX 0.45
+/* The most characters of a tick label that fit in that margin. */
+#define TICK_LABEL_CHARS ((size_t)(TORNADO_LEFT_MAX * PLOT_WIDTH / TICK_CHAR_PX) - TICK_PAD_CHARS)
+#define ELLIPSIS "\u2026"
 #define TORNADO_RIGHT 0.95
 /* Share of the bars' span left free at each end, and room for the label
  * of the swing right of a bar, in characters ("swing +1234"). */
@@ -115,6 +118,25 @@ static void lever_label(const struct plot_lever *l, char *buf, size_t size)
         snprintf(buf, size, "%s (%s)", plain, l->unit);
     else
         snprintf(buf, size, "%s", plain);
+}
+
+/* Cut text longer than most characters at the last space that leaves
+ * room for an ellipsis, and end it with one. */
+static void shorten(char *text, size_t most)
+{
+    if (plot_text_chars(text) <= most)
+        return;
+    size_t chars = 0, cut = 0;
+    for (size_t i = 0; text[i] && chars + 1 < most; i++) {
+        if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            chars++;
+            if (text[i] == ' ')
+                cut = i;
+        }
+    }
+    if (cut == 0)
+        return;
+    strcpy(text + cut, " " ELLIPSIS);
 }
 
 /* A KPI as people read it: its description, else its name. */
@@ -378,6 +400,7 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
     for (size_t i = 0; i < f->bars; i++) {
         char buf[PLOT_TEXT_SIZE];
         plot_param_label(f->parameter[i], f->descr ? f->descr[i] : "", buf, sizeof buf);
+        shorten(buf, TICK_LABEL_CHARS);
         plain[i] = check_strdup(buf);
     }
     for (size_t i = 0; i < f->bars; i++) {
@@ -448,13 +471,13 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
         "set lmargin at screen %.3f\n"
         "set rmargin at screen %.2f\n"
         "set key at screen %.3f, screen 0.02 left bottom horizontal Left reverse samplen 3 width 2\n"
-        "set bmargin 7\n",
+        "set bmargin 10\n",
         left, TORNADO_RIGHT, left);
     gp_loop_begin(&g);
     char name[PLOT_NAME_SIZE], reps[128];
     snprintf(name, sizeof name, "tornado_%s", f->kpi);
     gp_chart_begin(&g, name, "the swing of the KPI as each parameter moves, largest first");
-    gp_setting(&g, "set title", "%s: what moves %s most%s", scenario_name(f->scenario, "tornado"),
+    gp_setting(&g, "set title", "%s: what moves the result most (%s)%s", scenario_name(f->scenario, "tornado"),
                kpi_words(f->kpi, f->kpi_descr),
                per_point(reps, sizeof reps, f->reps, false));
     gp_setting(&g, "set xlabel", "%s", a.label);
