@@ -171,8 +171,10 @@ void report_number(char *buf, size_t size, double v, const char *unit)
             snprintf(body, sizeof body, "£%.0f", a);
     } else if (is_share(unit)) {
         snprintf(body, sizeof body, "%.1f%%", 100 * a);
-    } else if (a >= 1e4 || a == floor(a)) {
+    } else if (a >= 1e4) {
         with_commas(body, sizeof body, a);
+    } else if (a == floor(a)) {
+        snprintf(body, sizeof body, "%.0f", a);
     } else if (a >= 100) {
         snprintf(body, sizeof body, "%.0f", a);
     } else if (a >= 10) {
