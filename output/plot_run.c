@@ -211,7 +211,7 @@ static void chart_workforce(struct gp *g, const struct plot_run_facts *f, const 
     /* The stack is the establishment plus staff above it (a cut
      * establishment) plus agency cover of long sickness: the line shows
      * where the funded posts end. */
-    if (f->s[PLOT_M_ESTABLISHMENT].mean)
+    if (f->s[PLOT_M_ESTABLISHMENT].mean && f->s[PLOT_M_ESTABLISHMENT].max_mean > 0)
         gp_series(&p, SUMMARY " using (at(\"%s\")):\"mean\" with lines lw 2.5 dt 1 lc rgb '%s' title \"%s\"",
                   plot_metric_name(PLOT_M_ESTABLISHMENT), COLOUR_ESTABLISHMENT, KEY_ESTABLISHMENT);
     gp_plot_done(&p);

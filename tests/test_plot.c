@@ -546,7 +546,7 @@ static void test_tornado_script(void **state)
     tu_assert_contains(gp, "stats 'tornado.csv' using \"kpi_base\"");
     tu_assert_contains(gp, "set arrow 1 from kpi_base, graph 0 to kpi_base, graph 1");
     tu_assert_contains(gp, "set xlabel 'backlog_mean (cases)'");
-    tu_assert_contains(gp, "set title 'it'.\"\\047\".'s north: what moves backlog_mean most, 20 replications per point'");
+    tu_assert_contains(gp, "set title 'it'.\"\\047\".'s north: what moves the result most (backlog_mean), 20 replications per point'");
     /* largest first: rank 1 at the top */
     tu_assert_contains(gp, "set yrange [-3.5:-0.5]");
     free(gp);
