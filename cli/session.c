@@ -479,6 +479,10 @@ void cli_json_sources(struct json *j, const struct scenario *sc, const struct cl
     for (size_t i = 0; i < o->n_sets; i++)
         json_string(j, NULL, o->sets[i]);
     json_close(j);
+    char start[DATE_TEXT_SIZE];
+    date_format(sc->start, start);
+    json_string(j, "start", start);
+    json_number(j, "horizon_years", sc->reg.p[sc->p_horizon_years].value);
     char when[32];
     time_t now = time(NULL);
     struct tm tm;

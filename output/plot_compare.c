@@ -287,10 +287,12 @@ static void chart_plane(struct gp *g, const struct plot_compare_facts *f, struct
         GP_INDENT "set xzeroaxis lt 1 lc rgb '%s'\n"
         GP_INDENT "set yzeroaxis lt 1 lc rgb '%s'\n",
         COLOUR_AXIS, COLOUR_AXIS);
-    gp_setting(g, "set title", "cost-effectiveness against %s: mean differences with 95%% confidence intervals",
-               f->scenario[0].name);
+    char horizon[PLOT_TEXT_SIZE / 4];
+    plot_horizon_text(&f->scenario[0].run, horizon, sizeof horizon);
+    gp_setting(g, "set title", "cost-effectiveness against %s, %s: mean differences with 95%% confidence intervals",
+               f->scenario[0].name, horizon);
     gp_printf(g, GP_INDENT "set xlabel \"child-days of unallocated waiting avoided%s\"\n", days.count);
-    gp_printf(g, GP_INDENT "set ylabel \"extra cost (%s)\"\n", cost.money);
+    gp_printf(g, GP_INDENT "set ylabel \"extra cost (%s, cash, not discounted)\"\n", cost.money);
     gp_printf(g, GP_INDENT "# The points come from the arrays, which have no header line.\n"
                  GP_INDENT "set datafile nocolumnheaders\n");
     gp_printf(g,

@@ -555,6 +555,23 @@ static char *manifest_text(const struct json_in *root, const char *key, const ch
     return check_strdup(t ? t : fallback);
 }
 
+/* "5 years from Apr 2024" from the manifest's start and horizon_years. */
+static char *manifest_horizon(const struct json_in *root)
+{
+    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    const char *start = json_in_text(json_in_get(root, "start"));
+    const struct json_in *h = json_in_get(root, "horizon_years");
+    struct date d;
+    if (!start || !date_parse(start, &d) || d.month < 1 || d.month > 12 || !h || h->type != JSON_IN_NUMBER ||
+        !(h->number > 0 && h->number < 1e4))
+        return check_strdup("");
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.3g year%s from %s %d", h->number, h->number == 1 ? "" : "s", months[d.month - 1],
+             d.year);
+    return check_strdup(buf);
+}
+
 static size_t manifest_reps(const struct json_in *root)
 {
     const struct json_in *n = json_in_get(root, "replications_per_point");
@@ -780,6 +797,7 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
     csv_in_free(&c);
     if (ok) {
         f->scenario = manifest_text(&root, "scenario", "");
+        f->horizon = manifest_horizon(&root);
         f->reps = manifest_reps(&root);
         const struct json_in *partial = json_in_get(&root, "partial");
         f->partial = partial && partial->type == JSON_IN_BOOL && partial->number != 0;
@@ -794,6 +812,7 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
 void plot_sweep_facts_free(struct plot_sweep_facts *f)
 {
     free(f->scenario);
+    free(f->horizon);
     for (size_t i = 0; i < PLOT_MAX_LEVERS; i++) {
         free(f->lever[i].parameter);
         free(f->lever[i].unit);
@@ -893,6 +912,7 @@ bool plot_tornado_facts_read(const char *dir, struct plot_tornado_facts *f, char
     }
     if (ok) {
         f->scenario = manifest_text(&root, "scenario", "");
+        f->horizon = manifest_horizon(&root);
         f->reps = manifest_reps(&root);
         const char *unit = json_in_text(json_in_get(&root, "kpi_unit"));
         f->unit = check_strdup(unit ? unit : strcmp(f->kpi, KPI_COST) == 0 ? KPI_COST_UNIT : "");
@@ -931,6 +951,7 @@ void plot_tornado_facts_free(struct plot_tornado_facts *f)
     free(f->range);
     free(f->descr);
     free(f->kpi_descr);
+    free(f->horizon);
     free(f->scenario);
     free(f->kpi);
     free(f->unit);

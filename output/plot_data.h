@@ -150,6 +150,7 @@ struct plot_sweep_kpi {
 /* A sweep folder: sweep.csv and manifest.json. */
 struct plot_sweep_facts {
     char *scenario;        /* "" when the manifest does not say */
+    char *horizon;         /* "5 years from Apr 2024"; "" when the manifest does not say */
     size_t reps;           /* per point; 0 when unknown */
     size_t points;         /* rows */
     bool partial;
@@ -168,6 +169,7 @@ void plot_sweep_facts_free(struct plot_sweep_facts *f);
  * first) and manifest.json. */
 struct plot_tornado_facts {
     char *scenario;        /* "" when the manifest does not say */
+    char *horizon;         /* as a sweep's */
     size_t reps;           /* per point; 0 when unknown */
     char *kpi, *unit;      /* unit "" when unknown */
     char *kpi_descr;       /* "" when unknown */

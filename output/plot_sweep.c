@@ -88,7 +88,8 @@ static void kpi_axis(struct kpi_axis *a, const char *name, const char *unit, dou
     a->scale = sc.divisor != 1 ? sc.literal : NULL;
     const char *words = sc.divisor >= 1e6 ? "millions" : "thousands";
     if (money)
-        snprintf(a->label, sizeof a->label, "%s (%s)", name, sc.money);
+        snprintf(a->label, sizeof a->label, "%s (%s, %s)", name, sc.money,
+                 strstr(name, "net present") || strstr(name, "npv") ? "discounted" : "cash, not discounted");
     else if (a->scale)
         snprintf(a->label, sizeof a->label, "%s (%s%s%s)", name, unit, *unit ? ", " : "", words);
     else if (*unit)
@@ -152,11 +153,11 @@ static const char *scenario_name(const char *scenario, const char *fallback)
 
 /* ", 30 replications per point" ("" when unknown), and " (partial)" for a
  * sweep stopped before its last point, into buf. */
-static const char *per_point(char *buf, size_t size, size_t reps, bool partial)
+static const char *per_point(char *buf, size_t size, size_t reps, bool partial, const char *horizon)
 {
     char text[64];
-    snprintf(buf, size, "%s%s%s%s", reps ? ", " : "", reps ? plot_reps_text(text, sizeof text, reps) : "",
-             reps ? " per point" : "", partial ? " (partial)" : "");
+    snprintf(buf, size, "%s%s%s%s%s%s", horizon && *horizon ? ", " : "", horizon ? horizon : "", reps ? ", " : "",
+             reps ? plot_reps_text(text, sizeof text, reps) : "", reps ? " per point" : "", partial ? " (partial)" : "");
     return buf;
 }
 
@@ -363,7 +364,7 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
         gp_printf(&g, GP_INDENT "set grid xtics ytics\n"
                       GP_INDENT "set offsets graph 0.02, graph 0.02, 0, 0   # end points clear of the axes\n");
     char reps[128];
-    per_point(reps, sizeof reps, f->reps, f->partial);
+    per_point(reps, sizeof reps, f->reps, f->partial, f->horizon);
     if (grid) {
         chart_heat(&g, f, &f->kpi, reps);
         chart_heat(&g, f, &f->cost, reps);
@@ -479,7 +480,7 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
     gp_chart_begin(&g, name, "the swing of the KPI as each parameter moves, largest first");
     gp_setting(&g, "set title", "%s: what moves the result most (%s)%s", scenario_name(f->scenario, "tornado"),
                kpi_words(f->kpi, f->kpi_descr),
-               per_point(reps, sizeof reps, f->reps, false));
+               per_point(reps, sizeof reps, f->reps, false, f->horizon));
     gp_setting(&g, "set xlabel", "%s", a.label);
     gp_printf(&g,
         GP_INDENT "# stats reads only what lies in the ranges: before they are set\n"
