@@ -18,7 +18,7 @@
 #define COLOUR_VACANT "#8C8C8C"
 #define COLOUR_STAFF "#009E73"
 #define COLOUR_RECRUITMENT "#56B4E9"
-#define COLOUR_TRAINING "#F0E442"
+#define COLOUR_TRAINING "#D55E00"
 #define COLOUR_INTERVENTIONS "#CC79A7"
 #define COLOUR_ESTABLISHMENT "#000000"
 /* Head room above the highest value of a chart whose y axis is fixed:
