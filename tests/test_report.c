@@ -433,10 +433,13 @@ static void test_hostile_text(void **state)
     char *run = folder("run");
     CASELOAD_OK("run", BASE, "-n", "2", "-o", dir, "-q");
     edit(dir, "manifest.json", "\"name\": \"report base\"", "\"name\": \"<script>alert('x')<\\/script> & \\\"co\\\"\"");
+    /* and in the charts' titles (the report draws them: the folder has none) */
+    edit(dir, "summary.csv", "\nreport base,", "\n\"<script>alert(2)</script> & co\",");
     CASELOAD_OK("report", dir, "-q");
     xmlDocPtr doc = parse_page(dir);
     xmlNodePtr top = xmlDocGetRootElement(doc);
     assert_true(has_text(top, HOSTILE));
+    assert_true(has_text(top, "<script>alert(2)</script> & co"));
     assert_false(has_element(top, "script"));
     /* the scenario file's texts: its opening comment and a parameter's */
     assert_true(has_text(top, "<script>alert(\"base\")</script> & <img src=\"x.png\">"));
