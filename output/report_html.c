@@ -1439,6 +1439,7 @@ static void param_tables(struct rpage *pg, const struct report_scenario *s, cons
     char group[TEXT_SIZE] = "\x01";
     bool open = false;
     size_t shown = 0;
+    const struct report_param *prev = NULL;
     for (size_t i = 0; i < s->n_params; i++) {
         const struct report_param *p = &s->param[i];
         if (base) {
@@ -1453,6 +1454,7 @@ static void param_tables(struct rpage *pg, const struct report_scenario *s, cons
                 table_end(pg);
             snprintf(group, sizeof group, "%s", g);
             table_begin(pg, "%s: parameters of %s%s", g, s->name, base ? " that differ from the base" : "");
+            prev = NULL;
             static const char *const heads[] = { "parameter", "value", "unit", "what it is", "source (the scenario "
                                                                                              "file's comment)" };
             thead(pg, heads, sizeof heads / sizeof *heads);
@@ -1466,7 +1468,11 @@ static void param_tables(struct rpage *pg, const struct report_scenario *s, cons
         td_text(pg, p->unit);
         td_text(pg, p->descr);
         raw(pg, "<td>");
-        esc(pg, p->comment);
+        /* a comment that serves several settings on one line: once */
+        bool same = prev && *p->comment && strcmp(prev->comment, p->comment) == 0 &&
+                    strcmp(prev->file, p->file) == 0 && prev->line == p->line;
+        esc(pg, same ? "(as above)" : p->comment);
+        prev = p;
         if (*p->file) {
             raw(pg, " <code>");
             escf(pg, "%s:%d", p->file, p->line);
