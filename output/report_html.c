@@ -397,11 +397,29 @@ static void run_span(const struct rpage *pg, char *start, size_t size, double *y
     }
 }
 
+/* The span the results cover: from the end of the warm-up, for the days
+ * the financial years add up to (the horizon less the warm-up when the
+ * folder has no years). */
 static void span_words(const struct rpage *pg, char *buf, size_t size)
 {
     char start[DATE_TEXT_SIZE + 8], words[64];
     double years;
     run_span(pg, start, sizeof start, &years);
+    const char *w = param_value(scenario0(pg), "warmup_days");
+    double warmup = w ? atof(w) : 0, days = 0;
+    if (pg->years.n_rows)
+        for (size_t r = 0; r < pg->years.n_rows; r++)
+            days += strcmp(rget(&pg->years, r, "metric"), "cost_total") == 0 ? rnum(&pg->years, r, "days") : 0;
+    long total = rfind(&pg->cyears, "year", "total", "metric", "cost_total");
+    if (total >= 0)
+        days = rnum(&pg->cyears, (size_t)total, "days");
+    if (days > 0)
+        years = days / DAYS_PER_YEAR;
+    else if (isfinite(years))
+        years -= warmup / DAYS_PER_YEAR;
+    struct date d;
+    if (warmup > 0 && date_parse(start, &d))
+        date_format(date_from_days(date_to_days(d) + lround(warmup)), start);
     date_words(words, sizeof words, start);
     if (isfinite(years) && *start)
         snprintf(buf, size, "the %.3g year%s from %s", years, years == 1 ? "" : "s", words);
