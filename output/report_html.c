@@ -822,13 +822,15 @@ static void summary_sweep(struct rpage *pg)
             hi = r;
     }
     li_begin(pg);
-    escf(pg, "Across %zu values of %s (%s), the %s (%s) is lowest, %s, at %s and highest, %s, at %s", t->n_rows,
-         pd && *pd ? pd : param, param, kpi_descr_of(pg), unit, num(a, rnum(t, lo, col), unit),
-         num(b, rnum(t, lo, param), punit ? punit : ""), num(c, rnum(t, hi, col), unit),
-         num(d, rnum(t, hi, param), punit ? punit : ""));
-    raw(pg, " (means of %s replications per point).", mtext(pg, "replications_per_point"));
+    const char *pu = punit ? punit : "";
+    escf(pg, "Across %zu values of %s (%s), the %s (%s) is lowest, %s, at %s%s%s and highest, %s, at %s%s%s",
+         t->n_rows, pd && *pd ? pd : param, param, kpi_descr_of(pg), unit, num(a, rnum(t, lo, col), unit),
+         num(b, rnum(t, lo, param), pu), *pu ? " " : "", pu, num(c, rnum(t, hi, col), unit),
+         num(d, rnum(t, hi, param), pu), *pu ? " " : "", pu);
     double per = mnumber(pg, "replications_per_point");
-    (void)per;
+    if (isfinite(per))
+        raw(pg, " (means of %.0f replications per point)", per);
+    raw(pg, ".");
     li_end(pg);
 }
 
@@ -839,9 +841,17 @@ static void summary_tornado(struct rpage *pg)
     li_begin(pg);
     escf(pg, "With each uncertain parameter moved %s down and up in turn, the %s moves most with ",
          isfinite(mnumber(pg, "spread")) ? num(a, mnumber(pg, "spread"), "share") : "", kpi_descr_of(pg));
+    const struct json_in *descr = json_in_get(pg->manifest, "descriptions");
     for (size_t r = 0; r < t->n_rows && r < SUMMARY_BARS; r++) {
-        escf(pg, "%s%s (swing %s", r == 0 ? "" : r + 1 == SUMMARY_BARS || r + 1 == t->n_rows ? " and " : ", ",
-             rget(t, r, "parameter"), num(a, rnum(t, r, "swing"), mtext(pg, "kpi_unit")));
+        const char *param = rget(t, r, "parameter"), *words = NULL;
+        for (size_t k = 0; descr && descr->type == JSON_IN_ARRAY && k < descr->n; k++) {
+            const char *p = json_in_text(json_in_get(&descr->kid[k], "parameter"));
+            if (p && strcmp(p, param) == 0)
+                words = json_in_text(json_in_get(&descr->kid[k], "description"));
+        }
+        escf(pg, "%s%s%s%s%s (swing %s", r == 0 ? "" : r + 1 == SUMMARY_BARS || r + 1 == t->n_rows ? " and " : ", ",
+             words ? words : param, words ? " (" : "", words ? param : "", words ? ")" : "",
+             num(a, rnum(t, r, "swing"), mtext(pg, "kpi_unit")));
         escf(pg, "%s)", ci_words(ci, sizeof ci, t, r, mtext(pg, "kpi_unit"), "swing_ci_low", "swing_ci_high", false));
     }
     raw(pg, ".");
