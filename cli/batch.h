@@ -7,7 +7,7 @@
 #ifndef CLI_BATCH_H
 #define CLI_BATCH_H
 
-#include "models/scenario.h"
+#include "models/caseload.h"
 #include "sim/result.h"
 
 #include <signal.h>
@@ -16,7 +16,7 @@
 
 struct batch {
     const struct scenario *const *sc;    /* n scenarios */
-    const struct result_layout *layout;  /* n layouts (metrics_layout of each) */
+    const struct result_layout *layout;  /* n layouts (caseload_layout of each) */
     size_t n;
     uint64_t seed;
     /* res[0..n): replication rep of each scenario. Return false to stop. */

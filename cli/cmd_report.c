@@ -181,9 +181,9 @@ static void draw_if_missing(const char *dir)
 
 int cmd_report(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "oq"))
+    if (!options_parse(&o, argc, argv, 2, "oq"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: report needs one results folder (caseload report DIR [-o FILE.html])\n");
@@ -196,7 +196,7 @@ int cmd_report(int argc, char **argv)
                         "or target)\n", dir);
         goto out;
     }
-    cli_signals_at_once();   /* the page is written atomically: a signal leaves nothing behind */
+    signals_at_once();   /* the page is written atomically: a signal leaves nothing behind */
     char err[REPORT_MESSAGE_SIZE] = "";
     enum dirlock_status ls = dirlock_take(dir, err, sizeof err);
     if (ls != DIRLOCK_OK) {
@@ -235,6 +235,6 @@ int cmd_report(int argc, char **argv)
         report_scenario_free(&sc[i]);
     free(sc);
 out:
-    cli_opts_free(&o);
+    options_free(&o);
     return rc;
 }

@@ -4,23 +4,21 @@
 #include "cli/commands.h"
 #include "cli/limits.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
+#include "models/caseload.h"
 #include "output/compare.h"
-#include "output/json.h"
 #include "sim/check.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <string.h>
 
 /* Each precision batch asks for this much more than the estimate, so the
  * rule is met in one more batch rather than creeping up on it. */
 #define PRECISION_MARGIN 1.1
 
-int session_load(struct session *s, const struct cli_opts *o, char *const *paths, size_t n)
+int session_load(struct session *s, const struct options *o, char *const *paths, size_t n)
 {
     memset(s, 0, sizeof *s);
     s->o = o;
@@ -29,12 +27,12 @@ int session_load(struct session *s, const struct cli_opts *o, char *const *paths
     int rc = EXIT_OK;
     for (size_t i = 0; i < n; i++) {
         struct session_item *it = &s->item[s->n];
-        it->sc = cli_load(paths[i], o);
+        it->sc = cmd_load(paths[i], o);
         if (!it->sc) {
             rc = EXIT_USAGE;
             continue;
         }
-        metrics_layout(it->sc, &it->layout);
+        caseload_layout(it->sc, &it->layout);
         /* unique labels: a scenario compared with itself gets name-2 */
         char label[512];
         snprintf(label, sizeof label, "%s", it->sc->name);
@@ -199,7 +197,7 @@ int session_open(struct session *s, const char *dir, bool compare)
         ls[i] = s->item[i].layout;
     }
     uint64_t reps = s->o->precision > 0 ? (s->o->max_reps ? s->o->max_reps : SESSION_DEFAULT_MAX_REPS) : s->o->reps;
-    int rc = cli_check_cost(scs, ls, s->n, reps, s->o->threads, dir, compare ? "compare" : "run");
+    int rc = limits_check_cost(scs, ls, s->n, reps, s->o->threads, dir, compare ? "compare" : "run");
     free(scs);
     free(ls);
     if (rc != 0)
@@ -318,7 +316,7 @@ static uint64_t precision_wanted(struct session *s)
 
 int session_run(struct session *s)
 {
-    const struct cli_opts *o = s->o;
+    const struct options *o = s->o;
     const struct scenario **scs = check_calloc(s->n, sizeof *scs);
     struct result_layout *ls = check_calloc(s->n, sizeof *ls);
     for (size_t i = 0; i < s->n; i++) {
@@ -332,11 +330,11 @@ int session_run(struct session *s)
         batch = 2;
     if (batch > max)
         batch = max;
-    cli_signals_install();
+    signals_install();
     progress_start(&s->prog, s->item[0].label, max, o->quiet);
     int rc = EXIT_OK;
     for (;;) {
-        long long got = batch_run(&b, s->done, batch, o->threads, &cli_stop);
+        long long got = batch_run(&b, s->done, batch, o->threads, &signals_stop);
         if (got < 0) {
             fprintf(stderr, "caseload: out of memory starting the replications\n");
             rc = EXIT_FAILURE_RUN;
@@ -379,7 +377,7 @@ int session_run(struct session *s)
 
 int session_finish(struct session *s)
 {
-    const struct cli_opts *o = s->o;
+    const struct options *o = s->o;
     for (size_t i = 0; i < s->n; i++) {
         struct session_item *it = &s->item[i];
         char start[DATE_TEXT_SIZE];
@@ -463,30 +461,4 @@ void session_share(const struct scenario *sc, size_t k, char name[SESSION_SHARE_
     scenario_risk_value_text(rs->above, value, sizeof value);
     snprintf(name, SESSION_SHARE_TEXT, "risk_%s_%s", end ? "end" : "any", rs->slug);
     snprintf(label, SESSION_SHARE_TEXT, "%s > %s, %s (%%)", rs->metric, value, end ? "at end" : "ever");
-}
-
-void cli_json_sources(struct json *j, const struct scenario *sc, const struct cli_opts *o)
-{
-    json_array(j, "files");
-    for (size_t i = 0; i < sc->n_files; i++) {
-        json_object(j, NULL);
-        json_string(j, "path", sc->files[i]);
-        json_string(j, "sha256", sc->file_sha256[i][0] ? sc->file_sha256[i] : NULL);
-        json_close(j);
-    }
-    json_close(j);
-    json_array(j, "overrides");
-    for (size_t i = 0; i < o->n_sets; i++)
-        json_string(j, NULL, o->sets[i]);
-    json_close(j);
-    char start[DATE_TEXT_SIZE];
-    date_format(sc->start, start);
-    json_string(j, "start", start);
-    json_number(j, "horizon_years", sc->reg.p[sc->p_horizon_years].value);
-    char when[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_string(j, "finished", when);
 }

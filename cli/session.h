@@ -11,7 +11,7 @@
 
 #include "cli/options.h"
 #include "cli/progress.h"
-#include "models/scenario.h"
+#include "models/caseload.h"
 #include "output/runfolder.h"
 #include "output/stats.h"
 #include "sim/result.h"
@@ -48,7 +48,7 @@ struct session_diff {
 };
 
 struct session {
-    const struct cli_opts *o;
+    const struct options *o;
     size_t n;
     struct session_item *item;
     struct session_diff *diff;   /* n - 1 of them when comparing, else NULL */
@@ -63,7 +63,7 @@ struct session {
 
 /* Load every scenario (paths[0..n)), with the --set overrides of o. Returns
  * 0, or 2 after printing every problem. */
-int session_load(struct session *s, const struct cli_opts *o, char *const *paths, size_t n);
+int session_load(struct session *s, const struct options *o, char *const *paths, size_t n);
 
 /* Prepare the result folders: dir itself for one scenario without pairing,
  * dir/scenario-N/ for each when compare is true. Returns 0, 1 or 2 (message
@@ -95,12 +95,5 @@ void session_day_text(const struct scenario *sc, double day, char *buf, size_t s
 size_t session_shares(const struct scenario *sc);
 void session_share(const struct scenario *sc, size_t k, char name[SESSION_SHARE_TEXT],
                    char label[SESSION_SHARE_TEXT]);
-
-/* The manifest members that say where a sweep's or target's results came
- * from, as a run's manifest has them: "files" (the scenario file and its
- * includes, each with its SHA-256), "overrides" (--set) and "finished"
- * (now, UTC). */
-struct json;
-void cli_json_sources(struct json *j, const struct scenario *sc, const struct cli_opts *o);
 
 #endif

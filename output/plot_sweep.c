@@ -57,9 +57,6 @@
 #define TICK_CHAR_PX 10.5
 #define TICK_PAD_CHARS 2
 #define TORNADO_LEFT_MAX 0.45
-/* The most characters of a tick label that fit in that margin. */
-#define TICK_LABEL_CHARS ((size_t)(TORNADO_LEFT_MAX * PLOT_WIDTH / TICK_CHAR_PX) - TICK_PAD_CHARS)
-#define ELLIPSIS "\u2026"
 #define TORNADO_RIGHT 0.95
 /* Share of the bars' span left free at each end, and room for the label
  * of the swing right of a bar, in characters ("swing +1234"). */
@@ -88,8 +85,7 @@ static void kpi_axis(struct kpi_axis *a, const char *name, const char *unit, dou
     a->scale = sc.divisor != 1 ? sc.literal : NULL;
     const char *words = sc.divisor >= 1e6 ? "millions" : "thousands";
     if (money)
-        snprintf(a->label, sizeof a->label, "%s (%s, %s)", name, sc.money,
-                 strstr(name, "net present") || strstr(name, "npv") ? "discounted" : "cash, not discounted");
+        snprintf(a->label, sizeof a->label, "%s (%s)", name, sc.money);
     else if (a->scale)
         snprintf(a->label, sizeof a->label, "%s (%s%s%s)", name, unit, *unit ? ", " : "", words);
     else if (*unit)
@@ -110,40 +106,13 @@ static void value_text(const struct plot_lever *l, double v, char *buf, size_t s
     snprintf(buf, size, "%g%s%s", v, *l->unit ? " " : "", l->unit);
 }
 
-/* "funded posts (full-time equivalent), sw (FTE)" */
+/* "workforce.grades.sw.establishment (FTE)" */
 static void lever_label(const struct plot_lever *l, char *buf, size_t size)
 {
-    char plain[PLOT_TEXT_SIZE / 2];
-    plot_param_label(l->parameter, l->descr, plain, sizeof plain);
     if (*l->unit)
-        snprintf(buf, size, "%s (%s)", plain, l->unit);
+        snprintf(buf, size, "%s (%s)", l->parameter, l->unit);
     else
-        snprintf(buf, size, "%s", plain);
-}
-
-/* Cut text longer than most characters at the last space that leaves
- * room for an ellipsis, and end it with one. */
-static void shorten(char *text, size_t most)
-{
-    if (plot_text_chars(text) <= most)
-        return;
-    size_t chars = 0, cut = 0;
-    for (size_t i = 0; text[i] && chars + 1 < most; i++) {
-        if (((unsigned char)text[i] & 0xC0) != 0x80) {
-            chars++;
-            if (text[i] == ' ')
-                cut = i;
-        }
-    }
-    if (cut == 0)
-        return;
-    strcpy(text + cut, " " ELLIPSIS);
-}
-
-/* A KPI as people read it: its description, else its name. */
-static const char *kpi_words(const char *name, const char *descr)
-{
-    return descr && *descr ? descr : name;
+        snprintf(buf, size, "%s", l->parameter);
 }
 
 static const char *scenario_name(const char *scenario, const char *fallback)
@@ -153,11 +122,11 @@ static const char *scenario_name(const char *scenario, const char *fallback)
 
 /* ", 30 replications per point" ("" when unknown), and " (partial)" for a
  * sweep stopped before its last point, into buf. */
-static const char *per_point(char *buf, size_t size, size_t reps, bool partial, const char *horizon)
+static const char *per_point(char *buf, size_t size, size_t reps, bool partial)
 {
     char text[64];
-    snprintf(buf, size, "%s%s%s%s%s%s", horizon && *horizon ? ", " : "", horizon ? horizon : "", reps ? ", " : "",
-             reps ? plot_reps_text(text, sizeof text, reps) : "", reps ? " per point" : "", partial ? " (partial)" : "");
+    snprintf(buf, size, "%s%s%s%s", reps ? ", " : "", reps ? plot_reps_text(text, sizeof text, reps) : "",
+             reps ? " per point" : "", partial ? " (partial)" : "");
     return buf;
 }
 
@@ -178,14 +147,12 @@ static void chart_curve(struct gp *g, const struct plot_sweep_facts *f, const st
     if (!k->name || !k->mean)
         return;
     struct kpi_axis a;
-    kpi_axis(&a, kpi_words(k->name, k->descr), k->unit, k->min, k->max);
+    kpi_axis(&a, k->name, k->unit, k->min, k->max);
     const struct plot_lever *x = &f->lever[0];
-    char name[PLOT_NAME_SIZE], label[PLOT_TEXT_SIZE], plain[PLOT_TEXT_SIZE];
+    char name[PLOT_NAME_SIZE], label[PLOT_TEXT_SIZE];
     snprintf(name, sizeof name, "sweep_%s", k->name);
     gp_chart_begin(g, name, "the mean at each point, over its 95% confidence interval and the middle 90% of replications");
-    plot_param_label(x->parameter, x->descr, plain, sizeof plain);
-    gp_setting(g, "set title", "%s: %s\nagainst %s%s", scenario_name(f->scenario, "sweep"),
-               kpi_words(k->name, k->descr), plain, reps);
+    gp_setting(g, "set title", "%s: %s against %s%s", scenario_name(f->scenario, "sweep"), k->name, x->parameter, reps);
     lever_label(x, label, sizeof label);
     gp_setting(g, "set xlabel", "%s", label);
     gp_setting(g, "set ylabel", "%s", a.label);
@@ -253,14 +220,13 @@ static void chart_heat(struct gp *g, const struct plot_sweep_facts *f, const str
     if (!k->name || !k->mean)
         return;
     struct kpi_axis a;
-    kpi_axis(&a, kpi_words(k->name, k->descr), k->unit, k->min, k->max);
+    kpi_axis(&a, k->name, k->unit, k->min, k->max);
     const struct plot_lever *x = &f->lever[0], *y = &f->lever[1];
     char name[PLOT_NAME_SIZE], label[PLOT_TEXT_SIZE];
     snprintf(name, sizeof name, "sweep_%s", k->name);
     gp_chart_begin(g, name, "the mean at each point of the grid of the two levers");
     char title[PLOT_TEXT_SIZE];
-    snprintf(title, sizeof title, "%s: %s (the mean at each point)%s", scenario_name(f->scenario, "sweep"),
-             kpi_words(k->name, k->descr), reps);
+    snprintf(title, sizeof title, "%s: %s (the mean at each point)%s", scenario_name(f->scenario, "sweep"), k->name, reps);
     lever_label(x, label, sizeof label);
     gp_setting(g, "set xlabel", "%s", label);
     lever_label(y, label, sizeof label);
@@ -364,7 +330,7 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
         gp_printf(&g, GP_INDENT "set grid xtics ytics\n"
                       GP_INDENT "set offsets graph 0.02, graph 0.02, 0, 0   # end points clear of the axes\n");
     char reps[128];
-    per_point(reps, sizeof reps, f->reps, f->partial, f->horizon);
+    per_point(reps, sizeof reps, f->reps, f->partial);
     if (grid) {
         chart_heat(&g, f, &f->kpi, reps);
         chart_heat(&g, f, &f->cost, reps);
@@ -378,56 +344,44 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
 
 /* ---- tornado ---- */
 
-char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts *charts)
+/* The left margin, as a share of the width: room for the longest tick
+ * label (the parameter, and under it its range when two_lines). */
+static double tornado_left(const struct plot_tornado_facts *f, bool two_lines)
 {
-    CHECK(f->bars > 0 && f->kpi);
-    struct gp g;
-    gp_begin(&g, charts);
-    char low[KEY_SETTING_SIZE], high[KEY_SETTING_SIZE];
-    if (isfinite(f->spread)) {
-        snprintf(low, sizeof low, "parameter %g%% lower", 100 * f->spread);
-        snprintf(high, sizeof high, "parameter %g%% higher", 100 * f->spread);
-    } else {
-        snprintf(low, sizeof low, "parameter at its low setting");
-        snprintf(high, sizeof high, "parameter at its high setting");
-    }
-    const char *keys[] = { low, high, KEY_BASE_ALL };
-    gp_preamble(&g, "the tornado chart", *f->scenario ? f->scenario : NULL, "tornado.csv", keys, sizeof keys / sizeof *keys);
-
-    /* the left margin holds the tick labels */
-    bool two_lines = f->bars <= BAR_TWO_LINES_MAX;
     size_t longest = 0;
-    char **plain = check_calloc(f->bars, sizeof *plain);
     for (size_t i = 0; i < f->bars; i++) {
-        char buf[PLOT_TEXT_SIZE];
-        plot_param_label(f->parameter[i], f->descr ? f->descr[i] : "", buf, sizeof buf);
-        shorten(buf, TICK_LABEL_CHARS);
-        plain[i] = check_strdup(buf);
-    }
-    for (size_t i = 0; i < f->bars; i++) {
-        size_t n = plot_text_chars(plain[i]);
+        size_t n = plot_text_chars(f->parameter[i]);
         if (two_lines && plot_text_chars(f->range[i]) > n)
             n = plot_text_chars(f->range[i]);
         if (n > longest)
             longest = n;
     }
     double left = (double)(longest + TICK_PAD_CHARS) * TICK_CHAR_PX / PLOT_WIDTH;
-    left = left < PLOT_LEFT ? PLOT_LEFT : left > TORNADO_LEFT_MAX ? TORNADO_LEFT_MAX : left;
-    struct kpi_axis a;
-    kpi_axis(&a, kpi_words(f->kpi, f->kpi_descr), f->unit, f->min, f->max);
-    /* the x range: the bars with a margin, from zero at the least when the
-     * KPI cannot be negative, and room for the labels at the right */
-    double lo = f->min / a.divisor, hi = f->max / a.divisor, span = hi > lo ? hi - lo : fabs(hi) > 0 ? fabs(hi) : 1;
-    double x_low = lo - TORNADO_MARGIN * span;
-    if (lo >= 0 && x_low < 0)
-        x_low = 0;
+    return left < PLOT_LEFT ? PLOT_LEFT : left > TORNADO_LEFT_MAX ? TORNADO_LEFT_MAX : left;
+}
+
+/* The x range: the bars with a margin, from zero at the least when the
+ * KPI cannot be negative, and room for the labels at the right. */
+static void tornado_x_range(const struct plot_tornado_facts *f, const struct kpi_axis *a, double left,
+                            double *x_low, double *x_high)
+{
+    double lo = f->min / a->divisor, hi = f->max / a->divisor, span = hi > lo ? hi - lo : fabs(hi) > 0 ? fabs(hi) : 1;
+    *x_low = lo - TORNADO_MARGIN * span;
+    if (lo >= 0 && *x_low < 0)
+        *x_low = 0;
     double label = SWING_LABEL_CHARS * PLOT_CHAR_PX / ((TORNADO_RIGHT - left) * PLOT_WIDTH);
-    double x_high = hi + TORNADO_MARGIN * span;
-    x_high += (x_high - x_low) * label / (1 - label);
+    *x_high = hi + TORNADO_MARGIN * span;
+    *x_high += (*x_high - *x_low) * label / (1 - label);
+}
+
+/* The script's functions that draw a bar, its swing and its tick label. */
+static void tornado_functions(struct gp *gp, const struct plot_tornado_facts *f, const struct kpi_axis *ax,
+                              bool two_lines)
+{
     /* swings of money in their own scale: £12.5k beside an axis in £m */
     bool money = strcmp(f->unit, UNIT_MONEY) == 0;
     struct plot_scale sw = plot_scale_for(f->max_swing);
-    gp_printf(&g,
+    gp_printf(gp,
         "\n"
         "# tornado.csv has one row per parameter, largest swing first (rank 1). A\n"
         "# bar runs from kpi_base, the KPI at the scenario's values, to kpi_low (the\n"
@@ -451,38 +405,27 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
         "swing_text(row) = \"swing \".(column(\"swing\") > 0 ? \"+\" : column(\"swing\") < 0 ? \"-\" : \"\").swing_prefix. \\\n"
         "                  short_text(abs(column(\"swing\")) / swing_scale).swing_suffix\n"
         "%s",
-        COLOUR_LOW, COLOUR_HIGH, a.scale ? a.scale : "1", BAR_FILL / 2,
-        money ? ", in £, £k or £m as the swings need" : "", money ? sw.literal : a.scale ? a.scale : "1",
+        COLOUR_LOW, COLOUR_HIGH, ax->scale ? ax->scale : "1", BAR_FILL / 2,
+        money ? ", in £, £k or £m as the swings need" : "", money ? sw.literal : ax->scale ? ax->scale : "1",
         money ? "£" : "", money ? money_suffix(sw) : "", SHORT_TEXT);
-    gp_printf(&g, "# The parameters in plain words, in the rows' order.\narray parameter_text[%zu] = [", f->bars);
-    for (size_t i = 0; i < f->bars; i++) {
-        if (i)
-            gp_printf(&g, ", ");
-        gp_quoted(&g, plain[i]);
-        free(plain[i]);
-    }
-    free(plain);
-    gp_printf(&g, "]\n");
     if (two_lines)
-        gp_printf(&g, "# Tick labels: the parameter, and under it the range of its two settings.\n"
-                      "tick_label(row) = parameter_text[int(row) + 1].\"\\n\".sprintf(\"%%g to %%g\", column(\"low_value\"), column(\"high_value\")).(strlen(strcol(\"unit\")) > 0 ? \" \".strcol(\"unit\") : \"\")\n");
+        gp_printf(gp, "# Tick labels: the parameter, and under it the range of its two settings.\n"
+                      "tick_label(row) = strcol(\"parameter\").\"\\n\".sprintf(\"%%g to %%g\", column(\"low_value\"), column(\"high_value\")).(strlen(strcol(\"unit\")) > 0 ? \" \".strcol(\"unit\") : \"\")\n");
     else
-        gp_printf(&g, "tick_label(row) = parameter_text[int(row) + 1]\n");
-    gp_printf(&g,
-        "set lmargin at screen %.3f\n"
-        "set rmargin at screen %.2f\n"
-        "set key at screen %.3f, screen 0.02 left bottom horizontal Left reverse samplen 3 width 2\n"
-        "set bmargin 10\n",
-        left, TORNADO_RIGHT, left);
-    gp_loop_begin(&g);
+        gp_printf(gp, "tick_label(row) = strcol(\"parameter\")\n");
+}
+
+/* The chart itself, inside the loop over terminals. */
+static void tornado_chart(struct gp *gp, const struct plot_tornado_facts *f, const struct kpi_axis *ax,
+                          const char *low, const char *high, double x_low, double x_high)
+{
     char name[PLOT_NAME_SIZE], reps[128];
     snprintf(name, sizeof name, "tornado_%s", f->kpi);
-    gp_chart_begin(&g, name, "the swing of the KPI as each parameter moves, largest first");
-    gp_setting(&g, "set title", "%s: what moves the result most (%s)%s", scenario_name(f->scenario, "tornado"),
-               kpi_words(f->kpi, f->kpi_descr),
-               per_point(reps, sizeof reps, f->reps, false, f->horizon));
-    gp_setting(&g, "set xlabel", "%s", a.label);
-    gp_printf(&g,
+    gp_chart_begin(gp, name, "the swing of the KPI as each parameter moves, largest first");
+    gp_setting(gp, "set title", "%s: what moves %s most%s", scenario_name(f->scenario, "tornado"), f->kpi,
+               per_point(reps, sizeof reps, f->reps, false));
+    gp_setting(gp, "set xlabel", "%s", ax->label);
+    gp_printf(gp,
         GP_INDENT "# stats reads only what lies in the ranges: before they are set\n"
         GP_INDENT "set xrange [*:*]; set yrange [*:*]\n"
         GP_INDENT "stats " TORNADO " using \"kpi_base\" nooutput\n"
@@ -493,7 +436,7 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
         GP_INDENT "set xrange [%.6g:%.6g]\n"
         GP_INDENT "set arrow 1 from kpi_base, graph 0 to kpi_base, graph 1 nohead lw 1.5 dt 2 lc rgb '%s' front\n",
         -(double)f->bars - 0.5, -0.5, x_low, x_high, COLOUR_BASE);
-    struct plot_cmd p = { &g, 0 };
+    struct plot_cmd p = { gp, 0 };
     gp_series(&p, TORNADO " using (bar_centre(far_is_low($0))):(-column(\"rank\")):(bar_half_width(far_is_low($0))):(bar_half):(bar_colour(far_is_low($0))) with boxxyerror fs solid 1 noborder lc rgb variable notitle");
     gp_series(&p, TORNADO " using (bar_centre(!far_is_low($0))):(-column(\"rank\")):(bar_half_width(!far_is_low($0))):(bar_half):(bar_colour(!far_is_low($0))):ytic(tick_label($0)) with boxxyerror fs solid 1 noborder lc rgb variable notitle");
     gp_series(&p, TORNADO " using (bar_right($0)):(-column(\"rank\")):(swing_text($0)) with labels left offset char 1, 0 notitle");
@@ -501,8 +444,41 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
     gp_series(&p, "keyentry with boxes fs solid 1 noborder lc rgb %s title \"%s\"", COLOUR_HIGH, high);
     gp_series(&p, "keyentry with lines lw 1.5 dt 2 lc rgb '%s' title \"%s\"", COLOUR_BASE, KEY_BASE_ALL);
     gp_plot_done(&p);
-    gp_printf(&g, GP_INDENT "unset arrow 1\n");
-    gp_chart_end(&g);
+    gp_printf(gp, GP_INDENT "unset arrow 1\n");
+    gp_chart_end(gp);
+}
+
+char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts *charts)
+{
+    CHECK(f->bars > 0 && f->kpi);
+    struct gp g;
+    gp_begin(&g, charts);
+    char low[KEY_SETTING_SIZE], high[KEY_SETTING_SIZE];
+    if (isfinite(f->spread)) {
+        snprintf(low, sizeof low, "parameter %g%% lower", 100 * f->spread);
+        snprintf(high, sizeof high, "parameter %g%% higher", 100 * f->spread);
+    } else {
+        snprintf(low, sizeof low, "parameter at its low setting");
+        snprintf(high, sizeof high, "parameter at its high setting");
+    }
+    const char *keys[] = { low, high, KEY_BASE_ALL };
+    gp_preamble(&g, "the tornado chart", *f->scenario ? f->scenario : NULL, "tornado.csv", keys, sizeof keys / sizeof *keys);
+    /* the left margin holds the tick labels */
+    bool two_lines = f->bars <= BAR_TWO_LINES_MAX;
+    double left = tornado_left(f, two_lines);
+    struct kpi_axis a;
+    kpi_axis(&a, f->kpi, f->unit, f->min, f->max);
+    double x_low, x_high;
+    tornado_x_range(f, &a, left, &x_low, &x_high);
+    tornado_functions(&g, f, &a, two_lines);
+    gp_printf(&g,
+        "set lmargin at screen %.3f\n"
+        "set rmargin at screen %.2f\n"
+        "set key at screen %.3f, screen 0.02 left bottom horizontal Left reverse samplen 3 width 2\n"
+        "set bmargin 7\n",
+        left, TORNADO_RIGHT, left);
+    gp_loop_begin(&g);
+    tornado_chart(&g, f, &a, low, high, x_low, x_high);
     gp_loop_end(&g);
     return gp_end(&g);
 }
