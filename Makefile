@@ -8,6 +8,8 @@
 #   make mutants    plant each mutant of tests/mutants/ in a scratch copy, run the
 #                   tests, report killed / survived and the score (MUTANTS=a subset)
 #   make bench      benchmarks (figures go in docs/performance.md)
+#   make mpi        build ./caseload-mpi, the same commands over MPI ranks
+#                   (Open MPI; docs/cluster.md)
 #   make check-asan every test again under AddressSanitizer and UBSan (build-asan/)
 #   make fuzz       fuzz the scenario loader and the readers and writers of charts,
 #                   FUZZ_SECONDS each (docs/robustness.md)
@@ -27,6 +29,8 @@ RUN_ARGS ?= --force --plot
 
 # Debian packages the build, tests and charts need, and how to find them.
 DEB_PACKAGES := pkg-config libgsl-dev libconfig-dev libcmocka-dev gnuplot-nox
+# ... and what make test (and make mpi) need besides.
+TEST_DEB_PACKAGES := openmpi-bin libopenmpi-dev
 PKGS         := gsl libconfig
 
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -48,16 +52,16 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libcaseload.a
 
-.PHONY: all deps run test golden mutants bench install clean check-asan fuzz
+.PHONY: all deps run test golden mutants bench install clean check-asan fuzz mpi
 
 all: caseload
 
 # ---- set-up: install what is missing --------------------------------------
 # A stamp records that the packages were found, so later builds skip the check.
-deps: $(BUILD)/.deps
-$(BUILD)/.deps: Makefile
+# install_missing: the packages of the list $(1) not installed yet.
+define install_missing
 	@missing=""; \
-	for p in $(DEB_PACKAGES); do \
+	for p in $(1); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -72,7 +76,14 @@ $(BUILD)/.deps: Makefile
 	    exit 1; \
 	  fi; \
 	fi
+endef
+deps: $(BUILD)/.deps
+$(BUILD)/.deps: Makefile
+	$(call install_missing,$(DEB_PACKAGES))
 	@mkdir -p $(BUILD) && touch $@
+$(BUILD)/.test-deps: Makefile | $(BUILD)/.deps
+	$(call install_missing,$(TEST_DEB_PACKAGES))
+	@touch $@
 
 # ---- build ----------------------------------------------------------------
 $(BUILD)/%.o: %.c | $(BUILD)/.deps
@@ -109,9 +120,23 @@ $(BUILD)/tests/test_invariants: $(BUILD)/tests/test_invariants.o $(BUILD)/check/
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# caseload-mpi: the front end again, compiled by Open MPI's mpicc with
+# CASELOAD_MPI (cli/batch.c hands replications to cli/mpi/cluster.c), on
+# the same library.
+MPICC   ?= mpicc
+MPI_SRC := $(CLI_SRC) $(wildcard cli/mpi/*.c)
+MPI_OBJ := $(MPI_SRC:%.c=$(BUILD)/mpi/%.o)
+mpi: caseload-mpi
+$(BUILD)/mpi/%.o: %.c | $(BUILD)/.test-deps
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CPPFLAGS) -DCASELOAD_MPI $(PKG_CFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+
+caseload-mpi: $(MPI_OBJ) $(LIB)
+	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
          $(BUILD)/check/models/replication.d
 
 # ---- run, test, bench -----------------------------------------------------
@@ -121,15 +146,18 @@ run: caseload
 # Each test program is a cmocka group; they run from the repository root so
 # they can find ./caseload and scenarios/. The slowest (TEST_ALONGSIDE:
 # mostly waiting for gnuplot) runs beside the others on the second core,
-# its output kept in a file and printed after theirs.
+# its output kept in a file and printed after theirs. tests/mpi.sh runs
+# caseload-mpi on 1, 2 and 3 ranks against caseload (docs/cluster.md).
 TEST_ALONGSIDE := $(BUILD)/tests/test_security
-test: caseload $(TEST_BIN)
+test: caseload caseload-mpi $(TEST_BIN)
 	@failed=0; side=$(BUILD)/tests/.alongside.log; \
 	( CASELOAD=./caseload $(TEST_ALONGSIDE) > $$side 2>&1; echo $$? > $$side.rc ) & \
 	for t in $(filter-out $(TEST_ALONGSIDE),$(TEST_BIN)); do \
 	  printf '== %s\n' "$$t"; \
 	  CASELOAD=./caseload $$t || failed=1; \
 	done; \
+	printf '== tests/mpi.sh\n'; \
+	CASELOAD=./caseload CASELOAD_MPI=./caseload-mpi tests/mpi.sh || failed=1; \
 	wait; printf '== %s\n' "$(TEST_ALONGSIDE)"; cat $$side; \
 	[ "$$(cat $$side.rc)" = 0 ] || failed=1; \
 	if [ $$failed -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
@@ -235,4 +263,4 @@ $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
 -include $(FUZZ_HARNESSES:%=$(BUILD)/tests/fuzz/%.d)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) caseload
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) caseload caseload-mpi

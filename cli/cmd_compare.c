@@ -1,6 +1,7 @@
 /* cmd_compare.c — caseload compare BASE.cfg ALT.cfg [ALT2.cfg ...]: paired
  * runs of every scenario (same seeds: common random numbers) and the
  * differences of each alternative against the base. */
+#include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/session.h"
 #include "cli/signals.h"
@@ -300,6 +301,7 @@ static bool write_compare_files(const struct session *s, const char *dir, const 
     json_string(&j, "rank_kpi", rank_kpi);
     json_uint(&j, "replications", s->done);
     json_bool(&j, "partial", s->partial);
+    batch_json_ranks(&j, s->o->threads);
     /* differences.csv's quantiles: exact only if every alternative's are */
     bool exact = true;
     for (size_t i = 1; i < s->n; i++)

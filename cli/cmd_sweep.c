@@ -1,6 +1,7 @@
 /* cmd_sweep.c — caseload sweep: outcomes as one or two levers move (a grid),
  * or which assumptions matter most (--tornado). Every point runs the same
  * replications with the same seeds, so the curves are paired. */
+#include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/evaluate.h"
 #include "cli/limits.h"
@@ -163,6 +164,7 @@ static void manifest(struct json *j, const struct scenario *sc, const struct cli
     json_uint(j, "replications_per_point", o->reps);
     json_uint(j, "points", points);
     json_bool(j, "partial", partial);
+    batch_json_ranks(j, o->threads);
     json_array(j, "command_line");
     for (int i = 0; i < o->argc; i++)
         json_string(j, NULL, o->argv[i]);

@@ -10,6 +10,7 @@
  * is monotone up to the granularity of the replications; bisection on it
  * then converges like bisection on a deterministic function (see
  * docs/target.md for the choice). */
+#include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/evaluate.h"
 #include "cli/limits.h"
@@ -188,6 +189,7 @@ static int write_results(struct search *s, const char *dir, const struct point *
     json_uint(&j, "evaluations", s->n);
     json_uint(&j, "seed", s->o->seed);
     json_uint(&j, "replications_per_evaluation", s->o->reps);
+    batch_json_ranks(&j, s->o->threads);
     json_array(&j, "command_line");
     for (int i = 0; i < s->o->argc; i++)
         json_string(&j, NULL, s->o->argv[i]);
