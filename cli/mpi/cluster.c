@@ -832,6 +832,20 @@ long long batch_run(const struct batch *b, uint64_t first, uint64_t count, unsig
 
 /* ---- main ---------------------------------------------------------------- */
 
+bool cluster_terminal(int fd)
+{
+    if (!getenv("OMPI_COMM_WORLD_SIZE"))
+        return isatty(fd);   /* not started by mpirun */
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/fd/%d", (long)getppid(), fd);
+    int f = open(path, O_WRONLY | O_NOCTTY);
+    if (f < 0)
+        return false;
+    bool t = isatty(f);
+    close(f);
+    return t;
+}
+
 static void print_stats(void)
 {
     double total = now() - cl.t_start;

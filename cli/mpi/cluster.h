@@ -24,9 +24,15 @@
 #ifndef CLI_MPI_CLUSTER_H
 #define CLI_MPI_CLUSTER_H
 
+#include <stdbool.h>
+
 /* main() of caseload-mpi: MPI set up, then command(argc, argv) on rank 0
  * while the other ranks serve it; returns the command's exit status on
  * every rank. */
 int cluster_main(int argc, char **argv, int (*command)(int argc, char **argv));
+
+/* Whether fd reaches a terminal: under mpirun (which starts rank 0 as its
+ * child), whether mpirun's own fd does; else isatty. */
+bool cluster_terminal(int fd);
 
 #endif
