@@ -5,7 +5,8 @@
 #     target on 1, 2 and 3 ranks (oversubscribed: this machine has fewer
 #     cores), at -j 2, 1 and 2 respectively, write result files byte-identical to caseload's,
 #     the other ranks having computed some of the replications (rank 0's
-#     report, CASELOAD_MPI_STATS); the manifest records ranks and threads;
+#     report, CASELOAD_MPI_STATS); the manifest records ranks and threads
+#     (caseload's records no ranks);
 #   - bad options are refused by rank 0 alone, with caseload's message and
 #     exit status 2;
 #   - a rank that dies after its first chunk (the test-only variable
@@ -70,6 +71,10 @@ check_command() {
     if ! "$CL" "$@" -q -o "$tmp/$name/single" > /dev/null 2> "$tmp/$name/single.err"; then
         fail "$name: caseload failed: $(cat "$tmp/$name/single.err")"
         return
+    fi
+    # caseload's own manifests are as they were: no ranks
+    if grep -q '"ranks"' $(find "$tmp/$name/single" -name manifest.json); then
+        fail "$name: caseload's manifest records ranks"
     fi
     for npj in $runs; do
         np=${npj%:*} j=${npj#*:}
