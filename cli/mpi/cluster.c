@@ -45,6 +45,8 @@
 /* When set, rank 0 reports messages, bytes and where its time went on
  * standard error at the end (docs/performance.md). */
 #define CLUSTER_STATS_ENV "CASELOAD_MPI_STATS"
+/* Room for a rank's reason for refusing a batch (a path included). */
+#define CLUSTER_WHY_SIZE 640
 /* Every option letter of every command (cli_parse): each rank reads the
  * command line rank 0 accepted, for the --set and --risk it loads with. */
 #define CLUSTER_ALL_OPTIONS "nsjoSqfPKMpWCZVTDLABRGEX"
@@ -229,6 +231,7 @@ static void layout_dims(const struct result_layout *l, uint64_t d[5])
  * shape of its results. */
 static void pack_batch(const struct batch *b, struct buf *m)
 {
+    put_str(m, CASELOAD_VERSION);
     put_u64(m, b->seed);
     put_u64(m, b->kpis_only);
     put_u64(m, (uint64_t)(int64_t)b->keep_value);
@@ -319,6 +322,13 @@ static const char *worker_prepare(struct follower *w, struct buf *m, char *why, 
             snprintf(why, size, "cannot read the command line");
             return why;
         }
+    }
+    char version[sizeof CASELOAD_VERSION + 1] = "";
+    uint64_t vl = get_u64(m);
+    if (vl >= sizeof version || !buf_get(m, version, vl) || strcmp(version, CASELOAD_VERSION) != 0) {
+        snprintf(why, size, "runs caseload %s, rank 0 another version (every rank must run the same program)",
+                 CASELOAD_VERSION);
+        return why;
     }
     uint64_t seed = get_u64(m), kpis_only = get_u64(m), keep = get_u64(m), n = get_u64(m);
     worker_grow(w, n);
@@ -478,7 +488,7 @@ static int worker_serve(void)
         m.len = (size_t)len;
         switch (st.MPI_TAG) {
         case TAG_BATCH: {
-            char why[600];
+            char why[CLUSTER_WHY_SIZE];
             w.stopping = false;
             const char *bad = worker_prepare(&w, &m, why, sizeof why);
             struct buf r = { 0 };
@@ -683,7 +693,7 @@ static void serve(struct leader *z, int *stopped)
         case TAG_READY: {
             uint64_t threads = get_u64(&z->in), wl = get_u64(&z->in);
             if (threads == 0) {
-                char why[700] = "";
+                char why[CLUSTER_WHY_SIZE] = "";
                 CHECK(wl < sizeof why && buf_get(&z->in, why, wl));
                 cluster_fail("rank %d: %s", w, why);
             }
