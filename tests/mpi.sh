@@ -7,6 +7,8 @@
 #     the other ranks having computed some of the replications (rank 0's
 #     report, CASELOAD_MPI_STATS); the manifest records ranks and threads
 #     (caseload's records no ranks);
+#   - the same with a reorder window of 3 replications (the test-only
+#     CASELOAD_TEST_MPI_WINDOW), so that ranks wait for room in it;
 #   - bad options are refused by rank 0 alone, with caseload's message and
 #     exit status 2;
 #   - a rank that dies after its first chunk (the test-only variable
@@ -124,6 +126,13 @@ check_command sweep "$ALL" sweep "$MMC" --vary workforce.grades.w.in_post=5:8:4 
 check_command tornado "3:2" sweep "$tmp/uncertain.cfg" --tornado --spread 0.1 -n 8 -s 5
 check_command target "$ALL" target "$MMC" --lever workforce.grades.w.in_post --kpi backlog_mean --below 0.3 \
     --probability 0.9 --range 4:12 --step 1 -n 10 -s 5 --set horizon_years=0.5
+
+# A reorder window of 3 replications (test only): ranks wait for room, and
+# the results still come out in order.
+CASELOAD_TEST_MPI_WINDOW=3
+export CASELOAD_TEST_MPI_WINDOW
+check_command window "3:1" run "$MMC" -n 40 -s 9
+unset CASELOAD_TEST_MPI_WINDOW
 
 # Bad options: rank 0's message, as caseload's, once; exit status 2.
 "$CL" run "$MMC" -n 0 -q -o "$tmp/bad1" > /dev/null 2> "$tmp/bad1.err"

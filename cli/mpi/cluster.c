@@ -42,6 +42,9 @@
 /* Test only: the rank named here exits (status 1, as a crashed process)
  * after sending its first chunk of results. */
 #define CLUSTER_TEST_DIE_ENV "CASELOAD_TEST_MPI_DIE_RANK"
+/* Test only: the reorder window, in replications, when smaller than
+ * CLUSTER_WINDOW_BYTES makes it (the window full, ranks wait for room). */
+#define CLUSTER_TEST_WINDOW_ENV "CASELOAD_TEST_MPI_WINDOW"
 /* When set, rank 0 reports messages, bytes and where its time went on
  * standard error at the end (docs/performance.md). */
 #define CLUSTER_STATS_ENV "CASELOAD_MPI_STATS"
@@ -757,6 +760,9 @@ long long batch_run(const struct batch *b, uint64_t first, uint64_t count, unsig
     z.window = CLUSTER_WINDOW_BYTES / (z.rb ? z.rb : 1);
     if (z.window < 1)
         z.window = 1;
+    const char *tw = getenv(CLUSTER_TEST_WINDOW_ENV);
+    if (tw && atoll(tw) > 0 && (uint64_t)atoll(tw) < z.window)
+        z.window = (uint64_t)atoll(tw);
     if (z.window > count)
         z.window = count ? count : 1;
     z.slot = check_calloc((size_t)z.window, z.rb ? z.rb : 1);
