@@ -144,7 +144,8 @@ run: caseload
 	./caseload run $(SCENARIO) $(RUN_ARGS)
 
 # Each test program is a cmocka group; they run from the repository root so
-# they can find ./caseload and scenarios/. The slowest (TEST_ALONGSIDE:
+# they can find ./caseload and scenarios/ (and tests/test_layers.sh, a
+# script, checks the layers of models/: models/README.md). The slowest (TEST_ALONGSIDE:
 # mostly waiting for gnuplot) runs beside the others on the second core,
 # its output kept in a file and printed after theirs. tests/mpi.sh runs
 # caseload-mpi on 1, 2 and 3 ranks against caseload (docs/cluster.md).
@@ -156,6 +157,7 @@ test: caseload caseload-mpi $(TEST_BIN)
 	  printf '== %s\n' "$$t"; \
 	  CASELOAD=./caseload $$t || failed=1; \
 	done; \
+	printf '== %s\n' tests/test_layers.sh; tests/test_layers.sh || failed=1; \
 	printf '== tests/mpi.sh\n'; \
 	CASELOAD=./caseload CASELOAD_MPI=./caseload-mpi tests/mpi.sh || failed=1; \
 	wait; printf '== %s\n' "$(TEST_ALONGSIDE)"; cat $$side; \

@@ -53,10 +53,7 @@ int main(int argc, char **argv)
     struct hold h = { .check = 0 };
     rng_seed(&h.rng, rng_key(seed, 0, 1, 0));
     struct sim s;
-    if (!sim_init(&s, (size_t)n)) {
-        fprintf(stderr, "hold: out of memory\n");
-        return 1;
-    }
+    sim_init(&s, (size_t)n);
     for (unsigned long long i = 0; i < n; i++)
         sim_after(&s, rng_exponential(&h.rng, 1.0), 0, (uint32_t)i);
     for (unsigned long long i = 0; i < 2 * n; i++)

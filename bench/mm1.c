@@ -112,10 +112,7 @@ int main(int argc, char **argv)
     rng_seed(&q.arrivals, rng_key(seed, 0, STREAM_ARRIVALS, 0));
     rng_seed(&q.service, rng_key(seed, 0, STREAM_SERVICE, 0));
     struct sim s;
-    if (!sim_init(&s, 16)) {
-        fprintf(stderr, "mm1: out of memory\n");
-        return 1;
-    }
+    sim_init(&s, 16);
     fifo_push(&q, 0);   /* size the buffer before timing */
     fifo_pop(&q);
 

@@ -13,21 +13,10 @@ struct workspace {
 static void *ws_create(void *ctx)
 {
     const struct batch *b = ctx;
-    struct workspace *ws = calloc(1, sizeof *ws);
-    if (!ws)
-        return NULL;
-    ws->m = calloc(b->n, sizeof *ws->m);
-    for (size_t i = 0; ws->m && i < b->n; i++)
-        if (!(ws->m[i] = model_create(b->sc[i]))) {
-            for (size_t k = 0; k < i; k++)
-                model_destroy(ws->m[k]);
-            free(ws->m);
-            ws->m = NULL;
-        }
-    if (!ws->m) {
-        free(ws);
-        return NULL;
-    }
+    struct workspace *ws = check_calloc(1, sizeof *ws);
+    ws->m = check_calloc(b->n, sizeof *ws->m);
+    for (size_t i = 0; i < b->n; i++)
+        ws->m[i] = model_create(b->sc[i]); /* out of memory aborts */
     return ws;
 }
 

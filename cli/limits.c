@@ -81,8 +81,8 @@ void cli_cost_estimate(const struct scenario *const *sc, const struct result_lay
     double th = fmin(threads ? threads : 1, reps ? (double)reps : 1); /* threads that get work */
     double models = 0;
     for (size_t i = 0; i < n; i++) {
-        struct model_estimate e;
-        model_estimate(sc[i], &e);
+        struct estimate e;
+        estimate_scenario(sc[i], &e);
         double cells = (double)l[i].n_periods * (double)l[i].n_metrics;
         c->events += r * e.events_per_rep;
         models += e.bytes_per_model;

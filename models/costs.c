@@ -5,12 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const cat_name[COST_CATS] = {
-    "staff", "agency", "recruitment", "training", "interventions",
-};
-
-const char *costs_cat_name(enum cost_cat cat) { return cat_name[cat]; }
-
 void costs_reset(struct model *m)
 {
     struct costs *c = &m->cost;

@@ -1,7 +1,7 @@
 /* costs.h — money by category, per period, per financial year, in total
  * and discounted.
  *
- * Running costs are rates (£ per day) that change only when staffing or
+ * Running costs are rates (£ per day) that change only when staff, posts or
  * interventions change; they are integrated exactly between changes. One-off
  * costs are lumps. The pay of staff off sick is kept as a memo: part of
  * staff cost, not added to the total again.
@@ -21,7 +21,9 @@
 
 #include "models/model.h"
 
-/* Day 0: rates zero, totals zero, discount from the scenario. */
+/* Start of a replication: rates and totals zero; the discount rate from
+ * the scenario, discounting to the reporting start (the end of the warm-up,
+ * or day 0 without one), where the costs counted start too. */
 void costs_reset(struct model *m);
 
 /* Integrate the rates in force up to now. */
@@ -37,8 +39,5 @@ void costs_lump(struct model *m, enum cost_cat cat, double amount);
 /* Intervention i starts now: its one-off cost, and its recurring cost
  * accrues from now (call before it is marked active). */
 void costs_iv_begin(struct model *m, uint32_t i);
-
-/* Names of the categories as metric suffixes: "staff", "agency", ... */
-const char *costs_cat_name(enum cost_cat cat);
 
 #endif

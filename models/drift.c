@@ -3,7 +3,7 @@
 #include "models/metrics.h"
 #include "models/model.h"
 #include "models/replication.h"
-#include "models/staffing.h"
+#include "models/posts.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -40,16 +40,16 @@ static void read_day0(const struct model *m, void *arg)
     d->seen = true;
     double mean, cap;
     metrics_caseload(m, &mean, &cap);
-    d->stock[DRIFT_VACANCIES] = staffing_vacancies(m);
+    d->stock[DRIFT_VACANCIES] = posts_vacancies(m);
     d->stock[DRIFT_AGENCY] = m->agency_fte;
     d->stock[DRIFT_BACKLOG] = (double)m->n_queued;
     d->stock[DRIFT_CASELOAD] = mean;
-    d->scale[DRIFT_VACANCIES] = d->scale[DRIFT_AGENCY] = staffing_establishment(m);
+    d->scale[DRIFT_VACANCIES] = d->scale[DRIFT_AGENCY] = posts_establishment(m);
     d->scale[DRIFT_BACKLOG] = (double)m->open_cases;
     d->scale[DRIFT_CASELOAD] = cap;
 }
 
-bool drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct drift *out)
+void drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct drift *out)
 {
     CHECK(reps > 0);
     memset(out, 0, sizeof *out);
@@ -57,19 +57,13 @@ bool drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct
      * the first year. A shallow copy with its own parameter values. */
     struct scenario quiet = *sc;
     quiet.n_iv = 0;
-    quiet.reg.p = malloc(sc->reg.n * sizeof *quiet.reg.p);
-    if (!quiet.reg.p)
-        return false;
+    quiet.reg.p = check_malloc(sc->reg.n * sizeof *quiet.reg.p);
     memcpy(quiet.reg.p, sc->reg.p, sc->reg.n * sizeof *quiet.reg.p);
     double *years = &quiet.reg.p[sc->p_horizon_years].value;
     *years = fmin(*years, DRIFT_SPAN_YEARS);
     quiet.reg.p[sc->p_warmup_days].value = 0;
 
     struct model *m = model_create(&quiet);
-    if (!m) {
-        free(quiet.reg.p);
-        return false;
-    }
     struct result_layout l;
     metrics_layout(&quiet, &l);
     struct rep_result res;
@@ -95,7 +89,6 @@ bool drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct
     result_layout_free(&l);
     model_destroy(m);
     free(quiet.reg.p);
-    return true;
 }
 
 bool drift_notable(const struct scenario *sc, const struct drift *d, enum drift_stock k)

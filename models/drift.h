@@ -50,9 +50,8 @@ const char *drift_stock_name(enum drift_stock k);
 const char *drift_scale_name(enum drift_stock k);
 
 /* Run reps (> 0) replications of sc, seeded from seed, without its
- * interventions and warm-up, over min(1 year, horizon). False when out of
- * memory. */
-bool drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct drift *out);
+ * interventions and warm-up, over min(1 year, horizon). */
+void drift_measure(const struct scenario *sc, uint64_t seed, size_t reps, struct drift *out);
 
 /* Whether stock k moved by more than the scenario's drift_notice. */
 bool drift_notable(const struct scenario *sc, const struct drift *d, enum drift_stock k);

@@ -20,6 +20,30 @@
 #define EST_ITERATIONS 2000
 /* Re-referral probabilities are capped here (1 would mean endless cases). */
 #define EST_MAX_REREFERRAL 0.99
+/* Days in a reporting quarter and month, about (365.25 / 4 and / 12,
+ * rounded down: the estimate is meant to be right within a small factor). */
+#define EST_QUARTER_DAYS 91.3
+#define EST_MONTH_DAYS 30.4
+/* A finite stand-in for "more than anything": a figure that overflows is
+ * clamped here, so the front end's comparisons with its limits stay
+ * ordered (an infinity or NaN would not refuse a run). */
+#define EST_HUGE 1e300
+/* The largest exponent given to exp(): a double overflows above about
+ * 709.78, and e^700 (1e304) is already beyond any limit. */
+#define EST_MAX_EXP 700
+/* Events per sickness episode (its start and end) and per leaver (the
+ * leave; the post's campaign start, end and a retry; agency cover starting
+ * and released), about. */
+#define EST_EVENTS_PER_SICKNESS 2
+#define EST_EVENTS_PER_LEAVER 6
+/* Events per intervention: its start and its end. */
+#define EST_EVENTS_PER_INTERVENTION 2.0
+/* A pivot smaller than this means the pathway's visit equations are
+ * singular: the estimate falls back to iteration. */
+#define EST_PIVOT_MIN 1e-12
+/* The fixed part of a model's memory, about: the calendar's first block,
+ * the result layout, the allocator's overhead. */
+#define EST_FIXED_BYTES 1e6
 
 /* The largest value parameter i takes: its value, or the fold of the
  * interventions in force (scenario_value_at) at any start or end of one
@@ -34,7 +58,7 @@ static double peak(const struct scenario *sc, size_t i)
         if (isfinite(sc->iv[k].until_day))
             best = fmax(best, scenario_value_at(sc, i, sc->iv[k].until_day));
     }
-    return isfinite(best) ? best : 1e300;
+    return isfinite(best) ? best : EST_HUGE;
 }
 
 static double dist_mean(const struct scenario *sc, const struct dist_spec *ds)
@@ -83,7 +107,7 @@ static void stage_visits(const struct scenario *sc, double *v)
             for (size_t r = c + 1; r < n; r++)
                 if (fabs(a[r * (n + 1) + c]) > fabs(a[piv * (n + 1) + c]))
                     piv = r;
-            if (fabs(a[piv * (n + 1) + c]) < 1e-12) {
+            if (fabs(a[piv * (n + 1) + c]) < EST_PIVOT_MIN) {
                 ok = false;
                 break;
             }
@@ -132,25 +156,25 @@ static void stage_visits(const struct scenario *sc, double *v)
     free(prob);
 }
 
-void model_estimate(const struct scenario *sc, struct model_estimate *e)
+void estimate_scenario(const struct scenario *sc, struct estimate *e)
 {
     memset(e, 0, sizeof *e);
     const struct params *r = &sc->reg;
     double days = scenario_horizon_days(sc, NULL);
     double years = days / SCENARIO_DAYS_PER_YEAR;
-    double period_days = sc->report_every == PERIOD_WEEK ? 7 : sc->report_every == PERIOD_QUARTER ? 91.3 : 30.4;
+    double period_days = sc->report_every == PERIOD_WEEK ? 7 : sc->report_every == PERIOD_QUARTER ? EST_QUARTER_DAYS : EST_MONTH_DAYS;
     e->periods = ceil(days / period_days);
 
     /* Referrals: the peak rate (trend, shocks), and the total over the
      * horizon (the compound trend integrated). */
     double base = peak(sc, sc->p_referrals);
     for (size_t i = 0; i < sc->n_shocks; i++)
-        base = fmin(base * fmax(1.0, peak(sc, sc->shock[i].p_multiplier)), 1e300);
+        base = fmin(base * fmax(1.0, peak(sc, sc->shock[i].p_multiplier)), EST_HUGE);
     double trend = r->p[sc->p_trend].value, rate = base, total_years = years;
     if (trend != 0 && trend > -1) {
         double g = log1p(trend);
-        rate *= exp(fmin(fmax(years * g, 0), 700));
-        total_years = expm1(fmin(years * g, 700)) / g;
+        rate *= exp(fmin(fmax(years * g, 0), EST_MAX_EXP));
+        total_years = expm1(fmin(years * g, EST_MAX_EXP)) / g;
     }
     double smax = 0, ssum = 0;
     for (int k = 0; k < SCENARIO_MONTHS; k++) {
@@ -159,7 +183,7 @@ void model_estimate(const struct scenario *sc, struct model_estimate *e)
     }
     /* candidates are drawn at the peak rate all along, then thinned */
     double candidates = rate * years * (ssum > 0 ? smax * SCENARIO_MONTHS / ssum : 1);
-    e->referrals = fmin(base * total_years, 1e300);
+    e->referrals = fmin(base * total_years, EST_HUGE);
     double screened_in = 1 - fmin(1, fmax(0, r->p[sc->p_screen_out].value));
     double reref = fmin(EST_MAX_REREFERRAL, fmax(0, r->p[sc->p_reref_p].value));
     double cases_total = e->referrals * screened_in / (1 - reref);
@@ -211,7 +235,7 @@ void model_estimate(const struct scenario *sc, struct model_estimate *e)
         open += cases_total * (1 - capacity / load);
     e->cases_peak = initial + fmin(open, cases_total);
     if (!isfinite(e->cases_peak))
-        e->cases_peak = 1e300;
+        e->cases_peak = EST_HUGE;
 
     double sick = r->p[sc->p_sick_rate].value, turnover = 0;
     for (size_t g = 0; g < sc->n_grades; g++)
@@ -219,15 +243,15 @@ void model_estimate(const struct scenario *sc, struct model_estimate *e)
     e->events_per_rep = candidates                               /* arrivals, thinned */
                         + cases_total * reref                     /* re-referrals */
                         + (cases_total + initial) * visits        /* ends of stages */
-                        + workers * years * (1 + 2 * sick + 6 * turnover)
-                        + e->periods + 2.0 * (double)sc->n_iv;
+                        + workers * years * (1 + EST_EVENTS_PER_SICKNESS * sick + EST_EVENTS_PER_LEAVER * turnover)
+                        + e->periods + EST_EVENTS_PER_INTERVENTION * (double)sc->n_iv;
     if (!isfinite(e->events_per_rep))
-        e->events_per_rep = 1e300;
+        e->events_per_rep = EST_HUGE;
 
     double per_case = (double)sizeof(struct case_rec) + EST_EVENT_BYTES + 2 * sizeof(uint32_t);
     double per_worker = (double)(sizeof(struct worker) + sizeof(struct post)) + EST_EVENTS_PER_WORKER * EST_EVENT_BYTES
                         + 4 * sizeof(double) + sizeof(double);
     e->bytes_per_model = EST_POOL_SLACK * (e->cases_peak * per_case + e->workers_peak * per_worker)
                          + days + e->periods * 2 * sizeof(double)
-                         + (double)sc->n_stages * 128 + (double)sc->reg.n * sizeof(double) + 1e6;
+                         + (double)sc->n_stages * 128 + (double)sc->reg.n * sizeof(double) + EST_FIXED_BYTES;
 }

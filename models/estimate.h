@@ -12,7 +12,7 @@
 
 #include "models/scenario.h"
 
-struct model_estimate {
+struct estimate {
     double referrals;        /* referrals over the horizon (before screening) */
     double cases_peak;       /* cases open at once at the busiest, about */
     double workers_peak;     /* staff and agency workers at once, about */
@@ -21,6 +21,6 @@ struct model_estimate {
     double periods;          /* reporting periods */
 };
 
-void model_estimate(const struct scenario *sc, struct model_estimate *e);
+void estimate_scenario(const struct scenario *sc, struct estimate *e);
 
 #endif

@@ -1,7 +1,6 @@
 #include "models/interventions.h"
 
 #include "models/costs.h"
-#include "models/replication.h"
 
 #include <math.h>
 
@@ -16,7 +15,7 @@ void interventions_start(struct model *m)
         if (isfinite(sc->iv[i].until_day) && sc->iv[i].until_day <= m->horizon)
             sim_at(&m->sim, sc->iv[i].until_day, EV_IV_END, (uint32_t)i);
     }
-    /* The cost rates were set up (by staffing) while the flags still held
+    /* The cost rates were set up (by posts.c) while the flags still held
      * the previous replication's interventions: recompute them without. */
     costs_update_rates(m);
 }
@@ -28,7 +27,6 @@ static void update(struct model *m, uint32_t i)
 {
     size_t p = m->sc->iv[i].param;
     m->pv[p] = scenario_value_at(m->sc, p, m->sim.now);
-    model_refresh(m);
 }
 
 void interventions_begin(struct model *m, uint32_t i)

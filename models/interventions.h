@@ -4,9 +4,9 @@
  * pays its one-off cost; its yearly cost runs while it is in force. At its
  * until date (if any) it stops. Whenever one starts or ends, its parameter
  * becomes the fold of every intervention on it in force then
- * (scenario_value_at), and the model refreshes what depends on the
- * parameters (see model_refresh): raising an establishment starts
- * recruitment, lowering it lets posts lapse. */
+ * (scenario_value_at). The dispatcher (replication.c) then refreshes what
+ * depends on the parameters (model_refresh): raising an establishment
+ * starts recruitment, lowering it lets posts lapse. */
 #ifndef MODELS_INTERVENTIONS_H
 #define MODELS_INTERVENTIONS_H
 
@@ -15,6 +15,8 @@
 /* Day 0: schedule every start and end. */
 void interventions_start(struct model *m);
 
+/* EV_IV_START / EV_IV_END: costs, the flag, the parameter's new value;
+ * the caller then calls model_refresh. */
 void interventions_begin(struct model *m, uint32_t i);
 void interventions_end(struct model *m, uint32_t i);
 

@@ -1,6 +1,6 @@
 #include "models/invariants.h"
 
-#include "models/allocation.h"
+#include "models/binding.h"
 #include "sim/calendar.h"
 #include "sim/check.h"
 
@@ -92,7 +92,7 @@ static const char *walk_cases(struct walk *wk)
             n_free++;
             continue;
         case CASE_REREFERRAL:
-            if (cr->stage != -1 || cr->worker != NONE || cr->done)
+            if (cr->stage != -1 || cr->worker != MODEL_NONE || cr->done)
                 BROKEN("case %u awaits re-referral but has stage %d, worker %u or a clock", c, cr->stage,
                        cr->worker);
             continue;
@@ -105,7 +105,7 @@ static const char *walk_cases(struct walk *wk)
         open[cr->stage]++;
         if (cr->state == CASE_QUEUED) {
             queued[cr->stage]++;
-            if (cr->worker != NONE || cr->done)
+            if (cr->worker != MODEL_NONE || cr->done)
                 BROKEN("case %u is queued but has worker %u or a running clock", c, cr->worker);
             continue;
         }
@@ -114,7 +114,7 @@ static const char *walk_cases(struct walk *wk)
         const struct worker *w = &m->w[cr->worker];
         if (w->grade >= sc->n_grades)
             BROKEN("case %u: its worker %u has grade %u of %zu", c, cr->worker, w->grade, sc->n_grades);
-        if (!sc->stage[cr->stage].eligible[w->grade])
+        if (!binding_eligible(m, (size_t)cr->stage, w->grade))
             BROKEN("case %u in stage %s is held by worker %u of grade %s, which may not hold it", c,
                    sc->stage[cr->stage].name, cr->worker, sc->grade[w->grade].name);
         if (w->status == W_AT_WORK) {
@@ -129,7 +129,7 @@ static const char *walk_cases(struct walk *wk)
         }
     }
     size_t chain = 0;
-    for (uint32_t c = m->free_case; c != NONE; c = m->cases[c].next) {
+    for (uint32_t c = m->free_case; c != MODEL_NONE; c = m->cases[c].next) {
         if (c >= m->case_top || chain >= n_free)
             BROKEN("the free list of cases runs past the %zu free slots (at case %u)", n_free, c);
         if (m->cases[c].state != CASE_FREE)
@@ -208,8 +208,8 @@ static const char *walk_worker(struct walk *wk, uint32_t wi, size_t *ready)
     /* its cases */
     size_t n = 0;
     double load = 0;
-    uint32_t prev = NONE;
-    for (uint32_t c = w->first_case; c != NONE; c = m->cases[c].next) {
+    uint32_t prev = MODEL_NONE;
+    for (uint32_t c = w->first_case; c != MODEL_NONE; c = m->cases[c].next) {
         if (c >= m->case_top || n >= w->n_cases)
             BROKEN("worker %u (grade %s): its list of cases runs past its %u cases (at case %u)",
                    wi, gs->name, w->n_cases, c);
@@ -238,21 +238,21 @@ static const char *walk_worker(struct walk *wk, uint32_t wi, size_t *ready)
     /* its leaf in the grade's max-tree */
     if (gs->holds_cases) {
         const struct maxtree *t = &m->g[w->grade].tree;
-        if (w->slot >= t->cap || t->worker[w->slot] != wi)
+        if (w->slot >= t->cap || t->item[w->slot] != wi)
             BROKEN("worker %u (grade %s): its tree leaf %u does not name it", wi, gs->name, w->slot);
         struct maxnode leaf = maxtree_leaf(t, w->slot);
         if (w->status == W_AT_WORK) {
-            if (!near(leaf.spare, w->cap - w->load)
-                || !near(leaf.ospare, m->overload_factor * w->cap - w->load))
+            if (!near(leaf.a, w->cap - w->load)
+                || !near(leaf.b, m->overload_factor * w->cap - w->load))
                 BROKEN("worker %u (grade %s): tree leaf (%.17g, %.17g), spare capacity (%.17g, %.17g)",
-                       wi, gs->name, leaf.spare,
-                       leaf.ospare, w->cap - w->load, m->overload_factor * w->cap - w->load);
-        } else if (leaf.spare != -HUGE_VAL || leaf.ospare != -HUGE_VAL) {
+                       wi, gs->name, leaf.a,
+                       leaf.b, w->cap - w->load, m->overload_factor * w->cap - w->load);
+        } else if (leaf.a != -HUGE_VAL || leaf.b != -HUGE_VAL) {
             BROKEN("worker %u (grade %s): off (status %u) but its tree leaf offers (%.17g, %.17g)",
-                   wi, gs->name, w->status, leaf.spare,
-                   leaf.ospare);
+                   wi, gs->name, w->status, leaf.a,
+                   leaf.b);
         }
-    } else if (w->slot != NONE) {
+    } else if (w->slot != MODEL_NONE) {
         BROKEN("worker %u (grade %s): a tree leaf %u in a grade that holds no cases", wi, gs->name, w->slot);
     }
 
@@ -328,7 +328,7 @@ static const char *walk_workers(struct walk *wk)
                m->agency_fte_sick, agency, agency_sick);
 
     size_t chain = 0;
-    for (uint32_t wi = m->free_worker; wi != NONE; wi = m->w[wi].next_free) {
+    for (uint32_t wi = m->free_worker; wi != MODEL_NONE; wi = m->w[wi].next_free) {
         if (wi >= m->n_worker_slots || chain >= n_free)
             BROKEN("the free list of workers runs past the %zu free slots (at worker %u)", n_free, wi);
         if (m->w[wi].status != W_FREE)
@@ -396,8 +396,8 @@ static const char *walk_grades(struct walk *wk)
         if (!spec->holds_cases && gs->tree.used)
             BROKEN("grade %s holds no cases but has %zu tree leaves", spec->name, gs->tree.used);
         for (uint32_t i = 0; i < gs->tree.cap; i++) {
-            uint32_t wi = gs->tree.worker[i];
-            if (wi != NONE && (wi >= m->n_worker_slots || m->w[wi].status == W_FREE
+            uint32_t wi = gs->tree.item[i];
+            if (wi != MODEL_NONE && (wi >= m->n_worker_slots || m->w[wi].status == W_FREE
                                || m->w[wi].grade != g || m->w[wi].slot != i))
                 BROKEN("grade %s: tree leaf %u names worker %u, whose leaf it is not", spec->name, i, wi);
         }
@@ -412,10 +412,10 @@ static const char *walk_grades(struct walk *wk)
                 BROKEN("grade %s: post %u is listed twice", spec->name, p);
             wk->post_seen[p] |= SEEN_GRADE;
             const struct post *po = &m->post[p];
-            if (po->holder >= m->n_worker_slots && po->holder != NONE)
+            if (po->holder >= m->n_worker_slots && po->holder != MODEL_NONE)
                 BROKEN("grade %s: post %u's holder is %u of %zu worker slots", spec->name, p, po->holder,
                        m->n_worker_slots);
-            if (po->holder != NONE) {
+            if (po->holder != MODEL_NONE) {
                 in_post += m->w[po->holder].fte;
                 if (!near(po->fte, m->w[po->holder].fte))
                     BROKEN("grade %s: post %u is %.17g FTE, its holder %.17g", spec->name, p, po->fte,
@@ -425,7 +425,7 @@ static const char *walk_grades(struct walk *wk)
             }
         }
         listed += gs->n_posts;
-        /* staffing.c: FTE in post + vacant FTE = establishment + supernumerary
+        /* posts.c: FTE in post + vacant FTE = establishment + supernumerary
          * FTE, so vacant FTE = max(0, establishment - FTE in post) */
         double want = fmax(0.0, m->pv[spec->p_establishment] - in_post);
         if ((wk->laws & INVARIANTS_ESTABLISHMENT) && !spec->agency && !near(vacant, want))
@@ -449,13 +449,13 @@ static const char *walk_posts(struct walk *wk)
             BROKEN("post %u (grade %s) is in no grade's list", p, gname);
         if (!(po->fte > 0) || !isfinite(po->fte))
             BROKEN("post %u (grade %s): FTE %.17g", p, gname, po->fte);
-        if (po->holder != NONE) {
+        if (po->holder != MODEL_NONE) {
             const struct worker *w = po->holder < m->n_worker_slots ? &m->w[po->holder] : NULL;
             if (!w || w->status == W_FREE || w->agency || w->post != p)
                 BROKEN("post %u (grade %s): its holder %u is not a permanent worker holding it",
                        p, gname, po->holder);
         }
-        if (po->cover != NONE) {
+        if (po->cover != MODEL_NONE) {
             const struct worker *w = po->cover < m->n_worker_slots ? &m->w[po->cover] : NULL;
             if (!w || w->status == W_FREE || !w->agency || w->post != p)
                 BROKEN("post %u (grade %s): its cover %u is not an agency worker covering it",
@@ -464,7 +464,7 @@ static const char *walk_posts(struct walk *wk)
         struct cal_event ev;
         WALK(check_handle(wk, po->ev_campaign, EV_CAMPAIGN_START, EV_CAMPAIGN_END, p, "post", "campaign",
              &ev));
-        if (po->ev_campaign && ev.type == EV_CAMPAIGN_END && (!po->funded || po->holder != NONE))
+        if (po->ev_campaign && ev.type == EV_CAMPAIGN_END && (!po->funded || po->holder != MODEL_NONE))
             BROKEN("post %u (grade %s): a campaign runs but the post is %s",
                    p, gname, po->funded ? "held" : "unfunded");
         WALK(check_handle(wk, po->ev_agency, EV_AGENCY_START, EV_AGENCY_START, p, "post", "agency", NULL));
@@ -479,7 +479,7 @@ static const char *walk_posts(struct walk *wk)
             BROKEN("cover wait entry %zu is post %u: not marked waiting, or twice", i, p);
         wk->post_seen[p] |= SEEN_WAIT;
     }
-    if (sc->agency_grade >= 0 && m->agency_fte > m->agency_ceiling + LOAD_EPS)
+    if (sc->agency_grade >= 0 && m->agency_fte > m->agency_ceiling + MODEL_FTE_EPS)
         BROKEN("%.17g FTE of agency cover, above the ceiling of %.17g", m->agency_fte, m->agency_ceiling);
     return NULL;
 }
@@ -594,6 +594,6 @@ void invariants_check(const struct model *m, unsigned laws)
 
 unsigned invariants_laws(const struct model *m)
 {
-    (void)m;   /* the establishment law holds for every scenario (staffing.c) */
+    (void)m;   /* the establishment law holds for every scenario (posts.c) */
     return INVARIANTS_ESTABLISHMENT;
 }

@@ -61,7 +61,7 @@
 enum invariants_law {
     /* in every permanent grade: FTE of the advertised vacancies =
      * max(0, establishment - FTE in post), and a held post's FTE is its
-     * holder's (staffing.c) */
+     * holder's (posts.c) */
     INVARIANTS_ESTABLISHMENT = 1u << 0,
 };
 

@@ -2,8 +2,8 @@
 
 #include "models/costs.h"
 #include "models/pathway.h"
-#include "models/staffing.h"
-#include "models/workforce.h"
+#include "models/posts.h"
+#include "models/workers.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -400,7 +400,7 @@ void metrics_reset(struct model *m)
     for (int k = 0; k < COST_CATS; k++)
         m->years_cost[k] = 0;
     m->years_sick = m->years_total = m->years_discounted = 0;
-    memset(m->snapshots, 0, 2 * sizeof *m->snapshots);
+    memset(m->snapshots, 0, KPI_SNAPSHOTS * sizeof *m->snapshots);
 }
 
 /* Rearrange x[0..n) so that x[k] holds what a sort would put there, nothing
@@ -499,7 +499,7 @@ void metrics_period_end(struct model *m, size_t p)
         in_post += m->g[g].fte_in_post;
         sick += m->g[g].fte_sick;
     }
-    double vacant = staffing_vacancies(m), establishment = staffing_establishment(m);
+    double vacant = posts_vacancies(m), establishment = posts_establishment(m);
     double cl_mean, cl_p90, cl_cap;
     caseloads(m, &cl_mean, &cl_p90, &cl_cap);
 
@@ -516,7 +516,7 @@ void metrics_period_end(struct model *m, size_t p)
     row[M_SICK] = sick;
     row[M_VACANCIES] = vacant;
     row[M_AGENCY] = m->agency_fte;
-    row[M_UNSUPERVISED] = workforce_unsupervised(m, NULL);
+    row[M_UNSUPERVISED] = workers_unsupervised(m, NULL);
     row[M_CASELOAD_MEAN] = cl_mean;
     row[M_CASELOAD_P90] = cl_p90;
     row[M_STARTERS] = f->starters;
@@ -536,8 +536,8 @@ void metrics_period_end(struct model *m, size_t p)
     row[M_ALLOCATIONS] = f->allocations;
     row[M_AGENCY_STARTS] = f->agency_starts;
     row[M_CASELOAD_CAP] = cl_cap;
-    row[M_VACANT_UNCOVERED] = staffing_vacancies_uncovered(m);
-    row[M_SUPERNUMERARY] = staffing_supernumerary(m);
+    row[M_VACANT_UNCOVERED] = posts_vacancies_uncovered(m);
+    row[M_SUPERNUMERARY] = posts_supernumerary(m);
     row[M_COST_SICKNESS] = m->cost.sick_period;
     m->cost.sick_period = 0;
     for (size_t s = 0; s < sc->n_stages; s++) {
@@ -550,8 +550,8 @@ void metrics_period_end(struct model *m, size_t p)
     m->year_vacant += vacant;
     m->year_periods++;
     /* period-end stocks averaged for KPIs */
-    m->snapshots[0] += cl_mean;
-    m->snapshots[1] += establishment > 0 ? vacant / establishment : 0;
+    m->snapshots[SNAP_CASELOAD_MEAN] += cl_mean;
+    m->snapshots[SNAP_VACANCY_RATE] += establishment > 0 ? vacant / establishment : 0;
 
     /* the next period starts from zero */
     m->flow_total.referrals += f->referrals;
@@ -673,9 +673,9 @@ void metrics_finish(struct model *m)
     k[K_CHILD_DAYS_OVER] = m->kpi_wait_over;
     k[K_WAITING_OVER_END] = (double)pathway_waiting_over(m, m->pv[sc->p_wait_threshold]);
     k[K_MEAN_WAIT] = f->allocations > 0 ? f->wait_sum / f->allocations : NAN;
-    k[K_CASELOAD_MEAN] = periods ? m->snapshots[0] / (double)periods : 0;
+    k[K_CASELOAD_MEAN] = periods ? m->snapshots[SNAP_CASELOAD_MEAN] / (double)periods : 0;
     k[K_STAFF_IN_POST_MEAN] = in->in_post / span;
-    k[K_VACANCY_RATE] = periods ? m->snapshots[1] / (double)periods : 0;
+    k[K_VACANCY_RATE] = periods ? m->snapshots[SNAP_VACANCY_RATE] / (double)periods : 0;
     k[K_SICKNESS_RATE] = in->in_post > 0 ? in->sick / in->in_post : 0;
     k[K_AGENCY_FTE_MEAN] = in->agency / span;
     double staff = m->years_cost[COST_STAFF], agency = m->years_cost[COST_AGENCY];

@@ -9,8 +9,11 @@
 #ifndef MODELS_MODEL_H
 #define MODELS_MODEL_H
 
+#include "models/hazard.h"
 #include "models/scenario.h"
 #include "sim/dist.h"
+#include "sim/maxtree.h"
+#include "sim/queue.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 
@@ -18,10 +21,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NONE UINT32_MAX
+/* No case, worker or post (an index that names nothing). */
+#define MODEL_NONE UINT32_MAX
 
-/* Tolerance for comparing loads with caps: sums of weights in floating point. */
-#define LOAD_EPS 1e-9
+/* Tolerance for comparing loads with caps: sums of case weights in floating
+ * point, far below any weight a scenario can give (binding.h). */
+#define MODEL_LOAD_EPS 1e-9
+
+/* Tolerance for comparing FTE (staff in post, vacancies, agency FTE against
+ * the establishment and the ceiling): sums of fractions of posts in floating
+ * point, far below any part-time fraction of a post (posts.c). */
+#define MODEL_FTE_EPS 1e-9
 
 enum ev_type {
     EV_ARRIVAL,          /* candidate referral (thinned) */
@@ -57,7 +67,7 @@ enum post_stream { POST_HIRE = 1, POST_OCCUPANT = 2, POST_COVER = 3 };
 /* Streams derived from a worker's key. */
 enum worker_stream { WORKER_LEAVE = 1, WORKER_SICK = 2 };
 
-/* ---- cases (pathway.c) ---------------------------------------------------- */
+/* ---- cases (pathway.c; the links to workers: binding.c) -------------------- */
 
 enum case_state { CASE_FREE, CASE_QUEUED, CASE_ALLOCATED, CASE_REREFERRAL };
 
@@ -67,7 +77,7 @@ struct case_rec {
     double due;            /* end of its time in stage, while the clock runs */
     double remaining;      /* work days left in the stage while paused */
     cal_handle done;       /* EV_CASE_DONE while the clock runs */
-    uint32_t worker;       /* NONE unless allocated */
+    uint32_t worker;       /* MODEL_NONE unless allocated (binding.c) */
     uint32_t prev, next;   /* in the worker's list of cases */
     uint32_t rereferrals;  /* how many times this child came back */
     int32_t stage;
@@ -77,19 +87,7 @@ struct case_rec {
     bool had_worker;
 };
 
-/* FIFO of case indices per stage: cases join at the back. */
-struct queue {
-    uint32_t *buf;
-    size_t head, n, cap;   /* cap is a power of two */
-};
-
-/* ---- workers and posts (workforce.c, staffing.c) ---------------------------- */
-
-/* A time-varying hazard: the event happens when the integrated rate reaches
- * an Exp(1) threshold, so changing the rate never wastes a draw. */
-struct hazard {
-    double threshold, acc, rate, since;
-};
+/* ---- workers and posts (workers.c, posts.c; cases and load: binding.c) ---- */
 
 enum worker_status { W_FREE, W_AT_WORK, W_SICK, W_SICK_LONG };
 
@@ -97,13 +95,13 @@ struct worker {
     struct rng rng_leave, rng_sick;
     struct hazard leave, sick;
     double fte;
-    double load;           /* sum of weights of its cases */
+    double load;           /* sum of weights of its cases (binding.c) */
     double cap;            /* effective cap: grade cap x FTE x direct-work factor */
     double press_sick, press_leave; /* pressure multipliers now in force */
     cal_handle ev_leave, ev_sick, ev_realloc, ev_progress;
-    uint32_t grade, post, slot; /* slot in its grade's allocation tree, or NONE */
+    uint32_t grade, post, slot; /* slot in its grade's allocation tree, or MODEL_NONE */
     uint32_t id;           /* unique in the replication (slots are reused) */
-    uint32_t first_case;   /* head of its list of cases */
+    uint32_t first_case;   /* head of its list of cases (binding.c) */
     uint32_t n_cases;
     uint32_t next_free;
     uint8_t status;
@@ -121,28 +119,11 @@ struct post {
     double cover_since;    /* when its agency cover started (for releases) */
     cal_handle ev_campaign, ev_agency;
     uint32_t grade;
-    uint32_t holder;       /* permanent worker, or NONE */
-    uint32_t cover;        /* agency worker covering it, or NONE */
+    uint32_t holder;       /* permanent worker, or MODEL_NONE */
+    uint32_t cover;        /* agency worker covering it, or MODEL_NONE */
     uint32_t occupants, covers; /* counts, to key the workers' streams */
-    bool funded;           /* vacant: advertised (else dormant); see staffing.c */
+    bool funded;           /* vacant: advertised (else dormant); see posts.c */
     bool waiting_cover;    /* in the agency wait list */
-};
-
-/* Max-tree over a grade's workers: spare capacity under the cap and under the
- * overload cap, so the best worker is found and updated in O(log n). A node
- * keeps both maxima of its subtree, so an update reads and writes one
- * array; the tree is 4-ary and siblings share a cache line (allocation.c). */
-struct maxnode {
-    double spare, ospare;
-};
-
-struct maxtree {
-    size_t cap;            /* leaves (a power of 4) */
-    struct maxnode *node;  /* root at 0, leaf i at leaf0 + i */
-    size_t leaf0;
-    uint32_t *worker;      /* worker at each leaf */
-    uint32_t *free_slot;   /* stack of unused leaves */
-    size_t n_free, used;
 };
 
 struct grade_state {
@@ -151,7 +132,8 @@ struct grade_state {
     double fte_in_post, fte_sick, fte_at_work_agency;
     struct queue progress_wait;  /* workers ready to progress into this grade */
     struct queue progress_ticket;/* their tickets, side by side */
-    struct maxtree tree;   /* case-holding grades only */
+    struct maxtree tree;   /* case-holding grades only: its workers by spare
+                            * capacity (a) and overload spare (b); allocation.c */
 };
 
 /* ---- money (costs.c) -------------------------------------------------------- */
@@ -181,6 +163,9 @@ struct iv_money {
 };
 
 /* ---- tallies for reports (metrics.c) --------------------------------------- */
+
+/* The stocks summed at each period end for the KPIs (model.snapshots). */
+enum kpi_snapshot { SNAP_CASELOAD_MEAN, SNAP_VACANCY_RATE, KPI_SNAPSHOTS };
 
 struct flows {
     double referrals, screened_out, closed, reallocations, starters, leavers;
@@ -224,7 +209,7 @@ struct model {
     size_t n_case_slots;
     size_t case_top;         /* slots in use since the reset; those above are untouched */
     uint32_t free_case;
-    struct queue *queue;     /* per stage */
+    struct queue *queue;     /* per stage: case indices, first come first */
     size_t n_queued;
     bool alloc_due;          /* a queue has a new head, a worker more room or a
                                 parameter changed since alloc_dispatch last
@@ -232,7 +217,7 @@ struct model {
     size_t *open_in_stage, *queued_in_stage;
     size_t open_cases;
 
-    /* workforce (workforce.c, staffing.c) */
+    /* workforce (workers.c, posts.c) */
     struct worker *w;
     size_t n_worker_slots;
     uint32_t free_worker;
@@ -250,7 +235,8 @@ struct model {
     struct iv_money *iv_money; /* per intervention (costs.c) */
 
     /* reporting */
-    struct flows flow;       /* this period */
+    struct flows flow;       /* this period; counted from day 0, and zeroed at
+                                the end of the warm-up (metrics_reset) */
     struct flows flow_total; /* since statistics started */
     struct integrals in_period, in_total, in_year;
     const struct result_layout *years; /* the financial years reported */
@@ -261,12 +247,13 @@ struct model {
     double years_cost[COST_CATS], years_sick, years_total, years_discounted; /* over closed years */
     double kpi_wait_over;    /* child-days beyond the wait threshold */
     double kpi_changes_closed, kpi_cases_closed;
-    bool counting;           /* after warm-up */
-    double *snapshots;       /* sum over periods of some stocks, for KPIs */
+    bool counting;           /* after warm-up: costs accrue (costs.c) */
+    double *snapshots;       /* sum over periods of some stocks, for KPIs:
+                                KPI_SNAPSHOTS of them (metrics.c) */
     struct rep_result *out;
     size_t period;           /* periods closed so far */
     uint32_t next_ticket;    /* places in the progression waits, model-wide */
-    uint32_t next_worker_id; /* workers hired so far (workforce.c) */
+    uint32_t next_worker_id; /* workers hired so far (workers.c) */
 
     /* When set: called once day 0 is set up (staff, cases, first
      * allocation), then after every event; tests check laws at every

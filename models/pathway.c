@@ -1,42 +1,14 @@
 #include "models/pathway.h"
 
-#include "models/allocation.h"
-#include "models/workforce.h"
+#include "models/binding.h"
+#include "models/workers.h"
 #include "sim/check.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define QUEUE_MIN_CAP 64
 #define CASE_POOL_MIN 1024
-
-/* ---- queues ------------------------------------------------------------- */
-
-void queue_push(struct queue *q, uint32_t x)
-{
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : QUEUE_MIN_CAP;
-        uint32_t *buf = check_malloc(cap * sizeof *buf);
-        for (size_t i = 0; i < q->n; i++)
-            buf[i] = queue_at(q, i);
-        free(q->buf);
-        q->buf = buf;
-        q->head = 0;
-        q->cap = cap;
-    }
-    q->buf[(q->head + q->n) & (q->cap - 1)] = x;
-    q->n++;
-}
-
-uint32_t queue_pop(struct queue *q)
-{
-    CHECK(q->n > 0);
-    uint32_t x = q->buf[q->head];
-    q->head = (q->head + 1) & (q->cap - 1);
-    q->n--;
-    return x;
-}
 
 /* ---- case pool ------------------------------------------------------------ */
 
@@ -53,7 +25,7 @@ void pathway_create(struct model *m)
 void pathway_destroy(struct model *m)
 {
     for (size_t s = 0; m->queue && s < m->sc->n_stages; s++)
-        free(m->queue[s].buf);
+        queue_free(&m->queue[s]);
     free(m->queue);
     free(m->open_in_stage);
     free(m->queued_in_stage);
@@ -63,12 +35,12 @@ void pathway_destroy(struct model *m)
 void pathway_reset(struct model *m)
 {
     for (size_t s = 0; s < m->sc->n_stages; s++) {
-        m->queue[s].head = m->queue[s].n = 0;
+        queue_clear(&m->queue[s]);
         m->open_in_stage[s] = m->queued_in_stage[s] = 0;
     }
     m->n_queued = 0;
     m->open_cases = 0;
-    m->free_case = NONE;
+    m->free_case = MODEL_NONE;
     m->case_top = 0;
 }
 
@@ -79,12 +51,12 @@ uint32_t pathway_new_case(struct model *m, uint64_t key)
      * large realloc moves pages, it does not copy them), so no single event
      * stalls a run for long: Ctrl-C is answered within a simulated day. */
     uint32_t c;
-    if (m->free_case != NONE) {
+    if (m->free_case != MODEL_NONE) {
         c = m->free_case;
         m->free_case = m->cases[c].next;
     } else {
         if (m->case_top == m->n_case_slots) {
-            CHECK(m->n_case_slots < NONE / 2);
+            CHECK(m->n_case_slots < MODEL_NONE / 2);
             m->n_case_slots *= 2;
             m->cases = check_realloc(m->cases, m->n_case_slots * sizeof *m->cases);
         }
@@ -93,7 +65,7 @@ uint32_t pathway_new_case(struct model *m, uint64_t key)
     struct case_rec *cr = &m->cases[c];
     memset(cr, 0, sizeof *cr);
     rng_seed(&cr->rng, key);
-    cr->worker = cr->prev = cr->next = NONE;
+    cr->worker = cr->prev = cr->next = MODEL_NONE;
     cr->stage = -1;
     return c;
 }
@@ -106,8 +78,6 @@ static void free_case(struct model *m, uint32_t c)
 }
 
 /* ---- worker lists and clocks ---------------------------------------------- */
-
-static double weight_of(const struct model *m, int32_t s) { return m->pv[m->sc->stage[s].p_weight]; }
 
 static void start_clock(struct model *m, uint32_t c)
 {
@@ -125,27 +95,11 @@ static void stop_clock(struct model *m, uint32_t c)
     }
 }
 
+/* Case c now belongs to worker w; its clock runs while w is at work. */
 static void attach(struct model *m, uint32_t c, uint32_t wi)
 {
-    struct case_rec *cr = &m->cases[c];
-    struct worker *w = &m->w[wi];
-    cr->worker = wi;
-    cr->prev = NONE;
-    cr->next = w->first_case;
-    if (w->first_case != NONE)
-        m->cases[w->first_case].prev = c;
-    w->first_case = c;
-    w->n_cases++;
-    w->load += weight_of(m, cr->stage);
-    cr->state = CASE_ALLOCATED;
-    /* a change of worker: a case handed back to the worker who last held
-     * it (back from sickness, or a cover's cases returned) has not changed
-     * hands */
-    if (cr->had_worker && cr->last_holder != w->id)
-        cr->changes++;
-    cr->had_worker = true;
-    cr->last_holder = w->id;
-    if (w->status == W_AT_WORK)
+    binding_attach(m, c, wi);
+    if (m->w[wi].status == W_AT_WORK)
         start_clock(m, c);
 }
 
@@ -153,23 +107,8 @@ static void attach(struct model *m, uint32_t c, uint32_t wi)
  * state is left for the caller to refresh. */
 static uint32_t detach(struct model *m, uint32_t c)
 {
-    struct case_rec *cr = &m->cases[c];
-    uint32_t wi = cr->worker;
-    CHECK(wi != NONE);
-    struct worker *w = &m->w[wi];
     stop_clock(m, c);
-    if (cr->prev != NONE)
-        m->cases[cr->prev].next = cr->next;
-    else
-        w->first_case = cr->next;
-    if (cr->next != NONE)
-        m->cases[cr->next].prev = cr->prev;
-    w->n_cases--;
-    w->load -= weight_of(m, cr->stage);
-    if (w->n_cases == 0)
-        w->load = 0; /* no drift from rounding */
-    cr->worker = cr->prev = cr->next = NONE;
-    return wi;
+    return binding_detach(m, c);
 }
 
 static void enqueue(struct model *m, uint32_t c)
@@ -197,12 +136,9 @@ static void enter_stage(struct model *m, uint32_t c, int32_t s)
 void pathway_referral(struct model *m, uint32_t c)
 {
     struct case_rec *cr = &m->cases[c];
-    if (m->counting) {
-        m->flow.referrals++;
-    }
+    m->flow.referrals++;
     if (rng_uniform(&cr->rng) < m->pv[m->sc->p_screen_out]) {
-        if (m->counting)
-            m->flow.screened_out++;
+        m->flow.screened_out++;
         free_case(m, c);
         return;
     }
@@ -248,11 +184,9 @@ static void close_case(struct model *m, uint32_t c)
 {
     struct case_rec *cr = &m->cases[c];
     m->open_cases--;
-    if (m->counting) {
-        m->flow.closed++;
-        m->kpi_cases_closed++;
-        m->kpi_changes_closed += cr->changes;
-    }
+    m->flow.closed++;
+    m->kpi_cases_closed++;
+    m->kpi_changes_closed += cr->changes;
     if (rng_uniform(&cr->rng) < m->pv[m->sc->p_reref_p]) {
         double delay = rng_uniform(&cr->rng) * m->pv[m->sc->p_reref_within];
         cr->state = CASE_REREFERRAL;
@@ -271,27 +205,26 @@ void pathway_stage_done(struct model *m, uint32_t c)
     m->open_in_stage[s]--;
     int32_t ns = draw_next(m, c);
     uint32_t wi = cr->worker;
-    CHECK(wi != NONE);
-    struct worker *w = &m->w[wi];
+    CHECK(wi != MODEL_NONE);
     if (ns == STAGE_CLOSE) {
         detach(m, c);
-        workforce_load_changed(m, wi);
+        workers_load_changed(m, wi);
         close_case(m, c);
         return;
     }
     const struct stage_spec *next = &m->sc->stage[ns];
-    double dw = m->pv[next->p_weight] - weight_of(m, s);
-    bool keep = !next->transfer && next->eligible[w->grade] && w->load + dw <= w->cap + LOAD_EPS;
+    double dw = m->pv[next->p_weight] - binding_weight(m, (size_t)s);
+    bool keep = !next->transfer && binding_fits(m, wi, (size_t)ns, dw);
     if (keep) {
         enter_stage(m, c, ns);
-        w->load += dw;
+        binding_reweigh(m, c, dw);
         start_clock(m, c);
     } else {
         detach(m, c);
         enter_stage(m, c, ns);
         enqueue(m, c);
     }
-    workforce_load_changed(m, wi);
+    workers_load_changed(m, wi);
 }
 
 void pathway_rereferral(struct model *m, uint32_t c)
@@ -303,7 +236,7 @@ void pathway_rereferral(struct model *m, uint32_t c)
     memset(cr, 0, sizeof *cr);
     rng_seed(&cr->rng, key);
     cr->rereferrals = times;
-    cr->worker = cr->prev = cr->next = NONE;
+    cr->worker = cr->prev = cr->next = MODEL_NONE;
     cr->stage = -1;
     pathway_referral(m, c);
 }
@@ -315,43 +248,57 @@ void pathway_allocate_head(struct model *m, size_t s, uint32_t w)
     m->n_queued--;
     struct case_rec *cr = &m->cases[c];
     double now = m->sim.now;
-    if (m->counting) {
-        m->flow.allocations++;
-        m->flow.wait_sum += now - cr->queued_at;
-    }
+    m->flow.allocations++;
+    m->flow.wait_sum += now - cr->queued_at;
     double over_from = fmax(cr->queued_at + m->pv[m->sc->p_wait_threshold], m->warmup);
     if (now > over_from)
         m->kpi_wait_over += now - over_from;
     attach(m, c, w);
-    workforce_load_changed(m, w);
+    workers_load_changed(m, w);
 }
 
 void pathway_transfer(struct model *m, uint32_t c, uint32_t w)
 {
     uint32_t from = detach(m, c);
-    workforce_load_changed(m, from);
+    workers_load_changed(m, from);
     attach(m, c, w);
-    workforce_load_changed(m, w);
+    workers_load_changed(m, w);
 }
 
 void pathway_requeue(struct model *m, uint32_t c, bool count)
 {
     uint32_t wi = detach(m, c);
     enqueue(m, c);
-    if (count && m->counting)
+    if (count)
         m->flow.reallocations++;
-    workforce_load_changed(m, wi);
+    workers_load_changed(m, wi);
+}
+
+void pathway_requeue_all(struct model *m, uint32_t w)
+{
+    while (m->w[w].first_case != MODEL_NONE)
+        pathway_requeue(m, m->w[w].first_case, true);
+}
+
+void pathway_requeue_ineligible(struct model *m, uint32_t w)
+{
+    for (uint32_t c = m->w[w].first_case; c != MODEL_NONE;) {
+        uint32_t next = m->cases[c].next;
+        if (!binding_eligible(m, (size_t)m->cases[c].stage, m->w[w].grade))
+            pathway_requeue(m, c, true);
+        c = next;
+    }
 }
 
 void pathway_pause_all(struct model *m, uint32_t w)
 {
-    for (uint32_t c = m->w[w].first_case; c != NONE; c = m->cases[c].next)
+    for (uint32_t c = m->w[w].first_case; c != MODEL_NONE; c = m->cases[c].next)
         stop_clock(m, c);
 }
 
 void pathway_resume_all(struct model *m, uint32_t w)
 {
-    for (uint32_t c = m->w[w].first_case; c != NONE; c = m->cases[c].next)
+    for (uint32_t c = m->w[w].first_case; c != MODEL_NONE; c = m->cases[c].next)
         if (!m->cases[c].done)
             start_clock(m, c);
 }

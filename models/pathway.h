@@ -6,7 +6,10 @@
  * the next stage and the new weight fits under the cap) or closes, and a
  * closed case may be referred again. Every draw for a case comes from the
  * case's own stream, in a fixed order, so two scenarios see the same case
- * histories. */
+ * histories. This module owns the case records, their clocks and the
+ * per-stage queues; which worker holds a case, and workers' loads, are
+ * binding.h's, and the pathway tells the worker (workers_load_changed)
+ * after every change of load. */
 #ifndef MODELS_PATHWAY_H
 #define MODELS_PATHWAY_H
 
@@ -40,17 +43,14 @@ void pathway_transfer(struct model *m, uint32_t c, uint32_t w);
  * counted as a reallocation when `count` is true. */
 void pathway_requeue(struct model *m, uint32_t c, bool count);
 
+/* Every case of worker w / those its grade may not hold (after a change of
+ * grade) back to their queues, counted as reallocations. */
+void pathway_requeue_all(struct model *m, uint32_t w);
+void pathway_requeue_ineligible(struct model *m, uint32_t w);
+
 /* Stop / restart the clocks of worker w's cases (sickness starts / ends). */
 void pathway_pause_all(struct model *m, uint32_t w);
 void pathway_resume_all(struct model *m, uint32_t w);
-
-/* Queue helpers. */
-void queue_push(struct queue *q, uint32_t x);
-uint32_t queue_pop(struct queue *q);
-static inline uint32_t queue_at(const struct queue *q, size_t i)
-{
-    return q->buf[(q->head + i) & (q->cap - 1)];
-}
 
 /* Unallocated cases that have waited longer than the threshold. */
 size_t pathway_waiting_over(const struct model *m, double threshold);

@@ -7,8 +7,8 @@
 #include "models/metrics.h"
 #include "models/model.h"
 #include "models/pathway.h"
-#include "models/staffing.h"
-#include "models/workforce.h"
+#include "models/posts.h"
+#include "models/workers.h"
 #include "sim/check.h"
 
 /* The checking builds walk the model's invariants (invariants.h): after
@@ -43,32 +43,25 @@ static void check_invariants(struct model *m)
 #include <string.h>
 
 #define CALENDAR_CAPACITY 4096
-#define KPI_SNAPSHOTS 2
 /* How often (simulated days) a run looks at its stop flag. */
 #define STOP_CHECK_DAYS 1.0
 
 struct model *model_create(const struct scenario *sc)
 {
-    struct model *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
+    struct model *m = check_calloc(1, sizeof *m);
     m->sc = sc;
     m->pv = check_calloc(sc->reg.n, sizeof *m->pv);
     for (size_t i = 0; i < sc->reg.n; i++)
         m->pv[i] = sc->reg.p[i].value;
-    if (!sim_init(&m->sim, CALENDAR_CAPACITY)) {
-        free(m->pv);
-        free(m);
-        return NULL;
-    }
+    sim_init(&m->sim, CALENDAR_CAPACITY);
     m->duration = check_calloc(sc->n_stages, sizeof *m->duration);
     m->stage_order = check_calloc(sc->n_stages ? sc->n_stages : 1, sizeof *m->stage_order);
     m->iv_active = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_active);
     m->iv_money = check_calloc(sc->n_iv ? sc->n_iv : 1, sizeof *m->iv_money);
     m->snapshots = check_calloc(KPI_SNAPSHOTS, sizeof *m->snapshots);
     pathway_create(m);
-    workforce_create(m);
-    staffing_create(m);
+    workers_create(m);
+    posts_create(m);
     demand_create(m);
     return m;
 }
@@ -78,8 +71,8 @@ void model_destroy(struct model *m)
     if (!m)
         return;
     demand_destroy(m);
-    staffing_destroy(m);
-    workforce_destroy(m);
+    posts_destroy(m);
+    workers_destroy(m);
     pathway_destroy(m);
     sim_free(&m->sim);
     free(m->duration);
@@ -130,7 +123,7 @@ static void derive(struct model *m)
 static bool update_supervision(struct model *m)
 {
     double holders;
-    double unsupervised = workforce_unsupervised(m, &holders);
+    double unsupervised = workers_unsupervised(m, &holders);
     double share = holders > 0 ? unsupervised / holders : 0;
     double mult = 1.0 + m->pv[m->sc->p_gain_unsupervised] * share;
     bool changed = mult != m->sup_mult;
@@ -141,12 +134,16 @@ static bool update_supervision(struct model *m)
 void model_refresh(struct model *m)
 {
     derive(m);
-    workforce_refresh(m);
-    staffing_refresh(m);
+    workers_refresh(m);
+    posts_refresh(m);
     demand_refresh(m);
     costs_update_rates(m);
 }
 
+/* The one event switch. Each handler changes its own module's part of the
+ * model; where an event on a worker reaches its cases or its post, the
+ * switch sequences the modules, lowest first (models/README.md), so that
+ * no module calls one above it. */
 static void handle(struct sim *s, const struct cal_event *ev, void *arg)
 {
     struct model *m = arg;
@@ -157,17 +154,34 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
     case EV_ARRIVAL: demand_arrival(m); break;
     case EV_REREFERRAL: pathway_rereferral(m, x); break;
     case EV_CASE_DONE: pathway_stage_done(m, x); break;
-    case EV_LEAVE: staffing_leave(m, x); break;
-    case EV_SICK_START: workforce_sick_start(m, x); break;
-    case EV_SICK_END: workforce_sick_end(m, x); break;
-    case EV_REALLOCATE: workforce_reallocate(m, x); break;
-    case EV_PROGRESS: staffing_progress(m, x); break;
-    case EV_CAMPAIGN_START: staffing_campaign_start(m, x); break;
-    case EV_CAMPAIGN_END: staffing_campaign_end(m, x); break;
-    case EV_AGENCY_START: staffing_agency_start(m, x); break;
-    case EV_COHORT: staffing_cohort(m); break;
-    case EV_IV_START: interventions_begin(m, x); break;
-    case EV_IV_END: interventions_end(m, x); break;
+    case EV_LEAVE: posts_leave(m, x); break;
+    case EV_SICK_START:
+        workers_sick_start(m, x);
+        pathway_pause_all(m, x);
+        break;
+    case EV_SICK_END:
+        pathway_resume_all(m, x);
+        if (workers_sick_end(m, x))
+            posts_returned(m, x);
+        break;
+    case EV_REALLOCATE:
+        workers_reallocate(m, x);
+        pathway_requeue_all(m, x);
+        posts_long_sick(m, x);
+        break;
+    case EV_PROGRESS: posts_progress(m, x); break;
+    case EV_CAMPAIGN_START: posts_campaign_start(m, x); break;
+    case EV_CAMPAIGN_END: posts_campaign_end(m, x); break;
+    case EV_AGENCY_START: posts_agency_start(m, x); break;
+    case EV_COHORT: posts_cohort(m); break;
+    case EV_IV_START:
+        interventions_begin(m, x);
+        model_refresh(m);
+        break;
+    case EV_IV_END:
+        interventions_end(m, x);
+        model_refresh(m);
+        break;
     case EV_WARMUP_END:
         costs_advance(m);
         m->counting = true;
@@ -176,7 +190,7 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
     case EV_PERIOD_END:
         metrics_period_end(m, x);
         if (update_supervision(m))
-            workforce_rates_refresh(m);
+            workers_rates_refresh(m);
         break;
     case EV_YEAR_END: metrics_year_end(m, x); break;
     default: CHECK(!"unknown event type");
@@ -212,7 +226,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     m->invariants_next = 0;
     derive(m);
     pathway_reset(m);
-    workforce_reset(m);
+    workers_reset(m);
     costs_reset(m);
     metrics_reset(m);
 
@@ -225,10 +239,19 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     for (size_t y = 0; y + 1 < l->years->n_periods; y++)
         sim_at(&m->sim, l->years->period_end[y], EV_YEAR_END, (uint32_t)y);
 
-    staffing_start(m);
-    workforce_settle(m);
+    posts_start(m);
+    for (uint32_t w = 0; w < m->n_worker_slots; w++) {
+        if (!workers_settle(m, w))
+            continue;
+        pathway_pause_all(m, w);
+        if (m->w[w].status == W_SICK_LONG) {
+            pathway_requeue_all(m, w);
+            posts_long_sick(m, w);
+        }
+    }
+    costs_update_rates(m);
     update_supervision(m);
-    workforce_refresh(m);
+    workers_refresh(m);
     uint64_t initial = 0;
     for (size_t s = 0; s < sc->n_stages; s++) {
         double n = m->pv[sc->stage[s].p_initial];

@@ -1,6 +1,6 @@
 /* replication.h — one replication of a scenario, from day 0 to the horizon.
  *
- * This is the one place that wires demand, pathway, workforce, staffing,
+ * This is the one place that wires demand, pathway, binding, workers, posts,
  * costs, interventions and metrics into an event loop. A model is a
  * workspace for one thread: create it once, run any number of replications
  * (each a pure function of scenario, master seed and replication index),
@@ -17,7 +17,8 @@
 
 struct model;
 
-/* A workspace for sc (which must outlive it). NULL when out of memory. */
+/* A workspace for sc (which must outlive it). Never NULL: out of memory
+ * aborts (sim/check.h). */
 struct model *model_create(const struct scenario *sc);
 void model_destroy(struct model *m);
 

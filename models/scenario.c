@@ -58,14 +58,6 @@ void scenario_free(struct scenario *sc)
     free(sc);
 }
 
-int scenario_stage(const struct scenario *sc, const char *name)
-{
-    for (size_t i = 0; i < sc->n_stages; i++)
-        if (strcmp(sc->stage[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
 int scenario_grade(const struct scenario *sc, const char *name)
 {
     for (size_t i = 0; i < sc->n_grades; i++)

@@ -243,8 +243,7 @@ double scenario_period_boundary(const struct scenario *sc, double from, int k);
  * run, validation and the pre-run estimate know a value over time. */
 double scenario_value_at(const struct scenario *sc, size_t i, double t);
 
-/* Index of a stage or grade by name, or -1. */
-int scenario_stage(const struct scenario *sc, const char *name);
+/* Index of a grade by name, or -1. */
 int scenario_grade(const struct scenario *sc, const char *name);
 
 /* Human text for a period kind ("week", "month", "quarter"). */

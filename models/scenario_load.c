@@ -256,6 +256,143 @@ static void read_grades(struct loader *L, struct conf_node *wf)
     free(names);
 }
 
+/* The names of the stages in list sl, each once (a stage named twice, or
+ * badly, is known by its position from then on), into sc->stage and names. */
+static void read_stage_names(struct loader *L, struct conf_node *sl, char **names)
+{
+    struct scenario *sc = L->sc;
+    for (size_t i = 0; i < sc->n_stages; i++) {
+        struct conf_node *s = conf_item(sl, i);
+        struct stage_spec *st = &sc->stage[i];
+        st->at = loader_origin(L, s);
+        const char *name = loader_text_as(L, s, "name", true, "a stage name in double quotes");
+        char fallback[32];
+        snprintf(fallback, sizeof fallback, "%zu", i + 1);
+        if (name && !loader_name_ok(L, conf_get(s, "name"), "stage", name))
+            name = NULL;
+        else if (name && strcmp(name, "close") == 0)
+            conf_error(L->d, conf_get(s, "name"),
+                       "\"close\" is reserved (allowed: any other name; close means leaving the pathway)");
+        else if (name && loader_lookup(names, i, name) >= 0) {
+            conf_error(L->d, conf_get(s, "name"), "stage \"%s\" is defined twice (allowed: each name once)", name);
+            name = NULL; /* known by its position from here on */
+        }
+        st->name = check_strdup(name ? name : fallback);
+        names[i] = st->name;
+    }
+}
+
+/* Stage st's grades = [ ... ]: which grades may hold it (st->eligible). */
+static void read_stage_grades(struct loader *L, struct conf_node *s, struct stage_spec *st, char **gnames)
+{
+    struct scenario *sc = L->sc;
+    st->eligible = check_calloc(sc->n_grades ? sc->n_grades : 1, sizeof *st->eligible);
+    struct conf_node *gr = conf_get(s, "grades");
+    st->at_grades = loader_origin(L, gr ? gr : s);
+    if (!gr) {
+        char gpath[600];
+        loader_child_path(s, "grades", gpath, sizeof gpath);
+        diag_error(
+            L->d, s->file, s->line, gpath,
+            "missing required setting (allowed: grades = [ \"sw\", ... ], the grades that may hold this stage)");
+    } else if (gr->type != CONF_ARRAY || gr->n_kid == 0) {
+        loader_not_array(L, gr, "a non-empty array of grade names [ \"sw\", ... ]");
+    } else {
+        for (size_t k = 0; k < gr->n_kid; k++) {
+            struct conf_node *x = conf_item(gr, k);
+            if (x->type != CONF_STRING) {
+                conf_error(L->d, gr, "element %zu is %s, not a name (allowed: grade names in double quotes)", k + 1,
+                           conf_type_text(x->type));
+                continue;
+            }
+            int gi = loader_lookup(gnames, sc->n_grades, x->s);
+            if (gi < 0)
+                loader_unknown_name(L, gr, "grade", x->s, gnames, sc->n_grades, NULL);
+            else
+                st->eligible[gi] = true;
+        }
+    }
+
+}
+
+/* Stage st's next = ( { to = ...; p = ...; }, ... ): its transitions. */
+static void read_stage_next(struct loader *L, struct conf_node *s, struct stage_spec *st, const char *prefix,
+                            char **names)
+{
+    struct scenario *sc = L->sc;
+    struct conf_node *nx = loader_list(L, s, "next", true);
+    st->at_next = loader_origin(L, nx ? nx : s);
+    if (nx) {
+        st->next = check_calloc(nx->n_kid ? nx->n_kid : 1, sizeof *st->next);
+        st->n_next = nx->n_kid;
+        if (nx->n_kid == 0)
+            conf_error(L->d, nx,
+                       "is an empty list (allowed: at least one transition, e.g. { to = \"close\"; p = 1.0; })");
+        for (size_t k = 0; k < nx->n_kid; k++) {
+            struct conf_node *t = conf_item(nx, k);
+            const char *to = loader_text_as(L, t, "to", true, "a stage name or \"close\" in double quotes");
+            st->next[k].to = STAGE_CLOSE;
+            char tprefix[400];
+            snprintf(tprefix, sizeof tprefix, "%s.next.%s", prefix, to ? to : "?");
+            if (to && strcmp(to, "close") != 0) {
+                int si = loader_lookup(names, sc->n_stages, to);
+                if (si < 0)
+                    loader_unknown_name(L, conf_get(t, "to"), "stage", to, names, sc->n_stages, "close");
+                else
+                    st->next[k].to = si;
+            }
+            for (size_t j = 0; to && j < k; j++)
+                if (st->next[j].to == st->next[k].to && conf_get(nx->kid[j], "to")
+                    && strcmp(conf_get(nx->kid[j], "to")->s ? conf_get(nx->kid[j], "to")->s : "", to) == 0)
+                    conf_error(L->d, t, "transition to \"%s\" is listed twice (allowed: each stage once)", to);
+            /* usual: any probability */
+            st->next[k].p = loader_num(L, t, tprefix, "p", true, 0, loader_share,
+                                       "probability of this transition at the end of the stage");
+        }
+    }
+}
+
+/* Stage i's settings (its name already read), in the order they register
+ * their parameters. */
+static void read_stage(struct loader *L, struct conf_node *s, size_t i, char **names, char **gnames)
+{
+    struct scenario *sc = L->sc;
+    struct stage_spec *st = &sc->stage[i];
+    char prefix[300];
+    snprintf(prefix, sizeof prefix, "pathway.stages.%s", st->name);
+    st->p_weight =
+        /* usual: assumption, a case is 0.1 to 10 times an assessment's
+         * work (the scenarios use 1-2) */
+        loader_num(L, s, prefix, "weight", true, 1,
+                   loader_usual(loader_real("caseload points", 0, 1000, PARAM_LO_OPEN), 0.1, 10),
+                   "workload of one case in this stage");
+    st->p_priority =
+        /* usual: any rank (an order, not an amount) */
+        loader_num(L, s, prefix, "priority", true, 1, loader_whole("rank (1 = most urgent)", 1, 1000),
+                   "allocation priority (1 is served first)");
+    st->p_initial =
+        /* usual: Birmingham 2009 about 4,000 looked after; assumption: a
+         * stage of more than 50,000 open cases in one council is a typo */
+        loader_num(L, s, prefix, "initial", false, 0,
+                   loader_usual(loader_whole("cases", 0, LOADER_MAX_INITIAL_CASES), 0, 50000),
+                   "cases open in this stage at day 0");
+    sc->reg.p[st->p_initial].flags |= PARAM_STATIC;
+    struct conf_node *tf = conf_get(s, "transfer");
+    if (tf && tf->type != CONF_BOOL)
+        conf_error(L->d, tf, "is %s, not true or false (allowed: true or false)", conf_type_text(tf->type));
+    st->transfer = tf && tf->type == CONF_BOOL && tf->b;
+
+    char dprefix[320];
+    snprintf(dprefix, sizeof dprefix, "%s.duration", prefix);
+    struct conf_node *dur = loader_group(L, s, "duration", true);
+    char what[300];
+    snprintf(what, sizeof what, "time in stage %s", st->name);
+    loader_dist(L, dur, dprefix, what, &st->duration);
+
+    read_stage_grades(L, s, st, gnames);
+    read_stage_next(L, s, st, prefix, names);
+}
+
 static void read_stages(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
@@ -289,117 +426,9 @@ static void read_stages(struct loader *L, struct conf_node *root)
     for (size_t i = 0; i < sc->n_grades; i++)
         gnames[i] = sc->grade[i].name;
 
-    for (size_t i = 0; i < sc->n_stages; i++) {
-        struct conf_node *s = conf_item(sl, i);
-        struct stage_spec *st = &sc->stage[i];
-        st->at = loader_origin(L, s);
-        const char *name = loader_text_as(L, s, "name", true, "a stage name in double quotes");
-        char fallback[32];
-        snprintf(fallback, sizeof fallback, "%zu", i + 1);
-        if (name && !loader_name_ok(L, conf_get(s, "name"), "stage", name))
-            name = NULL;
-        else if (name && strcmp(name, "close") == 0)
-            conf_error(L->d, conf_get(s, "name"),
-                       "\"close\" is reserved (allowed: any other name; close means leaving the pathway)");
-        else if (name && loader_lookup(names, i, name) >= 0) {
-            conf_error(L->d, conf_get(s, "name"), "stage \"%s\" is defined twice (allowed: each name once)", name);
-            name = NULL; /* known by its position from here on */
-        }
-        st->name = check_strdup(name ? name : fallback);
-        names[i] = st->name;
-    }
-    for (size_t i = 0; i < sc->n_stages; i++) {
-        struct conf_node *s = sl->kid[i];
-        struct stage_spec *st = &sc->stage[i];
-        char prefix[300];
-        snprintf(prefix, sizeof prefix, "pathway.stages.%s", st->name);
-        st->p_weight =
-            /* usual: assumption, a case is 0.1 to 10 times an assessment's
-             * work (the scenarios use 1-2) */
-            loader_num(L, s, prefix, "weight", true, 1,
-                       loader_usual(loader_real("caseload points", 0, 1000, PARAM_LO_OPEN), 0.1, 10),
-                       "workload of one case in this stage");
-        st->p_priority =
-            /* usual: any rank (an order, not an amount) */
-            loader_num(L, s, prefix, "priority", true, 1, loader_whole("rank (1 = most urgent)", 1, 1000),
-                       "allocation priority (1 is served first)");
-        st->p_initial =
-            /* usual: Birmingham 2009 about 4,000 looked after; assumption: a
-             * stage of more than 50,000 open cases in one council is a typo */
-            loader_num(L, s, prefix, "initial", false, 0,
-                       loader_usual(loader_whole("cases", 0, LOADER_MAX_INITIAL_CASES), 0, 50000),
-                       "cases open in this stage at day 0");
-        sc->reg.p[st->p_initial].flags |= PARAM_STATIC;
-        struct conf_node *tf = conf_get(s, "transfer");
-        if (tf && tf->type != CONF_BOOL)
-            conf_error(L->d, tf, "is %s, not true or false (allowed: true or false)", conf_type_text(tf->type));
-        st->transfer = tf && tf->type == CONF_BOOL && tf->b;
-
-        char dprefix[320];
-        snprintf(dprefix, sizeof dprefix, "%s.duration", prefix);
-        struct conf_node *dur = loader_group(L, s, "duration", true);
-        char what[300];
-        snprintf(what, sizeof what, "time in stage %s", st->name);
-        loader_dist(L, dur, dprefix, what, &st->duration);
-
-        st->eligible = check_calloc(sc->n_grades ? sc->n_grades : 1, sizeof *st->eligible);
-        struct conf_node *gr = conf_get(s, "grades");
-        st->at_grades = loader_origin(L, gr ? gr : s);
-        if (!gr) {
-            char gpath[600];
-            loader_child_path(s, "grades", gpath, sizeof gpath);
-            diag_error(
-                L->d, s->file, s->line, gpath,
-                "missing required setting (allowed: grades = [ \"sw\", ... ], the grades that may hold this stage)");
-        } else if (gr->type != CONF_ARRAY || gr->n_kid == 0) {
-            loader_not_array(L, gr, "a non-empty array of grade names [ \"sw\", ... ]");
-        } else {
-            for (size_t k = 0; k < gr->n_kid; k++) {
-                struct conf_node *x = conf_item(gr, k);
-                if (x->type != CONF_STRING) {
-                    conf_error(L->d, gr, "element %zu is %s, not a name (allowed: grade names in double quotes)", k + 1,
-                               conf_type_text(x->type));
-                    continue;
-                }
-                int gi = loader_lookup(gnames, sc->n_grades, x->s);
-                if (gi < 0)
-                    loader_unknown_name(L, gr, "grade", x->s, gnames, sc->n_grades, NULL);
-                else
-                    st->eligible[gi] = true;
-            }
-        }
-
-        struct conf_node *nx = loader_list(L, s, "next", true);
-        st->at_next = loader_origin(L, nx ? nx : s);
-        if (nx) {
-            st->next = check_calloc(nx->n_kid ? nx->n_kid : 1, sizeof *st->next);
-            st->n_next = nx->n_kid;
-            if (nx->n_kid == 0)
-                conf_error(L->d, nx,
-                           "is an empty list (allowed: at least one transition, e.g. { to = \"close\"; p = 1.0; })");
-            for (size_t k = 0; k < nx->n_kid; k++) {
-                struct conf_node *t = conf_item(nx, k);
-                const char *to = loader_text_as(L, t, "to", true, "a stage name or \"close\" in double quotes");
-                st->next[k].to = STAGE_CLOSE;
-                char tprefix[400];
-                snprintf(tprefix, sizeof tprefix, "%s.next.%s", prefix, to ? to : "?");
-                if (to && strcmp(to, "close") != 0) {
-                    int si = loader_lookup(names, sc->n_stages, to);
-                    if (si < 0)
-                        loader_unknown_name(L, conf_get(t, "to"), "stage", to, names, sc->n_stages, "close");
-                    else
-                        st->next[k].to = si;
-                }
-                for (size_t j = 0; to && j < k; j++)
-                    if (st->next[j].to == st->next[k].to && conf_get(nx->kid[j], "to")
-                        && strcmp(conf_get(nx->kid[j], "to")->s ? conf_get(nx->kid[j], "to")->s : "", to) == 0)
-                        conf_error(L->d, t, "transition to \"%s\" is listed twice (allowed: each stage once)", to);
-                /* usual: any probability */
-                st->next[k].p = loader_num(L, t, tprefix, "p", true, 0, loader_share,
-                                           "probability of this transition at the end of the stage");
-            }
-        }
-    }
+    read_stage_names(L, sl, names);
+    for (size_t i = 0; i < sc->n_stages; i++)
+        read_stage(L, sl->kid[i], i, names, gnames);
     const char *entry = loader_text_as(L, g, "entry", true, "the name of the stage referrals enter");
     sc->entry = 0;
     if (entry) {
@@ -417,7 +446,8 @@ static void read_stages(struct loader *L, struct conf_node *root)
     free(gnames);
 }
 
-static void read_workforce(struct loader *L, struct conf_node *wf)
+/* workforce.admin_share and admin_share_ref. */
+static void read_admin(struct loader *L, struct conf_node *wf)
 {
     struct scenario *sc = L->sc;
     /* usual: DfE, social workers report about two thirds of their time on
@@ -432,7 +462,12 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
         L, wf, "workforce", "admin_share_ref", false, admin,
         loader_usual(loader_real("share", 0, 1, PARAM_HI_OPEN | PARAM_STATIC), ADMIN_USUAL_LO, ADMIN_USUAL_HI),
         "admin share at which caps apply as stated (caps scale with (1 - admin_share)/(1 - admin_share_ref))");
+}
 
+/* workforce.sickness. */
+static void read_sickness(struct loader *L, struct conf_node *wf)
+{
+    struct scenario *sc = L->sc;
     struct conf_node *sk = loader_group(L, wf, "sickness", true);
     const char *p = "workforce.sickness";
     sc->p_sick_rate =
@@ -463,9 +498,14 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
         loader_num(L, sk, p, "reallocate_after_days", true, 28,
                    loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, 0), 0, 183),
                    "a sick worker's cases are reallocated after this long off");
+}
 
+/* workforce.pressure. */
+static void read_pressure(struct loader *L, struct conf_node *wf)
+{
+    struct scenario *sc = L->sc;
     struct conf_node *pr = loader_group(L, wf, "pressure", true);
-    p = "workforce.pressure";
+    const char *p = "workforce.pressure";
     /* usual: assumption (no published figure; 0.5-1.5 in the scenarios),
      * up to 5 */
     struct loader_num_spec gain = loader_usual(loader_real("per unit of overload", 0, 100, 0), 0, 5);
@@ -483,27 +523,15 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
         loader_num(L, pr, p, "reference_caseload", false, 0,
                    loader_usual(loader_real("caseload points per FTE", 0, 1000, 0), 0, LOADER_USUAL_MAX_CAP),
                    "caseload per FTE above which pressure builds (0: each worker's own cap)");
+}
 
-    struct conf_node *rc = loader_group(L, wf, "recruitment", true);
-    p = "workforce.recruitment";
-    sc->p_rec_success =
-        /* usual: any probability (no published figure) */
-        loader_num(L, rc, p, "success", true, 0, loader_share, "probability that a recruitment campaign hires");
-    /* usual: assumption, 60-90 days in the scenarios; up to a year */
-    sc->p_rec_retry = loader_num(L, rc, p, "retry_days", true, 0,
-                                 loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, 0), 0, 366),
-                                 "wait before a failed campaign is run again");
-    /* usual: assumption (no published figure; £5,000 in the scenarios),
-     * up to £50,000 */
-    sc->p_rec_cost = loader_num(L, rc, p, "cost_per_campaign", true, 0,
-                                loader_usual(loader_real("£", 0, 1e8, 0), 0, 50000),
-                                "cost of one recruitment campaign");
-    struct conf_node *th = loader_group(L, rc, "time_to_hire", rc != NULL);
-    loader_dist(L, th, "workforce.recruitment.time_to_hire", "time to hire", &sc->time_to_hire);
-
+/* workforce.recruitment.nqsw_cohort, and which grade it joins. */
+static void read_cohort(struct loader *L, struct conf_node *rc)
+{
+    struct scenario *sc = L->sc;
     struct conf_node *co = loader_group(L, rc, "nqsw_cohort", false);
     sc->at_cohort = loader_origin(L, co);
-    p = "workforce.recruitment.nqsw_cohort";
+    const char *p = "workforce.recruitment.nqsw_cohort";
     /* usual: any month */
     sc->p_cohort_month = loader_num(L, co, p, "month", co != NULL, 9, loader_whole("month (1-12)", 1, 12),
                                     "calendar month in which the newly qualified cohort starts");
@@ -544,11 +572,39 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
             conf_error(L->d, conf_get(co, "grade") ? conf_get(co, "grade") : co,
                        "the cohort cannot join the agency grade (allowed: a grade that is not agency)");
     }
+}
 
+/* workforce.recruitment, its time to hire and its cohort. */
+static void read_recruitment(struct loader *L, struct conf_node *wf)
+{
+    struct scenario *sc = L->sc;
+    struct conf_node *rc = loader_group(L, wf, "recruitment", true);
+    const char *p = "workforce.recruitment";
+    sc->p_rec_success =
+        /* usual: any probability (no published figure) */
+        loader_num(L, rc, p, "success", true, 0, loader_share, "probability that a recruitment campaign hires");
+    /* usual: assumption, 60-90 days in the scenarios; up to a year */
+    sc->p_rec_retry = loader_num(L, rc, p, "retry_days", true, 0,
+                                 loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, 0), 0, 366),
+                                 "wait before a failed campaign is run again");
+    /* usual: assumption (no published figure; £5,000 in the scenarios),
+     * up to £50,000 */
+    sc->p_rec_cost = loader_num(L, rc, p, "cost_per_campaign", true, 0,
+                                loader_usual(loader_real("£", 0, 1e8, 0), 0, 50000),
+                                "cost of one recruitment campaign");
+    struct conf_node *th = loader_group(L, rc, "time_to_hire", rc != NULL);
+    loader_dist(L, th, "workforce.recruitment.time_to_hire", "time to hire", &sc->time_to_hire);
+    read_cohort(L, rc);
+}
+
+/* workforce.agency_cover. */
+static void read_agency_cover(struct loader *L, struct conf_node *wf)
+{
+    struct scenario *sc = L->sc;
     struct conf_node *ac = loader_group(L, wf, "agency_cover", false);
     sc->has_agency_cover = ac != NULL;
     sc->at_agency_cover = loader_origin(L, ac ? ac : wf);
-    p = "workforce.agency_cover";
+    const char *p = "workforce.agency_cover";
     /* usual: any (true or false) */
     sc->p_agency_vacancies = loader_num(L, ac, p, "vacancies", false, ac != NULL, loader_boolean,
                                         "agency workers cover vacant case-holding posts");
@@ -562,6 +618,17 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
     sc->p_agency_delay = loader_num(L, ac, p, "delay_days", ac != NULL, 0,
                                     loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, 0), 0, 183),
                                     "days from a post needing cover to an agency worker starting");
+}
+
+/* The workforce's settings beyond its grades, in the order they register
+ * their parameters. */
+static void read_workforce(struct loader *L, struct conf_node *wf)
+{
+    read_admin(L, wf);
+    read_sickness(L, wf);
+    read_pressure(L, wf);
+    read_recruitment(L, wf);
+    read_agency_cover(L, wf);
 }
 
 /* Whether path lies under a stage or grade list that could not be read. */

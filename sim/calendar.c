@@ -116,18 +116,9 @@ static bool grow(struct calendar *c, size_t cap)
 {
     if (cap > MAX_EVENTS)
         return false;
-    struct node *f = realloc(c->front, cap * sizeof *f);
-    if (!f)
-        return false;
-    c->front = f;
-    uint32_t *w = realloc(c->where, cap * sizeof *w);
-    if (!w)
-        return false;
-    c->where = w;
-    struct slot *s = realloc(c->slots, cap * sizeof *s);
-    if (!s)
-        return false;
-    c->slots = s;
+    c->front = check_realloc(c->front, cap * sizeof *c->front);
+    uint32_t *w = c->where = check_realloc(c->where, cap * sizeof *w);
+    struct slot *s = c->slots = check_realloc(c->slots, cap * sizeof *s);
     for (size_t i = c->cap; i < cap; i++) {
         w[i] = FREE_WHERE;
         s[i].gen = 1;
@@ -141,14 +132,9 @@ static bool grow(struct calendar *c, size_t cap)
 
 struct calendar *calendar_create(size_t capacity)
 {
-    struct calendar *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    struct calendar *c = check_calloc(1, sizeof *c);
     c->free_head = FREE_WHERE;
-    if (!grow(c, capacity > 16 ? capacity : 16)) {
-        calendar_destroy(c);
-        return NULL;
-    }
+    CHECK(grow(c, capacity > 16 ? capacity : 16));
     return c;
 }
 
@@ -266,9 +252,7 @@ static inline void bucket_append(struct calendar *c, uint32_t b, struct node nd)
     struct bucket *bk = &c->b[b];
     if (bk->n == bk->cap) {
         uint32_t cap = bk->cap ? 2 * bk->cap : BUCKET_MIN_CAP;
-        struct node *e = realloc(bk->e, cap * sizeof *e);
-        CHECK(e != NULL);
-        bk->e = e;
+        bk->e = check_realloc(bk->e, cap * sizeof *bk->e);
         bk->cap = cap;
     }
     bk->e[bk->n] = nd;

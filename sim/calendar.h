@@ -28,8 +28,8 @@ struct cal_event {
 
 struct calendar;
 
-/* An empty calendar with room for capacity events before it first grows.
- * Returns NULL when out of memory. */
+/* An empty calendar with room for capacity events (at most 2^24) before it
+ * first grows. Out of memory aborts (check.h). */
 struct calendar *calendar_create(size_t capacity);
 void calendar_destroy(struct calendar *c);
 

@@ -1,5 +1,6 @@
 #include "check.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static void *check_ok(void *p, size_t size)
@@ -21,6 +22,14 @@ void *check_calloc(size_t n, size_t size)
 void *check_realloc(void *p, size_t size)
 {
     return check_ok(realloc(p, size ? size : 1), size);
+}
+
+void *check_aligned_alloc(size_t align, size_t size)
+{
+    if (size > SIZE_MAX - align)
+        return check_ok(NULL, size);
+    size_t bytes = (size + align - 1) / align * align;
+    return check_ok(aligned_alloc(align, bytes ? bytes : align), bytes ? bytes : align);
 }
 
 char *check_strdup(const char *s)

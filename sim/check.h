@@ -18,12 +18,17 @@
         }                                                                    \
     } while (0)
 
-/* Allocation that cannot be handled locally: abort with a message on failure.
- * Used for fixed-size set-up allocations; sizes the user controls are checked
- * before any allocation (see the absurd-size limits in the front end). */
+/* The out-of-memory policy of sim/ and models/ (as Redis's zmalloc): every
+ * allocation goes through these, which abort with a message naming the
+ * size when memory runs out, so no caller has a NULL path to get wrong.
+ * Sizes the user controls are checked before any allocation (the pre-run
+ * estimate, models/estimate.h, and the front end's limits), so running out
+ * is not a user error. */
 void *check_malloc(size_t size);
 void *check_calloc(size_t n, size_t size);
 void *check_realloc(void *p, size_t size);
 char *check_strdup(const char *s);
+/* aligned_alloc(align, size), size rounded up to a multiple of align. */
+void *check_aligned_alloc(size_t align, size_t size);
 
 #endif

@@ -226,7 +226,9 @@ static void merge_into(struct conf_node *base, struct conf_node *over)
 
 /* ---- reading files and their @include lines ------------------------------ */
 
-struct loader {
+/* The state of reading a scenario file and its @includes (not the scenario
+ * loader of models/loader.h, which reads the settings afterwards). */
+struct conf_reader {
     struct conf_doc *doc;
     struct diag *d;
     unsigned layers;                         /* file layers read so far */
@@ -307,7 +309,7 @@ static char *join_path(const char *dir, const char *rel)
     return p;
 }
 
-static struct conf_node *load_file(struct loader *L, const char *path, const char *shown,
+static struct conf_node *load_file(struct conf_reader *L, const char *path, const char *shown,
                                    const char *from_file, int from_line);
 
 /* Whether [p, end) holds the end of a block comment. */
@@ -411,7 +413,7 @@ static void set_layer(struct conf_node *n, unsigned layer)
 
 /* Parse text (a file's contents, named name, in dir): take out its leading
  * @include lines, load those bases, parse the rest and merge it over them. */
-static struct conf_node *load_text(struct loader *L, char *text, const char *name, const char *dir)
+static struct conf_node *load_text(struct conf_reader *L, char *text, const char *name, const char *dir)
 {
     const char *file = doc_file(L->doc, name);
     struct conf_node *merged = NULL;
@@ -532,7 +534,7 @@ static const char *read_error(int err)
     }
 }
 
-static struct conf_node *load_file(struct loader *L, const char *path, const char *shown,
+static struct conf_node *load_file(struct conf_reader *L, const char *path, const char *shown,
                                    const char *from_file, int from_line)
 {
     int err = 0;
@@ -585,7 +587,7 @@ static struct conf_node *load_file(struct loader *L, const char *path, const cha
 
 struct conf_doc *conf_load(const char *path, struct diag *d)
 {
-    struct loader L = { .doc = check_calloc(1, sizeof(struct conf_doc)), .d = d };
+    struct conf_reader L = { .doc = check_calloc(1, sizeof(struct conf_doc)), .d = d };
     L.doc->root = load_file(&L, path, path, NULL, 0);
     if (!L.doc->root) {
         conf_free(L.doc);
@@ -596,7 +598,7 @@ struct conf_doc *conf_load(const char *path, struct diag *d)
 
 struct conf_doc *conf_load_text(const char *text, const char *name, const char *dir, struct diag *d)
 {
-    struct loader L = { .doc = check_calloc(1, sizeof(struct conf_doc)), .d = d };
+    struct conf_reader L = { .doc = check_calloc(1, sizeof(struct conf_doc)), .d = d };
     char *copy = check_strdup(text);
     char *real = realpath(name, NULL);
     L.stack[L.depth++] = real ? real : check_strdup(name);

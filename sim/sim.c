@@ -4,12 +4,11 @@
 
 #include <math.h>
 
-bool sim_init(struct sim *s, size_t capacity)
+void sim_init(struct sim *s, size_t capacity)
 {
     s->cal = calendar_create(capacity);
     s->now = 0;
     s->events = 0;
-    return s->cal != NULL;
 }
 
 void sim_free(struct sim *s)

@@ -20,8 +20,8 @@ struct sim {
 
 typedef void (*sim_handler)(struct sim *s, const struct cal_event *ev, void *model);
 
-/* Set s up with an empty calendar; false when out of memory. */
-bool sim_init(struct sim *s, size_t capacity);
+/* Set s up with an empty calendar (calendar_create). */
+void sim_init(struct sim *s, size_t capacity);
 void sim_free(struct sim *s);
 
 /* Empty the calendar, set the clock to 0, keep the memory. */

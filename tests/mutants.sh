@@ -26,7 +26,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 timeout_s=${MUTANT_TIMEOUT:-600}
 jobs=${MUTANT_JOBS:-2}
 # Test programs that are quick and sharp first, so a killed mutant costs little.
-first="test_model test_date test_numfmt test_stats test_dist test_rng test_staffing test_calendar test_golden"
+first="test_model test_date test_numfmt test_stats test_dist test_rng test_posts test_calendar test_golden"
 
 if [ $# -eq 0 ]; then
     set -- "$root"/tests/mutants/*.mut

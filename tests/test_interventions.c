@@ -244,9 +244,9 @@ static void test_estimate_follows_the_fold(void **state)
                                     IV("autumn", "2024-09-01", "", "add", "100.0"));
     char *sets[] = { PATH "=295" };
     struct scenario *flat = tu_load(FIXTURE_DIR "/overlap.cfg", sets, 1);
-    struct model_estimate e, ef;
-    model_estimate(sc, &e);
-    model_estimate(flat, &ef);
+    struct estimate e, ef;
+    estimate_scenario(sc, &e);
+    estimate_scenario(flat, &ef);
     assert_true(e.workers_peak == ef.workers_peak);
     scenario_free(flat);
     scenario_free(sc);

@@ -186,11 +186,11 @@ static uint32_t busy_worker(const struct model *m)
 {
     for (uint32_t wi = 0; wi < m->n_worker_slots; wi++) {
         const struct worker *w = &m->w[wi];
-        if (w->status == W_AT_WORK && w->n_cases >= 2 && w->slot != NONE)
+        if (w->status == W_AT_WORK && w->n_cases >= 2 && w->slot != MODEL_NONE)
             return wi;
     }
     fail_msg("no busy worker");
-    return NONE;
+    return MODEL_NONE;
 }
 
 static char *text(const char *fmt, ...)
@@ -234,7 +234,7 @@ static void test_walker_finds_each_corruption(void **state)
     assert_clean(m, 0);
 
     /* the back link of a worker's list */
-    m->cases[c2].prev = NONE;
+    m->cases[c2].prev = MODEL_NONE;
     assert_found(m, 0, text("worker %u", wi), "back link");
     m->cases[c2].prev = c;
     assert_clean(m, 0);
@@ -256,20 +256,20 @@ static void test_walker_finds_each_corruption(void **state)
      * only the leaf disagrees with the worker's spare capacity */
     struct maxtree *t = &m->g[wk->grade].tree;
     struct maxnode leaf = maxtree_leaf(t, wk->slot);
-    maxtree_set(t, wk->slot, leaf.spare + 1.5, leaf.ospare);
+    maxtree_set(t, wk->slot, leaf.a + 1.5, leaf.b);
     assert_found(m, 0, text("worker %u", wi), "tree leaf");
-    maxtree_set(t, wk->slot, leaf.spare, leaf.ospare);
+    maxtree_set(t, wk->slot, leaf.a, leaf.b);
     assert_clean(m, 0);
 
     /* an inner node of the tree */
-    t->node[0].ospare += 0.75;
+    t->node[0].b += 0.75;
     assert_found(m, 0, "max-tree", "inner node");
-    t->node[0].ospare -= 0.75;
+    t->node[0].b -= 0.75;
     assert_clean(m, 0);
 
     /* a post's holder link */
     uint32_t p = wk->post;
-    m->post[p].holder = NONE;
+    m->post[p].holder = MODEL_NONE;
     assert_found(m, 0, text("worker %u", wi), text("post %u", p));
     m->post[p].holder = wi;
     assert_clean(m, 0);
@@ -321,11 +321,11 @@ static void test_establishment_law_is_switchable(void **state)
     struct model *m = w.m;
     assert_int_equal(invariants_laws(m), INVARIANTS_ESTABLISHMENT);
     assert_clean(m, INVARIANTS_ESTABLISHMENT);
-    uint32_t p = NONE;
-    for (uint32_t q = 0; q < m->n_posts && p == NONE; q++)
-        if (m->post[q].funded && m->post[q].holder == NONE)
+    uint32_t p = MODEL_NONE;
+    for (uint32_t q = 0; q < m->n_posts && p == MODEL_NONE; q++)
+        if (m->post[q].funded && m->post[q].holder == MODEL_NONE)
             p = q;
-    assert_true(p != NONE);
+    assert_true(p != MODEL_NONE);
     m->post[p].fte = 0.6;
     assert_clean(m, 0);
     assert_found(m, INVARIANTS_ESTABLISHMENT, text("grade %s", w.sc->grade[m->post[p].grade].name),

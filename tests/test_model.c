@@ -17,7 +17,7 @@
 #include "models/replication.h"
 #include "models/allocation.h"
 #include "models/scenario.h"
-#include "models/workforce.h"
+#include "models/workers.h"
 #include "sim/date.h"
 #include "sim/result.h"
 #include "tests/testutil.h"
@@ -69,7 +69,7 @@ static void wb_open(struct wb *w, char *const *sets, size_t n_sets)
     assert_int_equal(model_run(w->m, SEED, 0, &w->l, &w->out, NULL), 0);
     w->t0 = w->m->sim.now;
     w->closed_at = NAN;
-    w->watch = NONE;
+    w->watch = MODEL_NONE;
 }
 
 static void wb_close(struct wb *w)
@@ -161,7 +161,7 @@ static void test_pressure_above_reference_only(void **state)
     static const double load[] = { 0.0, 1.0, 1.5, 3.0, 4.5 }, want[] = { 1.0, 1.0, 1.0, 2.0, 3.0 };
     for (size_t k = 0; k < sizeof load / sizeof load[0]; k++) {
         x->load = load[k];
-        workforce_load_changed(w.m, ws[0]);
+        workers_load_changed(w.m, ws[0]);
         if (!(fabs(x->press_sick - want[k]) <= TOL))
             fail_msg("load %g: sickness pressure %g, expected %g", load[k], x->press_sick, want[k]);
     }
@@ -283,6 +283,7 @@ static void test_intervention_kinds(void **state)
     for (uint32_t i = 0; i < 3; i++) {
         clock_at(m, m->sc->iv[i].from_day);
         interventions_begin(m, i);
+        model_refresh(m);
         if (!(fabs(*x - after[i]) <= TOL))
             fail_msg("intervention %s: referrals %g, expected %g", m->sc->iv[i].name, *x, after[i]);
     }
@@ -295,6 +296,7 @@ static void test_intervention_kinds(void **state)
     for (uint32_t i = 3; i-- > 0;) {
         clock_at(m, m->sc->iv[i].until_day);
         interventions_end(m, i);
+        model_refresh(m);
         double want = i > 0 ? after[i - 1] : base;
         if (!(fabs(*x - want) <= TOL))
             fail_msg("end of %s: referrals %g, expected %g", m->sc->iv[i].name, *x, want);
@@ -311,14 +313,14 @@ static void test_intervention_kinds(void **state)
     wb_close(&w);
 }
 
-/* Opens a case now and allocates it; returns it (NONE if screened out). */
+/* Opens a case now and allocates it; returns it (MODEL_NONE if screened out). */
 static uint32_t new_case(struct model *m, uint64_t key)
 {
     size_t open = m->open_cases;
     uint32_t c = pathway_new_case(m, key);
     pathway_referral(m, c);
     if (m->open_cases == open)
-        return NONE;
+        return MODEL_NONE;
     alloc_dispatch(m);
     assert_int_equal(m->cases[c].state, CASE_ALLOCATED);
     return c;
@@ -356,8 +358,8 @@ static void test_intervention_levers(void **state)
     /* each lever starts on one day and ends on a later one: the clock
      * goes back and forth between them (white-box: nothing runs between) */
     const double on = m->sc->iv[ADMIN].from_day, off = m->sc->iv[ADMIN].until_day;
-#define BEGIN(i) (m->sim.now = on, interventions_begin(m, (i)))
-#define END(i) (m->sim.now = off, interventions_end(m, (i)))
+#define BEGIN(i) (m->sim.now = on, interventions_begin(m, (i)), model_refresh(m))
+#define END(i) (m->sim.now = off, interventions_end(m, (i)), model_refresh(m))
 
     BEGIN(ADMIN);
     check_caps(m, 8, "admin share 0.2");
@@ -386,16 +388,16 @@ static void test_intervention_levers(void **state)
         assert_true(fabs(m->w[ws[i]].load - 1.0 * m->w[ws[i]].n_cases) <= TOL);
 
     BEGIN(SCREEN);
-    assert_int_equal(new_case(m, key++), NONE);
+    assert_int_equal(new_case(m, key++), MODEL_NONE);
     END(SCREEN);
-    assert_int_not_equal(new_case(m, key++), NONE);
+    assert_int_not_equal(new_case(m, key++), MODEL_NONE);
 
     /* a worker with no cases feels no pressure */
-    uint32_t idle = NONE;
+    uint32_t idle = MODEL_NONE;
     for (size_t i = 0; i < n; i++)
         if (m->w[ws[i]].n_cases == 0)
             idle = ws[i];
-    assert_int_not_equal(idle, NONE);
+    assert_int_not_equal(idle, MODEL_NONE);
     BEGIN(SICKER);
     if (!(fabs(m->w[idle].sick.rate - 0.2) <= TOL))
         fail_msg("sickness hazard %g a day, expected 0.2", m->w[idle].sick.rate);

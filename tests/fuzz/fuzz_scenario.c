@@ -72,8 +72,8 @@ static void run_one(struct scenario *sc)
         h->value = saved;
         return;
     }
-    struct model_estimate e;
-    model_estimate(sc, &e);
+    struct estimate e;
+    estimate_scenario(sc, &e);
     if (!(e.events_per_rep < FUZZ_MAX_EVENTS) || !(e.bytes_per_model < 64e6)) {
         h->value = saved;
         return;

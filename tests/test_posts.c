@@ -1,4 +1,4 @@
-/* test_staffing.c — posts and recruitment, on fixtures built to reach their
+/* test_posts.c — posts and recruitment, on fixtures built to reach their
  * edge cases (tests/scenarios/chain.cfg, tests/scenarios/edge.cfg):
  *
  *   - progression never puts more staff in a grade than its posts, even when

@@ -1,8 +1,9 @@
-#include "models/staffing.h"
+#include "models/posts.h"
 
+#include "models/binding.h"
 #include "models/costs.h"
 #include "models/pathway.h"
-#include "models/workforce.h"
+#include "models/workers.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -10,16 +11,16 @@
 
 #define POST_POOL_MIN 256
 
-void staffing_create(struct model *m)
+void posts_create(struct model *m)
 {
     m->cap_posts = POST_POOL_MIN;
     m->post = check_calloc(m->cap_posts, sizeof *m->post);
 }
 
-void staffing_destroy(struct model *m)
+void posts_destroy(struct model *m)
 {
     free(m->post);
-    free(m->cover_wait.buf);
+    queue_free(&m->cover_wait);
 }
 
 static uint32_t new_post(struct model *m, uint32_t g, double fte, bool funded)
@@ -40,10 +41,44 @@ static uint32_t new_post(struct model *m, uint32_t g, double fte, bool funded)
     rng_seed(&po->rng_hire, rng_mix(po->key, POST_HIRE));
     po->fte = fte;
     po->grade = g;
-    po->holder = po->cover = NONE;
+    po->holder = po->cover = MODEL_NONE;
     po->funded = funded;
     gs->posts[gs->n_posts++] = p;
     return p;
+}
+
+/* Post p is vacant and advertised (funded: a campaign, agency cover) /
+ * vacant and dormant. */
+static bool advertised(const struct model *m, uint32_t p)
+{
+    return m->post[p].funded && m->post[p].holder == MODEL_NONE;
+}
+
+static bool dormant(const struct model *m, uint32_t p)
+{
+    return !m->post[p].funded && m->post[p].holder == MODEL_NONE;
+}
+
+/* Worker w goes (leaves, or its cover ends): its cases back to the queues,
+ * counted as reallocations; the post is the caller's. */
+static void dismiss(struct model *m, uint32_t w)
+{
+    workers_stop(m, w);
+    pathway_requeue_all(m, w);
+    workers_free(m, w);
+}
+
+/* A new permanent worker, keyed by the post's next occupant, takes vacant
+ * post p at fte; returns it. The one place a post is filled by hiring
+ * (day 0's staff, a successful campaign, a cohort place). */
+static uint32_t occupy(struct model *m, uint32_t p, double fte)
+{
+    struct post *po = &m->post[p];
+    CHECK(po->holder == MODEL_NONE);
+    uint64_t key = rng_key(po->key, POST_OCCUPANT, po->occupants++, 0);
+    uint32_t w = workers_hire(m, po->grade, p, fte, false, key);
+    m->post[p].holder = w;
+    return w;
 }
 
 /* ---- agency cover ------------------------------------------------------------- */
@@ -51,28 +86,27 @@ static uint32_t new_post(struct model *m, uint32_t g, double fte, bool funded)
 static bool needs_cover(const struct model *m, uint32_t p)
 {
     const struct post *po = &m->post[p];
-    if (po->cover != NONE || m->sc->agency_grade < 0 || !m->sc->grade[po->grade].holds_cases)
+    if (po->cover != MODEL_NONE || m->sc->agency_grade < 0 || !m->sc->grade[po->grade].holds_cases)
         return false;
-    if (po->holder == NONE)
+    if (po->holder == MODEL_NONE)
         return po->funded && m->pv[m->sc->p_agency_vacancies] != 0;
     return m->w[po->holder].status == W_SICK_LONG && m->pv[m->sc->p_agency_long_sick] != 0;
 }
 
 static bool fits_ceiling(const struct model *m, double fte)
 {
-    return m->agency_fte + fte <= m->agency_ceiling + LOAD_EPS;
+    return m->agency_fte + fte <= m->agency_ceiling + MODEL_FTE_EPS;
 }
 
 static void engage(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
     uint64_t key = rng_key(po->key, POST_COVER, po->covers++, 0);
-    uint32_t w = workforce_hire(m, (uint32_t)m->sc->agency_grade, p, po->fte, true, key);
+    uint32_t w = workers_hire(m, (uint32_t)m->sc->agency_grade, p, po->fte, true, key);
     po = &m->post[p];
     po->cover = w;
     po->cover_since = m->sim.now;
-    if (m->counting)
-        m->flow.agency_starts += po->fte;
+    m->flow.agency_starts += po->fte;
     costs_update_rates(m);
 }
 
@@ -101,12 +135,12 @@ static void cover_request(struct model *m, uint32_t p, bool at_once)
     if (!needs_cover(m, p) || po->ev_agency || po->waiting_cover)
         return;
     if (at_once)
-        staffing_agency_start(m, p);
+        posts_agency_start(m, p);
     else
         po->ev_agency = sim_after(&m->sim, m->pv[m->sc->p_agency_delay], EV_AGENCY_START, p);
 }
 
-void staffing_agency_start(struct model *m, uint32_t p)
+void posts_agency_start(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
     po->ev_agency = 0;
@@ -120,28 +154,27 @@ void staffing_agency_start(struct model *m, uint32_t p)
     }
 }
 
-/* The agency worker covering p leaves; heir (or NONE) takes over the cases
+/* The agency worker covering p leaves; heir (or MODEL_NONE) takes over the cases
  * that its grade may hold and that fit under its cap, unless it is off
  * long-term sick; the rest re-queue. */
 static void release_cover(struct model *m, uint32_t p, uint32_t heir)
 {
     uint32_t a = m->post[p].cover;
-    if (a == NONE)
+    if (a == MODEL_NONE)
         return;
-    m->post[p].cover = NONE;
+    m->post[p].cover = MODEL_NONE;
     /* A heir off long-term sick (a worker who progresses while off) takes
      * none: its cases would wait, allocated, until it came back. */
-    if (heir != NONE && m->w[heir].status != W_SICK_LONG) {
-        for (uint32_t c = m->w[a].first_case; c != NONE;) {
+    if (heir != MODEL_NONE && m->w[heir].status != W_SICK_LONG) {
+        for (uint32_t c = m->w[a].first_case; c != MODEL_NONE;) {
             uint32_t next = m->cases[c].next;
-            const struct stage_spec *st = &m->sc->stage[m->cases[c].stage];
-            const struct worker *h = &m->w[heir];
-            if (st->eligible[h->grade] && h->load + m->pv[st->p_weight] <= h->cap + LOAD_EPS)
+            size_t s = (size_t)m->cases[c].stage;
+            if (binding_fits(m, heir, s, binding_weight(m, s)))
                 pathway_transfer(m, c, heir);
             c = next;
         }
     }
-    workforce_release(m, a);
+    dismiss(m, a);
     costs_update_rates(m);
     serve_wait(m);
 }
@@ -191,12 +224,9 @@ static void fill(struct model *m, uint32_t p)
     uint32_t g = po->grade;
     sim_cancel(&m->sim, &po->ev_campaign);
     sim_cancel(&m->sim, &po->ev_agency);
-    uint64_t key = rng_key(po->key, POST_OCCUPANT, po->occupants++, 0);
-    uint32_t w = workforce_hire(m, g, p, po->fte, false, key);
+    uint32_t w = occupy(m, p, po->fte);
     po = &m->post[p];
-    po->holder = w;
-    if (m->counting)
-        m->flow.starters += po->fte;
+    m->flow.starters += po->fte;
     if ((int)g == m->sc->cohort_grade)
         costs_lump(m, COST_TRAINING, m->pv[m->sc->p_training_cost]);
     schedule_progress(m, w, m->sim.now);
@@ -230,7 +260,7 @@ static double grade_vacant(const struct model *m, uint32_t g)
     double v = 0;
     for (size_t i = 0; i < gs->n_posts; i++) {
         const struct post *po = &m->post[gs->posts[i]];
-        if (po->funded && po->holder == NONE)
+        if (advertised(m, gs->posts[i]))
             v += po->fte;
     }
     return v;
@@ -241,8 +271,8 @@ static void resize(struct model *m, uint32_t p, double fte)
 {
     struct post *po = &m->post[p];
     po->fte = fte;
-    if (po->cover != NONE && m->w[po->cover].fte != fte) {
-        workforce_set_fte(m, po->cover, fte);
+    if (po->cover != MODEL_NONE && m->w[po->cover].fte != fte) {
+        workers_set_fte(m, po->cover, fte);
         costs_update_rates(m);
     }
 }
@@ -254,7 +284,7 @@ static void lapse(struct model *m, uint32_t p)
     po->funded = false;
     sim_cancel(&m->sim, &po->ev_campaign);
     sim_cancel(&m->sim, &po->ev_agency);
-    release_cover(m, p, NONE);
+    release_cover(m, p, MODEL_NONE);
 }
 
 /* Post p has just been advertised: staff due to progress into its grade
@@ -278,7 +308,7 @@ static void advertise(struct model *m, uint32_t p, bool at_once)
 }
 
 /* Restore the law for grade g; prefer: a dormant post to advertise first
- * (the one just left), or NONE. Each step recomputes the state, as
+ * (the one just left), or MODEL_NONE. Each step recomputes the state, as
  * advertising may move staff between grades. */
 static void rebalance(struct model *m, uint32_t g, uint32_t prefer, bool at_once)
 {
@@ -286,30 +316,30 @@ static void rebalance(struct model *m, uint32_t g, uint32_t prefer, bool at_once
     for (;;) {
         double target = fmax(0.0, m->pv[m->sc->grade[g].p_establishment] - gs->fte_in_post);
         double vacant = grade_vacant(m, g);
-        if (vacant > target + LOAD_EPS) {
-            uint32_t p = NONE;
-            for (size_t i = gs->n_posts; i-- > 0 && p == NONE;)
-                if (m->post[gs->posts[i]].funded && m->post[gs->posts[i]].holder == NONE)
+        if (vacant > target + MODEL_FTE_EPS) {
+            uint32_t p = MODEL_NONE;
+            for (size_t i = gs->n_posts; i-- > 0 && p == MODEL_NONE;)
+                if (advertised(m, gs->posts[i]))
                     p = gs->posts[i];
-            CHECK(p != NONE);
+            CHECK(p != MODEL_NONE);
             double excess = vacant - target;
-            if (m->post[p].fte <= excess + LOAD_EPS)
+            if (m->post[p].fte <= excess + MODEL_FTE_EPS)
                 lapse(m, p);
             else
                 resize(m, p, m->post[p].fte - excess);
-        } else if (vacant < target - LOAD_EPS) {
+        } else if (vacant < target - MODEL_FTE_EPS) {
             double need = target - vacant, fte = fmin(1.0, need);
-            uint32_t p = NONE;
-            if (prefer != NONE && !m->post[prefer].funded && m->post[prefer].holder == NONE) {
+            uint32_t p = MODEL_NONE;
+            if (prefer != MODEL_NONE && dormant(m, prefer)) {
                 p = prefer;
                 fte = fmin(m->post[p].fte, need);
             }
-            for (size_t i = 0; i < gs->n_posts && p == NONE; i++)
-                if (!m->post[gs->posts[i]].funded && m->post[gs->posts[i]].holder == NONE)
+            for (size_t i = 0; i < gs->n_posts && p == MODEL_NONE; i++)
+                if (dormant(m, gs->posts[i]))
                     p = gs->posts[i];
-            if (p == NONE)
+            if (p == MODEL_NONE)
                 p = new_post(m, g, fte, false);
-            prefer = NONE;
+            prefer = MODEL_NONE;
             resize(m, p, fte);
             m->post[p].funded = true;
             advertise(m, p, at_once);
@@ -319,18 +349,18 @@ static void rebalance(struct model *m, uint32_t g, uint32_t prefer, bool at_once
     }
 }
 
-void staffing_campaign_start(struct model *m, uint32_t p)
+void posts_campaign_start(struct model *m, uint32_t p)
 {
     m->post[p].ev_campaign = 0;
-    if (m->post[p].funded && m->post[p].holder == NONE)
+    if (advertised(m, p))
         campaign(m, p);
 }
 
-void staffing_campaign_end(struct model *m, uint32_t p)
+void posts_campaign_end(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
     po->ev_campaign = 0;
-    CHECK(po->funded && po->holder == NONE);
+    CHECK(advertised(m, p));
     if (rng_uniform(&po->rng_hire) < m->pv[m->sc->p_rec_success])
         fill(m, p);
     else
@@ -339,45 +369,45 @@ void staffing_campaign_end(struct model *m, uint32_t p)
 
 /* ---- staff leaving, sickness ----------------------------------------------------- */
 
-void staffing_leave(struct model *m, uint32_t w)
+void posts_leave(struct model *m, uint32_t w)
 {
     struct worker *wk = &m->w[w];
     wk->ev_leave = 0;
     uint32_t p = wk->post;
     bool agency = wk->agency;
-    if (!agency && m->counting)
+    if (!agency)
         m->flow.leavers += wk->fte;
-    workforce_release(m, w);
+    dismiss(m, w);
     struct post *po = &m->post[p];
     if (agency) {
-        po->cover = NONE;
+        po->cover = MODEL_NONE;
         serve_wait(m);
         cover_request(m, p, false);
     } else {
-        po->holder = NONE;
+        po->holder = MODEL_NONE;
         po->funded = false;
         rebalance(m, po->grade, p, false);
         po = &m->post[p];
         /* a long-sick leaver's cover now covers the vacancy, if allowed */
-        if (po->cover != NONE && !(m->pv[m->sc->p_agency_vacancies] != 0 && po->funded))
-            release_cover(m, p, NONE);
+        if (po->cover != MODEL_NONE && !(m->pv[m->sc->p_agency_vacancies] != 0 && po->funded))
+            release_cover(m, p, MODEL_NONE);
     }
     costs_update_rates(m);
 }
 
-void staffing_long_sick(struct model *m, uint32_t w)
+void posts_long_sick(struct model *m, uint32_t w)
 {
     if (!m->w[w].agency)
         cover_request(m, m->w[w].post, false);
 }
 
-void staffing_returned(struct model *m, uint32_t w)
+void posts_returned(struct model *m, uint32_t w)
 {
     if (m->w[w].agency)
         return;
     struct post *po = &m->post[m->w[w].post];
     sim_cancel(&m->sim, &po->ev_agency);
-    if (po->cover != NONE)
+    if (po->cover != MODEL_NONE)
         release_cover(m, m->w[w].post, w);
 }
 
@@ -396,24 +426,26 @@ static void progress_into(struct model *m, uint32_t w, uint32_t q)
     m->post[q].fte = m->w[w].fte;   /* the post takes its holder's hours */
     m->w[w].post = q;
     m->w[w].ready = false;
-    workforce_change_grade(m, w, g_new);
+    workers_change_grade(m, w, g_new);
+    pathway_requeue_ineligible(m, w);
+    workers_regraded(m, w);
     schedule_progress(m, w, m->sim.now);
     release_cover(m, q, w);
 
-    m->post[p_old].holder = NONE;
+    m->post[p_old].holder = MODEL_NONE;
     m->post[p_old].funded = false;
     rebalance(m, g_old, p_old, false);
-    rebalance(m, g_new, NONE, false);
+    rebalance(m, g_new, MODEL_NONE, false);
     costs_update_rates(m);
 }
 
-void staffing_progress(struct model *m, uint32_t w)
+void posts_progress(struct model *m, uint32_t w)
 {
     m->w[w].ev_progress = 0;
     uint32_t g_new = (uint32_t)m->sc->grade[m->w[w].grade].becomes;
     struct grade_state *gs = &m->g[g_new];
     for (size_t i = 0; i < gs->n_posts; i++)
-        if (m->post[gs->posts[i]].funded && m->post[gs->posts[i]].holder == NONE) {
+        if (advertised(m, gs->posts[i])) {
             progress_into(m, w, gs->posts[i]);
             return;
         }
@@ -439,14 +471,14 @@ static double next_cohort_day(const struct model *m, double after)
     return day;
 }
 
-void staffing_cohort(struct model *m)
+void posts_cohort(struct model *m)
 {
     uint32_t g = (uint32_t)m->sc->cohort_grade;
     struct grade_state *gs = &m->g[g];
     double places = m->pv[m->sc->p_cohort_size];
     for (size_t i = 0; i < gs->n_posts && places >= 1; i++) {
         uint32_t p = gs->posts[i];
-        if (m->post[p].funded && m->post[p].holder == NONE) {
+        if (advertised(m, (uint32_t)p)) {
             fill(m, p);
             places -= 1;
         }
@@ -464,55 +496,52 @@ static void apply_ceiling(struct model *m)
             case_holding += m->pv[m->sc->grade[g].p_establishment];
     m->agency_ceiling = m->pv[m->sc->p_agency_max_share] * case_holding;
     /* over the ceiling: the most recently engaged cover goes first */
-    while (m->agency_fte > m->agency_ceiling + LOAD_EPS) {
-        uint32_t latest = NONE;
+    while (m->agency_fte > m->agency_ceiling + MODEL_FTE_EPS) {
+        uint32_t latest = MODEL_NONE;
         for (size_t p = 0; p < m->n_posts; p++)
-            if (m->post[p].cover != NONE
-                && (latest == NONE || m->post[p].cover_since >= m->post[latest].cover_since))
+            if (m->post[p].cover != MODEL_NONE
+                && (latest == MODEL_NONE || m->post[p].cover_since >= m->post[latest].cover_since))
                 latest = (uint32_t)p;
-        if (latest == NONE)
+        if (latest == MODEL_NONE)
             break;
-        release_cover(m, latest, NONE);
+        release_cover(m, latest, MODEL_NONE);
         cover_request(m, latest, false);
     }
 }
 
-void staffing_refresh(struct model *m)
+void posts_refresh(struct model *m)
 {
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         if (m->sc->grade[g].agency)
             continue;
-        rebalance(m, (uint32_t)g, NONE, false);
+        rebalance(m, (uint32_t)g, MODEL_NONE, false);
     }
     apply_ceiling(m);
     serve_wait(m);
     for (size_t p = 0; p < m->n_posts; p++) {
         /* a vacancy left without a campaign while recruitment could not
          * succeed (success 0) is advertised again once it can */
-        if (m->post[p].funded && m->post[p].holder == NONE)
+        if (advertised(m, (uint32_t)p))
             campaign(m, (uint32_t)p);
         cover_request(m, (uint32_t)p, false);
     }
     costs_update_rates(m);
 }
 
-void staffing_start(struct model *m)
+void posts_start(struct model *m)
 {
     m->n_posts = 0;
-    m->cover_wait.head = m->cover_wait.n = 0;
+    queue_clear(&m->cover_wait);
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         if (m->sc->grade[g].agency)
             continue;
         const struct grade_spec *gs = &m->sc->grade[g];
         /* staff in post: whole posts, the last one part-time */
         double in_post = m->pv[gs->p_in_post];
-        for (size_t i = 0; (double)i < in_post - LOAD_EPS; i++) {
+        for (size_t i = 0; (double)i < in_post - MODEL_FTE_EPS; i++) {
             double fte = in_post - (double)i >= 1.0 ? 1.0 : in_post - (double)i;
             uint32_t p = new_post(m, (uint32_t)g, fte, true);
-            struct post *po = &m->post[p];
-            uint64_t key = rng_key(po->key, POST_OCCUPANT, po->occupants++, 0);
-            uint32_t w = workforce_hire(m, (uint32_t)g, p, fte, false, key);
-            m->post[p].holder = w;
+            uint32_t w = occupy(m, p, fte);
             /* staff part-way through their first year progress at a uniform
              * time within the first span from day 0 */
             if (gs->becomes >= 0) {
@@ -525,39 +554,39 @@ void staffing_start(struct model *m)
     /* the vacancies, with the service's agency cover at the start */
     for (size_t g = 0; g < m->sc->n_grades; g++)
         if (!m->sc->grade[g].agency)
-            rebalance(m, (uint32_t)g, NONE, true);
+            rebalance(m, (uint32_t)g, MODEL_NONE, true);
     if (m->sc->cohort_grade >= 0)
         sim_at(&m->sim, next_cohort_day(m, 0), EV_COHORT, 0);
     costs_update_rates(m);
 }
 
-double staffing_vacancies(const struct model *m)
+double posts_vacancies(const struct model *m)
 {
     double v = 0;
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         const struct grade_state *gs = &m->g[g];
         for (size_t i = 0; i < gs->n_posts; i++)
-            if (m->post[gs->posts[i]].funded && m->post[gs->posts[i]].holder == NONE)
+            if (advertised(m, gs->posts[i]))
                 v += m->post[gs->posts[i]].fte;
     }
     return v;
 }
 
-double staffing_vacancies_uncovered(const struct model *m)
+double posts_vacancies_uncovered(const struct model *m)
 {
     double v = 0;
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         const struct grade_state *gs = &m->g[g];
         for (size_t i = 0; i < gs->n_posts; i++) {
             const struct post *po = &m->post[gs->posts[i]];
-            if (po->funded && po->holder == NONE && po->cover == NONE)
+            if (advertised(m, gs->posts[i]) && po->cover == MODEL_NONE)
                 v += po->fte;
         }
     }
     return v;
 }
 
-double staffing_establishment(const struct model *m)
+double posts_establishment(const struct model *m)
 {
     double e = 0;
     for (size_t g = 0; g < m->sc->n_grades; g++)
@@ -566,7 +595,7 @@ double staffing_establishment(const struct model *m)
     return e;
 }
 
-double staffing_supernumerary(const struct model *m)
+double posts_supernumerary(const struct model *m)
 {
     double s = 0;
     for (size_t g = 0; g < m->sc->n_grades; g++)

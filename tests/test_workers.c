@@ -1,4 +1,4 @@
-/* test_workforce.c — workers' sickness.
+/* test_workers.c — workers' sickness.
  *
  *   - day 0 is drawn from the stationary state of the sickness process: the
  *     share of FTE-days lost in the first month equals the settled share

@@ -1,9 +1,8 @@
-#include "models/workforce.h"
+#include "models/workers.h"
 
-#include "models/allocation.h"
+#include "models/binding.h"
 #include "models/costs.h"
-#include "models/pathway.h"
-#include "models/staffing.h"
+#include "models/hazard.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -12,7 +11,7 @@
 
 #define WORKER_POOL_MIN 256
 
-void workforce_create(struct model *m)
+void workers_create(struct model *m)
 {
     m->n_worker_slots = WORKER_POOL_MIN;
     m->w = check_calloc(m->n_worker_slots, sizeof *m->w);
@@ -21,13 +20,13 @@ void workforce_create(struct model *m)
         maxtree_init(&m->g[g].tree);
 }
 
-void workforce_destroy(struct model *m)
+void workers_destroy(struct model *m)
 {
     for (size_t g = 0; m->g && g < m->sc->n_grades; g++) {
         maxtree_free(&m->g[g].tree);
         free(m->g[g].posts);
-        free(m->g[g].progress_wait.buf);
-        free(m->g[g].progress_ticket.buf);
+        queue_free(&m->g[g].progress_wait);
+        queue_free(&m->g[g].progress_ticket);
     }
     free(m->g);
     free(m->w);
@@ -42,56 +41,45 @@ static void link_free_workers(struct model *m, size_t from)
     m->free_worker = (uint32_t)from;
 }
 
-void workforce_reset(struct model *m)
+void workers_reset(struct model *m)
 {
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         struct grade_state *gs = &m->g[g];
         maxtree_clear(&gs->tree);
         gs->n_posts = 0;
         gs->fte_in_post = gs->fte_sick = gs->fte_at_work_agency = 0;
-        gs->progress_wait.head = gs->progress_wait.n = 0;
-        gs->progress_ticket.head = gs->progress_ticket.n = 0;
+        queue_clear(&gs->progress_wait);
+        queue_clear(&gs->progress_ticket);
     }
     m->agency_fte = m->agency_fte_sick = 0;
     m->next_ticket = 0;
     m->next_worker_id = 0;
-    m->free_worker = NONE;
+    m->free_worker = MODEL_NONE;
     link_free_workers(m, 0);
 }
 
-/* ---- hazards ---------------------------------------------------------------- */
-
-static void hazard_start(struct model *m, struct hazard *h, struct rng *r)
+/* Worker w's leaf in its grade's allocation tree (allocation.c): its spare
+ * capacity under the cap and under the overload cap while at work, else
+ * empty. */
+static void tree_update(struct model *m, uint32_t wi)
 {
-    h->threshold = -log(rng_uniform(r));
-    h->acc = 0;
-    h->rate = 0;
-    h->since = m->sim.now;
-}
-
-/* Set a hazard's rate from now on and move its event to match. */
-static void hazard_rate(struct model *m, struct hazard *h, double rate, cal_handle *ev,
-                        uint32_t type, uint32_t w)
-{
-    double now = m->sim.now;
-    h->acc += h->rate * (now - h->since);
-    h->since = now;
-    h->rate = rate;
-    if (rate > 0) {
-        double t = now + fmax(0.0, h->threshold - h->acc) / rate;
-        if (*ev)
-            sim_move(&m->sim, *ev, t);
-        else
-            *ev = sim_at(&m->sim, t, type, w);
-    } else {
-        sim_cancel(&m->sim, ev);
+    struct worker *w = &m->w[wi];
+    if (w->slot == MODEL_NONE)
+        return;
+    struct maxtree *t = &m->g[w->grade].tree;
+    double spare = -HUGE_VAL, ospare = -HUGE_VAL;
+    if (w->status == W_AT_WORK) {
+        spare = w->cap - w->load;
+        ospare = m->overload_factor * w->cap - w->load;
     }
+    /* More room somewhere may let a queued case in (alloc_dispatch). */
+    const struct maxnode *leaf = &t->node[t->leaf0 + w->slot];
+    if (spare > leaf->a || ospare > leaf->b)
+        m->alloc_due = true;
+    maxtree_set(t, w->slot, spare, ospare);
 }
 
-static double pressure(double load, double ref, double gain)
-{
-    return ref > 0 && load > ref ? 1.0 + gain * (load / ref - 1.0) : 1.0;
-}
+/* ---- hazards ---------------------------------------------------------------- */
 
 /* The load above which w feels pressure: the scenario's reference caseload
  * (per FTE, scaled like caps by the direct-work factor), else w's own cap. */
@@ -107,10 +95,10 @@ static void set_rates(struct model *m, uint32_t wi)
     const struct grade_spec *gs = &m->sc->grade[w->grade];
     double sup = gs->holds_cases ? m->sup_mult : 1.0;
     double leave = m->pv[gs->p_turnover] / SCENARIO_DAYS_PER_YEAR * w->press_leave * sup;
-    hazard_rate(m, &w->leave, leave, &w->ev_leave, EV_LEAVE, wi);
+    hazard_set_rate(&m->sim, &w->leave, leave, &w->ev_leave, EV_LEAVE, wi);
     if (w->status == W_AT_WORK) {
         double sick = m->pv[m->sc->p_sick_rate] / SCENARIO_DAYS_PER_YEAR * w->fte * w->press_sick * sup;
-        hazard_rate(m, &w->sick, sick, &w->ev_sick, EV_SICK_START, wi);
+        hazard_set_rate(&m->sim, &w->sick, sick, &w->ev_sick, EV_SICK_START, wi);
     }
 }
 
@@ -119,15 +107,15 @@ static double effective_cap(const struct model *m, const struct worker *w)
     return m->pv[m->sc->grade[w->grade].p_cap] * w->fte * m->direct_factor;
 }
 
-void workforce_load_changed(struct model *m, uint32_t wi)
+void workers_load_changed(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     if (w->status == W_FREE)
         return;
-    alloc_update(m, wi);
+    tree_update(m, wi);
     double ref = pressure_ref(m, w);
-    double ps = pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
-    double pl = pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
+    double ps = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
+    double pl = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
     if (ps != w->press_sick || pl != w->press_leave) {
         w->press_sick = ps;
         w->press_leave = pl;
@@ -151,11 +139,11 @@ static void count_in(struct model *m, const struct worker *w, double sign)
     }
 }
 
-uint32_t workforce_hire(struct model *m, uint32_t g, uint32_t p, double fte, bool agency, uint64_t key)
+uint32_t workers_hire(struct model *m, uint32_t g, uint32_t p, double fte, bool agency, uint64_t key)
 {
-    if (m->free_worker == NONE) {
+    if (m->free_worker == MODEL_NONE) {
         size_t old = m->n_worker_slots;
-        CHECK(old < NONE / 2);
+        CHECK(old < MODEL_NONE / 2);
         m->n_worker_slots = 2 * old;
         m->w = check_realloc(m->w, m->n_worker_slots * sizeof *m->w);
         memset(m->w + old, 0, (m->n_worker_slots - old) * sizeof *m->w);
@@ -173,19 +161,19 @@ uint32_t workforce_hire(struct model *m, uint32_t g, uint32_t p, double fte, boo
     w->post = p;
     w->agency = agency;
     w->status = W_AT_WORK;
-    w->first_case = NONE;
+    w->first_case = MODEL_NONE;
     w->press_sick = w->press_leave = 1.0;
     w->cap = effective_cap(m, w);
-    w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : NONE;
-    hazard_start(m, &w->leave, &w->rng_leave);
-    hazard_start(m, &w->sick, &w->rng_sick);
+    w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : MODEL_NONE;
+    hazard_start(&w->leave, &w->rng_leave, m->sim.now);
+    hazard_start(&w->sick, &w->rng_sick, m->sim.now);
     count_in(m, w, +1);
-    alloc_update(m, wi);
+    tree_update(m, wi);
     set_rates(m, wi);
     return wi;
 }
 
-void workforce_release(struct model *m, uint32_t wi)
+void workers_stop(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     CHECK(w->status != W_FREE);
@@ -195,54 +183,56 @@ void workforce_release(struct model *m, uint32_t wi)
     sim_cancel(&m->sim, &w->ev_progress);
     count_in(m, w, -1);
     w->status = W_FREE;
-    while (w->first_case != NONE)
-        pathway_requeue(m, w->first_case, true);
-    if (w->slot != NONE)
+}
+
+void workers_free(struct model *m, uint32_t wi)
+{
+    struct worker *w = &m->w[wi];
+    CHECK(w->status == W_FREE && w->first_case == MODEL_NONE);
+    if (w->slot != MODEL_NONE)
         maxtree_remove(&m->g[w->grade].tree, w->slot);
-    w->slot = NONE;
+    w->slot = MODEL_NONE;
     w->next_free = m->free_worker;
     m->free_worker = wi;
 }
 
-void workforce_change_grade(struct model *m, uint32_t wi, uint32_t g)
+void workers_change_grade(struct model *m, uint32_t wi, uint32_t g)
 {
     struct worker *w = &m->w[wi];
     count_in(m, w, -1);
-    if (w->slot != NONE)
+    if (w->slot != MODEL_NONE)
         maxtree_remove(&m->g[w->grade].tree, w->slot);
     w->grade = g;
-    w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : NONE;
+    w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : MODEL_NONE;
     w->cap = effective_cap(m, w);
     count_in(m, w, +1);
-    for (uint32_t c = w->first_case; c != NONE;) {
-        uint32_t next = m->cases[c].next;
-        if (!m->sc->stage[m->cases[c].stage].eligible[g])
-            pathway_requeue(m, c, true);
-        c = next;
-    }
-    workforce_load_changed(m, wi);
+}
+
+void workers_regraded(struct model *m, uint32_t wi)
+{
+    workers_load_changed(m, wi);
     set_rates(m, wi);
 }
 
-void workforce_set_fte(struct model *m, uint32_t wi, double fte)
+void workers_set_fte(struct model *m, uint32_t wi, double fte)
 {
     struct worker *w = &m->w[wi];
     count_in(m, w, -1);
     w->fte = fte;
     w->cap = effective_cap(m, w);
     count_in(m, w, +1);
-    workforce_load_changed(m, wi);
+    workers_load_changed(m, wi);
     set_rates(m, wi);
 }
 
-void workforce_rates_refresh(struct model *m)
+void workers_rates_refresh(struct model *m)
 {
     for (size_t wi = 0; wi < m->n_worker_slots; wi++)
         if (m->w[wi].status != W_FREE)
             set_rates(m, (uint32_t)wi);
 }
 
-void workforce_refresh(struct model *m)
+void workers_refresh(struct model *m)
 {
     for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
         struct worker *w = &m->w[wi];
@@ -250,21 +240,18 @@ void workforce_refresh(struct model *m)
             continue;
         w->cap = effective_cap(m, w);
         /* weights may have changed: recompute the load from the cases */
-        double load = 0;
-        for (uint32_t c = w->first_case; c != NONE; c = m->cases[c].next)
-            load += m->pv[m->sc->stage[m->cases[c].stage].p_weight];
-        w->load = load;
-        alloc_update(m, (uint32_t)wi);
+        binding_recount(m, (uint32_t)wi);
+        tree_update(m, (uint32_t)wi);
         double ref = pressure_ref(m, w);
-        w->press_sick = pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
-        w->press_leave = pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
+        w->press_sick = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
+        w->press_leave = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
         set_rates(m, (uint32_t)wi);
     }
 }
 
 /* ---- sickness --------------------------------------------------------------- */
 
-void workforce_sick_start(struct model *m, uint32_t wi)
+void workers_sick_start(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     w->ev_sick = 0;
@@ -274,8 +261,7 @@ void workforce_sick_start(struct model *m, uint32_t wi)
     count_in(m, w, -1);
     w->status = W_SICK;
     count_in(m, w, +1);
-    alloc_update(m, wi);
-    pathway_pause_all(m, wi);
+    tree_update(m, wi);
     bool long_term = rng_uniform(&w->rng_sick) < m->pv[m->sc->p_sick_long_share];
     double mean = m->pv[long_term ? m->sc->p_sick_long_mean : m->sc->p_sick_short_mean];
     double days = rng_exponential(&w->rng_sick, mean);
@@ -295,55 +281,44 @@ void workforce_sick_start(struct model *m, uint32_t wi)
  * Given its kind, its elapsed time (age) and its time left (residual) are
  * independent exponentials of the kind's mean (the joint density of age a
  * and residual r is f(a + r) / E[off]). docs/model.md derives it. */
-void workforce_settle(struct model *m)
+bool workers_settle(struct model *m, uint32_t wi)
 {
     double q = m->pv[m->sc->p_sick_long_share];
     double s = m->pv[m->sc->p_sick_short_mean], L = m->pv[m->sc->p_sick_long_mean];
     double off_mean = (1 - q) * s + q * L;
     double after = m->pv[m->sc->p_realloc_after];
-    for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
-        struct worker *w = &m->w[wi];
-        if (w->status != W_AT_WORK)
-            continue;
-        double lambda_off = w->sick.rate * off_mean;   /* E[off] / E[on] */
-        double p_off = lambda_off / (1 + lambda_off);
-        if (!(rng_uniform(&w->rng_sick) < p_off))
-            continue;
-        bool long_term = rng_uniform(&w->rng_sick) * off_mean < q * L;
-        double mean = long_term ? L : s;
-        double residual = rng_exponential(&w->rng_sick, mean);
-        double age = rng_exponential(&w->rng_sick, mean);
-        sim_cancel(&m->sim, &w->ev_sick);
-        w->sick.rate = 0;   /* a new threshold is drawn on return */
-        count_in(m, w, -1);
-        w->status = age >= after ? W_SICK_LONG : W_SICK;
-        count_in(m, w, +1);
-        alloc_update(m, (uint32_t)wi);
-        pathway_pause_all(m, (uint32_t)wi);
-        w->ev_sick = sim_at(&m->sim, m->sim.now + residual, EV_SICK_END, (uint32_t)wi);
-        if (w->status == W_SICK && age + residual > after)
-            w->ev_realloc = sim_at(&m->sim, m->sim.now + after - age, EV_REALLOCATE, (uint32_t)wi);
-        if (w->status == W_SICK_LONG) {
-            while (w->first_case != NONE)
-                pathway_requeue(m, w->first_case, true);
-            staffing_long_sick(m, (uint32_t)wi);
-        }
-    }
-    costs_update_rates(m);
+    struct worker *w = &m->w[wi];
+    if (w->status != W_AT_WORK)
+        return false;
+    double lambda_off = w->sick.rate * off_mean;   /* E[off] / E[on] */
+    double p_off = lambda_off / (1 + lambda_off);
+    if (!(rng_uniform(&w->rng_sick) < p_off))
+        return false;
+    bool long_term = rng_uniform(&w->rng_sick) * off_mean < q * L;
+    double mean = long_term ? L : s;
+    double residual = rng_exponential(&w->rng_sick, mean);
+    double age = rng_exponential(&w->rng_sick, mean);
+    sim_cancel(&m->sim, &w->ev_sick);
+    w->sick.rate = 0;   /* a new threshold is drawn on return */
+    count_in(m, w, -1);
+    w->status = age >= after ? W_SICK_LONG : W_SICK;
+    count_in(m, w, +1);
+    tree_update(m, wi);
+    w->ev_sick = sim_at(&m->sim, m->sim.now + residual, EV_SICK_END, wi);
+    if (w->status == W_SICK && age + residual > after)
+        w->ev_realloc = sim_at(&m->sim, m->sim.now + after - age, EV_REALLOCATE, wi);
+    return true;
 }
 
-void workforce_reallocate(struct model *m, uint32_t wi)
+void workers_reallocate(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     w->ev_realloc = 0;
     CHECK(w->status == W_SICK);
     w->status = W_SICK_LONG;
-    while (w->first_case != NONE)
-        pathway_requeue(m, w->first_case, true);
-    staffing_long_sick(m, wi);
 }
 
-void workforce_sick_end(struct model *m, uint32_t wi)
+bool workers_sick_end(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     w->ev_sick = 0;
@@ -352,16 +327,14 @@ void workforce_sick_end(struct model *m, uint32_t wi)
     count_in(m, w, -1);
     w->status = W_AT_WORK;
     count_in(m, w, +1);
-    pathway_resume_all(m, wi);
-    hazard_start(m, &w->sick, &w->rng_sick);
-    alloc_update(m, wi);
+    hazard_start(&w->sick, &w->rng_sick, m->sim.now);
+    tree_update(m, wi);
     set_rates(m, wi);
-    if (was_long)
-        staffing_returned(m, wi);
     costs_update_rates(m);
+    return was_long;
 }
 
-double workforce_unsupervised(const struct model *m, double *case_holders_at_work)
+double workers_unsupervised(const struct model *m, double *case_holders_at_work)
 {
     double holders = 0, span = 0;
     for (size_t wi = 0; wi < m->n_worker_slots; wi++) {

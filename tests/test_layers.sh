@@ -1,0 +1,36 @@
+#!/bin/sh
+# test_layers.sh — the layers of models/ (models/README.md): a module
+# includes the headers of modules in lower layers only, never its own layer
+# or above, so no two include each other (sim/ is below everything).
+# A new module must be given a layer here and in the README.
+cd "$(dirname "$0")/.." || exit 2
+layer() {
+    case $1 in
+        scenario|hazard) echo 0 ;;
+        model|loader) echo 1 ;;
+        binding|costs|estimate) echo 2 ;;
+        workers) echo 3 ;;
+        pathway) echo 4 ;;
+        demand|interventions|allocation|posts|invariants) echo 5 ;;
+        metrics) echo 6 ;;
+        replication|scenario_load) echo 7 ;;
+        drift) echo 8 ;;
+        *) echo "" ;;
+    esac
+}
+bad=0
+for f in models/*.c models/*.h; do
+    mod=$(basename "$f"); mod=${mod%.*}
+    me=$(layer "$mod")
+    if [ -z "$me" ]; then echo "test_layers: $f: module $mod has no layer"; bad=1; continue; fi
+    for dep in $(sed -n 's/^#include "models\/\([a-z_]*\)\.h".*/\1/p' "$f"); do
+        [ "$dep" = "$mod" ] && continue
+        d=$(layer "$dep")
+        if [ -z "$d" ]; then echo "test_layers: $f includes $dep.h, which has no layer"; bad=1; continue; fi
+        if [ "$d" -ge "$me" ]; then
+            echo "test_layers: $f (layer $me) includes $dep.h (layer $d)"; bad=1
+        fi
+    done
+done
+[ $bad = 0 ] && echo "test_layers: models/ includes follow the layers"
+exit $bad
