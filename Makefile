@@ -28,10 +28,10 @@ SCENARIO ?= scenarios/baseline.cfg
 RUN_ARGS ?= --force --plot
 
 # Debian packages the build, tests and charts need, and how to find them.
-DEB_PACKAGES := pkg-config libgsl-dev libconfig-dev libcmocka-dev gnuplot-nox
+DEB_PACKAGES := pkg-config libgsl-dev libconfig-dev nettle-dev libcmocka-dev gnuplot-nox
 # ... and what make test (and make mpi) need besides.
 TEST_DEB_PACKAGES := openmpi-bin libopenmpi-dev
-PKGS         := gsl libconfig
+PKGS         := gsl libconfig nettle
 
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -39,7 +39,7 @@ CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
 LDLIBS       = $(PKG_LIBS) -lm -pthread
 
 # ---- sources --------------------------------------------------------------
-LIB_SRC   := $(wildcard sim/*.c) $(wildcard models/*.c) $(wildcard output/*.c)
+LIB_SRC   := $(wildcard sim/*.c) $(wildcard models/*.c) $(wildcard output/*.c) $(wildcard fit/*.c)
 CLI_SRC   := $(wildcard cli/*.c)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_LIB  := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
@@ -145,7 +145,7 @@ run: caseload
 
 # Each test program is a cmocka group; they run from the repository root so
 # they can find ./caseload and scenarios/ (and tests/test_layers.sh, a
-# script, checks the layers of models/: models/README.md). The slowest (TEST_ALONGSIDE:
+# script, checks the layers: models/README.md, docs/model.md). The slowest (TEST_ALONGSIDE:
 # mostly waiting for gnuplot) runs beside the others on the second core,
 # its output kept in a file and printed after theirs. tests/mpi.sh runs
 # caseload-mpi on 1, 2 and 3 ranks against caseload (docs/cluster.md).
@@ -226,15 +226,18 @@ $(BUILD)/caseload: $(CLI_OBJ) $(LIB)
 #   fuzz_plot_data    a result folder read by `caseload plot` and its script
 #   fuzz_plot_script  the script writers, fed any strings: every script must
 #                     pass gp_script_inert (no line that could run a command)
+#   fuzz_records      the records readers and the fit (caseload fit): a
+#                     records folder's six files, split at form feeds
 # New inputs are kept in $(FUZZ_BUILD)/corpus-HARNESS; a crash stops the run
 # and is written to $(FUZZ_BUILD)/crash-*: keep it under tests/fuzz/ (a .cfg
 # is replayed by tests/test_robustness.c, tests/fuzz/HARNESS/* by
-# tests/test_security.c) and fix it.
+# tests/test_security.c, tests/fuzz/fuzz_records/* by tests/test_fit.c) and
+# fix it.
 FUZZ_BUILD     ?= build-fuzz
 FUZZ_SECONDS   ?= 300
 FUZZ_CC        ?= clang
 FUZZ_ARGS      ?=
-FUZZ_HARNESSES := fuzz_scenario fuzz_csv_in fuzz_json_in fuzz_plot_data fuzz_plot_script
+FUZZ_HARNESSES := fuzz_scenario fuzz_csv_in fuzz_json_in fuzz_plot_data fuzz_plot_script fuzz_records
 FUZZ_ONLY      ?= $(FUZZ_HARNESSES)
 FUZZ_CFLAGS    := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                   -fno-omit-frame-pointer -fsanitize=fuzzer-no-link

@@ -32,6 +32,7 @@ T_RATIO=55              # times SimPy
 T_HOLD=5000000          # hold operations per second at 10^5 pending
 T_WALL=10               # seconds, whole model, 1,000 replications, -j 2
 T_RSS=256               # MB peak, whole model, any number of replications
+T_FIT=10                # seconds, caseload fit of 10^6 episodes and 10^4 staff spells
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/caseload-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
@@ -170,6 +171,25 @@ if [ "$FULL" = 1 ]; then
     row "  10,000 reps: wall / peak memory" "$(printf '%.1f s / %s MB' "$(field seconds "$big")" "$b_rss")" \
         "<= ${T_RSS} MB" "$(le "$b_rss" $T_RSS)"
 fi
+
+# ---- fitting records ------------------------------------------------------------
+# caseload fit of synthetic records (bench/gen_records.c) of 10^6 episodes
+# and 10^4 staff spells, and of a quarter as many episodes: memory should
+# grow in proportion to the input, not faster.
+say "bench: caseload fit, 10^6 episodes and 10^4 staff spells"
+mkdir -p "$TMP/records"
+"$BENCH_DIR/gen_records" "$TMP/records" 1000000 10000 >/dev/null
+fit=$("$BENCH_DIR/model" fit -- "$CASELOAD" fit "$TMP/records" --at 2024-04-01 \
+    --template scenarios/baseline.cfg -o "$TMP/fitted.cfg" -q --force 2>/dev/null | tail -n 1)
+f_s=$(field seconds "$fit")
+row "caseload fit, 10^6 episodes, 10^4 spells (bench/gen_records.c)" "$(printf '%.1f s wall, %.1f s CPU' "$f_s" \
+    "$(field cpu_seconds "$fit")")" "<= ${T_FIT} s" "$(le "$f_s" $T_FIT)"
+mkdir -p "$TMP/records4"
+"$BENCH_DIR/gen_records" "$TMP/records4" 250000 2500 >/dev/null
+fit4=$("$BENCH_DIR/model" fit4 -- "$CASELOAD" fit "$TMP/records4" --at 2024-04-01 \
+    --template scenarios/baseline.cfg -o "$TMP/fitted4.cfg" -q --force 2>/dev/null | tail -n 1)
+row "  peak memory: 10^6 episodes / a quarter of them" \
+    "$(field peak_rss_mb "$fit") MB / $(field peak_rss_mb "$fit4") MB" "linear in the input" "-"
 
 # ---- scaling -------------------------------------------------------------------
 SCALE="$TMP/scale"

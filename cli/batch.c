@@ -1,6 +1,6 @@
 #include "cli/batch.h"
 
-#include "models/replication.h"
+#include "models/caseload.h"
 #include "sim/check.h"
 #include "sim/runner.h"
 
@@ -78,14 +78,6 @@ long long batch_run_local(const struct batch *b, uint64_t first, uint64_t count,
         .sink = deliver,
     };
     return runner_run(&job, first, count, threads, stop);
-}
-
-void batch_json_ranks(struct json *j, unsigned threads)
-{
-    if (batch_ranks() == 0)
-        return;
-    json_uint(j, "ranks", batch_ranks());
-    json_uint(j, "threads", threads);
 }
 
 #ifndef CASELOAD_MPI

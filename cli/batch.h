@@ -7,8 +7,7 @@
 #ifndef CLI_BATCH_H
 #define CLI_BATCH_H
 
-#include "models/scenario.h"
-#include "output/json.h"
+#include "models/caseload.h"
 #include "sim/result.h"
 
 #include <signal.h>
@@ -17,7 +16,7 @@
 
 struct batch {
     const struct scenario *const *sc;    /* n scenarios */
-    const struct result_layout *layout;  /* n layouts (metrics_layout of each) */
+    const struct result_layout *layout;  /* n layouts (caseload_layout of each) */
     size_t n;
     uint64_t seed;
     /* res[0..n): replication rep of each scenario. Return false to stop. */
@@ -46,9 +45,5 @@ long long batch_run_local(const struct batch *b, uint64_t first, uint64_t count,
 /* The number of MPI ranks sharing the work, or 0 when this program is not
  * caseload-mpi (manifests then record no ranks). */
 unsigned batch_ranks(void);
-
-/* In caseload-mpi, the members "ranks" and "threads" (per rank) of a
- * manifest; nothing in caseload, whose manifests stay as they were. */
-void batch_json_ranks(struct json *j, unsigned threads);
 
 #endif

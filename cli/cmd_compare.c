@@ -8,6 +8,7 @@
 #include "output/compare.h"
 #include "output/csv.h"
 #include "output/json.h"
+#include "output/manifest.h"
 #include "output/numfmt.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
@@ -250,91 +251,27 @@ static int same_time_frame(const struct session *s)
     return rc;
 }
 
+/* Write the comparison's own files into dir (compare_commit_folder). */
 static bool write_compare_files(const struct session *s, const char *dir, const char *rank_kpi,
                                 const struct compare_option *ranked)
 {
-    char path[AFILE_PATH_MAX];
-    struct afile cmp, diff, years, man;
-    if (!runfolder_path(path, sizeof path, dir, "compare.csv") || !afile_open(&cmp, path))
-        return false;
-    if (!runfolder_path(path, sizeof path, dir, "differences.csv") || !afile_open(&diff, path)) {
-        afile_abort(&cmp);
-        return false;
-    }
-    if (!runfolder_path(path, sizeof path, dir, "compare_years.csv") || !afile_open(&years, path)) {
-        afile_abort(&cmp);
-        afile_abort(&diff);
-        return false;
-    }
-    if (!runfolder_path(path, sizeof path, dir, "manifest.json") || !afile_open(&man, path)) {
-        afile_abort(&cmp);
-        afile_abort(&diff);
-        afile_abort(&years);
-        return false;
-    }
-    const struct session_item *b = &s->item[0];
-    for (size_t i = 1; i < s->n; i++) {
-        const struct session_item *a = &s->item[i];
-        compare_write(&cmp, b->label, a->label, &b->layout, b->rf.stats, &a->layout, a->rf.stats, i == 1, rank_kpi,
-                      ranked ? &ranked[i] : NULL);
-        csv_summary(&diff, a->label, &s->diff[i - 1].layout, s->diff[i - 1].stats, i == 1);
-        csv_years(&years, a->label, s->diff[i - 1].layout.years, s->diff[i - 1].ystats, i == 1);
-    }
-    struct json j;
-    json_begin(&j, &man);
-    json_string(&j, "program", "caseload");
-    json_string(&j, "version", CASELOAD_VERSION);
-    json_string(&j, "kind", "comparison");
-    json_array(&j, "scenarios");
+    struct compare_scenario *sc = check_calloc(s->n, sizeof *sc);
     for (size_t i = 0; i < s->n; i++) {
-        json_object(&j, NULL);
-        json_string(&j, "name", s->item[i].label);
-        char sub[COMPARE_FOLDER_SIZE];
-        compare_folder(sub, i);
-        json_string(&j, "folder", sub);
-        json_string(&j, "file", s->item[i].sc->file);
-        json_string(&j, "role", i == 0 ? "base" : "alternative");
-        json_close(&j);
+        const struct session_item *it = &s->item[i];
+        sc[i] = (struct compare_scenario){ .label = it->label, .file = it->sc->file, .layout = &it->layout,
+                                           .stats = it->rf.stats, .ranked = ranked ? &ranked[i] : NULL };
+        if (i > 0) {
+            sc[i].diff = &s->diff[i - 1].layout;
+            sc[i].diff_stats = s->diff[i - 1].stats;
+            sc[i].diff_years = s->diff[i - 1].ystats;
+        }
     }
-    json_close(&j);
-    json_uint(&j, "seed", s->o->seed);
-    json_string(&j, "rank_kpi", rank_kpi);
-    json_uint(&j, "replications", s->done);
-    json_bool(&j, "partial", s->partial);
-    batch_json_ranks(&j, s->o->threads);
-    /* differences.csv's quantiles: exact only if every alternative's are */
-    bool exact = true;
-    for (size_t i = 1; i < s->n; i++)
-        exact = exact && stats_exact(s->diff[i - 1].stats);
-    json_string(&j, "quantiles", exact ? "exact" : "P2");
-    json_array(&j, "command_line");
-    for (int i = 0; i < s->o->argc; i++)
-        json_string(&j, NULL, s->o->argv[i]);
-    json_close(&j);
-    char when[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_string(&j, "finished", when);
-    /* the scenario folders are the comparison's too: a later comparison
-     * forced into dir removes those it no longer has */
-    struct afile *const order[] = { &cmp, &diff, &years, &man };
-    size_t n_order = sizeof order / sizeof *order;
-    char **keep = check_calloc(s->n + 1, sizeof *keep);
-    for (size_t i = 0; i < s->n; i++) {
-        char sub[COMPARE_FOLDER_SIZE];
-        compare_folder(sub, i);
-        keep[i] = check_calloc(strlen(sub) + 2, 1);
-        sprintf(keep[i], "%s/", sub);
-    }
-    runfolder_json_written(&j, order, n_order, (const char *const *)keep);
-    json_end(&j);
-    bool ok = runfolder_commit(order, n_order, (const char *const *)keep, dir);
+    struct compare_run r = { .version = CASELOAD_VERSION, .rank_kpi = rank_kpi, .seed = s->o->seed,
+                             .replications = s->done, .partial = s->partial, .ranks = batch_ranks(),
+                             .threads = s->o->threads, .argc = s->o->argc, .argv = s->o->argv };
+    bool ok = compare_commit_folder(dir, &r, sc, s->n);
     int e = errno;
-    for (size_t i = 0; i < s->n; i++)
-        free(keep[i]);
-    free(keep);
+    free(sc);
     errno = e;
     return ok;
 }
@@ -361,11 +298,11 @@ static int rank_kpi_ok(const struct result_layout *l, const char *name)
 
 int cmd_compare(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
     struct compare_option *ranked = NULL;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZX"))
+    if (!options_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZX"))
         goto out;
     if (o.n_args < 2) {
         fprintf(stderr, "caseload: compare needs a base and at least one alternative "
@@ -410,16 +347,16 @@ int cmd_compare(int argc, char **argv)
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
     /* the results are whole: a signal from now on stops at once */
-    int sig = s.partial ? 0 : cli_signals_at_once();
+    int sig = s.partial ? 0 : signals_at_once();
     if (sig) {
         rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last replication: no charts */
         goto out;
     }
-    if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+    if (!s.partial && o.plot && cmd_plot_folder(dir, o.quiet, false) != EXIT_OK)
         rc = EXIT_FAILURE_RUN;
 out:
     free(ranked);
     session_free(&s);
-    cli_opts_free(&o);
+    options_free(&o);
     return rc;
 }

@@ -2,8 +2,7 @@
 #include "cli/commands.h"
 
 #include "cli/limits.h"
-#include "models/drift.h"
-#include "models/estimate.h"
+#include "models/caseload.h"
 #include "output/runfolder.h"
 #include "sim/check.h"
 #include "sim/diag.h"
@@ -12,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-struct scenario *cli_load(const char *path, const struct cli_opts *o)
+struct scenario *cmd_load(const char *path, const struct options *o)
 {
     struct diag d;
     diag_init(&d, CLI_DIAG_LIMIT);
@@ -20,7 +19,7 @@ struct scenario *cli_load(const char *path, const struct cli_opts *o)
     for (size_t i = 0; sc && i < o->n_risks; i++) {
         char metric[256];
         double above;
-        CHECK(cli_parse_risk(o->risks[i], metric, sizeof metric, &above));   /* checked by cli_parse */
+        CHECK(options_parse_risk(o->risks[i], metric, sizeof metric, &above));   /* checked by options_parse */
         if (!scenario_add_risk(sc, metric, above, "--risk", 0, NULL, &d)) {
             scenario_free(sc);
             sc = NULL;
@@ -57,7 +56,7 @@ struct scenario *cli_load(const char *path, const struct cli_opts *o)
     return sc;
 }
 
-void cli_drift_notice(const struct scenario *sc, uint64_t seed)
+void cmd_drift_notice(const struct scenario *sc, uint64_t seed)
 {
     struct estimate e;
     estimate_scenario(sc, &e);
@@ -85,15 +84,15 @@ void cli_drift_notice(const struct scenario *sc, uint64_t seed)
     }
 }
 
-static struct scenario *load_one(int argc, char **argv, struct cli_opts *o, const char *cmd)
+static struct scenario *load_one(int argc, char **argv, struct options *o, const char *cmd)
 {
-    if (!cli_parse(o, argc, argv, 2, "SWCZ"))
+    if (!options_parse(o, argc, argv, 2, "SWCZ"))
         return NULL;
     if (o->n_args != 1) {
         fprintf(stderr, "caseload: %s needs one scenario file (caseload %s SCENARIO.cfg)\n", cmd, cmd);
         return NULL;
     }
-    return cli_load(o->args[0], o);
+    return cmd_load(o->args[0], o);
 }
 
 /* Print one parameter's path, value and unit (and description if asked). */
@@ -119,10 +118,10 @@ static int width_of(const struct scenario *sc)
 
 int cmd_check(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     struct scenario *sc = load_one(argc, argv, &o, "check");
     if (!sc) {
-        cli_opts_free(&o);
+        options_free(&o);
         return EXIT_USAGE;
     }
     char start[DATE_TEXT_SIZE];
@@ -135,18 +134,18 @@ int cmd_check(int argc, char **argv)
     int w = width_of(sc);
     for (size_t i = 0; i < sc->reg.n; i++)
         print_param(sc, i, w, false);
-    cli_drift_notice(sc, CLI_DEFAULT_SEED);
+    cmd_drift_notice(sc, CLI_DEFAULT_SEED);
     scenario_free(sc);
-    cli_opts_free(&o);
+    options_free(&o);
     return EXIT_OK;
 }
 
 int cmd_params(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     struct scenario *sc = load_one(argc, argv, &o, "params");
     if (!sc) {
-        cli_opts_free(&o);
+        options_free(&o);
         return EXIT_USAGE;
     }
     int w = width_of(sc);
@@ -154,6 +153,6 @@ int cmd_params(int argc, char **argv)
     for (size_t i = 0; i < sc->reg.n; i++)
         print_param(sc, i, w, true);
     scenario_free(sc);
-    cli_opts_free(&o);
+    options_free(&o);
     return EXIT_OK;
 }

@@ -22,7 +22,7 @@
 
 #define PLOT_MESSAGE_SIZE (2 * AFILE_PATH_MAX + 256)
 
-int cli_plot(const char *dir, bool quiet, bool need_gnuplot)
+int cmd_plot_folder(const char *dir, bool quiet, bool need_gnuplot)
 {
     char err[PLOT_MESSAGE_SIZE];
     /* one writer per folder: run, compare and sweep hold it already */
@@ -59,7 +59,7 @@ int cli_plot(const char *dir, bool quiet, bool need_gnuplot)
     return EXIT_FAILURE_RUN;
 }
 
-void cli_plot_terminal(const char *dir)
+void cmd_plot_terminal(const char *dir)
 {
     if (!progress_terminal(STDOUT_FILENO))
         return;
@@ -79,17 +79,17 @@ void cli_plot_terminal(const char *dir)
 
 int cmd_plot(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "q"))
+    if (!options_parse(&o, argc, argv, 2, "q"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: plot needs one results folder (caseload plot DIR)\n");
         goto out;
     }
-    cli_signals_at_once();   /* nothing to save: a signal stops at once */
-    rc = cli_plot(o.args[0], o.quiet, true);
+    signals_at_once();   /* nothing to save: a signal stops at once */
+    rc = cmd_plot_folder(o.args[0], o.quiet, true);
 out:
-    cli_opts_free(&o);
+    options_free(&o);
     return rc;
 }

@@ -90,10 +90,10 @@ static void print_outlook(const struct scenario *sc, const struct result_layout 
 
 int cmd_run(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZ"))
+    if (!options_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZ"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: run needs one scenario file (caseload run SCENARIO.cfg [options])\n");
@@ -102,7 +102,7 @@ int cmd_run(int argc, char **argv)
     if ((rc = session_load(&s, &o, o.args, 1)) != EXIT_OK)
         goto out;
     if (!o.quiet)
-        cli_drift_notice(s.item[0].sc, o.seed);
+        cmd_drift_notice(s.item[0].sc, o.seed);
     char dir[AFILE_PATH_MAX];
     snprintf(dir, sizeof dir, "%s%s", o.out_dir ? "" : "results/", o.out_dir ? o.out_dir : s.item[0].sc->name);
     if ((rc = session_open(&s, dir, false)) != EXIT_OK)
@@ -121,17 +121,17 @@ int cmd_run(int argc, char **argv)
     }
     rc = s.partial ? EXIT_FAILURE_RUN : EXIT_OK;
     /* the results are whole: a signal from now on stops at once */
-    int sig = s.partial ? 0 : cli_signals_at_once();
+    int sig = s.partial ? 0 : signals_at_once();
     if (sig) {
         rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last replication: no charts */
         goto out;
     }
     if (!s.partial && !o.quiet)
-        cli_plot_terminal(dir);
-    if (!s.partial && o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+        cmd_plot_terminal(dir);
+    if (!s.partial && o.plot && cmd_plot_folder(dir, o.quiet, false) != EXIT_OK)
         rc = EXIT_FAILURE_RUN;
 out:
     session_free(&s);
-    cli_opts_free(&o);
+    options_free(&o);
     return rc;
 }

@@ -3,15 +3,15 @@
  * replications with the same seeds, so the curves are paired. */
 #include "cli/batch.h"
 #include "cli/commands.h"
-#include "cli/evaluate.h"
+#include "cli/eval.h"
 #include "cli/limits.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
-#include "output/afile.h"
-#include "output/csv.h"
-#include "output/json.h"
+#include "models/caseload.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
+#include "output/sweepfolder.h"
+#include "output/tablefolder.h"
+#include "output/tornadofolder.h"
 #include "sim/check.h"
 
 #include <errno.h>
@@ -77,7 +77,7 @@ static bool parse_vary(const struct scenario *sc, const char *text, struct lever
     }
     double v[3];
     bool ok = sc->reg.p[k].kind == PARAM_DATE ? parse_dates(sc, (size_t)k, eq + 1, v)
-                                              : cli_parse_numbers(eq + 1, v, 3);
+                                              : options_parse_numbers(eq + 1, v, 3);
     ok = ok && v[2] == floor(v[2]) && v[2] >= 2 && v[2] <= SWEEP_MAX_STEPS;
     lv->from = ok ? v[0] : 0;
     lv->to = ok ? v[1] : 0;
@@ -127,11 +127,11 @@ static bool set_point(struct scenario *sc, const size_t *param, const double *v,
 /* Check that runs replications of sc (at its current values) fit the
  * limits of time, memory and disk, then create the results folder (refusing
  * one with results unless --force). */
-static int prepare(const struct scenario *sc, uint64_t runs, const char *dir, const struct cli_opts *o)
+static int prepare(const struct scenario *sc, uint64_t runs, const char *dir, const struct options *o)
 {
     struct result_layout l;
-    metrics_layout(sc, &l);
-    int rc = cli_check_cost(&sc, &l, 1, runs, o->threads, dir, "sweep");
+    caseload_layout(sc, &l);
+    int rc = limits_check_cost(&sc, &l, 1, runs, o->threads, dir, "sweep");
     result_layout_free(&l);
     if (rc != 0)
         return rc;
@@ -142,44 +142,35 @@ static int prepare(const struct scenario *sc, uint64_t runs, const char *dir, co
     return rc;
 }
 
-static bool open_out(const char *dir, const char *name, struct afile *a)
+/* Open the folder's table and manifest (tablefolder_open); a message when
+ * they cannot be. */
+static bool open_out(struct tablefolder *t, const char *dir, const char *csv_name)
 {
-    char path[AFILE_PATH_MAX];
-    if (!runfolder_path(path, sizeof path, dir, name) || !afile_open(a, path)) {
-        fprintf(stderr, "caseload: %s/%s: cannot write (%s)\n", dir, name, strerror(errno));
+    const char *failed;
+    if (!tablefolder_open(t, dir, csv_name, &failed)) {
+        fprintf(stderr, "caseload: %s/%s: cannot write (%s)\n", dir, failed, strerror(errno));
         return false;
     }
     return true;
 }
 
-static void manifest(struct json *j, const struct scenario *sc, const struct cli_opts *o, const char *kind,
-                     size_t points, bool partial)
+/* What the manifest records of the run. */
+static struct sweepfolder_run run_of(const struct scenario *sc, const struct options *o, size_t points,
+                                     bool partial)
 {
-    json_string(j, "program", "caseload");
-    json_string(j, "version", CASELOAD_VERSION);
-    json_string(j, "kind", kind);
-    json_string(j, "scenario", sc->name);
-    json_string(j, "file", sc->file);
-    json_uint(j, "seed", o->seed);
-    json_uint(j, "replications_per_point", o->reps);
-    json_uint(j, "points", points);
-    json_bool(j, "partial", partial);
-    batch_json_ranks(j, o->threads);
-    json_array(j, "command_line");
-    for (int i = 0; i < o->argc; i++)
-        json_string(j, NULL, o->argv[i]);
-    json_close(j);
+    return (struct sweepfolder_run){ .version = CASELOAD_VERSION, .scenario = sc->name, .file = sc->file,
+                                     .seed = o->seed, .reps_per_point = o->reps, .points = points,
+                                     .partial = partial, .ranks = batch_ranks(), .threads = o->threads,
+                                     .argc = o->argc, .argv = o->argv };
 }
 
-/* The results file and the manifest appear together, or neither does. */
-static bool commit_all(struct afile *a, struct afile *b, const char *dir)
+/* Commit the folder (both files appear together, or neither does); a
+ * message when that fails. */
+static bool committed(bool ok, const char *dir)
 {
-    struct afile *const set[] = { a, b };
-    if (!runfolder_commit(set, 2, NULL, dir)) {
+    if (!ok)
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
-        return false;
-    }
-    return true;
+    return ok;
 }
 
 /* Room for a KPI's unit. */
@@ -191,7 +182,7 @@ static bool commit_all(struct afile *a, struct afile *b, const char *dir)
 static bool kpi_known(const struct scenario *sc, const char *name, char unit[KPI_UNIT_SIZE], enum kpi_stat *stat)
 {
     struct result_layout l;
-    metrics_layout(sc, &l);
+    caseload_layout(sc, &l);
     long k = result_kpi_index(&l, name);
     if (k >= 0) {
         snprintf(unit, KPI_UNIT_SIZE, "%s", l.kpi[k].unit);
@@ -205,157 +196,168 @@ static bool kpi_known(const struct scenario *sc, const char *name, char unit[KPI
 
 /* ---- grid ------------------------------------------------------------------ */
 
-/* Run the grid of --vary levers into dir. *written says whether results
- * went into it (all points, or a partial set when interrupted). */
-static int grid(struct scenario *sc, const struct cli_opts *o, const char *dir, bool *written)
+/* A grid of one or two levers; point pt (0-based) takes the first lever's
+ * value pt % steps[0] and the second's pt / steps[0]. */
+struct grid {
+    struct lever lv[SWEEP_MAX_LEVERS];
+    size_t n_lv, points;
+    size_t param[SWEEP_MAX_LEVERS];
+    double base[SWEEP_MAX_LEVERS];   /* the scenario's values */
+    const char *kpi;
+    char kpi_unit[KPI_UNIT_SIZE];
+};
+
+/* The lever values of point pt into v. */
+static void grid_values(const struct scenario *sc, const struct grid *g, size_t pt, double v[SWEEP_MAX_LEVERS])
 {
-    struct lever lv[SWEEP_MAX_LEVERS] = { { 0 } };
-    size_t n_lv = o->n_varies;
-    for (size_t i = 0; i < n_lv; i++) {
-        if (!parse_vary(sc, o->varies[i], &lv[i]))
+    v[0] = lever_value(sc, &g->lv[0], pt % g->lv[0].steps);
+    v[1] = g->n_lv > 1 ? lever_value(sc, &g->lv[1], pt / g->lv[0].steps) : 0;
+}
+
+/* Read the --vary levers and the KPI into g and check that every point is
+ * a valid scenario before anything runs. 0, or 2 after a message. */
+static int grid_plan(struct scenario *sc, const struct options *o, struct grid *g)
+{
+    memset(g, 0, sizeof *g);
+    g->n_lv = o->n_varies;
+    for (size_t i = 0; i < g->n_lv; i++) {
+        if (!parse_vary(sc, o->varies[i], &g->lv[i]))
             return EXIT_USAGE;
         for (size_t j = 0; j < i; j++)
-            if (lv[j].param == lv[i].param) {
-                fprintf(stderr, "caseload: --vary %s is given twice\n", sc->reg.p[lv[i].param].path);
+            if (g->lv[j].param == g->lv[i].param) {
+                fprintf(stderr, "caseload: --vary %s is given twice\n", sc->reg.p[g->lv[i].param].path);
                 return EXIT_USAGE;
             }
     }
-    size_t points = lv[0].steps * (n_lv > 1 ? lv[1].steps : 1);
-    size_t param[SWEEP_MAX_LEVERS];
-    double base[SWEEP_MAX_LEVERS];
-    for (size_t i = 0; i < n_lv; i++) {
-        param[i] = lv[i].param;
-        base[i] = sc->reg.p[param[i]].value;
+    g->points = g->lv[0].steps * (g->n_lv > 1 ? g->lv[1].steps : 1);
+    for (size_t i = 0; i < g->n_lv; i++) {
+        g->param[i] = g->lv[i].param;
+        g->base[i] = sc->reg.p[g->param[i]].value;
     }
-    /* every point must be a valid scenario before anything runs */
-    for (size_t pt = 0; pt < points; pt++) {
-        double v[SWEEP_MAX_LEVERS] = { lever_value(sc, &lv[0], pt % lv[0].steps),
-                                       n_lv > 1 ? lever_value(sc, &lv[1], pt / lv[0].steps) : 0 };
-        if (!set_point(sc, param, v, n_lv, true)) {
+    for (size_t pt = 0; pt < g->points; pt++) {
+        double v[SWEEP_MAX_LEVERS];
+        grid_values(sc, g, pt, v);
+        if (!set_point(sc, g->param, v, g->n_lv, true)) {
             fprintf(stderr, "caseload: the sweep's point %zu is not a valid scenario\n", pt + 1);
             return EXIT_USAGE;
         }
     }
-    const char *kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
-    char kpi_unit[KPI_UNIT_SIZE];
+    g->kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
     enum kpi_stat stat;
-    if (!kpi_known(sc, kpi, kpi_unit, &stat))
-        return EXIT_USAGE;
-    int rc = prepare(sc, points * o->reps, dir, o);
-    if (rc != EXIT_OK)
-        return rc;
+    return kpi_known(sc, g->kpi, g->kpi_unit, &stat) ? EXIT_OK : EXIT_USAGE;
+}
 
-    struct afile csv, man;
-    if (!open_out(dir, "sweep.csv", &csv))
-        return EXIT_FAILURE_RUN;
-    if (!open_out(dir, "manifest.json", &man)) {
-        afile_abort(&csv);
-        return EXIT_FAILURE_RUN;
+/* The line a finished point prints. */
+static void grid_print(const struct scenario *sc, const struct grid *g, const double *v, const struct summary *sm)
+{
+    printf("  ");
+    for (size_t i = 0; i < g->n_lv; i++) {
+        char val[64];
+        eval_value_text(sc, g->param[i], v[i], val, sizeof val);
+        printf("%s = %-10s ", sc->reg.p[g->param[i]].path, val);
     }
+    printf("%s %.4g (95%% CI %.4g to %.4g)\n", g->kpi, sm->mean, sm->ci_low, sm->ci_high);
+}
+
+/* Run every point in order into t's table; *finished counts those done,
+ * *partial says a signal stopped the sweep. 0, or the status of the
+ * evaluation that failed. The scenario's values are restored. */
+static int grid_run(struct scenario *sc, const struct options *o, const struct grid *g, struct tablefolder *t,
+                    const char *dir, size_t *finished, bool *partial)
+{
     struct progress prog;
     uint64_t done = 0;
-    progress_start(&prog, sc->name, points * o->reps, o->quiet);
-    cli_signals_install();
-    bool header = true, partial = false;
-    size_t finished = 0;
+    progress_start(&prog, sc->name, g->points * o->reps, o->quiet);
+    signals_install();
     if (!o->quiet)
-        printf("%s: sweep of %zu points x %llu replications (seed %llu) -> %s/\n", sc->name, points,
+        printf("%s: sweep of %zu points x %llu replications (seed %llu) -> %s/\n", sc->name, g->points,
                (unsigned long long)o->reps, (unsigned long long)o->seed, dir);
-    for (size_t pt = 0; pt < points && rc == EXIT_OK; pt++) {
-        double v[SWEEP_MAX_LEVERS] = { lever_value(sc, &lv[0], pt % lv[0].steps),
-                                       n_lv > 1 ? lever_value(sc, &lv[1], pt / lv[0].steps) : 0 };
-        set_point(sc, param, v, n_lv, false);
+    int rc = EXIT_OK;
+    *finished = 0;
+    *partial = false;
+    const char *paths[SWEEP_MAX_LEVERS];
+    for (size_t i = 0; i < g->n_lv; i++)
+        paths[i] = sc->reg.p[g->param[i]].path;
+    for (size_t pt = 0; pt < g->points && rc == EXIT_OK; pt++) {
+        double v[SWEEP_MAX_LEVERS];
+        grid_values(sc, g, pt, v);
+        set_point(sc, g->param, v, g->n_lv, false);
         struct eval e;
         int r = eval_run(&e, sc, o, NULL, NULL, &prog, &done);
         if (r != EXIT_OK) {
-            partial = cli_stop != 0;
-            rc = partial ? EXIT_OK : r;
+            *partial = signals_stop != 0;
+            rc = *partial ? EXIT_OK : r;
             eval_free(&e);
             break;
         }
-        if (header) {
-            afile_puts(&csv, "point");
-            for (size_t i = 0; i < n_lv; i++) {
-                afile_puts(&csv, ",");
-                csv_field(&csv, sc->reg.p[param[i]].path);
-            }
-            static const char *const suffix[] = { "mean", "ci_low", "ci_high", "p05", "p95" };
-            for (size_t k = 0; k < e.kpis.n_kpis; k++)
-                for (size_t s = 0; s < 5; s++)
-                    afile_printf(&csv, ",%s_%s", e.kpis.kpi[k].name, suffix[s]);
-            afile_puts(&csv, "\n");
-            header = false;
-        }
-        afile_printf(&csv, "%zu", pt + 1);
-        for (size_t i = 0; i < n_lv; i++)
-            csv_next_number(&csv, v[i]);   /* a date as days from the start, as the registry holds it */
-        for (size_t k = 0; k < e.kpis.n_kpis; k++) {
-            struct summary sm;
-            stats_kpi(e.stats, k, &sm);
-            csv_next_number(&csv, sm.mean);
-            csv_next_number(&csv, sm.ci_low);
-            csv_next_number(&csv, sm.ci_high);
-            csv_next_number(&csv, sm.p05);
-            csv_next_number(&csv, sm.p95);
-        }
-        afile_puts(&csv, "\n");
+        if (pt == 0)
+            sweepfolder_header(t, paths, g->n_lv, &e.kpis);
+        /* a date as days from the start, as the registry holds it */
+        sweepfolder_row(t, pt + 1, v, g->n_lv, e.stats, e.kpis.n_kpis);
         struct summary sm;
-        if (eval_kpi(&e, kpi, &sm) && !o->quiet) {
+        if (eval_kpi(&e, g->kpi, &sm) && !o->quiet) {
             progress_end(&prog);
-            printf("  ");
-            for (size_t i = 0; i < n_lv; i++) {
-                char val[64];
-                eval_value_text(sc, param[i], v[i], val, sizeof val);
-                printf("%s = %-10s ", sc->reg.p[param[i]].path, val);
-            }
-            printf("%s %.4g (95%% CI %.4g to %.4g)\n", kpi, sm.mean, sm.ci_low, sm.ci_high);
+            grid_print(sc, g, v, &sm);
         }
-        finished++;
+        (*finished)++;
         eval_free(&e);
     }
     progress_end(&prog);
-    for (size_t i = 0; i < n_lv; i++)
-        scenario_set_value(sc, param[i], base[i]);
+    for (size_t i = 0; i < g->n_lv; i++)
+        scenario_set_value(sc, g->param[i], g->base[i]);
+    return rc;
+}
+
+/* Write the manifest of the finished points and commit. */
+static bool grid_commit(const struct scenario *sc, const struct options *o, const struct grid *g,
+                        struct tablefolder *t, size_t finished, bool partial, const char *dir)
+{
+    struct sweepfolder_lever lv[SWEEP_MAX_LEVERS];
+    char unit[SWEEP_MAX_LEVERS][64];
+    for (size_t i = 0; i < g->n_lv; i++) {
+        const struct param *p = &sc->reg.p[g->param[i]];
+        /* a date's values here are days from the start, as in sweep.csv */
+        if (p->kind == PARAM_DATE) {
+            char st[DATE_TEXT_SIZE];
+            date_format(sc->start, st);
+            snprintf(unit[i], sizeof unit[i], "days from %s", st);
+        } else {
+            snprintf(unit[i], sizeof unit[i], "%s", p->unit);
+        }
+        lv[i] = (struct sweepfolder_lever){ .parameter = p->path, .unit = unit[i], .base = g->base[i],
+                                            .from = g->lv[i].from, .to = g->lv[i].to, .steps = g->lv[i].steps };
+    }
+    struct sweepfolder_run r = run_of(sc, o, finished, partial);
+    return committed(sweepfolder_commit(t, &r, lv, g->n_lv, g->kpi, g->kpi_unit), dir);
+}
+
+/* Run the grid of --vary levers into dir. *written says whether results
+ * went into it (all points, or a partial set when interrupted). */
+static int grid(struct scenario *sc, const struct options *o, const char *dir, bool *written)
+{
+    struct grid g;
+    int rc = grid_plan(sc, o, &g);
+    if (rc == EXIT_OK)
+        rc = prepare(sc, g.points * o->reps, dir, o);
+    if (rc != EXIT_OK)
+        return rc;
+    struct tablefolder t;
+    if (!open_out(&t, dir, SWEEPFOLDER_CSV))
+        return EXIT_FAILURE_RUN;
+    size_t finished;
+    bool partial;
+    rc = grid_run(sc, o, &g, &t, dir, &finished, &partial);
     if (rc != EXIT_OK || finished == 0) {
-        afile_abort(&csv);
-        afile_abort(&man);
+        tablefolder_abort(&t);
         if (rc == EXIT_OK)
             fprintf(stderr, "caseload: stopped before any point finished; nothing written\n");
         return rc == EXIT_OK ? EXIT_FAILURE_RUN : rc;
     }
-    struct json j;
-    json_begin(&j, &man);
-    manifest(&j, sc, o, "sweep", finished, partial);
-    json_array(&j, "vary");
-    for (size_t i = 0; i < n_lv; i++) {
-        json_object(&j, NULL);
-        json_string(&j, "parameter", sc->reg.p[param[i]].path);
-        char unit[64];   /* a date's values here are days from the start, as in sweep.csv */
-        if (sc->reg.p[param[i]].kind == PARAM_DATE) {
-            char st[DATE_TEXT_SIZE];
-            date_format(sc->start, st);
-            snprintf(unit, sizeof unit, "days from %s", st);
-        } else {
-            snprintf(unit, sizeof unit, "%s", sc->reg.p[param[i]].unit);
-        }
-        json_string(&j, "unit", unit);
-        json_number(&j, "base", base[i]);
-        json_number(&j, "from", lv[i].from);
-        json_number(&j, "to", lv[i].to);
-        json_uint(&j, "steps", lv[i].steps);
-        json_close(&j);
-    }
-    json_close(&j);
-    json_string(&j, "kpi", kpi);
-    json_string(&j, "kpi_unit", kpi_unit);
-    struct afile *const set[] = { &csv, &man };
-    runfolder_json_written(&j, set, 2, NULL);
-    json_end(&j);
-    if (!commit_all(&csv, &man, dir))
+    if (!grid_commit(sc, o, &g, &t, finished, partial, dir))
         return EXIT_FAILURE_RUN;
     *written = true;
     if (partial)
-        fprintf(stderr, "caseload: interrupted: %zu of %zu points written (marked partial)\n", finished, points);
+        fprintf(stderr, "caseload: interrupted: %zu of %zu points written (marked partial)\n", finished, g.points);
     return partial ? EXIT_FAILURE_RUN : EXIT_OK;
 }
 
@@ -378,7 +380,7 @@ static int cmp_bar(const void *a, const void *b)
 
 /* Run sc with parameter p at value v; the KPI values per replication go to
  * out (o->reps of them). */
-static int tornado_point(struct scenario *sc, const struct cli_opts *o, size_t p, double v, const char *kpi,
+static int tornado_point(struct scenario *sc, const struct options *o, size_t p, double v, const char *kpi,
                          double *out, struct progress *prog, uint64_t *done)
 {
     double keep = sc->reg.p[p].value;
@@ -396,18 +398,20 @@ static int tornado_point(struct scenario *sc, const struct cli_opts *o, size_t p
     return rc;
 }
 
-/* Run the tornado into dir; *written as grid's. */
-static int tornado(struct scenario *sc, const struct cli_opts *o, const char *dir, bool *written)
+/* The bars of the parameters to vary (those the scenario marks uncertain,
+ * else default_uncertain), each spread below and above its value inside
+ * its allowed range; a note for each one left out. The count into *n;
+ * free the array. */
+static struct bar *tornado_bars(const struct scenario *sc, double spread, size_t *n)
 {
-    double spread = o->spread > 0 ? o->spread : TORNADO_DEFAULT_SPREAD;
-    const char *kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
-    size_t n = 0, cap = sc->n_uncertain ? sc->n_uncertain : sizeof default_uncertain / sizeof *default_uncertain;
+    size_t cap = sc->n_uncertain ? sc->n_uncertain : sizeof default_uncertain / sizeof *default_uncertain;
     struct bar *bar = check_calloc(cap, sizeof *bar);
+    *n = 0;
     for (size_t i = 0; i < cap; i++) {
         long p = sc->n_uncertain ? (long)sc->uncertain[i] : params_find(&sc->reg, default_uncertain[i]);
         if (p < 0)
             continue;
-        struct bar *b = &bar[n];
+        struct bar *b = &bar[*n];
         b->param = (size_t)p;
         b->base = sc->reg.p[p].value;
         if (sc->reg.p[p].kind == PARAM_DATE) {
@@ -432,53 +436,43 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
             b->low = pp->lo > -HUGE_VAL ? (pp->flags & PARAM_LO_OPEN ? b->base - 0.5 * (b->base - pp->lo) : pp->lo) : b->low;
         if (!params_allowed(&sc->reg, (size_t)p, b->high))
             b->high = pp->hi < HUGE_VAL ? (pp->flags & PARAM_HI_OPEN ? b->base + 0.5 * (pp->hi - b->base) : pp->hi) : b->high;
-        n++;
+        (*n)++;
     }
-    if (n == 0) {
-        fprintf(stderr, "caseload: --tornado: no parameter to vary (mark some with uncertain = [ ... ] in the scenario)\n");
-        free(bar);
-        return EXIT_USAGE;
-    }
-    char kpi_unit[KPI_UNIT_SIZE];
+    return bar;
+}
+
+/* Whether a tornado chart can swing KPI kpi (its unit into unit); a
+ * message when not. */
+static bool tornado_kpi_ok(const struct scenario *sc, const char *kpi, char unit[KPI_UNIT_SIZE])
+{
     enum kpi_stat stat = KPI_STAT_MEAN;
-    if (!kpi_known(sc, kpi, kpi_unit, &stat)) {
-        free(bar);
-        return EXIT_USAGE;
-    }
+    if (!kpi_known(sc, kpi, unit, &stat))
+        return false;
     if (stat == KPI_STAT_TIME_TO) {
         /* the swing is a difference of means, and a date that may not come
          * within the horizon has none */
         fprintf(stderr, "caseload: --kpi %s: a date that may not come within the horizon has no mean to swing "
                         "(allowed: a KPI with a mean, e.g. backlog_never_clears)\n", kpi);
-        free(bar);
-        return EXIT_USAGE;
+        return false;
     }
-    int rc = prepare(sc, (2 * n + 1) * o->reps, dir, o);
-    if (rc != EXIT_OK) {
-        free(bar);
-        return rc;
-    }
+    return true;
+}
 
-    struct afile csv, man;
-    if (!open_out(dir, "tornado.csv", &csv)) {
-        free(bar);
-        return EXIT_FAILURE_RUN;
-    }
-    if (!open_out(dir, "manifest.json", &man)) {
-        afile_abort(&csv);
-        free(bar);
-        return EXIT_FAILURE_RUN;
-    }
+/* Run the scenario as it stands (the KPI's mean into *base_mean), then
+ * each bar low and high, filling its KPI summaries and its swing. 0, or
+ * the status of the evaluation that failed. */
+static int tornado_run(struct scenario *sc, const struct options *o, struct bar *bar, size_t n, const char *kpi,
+                       double *base_mean)
+{
     struct progress prog;
     uint64_t done = 0;
     progress_start(&prog, sc->name, (2 * n + 1) * o->reps, o->quiet);
-    cli_signals_install();
-    double *base_v = check_calloc(o->reps, sizeof *base_v);
+    signals_install();
     double *lo_v = check_calloc(o->reps, sizeof *lo_v), *hi_v = check_calloc(o->reps, sizeof *hi_v);
     double *d = check_calloc(o->reps, sizeof *d);
     struct summary base_sm = { 0 };
     struct eval e;
-    rc = eval_run(&e, sc, o, NULL, NULL, &prog, &done);
+    int rc = eval_run(&e, sc, o, NULL, NULL, &prog, &done);
     if (rc == EXIT_OK)
         eval_kpi(&e, kpi, &base_sm);
     eval_free(&e);
@@ -489,77 +483,90 @@ static int tornado(struct scenario *sc, const struct cli_opts *o, const char *di
             rc = tornado_point(sc, o, b->param, b->high, kpi, hi_v, &prog, &done);
         if (rc != EXIT_OK)
             break;
-        summary_of(lo_v, o->reps, &b->k_low);
-        summary_of(hi_v, o->reps, &b->k_high);
+        stats_summary_of(lo_v, o->reps, &b->k_low);
+        stats_summary_of(hi_v, o->reps, &b->k_high);
         for (size_t r = 0; r < o->reps; r++)
             d[r] = hi_v[r] - lo_v[r];
-        summary_of(d, o->reps, &b->swing);
+        stats_summary_of(d, o->reps, &b->swing);
     }
     progress_end(&prog);
-    free(base_v);
     free(lo_v);
     free(hi_v);
     free(d);
-    if (rc != EXIT_OK) {
-        afile_abort(&csv);
-        afile_abort(&man);
-        free(bar);
-        if (cli_stop)
-            fprintf(stderr, "caseload: interrupted: a tornado chart needs every bar; nothing written\n");
-        return rc;
-    }
+    *base_mean = base_sm.mean;
+    return rc;
+}
+
+/* Rank the bars, write their rows (and print them) and commit. */
+static bool tornado_write(const struct scenario *sc, const struct options *o, struct bar *bar, size_t n,
+                          const char *kpi, const char *kpi_unit, double spread, double base_mean,
+                          struct tablefolder *t, const char *dir)
+{
     qsort(bar, n, sizeof *bar, cmp_bar);
-    afile_puts(&csv, "rank,parameter,unit,base_value,low_value,high_value,kpi,kpi_base,kpi_low,kpi_high,"
-                     "swing,swing_ci_low,swing_ci_high\n");
+    tornadofolder_header(t);
     if (!o->quiet)
         printf("%s: tornado of %s, each parameter %.0f%% below and above its value, %llu replications (seed %llu) "
                "-> %s/\n  %s at the scenario's values: %.4g\n", sc->name, kpi, 100 * spread,
-               (unsigned long long)o->reps, (unsigned long long)o->seed, dir, kpi, base_sm.mean);
+               (unsigned long long)o->reps, (unsigned long long)o->seed, dir, kpi, base_mean);
     for (size_t i = 0; i < n; i++) {
         const struct bar *b = &bar[i];
         const struct param *pp = &sc->reg.p[b->param];
-        afile_printf(&csv, "%zu,", i + 1);
-        csv_field(&csv, pp->path);
-        afile_puts(&csv, ",");
-        csv_field(&csv, pp->unit);
-        csv_next_number(&csv, b->base);
-        csv_next_number(&csv, b->low);
-        csv_next_number(&csv, b->high);
-        afile_puts(&csv, ",");
-        csv_field(&csv, kpi);
-        csv_next_number(&csv, base_sm.mean);
-        csv_next_number(&csv, b->k_low.mean);
-        csv_next_number(&csv, b->k_high.mean);
-        csv_next_number(&csv, b->swing.mean);
-        csv_next_number(&csv, b->swing.ci_low);
-        csv_next_number(&csv, b->swing.ci_high);
-        afile_puts(&csv, "\n");
+        struct tornadofolder_bar row = { .parameter = pp->path, .unit = pp->unit, .base = b->base, .low = b->low,
+                                         .high = b->high, .kpi_low = b->k_low.mean, .kpi_high = b->k_high.mean,
+                                         .swing = b->swing };
+        tornadofolder_row(t, i + 1, &row, kpi, base_mean);
         if (!o->quiet)
             printf("  %2zu. %-45s %10.4g .. %-10.4g swing %+.4g (95%% CI %.4g to %.4g)\n", i + 1, pp->path,
                    b->k_low.mean, b->k_high.mean, b->swing.mean, b->swing.ci_low, b->swing.ci_high);
     }
-    struct json j;
-    json_begin(&j, &man);
-    manifest(&j, sc, o, "tornado", 2 * n + 1, false);
-    json_string(&j, "kpi", kpi);
-    json_string(&j, "kpi_unit", kpi_unit);
-    json_number(&j, "spread", spread);
-    struct afile *const set[] = { &csv, &man };
-    runfolder_json_written(&j, set, 2, NULL);
-    json_end(&j);
-    free(bar);
-    if (!commit_all(&csv, &man, dir))
+    struct sweepfolder_run r = run_of(sc, o, 2 * n + 1, false);
+    return committed(tornadofolder_commit(t, &r, kpi, kpi_unit, spread), dir);
+}
+
+/* Open the folder, run the bars and write them; *written as grid's. */
+static int tornado_into(struct scenario *sc, const struct options *o, struct bar *bar, size_t n, const char *kpi,
+                        const char *kpi_unit, double spread, const char *dir, bool *written)
+{
+    struct tablefolder t;
+    if (!open_out(&t, dir, TORNADOFOLDER_CSV))
+        return EXIT_FAILURE_RUN;
+    double base_mean;
+    int rc = tornado_run(sc, o, bar, n, kpi, &base_mean);
+    if (rc != EXIT_OK) {
+        tablefolder_abort(&t);
+        if (signals_stop)
+            fprintf(stderr, "caseload: interrupted: a tornado chart needs every bar; nothing written\n");
+        return rc;
+    }
+    if (!tornado_write(sc, o, bar, n, kpi, kpi_unit, spread, base_mean, &t, dir))
         return EXIT_FAILURE_RUN;
     *written = true;
     return EXIT_OK;
 }
 
+/* Run the tornado into dir; *written as grid's. */
+static int tornado(struct scenario *sc, const struct options *o, const char *dir, bool *written)
+{
+    double spread = o->spread > 0 ? o->spread : TORNADO_DEFAULT_SPREAD;
+    const char *kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
+    size_t n;
+    struct bar *bar = tornado_bars(sc, spread, &n);
+    char kpi_unit[KPI_UNIT_SIZE];
+    int rc = EXIT_USAGE;
+    if (n == 0)
+        fprintf(stderr, "caseload: --tornado: no parameter to vary (mark some with uncertain = [ ... ] in the scenario)\n");
+    else if (tornado_kpi_ok(sc, kpi, kpi_unit) && (rc = prepare(sc, (2 * n + 1) * o->reps, dir, o)) == EXIT_OK)
+        rc = tornado_into(sc, o, bar, n, kpi, kpi_unit, spread, dir, written);
+    free(bar);
+    return rc;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     struct scenario *sc = NULL;
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKVTDpWCZ"))
+    if (!options_parse(&o, argc, argv, 2, "nsjoSqfKVTDpWCZ"))
         goto out;
     if (o.n_args != 1) {
         fprintf(stderr, "caseload: sweep needs one scenario file "
@@ -580,7 +587,7 @@ int cmd_sweep(int argc, char **argv)
     }
     if (!o.reps_given)
         o.reps = CLI_DEFAULT_REPS;
-    if (!(sc = cli_load(o.args[0], &o)))
+    if (!(sc = cmd_load(o.args[0], &o)))
         goto out;
     char dir[AFILE_PATH_MAX];
     snprintf(dir, sizeof dir, "%s%s%s", o.out_dir ? "" : "results/", o.out_dir ? o.out_dir : sc->name,
@@ -590,14 +597,14 @@ int cmd_sweep(int argc, char **argv)
     bool partial = written && rc != EXIT_OK;
     if (written && !partial) {
         /* the results are whole: a signal from now on stops at once */
-        int sig = cli_signals_at_once();
+        int sig = signals_at_once();
         if (sig)
             rc = CLI_EXIT_SIGNAL(sig);   /* it came after the last point: no charts */
-        else if (o.plot && cli_plot(dir, o.quiet, false) != EXIT_OK)
+        else if (o.plot && cmd_plot_folder(dir, o.quiet, false) != EXIT_OK)
             rc = EXIT_FAILURE_RUN;
     }
 out:
     scenario_free(sc);
-    cli_opts_free(&o);
+    options_free(&o);
     return rc;
 }

@@ -12,15 +12,15 @@
  * docs/target.md for the choice). */
 #include "cli/batch.h"
 #include "cli/commands.h"
-#include "cli/evaluate.h"
+#include "cli/eval.h"
 #include "cli/limits.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
+#include "models/caseload.h"
 #include "output/afile.h"
-#include "output/csv.h"
-#include "output/json.h"
 #include "output/plot.h"
 #include "output/runfolder.h"
+#include "output/tablefolder.h"
+#include "output/targetfolder.h"
 #include "sim/check.h"
 
 #include <errno.h>
@@ -44,7 +44,7 @@ struct point {
 
 struct search {
     struct scenario *sc;
-    const struct cli_opts *o;
+    const struct options *o;
     size_t lever;
     const char *kpi;              /* metric (with at) or KPI name */
     const char *at;               /* NULL: KPI over the horizon */
@@ -122,7 +122,7 @@ static double snap(const struct search *s, double lo, double x)
 static bool parse_range(const char *text, double *lo, double *hi)
 {
     double v[2];
-    if (!cli_parse_numbers(text, v, 2) || !(v[0] < v[1]))
+    if (!options_parse_numbers(text, v, 2) || !(v[0] < v[1]))
         return false;
     *lo = v[0];
     *hi = v[1];
@@ -135,96 +135,71 @@ static int cmp_x(const void *a, const void *b)
     return (x->x > y->x) - (x->x < y->x);
 }
 
+/* The evaluation's row of target.csv. */
+static struct targetfolder_point row_of(const struct point *p)
+{
+    return (struct targetfolder_point){ .x = p->x, .p = p->p, .p_low = p->p_low, .p_high = p->p_high,
+                                        .kpi_mean = p->kpi_mean, .cost = p->cost, .npv = p->npv };
+}
+
 static int write_results(struct search *s, const char *dir, const struct point *ans, double bracket_lo,
                          double bracket_hi, const struct point *now)
 {
-    char path[AFILE_PATH_MAX];
-    struct afile csv, man;
-    if (!runfolder_path(path, sizeof path, dir, "target.csv") || !afile_open(&csv, path)) {
+    struct tablefolder t;
+    const char *failed;
+    if (!tablefolder_open(&t, dir, TARGETFOLDER_CSV, &failed)) {
         fprintf(stderr, "caseload: %s: cannot write (%s)\n", dir, strerror(errno));
         return EXIT_FAILURE_RUN;
     }
-    if (!runfolder_path(path, sizeof path, dir, "manifest.json") || !afile_open(&man, path)) {
-        fprintf(stderr, "caseload: %s: cannot write (%s)\n", dir, strerror(errno));
-        afile_abort(&csv);
-        return EXIT_FAILURE_RUN;
-    }
-    afile_puts(&csv, "evaluation,lever,value,share_below,share_ci_low,share_ci_high,kpi_mean,cost_total,cost_npv\n");
+    const char *lever = s->sc->reg.p[s->lever].path;
+    targetfolder_header(&t);
     struct point sorted[TARGET_MAX_EVALS];
     memcpy(sorted, s->pt, s->n * sizeof *sorted);
     qsort(sorted, s->n, sizeof *sorted, cmp_x);
     for (size_t i = 0; i < s->n; i++) {
-        afile_printf(&csv, "%zu,", i + 1);
-        csv_field(&csv, s->sc->reg.p[s->lever].path);
-        csv_next_number(&csv, sorted[i].x);
-        csv_next_number(&csv, sorted[i].p);
-        csv_next_number(&csv, sorted[i].p_low);
-        csv_next_number(&csv, sorted[i].p_high);
-        csv_next_number(&csv, sorted[i].kpi_mean);
-        csv_next_number(&csv, sorted[i].cost);
-        csv_next_number(&csv, sorted[i].npv);
-        afile_puts(&csv, "\n");
+        struct targetfolder_point r = row_of(&sorted[i]);
+        targetfolder_row(&t, i + 1, lever, &r);
     }
-    struct json j;
-    json_begin(&j, &man);
-    json_string(&j, "program", "caseload");
-    json_string(&j, "version", CASELOAD_VERSION);
-    json_string(&j, "kind", "target");
-    json_string(&j, "scenario", s->sc->name);
-    json_string(&j, "file", s->sc->file);
-    json_string(&j, "lever", s->sc->reg.p[s->lever].path);
-    json_string(&j, "kpi", s->kpi);
-    json_string(&j, "at", s->at);
-    json_number(&j, "below", s->below);
-    json_number(&j, "probability", s->prob);
-    json_bool(&j, "found", ans != NULL);
-    json_number(&j, "value", ans ? ans->x : NAN);
-    json_number(&j, "value_low", bracket_lo);
-    json_number(&j, "value_high", bracket_hi);
-    json_number(&j, "share_below", ans ? ans->p : NAN);
-    json_number(&j, "cost_total", ans ? ans->cost : NAN);
-    json_number(&j, "cost_npv", ans ? ans->npv : NAN);
-    json_number(&j, "current_value", now->x);
-    json_number(&j, "current_cost_total", now->cost);
-    json_uint(&j, "evaluations", s->n);
-    json_uint(&j, "seed", s->o->seed);
-    json_uint(&j, "replications_per_evaluation", s->o->reps);
-    batch_json_ranks(&j, s->o->threads);
-    json_array(&j, "command_line");
-    for (int i = 0; i < s->o->argc; i++)
-        json_string(&j, NULL, s->o->argv[i]);
-    json_close(&j);
-    struct afile *const set[] = { &csv, &man };
-    runfolder_json_written(&j, set, 2, NULL);
-    json_end(&j);
-    if (!runfolder_commit(set, 2, NULL, dir)) {
+    struct targetfolder_point answer = ans ? row_of(ans) : (struct targetfolder_point){ 0 }, today = row_of(now);
+    struct targetfolder_search q = {
+        .version = CASELOAD_VERSION, .scenario = s->sc->name, .file = s->sc->file, .lever = lever,
+        .kpi = s->kpi, .at = s->at, .below = s->below, .probability = s->prob, .answer = ans ? &answer : NULL,
+        .value_low = bracket_lo, .value_high = bracket_hi, .now = &today, .evaluations = s->n,
+        .seed = s->o->seed, .reps = s->o->reps, .ranks = batch_ranks(), .threads = s->o->threads,
+        .argc = s->o->argc, .argv = s->o->argv,
+    };
+    if (!targetfolder_commit(&t, &q)) {
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));
         return EXIT_FAILURE_RUN;
     }
     return EXIT_OK;
 }
 
-static int search(struct search *s, const char *dir, double lo, double hi)
+/* The evaluations of the search: the scenario's value (*now), both ends
+ * (*a at lo, *b at hi), then bisection while the rule fails at one end and
+ * holds at the other. *ans: the smallest value found that meets the rule
+ * (NULL when none). 0, or the status of the evaluation that failed. */
+static int bisect(struct search *s, double lo, double hi, struct point **now, struct point **a, struct point **b,
+                  const struct point **ans)
 {
     const struct param *lever = &s->sc->reg.p[s->lever];
     double tol = s->step > 0 ? s->step : (hi - lo) * TARGET_RESOLUTION;
-    struct point *a, *b, *now;
     int rc;
     /* the scenario's value and both ends, then one bisection step per halving */
     double halvings = hi - lo > tol && tol > 0 ? ceil(log2((hi - lo) / tol)) : 0;
     size_t evals = 3 + (size_t)fmin(halvings, TARGET_MAX_EVALS - 3);
     progress_start(&s->prog, s->sc->name, s->o->reps * evals, s->o->quiet);
-    if ((rc = evaluate(s, lever->value, &now)) != EXIT_OK || (rc = evaluate(s, lo, &a)) != EXIT_OK
-        || (rc = evaluate(s, hi, &b)) != EXIT_OK) {
+    *ans = NULL;
+    if ((rc = evaluate(s, lever->value, now)) != EXIT_OK || (rc = evaluate(s, lo, a)) != EXIT_OK
+        || (rc = evaluate(s, hi, b)) != EXIT_OK) {
         progress_end(&s->prog);
         return rc;
     }
     double x_lo = lo, x_hi = hi;
-    const struct point *ans = NULL;
-    if (meets(s, a)) {
-        ans = a;
+    if (meets(s, *a)) {
+        *ans = *a;
         x_hi = lo;
-    } else if (meets(s, b)) {
+    } else if (meets(s, *b)) {
         /* invariant: the rule fails at x_lo and holds at x_hi */
         while (x_hi - x_lo > tol * (1 + 1e-9) && s->n < TARGET_MAX_EVALS) {
             double mid = snap(s, lo, 0.5 * (x_lo + x_hi));
@@ -242,23 +217,33 @@ static int search(struct search *s, const char *dir, double lo, double hi)
         }
         for (size_t i = 0; i < s->n; i++)
             if (s->pt[i].x == x_hi)
-                ans = &s->pt[i];
+                *ans = &s->pt[i];
     }
     progress_end(&s->prog);
+    return EXIT_OK;
+}
 
-    /* The answer's uncertainty: the values whose estimated share is surely
-     * below the target (interval entirely under it) and surely above. */
-    double b_lo = -HUGE_VAL, b_hi = HUGE_VAL;
+/* The answer's uncertainty: the largest value whose estimated share is
+ * surely below the target (interval entirely under it) into *b_lo, the
+ * smallest surely above into *b_hi (infinite when none). */
+static void bracket(const struct search *s, double *b_lo, double *b_hi)
+{
+    *b_lo = -HUGE_VAL;
+    *b_hi = HUGE_VAL;
     for (size_t i = 0; i < s->n; i++) {
-        if (s->pt[i].p_high < s->prob && s->pt[i].x > b_lo)
-            b_lo = s->pt[i].x;
-        if (s->pt[i].p_low >= s->prob && s->pt[i].x < b_hi)
-            b_hi = s->pt[i].x;
+        if (s->pt[i].p_high < s->prob && s->pt[i].x > *b_lo)
+            *b_lo = s->pt[i].x;
+        if (s->pt[i].p_low >= s->prob && s->pt[i].x < *b_hi)
+            *b_hi = s->pt[i].x;
     }
-    if ((rc = write_results(s, dir, ans, b_lo, b_hi, now)) != EXIT_OK)
-        return rc;
-    if (s->o->quiet)
-        return EXIT_OK;
+}
+
+/* The answer for people. */
+static void print_answer(const struct search *s, const char *dir, double lo, double hi, const struct point *ans,
+                         const struct point *a, const struct point *b, const struct point *now, double b_lo,
+                         double b_hi)
+{
+    const struct param *lever = &s->sc->reg.p[s->lever];
     char what[256];
     if (s->at)
         snprintf(what, sizeof what, "%s on %s", s->kpi, s->at);
@@ -269,7 +254,7 @@ static int search(struct search *s, const char *dir, double lo, double hi)
     if (!ans) {
         printf("  not reached within %.10g..%.10g: at %.10g the share is %.0f%%; widen --range\n", lo, hi, hi,
                100 * b->p);
-        return EXIT_OK;
+        return;
     }
     char v[64];
     eval_value_text(s->sc, s->lever, ans->x, v, sizeof v);
@@ -287,17 +272,121 @@ static int search(struct search *s, const char *dir, double lo, double hi)
     double extra = extra_sum / (double)s->o->reps;
     printf("  cost over the horizon: £%.2fm (NPV £%.2fm), £%.2fm %s than the scenario as it stands (%.10g)\n",
            ans->cost / 1e6, ans->npv / 1e6, fabs(extra) / 1e6, extra < 0 ? "less" : "more", now->x);
-    printf("  %zu evaluations of %llu replications -> %s/target.csv\n", s->n, (unsigned long long)s->o->reps, dir);
+    printf("  %zu evaluations of %llu replications -> %s/%s\n", s->n, (unsigned long long)s->o->reps, dir,
+           TARGETFOLDER_CSV);
+}
+
+/* Search [lo, hi], write the folder and print the answer. */
+static int search(struct search *s, const char *dir, double lo, double hi)
+{
+    struct point *a, *b, *now;
+    const struct point *ans;
+    int rc = bisect(s, lo, hi, &now, &a, &b, &ans);
+    if (rc != EXIT_OK)
+        return rc;
+    double b_lo, b_hi;
+    bracket(s, &b_lo, &b_hi);
+    if ((rc = write_results(s, dir, ans, b_lo, b_hi, now)) != EXIT_OK)
+        return rc;
+    if (!s->o->quiet)
+        print_answer(s, dir, lo, hi, ans, a, b, now, b_lo, b_hi);
     return EXIT_OK;
+}
+
+/* The lever named by --lever (a number parameter) into s->lever, and the
+ * range to search into *lo, *hi (--range, or from the lowest allowed
+ * value to twice today's). 0, or 2 after a message. */
+static int lever_range(struct search *s, const struct options *o, double *lo, double *hi)
+{
+    long lever = params_find(&s->sc->reg, o->lever);
+    if (lever < 0) {
+        const char *near = params_nearest(&s->sc->reg, o->lever);
+        fprintf(stderr, "caseload: --lever %s: unknown parameter%s%s%s\n", o->lever, near ? " (did you mean " : "",
+                near ? near : " (caseload params SCENARIO lists them)", near ? "?)" : "");
+        return EXIT_USAGE;
+    }
+    const struct param *lp = &s->sc->reg.p[lever];
+    if (lp->kind == PARAM_DATE) {
+        /* a start date rarely helps the later it is: the search is for the
+         * smallest value, so a date is swept instead */
+        fprintf(stderr, "caseload: --lever %s is a date (allowed: a number; compare dates with caseload sweep "
+                        "SCENARIO.cfg --vary \"%s=FROM:TO:STEPS\", FROM and TO as YYYY-MM-DD)\n", o->lever,
+                o->lever);
+        return EXIT_USAGE;
+    }
+    if (o->range) {
+        if (!parse_range(o->range, lo, hi)) {
+            fprintf(stderr, "caseload: --range %s: expected LO:HI with numbers LO < HI\n", o->range);
+            return EXIT_USAGE;
+        }
+    } else if (lp->value > 0) {
+        /* from the lowest allowed value (or nothing) up to twice today's */
+        *lo = lp->lo > -HUGE_VAL ? lp->lo : 0;
+        if (lp->flags & PARAM_LO_OPEN)
+            *lo += lp->value * TARGET_RESOLUTION;
+        *hi = 2 * lp->value;
+    } else {
+        fprintf(stderr, "caseload: --lever %s is %.10g today: give --range LO:HI to search\n", o->lever, lp->value);
+        return EXIT_USAGE;
+    }
+    s->lever = (size_t)lever;
+    return EXIT_OK;
+}
+
+/* Whether --kpi names what is read: a KPI over the horizon, or with --at a
+ * metric column read on a reported day. 0, or 2 after a message. */
+static int check_kpi(const struct search *s, const struct options *o)
+{
+    struct result_layout l;
+    caseload_layout(s->sc, &l);
+    bool is_kpi = result_kpi_index(&l, o->kpi) >= 0, is_metric = result_metric_index(&l, o->kpi) >= 0;
+    char last[DATE_TEXT_SIZE];
+    memcpy(last, l.date[l.n_periods - 1], sizeof last);
+    result_layout_free(&l);
+    if (!o->at && !is_kpi) {
+        fprintf(stderr, "caseload: --kpi %s: %s\n", o->kpi,
+                is_metric ? "a metric column needs --at DATE (the day it is read)"
+                          : "no such KPI or metric (see kpis.csv, series.csv)");
+        return EXIT_USAGE;
+    }
+    if (o->at && !is_metric) {
+        fprintf(stderr, "caseload: --kpi %s: with --at, name a metric column (see series.csv's header, "
+                        "e.g. unallocated)%s\n", o->kpi, is_kpi ? "; without --at it is read over the horizon" : "");
+        return EXIT_USAGE;
+    }
+    if (o->at && strcmp(o->at, last) > 0) {
+        fprintf(stderr, "caseload: --at %s: after the last reported day (%s)\n", o->at, last);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* Check the limits against the most evaluations a search may take and
+ * prepare the results folder dir. 0, 1 or 2 after a message. */
+static int prepare(const struct search *s, const struct options *o, const char *dir)
+{
+    /* a search takes about log2(1 / TARGET_RESOLUTION) evaluations beyond
+     * the three fixed ones; the limits are checked against the most it may */
+    struct result_layout cl;
+    caseload_layout(s->sc, &cl);
+    const struct scenario *one = s->sc;
+    int rc = limits_check_cost(&one, &cl, 1, TARGET_MAX_EVALS * o->reps, o->threads, dir, "target");
+    result_layout_free(&cl);
+    if (rc != 0)
+        return rc;
+    char err[2 * AFILE_PATH_MAX];
+    if ((rc = runfolder_prepare(dir, o->force, err, sizeof err)) != 0)
+        fprintf(stderr, "caseload: %s\n", err);
+    return rc;
 }
 
 int cmd_target(int argc, char **argv)
 {
-    struct cli_opts o;
+    struct options o;
     struct search s;
     memset(&s, 0, sizeof s);
     int rc = EXIT_USAGE;
-    if (!cli_parse(&o, argc, argv, 2, "nsjoSqfKLABRGEW"))
+    if (!options_parse(&o, argc, argv, 2, "nsjoSqfKLABRGEW"))
         goto out;
     if (o.n_args != 1 || !o.lever || !o.kpi || !o.below_given) {
         fprintf(stderr, "caseload: target needs a scenario, --lever PATH, --kpi NAME and --below VALUE "
@@ -310,96 +399,36 @@ int cmd_target(int argc, char **argv)
         fprintf(stderr, "caseload: --at %s: not a date (YYYY-MM-DD)\n", o.at);
         goto out;
     }
-    if (!(s.sc = cli_load(o.args[0], &o)))
+    if (!(s.sc = cmd_load(o.args[0], &o)))
         goto out;
-    long lever = params_find(&s.sc->reg, o.lever);
-    if (lever < 0) {
-        const char *near = params_nearest(&s.sc->reg, o.lever);
-        fprintf(stderr, "caseload: --lever %s: unknown parameter%s%s%s\n", o.lever, near ? " (did you mean " : "",
-                near ? near : " (caseload params SCENARIO lists them)", near ? "?)" : "");
-        goto out;
-    }
-    const struct param *lp = &s.sc->reg.p[lever];
-    if (lp->kind == PARAM_DATE) {
-        /* a start date rarely helps the later it is: the search is for the
-         * smallest value, so a date is swept instead */
-        fprintf(stderr, "caseload: --lever %s is a date (allowed: a number; compare dates with caseload sweep "
-                        "SCENARIO.cfg --vary \"%s=FROM:TO:STEPS\", FROM and TO as YYYY-MM-DD)\n", o.lever,
-                o.lever);
-        goto out;
-    }
     double lo, hi;
-    if (o.range) {
-        if (!parse_range(o.range, &lo, &hi)) {
-            fprintf(stderr, "caseload: --range %s: expected LO:HI with numbers LO < HI\n", o.range);
-            goto out;
-        }
-    } else if (lp->value > 0) {
-        /* from the lowest allowed value (or nothing) up to twice today's */
-        lo = lp->lo > -HUGE_VAL ? lp->lo : 0;
-        if (lp->flags & PARAM_LO_OPEN)
-            lo += lp->value * TARGET_RESOLUTION;
-        hi = 2 * lp->value;
-    } else {
-        fprintf(stderr, "caseload: --lever %s is %.10g today: give --range LO:HI to search\n", o.lever, lp->value);
+    if ((rc = lever_range(&s, &o, &lo, &hi)) != EXIT_OK)
         goto out;
-    }
+    rc = EXIT_USAGE;
     if (o.at && date_diff(s.sc->start, at) < 0) {
         fprintf(stderr, "caseload: --at %s: before the scenario's start\n", o.at);
         goto out;
     }
     s.o = &o;
-    s.lever = (size_t)lever;
     s.kpi = o.kpi;
     s.at = o.at;
     s.below = o.below;
     s.prob = o.probability > 0 ? o.probability : TARGET_DEFAULT_PROBABILITY;
     s.step = o.step;
     /* check the KPI and the date before anything is created */
-    struct result_layout l;
-    metrics_layout(s.sc, &l);
-    bool is_kpi = result_kpi_index(&l, o.kpi) >= 0, is_metric = result_metric_index(&l, o.kpi) >= 0;
-    char last[DATE_TEXT_SIZE];
-    memcpy(last, l.date[l.n_periods - 1], sizeof last);
-    result_layout_free(&l);
-    if (!o.at && !is_kpi) {
-        fprintf(stderr, "caseload: --kpi %s: %s\n", o.kpi,
-                is_metric ? "a metric column needs --at DATE (the day it is read)"
-                          : "no such KPI or metric (see kpis.csv, series.csv)");
+    if ((rc = check_kpi(&s, &o)) != EXIT_OK)
         goto out;
-    }
-    if (o.at && !is_metric) {
-        fprintf(stderr, "caseload: --kpi %s: with --at, name a metric column (see series.csv's header, "
-                        "e.g. unallocated)%s\n", o.kpi, is_kpi ? "; without --at it is read over the horizon" : "");
-        goto out;
-    }
-    if (o.at && strcmp(o.at, last) > 0) {
-        fprintf(stderr, "caseload: --at %s: after the last reported day (%s)\n", o.at, last);
-        goto out;
-    }
     char dir[AFILE_PATH_MAX];
     snprintf(dir, sizeof dir, "%s%s%s", o.out_dir ? "" : "results/", o.out_dir ? o.out_dir : s.sc->name,
              o.out_dir ? "" : "-target");
-    /* a search takes about log2(1 / TARGET_RESOLUTION) evaluations beyond
-     * the three fixed ones; the limits are checked against the most it may */
-    struct result_layout cl;
-    metrics_layout(s.sc, &cl);
-    const struct scenario *one = s.sc;
-    rc = cli_check_cost(&one, &cl, 1, TARGET_MAX_EVALS * o.reps, o.threads, dir, "target");
-    result_layout_free(&cl);
-    if (rc != 0)
+    if ((rc = prepare(&s, &o, dir)) != EXIT_OK)
         goto out;
-    char err[2 * AFILE_PATH_MAX];
-    if ((rc = runfolder_prepare(dir, o.force, err, sizeof err)) != 0) {
-        fprintf(stderr, "caseload: %s\n", err);
-        goto out;
-    }
-    cli_signals_install();
+    signals_install();
     rc = search(&s, dir, lo, hi);
 out:
     for (size_t i = 0; i < s.n; i++)
         free(s.pt[i].cost_reps);
     scenario_free(s.sc);
-    cli_opts_free(&o);
+    options_free(&o);
     return rc;
 }

@@ -7,7 +7,7 @@
 #define CLI_COMMANDS_H
 
 #include "cli/options.h"
-#include "models/scenario.h"
+#include "models/caseload.h"
 
 #define EXIT_OK 0
 #define EXIT_FAILURE_RUN 1
@@ -25,20 +25,21 @@ int cmd_target(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 
 /* Draw the charts of a result folder (caseload plot DIR; run and compare
  * with --plot). Prints what it did unless quiet, and any problem. Without
  * gnuplot: a warning and 0, or an error and 1 when need_gnuplot. */
-int cli_plot(const char *dir, bool quiet, bool need_gnuplot);
+int cmd_plot_folder(const char *dir, bool quiet, bool need_gnuplot);
 
 /* The backlog median of the run in dir as a text chart on standard
  * output, when that is a terminal and gnuplot is installed. */
-void cli_plot_terminal(const char *dir);
+void cmd_plot_terminal(const char *dir);
 
 /* Load a scenario with the --set overrides of o, printing every problem,
  * then every warning about unusual values (scenario_warnings). NULL on
  * failure, or on a warning under --strict (exit status 2). */
-struct scenario *cli_load(const char *path, const struct cli_opts *o);
+struct scenario *cmd_load(const char *path, const struct options *o);
 
 /* The drift check's quick run is skipped (with a notice saying so) when the
  * estimate says it would take longer than this, at the conservative event
@@ -50,6 +51,6 @@ struct scenario *cli_load(const char *path, const struct cli_opts *o);
  * own dynamics move by more than its drift_notice in the first year with
  * no intervention (models/drift.h), from a quick run seeded by seed. A
  * notice is no error: standard error stays clean for a valid scenario. */
-void cli_drift_notice(const struct scenario *sc, uint64_t seed);
+void cmd_drift_notice(const struct scenario *sc, uint64_t seed);
 
 #endif

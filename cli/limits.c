@@ -1,7 +1,7 @@
 #include "cli/limits.h"
 
 #include "cli/batch.h"
-#include "models/estimate.h"
+#include "models/caseload.h"
 #include "output/stats.h"
 
 #include <errno.h>
@@ -12,6 +12,12 @@
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+
+struct limits_cost {
+    double events, hours, memory, disk;      /* estimates */
+    double memory_limit, disk_free;          /* limits (HUGE_VAL when unknown) */
+    bool memory_from_ulimit;                 /* memory_limit is of ulimit -v, not of the machine */
+};
 
 /* Statistics kept per (period, metric): running moments and five P²
  * quantile estimators (output/stats.c), plus the values kept for exact
@@ -73,8 +79,8 @@ static double memory_limit(bool *from_ulimit)
     return limit * CLI_MAX_MEMORY_SHARE;
 }
 
-void cli_cost_estimate(const struct scenario *const *sc, const struct result_layout *l, size_t n,
-                       uint64_t reps, unsigned threads, const char *dir, struct cli_cost *c)
+static void limits_cost_estimate(const struct scenario *const *sc, const struct result_layout *l, size_t n,
+                       uint64_t reps, unsigned threads, const char *dir, struct limits_cost *c)
 {
     memset(c, 0, sizeof *c);
     double r = (double)reps;
@@ -115,11 +121,11 @@ static void bytes_text(double b, char *buf, size_t size)
         snprintf(buf, size, "%.3g MB", b / 1e6);
 }
 
-int cli_check_cost(const struct scenario *const *sc, const struct result_layout *l, size_t n, uint64_t reps,
+int limits_check_cost(const struct scenario *const *sc, const struct result_layout *l, size_t n, uint64_t reps,
                    unsigned threads, const char *dir, const char *what)
 {
-    struct cli_cost c;
-    cli_cost_estimate(sc, l, n, reps, threads, dir, &c);
+    struct limits_cost c;
+    limits_cost_estimate(sc, l, n, reps, threads, dir, &c);
     int rc = 0;
     if (!(c.hours <= CLI_MAX_HOURS)) {
         fprintf(stderr,

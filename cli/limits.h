@@ -12,7 +12,7 @@
 #ifndef CLI_LIMITS_H
 #define CLI_LIMITS_H
 
-#include "models/scenario.h"
+#include "models/caseload.h"
 #include "sim/result.h"
 
 #include <stdbool.h>
@@ -24,21 +24,10 @@
 #define CLI_MAX_MEMORY_SHARE 0.8
 
 /* What a run would cost, and the limits it is held to. */
-struct cli_cost {
-    double events, hours, memory, disk;      /* estimates */
-    double memory_limit, disk_free;          /* limits (HUGE_VAL when unknown) */
-    bool memory_from_ulimit;                 /* memory_limit is of ulimit -v, not of the machine */
-};
-
-/* Estimate the run of reps replications of scenarios sc[0..n) (layouts
- * l[0..n)) on threads threads into dir (which may not exist yet). */
-void cli_cost_estimate(const struct scenario *const *sc, const struct result_layout *l, size_t n,
-                       uint64_t reps, unsigned threads, const char *dir, struct cli_cost *c);
-
 /* The same, then check it: returns 0, or 2 after printing one message per
  * limit exceeded ("caseload: ...: what (allowed: ...)"). what names the
  * command for messages ("run", "compare"). */
-int cli_check_cost(const struct scenario *const *sc, const struct result_layout *l, size_t n, uint64_t reps,
+int limits_check_cost(const struct scenario *const *sc, const struct result_layout *l, size_t n, uint64_t reps,
                    unsigned threads, const char *dir, const char *what);
 
 #endif

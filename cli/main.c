@@ -29,6 +29,7 @@ static const char usage[] =
     "  caseload check SCENARIO.cfg [--set PATH=VALUE]... [--strict]\n"
     "  caseload params SCENARIO.cfg [--set PATH=VALUE]...\n"
     "  caseload plot DIR\n"
+    "  caseload fit RECORDS --at DATE --template SCENARIO.cfg [-o FITTED.cfg] [--drop-bad]\n"
     "  caseload --help | --version\n"
     "\n"
     "  run      simulate REPS replications (default 100) into DIR\n"
@@ -55,6 +56,11 @@ static const char usage[] =
     "           folder: NAME.png and NAME.svg for each, and plots.gp, the\n"
     "           gnuplot script that drew them (cd DIR && gnuplot plots.gp\n"
     "           re-draws them)\n"
+    "  fit      estimate from a council's records (folder RECORDS: referrals,\n"
+    "           episodes, staff, absences, vacancies, establishment .csv) every\n"
+    "           parameter they identify at DATE, and write the template with\n"
+    "           those replaced as FITTED.cfg (default NAME-fitted.cfg here), and\n"
+    "           fit.csv, drops.csv and charts in FITTED-fit/ (docs/fitting.md)\n"
     "\n"
     "options:\n"
     "  -n, --reps N          replications (1..1000000)\n"
@@ -77,6 +83,11 @@ static const char usage[] =
     "      --clear-below N   the backlog has cleared once it stays at or below\n"
     "                        N cases (default pathway.clear_below, 10):\n"
     "                        backlog_clear_day, backlog_never_clears\n"
+    "      --at DATE         fit: the date fitted at (the scenario's start)\n"
+    "      --template FILE   fit: the scenario whose structure and other\n"
+    "                        settings the fitted one keeps\n"
+    "      --drop-bad        fit: skip bad rows of the records (counted by\n"
+    "                        reason in drops.csv) instead of stopping\n"
     "      --risk 'M>V'      report the probability that series.csv metric M\n"
     "                        exceeds V at any period end and at the last\n"
     "                        (risk_any_M_gt_V, risk_end_M_gt_V); repeatable\n"
@@ -145,6 +156,8 @@ static int dispatch(int argc, char **argv)
         return cmd_params(argc, argv);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc, argv);
+    if (strcmp(cmd, "fit") == 0)
+        return cmd_fit(argc, argv);
     fprintf(stderr, "caseload: unknown command \"%s\" (see caseload --help)\n", cmd);
     return EXIT_USAGE;
 }
@@ -173,7 +186,7 @@ static int caseload_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler(gsl_policy);
-    cli_signals_ignore_pipe();
+    signals_ignore_pipe();
 #ifdef CASELOAD_MPI
     return cluster_main(argc, argv, caseload_main);
 #else

@@ -60,6 +60,7 @@ static const struct opt table[] = {
     { 'G', NULL, "--range", true },     { 'E', NULL, "--step", true },
     { 'W', NULL, "--strict", false },   { 'C', NULL, "--clear-below", true },
     { 'Z', NULL, "--risk", true },     { 'X', NULL, "--rank", true },
+    { 'Y', NULL, "--template", true }, { 'd', NULL, "--drop-bad", false },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -79,7 +80,125 @@ static const struct opt *match(const char *arg, size_t *len)
     return NULL;
 }
 
-bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed)
+/* Apply option t (value v, NULL for a flag) of a sweep or a goal seek. */
+static bool apply_planner(struct options *o, const struct opt *t, const char *v)
+{
+    const char *name = t->lng;
+    switch (t->letter) {
+    case 'V':
+        o->varies[o->n_varies++] = (char *)v;
+        break;
+    case 'T': o->tornado = true; break;
+    case 'D':
+        if (!params_parse_real(v, &o->spread) || !(o->spread > 0 && o->spread < 1))
+            return bad(name, v, "the spread must be a number between 0 and 1 (0.2 = 20% below and above)");
+        break;
+    case 'L': o->lever = v; break;
+    case 'A': o->at = v; break;
+    case 'B':
+        if (!params_parse_real(v, &o->below))
+            return bad(name, v, "the threshold must be a number");
+        o->below_given = true;
+        break;
+    case 'R':
+        if (!params_parse_real(v, &o->probability) || !(o->probability > 0 && o->probability < 1))
+            return bad(name, v, "the probability must be a number between 0 and 1 (e.g. 0.9)");
+        break;
+    case 'G': o->range = v; break;
+    case 'E':
+        if (!params_parse_real(v, &o->step) || !(o->step > 0))
+            return bad(name, v, "the step must be a number > 0 (e.g. 1 for whole FTE)");
+        break;
+    case 'K': o->kpi = v; break;
+    default: CHECK(!"option in table but not handled");
+    }
+    return true;
+}
+
+/* Apply option t (value v, NULL for a flag) of a run or comparison. */
+static bool apply_run(struct options *o, const struct opt *t, const char *v)
+{
+    const char *name = t->lng;
+    uint64_t u;
+    switch (t->letter) {
+    case 'n':
+        if (!parse_u64(v, &u) || u == 0)
+            return bad(name, v, "the number of replications must be a whole number >= 1");
+        if (u > CLI_MAX_REPS)
+            return bad(name, v, "more replications than this program allows (at most 1000000)");
+        o->reps = u;
+        o->reps_given = true;
+        break;
+    case 's':
+        if (!parse_u64(v, &u))
+            return bad(name, v, "the seed must be a whole number from 0 to 18446744073709551615");
+        o->seed = u;
+        break;
+    case 'j':
+        if (!parse_u64(v, &u) || u == 0 || u > CLI_MAX_THREADS)
+            return bad(name, v, "threads must be a whole number from 1 to 1024");
+        o->threads = (unsigned)u;
+        break;
+    case 'o':
+        if (!*v)
+            return bad(name, v, "needs a folder name");
+        /* room for "/<scenario>/.manifest.json.tmp" below it: a name cut
+         * short would send results to another folder */
+        if (strlen(v) > CLI_MAX_DIR)
+            return bad(name, "...", "the folder name is too long (allowed: at most 3800 characters)");
+        o->out_dir = v;
+        break;
+    case 'S':
+        if (!strchr(v, '=') || v[0] == '=')
+            return bad(name, v, "expects PATH=VALUE, e.g. --set demand.referrals_per_year=4200");
+        o->sets[o->n_sets++] = (char *)v;
+        break;
+    case 'p': o->plot = true; break;
+    case 'q': o->quiet = true; break;
+    case 'f': o->force = true; break;
+    case 'W': o->strict = true; break;
+    case 'P': {
+        double p;
+        if (!params_parse_real(v, &p) || !(p > 0 && p < 1))
+            return bad(name, v, "the relative precision must be a number between 0 and 1 (e.g. 0.05)");
+        o->precision = p;
+        break;
+    }
+    case 'C': {
+        double b;
+        if (!params_parse_real(v, &b) || !(b >= 0))
+            return bad(name, v, "the backlog threshold must be a number of cases >= 0 (e.g. 10)");
+        if (o->clear_set)
+            return bad(name, v, "given twice (allowed: once)");
+        size_t size = strlen("pathway.clear_below=") + strlen(v) + 1;
+        o->clear_set = check_malloc(size);
+        snprintf(o->clear_set, size, "pathway.clear_below=%s", v);
+        o->sets[o->n_sets++] = o->clear_set;
+        break;
+    }
+    case 'Z': {
+        char metric[256];
+        double x;
+        if (!options_parse_risk(v, metric, sizeof metric, &x))
+            return bad(name, v, "expects METRIC>VALUE, a series.csv column and a number, e.g. --risk "
+                                "'unallocated>100'");
+        o->risks[o->n_risks++] = (char *)v;
+        break;
+    }
+    case 'X': o->rank = v; break;
+    case 'Y': o->template_path = v; break;
+    case 'd': o->drop_bad = true; break;
+    case 'M':
+        if (!parse_u64(v, &u) || u < 2 || u > CLI_MAX_REPS)
+            return bad(name, v, "the maximum must be a whole number from 2 to 1000000");
+        o->max_reps = u;
+        break;
+    default: return apply_planner(o, t, v);
+    }
+    return true;
+}
+
+bool options_parse(struct options *o, int argc, char **argv, int first, const char *allowed)
 {
     memset(o, 0, sizeof *o);
     o->reps = CLI_DEFAULT_REPS;
@@ -115,113 +234,15 @@ bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char 
                 return false;
             }
         }
-        const char *name = t->lng;
-        uint64_t u;
-        switch (t->letter) {
-        case 'n':
-            if (!parse_u64(v, &u) || u == 0)
-                return bad(name, v, "the number of replications must be a whole number >= 1");
-            if (u > CLI_MAX_REPS)
-                return bad(name, v, "more replications than this program allows (at most 1000000)");
-            o->reps = u;
-            o->reps_given = true;
-            break;
-        case 's':
-            if (!parse_u64(v, &u))
-                return bad(name, v, "the seed must be a whole number from 0 to 18446744073709551615");
-            o->seed = u;
-            break;
-        case 'j':
-            if (!parse_u64(v, &u) || u == 0 || u > CLI_MAX_THREADS)
-                return bad(name, v, "threads must be a whole number from 1 to 1024");
-            o->threads = (unsigned)u;
-            break;
-        case 'o':
-            if (!*v)
-                return bad(name, v, "needs a folder name");
-            /* room for "/<scenario>/.manifest.json.tmp" below it: a name cut
-             * short would send results to another folder */
-            if (strlen(v) > CLI_MAX_DIR)
-                return bad(name, "...", "the folder name is too long (allowed: at most 3800 characters)");
-            o->out_dir = v;
-            break;
-        case 'S':
-            if (!strchr(v, '=') || v[0] == '=')
-                return bad(name, v, "expects PATH=VALUE, e.g. --set demand.referrals_per_year=4200");
-            o->sets[o->n_sets++] = (char *)v;
-            break;
-        case 'p': o->plot = true; break;
-        case 'q': o->quiet = true; break;
-        case 'f': o->force = true; break;
-        case 'W': o->strict = true; break;
-        case 'P': {
-            double p;
-            if (!params_parse_real(v, &p) || !(p > 0 && p < 1))
-                return bad(name, v, "the relative precision must be a number between 0 and 1 (e.g. 0.05)");
-            o->precision = p;
-            break;
-        }
-        case 'V':
-            o->varies[o->n_varies++] = (char *)v;
-            break;
-        case 'T': o->tornado = true; break;
-        case 'D':
-            if (!params_parse_real(v, &o->spread) || !(o->spread > 0 && o->spread < 1))
-                return bad(name, v, "the spread must be a number between 0 and 1 (0.2 = 20% below and above)");
-            break;
-        case 'L': o->lever = v; break;
-        case 'A': o->at = v; break;
-        case 'B':
-            if (!params_parse_real(v, &o->below))
-                return bad(name, v, "the threshold must be a number");
-            o->below_given = true;
-            break;
-        case 'R':
-            if (!params_parse_real(v, &o->probability) || !(o->probability > 0 && o->probability < 1))
-                return bad(name, v, "the probability must be a number between 0 and 1 (e.g. 0.9)");
-            break;
-        case 'G': o->range = v; break;
-        case 'E':
-            if (!params_parse_real(v, &o->step) || !(o->step > 0))
-                return bad(name, v, "the step must be a number > 0 (e.g. 1 for whole FTE)");
-            break;
-        case 'K': o->kpi = v; break;
-        case 'C': {
-            double b;
-            if (!params_parse_real(v, &b) || !(b >= 0))
-                return bad(name, v, "the backlog threshold must be a number of cases >= 0 (e.g. 10)");
-            if (o->clear_set)
-                return bad(name, v, "given twice (allowed: once)");
-            size_t size = strlen("pathway.clear_below=") + strlen(v) + 1;
-            o->clear_set = check_malloc(size);
-            snprintf(o->clear_set, size, "pathway.clear_below=%s", v);
-            o->sets[o->n_sets++] = o->clear_set;
-            break;
-        }
-        case 'Z': {
-            char metric[256];
-            double x;
-            if (!cli_parse_risk(v, metric, sizeof metric, &x))
-                return bad(name, v, "expects METRIC>VALUE, a series.csv column and a number, e.g. --risk "
-                                    "'unallocated>100'");
-            o->risks[o->n_risks++] = (char *)v;
-            break;
-        }
-        case 'X': o->rank = v; break;
-        case 'M':
-            if (!parse_u64(v, &u) || u < 2 || u > CLI_MAX_REPS)
-                return bad(name, v, "the maximum must be a whole number from 2 to 1000000");
-            o->max_reps = u;
-            break;
-        default: CHECK(!"option in table but not handled");
-        }
+        if (!apply_run(o, t, v))
+            return false;
     }
     if (o->threads == 0)
         o->threads = runner_cores();
     return true;
 }
 
-void cli_opts_free(struct cli_opts *o)
+void options_free(struct options *o)
 {
     free(o->sets);
     free(o->args);
@@ -232,7 +253,7 @@ void cli_opts_free(struct cli_opts *o)
     o->clear_set = NULL;
 }
 
-bool cli_parse_risk(const char *text, char *metric, size_t size, double *value)
+bool options_parse_risk(const char *text, char *metric, size_t size, double *value)
 {
     const char *gt = strchr(text, '>');
     if (!gt || gt == text || (size_t)(gt - text) >= size)
@@ -242,7 +263,7 @@ bool cli_parse_risk(const char *text, char *metric, size_t size, double *value)
     return params_parse_real(gt + 1, value) && isfinite(*value);
 }
 
-bool cli_parse_numbers(const char *text, double *out, size_t n)
+bool options_parse_numbers(const char *text, double *out, size_t n)
 {
     const char *p = text;
     for (size_t i = 0; i < n; i++) {

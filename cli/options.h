@@ -14,7 +14,7 @@
 #define CLI_DEFAULT_SEED 1ULL
 #define CLI_MAX_DIR 3800u        /* longest -o DIR (result paths must fit in 4096) */
 
-struct cli_opts {
+struct options {
     uint64_t reps;
     bool reps_given;
     uint64_t seed;
@@ -42,6 +42,8 @@ struct cli_opts {
     size_t n_risks;
     char *clear_set;           /* --clear-below N as "pathway.clear_below=N" (owned; also in sets) */
     const char *rank;          /* compare: the KPI options are ranked by (NULL = default) */
+    const char *template_path; /* fit: the template scenario (--template) */
+    bool drop_bad;             /* fit: skip bad rows of the records, counted (--drop-bad) */
     char **args;               /* positional arguments */
     size_t n_args;
     int argc;                  /* the whole command line, for the manifest */
@@ -53,18 +55,18 @@ struct cli_opts {
  * short options, S --set, p --plot, f --force, P --precision, K --kpi,
  * M --max-reps, V --vary, T --tornado, D --spread, L --lever, A --at,
  * B --below, R --probability, G --range, E --step, W --strict,
- * C --clear-below, Z --risk, X --rank.
+ * C --clear-below, Z --risk, X --rank, Y --template, d --drop-bad.
  * On a problem prints one message naming it and returns false (exit 2). */
-bool cli_parse(struct cli_opts *o, int argc, char **argv, int first, const char *allowed);
+bool options_parse(struct options *o, int argc, char **argv, int first, const char *allowed);
 
-void cli_opts_free(struct cli_opts *o);
+void options_free(struct options *o);
 
 /* Split a --risk value "METRIC>VALUE" into the metric (into metric, of
  * size bytes) and the value. False when it is not of that form. */
-bool cli_parse_risk(const char *text, char *metric, size_t size, double *value);
+bool options_parse_risk(const char *text, char *metric, size_t size, double *value);
 
 /* Exactly n decimal numbers separated by ':' ("80:130:11"), each as
  * params_parse_real reads them, into out. False for anything else. */
-bool cli_parse_numbers(const char *text, double *out, size_t n);
+bool options_parse_numbers(const char *text, double *out, size_t n);
 
 #endif

@@ -4,7 +4,7 @@
 #include "cli/commands.h"
 #include "cli/limits.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
+#include "models/caseload.h"
 #include "output/compare.h"
 #include "sim/check.h"
 
@@ -18,7 +18,7 @@
  * rule is met in one more batch rather than creeping up on it. */
 #define PRECISION_MARGIN 1.1
 
-int session_load(struct session *s, const struct cli_opts *o, char *const *paths, size_t n)
+int session_load(struct session *s, const struct options *o, char *const *paths, size_t n)
 {
     memset(s, 0, sizeof *s);
     s->o = o;
@@ -27,12 +27,12 @@ int session_load(struct session *s, const struct cli_opts *o, char *const *paths
     int rc = EXIT_OK;
     for (size_t i = 0; i < n; i++) {
         struct session_item *it = &s->item[s->n];
-        it->sc = cli_load(paths[i], o);
+        it->sc = cmd_load(paths[i], o);
         if (!it->sc) {
             rc = EXIT_USAGE;
             continue;
         }
-        metrics_layout(it->sc, &it->layout);
+        caseload_layout(it->sc, &it->layout);
         /* unique labels: a scenario compared with itself gets name-2 */
         char label[512];
         snprintf(label, sizeof label, "%s", it->sc->name);
@@ -197,7 +197,7 @@ int session_open(struct session *s, const char *dir, bool compare)
         ls[i] = s->item[i].layout;
     }
     uint64_t reps = s->o->precision > 0 ? (s->o->max_reps ? s->o->max_reps : SESSION_DEFAULT_MAX_REPS) : s->o->reps;
-    int rc = cli_check_cost(scs, ls, s->n, reps, s->o->threads, dir, compare ? "compare" : "run");
+    int rc = limits_check_cost(scs, ls, s->n, reps, s->o->threads, dir, compare ? "compare" : "run");
     free(scs);
     free(ls);
     if (rc != 0)
@@ -316,7 +316,7 @@ static uint64_t precision_wanted(struct session *s)
 
 int session_run(struct session *s)
 {
-    const struct cli_opts *o = s->o;
+    const struct options *o = s->o;
     const struct scenario **scs = check_calloc(s->n, sizeof *scs);
     struct result_layout *ls = check_calloc(s->n, sizeof *ls);
     for (size_t i = 0; i < s->n; i++) {
@@ -330,11 +330,11 @@ int session_run(struct session *s)
         batch = 2;
     if (batch > max)
         batch = max;
-    cli_signals_install();
+    signals_install();
     progress_start(&s->prog, s->item[0].label, max, o->quiet);
     int rc = EXIT_OK;
     for (;;) {
-        long long got = batch_run(&b, s->done, batch, o->threads, &cli_stop);
+        long long got = batch_run(&b, s->done, batch, o->threads, &signals_stop);
         if (got < 0) {
             fprintf(stderr, "caseload: out of memory starting the replications\n");
             rc = EXIT_FAILURE_RUN;
@@ -377,7 +377,7 @@ int session_run(struct session *s)
 
 int session_finish(struct session *s)
 {
-    const struct cli_opts *o = s->o;
+    const struct options *o = s->o;
     for (size_t i = 0; i < s->n; i++) {
         struct session_item *it = &s->item[i];
         char start[DATE_TEXT_SIZE];

@@ -11,7 +11,7 @@
 
 #include "cli/options.h"
 #include "cli/progress.h"
-#include "models/scenario.h"
+#include "models/caseload.h"
 #include "output/runfolder.h"
 #include "output/stats.h"
 #include "sim/result.h"
@@ -48,7 +48,7 @@ struct session_diff {
 };
 
 struct session {
-    const struct cli_opts *o;
+    const struct options *o;
     size_t n;
     struct session_item *item;
     struct session_diff *diff;   /* n - 1 of them when comparing, else NULL */
@@ -63,7 +63,7 @@ struct session {
 
 /* Load every scenario (paths[0..n)), with the --set overrides of o. Returns
  * 0, or 2 after printing every problem. */
-int session_load(struct session *s, const struct cli_opts *o, char *const *paths, size_t n);
+int session_load(struct session *s, const struct options *o, char *const *paths, size_t n);
 
 /* Prepare the result folders: dir itself for one scenario without pairing,
  * dir/scenario-N/ for each when compare is true. Returns 0, 1 or 2 (message

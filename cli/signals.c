@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-volatile sig_atomic_t cli_stop = 0;
+volatile sig_atomic_t signals_stop = 0;
 
 /* Set once the results are written: the next signal stops at once. */
 static volatile sig_atomic_t at_once = 0;
@@ -15,7 +15,7 @@ static volatile sig_atomic_t at_once = 0;
 static void on_signal(int sig)
 {
     progress_erase_async();
-    if (cli_stop || at_once) {
+    if (signals_stop || at_once) {
         static const char msg[] = "caseload: stopped at once; unfinished result files removed\n";
         gnuplot_end_async();   /* before the temporaries go: it would write them again */
         afile_unlink_all();
@@ -23,7 +23,7 @@ static void on_signal(int sig)
         (void)ignored;
         _exit(CLI_EXIT_SIGNAL(sig));
     }
-    cli_stop = sig;
+    signals_stop = sig;
     static const char msg[] = "caseload: stopping: writing the replications finished so far "
                               "(press Ctrl-C again to stop at once)\n";
     ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
@@ -46,19 +46,19 @@ static void install(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
-void cli_signals_install(void)
+void signals_install(void)
 {
     install();
 }
 
-int cli_signals_at_once(void)
+int signals_at_once(void)
 {
     at_once = 1;
     install();
-    return cli_stop;
+    return signals_stop;
 }
 
-void cli_signals_ignore_pipe(void)
+void signals_ignore_pipe(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

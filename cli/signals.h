@@ -1,12 +1,12 @@
 /* signals.h — Ctrl-C, SIGTERM, SIGHUP and a closed pipe.
  *
- * While replications run (cli_signals_install), the first stop signal
- * raises cli_stop (to its number): no new replication starts, the running
+ * While replications run (signals_install), the first stop signal
+ * raises signals_stop (to its number): no new replication starts, the running
  * ones stop within a simulated day (well under a second) and are dropped,
  * and the finished ones are written as a complete result marked partial
  * (exit status 1). A second one stops at once.
  *
- * Once the results are written (cli_signals_at_once: drawing charts, or
+ * Once the results are written (signals_at_once: drawing charts, or
  * caseload plot), there is nothing left to save and the first signal stops
  * at once.
  *
@@ -17,7 +17,7 @@
  * afile_commit_all). The handler runs in the main thread: the runner's
  * workers block these signals.
  *
- * SIGPIPE is ignored for the whole run (cli_signals_ignore_pipe): a reader
+ * SIGPIPE is ignored for the whole run (signals_ignore_pipe): a reader
  * of standard output that goes away (`| head`) makes writes to it fail,
  * not the program die; the result files are finished all the same. */
 #ifndef CLI_SIGNALS_H
@@ -29,17 +29,17 @@
 #define CLI_EXIT_SIGNAL(sig) (128 + (sig))
 
 /* 0, or the number of the first stop signal received. */
-extern volatile sig_atomic_t cli_stop;
+extern volatile sig_atomic_t signals_stop;
 
 /* Handle SIGINT, SIGTERM and SIGHUP while replications run. */
-void cli_signals_install(void);
+void signals_install(void);
 
 /* From now on a stop signal stops at once (handlers installed if they
- * were not). Returns the signal already received (cli_stop), 0 if none:
+ * were not). Returns the signal already received (signals_stop), 0 if none:
  * the caller then stops with CLI_EXIT_SIGNAL of it. */
-int cli_signals_at_once(void);
+int signals_at_once(void);
 
 /* Ignore SIGPIPE (see above); called once, first thing in main. */
-void cli_signals_ignore_pipe(void);
+void signals_ignore_pipe(void);
 
 #endif

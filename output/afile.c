@@ -310,3 +310,9 @@ void afile_unlink_all(void)
         if (atomic_load(&afile_state[i]) == AFILE_LIVE)
             unlink(afile_table[i]);
 }
+
+const char *afile_base_name(const struct afile *a)
+{
+    const char *slash = strrchr(a->path, '/');
+    return slash ? slash + 1 : a->path;
+}

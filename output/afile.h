@@ -70,6 +70,9 @@ bool afile_publish(struct afile *a);
  * set. */
 bool afile_commit_all(struct afile *const *files, size_t n);
 
+/* The final name without its folder ("kpis.csv"). */
+const char *afile_base_name(const struct afile *a);
+
 /* Close and remove the temporary file (a no-op after commit or abort). */
 void afile_abort(struct afile *a);
 

@@ -1,8 +1,11 @@
 #include "output/compare.h"
 
 #include "output/csv.h"
+#include "output/manifest.h"
+#include "output/runfolder.h"
 #include "sim/check.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +92,7 @@ bool compare_kpi(const struct result_layout *bl, const struct stats *bs,
     out->priceable = bl->kpi[kb].priceable;
     out->base_mean = sb.mean;
     out->alt_mean = sa.mean;
-    summary_of(d, n, &out->diff);
+    stats_summary_of(d, n, &out->diff);
     free(d);
     enum kpi_stat stat = bl->kpi[kb].stat;
     CHECK(al->kpi[ka].stat == stat);
@@ -224,7 +227,10 @@ void compare_rank(struct compare_option *opt, size_t n)
     free(idx);
 }
 
-void compare_write(struct afile *a, const char *base, const char *alt,
+/* Append the rows of one alternative to compare.csv (header first if
+ * header). ranked: its place by KPI rank_kpi, written on that KPI's row
+ * (NULL: no ranking, both columns empty). */
+static void compare_write(struct afile *a, const char *base, const char *alt,
                    const struct result_layout *bl, const struct stats *bs,
                    const struct result_layout *al, const struct stats *as, bool header,
                    const char *rank_kpi, const struct compare_option *ranked)
@@ -273,4 +279,82 @@ void compare_write(struct afile *a, const char *base, const char *alt,
 void compare_folder(char buf[COMPARE_FOLDER_SIZE], size_t index)
 {
     snprintf(buf, COMPARE_FOLDER_SIZE, COMPARE_FOLDER_PREFIX "%zu", index + 1);
+}
+
+/* The manifest of the comparison (manifest.h), up to its end. */
+static void compare_manifest(struct json *j, struct afile *man, const struct compare_run *r,
+                             const struct compare_scenario *sc, size_t n)
+{
+    manifest_begin(j, man, r->version, "comparison");
+    json_array(j, "scenarios");
+    for (size_t i = 0; i < n; i++) {
+        json_object(j, NULL);
+        json_string(j, "name", sc[i].label);
+        char sub[COMPARE_FOLDER_SIZE];
+        compare_folder(sub, i);
+        json_string(j, "folder", sub);
+        json_string(j, "file", sc[i].file);
+        json_string(j, "role", i == 0 ? "base" : "alternative");
+        json_close(j);
+    }
+    json_close(j);
+    json_uint(j, "seed", r->seed);
+    json_string(j, "rank_kpi", r->rank_kpi);
+    json_uint(j, "replications", r->replications);
+    json_bool(j, "partial", r->partial);
+    /* differences.csv's quantiles: exact only if every alternative's are */
+    bool exact = true;
+    for (size_t i = 1; i < n; i++)
+        exact = exact && stats_exact(sc[i].diff_stats);
+    json_string(j, "quantiles", exact ? "exact" : "P2");
+    manifest_ranks(j, r->ranks, r->threads);
+    manifest_command_line(j, r->argc, r->argv);
+    manifest_time(j, "finished", time(NULL));
+}
+
+bool compare_commit_folder(const char *dir, const struct compare_run *r, const struct compare_scenario *sc,
+                           size_t n)
+{
+    struct afile cmp, diff, years, man;
+    /* in commit order, the manifest last */
+    struct afile *const order[] = { &cmp, &diff, &years, &man };
+    static const char *const names[] = { COMPARE_CSV, COMPARE_DIFFERENCES_CSV, COMPARE_YEARS_CSV, MANIFEST_FILE };
+    size_t n_order = sizeof order / sizeof *order;
+    char path[AFILE_PATH_MAX];
+    for (size_t i = 0; i < n_order; i++) {
+        if (runfolder_path(path, sizeof path, dir, names[i]) && afile_open(order[i], path))
+            continue;
+        int e = errno;
+        while (i-- > 0)
+            afile_abort(order[i]);
+        errno = e;
+        return false;
+    }
+    const struct compare_scenario *b = &sc[0];
+    for (size_t i = 1; i < n; i++) {
+        const struct compare_scenario *a = &sc[i];
+        compare_write(&cmp, b->label, a->label, b->layout, b->stats, a->layout, a->stats, i == 1, r->rank_kpi,
+                      a->ranked);
+        csv_summary(&diff, a->label, a->diff, a->diff_stats, i == 1);
+        csv_years(&years, a->label, a->diff->years, a->diff_years, i == 1);
+    }
+    struct json j;
+    compare_manifest(&j, &man, r, sc, n);
+    /* the scenario folders are the comparison's too: a later comparison
+     * forced into dir removes those it no longer has */
+    char **keep = check_calloc(n + 1, sizeof *keep);
+    for (size_t i = 0; i < n; i++) {
+        char sub[COMPARE_FOLDER_SIZE];
+        compare_folder(sub, i);
+        keep[i] = check_calloc(strlen(sub) + 2, 1);
+        sprintf(keep[i], "%s/", sub);
+    }
+    manifest_end(&j, order, n_order, (const char *const *)keep);
+    bool ok = runfolder_commit(order, n_order, (const char *const *)keep, dir);
+    int e = errno;
+    for (size_t i = 0; i < n; i++)
+        free(keep[i]);
+    free(keep);
+    errno = e;
+    return ok;
 }

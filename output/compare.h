@@ -36,6 +36,16 @@
 #include "sim/result.h"
 
 #include <stdbool.h>
+#include <stdint.h>
+
+/* The files of a comparison folder besides the scenarios' run folders:
+ * compare.csv (above), differences.csv (summary.csv's columns for the
+ * paired differences alternative - base per period, csv_summary) and
+ * compare_years.csv (the same per financial year, csv_years), then
+ * manifest.json (compare_commit_folder). */
+#define COMPARE_CSV "compare.csv"
+#define COMPARE_DIFFERENCES_CSV "differences.csv"
+#define COMPARE_YEARS_CSV "compare_years.csv"
 
 /* A comparison folder holds each scenario's run folder under a constant
  * name: scenario-1 (the base), scenario-2, ... in the order of the command
@@ -131,12 +141,36 @@ struct compare_option {
  * that is not finite are unranked. */
 void compare_rank(struct compare_option *opt, size_t n);
 
-/* Append the rows of one alternative to compare.csv (header first if
- * header). ranked: its place by KPI rank_kpi, written on that KPI's row
- * (NULL: no ranking, both columns empty). */
-void compare_write(struct afile *a, const char *base, const char *alt,
-                   const struct result_layout *bl, const struct stats *bs,
-                   const struct result_layout *al, const struct stats *as, bool header,
-                   const char *rank_kpi, const struct compare_option *ranked);
+/* One scenario of a comparison, the base first. */
+struct compare_scenario {
+    const char *label, *file;
+    const struct result_layout *layout;   /* its own run */
+    const struct stats *stats;
+    /* alternatives only: the paired differences from the base */
+    const struct result_layout *diff;
+    const struct stats *diff_stats, *diff_years;
+    const struct compare_option *ranked;  /* its place (NULL: no ranking) */
+};
+
+/* What the comparison's manifest records besides its scenarios. */
+struct compare_run {
+    const char *version, *rank_kpi;
+    uint64_t seed, replications;
+    bool partial;
+    unsigned ranks, threads;     /* manifest_ranks */
+    int argc;
+    char *const *argv;
+};
+
+/* Write compare.csv, differences.csv, compare_years.csv and the manifest
+ * of the scenarios sc[0..n) (each run folder in place already) into dir and
+ * commit them as a set, the scenario folders kept (runfolder_commit). The
+ * manifest: manifest.h's members, scenarios (name, folder, file and role
+ * of each), seed, rank_kpi, replications, partial, quantiles (of
+ * differences.csv: exact, or P2 when any alternative's are estimates),
+ * command_line and finished. False (errno set, nothing changed) on
+ * failure. */
+bool compare_commit_folder(const char *dir, const struct compare_run *r, const struct compare_scenario *sc,
+                           size_t n);
 
 #endif

@@ -217,6 +217,56 @@ static void pipe_signal_restore(const sigset_t *old)
     pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
+/* Wait for the child pid's end without reaping it, so that a signal
+ * handler may still end it (gnuplot_end_async); then forget it and reap it
+ * with the signals of stop held back. Its wait status. */
+static int reap(pid_t pid, const sigset_t *stop)
+{
+    siginfo_t si;
+    while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+        ;
+    sigset_t old_mask;
+    pthread_sigmask(SIG_BLOCK, stop, &old_mask);
+    running_child = 0;
+    int wst = 0;
+    while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
+        ;
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    return wst;
+}
+
+/* How the run went: ce, the child's report that it could not start (NULL
+ * when it started), or its wait status wst and the tail of its messages;
+ * the message into err. */
+static enum gnuplot_status outcome(const struct gnuplot_job *job, const struct child_error *ce, int wst,
+                                   struct tail *t, char *err, size_t size)
+{
+    enum gnuplot_status rc = GNUPLOT_OK;
+    if (ce) {
+        if (ce->step == STEP_EXEC && ce->err == ENOENT) {
+            snprintf(err, size, "%s: not found", job->program);
+            rc = GNUPLOT_MISSING;
+        } else if (ce->step == STEP_CHDIR) {
+            snprintf(err, size, "%s: cannot enter the folder (%s)", job->cwd, strerror(ce->err));
+            rc = GNUPLOT_FAILED;
+        } else {
+            snprintf(err, size, "cannot run %s (%s)", job->program, strerror(ce->err));
+            rc = GNUPLOT_FAILED;
+        }
+    } else if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
+        char line[GNUPLOT_ERR_KEEP];
+        tail_last_line(t, line, sizeof line);
+        if (WIFSIGNALED(wst))
+            snprintf(err, size, "%s was stopped by signal %d%s%s", job->program, WTERMSIG(wst),
+                     *line ? ": " : "", line);
+        else
+            snprintf(err, size, "%s failed (exit status %d)%s%s", job->program, WEXITSTATUS(wst),
+                     *line ? ": " : "", line);
+        rc = GNUPLOT_FAILED;
+    }
+    return rc;
+}
+
 enum gnuplot_status gnuplot_run(const struct gnuplot_job *job, char *err, size_t size)
 {
     char *argv[GNUPLOT_MAX_ARGS + 2];
@@ -271,42 +321,9 @@ enum gnuplot_status gnuplot_run(const struct gnuplot_job *job, char *err, size_t
     }
     close_fd(&in[1]);
     close_fd(&errp[0]);
-    /* wait for its end without reaping it, so that a signal handler may
-     * still end it (gnuplot_end_async); then forget it and reap it with
-     * the handlers held back */
-    siginfo_t si;
-    while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
-        ;
-    pthread_sigmask(SIG_BLOCK, &stop, &old_mask);
-    running_child = 0;
-    int wst = 0;
-    while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
-        ;
-    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    int wst = reap(pid, &stop);
 
-    enum gnuplot_status rc = GNUPLOT_OK;
-    if (got == (ssize_t)sizeof ce) {
-        if (ce.step == STEP_EXEC && ce.err == ENOENT) {
-            snprintf(err, size, "%s: not found", job->program);
-            rc = GNUPLOT_MISSING;
-        } else if (ce.step == STEP_CHDIR) {
-            snprintf(err, size, "%s: cannot enter the folder (%s)", job->cwd, strerror(ce.err));
-            rc = GNUPLOT_FAILED;
-        } else {
-            snprintf(err, size, "cannot run %s (%s)", job->program, strerror(ce.err));
-            rc = GNUPLOT_FAILED;
-        }
-    } else if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
-        char line[GNUPLOT_ERR_KEEP];
-        tail_last_line(t, line, sizeof line);
-        if (WIFSIGNALED(wst))
-            snprintf(err, size, "%s was stopped by signal %d%s%s", job->program, WTERMSIG(wst),
-                     *line ? ": " : "", line);
-        else
-            snprintf(err, size, "%s failed (exit status %d)%s%s", job->program, WEXITSTATUS(wst),
-                     *line ? ": " : "", line);
-        rc = GNUPLOT_FAILED;
-    }
+    enum gnuplot_status rc = outcome(job, got == (ssize_t)sizeof ce ? &ce : NULL, wst, t, err, size);
     free(t);
     return rc;
 }

@@ -1,10 +1,13 @@
 #include "output/plot.h"
 
 #include "output/afile.h"
+#include "output/compare.h"
 #include "output/gnuplot.h"
 #include "output/plot_data.h"
 #include "output/plot_script.h"
 #include "output/runfolder.h"
+#include "output/sweepfolder.h"
+#include "output/tornadofolder.h"
 #include "sim/check.h"
 
 #include <dirent.h>
@@ -45,10 +48,10 @@ static const struct {
     enum plot_kind kind;
     const char *file, *manifest;
 } kinds[] = {
-    { PLOT_KIND_COMPARISON, "compare.csv", "comparison" },
-    { PLOT_KIND_RUN, "summary.csv", NULL },
-    { PLOT_KIND_SWEEP, "sweep.csv", "sweep" },
-    { PLOT_KIND_TORNADO, "tornado.csv", "tornado" },
+    { PLOT_KIND_COMPARISON, COMPARE_CSV, "comparison" },
+    { PLOT_KIND_RUN, RUNFOLDER_SUMMARY_CSV, NULL },
+    { PLOT_KIND_SWEEP, SWEEPFOLDER_CSV, "sweep" },
+    { PLOT_KIND_TORNADO, TORNADOFOLDER_CSV, "tornado" },
 };
 #define N_KINDS (sizeof kinds / sizeof *kinds)
 #define KIND_NAME_SIZE 32
@@ -369,6 +372,22 @@ static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o,
 }
 
 static const struct plot_opts default_opts = { NULL, false };
+
+enum plot_status plot_fit(const char *dir, const struct plot_fit_facts *f, const struct plot_opts *o, char *err,
+                          size_t size)
+{
+    if (!o)
+        o = &default_opts;
+    struct plot_progress pp = { false, 0 };
+    struct plot_charts charts = { 0 };
+    char *script = plot_fit_script(f, &charts);
+    enum plot_status rc = draw(dir, script, &charts, o, &pp, err, size);
+    free(script);
+    if (rc == PLOT_NO_GNUPLOT)
+        snprintf(err, size, "%s not found, so the charts of the fit were not drawn (install it: %s)",
+                 gnuplot_program(o->gnuplot), GNUPLOT_INSTALL_HINT);
+    return rc;
+}
 
 enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *err, size_t size)
 {

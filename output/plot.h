@@ -59,6 +59,20 @@ enum plot_kind plot_kind_of(const char *dir);
  * install, for PLOT_FAILED the problem with the path it concerns. */
 enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *err, size_t size);
 
+/* The charts of a fit folder (caseload fit): dir holds fit_survival.csv
+ * (stage,days,km,fitted: stage the 1-based index) and fit_referrals.csv
+ * (month,observed,fitted). Stages beyond PLOT_FIT_MAX_STAGES are not
+ * drawn. Statuses as plot_folder's. */
+#define PLOT_FIT_MAX_STAGES 15
+struct plot_fit_facts {
+    size_t n_stages;
+    const char *const *stage;   /* names, for the titles (any text: quoted) */
+    const bool *fitted;         /* [n_stages]: a duration was fitted */
+    bool referrals;             /* fit_referrals.csv holds months */
+};
+enum plot_status plot_fit(const char *dir, const struct plot_fit_facts *f, const struct plot_opts *o, char *err,
+                          size_t size);
+
 /* Remove dir's charts and plots.gp by name (every name a script of this
  * module draws, sweep_* and tornado_* pictures included), whether or not
  * dir's manifest lists them. The commands do not call it: a result forced

@@ -4,6 +4,10 @@
 #include "output/compare.h"
 #include "output/csv_in.h"
 #include "output/json_in.h"
+#include "output/manifest.h"
+#include "output/runfolder.h"
+#include "output/sweepfolder.h"
+#include "output/tornadofolder.h"
 #include "sim/check.h"
 #include "sim/infile.h"
 
@@ -14,9 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SUMMARY_CSV "summary.csv"
-#define COMPARE_CSV "compare.csv"
-#define MANIFEST_JSON "manifest.json"
 
 /* Largest manifest read (ours are a few kilobytes). */
 #define MANIFEST_MAX (16u << 20)
@@ -70,8 +71,8 @@ static int manifest_read(const char *dir, struct json_in *root, char *err, size_
 {
     memset(root, 0, sizeof *root);
     char path[AFILE_PATH_MAX];
-    if (!path_join(path, sizeof path, dir, MANIFEST_JSON)) {
-        snprintf(err, size, "%s/%s: path too long", dir, MANIFEST_JSON);
+    if (!path_join(path, sizeof path, dir, MANIFEST_FILE)) {
+        snprintf(err, size, "%s/%s: path too long", dir, MANIFEST_FILE);
         return -1;
     }
     FILE *f = infile_open(path);
@@ -154,7 +155,7 @@ bool plot_run_facts_read(const char *dir, struct plot_run_facts *f, char *err, s
     struct csv_in c;
     long col[SC_COUNT];
     char path[AFILE_PATH_MAX];
-    if (!open_csv(&c, dir, SUMMARY_CSV, summary_columns, col, SC_COUNT, path, sizeof path, err, size))
+    if (!open_csv(&c, dir, RUNFOLDER_SUMMARY_CSV, summary_columns, col, SC_COUNT, path, sizeof path, err, size))
         return false;
     f->date_column = (int)col[SC_DATE] + 1;
     struct date first = { 0, 0, 0 }, last = { 0, 0, 0 };
@@ -336,7 +337,7 @@ bool plot_compare_facts_read(const char *dir, struct plot_compare_facts *f, char
     }
     const struct json_in *list = json_in_get(&root, "scenarios");
     char path[AFILE_PATH_MAX];
-    path_join(path, sizeof path, dir, MANIFEST_JSON);
+    path_join(path, sizeof path, dir, MANIFEST_FILE);
     bool ok = true;
     if (list && list->type == JSON_IN_ARRAY) {
         for (size_t i = 0; ok && i < list->n; i++) {
@@ -402,15 +403,9 @@ void plot_compare_facts_free(struct plot_compare_facts *f)
 
 /* ---- sweeps and tornado charts ---- */
 
-#define SWEEP_CSV "sweep.csv"
-#define TORNADO_CSV "tornado.csv"
 /* The unit of cost_total, when the manifest does not give the KPI's. */
 #define KPI_COST_UNIT "£"
 
-/* The statistics sweep.csv gives each KPI, as column suffixes. */
-#define SWEEP_STATS 5
-enum { SS_MEAN, SS_CI_LOW, SS_CI_HIGH, SS_P05, SS_P95 };
-static const char *const sweep_suffix[SWEEP_STATS] = { "mean", "ci_low", "ci_high", "p05", "p95" };
 
 void plot_manifest_kind(const char *dir, char *buf, size_t size)
 {
@@ -459,29 +454,29 @@ static size_t manifest_reps(const struct json_in *root)
 static bool kpi_columns_at(const struct csv_in *c, size_t i, char *stem, size_t size)
 {
     const char *f = csv_in_field(c, (long)i);
-    size_t n = f ? strlen(f) : 0, suffix = strlen(sweep_suffix[SS_MEAN]) + 1;
+    size_t n = f ? strlen(f) : 0, suffix = strlen(sweepfolder_suffix[SWEEPFOLDER_MEAN]) + 1;
     if (n <= suffix || n - suffix >= size || f[n - suffix] != '_' ||
-        strcmp(f + n - suffix + 1, sweep_suffix[SS_MEAN]) != 0)
+        strcmp(f + n - suffix + 1, sweepfolder_suffix[SWEEPFOLDER_MEAN]) != 0)
         return false;
     memcpy(stem, f, n - suffix);
     stem[n - suffix] = '\0';
-    for (size_t s = 1; s < SWEEP_STATS; s++) {
+    for (size_t s = 1; s < SWEEPFOLDER_STATS; s++) {
         const char *g = csv_in_field(c, (long)(i + s));
         char want[PLOT_KPI_NAME_SIZE + 16];
-        snprintf(want, sizeof want, "%s_%s", stem, sweep_suffix[s]);
+        snprintf(want, sizeof want, "%s_%s", stem, sweepfolder_suffix[s]);
         if (!g || strcmp(g, want) != 0)
             return false;
     }
     return true;
 }
 
-/* The columns of one KPI in sweep.csv's header (col[SWEEP_STATS]); false
+/* The columns of one KPI in sweep.csv's header (col[SWEEPFOLDER_STATS]); false
  * with a message when one is missing. */
 static bool kpi_columns(const struct csv_in *c, const char *name, long *col, const char *path, char *err, size_t size)
 {
-    for (size_t s = 0; s < SWEEP_STATS; s++) {
+    for (size_t s = 0; s < SWEEPFOLDER_STATS; s++) {
         char want[PLOT_KPI_NAME_SIZE + 16];
-        snprintf(want, sizeof want, "%s_%s", name, sweep_suffix[s]);
+        snprintf(want, sizeof want, "%s_%s", name, sweepfolder_suffix[s]);
         col[s] = csv_in_column(c, want);
         if (col[s] < 0) {
             snprintf(err, size, "%s:1: no column \"%s\" in the header", path, want);
@@ -493,8 +488,8 @@ static bool kpi_columns(const struct csv_in *c, const char *name, long *col, con
 
 static void sweep_kpi_add(struct plot_sweep_kpi *k, const struct csv_in *c, const long *col, bool *any)
 {
-    double v[SWEEP_STATS];
-    for (size_t s = 0; s < SWEEP_STATS; s++) {
+    double v[SWEEPFOLDER_STATS];
+    for (size_t s = 0; s < SWEEPFOLDER_STATS; s++) {
         v[s] = csv_in_number(csv_in_field(c, col[s]));
         if (isfinite(v[s])) {
             k->min = *any ? fmin(k->min, v[s]) : v[s];
@@ -502,14 +497,14 @@ static void sweep_kpi_add(struct plot_sweep_kpi *k, const struct csv_in *c, cons
             *any = true;
         }
     }
-    static const int seen[] = { SS_MEAN, SS_P05, SS_P95 };
+    static const int seen[] = { SWEEPFOLDER_MEAN, SWEEPFOLDER_P05, SWEEPFOLDER_P95 };
     for (size_t s = 0; s < sizeof seen / sizeof *seen; s++)
         if (isfinite(v[seen[s]]))
             k->floor = fmin(k->floor, v[seen[s]]);
-    k->mean = k->mean || isfinite(v[SS_MEAN]);
+    k->mean = k->mean || isfinite(v[SWEEPFOLDER_MEAN]);
     /* a band of no width (one replication) is not one */
-    k->ci = k->ci || v[SS_CI_HIGH] > v[SS_CI_LOW];
-    k->range = k->range || v[SS_P95] > v[SS_P05];
+    k->ci = k->ci || v[SWEEPFOLDER_CI_HIGH] > v[SWEEPFOLDER_CI_LOW];
+    k->range = k->range || v[SWEEPFOLDER_P95] > v[SWEEPFOLDER_P05];
 }
 
 static int compare_doubles(const void *a, const void *b)
@@ -616,7 +611,7 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
     long point_col;
     struct csv_in c;
     char path[AFILE_PATH_MAX];
-    if (!open_csv(&c, dir, SWEEP_CSV, need, &point_col, 1, path, sizeof path, err, size)) {
+    if (!open_csv(&c, dir, SWEEPFOLDER_CSV, need, &point_col, 1, path, sizeof path, err, size)) {
         json_in_free(&root);
         return false;
     }
@@ -641,10 +636,10 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
     if (ok && !kpi)
         kpi = stem;
     if (ok && (!kpi_name_ok(kpi) || strlen(kpi) >= PLOT_KPI_NAME_SIZE)) {
-        snprintf(err, size, "%s/%s: \"kpi\": not a KPI name", dir, MANIFEST_JSON);
+        snprintf(err, size, "%s/%s: \"kpi\": not a KPI name", dir, MANIFEST_FILE);
         ok = false;
     }
-    long kcol[SWEEP_STATS], ccol[SWEEP_STATS];
+    long kcol[SWEEPFOLDER_STATS], ccol[SWEEPFOLDER_STATS];
     if (ok && kpi_columns(&c, kpi, kcol, path, err, size)) {
         f->kpi.name = check_strdup(kpi);
         const char *unit = json_in_text(json_in_get(&root, "kpi_unit"));
@@ -687,11 +682,12 @@ void plot_sweep_facts_free(struct plot_sweep_facts *f)
     memset(f, 0, sizeof *f);
 }
 
-/* Columns of tornado.csv the chart reads. */
+/* Columns of tornado.csv the chart reads (tornadofolder.h names them). */
 enum { TC_RANK, TC_PARAMETER, TC_UNIT, TC_LOW_VALUE, TC_HIGH_VALUE, TC_KPI, TC_KPI_BASE, TC_KPI_LOW,
        TC_KPI_HIGH, TC_SWING, TC_COUNT };
-static const char *const tornado_columns[TC_COUNT] = {
-    "rank", "parameter", "unit", "low_value", "high_value", "kpi", "kpi_base", "kpi_low", "kpi_high", "swing",
+static const enum tornadofolder_column tornado_read[TC_COUNT] = {
+    TORNADO_RANK, TORNADO_PARAMETER, TORNADO_UNIT, TORNADO_LOW_VALUE, TORNADO_HIGH_VALUE, TORNADO_KPI,
+    TORNADO_KPI_BASE, TORNADO_KPI_LOW, TORNADO_KPI_HIGH, TORNADO_SWING,
 };
 
 /* "LOW to HIGH UNIT", as the script's sprintf("%g to %g") writes it. */
@@ -764,7 +760,10 @@ bool plot_tornado_facts_read(const char *dir, struct plot_tornado_facts *f, char
     struct csv_in c;
     long col[TC_COUNT];
     char path[AFILE_PATH_MAX];
-    bool ok = open_csv(&c, dir, TORNADO_CSV, tornado_columns, col, TC_COUNT, path, sizeof path, err, size);
+    const char *need[TC_COUNT];
+    for (size_t i = 0; i < TC_COUNT; i++)
+        need[i] = tornadofolder_columns[tornado_read[i]];
+    bool ok = open_csv(&c, dir, TORNADOFOLDER_CSV, need, col, TC_COUNT, path, sizeof path, err, size);
     if (ok) {
         ok = tornado_rows(&c, col, f, path, err, size);
         csv_in_free(&c);

@@ -389,7 +389,8 @@ char *plot_terminal_script(const struct plot_run_facts *f, int width, int height
 
 /* The data files a script may read, the one definition of summary(i), and
  * the one line that evaluates a string (the terminal of each format). */
-static const char *const data_files[] = { "'summary.csv'", "'compare.csv'", "'sweep.csv'", "'tornado.csv'" };
+static const char *const data_files[] = { "'summary.csv'", "'compare.csv'", "'sweep.csv'", "'tornado.csv'",
+                                          "'fit_survival.csv'", "'fit_referrals.csv'" };
 #define SUMMARY_DEFINITION "summary(i) = sprintf('" COMPARE_FOLDER_PREFIX "%d/summary.csv', i)"
 #define EVAL_LINE "eval(ext eq \"png\" ? png : svg)"
 /* Data sources that are no file: arrays and key entries. */
@@ -569,6 +570,133 @@ static void check_sources(struct lexer *lx, bool series)
     } while (skip_command(lx, series));
 }
 
+/* What a check of part of a command leaves: refused (lx->bad says why),
+ * done (the command is consumed; refused if lx->bad), or the rest of the
+ * command to skip as a plain one. */
+enum cmd_check { CMD_REFUSED, CMD_DONE, CMD_REST };
+
+/* set output chart("NAME.".ext), from "output"; lx->bad when it is not. */
+static void check_output(struct lexer *lx)
+{
+    lex(lx);
+    bool ok = is_word(lx, "chart");
+    lex(lx);
+    ok = ok && is_punct(lx, '(');
+    lex(lx);
+    const char *name = lx->line + lx->start;
+    /* (a string token has at least its opening quote before the
+     * line's end; any other token may be the end itself) */
+    size_t n = lx->kind == TOK_STRING ? strspn(name + 1, GP_NAME_CHARS) : 0;
+    ok = ok && lx->kind == TOK_STRING && name[0] == '"' && n > 0 && lx->len == n + 3 &&
+         name[n + 1] == '.' && name[n + 2] == '"';
+    lex(lx);
+    ok = ok && is_punct(lx, '.');
+    lex(lx);
+    ok = ok && is_word(lx, "ext");
+    lex(lx);
+    ok = ok && is_punct(lx, ')');
+    lex(lx);
+    if (!ok || !command_end(lx))
+        lx->bad = "an output file that is not chart(\"NAME.\".ext)";
+}
+
+/* set or unset, from its first word: only the options a script changes,
+ * the output only as chart(...), the terminal only dumb. */
+static enum cmd_check check_set(struct lexer *lx)
+{
+    bool set = is_word(lx, "set");
+    lex(lx);
+    if (lx->kind != TOK_WORD || !WORD_IN(lx, set_options)) {
+        lx->bad = "set or unset of something a script does not change";
+        return CMD_REFUSED;
+    }
+    if (set && is_word(lx, "output")) {
+        check_output(lx);
+        return CMD_DONE;
+    }
+    if (set && is_word(lx, "terminal")) {
+        lex(lx);
+        if (!is_word(lx, "dumb"))
+            lx->bad = "a terminal other than dumb outside the format strings";
+    }
+    return CMD_REST;
+}
+
+/* eval: only the constant line that applies the terminal settings. */
+static enum cmd_check check_eval(struct lexer *lx)
+{
+    size_t from = lx->start;
+    while (from > 0 && (lx->line[from - 1] == ' ' || lx->line[from - 1] == '\t'))
+        from--;
+    if (from != 0 || strncmp(lx->line + lx->start, EVAL_LINE, strlen(EVAL_LINE)) != 0 ||
+        lx->line[lx->start + strlen(EVAL_LINE)] != '\0') {
+        lx->bad = "eval of something other than the terminal settings";
+        return CMD_REFUSED;
+    }
+    lx->pos = lx->start + strlen(EVAL_LINE);
+    lex(lx);
+    return CMD_DONE;
+}
+
+/* if (CONDITION) COMMAND or {, do for [RANGE] {: the head only. */
+static enum cmd_check check_if_do(struct lexer *lx)
+{
+    bool cond = is_word(lx, "if");
+    lex(lx);
+    if (!cond) {
+        if (!is_word(lx, "for")) {
+            lx->bad = "do without for";
+            return CMD_REFUSED;
+        }
+        lex(lx);
+    }
+    if (!is_punct(lx, cond ? '(' : '[')) {
+        lx->bad = "if or do without its condition or range";
+        return CMD_REFUSED;
+    }
+    skip_group(lx);
+    if (!cond && !is_punct(lx, '{'))
+        lx->bad = "do for without a block";
+    return CMD_DONE;
+}
+
+/* A command that starts with a word, from it. */
+static enum cmd_check check_word_command(struct lexer *lx)
+{
+    if (is_word(lx, "set") || is_word(lx, "unset"))
+        return check_set(lx);
+    if (is_word(lx, "plot") || is_word(lx, "stats")) {
+        bool series = is_word(lx, "plot");
+        lex(lx);
+        check_sources(lx, series);
+        return CMD_DONE;
+    }
+    if (is_word(lx, "eval"))
+        return check_eval(lx);
+    if (is_word(lx, "summary") && lx->line[lx->pos] == '(') {
+        if (strcmp(lx->line, SUMMARY_DEFINITION) != 0) {
+            lx->bad = "a definition of summary(i) other than the constant one";
+            return CMD_REFUSED;
+        }
+        lx->pos = strlen(lx->line);
+        lex(lx);
+        return CMD_DONE;
+    }
+    if (is_word(lx, "if") || is_word(lx, "do"))
+        return check_if_do(lx);
+    if (!is_word(lx, "array")) {
+        /* an assignment: NAME = ..., NAME(args) = ..., NAME[i] = ... */
+        lex(lx);
+        if (is_punct(lx, '(') || is_punct(lx, '['))
+            skip_group(lx);
+        if (!is_punct(lx, '=')) {
+            lx->bad = "a command a script does not use";
+            return CMD_REFUSED;
+        }
+    }
+    return CMD_REST;
+}
+
 /* One command, from its first token; false when the line ends. */
 static bool check_command(struct lexer *lx)
 {
@@ -588,95 +716,10 @@ static bool check_command(struct lexer *lx)
         lx->bad = "a command that does not start with a word";
         return false;
     }
-    if (is_word(lx, "set") || is_word(lx, "unset")) {
-        bool set = is_word(lx, "set");
-        lex(lx);
-        if (lx->kind != TOK_WORD || !WORD_IN(lx, set_options)) {
-            lx->bad = "set or unset of something a script does not change";
-            return false;
-        }
-        if (set && is_word(lx, "output")) {
-            /* set output chart("NAME.".ext) */
-            lex(lx);
-            bool ok = is_word(lx, "chart");
-            lex(lx);
-            ok = ok && is_punct(lx, '(');
-            lex(lx);
-            const char *name = lx->line + lx->start;
-            /* (a string token has at least its opening quote before the
-             * line's end; any other token may be the end itself) */
-            size_t n = lx->kind == TOK_STRING ? strspn(name + 1, GP_NAME_CHARS) : 0;
-            ok = ok && lx->kind == TOK_STRING && name[0] == '"' && n > 0 && lx->len == n + 3 &&
-                 name[n + 1] == '.' && name[n + 2] == '"';
-            lex(lx);
-            ok = ok && is_punct(lx, '.');
-            lex(lx);
-            ok = ok && is_word(lx, "ext");
-            lex(lx);
-            ok = ok && is_punct(lx, ')');
-            lex(lx);
-            if (!ok || !command_end(lx))
-                lx->bad = "an output file that is not chart(\"NAME.\".ext)";
-            return !lx->bad;
-        }
-        if (set && is_word(lx, "terminal")) {
-            lex(lx);
-            if (!is_word(lx, "dumb"))
-                lx->bad = "a terminal other than dumb outside the format strings";
-        }
-    } else if (is_word(lx, "plot") || is_word(lx, "stats")) {
-        bool series = is_word(lx, "plot");
-        lex(lx);
-        check_sources(lx, series);
-        return !lx->bad;
-    } else if (is_word(lx, "eval")) {
-        size_t from = lx->start;
-        while (from > 0 && (lx->line[from - 1] == ' ' || lx->line[from - 1] == '\t'))
-            from--;
-        if (from != 0 || strncmp(lx->line + lx->start, EVAL_LINE, strlen(EVAL_LINE)) != 0 ||
-            lx->line[lx->start + strlen(EVAL_LINE)] != '\0') {
-            lx->bad = "eval of something other than the terminal settings";
-            return false;
-        }
-        lx->pos = lx->start + strlen(EVAL_LINE);
-        lex(lx);
-        return true;
-    } else if (is_word(lx, "summary") && lx->line[lx->pos] == '(') {
-        if (strcmp(lx->line, SUMMARY_DEFINITION) != 0) {
-            lx->bad = "a definition of summary(i) other than the constant one";
-            return false;
-        }
-        lx->pos = strlen(lx->line);
-        lex(lx);
-        return true;
-    } else if (is_word(lx, "if") || is_word(lx, "do")) {
-        /* if (CONDITION) COMMAND or {, do for [RANGE] { */
-        bool cond = is_word(lx, "if");
-        lex(lx);
-        if (!cond) {
-            if (!is_word(lx, "for")) {
-                lx->bad = "do without for";
-                return false;
-            }
-            lex(lx);
-        }
-        if (!is_punct(lx, cond ? '(' : '[')) {
-            lx->bad = "if or do without its condition or range";
-            return false;
-        }
-        skip_group(lx);
-        if (!cond && !is_punct(lx, '{'))
-            lx->bad = "do for without a block";
-        return !lx->bad;
-    } else if (!is_word(lx, "array")) {
-        /* an assignment: NAME = ..., NAME(args) = ..., NAME[i] = ... */
-        lex(lx);
-        if (is_punct(lx, '(') || is_punct(lx, '['))
-            skip_group(lx);
-        if (!is_punct(lx, '=')) {
-            lx->bad = "a command a script does not use";
-            return false;
-        }
+    switch (check_word_command(lx)) {
+    case CMD_REFUSED: return false;
+    case CMD_DONE: return !lx->bad;
+    case CMD_REST: break;
     }
     lex(lx);
     skip_command(lx, false);

@@ -8,6 +8,7 @@
 #ifndef OUTPUT_PLOT_SCRIPT_H
 #define OUTPUT_PLOT_SCRIPT_H
 
+#include "output/plot.h"
 #include "output/plot_data.h"
 
 #include <stdbool.h>
@@ -52,6 +53,10 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
 
 /* The script of a tornado folder: tornado_KPI. */
 char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts *charts);
+
+/* The script of a fit folder (caseload fit): fit_duration_K for each stage
+ * K (1-based) fitted, and fit_referrals when there are months. */
+char *plot_fit_script(const struct plot_fit_facts *f, struct plot_charts *charts);
 
 /* A text chart (gnuplot's dumb terminal) of the backlog median, width x
  * height characters, for standard output. NULL when there is no backlog. */

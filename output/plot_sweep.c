@@ -344,24 +344,10 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
 
 /* ---- tornado ---- */
 
-char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts *charts)
+/* The left margin, as a share of the width: room for the longest tick
+ * label (the parameter, and under it its range when two_lines). */
+static double tornado_left(const struct plot_tornado_facts *f, bool two_lines)
 {
-    CHECK(f->bars > 0 && f->kpi);
-    struct gp g;
-    gp_begin(&g, charts);
-    char low[KEY_SETTING_SIZE], high[KEY_SETTING_SIZE];
-    if (isfinite(f->spread)) {
-        snprintf(low, sizeof low, "parameter %g%% lower", 100 * f->spread);
-        snprintf(high, sizeof high, "parameter %g%% higher", 100 * f->spread);
-    } else {
-        snprintf(low, sizeof low, "parameter at its low setting");
-        snprintf(high, sizeof high, "parameter at its high setting");
-    }
-    const char *keys[] = { low, high, KEY_BASE_ALL };
-    gp_preamble(&g, "the tornado chart", *f->scenario ? f->scenario : NULL, "tornado.csv", keys, sizeof keys / sizeof *keys);
-
-    /* the left margin holds the tick labels */
-    bool two_lines = f->bars <= BAR_TWO_LINES_MAX;
     size_t longest = 0;
     for (size_t i = 0; i < f->bars; i++) {
         size_t n = plot_text_chars(f->parameter[i]);
@@ -371,22 +357,31 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
             longest = n;
     }
     double left = (double)(longest + TICK_PAD_CHARS) * TICK_CHAR_PX / PLOT_WIDTH;
-    left = left < PLOT_LEFT ? PLOT_LEFT : left > TORNADO_LEFT_MAX ? TORNADO_LEFT_MAX : left;
-    struct kpi_axis a;
-    kpi_axis(&a, f->kpi, f->unit, f->min, f->max);
-    /* the x range: the bars with a margin, from zero at the least when the
-     * KPI cannot be negative, and room for the labels at the right */
-    double lo = f->min / a.divisor, hi = f->max / a.divisor, span = hi > lo ? hi - lo : fabs(hi) > 0 ? fabs(hi) : 1;
-    double x_low = lo - TORNADO_MARGIN * span;
-    if (lo >= 0 && x_low < 0)
-        x_low = 0;
+    return left < PLOT_LEFT ? PLOT_LEFT : left > TORNADO_LEFT_MAX ? TORNADO_LEFT_MAX : left;
+}
+
+/* The x range: the bars with a margin, from zero at the least when the
+ * KPI cannot be negative, and room for the labels at the right. */
+static void tornado_x_range(const struct plot_tornado_facts *f, const struct kpi_axis *a, double left,
+                            double *x_low, double *x_high)
+{
+    double lo = f->min / a->divisor, hi = f->max / a->divisor, span = hi > lo ? hi - lo : fabs(hi) > 0 ? fabs(hi) : 1;
+    *x_low = lo - TORNADO_MARGIN * span;
+    if (lo >= 0 && *x_low < 0)
+        *x_low = 0;
     double label = SWING_LABEL_CHARS * PLOT_CHAR_PX / ((TORNADO_RIGHT - left) * PLOT_WIDTH);
-    double x_high = hi + TORNADO_MARGIN * span;
-    x_high += (x_high - x_low) * label / (1 - label);
+    *x_high = hi + TORNADO_MARGIN * span;
+    *x_high += (*x_high - *x_low) * label / (1 - label);
+}
+
+/* The script's functions that draw a bar, its swing and its tick label. */
+static void tornado_functions(struct gp *gp, const struct plot_tornado_facts *f, const struct kpi_axis *ax,
+                              bool two_lines)
+{
     /* swings of money in their own scale: £12.5k beside an axis in £m */
     bool money = strcmp(f->unit, UNIT_MONEY) == 0;
     struct plot_scale sw = plot_scale_for(f->max_swing);
-    gp_printf(&g,
+    gp_printf(gp,
         "\n"
         "# tornado.csv has one row per parameter, largest swing first (rank 1). A\n"
         "# bar runs from kpi_base, the KPI at the scenario's values, to kpi_low (the\n"
@@ -410,28 +405,27 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
         "swing_text(row) = \"swing \".(column(\"swing\") > 0 ? \"+\" : column(\"swing\") < 0 ? \"-\" : \"\").swing_prefix. \\\n"
         "                  short_text(abs(column(\"swing\")) / swing_scale).swing_suffix\n"
         "%s",
-        COLOUR_LOW, COLOUR_HIGH, a.scale ? a.scale : "1", BAR_FILL / 2,
-        money ? ", in £, £k or £m as the swings need" : "", money ? sw.literal : a.scale ? a.scale : "1",
+        COLOUR_LOW, COLOUR_HIGH, ax->scale ? ax->scale : "1", BAR_FILL / 2,
+        money ? ", in £, £k or £m as the swings need" : "", money ? sw.literal : ax->scale ? ax->scale : "1",
         money ? "£" : "", money ? money_suffix(sw) : "", SHORT_TEXT);
     if (two_lines)
-        gp_printf(&g, "# Tick labels: the parameter, and under it the range of its two settings.\n"
+        gp_printf(gp, "# Tick labels: the parameter, and under it the range of its two settings.\n"
                       "tick_label(row) = strcol(\"parameter\").\"\\n\".sprintf(\"%%g to %%g\", column(\"low_value\"), column(\"high_value\")).(strlen(strcol(\"unit\")) > 0 ? \" \".strcol(\"unit\") : \"\")\n");
     else
-        gp_printf(&g, "tick_label(row) = strcol(\"parameter\")\n");
-    gp_printf(&g,
-        "set lmargin at screen %.3f\n"
-        "set rmargin at screen %.2f\n"
-        "set key at screen %.3f, screen 0.02 left bottom horizontal Left reverse samplen 3 width 2\n"
-        "set bmargin 7\n",
-        left, TORNADO_RIGHT, left);
-    gp_loop_begin(&g);
+        gp_printf(gp, "tick_label(row) = strcol(\"parameter\")\n");
+}
+
+/* The chart itself, inside the loop over terminals. */
+static void tornado_chart(struct gp *gp, const struct plot_tornado_facts *f, const struct kpi_axis *ax,
+                          const char *low, const char *high, double x_low, double x_high)
+{
     char name[PLOT_NAME_SIZE], reps[128];
     snprintf(name, sizeof name, "tornado_%s", f->kpi);
-    gp_chart_begin(&g, name, "the swing of the KPI as each parameter moves, largest first");
-    gp_setting(&g, "set title", "%s: what moves %s most%s", scenario_name(f->scenario, "tornado"), f->kpi,
+    gp_chart_begin(gp, name, "the swing of the KPI as each parameter moves, largest first");
+    gp_setting(gp, "set title", "%s: what moves %s most%s", scenario_name(f->scenario, "tornado"), f->kpi,
                per_point(reps, sizeof reps, f->reps, false));
-    gp_setting(&g, "set xlabel", "%s", a.label);
-    gp_printf(&g,
+    gp_setting(gp, "set xlabel", "%s", ax->label);
+    gp_printf(gp,
         GP_INDENT "# stats reads only what lies in the ranges: before they are set\n"
         GP_INDENT "set xrange [*:*]; set yrange [*:*]\n"
         GP_INDENT "stats " TORNADO " using \"kpi_base\" nooutput\n"
@@ -442,7 +436,7 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
         GP_INDENT "set xrange [%.6g:%.6g]\n"
         GP_INDENT "set arrow 1 from kpi_base, graph 0 to kpi_base, graph 1 nohead lw 1.5 dt 2 lc rgb '%s' front\n",
         -(double)f->bars - 0.5, -0.5, x_low, x_high, COLOUR_BASE);
-    struct plot_cmd p = { &g, 0 };
+    struct plot_cmd p = { gp, 0 };
     gp_series(&p, TORNADO " using (bar_centre(far_is_low($0))):(-column(\"rank\")):(bar_half_width(far_is_low($0))):(bar_half):(bar_colour(far_is_low($0))) with boxxyerror fs solid 1 noborder lc rgb variable notitle");
     gp_series(&p, TORNADO " using (bar_centre(!far_is_low($0))):(-column(\"rank\")):(bar_half_width(!far_is_low($0))):(bar_half):(bar_colour(!far_is_low($0))):ytic(tick_label($0)) with boxxyerror fs solid 1 noborder lc rgb variable notitle");
     gp_series(&p, TORNADO " using (bar_right($0)):(-column(\"rank\")):(swing_text($0)) with labels left offset char 1, 0 notitle");
@@ -450,8 +444,41 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
     gp_series(&p, "keyentry with boxes fs solid 1 noborder lc rgb %s title \"%s\"", COLOUR_HIGH, high);
     gp_series(&p, "keyentry with lines lw 1.5 dt 2 lc rgb '%s' title \"%s\"", COLOUR_BASE, KEY_BASE_ALL);
     gp_plot_done(&p);
-    gp_printf(&g, GP_INDENT "unset arrow 1\n");
-    gp_chart_end(&g);
+    gp_printf(gp, GP_INDENT "unset arrow 1\n");
+    gp_chart_end(gp);
+}
+
+char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts *charts)
+{
+    CHECK(f->bars > 0 && f->kpi);
+    struct gp g;
+    gp_begin(&g, charts);
+    char low[KEY_SETTING_SIZE], high[KEY_SETTING_SIZE];
+    if (isfinite(f->spread)) {
+        snprintf(low, sizeof low, "parameter %g%% lower", 100 * f->spread);
+        snprintf(high, sizeof high, "parameter %g%% higher", 100 * f->spread);
+    } else {
+        snprintf(low, sizeof low, "parameter at its low setting");
+        snprintf(high, sizeof high, "parameter at its high setting");
+    }
+    const char *keys[] = { low, high, KEY_BASE_ALL };
+    gp_preamble(&g, "the tornado chart", *f->scenario ? f->scenario : NULL, "tornado.csv", keys, sizeof keys / sizeof *keys);
+    /* the left margin holds the tick labels */
+    bool two_lines = f->bars <= BAR_TWO_LINES_MAX;
+    double left = tornado_left(f, two_lines);
+    struct kpi_axis a;
+    kpi_axis(&a, f->kpi, f->unit, f->min, f->max);
+    double x_low, x_high;
+    tornado_x_range(f, &a, left, &x_low, &x_high);
+    tornado_functions(&g, f, &a, two_lines);
+    gp_printf(&g,
+        "set lmargin at screen %.3f\n"
+        "set rmargin at screen %.2f\n"
+        "set key at screen %.3f, screen 0.02 left bottom horizontal Left reverse samplen 3 width 2\n"
+        "set bmargin 7\n",
+        left, TORNADO_RIGHT, left);
+    gp_loop_begin(&g);
+    tornado_chart(&g, f, &a, low, high, x_low, x_high);
     gp_loop_end(&g);
     return gp_end(&g);
 }

@@ -1,5 +1,6 @@
 #include "output/runfolder.h"
 
+#include "output/compare.h"
 #include "output/csv.h"
 #include "output/json.h"
 #include "output/plot.h"
@@ -8,6 +9,10 @@
 
 #include "output/dirlock.h"
 #include "output/json_in.h"
+#include "output/manifest.h"
+#include "output/sweepfolder.h"
+#include "output/targetfolder.h"
+#include "output/tornadofolder.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,22 +25,16 @@
 #include <unistd.h>
 
 #define DIR_MODE 0777   /* before the umask, as mkdir(1) */
-#define MANIFEST "manifest.json"
-/* Largest manifest read back (ours are a few kilobytes). */
-#define MANIFEST_MAX (1 << 20)
-/* The manifest members that list what a result wrote (runfolder.h). */
-#define KEY_WRITTEN "written"
-#define KEY_CHARTS "charts"
 /* How the charts member is written, always last (runfolder_note_charts). */
-#define CHARTS_OPENING ",\n  \"" KEY_CHARTS "\": ["
+#define CHARTS_OPENING ",\n  \"" MANIFEST_KEY_CHARTS "\": ["
 
 /* Every file a result of any kind writes, besides plots.gp and the charts:
  * names a scenario may not take (runfolder_name_taken). */
 static const char *const any_result_files[] = {
-    MANIFEST, "series.csv", "summary.csv", "kpis.csv", "years.csv", /* run */
-    "compare.csv", "differences.csv", "compare_years.csv", /* compare */
-    "sweep.csv", "tornado.csv",                         /* sweep */
-    "target.csv",                                       /* target */
+    MANIFEST_FILE,
+    RUNFOLDER_SERIES_CSV, RUNFOLDER_SUMMARY_CSV, RUNFOLDER_KPIS_CSV, RUNFOLDER_YEARS_CSV,
+    COMPARE_CSV, COMPARE_DIFFERENCES_CSV, COMPARE_YEARS_CSV,
+    SWEEPFOLDER_CSV, TORNADOFOLDER_CSV, TARGETFOLDER_CSV,
 };
 
 bool runfolder_name_taken(const char *name)
@@ -99,41 +98,6 @@ static bool plain_name(const char *name, bool *folder)
     return strcmp(name, DIRLOCK_NAME) != 0;
 }
 
-/* Read dirfd's manifest: true (root and *text filled, both to free) when it
- * is a plain file and parses. */
-static bool manifest_load(int dirfd, struct json_in *root, char **text)
-{
-    memset(root, 0, sizeof *root);
-    *text = NULL;
-    int fd = openat(dirfd, MANIFEST, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return false;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MANIFEST_MAX) {
-        close(fd);
-        return false;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t got = 0;
-    ssize_t r = 1;
-    while (buf && got < (size_t)st.st_size && (r = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-        got += (size_t)r;
-    close(fd);
-    if (!buf || r < 0) {
-        free(buf);
-        return false;
-    }
-    buf[got] = '\0';
-    if (!json_in_parse(buf, root)) {
-        free(buf);
-        json_in_free(root);
-        memset(root, 0, sizeof *root);
-        return false;
-    }
-    *text = buf;
-    return true;
-}
-
 /* Whether name is among names[0..n). */
 static bool listed(const char *name, const char *const *names, size_t n)
 {
@@ -185,8 +149,8 @@ static void remove_folder(int dirfd, const char *dir, const char *name)
     struct json_in root;
     char *text;
     if (manifest_load(fd, &root, &text)) {
-        remove_listed(fd, path, &root, KEY_CHARTS, NULL, 0);
-        remove_listed(fd, path, &root, KEY_WRITTEN, NULL, 0);
+        remove_listed(fd, path, &root, MANIFEST_KEY_CHARTS, NULL, 0);
+        remove_listed(fd, path, &root, MANIFEST_KEY_WRITTEN, NULL, 0);
         json_in_free(&root);
         free(text);
     }
@@ -223,8 +187,8 @@ static int prepare_locked(const char *dir, bool force, char *err, size_t size)
         return 0;
     char path[AFILE_PATH_MAX], name[256];
     struct stat st;
-    if (runfolder_path(path, sizeof path, dir, MANIFEST) && lstat(path, &st) == 0) {
-        snprintf(err, size, "%s already holds results (%s); pass --force to replace them, or -o DIR", dir, MANIFEST);
+    if (runfolder_path(path, sizeof path, dir, MANIFEST_FILE) && lstat(path, &st) == 0) {
+        snprintf(err, size, "%s already holds results (%s); pass --force to replace them, or -o DIR", dir, MANIFEST_FILE);
         return 2;
     }
     if (first_entry(dir, name, sizeof name)) {
@@ -280,7 +244,7 @@ bool runfolder_open(struct runfolder *rf, const char *dir, const char *scenario,
     clock_gettime(CLOCK_MONOTONIC, &rf->t0);
     rf->series.f = NULL;
     char path[AFILE_PATH_MAX];
-    if (!runfolder_path(path, sizeof path, dir, "series.csv")) {
+    if (!runfolder_path(path, sizeof path, dir, RUNFOLDER_SERIES_CSV)) {
         errno = ENAMETOOLONG;
         return false;
     }
@@ -312,20 +276,11 @@ void runfolder_add(struct runfolder *rf, const struct rep_result *r)
     rf->events += r->events;
 }
 
-static void iso_time(time_t t, char buf[32])
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void write_manifest(struct afile *a, const struct runfolder *rf, const struct run_info *info,
                            bool partial, struct afile *const *set, size_t n_set)
 {
     struct json j;
-    json_begin(&j, a);
-    json_string(&j, "program", "caseload");
-    json_string(&j, "version", info->version);
+    manifest_begin(&j, a, info->version, NULL);
     json_object(&j, "scenario");
     json_string(&j, "name", info->scenario);
     json_string(&j, "description", info->description);
@@ -366,21 +321,14 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
         json_uint(&j, "ranks", info->ranks);
     json_uint(&j, "periods", rf->layout->n_periods);
     json_uint(&j, "events", rf->events);
-    json_array(&j, "command_line");
-    for (int i = 0; i < info->argc; i++)
-        json_string(&j, NULL, info->argv[i]);
-    json_close(&j);
-    char when[32];
-    iso_time(rf->started, when);
-    json_string(&j, "started", when);
-    iso_time(time(NULL), when);
-    json_string(&j, "finished", when);
+    manifest_command_line(&j, info->argc, info->argv);
+    manifest_time(&j, "started", rf->started);
+    manifest_time(&j, "finished", time(NULL));
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     json_number(&j, "elapsed_seconds",
                 (double)(t1.tv_sec - rf->t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - rf->t0.tv_nsec));
-    runfolder_json_written(&j, set, n_set, NULL);
-    json_end(&j);
+    manifest_end(&j, set, n_set, NULL);
 }
 
 bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool partial)
@@ -388,7 +336,7 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
     struct afile summary, kpis, years, manifest;
     /* opened in this order; manifest last */
     struct afile *files[] = { &summary, &kpis, &years, &manifest };
-    const char *names[] = { "summary.csv", "kpis.csv", "years.csv", "manifest.json" };
+    const char *names[] = { RUNFOLDER_SUMMARY_CSV, RUNFOLDER_KPIS_CSV, RUNFOLDER_YEARS_CSV, MANIFEST_FILE };
     size_t n_files = sizeof files / sizeof *files;
     char path[AFILE_PATH_MAX];
     for (size_t i = 0; i < n_files; i++) {
@@ -422,22 +370,6 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
     return runfolder_commit((struct afile *const *)order, n, NULL, rf->dir);
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-void runfolder_json_written(struct json *j, struct afile *const *files, size_t n, const char *const *keep)
-{
-    json_array(j, KEY_WRITTEN);
-    for (size_t i = 0; i < n; i++)
-        json_string(j, NULL, base_name(files[i]->path));
-    for (const char *const *k = keep; k && *k; k++)
-        json_string(j, NULL, *k);
-    json_close(j);
-}
-
 bool runfolder_commit(struct afile *const *files, size_t n, const char *const *keep, const char *dir)
 {
     /* what the result in place wrote, by its manifest (read before the new
@@ -462,13 +394,13 @@ bool runfolder_commit(struct afile *const *files, size_t n, const char *const *k
             n_keep++;
         const char **names = check_calloc(n + n_keep + 1, sizeof *names);
         for (size_t i = 0; i < n; i++)
-            names[i] = base_name(files[i]->path);
+            names[i] = afile_base_name(files[i]);
         for (size_t i = 0; i < n_keep; i++)
             names[n + i] = keep[i];
         /* old numbers never stand beside new ones: the files of the earlier
          * result that this one does not replace go, and its charts */
-        remove_listed(dirfd, dir, &old, KEY_WRITTEN, names, n + n_keep);
-        remove_listed(dirfd, dir, &old, KEY_CHARTS, NULL, 0);
+        remove_listed(dirfd, dir, &old, MANIFEST_KEY_WRITTEN, names, n + n_keep);
+        remove_listed(dirfd, dir, &old, MANIFEST_KEY_CHARTS, NULL, 0);
         free(names);
         json_in_free(&old);
     }
@@ -498,7 +430,7 @@ bool runfolder_note_charts(const char *dir, const char *const *names, size_t n, 
     }
     struct afile a;
     char path[AFILE_PATH_MAX];
-    bool ok = cut && runfolder_path(path, sizeof path, dir, MANIFEST) && afile_open(&a, path);
+    bool ok = cut && runfolder_path(path, sizeof path, dir, MANIFEST_FILE) && afile_open(&a, path);
     if (ok) {
         afile_write(&a, text, (size_t)(cut - text));
         afile_puts(&a, CHARTS_OPENING);
@@ -508,7 +440,7 @@ bool runfolder_note_charts(const char *dir, const char *const *names, size_t n, 
                 afile_printf(&a, "%s\n    \"%s\"", k++ ? "," : "", names[i]);
         /* charts not drawn this time (gnuplot missing or failed) are still
          * there: they stay listed */
-        const struct json_in *list = json_in_get(&old, KEY_CHARTS);
+        const struct json_in *list = json_in_get(&old, MANIFEST_KEY_CHARTS);
         for (size_t i = 0; !replace && list && list->type == JSON_IN_ARRAY && i < list->n; i++) {
             const char *name = json_in_text(&list->kid[i]);
             bool folder;
@@ -519,7 +451,7 @@ bool runfolder_note_charts(const char *dir, const char *const *names, size_t n, 
         ok = afile_commit(&a);
     }
     if (ok && replace)
-        remove_listed(dirfd, dir, &old, KEY_CHARTS, names, n);   /* the charts not drawn again */
+        remove_listed(dirfd, dir, &old, MANIFEST_KEY_CHARTS, names, n);   /* the charts not drawn again */
     json_in_free(&old);
     free(text);
     close(dirfd);

@@ -16,6 +16,11 @@
 #ifndef OUTPUT_RUNFOLDER_H
 #define OUTPUT_RUNFOLDER_H
 
+#define RUNFOLDER_SERIES_CSV "series.csv"
+#define RUNFOLDER_SUMMARY_CSV "summary.csv"
+#define RUNFOLDER_KPIS_CSV "kpis.csv"
+#define RUNFOLDER_YEARS_CSV "years.csv"
+
 #include "output/afile.h"
 #include "output/json.h"
 #include "output/stats.h"
@@ -87,16 +92,8 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
 /* Drop everything not yet committed and free the stats. */
 void runfolder_close(struct runfolder *rf);
 
-/* What a result wrote, listed in its manifest so that the next result
- * forced into the folder removes exactly that and nothing else: the member
- * "written" names the files of the set (base names of files[0..n)) and
- * the entries of keep (NULL-terminated, may be NULL: a comparison's
- * scenario folders as "NAME/"); "charts" (written by runfolder_note_charts,
- * always the last member) names plots.gp and the pictures drawn. */
-void runfolder_json_written(struct json *j, struct afile *const *files, size_t n, const char *const *keep);
-
 /* Commit files[0..n) in dir as a set (afile_commit_all: the last one, the
- * manifest, marks it complete), then remove what the manifest it replaced
+ * manifest, marks it complete; manifest.h), then remove what the manifest it replaced
  * listed and the new set does not hold (neither files[] nor keep): the
  * earlier result's other files, its charts, and folders it listed that are
  * no longer part of it (each as its own manifest lists, then the folder if

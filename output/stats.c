@@ -226,7 +226,7 @@ void stats_metric(const struct stats *s, size_t p, size_t m, struct summary *out
     }
     stats_moments_summary(out, mom->n, mom->shift + mom->mean, mom->m2);
     stats_set_quantiles(out, q);
-    summary_clip(out, s->l->metric[m].range);
+    stats_summary_clip(out, s->l->metric[m].range);
 }
 
 void stats_wilson(double k, double n, double *lo, double *hi)
@@ -282,7 +282,7 @@ static double time_to_quantile(const double *x, size_t n, double prob)
     return x[lo] + frac * (x[lo + 1] - x[lo]);
 }
 
-void summary_time_to(const double *x, size_t n, struct summary *out)
+void stats_summary_time_to(const double *x, size_t n, struct summary *out)
 {
     double *v = check_malloc((n ? n : 1) * sizeof *v);
     size_t used = 0, finite = 0;
@@ -293,7 +293,7 @@ void summary_time_to(const double *x, size_t n, struct summary *out)
             finite += isfinite(x[i]) != 0;
         }
     if (finite == used) {
-        summary_of(v, used, out);
+        stats_summary_of(v, used, out);
         free(v);
         return;
     }
@@ -315,16 +315,16 @@ void stats_kpi(const struct stats *s, size_t k, struct summary *out)
     CHECK(k < s->l->n_kpis);
     const struct kpi_def *kd = &s->l->kpi[k];
     if (kd->stat == KPI_STAT_TIME_TO) {
-        summary_time_to(s->kpi[k], s->count, out);
+        stats_summary_time_to(s->kpi[k], s->count, out);
     } else {
-        summary_of(s->kpi[k], s->count, out);
+        stats_summary_of(s->kpi[k], s->count, out);
         if (kd->stat == KPI_STAT_SHARE && out->n > 0)
             stats_wilson(nearbyint(out->mean * (double)out->n), (double)out->n, &out->ci_low, &out->ci_high);
     }
-    summary_clip(out, kd->range);
+    stats_summary_clip(out, kd->range);
 }
 
-void summary_clip(struct summary *s, enum value_range r)
+void stats_summary_clip(struct summary *s, enum value_range r)
 {
     double lo, hi;
     result_range_bounds(r, &lo, &hi);
@@ -342,7 +342,7 @@ const double *stats_kpi_values(const struct stats *s, size_t k)
     return s->kpi[k];
 }
 
-void summary_of(const double *x, size_t n, struct summary *out)
+void stats_summary_of(const double *x, size_t n, struct summary *out)
 {
     double *v = check_malloc((n ? n : 1) * sizeof *v);
     size_t used = 0;

@@ -69,7 +69,7 @@ void stats_kpi(const struct stats *s, size_t k, struct summary *out);
 
 /* The summary of a time-to KPI's values x[0..n) (see stats_kpi); NaN
  * values are left out. */
-void summary_time_to(const double *x, size_t n, struct summary *out);
+void stats_summary_time_to(const double *x, size_t n, struct summary *out);
 
 /* Wilson's score interval (Wilson 1927) at STATS_CI_LEVEL for a proportion
  * of k successes in n trials (0 <= k <= n, n >= 1). */
@@ -89,7 +89,7 @@ const double *stats_kpi_values(const struct stats *s, size_t k);
 
 /* Exact summary of x[0..n) (x is not changed), the interval unclipped: the
  * values may be any real (paired differences). */
-void summary_of(const double *x, size_t n, struct summary *out);
+void stats_summary_of(const double *x, size_t n, struct summary *out);
 
 /* Keep the interval of s inside range r: a bound beyond the range's end is
  * moved onto it. The true mean of a quantity that cannot leave the range
@@ -97,7 +97,7 @@ void summary_of(const double *x, size_t n, struct summary *out);
  * clipped one does too: coverage is unchanged. Nothing is done when the
  * interval is NaN, or when the mean itself lies outside r (the range was
  * declared wrongly; hiding that would be worse). */
-void summary_clip(struct summary *s, enum value_range r);
+void stats_summary_clip(struct summary *s, enum value_range r);
 
 /* The two-sided Student t critical value for STATS_CI_LEVEL and n values. */
 double stats_t_critical(size_t n);

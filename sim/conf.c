@@ -572,8 +572,8 @@ static struct conf_node *load_file(struct conf_reader *L, const char *path, cons
     /* The hash of the bytes parsed, taken now: an edit while the run goes
      * must not change what the manifest says was run. */
     struct sha256 h;
-    sha256_init(&h);
-    sha256_update(&h, text, len);
+    sha256_start(&h);
+    sha256_add(&h, text, len);
     size_t at = doc_index(L->doc, shown); /* may move the array */
     sha256_final_hex(&h, L->doc->sha256[at]);
     char *dir = dir_of(path);

@@ -74,7 +74,7 @@ static void paired(const struct tu_reps *lo, const struct tu_reps *hi, const cha
     double d[REPS];
     for (size_t i = 0; i < REPS; i++)
         d[i] = hi->rep[i].kpi[k] - lo->rep[i].kpi[k];
-    summary_of(d, REPS, out);
+    stats_summary_of(d, REPS, out);
 }
 
 static void assert_increase(const struct tu_reps *lo, const struct tu_reps *hi, const char *name)

@@ -3,6 +3,10 @@
 # includes the headers of modules in lower layers only, never its own layer
 # or above, so no two include each other (sim/ is below everything).
 # A new module must be given a layer here and in the README.
+# And the layers of the folders (docs/model.md, Architecture): sim/
+# includes nothing of ours outside sim/, output/ nothing of models/ or cli/,
+# models/ nothing of cli/ or output/, and cli/ of models/ only the façade,
+# models/caseload.h; fit/ nothing of cli/.
 cd "$(dirname "$0")/.." || exit 2
 layer() {
     case $1 in
@@ -15,6 +19,7 @@ layer() {
         metrics) echo 6 ;;
         replication|scenario_load) echo 7 ;;
         drift) echo 8 ;;
+        caseload) echo 9 ;;
         *) echo "" ;;
     esac
 }
@@ -32,5 +37,13 @@ for f in models/*.c models/*.h; do
         fi
     done
 done
-[ $bad = 0 ] && echo "test_layers: models/ includes follow the layers"
+across=$(grep -n '#include "\(models\|output\|cli\)/' sim/*.[ch]
+          grep -n '#include "\(models\|cli\)/' output/*.[ch]
+          grep -n '#include "\(cli\|output\)/' models/*.[ch]
+          grep -n '#include "cli/' fit/*.[ch]
+          grep -n '#include "models/' cli/*.[ch] cli/mpi/*.[ch] | grep -v '"models/caseload.h"')
+if [ -n "$across" ]; then
+    echo "test_layers: includes across the folders' layers:"; echo "$across"; bad=1
+fi
+[ $bad = 0 ] && echo "test_layers: models/ includes follow the layers, and the folders theirs"
 exit $bad

@@ -91,17 +91,17 @@ static void test_time_to_quantiles_count_never_as_later(void **state)
     (void)state;
     double half[10] = { 40, 10, INFINITY, 30, INFINITY, 20, INFINITY, 50, INFINITY, INFINITY };
     struct summary s;
-    summary_time_to(half, 10, &s);
+    stats_summary_time_to(half, 10, &s);
     assert_int_equal(s.n, 10);
     assert_true(isnan(s.mean) && isnan(s.sd) && isnan(s.ci_low) && isnan(s.ci_high));
     assert_true(isnan(s.p50) && isnan(s.p95));
     TU_ASSERT_WITHIN(s.p05, 14.5, EXACT);   /* 10 + 0.45 x (20 - 10) */
     double six[10] = { 40, 10, INFINITY, 30, 60, 20, INFINITY, 50, INFINITY, INFINITY };
-    summary_time_to(six, 10, &s);
+    stats_summary_time_to(six, 10, &s);
     TU_ASSERT_WITHIN(s.p50, 55, EXACT);     /* between the 5th (50) and 6th (60) */
     assert_true(isnan(s.mean) && isnan(s.p75));
     double all[4] = { 10, 20, 30, NAN };   /* NaN: missing, left out */
-    summary_time_to(all, 4, &s);
+    stats_summary_time_to(all, 4, &s);
     assert_int_equal(s.n, 3);
     TU_ASSERT_WITHIN(s.mean, 20, EXACT);
     TU_ASSERT_WITHIN(s.p50, 20, EXACT);

@@ -138,10 +138,10 @@ static void run_mmc(const struct mmc_case *q, struct measured *out)
         load[i] = k[k_load];
         little[i] = k[k_lq] - k[k_ref] / span * k[k_wq];
     }
-    summary_of(lq, q->reps, &out->lq);
-    summary_of(wq, q->reps, &out->wq);
-    summary_of(load, q->reps, &out->load);
-    summary_of(little, q->reps, &out->little);
+    stats_summary_of(lq, q->reps, &out->lq);
+    stats_summary_of(wq, q->reps, &out->wq);
+    stats_summary_of(load, q->reps, &out->load);
+    stats_summary_of(little, q->reps, &out->little);
     free(lq);
     free(wq);
     free(load);

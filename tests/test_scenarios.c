@@ -164,7 +164,7 @@ static void kpi_summary(const struct tu_reps *r, const char *name, struct summar
     double x[CAL_REPS];
     for (size_t i = 0; i < r->n; i++)
         x[i] = r->rep[i].kpi[k];
-    summary_of(x, r->n, out);
+    stats_summary_of(x, r->n, out);
 }
 
 /* First period whose end date (YYYY-MM-DD) starts with prefix. */
@@ -218,11 +218,11 @@ static void test_birmingham_2009_calibration(void **state)
         unqualified[i] = share / (double)r.layout.n_periods;
     }
     /* B2009: over-reliance on agency staff; DfE: 16.2-17.8% nationally. */
-    summary_of(agency, r.n, &s);
+    stats_summary_of(agency, r.n, &s);
     assert_reported("agency share of staff (DfE national <= 17.8%)", &s, 0.178, 1.0);
     /* B2009: more than a third of practitioners unqualified (agency workers,
      * all qualified, counted as practitioners). */
-    summary_of(unqualified, r.n, &s);
+    stats_summary_of(unqualified, r.n, &s);
     assert_reported("unqualified share of practitioners (> 1/3)", &s, 1.0 / 3.0, 1.0);
 
     /* Ofsted 2014: more than 400 children-in-need cases not risk-assessed
@@ -237,7 +237,7 @@ static void test_birmingham_2009_calibration(void **state)
             sum += tu_value(&r, i, p, m_wait);
         waiting[i] = sum / (double)(dec - jan + 1);
     }
-    summary_of(waiting, r.n, &s);
+    stats_summary_of(waiting, r.n, &s);
     assert_reported("waiting > 60 days in 2014 (Ofsted: > 400)", &s, 400, HUGE_VAL);
 
     tu_reps_free(&r);
@@ -251,7 +251,7 @@ static void test_birmingham_2009_calibration(void **state)
 static void assert_lower(const char *what, const double *d, size_t n)
 {
     struct summary s;
-    summary_of(d, n, &s);
+    stats_summary_of(d, n, &s);
     double se = s.sd / sqrt((double)n);
     print_message("%-40s paired difference %.5g (se %.3g)\n", what, s.mean, se);
     if (!(s.mean < -SE_MULT * se))

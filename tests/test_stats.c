@@ -210,7 +210,7 @@ static void test_moments_offset(void **state)
         stats_metric(s, 0, j, &m);
         expect_rel(m.mean, mean, REL_TOL);
         expect_rel(m.sd, sd, REL_TOL);
-        summary_of(x + j * MOMENT_REPS, MOMENT_REPS, &e);
+        stats_summary_of(x + j * MOMENT_REPS, MOMENT_REPS, &e);
         expect_rel(e.mean, mean, REL_TOL);
         expect_rel(e.sd, sd, REL_TOL);
     }
@@ -364,7 +364,7 @@ static void test_small_counts(void **state)
         }
     }
     struct summary e;
-    summary_of(x, 4, &e);
+    stats_summary_of(x, 4, &e);
     stats_metric(s, 0, 0, &m);
     assert_true(m.p05 == e.p05 && m.p25 == e.p25 && m.p50 == e.p50 && m.p75 == e.p75 &&
                 m.p95 == e.p95);
@@ -422,7 +422,7 @@ static void test_summary_of(void **state)
     double copy[5];
     memcpy(copy, x, sizeof x);
     struct summary e;
-    summary_of(x, 5, &e);
+    stats_summary_of(x, 5, &e);
     assert_memory_equal(x, copy, sizeof x);       /* x is not changed */
     assert_int_equal(e.n, 5);
     /* sorted: -1, 2.385, 3, 3, 7.5; h = 4p */
@@ -436,12 +436,12 @@ static void test_summary_of(void **state)
     expect_rel(e.mean, mean, REL_TOL);
     expect_rel(e.sd, sd, REL_TOL);
 
-    summary_of(x, 0, &e);
+    stats_summary_of(x, 0, &e);
     assert_int_equal(e.n, 0);
     expect_all_nan(&e);
 
     double same[] = {0.1, 0.1, 0.1};
-    summary_of(same, 3, &e);
+    stats_summary_of(same, 3, &e);
     assert_true(e.sd == 0.0 && e.ci_low == e.mean && e.ci_high == e.mean);
 }
 
@@ -521,8 +521,8 @@ static void test_bounded_interval_clipped(void **state)
 {
     (void)state;
     struct summary raw_count, raw_share;
-    summary_of(rare, N_RARE, &raw_count);
-    summary_of(nearly_one, N_RARE, &raw_share);
+    stats_summary_of(rare, N_RARE, &raw_count);
+    stats_summary_of(nearly_one, N_RARE, &raw_share);
     assert_true(raw_count.ci_low < 0.0);        /* the case this is about */
     assert_true(raw_share.ci_high > 1.0);
 
@@ -568,21 +568,21 @@ static void test_clip_edge_cases(void **state)
     (void)state;
     static const double zeros[] = { 0.0, 0.0, 0.0 };
     struct summary z;
-    summary_of(zeros, 3, &z);
-    summary_clip(&z, RANGE_NONNEG);
+    stats_summary_of(zeros, 3, &z);
+    stats_summary_clip(&z, RANGE_NONNEG);
     assert_true(z.sd == 0.0 && z.ci_low == 0.0 && z.ci_high == 0.0);
 
     static const double one[] = { 2.385 };
     struct summary o;
-    summary_of(one, 1, &o);
-    summary_clip(&o, RANGE_UNIT);
+    stats_summary_of(one, 1, &o);
+    stats_summary_clip(&o, RANGE_UNIT);
     assert_true(isnan(o.ci_low) && isnan(o.ci_high));
 
     static const double over[] = { 1.5, 1.25, 0.9 };   /* mean 1.22 */
     struct summary raw, w;
-    summary_of(over, 3, &raw);
+    stats_summary_of(over, 3, &raw);
     w = raw;
-    summary_clip(&w, RANGE_UNIT);
+    stats_summary_clip(&w, RANGE_UNIT);
     assert_true(w.ci_low == raw.ci_low && w.ci_high == raw.ci_high);
 }
 
@@ -604,9 +604,9 @@ static void test_clip_keeps_coverage(void **state)
         for (size_t i = 0; i < COVER_N; i++)
             x[i] = (double)gsl_ran_poisson(rng, COVER_MEAN);
         struct summary raw, clipped;
-        summary_of(x, COVER_N, &raw);
+        stats_summary_of(x, COVER_N, &raw);
         clipped = raw;
-        summary_clip(&clipped, RANGE_NONNEG);
+        stats_summary_clip(&clipped, RANGE_NONNEG);
         crossed += raw.ci_low < 0.0;
         bool raw_covers = raw.ci_low <= COVER_MEAN && COVER_MEAN <= raw.ci_high;
         bool clipped_covers = clipped.ci_low <= COVER_MEAN && COVER_MEAN <= clipped.ci_high;

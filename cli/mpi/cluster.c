@@ -7,7 +7,7 @@
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
+#include "models/caseload.h"
 #include "output/afile.h"
 #include "sim/check.h"
 
@@ -50,9 +50,9 @@
 #define CLUSTER_STATS_ENV "CASELOAD_MPI_STATS"
 /* Room for a rank's reason for refusing a batch (a path included). */
 #define CLUSTER_WHY_SIZE 640
-/* Every option letter of every command (cli_parse): each rank reads the
+/* Every option letter of every command (options_parse): each rank reads the
  * command line rank 0 accepted, for the --set and --risk it loads with. */
-#define CLUSTER_ALL_OPTIONS "nsjoSqfPKMpWCZVTDLABRGEX"
+#define CLUSTER_ALL_OPTIONS "nsjoSqfPKMpWCZVTDLABRGEXYd"
 
 enum tag { TAG_BATCH = 1, TAG_READY, TAG_CHUNK, TAG_RESULT, TAG_STOP, TAG_STOPPED, TAG_DONE };
 
@@ -257,7 +257,7 @@ static void pack_batch(const struct batch *b, struct buf *m)
 /* ---- the other ranks ----------------------------------------------------- */
 
 struct follower {
-    struct cli_opts o;
+    struct options o;
     bool parsed;
     size_t n, cap;
     struct scenario **sc;
@@ -274,14 +274,14 @@ struct follower {
     bool stopping;       /* rank 0 said stop: drop chunks until its STOP */
 };
 
-/* cli_load with standard error silenced: rank 0 alone reports problems. */
-static struct scenario *load_quietly(const char *path, const struct cli_opts *o)
+/* cmd_load with standard error silenced: rank 0 alone reports problems. */
+static struct scenario *load_quietly(const char *path, const struct options *o)
 {
     fflush(stderr);
     int keep = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
     if (keep >= 0 && null >= 0)
         dup2(null, STDERR_FILENO);
-    struct scenario *sc = cli_load(path, o);
+    struct scenario *sc = cmd_load(path, o);
     fflush(stderr);
     if (keep >= 0 && null >= 0)
         dup2(keep, STDERR_FILENO);
@@ -314,7 +314,7 @@ static const char *worker_prepare(struct follower *w, struct buf *m, char *why, 
         int fd = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
         if (fd >= 0 && null >= 0)
             dup2(null, STDERR_FILENO);
-        w->parsed = cli_parse(&w->o, cl.argc, cl.argv, 2, CLUSTER_ALL_OPTIONS);
+        w->parsed = options_parse(&w->o, cl.argc, cl.argv, 2, CLUSTER_ALL_OPTIONS);
         if (fd >= 0 && null >= 0)
             dup2(fd, STDERR_FILENO);
         if (fd >= 0)
@@ -380,7 +380,7 @@ static const char *worker_prepare(struct follower *w, struct buf *m, char *why, 
         }
         if (moved) {
             result_layout_free(&w->layout[i]);
-            metrics_layout(sc, &w->layout[i]);
+            caseload_layout(sc, &w->layout[i]);
         }
         uint64_t want[5], have[5];
         CHECK(buf_get(m, want, sizeof want));
@@ -410,7 +410,7 @@ static bool worker_sink(void *ctx, uint64_t rep, const struct rep_result *res)
     mpi_ok(MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE), "looking for a stop");
     if (flag) {
         w->stopping = true;
-        cli_stop = SIGTERM;   /* replications under way stop too */
+        signals_stop = SIGTERM;   /* replications under way stop too */
         return false;
     }
     return true;
@@ -431,7 +431,7 @@ static void worker_chunk(struct follower *w, uint64_t first, uint64_t count, boo
     struct batch b = w->b;
     b.sink = worker_sink;
     b.ctx = w;
-    long long r = batch_run_local(&b, first, count, w->o.threads, &cli_stop);
+    long long r = batch_run_local(&b, first, count, w->o.threads, &signals_stop);
     uint64_t status = r < 0 ? CHUNK_NO_MEMORY : w->got < count ? CHUNK_STOPPED : CHUNK_WHOLE;
     uint64_t head[4] = { first, count, w->got, status };
     memcpy(w->out[c], head, sizeof head);
@@ -453,7 +453,7 @@ static void worker_on_signal(int sig)
     if (worker_signalled)
         _exit(CLI_EXIT_SIGNAL(sig));
     worker_signalled = sig;
-    cli_stop = sig;
+    signals_stop = sig;
 }
 
 static void worker_signals(void (*handler)(int))
@@ -505,7 +505,7 @@ static int worker_serve(void)
             uint64_t first = get_u64(&m), count = get_u64(&m);
             if (w.ready && !w.stopping) {
                 worker_chunk(&w, first, count, die_after);
-                if (cli_stop)
+                if (signals_stop)
                     w.stopping = true;   /* interrupted: rank 0 will say stop */
             }
             break;
@@ -514,7 +514,7 @@ static int worker_serve(void)
             mpi_ok(MPI_Waitall(2, w.req, MPI_STATUSES_IGNORE), "sending results");
             mpi_ok(MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_STOPPED, MPI_COMM_WORLD), "answering rank 0");
             w.stopping = false;
-            cli_stop = 0;   /* rank 0 decides whether the command goes on */
+            signals_stop = 0;   /* rank 0 decides whether the command goes on */
             break;
         case TAG_DONE: {
             int rc = (int)get_u64(&m);
@@ -532,7 +532,7 @@ static int worker_serve(void)
             free(w.out[0]);
             free(w.out[1]);
             if (w.parsed)
-                cli_opts_free(&w.o);
+                options_free(&w.o);
             /* the command is over: when mpirun ends the job (a status
              * other than 0 does), end at once */
             worker_signals(SIG_DFL);
@@ -901,7 +901,7 @@ int cluster_main(int argc, char **argv, int (*command)(int argc, char **argv))
             send_small(w, TAG_DONE, &v, 1);
         if (cl.stats)
             print_stats();
-        if (cli_stop && cl.size > 1) {
+        if (signals_stop && cl.size > 1) {
             /* interrupted: mpirun is ending the job (it sent SIGTERM to
              * every rank), so MPI_Finalize would wait for its SIGKILL */
             fflush(stdout);

@@ -1,4 +1,4 @@
-/* evaluate.h — a scenario's results at given parameter values: the building
+/* eval.h — a scenario's results at given parameter values: the building
  * block of sweeps, tornado charts and goal seeking.
  *
  * An evaluation runs n replications of a scenario as its registry stands,
@@ -6,12 +6,12 @@
  * values are paired replication by replication (common random numbers). It
  * keeps every replication's KPIs and, when asked, one metric read at one
  * period — nothing that grows with periods x replications. */
-#ifndef CLI_EVALUATE_H
-#define CLI_EVALUATE_H
+#ifndef CLI_EVAL_H
+#define CLI_EVAL_H
 
 #include "cli/options.h"
 #include "cli/progress.h"
-#include "models/scenario.h"
+#include "models/caseload.h"
 #include "output/stats.h"
 #include "sim/result.h"
 
@@ -34,7 +34,7 @@ struct eval {
  * be NULL; done counts replications across evaluations for the progress
  * line. Returns 0, 1 (out of memory or interrupted: message printed) or 2
  * (bad metric or date: message printed). */
-int eval_run(struct eval *e, const struct scenario *sc, const struct cli_opts *o, const char *metric,
+int eval_run(struct eval *e, const struct scenario *sc, const struct options *o, const char *metric,
              const char *at_date, struct progress *prog, uint64_t *done);
 
 /* Summary of KPI name (false when there is none). */

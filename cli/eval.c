@@ -1,9 +1,9 @@
-#include "cli/evaluate.h"
+#include "cli/eval.h"
 
 #include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
-#include "models/metrics.h"
+#include "models/caseload.h"
 #include "sim/check.h"
 
 #include <stdio.h>
@@ -22,14 +22,14 @@ static bool sink(void *ctx, uint64_t rep, const struct rep_result *res)
     return true;
 }
 
-int eval_run(struct eval *e, const struct scenario *sc, const struct cli_opts *o, const char *metric,
+int eval_run(struct eval *e, const struct scenario *sc, const struct options *o, const char *metric,
              const char *at_date, struct progress *prog, uint64_t *done)
 {
     memset(e, 0, sizeof *e);
     e->metric = e->period = -1;
     e->prog = prog;
     e->done = done;
-    metrics_layout(sc, &e->layout);
+    caseload_layout(sc, &e->layout);
     e->kpis = e->layout;
     e->kpis.n_periods = 0;
     if (metric) {
@@ -57,7 +57,7 @@ int eval_run(struct eval *e, const struct scenario *sc, const struct cli_opts *o
     const struct scenario *scs[1] = { sc };
     long keep = e->at ? e->period * (long)e->layout.n_metrics + e->metric : -1;
     struct batch b = { scs, &e->layout, 1, o->seed, sink, e, true, keep };   /* the sink reads KPIs and keep */
-    long long got = batch_run(&b, 0, o->reps, o->threads, &cli_stop);
+    long long got = batch_run(&b, 0, o->reps, o->threads, &signals_stop);
     if (got < 0) {
         fprintf(stderr, "caseload: out of memory starting the replications\n");
         return EXIT_FAILURE_RUN;

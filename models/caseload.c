@@ -1,0 +1,9 @@
+/* caseload.c — the façade's own functions (caseload.h). */
+#include "models/caseload.h"
+
+#include "models/metrics.h"
+
+void caseload_layout(const struct scenario *sc, struct result_layout *out)
+{
+    metrics_layout(sc, out);
+}
