@@ -2,7 +2,7 @@
 # validation.sh — reproduce every number in docs/validation.md and the
 # intervention tables in docs/scenarios.md.
 #
-#   sh docs/validation.sh [calibration|sensitivity|programme|interventions|quantiles|all]
+#   sh docs/validation.sh [calibration|sensitivity|programme|interventions|quantiles|market|all]
 #
 # Run from the repository root after `make`. Results go to
 # results/validation/ (replaced on each run). The runs and their seeds are
@@ -262,12 +262,93 @@ for name in errs:
 PY
 }
 
+# ---- the labour market: on against off, and the programme with it ------------
+
+# A scenario file "$OUT/NAME-no-market.cfg": scenarios/NAME.cfg with
+# labour_market.enabled = false (the model without the market, paired).
+no_market() {
+    printf '@include "%s/scenarios/%s.cfg"\nname = "%s-no-market";\nlabour_market: { enabled = false; };\n' \
+        "$PWD" "$1" "$1" > "$OUT/$1-no-market.cfg"
+}
+
+# Paired KPIs of compare folder $1: without, with, difference and its 95% CI.
+market_kpis() {
+    awk -F, 'NR > 1 && $3 ~ /^(staff_in_post_mean|vacancy_rate_mean|turnover_rate|agency_fte_mean|agency_share_of_staff_cost|caseload_mean|sickness_rate_mean|backlog_mean|child_days_over_threshold|cost_total|cost_staff_total|cost_agency_total|cost_recruitment_total|cost_training_total)$/ {
+             printf "   %-28s %14.6g %14.6g %12.4g  (%.4g to %.4g)\n", $3, $5, $6, $7, $9, $10 }' "$1/compare.csv"
+}
+
+# Per financial year of a summary.csv: vacancy rate, backlog, agency FTE,
+# and the market: pool, the council's hazard per vacancy, hires a month.
+market_years() {
+    awk -F, '
+        NR > 1 {
+            y = substr($3, 1, 4) + 0; m = substr($3, 6, 2) + 0; fy = m >= 4 ? y : y - 1
+            if (fy < 2014) next
+            v[fy, $4] += $5; if ($4 == "unallocated") c[fy]++
+            if (!(fy in seen)) { seen[fy] = 1; order[++n] = fy }
+        }
+        END {
+            printf "   %-7s %8s %8s %8s %8s %9s %9s\n", "year", "vacancy", "backlog", "agency", "pool",
+                   "fill/yr", "hires/mo"
+            for (i = 1; i <= n; i++) {
+                f = order[i]; k = c[f]
+                printf "   %d-%02d %8.3f %8.0f %8.1f %8.0f %9.3f %9.2f\n", f, (f + 1) % 100,
+                       v[f, "vacancies_fte"] / v[f, "establishment_fte"], v[f, "unallocated"] / k,
+                       v[f, "agency_fte"] / k, v[f, "pool_size"] / k, v[f, "vacancy_fill_rate"] / k,
+                       v[f, "hires_from_pool"] / k
+            }
+        }' "$1"
+    awk -F, '$4 == "unallocated" && $3 >= "2015-03" && $5 == 0 && !done { print "   backlog first 0 on average: " $3; done = 1 }' "$1"
+}
+
+market() {
+    no_market baseline
+    no_market birmingham-2009
+    R=$OUT/market-baseline
+    "$CASELOAD" compare "$OUT/baseline-no-market.cfg" scenarios/baseline.cfg -n 100 -s 2024 -o "$R" -q --force
+    echo "== ./caseload compare $OUT/baseline-no-market.cfg scenarios/baseline.cfg -n 100 -s 2024"
+    printf "   %-28s %14s %14s %12s\n" kpi "no market" "market" "difference"
+    market_kpis "$R"
+    awk -F, 'NR > 1 && $2 ~ /^(pool_size_mean|hires_from_pool_total|cover_not_found_total|agency_day_rate_mean|vacancy_fill_rate_mean)$/ {
+             printf "   %-28s %14.6g  (%.4g to %.4g)\n", $2, $4, $6, $7 }' "$R/scenario-2/kpis.csv"
+    R=$OUT/market-birmingham-2009
+    "$CASELOAD" compare "$OUT/birmingham-2009-no-market.cfg" scenarios/birmingham-2009.cfg -n 50 -s 2009 -o "$R" -q --force
+    echo "== ./caseload compare $OUT/birmingham-2009-no-market.cfg scenarios/birmingham-2009.cfg -n 50 -s 2009"
+    printf "   %-28s %14s %14s %12s\n" kpi "no market" "market" "difference"
+    market_kpis "$R"
+    awk -F, 'NR > 1 && $2 ~ /^(pool_size_mean|hires_from_pool_total|cover_not_found_total|agency_day_rate_mean|vacancy_fill_rate_mean)$/ {
+             printf "   %-28s %14.6g  (%.4g to %.4g)\n", $2, $4, $6, $7 }' "$R/scenario-2/kpis.csv"
+    B=scenarios/birmingham-2015-improvement.cfg
+    R=$OUT/market-programme
+    "$CASELOAD" run $B -n 50 -s 2015 -o "$R" -q --force
+    echo "== ./caseload run $B -n 50 -s 2015 (the market on, as shipped)"
+    market_years "$R/summary.csv"
+    R=$OUT/market-programme-no-market
+    "$CASELOAD" run $B -n 50 -s 2015 -o "$R" -q --force --set labour_market.enabled=false
+    echo "== ./caseload run $B -n 50 -s 2015 --set labour_market.enabled=false"
+    market_years "$R/summary.csv"
+    R=$OUT/market-programme-no-reach
+    "$CASELOAD" run $B -n 50 -s 2015 -o "$R" -q --force \
+        --set 'interventions.recruitment: campaigns, reach.scale=1' \
+        --set 'interventions.recruitment: hiring team, reach.scale=1'
+    echo "== ./caseload run $B -n 50 -s 2015 --set 'interventions.recruitment: campaigns, reach.scale=1' --set 'interventions.recruitment: hiring team, reach.scale=1'"
+    market_years "$R/summary.csv"
+    R=$OUT/market-programme-short-region
+    "$CASELOAD" run $B -n 50 -s 2015 -o "$R" -q --force \
+        --set 'interventions.recruitment: campaigns, reach.scale=1' \
+        --set 'interventions.recruitment: hiring team, reach.scale=1' \
+        --set labour_market.matching.region_vacancies_fte=1300
+    echo "== ... the same with --set labour_market.matching.region_vacancies_fte=1300"
+    market_years "$R/summary.csv"
+}
+
 case $what in
     calibration) calibration ;;
     sensitivity) sensitivity ;;
     programme) programme ;;
     interventions) interventions ;;
     quantiles) quantiles ;;
-    all) calibration; sensitivity; programme; interventions; quantiles ;;
-    *) echo "usage: sh docs/validation.sh [calibration|sensitivity|programme|interventions|quantiles|all]" >&2; exit 2 ;;
+    market) market ;;
+    all) calibration; sensitivity; programme; interventions; quantiles; market ;;
+    *) echo "usage: sh docs/validation.sh [calibration|sensitivity|programme|interventions|quantiles|market|all]" >&2; exit 2 ;;
 esac

@@ -87,6 +87,21 @@ void costs_advance(struct model *m)
     c->since = now;
 }
 
+double costs_pay_factor(const struct model *m, uint32_t g)
+{
+    return m->market && m->sc->market.grade[g] ? 1.0 + m->pv[m->sc->market.p_supplement] : 1.0;
+}
+
+double costs_day_rate_factor(const struct model *m)
+{
+    if (!m->market)
+        return 1.0;
+    const struct market_spec *ms = &m->sc->market;
+    double supply = m->pv[ms->p_agency_supply];
+    double demand = m->pv[ms->p_region_agency] + fmax(0.0, m->agency_fte);
+    return demand > supply && supply > 0 ? pow(demand / supply, m->pv[ms->p_day_rate_elasticity]) : 1.0;
+}
+
 void costs_update_rates(struct model *m)
 {
     costs_advance(m);
@@ -96,7 +111,7 @@ void costs_update_rates(struct model *m)
         const struct grade_spec *gs = &sc->grade[g];
         if (gs->agency)
             continue;
-        double pay = m->pv[gs->p_salary] * (1.0 + m->pv[gs->p_oncost]);
+        double pay = m->pv[gs->p_salary] * (1.0 + m->pv[gs->p_oncost]) * costs_pay_factor(m, (uint32_t)g);
         staff += m->g[g].fte_in_post * pay;
         sick += m->g[g].fte_sick * pay;
     }
@@ -105,7 +120,8 @@ void costs_update_rates(struct model *m)
      * error below zero when none are (never a negative cost) */
     double at_work = fmax(0.0, m->agency_fte - m->agency_fte_sick);
     if (sc->agency_grade >= 0)
-        agency = at_work * m->pv[sc->grade[sc->agency_grade].p_day_rate] * m->pv[sc->p_working_days];
+        agency = at_work * m->pv[sc->grade[sc->agency_grade].p_day_rate] * costs_day_rate_factor(m)
+                 * m->pv[sc->p_working_days];
     m->cost.rate[COST_STAFF] = staff / SCENARIO_DAYS_PER_YEAR;
     m->cost.sick_rate = sick / SCENARIO_DAYS_PER_YEAR;
     m->cost.rate[COST_AGENCY] = agency / SCENARIO_DAYS_PER_YEAR;

@@ -40,4 +40,12 @@ void costs_lump(struct model *m, enum cost_cat cat, double amount);
  * accrues from now (call before it is marked active). */
 void costs_iv_begin(struct model *m, uint32_t i);
 
+/* The labour market's prices (models/market.h), 1 without one: pay on
+ * permanent grade g, 1 + labour_market.pay.supplement when g recruits from
+ * the pool; the agency day rate's multiplier, max(1, D / S)^elasticity with
+ * D the region's other agency demand + the agency FTE engaged now and S the
+ * supply. */
+double costs_pay_factor(const struct model *m, uint32_t g);
+double costs_day_rate_factor(const struct model *m);
+
 #endif

@@ -1,6 +1,7 @@
 #include "models/invariants.h"
 
 #include "models/binding.h"
+#include "models/market.h"
 #include "sim/calendar.h"
 #include "sim/check.h"
 
@@ -550,7 +551,23 @@ static const char *walk_calendar(struct walk *wk)
         snprintf(copy, sizeof copy, "%s", why);
         BROKEN("%s", copy);
     }
-    return check_handle(wk, m->ev_arrival, EV_ARRIVAL, EV_ARRIVAL, 0, "demand", "arrival", NULL);
+    WALK(check_handle(wk, m->ev_arrival, EV_ARRIVAL, EV_ARRIVAL, 0, "demand", "arrival", NULL));
+    if (m->market) {
+        WALK(check_handle(wk, m->market->ev_pool, EV_POOL, EV_POOL, 0, "market", "pool", NULL));
+        WALK(check_handle(wk, m->market->ev_tick, EV_MARKET_TICK, EV_MARKET_TICK, 0, "market", "tick", NULL));
+    }
+    return NULL;
+}
+
+/* ---- the labour market ----------------------------------------------------------- */
+
+/* People are conserved between the council, the pool and outside (market.h). */
+static const char *walk_market(struct walk *wk)
+{
+    char why[INVARIANTS_WHY_SIZE];
+    if (market_check(wk->m, why, sizeof why))
+        BROKEN("%s", why);
+    return NULL;
 }
 
 /* ---- the interface ------------------------------------------------------------- */
@@ -576,6 +593,8 @@ const char *invariants_find(const struct model *m, unsigned laws, char *buf, siz
         why = walk_posts(&wk);
     if (!why)
         why = walk_stocks(&wk);
+    if (!why)
+        why = walk_market(&wk);
     free(wk.case_seen);
     free(wk.post_seen);
     free(wk.per_stage);

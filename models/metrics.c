@@ -1,6 +1,7 @@
 #include "models/metrics.h"
 
 #include "models/costs.h"
+#include "models/market.h"
 #include "models/pathway.h"
 #include "models/posts.h"
 #include "models/workers.h"
@@ -152,7 +153,12 @@ static void set_metric(struct metric_def *d, const char *name, const char *unit,
     d->range = range;
 }
 
-size_t metrics_count(const struct scenario *sc) { return M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades; }
+/* Per-stage and per-grade columns follow the fixed ones; the labour
+ * market's (market.h), when it is on, come last. */
+size_t metrics_count(const struct scenario *sc)
+{
+    return M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades + (market_on(sc) ? MM_COUNT : 0);
+}
 
 void metrics_name(const struct scenario *sc, size_t i, char *buf, size_t size)
 {
@@ -163,8 +169,14 @@ void metrics_name(const struct scenario *sc, size_t i, char *buf, size_t size)
         snprintf(buf, size, "open_%s", sc->stage[i].name);
     else if ((i -= sc->n_stages) < sc->n_stages)
         snprintf(buf, size, "unallocated_%s", sc->stage[i].name);
-    else
-        snprintf(buf, size, "in_post_%s", sc->grade[i - sc->n_stages].name);
+    else if ((i -= sc->n_stages) < sc->n_grades)
+        snprintf(buf, size, "in_post_%s", sc->grade[i].name);
+    else {
+        const char *name, *unit;
+        bool flow;
+        market_metric_def(i - sc->n_grades, &name, &unit, &flow);
+        snprintf(buf, size, "%s", name);
+    }
 }
 
 long metrics_find(const struct scenario *sc, const char *name)
@@ -333,11 +345,17 @@ void metrics_layout(const struct scenario *sc, struct result_layout *l)
             set_metric(&l->metric[i], name, fixed[i].unit, fixed[i].kind, fixed[i].range);
         else if (i < M_FIXED_COUNT + 2 * sc->n_stages)
             set_metric(&l->metric[i], name, "cases", METRIC_STOCK, RANGE_NONNEG);
-        else
+        else if (i < M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades)
             set_metric(&l->metric[i], name, "FTE", METRIC_STOCK, RANGE_NONNEG);
+        else {
+            const char *mname, *unit;
+            bool flow;
+            market_metric_def(i - (M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades), &mname, &unit, &flow);
+            set_metric(&l->metric[i], name, unit, flow ? METRIC_FLOW : METRIC_STOCK, RANGE_NONNEG);
+        }
     }
     l->n_periods = period_ends(sc, &l->period_end, &l->date);
-    l->n_kpis = K_COUNT + 2 * sc->n_risks;
+    l->n_kpis = K_COUNT + 2 * sc->n_risks + (market_on(sc) ? MK_COUNT : 0);
     l->kpi = check_calloc(l->n_kpis, sizeof *l->kpi);
     for (size_t k = 0; k < K_COUNT; k++) {
         l->kpi[k].name = check_strdup(kpis[k].name);
@@ -364,6 +382,17 @@ void metrics_layout(const struct scenario *sc, struct result_layout *l)
             kd->range = RANGE_UNIT;
             kd->stat = KPI_STAT_SHARE;
         }
+    }
+    for (size_t j = 0; market_on(sc) && j < MK_COUNT; j++) {
+        struct kpi_def *kd = &l->kpi[K_COUNT + 2 * sc->n_risks + j];
+        const char *kname, *unit, *descr;
+        market_kpi_def(j, &kname, &unit, &descr, &kd->better);
+        kd->name = check_strdup(kname);
+        kd->unit = check_strdup(unit);
+        kd->descr = check_strdup(descr);
+        kd->range = RANGE_NONNEG;
+        kd->stat = KPI_STAT_MEAN;
+        kd->priceable = false;
     }
     l->years = years_layout(sc);
 }
@@ -401,6 +430,7 @@ void metrics_reset(struct model *m)
         m->years_cost[k] = 0;
     m->years_sick = m->years_total = m->years_discounted = 0;
     memset(m->snapshots, 0, KPI_SNAPSHOTS * sizeof *m->snapshots);
+    market_reset_tallies(m);
 }
 
 /* Rearrange x[0..n) so that x[k] holds what a sort would put there, nothing
@@ -492,7 +522,7 @@ void metrics_period_end(struct model *m, size_t p)
     const struct scenario *sc = m->sc;
     costs_advance(m);
     metrics_advance(m);
-    double *row = m->out->values + p * (M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades);
+    double *row = m->out->values + p * metrics_count(sc);
     const struct flows *f = &m->flow;
     double in_post = 0, sick = 0;
     for (size_t g = 0; g < sc->n_grades; g++) {
@@ -546,6 +576,10 @@ void metrics_period_end(struct model *m, size_t p)
     }
     for (size_t g = 0; g < sc->n_grades; g++)
         row[M_FIXED_COUNT + 2 * sc->n_stages + g] = sc->grade[g].agency ? m->agency_fte : m->g[g].fte_in_post;
+    if (m->market)
+        market_period_end(m, row + M_FIXED_COUNT + 2 * sc->n_stages + sc->n_grades,
+                          sc->agency_grade >= 0 ? m->pv[sc->grade[sc->agency_grade].p_day_rate] * costs_day_rate_factor(m)
+                                                : 0);
 
     m->year_vacant += vacant;
     m->year_periods++;
@@ -693,4 +727,6 @@ void metrics_finish(struct model *m)
     k[K_COST_NPV] = m->years_discounted;
     k[K_COST_SICKNESS] = m->years_sick;
     planner_kpis(m, periods);
+    if (m->market)
+        market_kpis(m, k + K_COUNT + 2 * sc->n_risks);
 }

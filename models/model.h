@@ -51,6 +51,8 @@ enum ev_type {
     EV_WARMUP_END,       /* statistics start */
     EV_PERIOD_END,       /* subject: period */
     EV_YEAR_END,         /* subject: financial year (one that ends before the horizon) */
+    EV_POOL,             /* the labour market's pool changes (market.c) */
+    EV_MARKET_TICK,      /* the labour market re-reads vacancies (market.c) */
 };
 
 /* Stream kinds under a replication's key (see docs/randomness.md). */
@@ -60,6 +62,7 @@ enum stream_kind {
     STREAM_INITIAL_CASE = 3,
     STREAM_POST = 4,
     STREAM_REREFERRAL = 5,
+    STREAM_MARKET = 6,
 };
 
 /* Streams derived from a post's key. */
@@ -117,6 +120,7 @@ struct post {
     struct rng rng_hire;
     double fte;            /* its holder's, or the hours advertised */
     double cover_since;    /* when its agency cover started (for releases) */
+    double hire_mark;      /* the labour market's mark when its campaign started (market.h) */
     cal_handle ev_campaign, ev_agency;
     uint32_t grade;
     uint32_t holder;       /* permanent worker, or MODEL_NONE */
@@ -228,6 +232,8 @@ struct model {
     struct queue cover_wait; /* posts waiting for agency cover (post indices) */
     double *scratch;         /* caseload quantiles */
     size_t n_scratch;
+
+    struct market *market;   /* the labour market (market.c), NULL when off */
 
     /* money, interventions */
     struct costs cost;

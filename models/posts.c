@@ -2,6 +2,7 @@
 
 #include "models/binding.h"
 #include "models/costs.h"
+#include "models/market.h"
 #include "models/pathway.h"
 #include "models/workers.h"
 #include "sim/check.h"
@@ -146,6 +147,14 @@ void posts_agency_start(struct model *m, uint32_t p)
     po->ev_agency = 0;
     if (!needs_cover(m, p))
         return;
+    /* with the labour market on, the region may have no one to send: ask
+     * again after the delay (at least a day, so a region with none never
+     * loops) */
+    if (m->market && !market_cover_found(m, po->fte)) {
+        double again = fmax(m->pv[m->sc->p_agency_delay], MARKET_REFRESH_DAYS);
+        po->ev_agency = sim_after(&m->sim, again, EV_AGENCY_START, p);
+        return;
+    }
     if (m->cover_wait.n == 0 && fits_ceiling(m, po->fte)) {
         engage(m, p);
     } else {
@@ -184,9 +193,10 @@ static void release_cover(struct model *m, uint32_t p, uint32_t heir)
 static void campaign(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
-    if (po->ev_campaign || m->pv[m->sc->p_rec_success] <= 0)
+    if (po->ev_campaign || (m->pv[m->sc->p_rec_success] <= 0 && !market_recruits(m, po->grade)))
         return;
     costs_lump(m, COST_RECRUITMENT, m->pv[m->sc->p_rec_cost]);
+    po->hire_mark = market_mark(m);
     double delay = dist_sample(&m->hire, &po->rng_hire);
     po->ev_campaign = sim_after(&m->sim, delay, EV_CAMPAIGN_END, p);
 }
@@ -361,7 +371,10 @@ void posts_campaign_end(struct model *m, uint32_t p)
     struct post *po = &m->post[p];
     po->ev_campaign = 0;
     CHECK(advertised(m, p));
-    if (rng_uniform(&po->rng_hire) < m->pv[m->sc->p_rec_success])
+    /* with the labour market on, the success follows from the matching
+     * rate over the campaign (market.h), with the same draw */
+    double u = rng_uniform(&po->rng_hire);
+    if (m->market ? market_hires(m, p, u) : u < m->pv[m->sc->p_rec_success])
         fill(m, p);
     else
         po->ev_campaign = sim_after(&m->sim, m->pv[m->sc->p_rec_retry], EV_CAMPAIGN_START, p);
@@ -377,6 +390,8 @@ void posts_leave(struct model *m, uint32_t w)
     bool agency = wk->agency;
     if (!agency)
         m->flow.leavers += wk->fte;
+    if (!agency)
+        market_leaver(m, w);
     dismiss(m, w);
     struct post *po = &m->post[p];
     if (agency) {
@@ -476,6 +491,12 @@ void posts_cohort(struct model *m)
     uint32_t g = (uint32_t)m->sc->cohort_grade;
     struct grade_state *gs = &m->g[g];
     double places = m->pv[m->sc->p_cohort_size];
+    if (m->market) {
+        double vacant = 0;
+        for (size_t i = 0; i < gs->n_posts; i++)
+            vacant += advertised(m, gs->posts[i]);
+        places = market_cohort_places(m, places, vacant);
+    }
     for (size_t i = 0; i < gs->n_posts && places >= 1; i++) {
         uint32_t p = gs->posts[i];
         if (advertised(m, (uint32_t)p)) {

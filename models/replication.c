@@ -4,6 +4,7 @@
 #include "models/costs.h"
 #include "models/demand.h"
 #include "models/interventions.h"
+#include "models/market.h"
 #include "models/metrics.h"
 #include "models/model.h"
 #include "models/pathway.h"
@@ -63,6 +64,7 @@ struct model *model_create(const struct scenario *sc)
     workers_create(m);
     posts_create(m);
     demand_create(m);
+    market_create(m);
     return m;
 }
 
@@ -70,6 +72,7 @@ void model_destroy(struct model *m)
 {
     if (!m)
         return;
+    market_destroy(m);
     demand_destroy(m);
     posts_destroy(m);
     workers_destroy(m);
@@ -137,6 +140,7 @@ void model_refresh(struct model *m)
     workers_refresh(m);
     posts_refresh(m);
     demand_refresh(m);
+    market_refresh(m);
     costs_update_rates(m);
 }
 
@@ -193,6 +197,8 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
             workers_rates_refresh(m);
         break;
     case EV_YEAR_END: metrics_year_end(m, x); break;
+    case EV_POOL: market_pool_event(m); break;
+    case EV_MARKET_TICK: market_tick(m); break;
     default: CHECK(!"unknown event type");
     }
     /* Only when something changed that could let a queued case in: dispatch
@@ -228,6 +234,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     pathway_reset(m);
     workers_reset(m);
     costs_reset(m);
+    market_reset(m);
     metrics_reset(m);
 
     /* Reporting events first, so at equal times a period closes before
@@ -240,6 +247,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
         sim_at(&m->sim, l->years->period_end[y], EV_YEAR_END, (uint32_t)y);
 
     posts_start(m);
+    market_start(m);
     for (uint32_t w = 0; w < m->n_worker_slots; w++) {
         if (!workers_settle(m, w))
             continue;

@@ -25,6 +25,7 @@ void scenario_free(struct scenario *sc)
 {
     if (!sc)
         return;
+    free(sc->market.grade);
     for (size_t i = 0; i < sc->n_stages; i++) {
         free(sc->stage[i].name);
         free(sc->stage[i].eligible);

@@ -107,6 +107,20 @@ struct risk_spec {
     struct origin at;
 };
 
+/* The labour market (models/market.h): registered only when the scenario
+ * has a labour_market section (on). */
+struct market_spec {
+    bool on;
+    bool *grade;                  /* [n_grades]: which recruit from the pool (owned) */
+    size_t p_enabled;             /* labour_market.enabled: on unless set false (market_on) */
+    size_t p_pool_start, p_inflow, p_exit, p_leaver_share;
+    size_t p_efficiency, p_alpha, p_region_vacancies, p_intensity;
+    size_t p_supplement, p_hire_elasticity, p_leave_elasticity;
+    size_t p_nq_output;
+    size_t p_agency_supply, p_region_agency, p_day_rate_elasticity;
+    struct origin at;
+};
+
 struct scenario {
     char *name, *description;
     struct origin at_name;        /* where name was set */
@@ -152,6 +166,7 @@ struct scenario {
     bool has_agency_cover;
     size_t p_agency_vacancies, p_agency_long_sick, p_agency_max_share, p_agency_delay;
     struct origin at_cohort, at_agency_cover, at_warmup;
+    struct market_spec market;
 
     /* costs */
     size_t p_discount, p_working_days;

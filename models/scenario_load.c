@@ -631,6 +631,138 @@ static void read_workforce(struct loader *L, struct conf_node *wf)
     read_agency_cover(L, wf);
 }
 
+/* ---- the labour market ------------------------------------------------------- */
+
+/* Largest pool, inflow or output (people), and agency FTE, a scenario may
+ * state: far beyond England's 33,000 social workers, so "unlimited" can be
+ * written as a number. */
+#define MARKET_MAX_PEOPLE 1e9
+
+/* labour_market.grades: the permanent grades that recruit from the pool
+ * (qualified social workers); absent, every permanent grade. */
+static void read_market_grades(struct loader *L, struct conf_node *g)
+{
+    struct scenario *sc = L->sc;
+    struct market_spec *ms = &sc->market;
+    ms->grade = check_calloc(sc->n_grades ? sc->n_grades : 1, sizeof *ms->grade);
+    struct conf_node *gr = conf_get(g, "grades");
+    if (!gr) {
+        for (size_t i = 0; i < sc->n_grades; i++)
+            ms->grade[i] = !sc->grade[i].agency;
+        return;
+    }
+    const char *allowed = "an array of permanent grade names [ \"sw\", ... ]";
+    if (gr->type != CONF_ARRAY || gr->n_kid == 0) {
+        loader_not_array(L, gr, allowed);
+        return;
+    }
+    char **gnames = check_calloc(sc->n_grades + 1, sizeof *gnames);
+    for (size_t i = 0; i < sc->n_grades; i++)
+        gnames[i] = sc->grade[i].name;
+    for (size_t k = 0; k < gr->n_kid; k++) {
+        struct conf_node *x = conf_item(gr, k);
+        if (x->type != CONF_STRING) {
+            conf_error(L->d, gr, "element %zu is %s, not a name (allowed: %s)", k + 1, conf_type_text(x->type),
+                       allowed);
+            continue;
+        }
+        int gi = loader_lookup(gnames, sc->n_grades, x->s);
+        if (gi < 0 && !L->no_grades)
+            loader_unknown_name(L, gr, "grade", x->s, gnames, sc->n_grades, NULL);
+        else if (gi >= 0 && sc->grade[gi].agency)
+            conf_error(L->d, gr, "\"%s\" is the agency grade, which does not recruit (allowed: %s)", x->s,
+                       allowed);
+        else if (gi >= 0)
+            ms->grade[gi] = true;
+    }
+    free(gnames);
+}
+
+/* The labour market (models/market.h): absent, sc->market.on stays false
+ * and no parameter is registered, so a scenario without it is as before. */
+static void read_market(struct loader *L, struct conf_node *root)
+{
+    struct scenario *sc = L->sc;
+    struct market_spec *ms = &sc->market;
+    struct conf_node *g = loader_group(L, root, "labour_market", false);
+    if (!g)
+        return;
+    ms->on = true;
+    ms->at = loader_origin(L, g);
+    read_market_grades(L, g);
+    struct loader_num_spec flag = loader_boolean;
+    flag.flags |= PARAM_STATIC;
+    ms->p_enabled = loader_num(L, g, "labour_market", "enabled", false, 1, flag,
+                               "the labour market is on (false: the model without it, for comparisons)");
+    struct conf_node *pool = loader_group(L, g, "pool", true);
+    const char *p = "labour_market.pool";
+    /* usual ranges: assumption (no published count of social workers open
+     * to offers), from none to a region's whole workforce (about 5,000) */
+    struct loader_num_spec start = loader_usual(loader_whole("people", 0, MARKET_MAX_PEOPLE), 0, 5000);
+    start.flags |= PARAM_STATIC;   /* read at day 0 only */
+    ms->p_pool_start = loader_num(L, pool, p, "start", true, 0, start,
+                                  "qualified social workers in the region open to offers at the start");
+    ms->p_inflow = loader_num(L, pool, p, "inflow_per_year", true, 0,
+                              loader_usual(loader_real("people per year", 0, MARKET_MAX_PEOPLE, 0), 0, 5000),
+                              "arrivals into the pool a year: returners, movers, other councils' leavers");
+    /* usual: assumption, a searcher stays months to a few years */
+    ms->p_exit = loader_num(L, pool, p, "exit_per_year", true, 0,
+                            loader_usual(loader_real("per person-year", 0, 365, 0), 0, 4),
+                            "rate at which a person in the pool leaves it for outside (the profession, the region)");
+    ms->p_leaver_share = loader_num(L, pool, p, "leaver_share", true, 0, loader_share,
+                                    "share of the council's leavers who join the pool");
+
+    struct conf_node *mt = loader_group(L, g, "matching", true);
+    p = "labour_market.matching";
+    ms->p_efficiency = loader_num(L, mt, p, "efficiency", true, 0,
+                                  loader_usual(loader_real("hires per vacancy-year at U = V", 0, 1e6, 0), 0, 50),
+                                  "A in hires = A U^a V^(1-a): vacancy filling rate when the pool equals vacancies");
+    /* usual: Petrongolo & Pissarides 2001, 0.5-0.7 */
+    ms->p_alpha = loader_num(L, mt, p, "elasticity", true, 0.5, loader_usual(loader_share, 0.3, 0.8),
+                             "a in hires = A U^a V^(1-a): elasticity of hires with respect to the pool");
+    ms->p_region_vacancies = loader_num(L, mt, p, "region_vacancies_fte", true, 0,
+                                        loader_usual(loader_real("FTE", 0, MARKET_MAX_PEOPLE, 0), 0, 5000),
+                                        "the region's other councils' vacancies competing for the pool");
+    /* usual: assumption, a recruitment push doubles or triples the reach
+     * of the council's campaigns at most */
+    ms->p_intensity = loader_num(L, mt, p, "intensity", false, 1,
+                                 loader_usual(loader_real("multiplier", 0, 1000, 0), 0.25, 4),
+                                 "the council's hazard per vacancy over the region's (campaign reach, a hiring team)");
+
+    struct conf_node *pay = loader_group(L, g, "pay", true);
+    p = "labour_market.pay";
+    /* usual: assumption, market supplements of up to a third of salary */
+    ms->p_supplement = loader_num(L, pay, p, "supplement", false, 0,
+                                  loader_usual(loader_real("share of salary", -0.5, 2, 0), 0, 0.35),
+                                  "the council's pay above the market (retention payment, market supplement)");
+    /* usual: assumption; labour supply elasticities to one employer of 1-5
+     * (Manning 2003, Monopsony in Motion) */
+    ms->p_hire_elasticity = loader_num(L, pay, p, "hire_elasticity", true, 0,
+                                       loader_usual(loader_real("elasticity", 0, 50, 0), 0, 5),
+                                       "hiring rate per vacancy x (1 + supplement)^this");
+    ms->p_leave_elasticity = loader_num(L, pay, p, "leave_elasticity", true, 0,
+                                        loader_usual(loader_real("elasticity", 0, 50, 0), 0, 5),
+                                        "leaving hazard / (1 + supplement)^this");
+
+    struct conf_node *nq = loader_group(L, g, "newly_qualified", true);
+    p = "labour_market.newly_qualified";
+    ms->p_nq_output = loader_num(L, nq, p, "output_per_year", true, 0,
+                                 loader_usual(loader_whole("people per year", 0, MARKET_MAX_PEOPLE), 0, 2000),
+                                 "newly qualified from the region's programmes each year, arriving at the cohort");
+
+    struct conf_node *ag = loader_group(L, g, "agency", true);
+    p = "labour_market.agency";
+    ms->p_agency_supply = loader_num(L, ag, p, "supply_fte", true, 0,
+                                     loader_usual(loader_real("FTE", 0, MARKET_MAX_PEOPLE, 0), 0, 5000),
+                                     "agency social workers available in the region");
+    ms->p_region_agency = loader_num(L, ag, p, "region_demand_fte", true, 0,
+                                     loader_usual(loader_real("FTE", 0, MARKET_MAX_PEOPLE, 0), 0, 5000),
+                                     "agency FTE the region's other councils engage");
+    ms->p_day_rate_elasticity = loader_num(L, ag, p, "day_rate_elasticity", true, 0,
+                                           loader_usual(loader_real("elasticity", 0, 50, 0), 0, 5),
+                                           "day rate x (demand / supply)^this when demand exceeds supply");
+}
+
 /* Whether path lies under a stage or grade list that could not be read. */
 static bool unreadable_path(const struct loader *L, const char *path)
 {
@@ -997,6 +1129,7 @@ static struct scenario *from_doc(struct conf_doc *doc, const char *path, char *c
     read_stages(&L, root);
     read_allocation(&L, root);
     read_workforce(&L, wf);
+    read_market(&L, root);
     read_costs(&L, root);
     read_interventions(&L, root);
     scenario_order_interventions(sc);

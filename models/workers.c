@@ -3,6 +3,7 @@
 #include "models/binding.h"
 #include "models/costs.h"
 #include "models/hazard.h"
+#include "models/market.h"
 #include "sim/check.h"
 
 #include <math.h>
@@ -94,7 +95,8 @@ static void set_rates(struct model *m, uint32_t wi)
     struct worker *w = &m->w[wi];
     const struct grade_spec *gs = &m->sc->grade[w->grade];
     double sup = gs->holds_cases ? m->sup_mult : 1.0;
-    double leave = m->pv[gs->p_turnover] / SCENARIO_DAYS_PER_YEAR * w->press_leave * sup;
+    double leave = m->pv[gs->p_turnover] / SCENARIO_DAYS_PER_YEAR * w->press_leave * sup
+                   * (w->agency ? 1.0 : market_leave_factor(m, w->grade));
     hazard_set_rate(&m->sim, &w->leave, leave, &w->ev_leave, EV_LEAVE, wi);
     if (w->status == W_AT_WORK) {
         double sick = m->pv[m->sc->p_sick_rate] / SCENARIO_DAYS_PER_YEAR * w->fte * w->press_sick * sup;

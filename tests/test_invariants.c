@@ -18,9 +18,11 @@
  *    thing at a time corrupted (a worker's load, a case's holder link, a
  *    queue count, a tree leaf, ...) and restored; the core function,
  *    invariants_find, must name each one, and find nothing once it is
- *    restored. The aborting wrapper dies with the description. */
+ *    restored. The aborting wrapper dies with the description. The labour
+ *    market's ledger likewise: a person made or lost is found. */
 #include "models/allocation.h"
 #include "models/invariants.h"
+#include "models/market.h"
 #include "models/metrics.h"
 #include "models/model.h"
 #include "models/replication.h"
@@ -341,6 +343,33 @@ static void test_establishment_law_is_switchable(void **state)
     world_close(&w);
 }
 
+/* People are conserved between the council, the labour market's pool and
+ * outside: one person more in the pool, one permanent worker fewer on the
+ * ledger, or a stale pool event is found; restored, nothing is. */
+static void test_walker_finds_a_person_lost_or_made(void **state)
+{
+    (void)state;
+    struct world w;
+    world_open(&w, "tests/scenarios/market.cfg", "0.5");
+    struct model *m = w.m;
+    assert_non_null(m->market);
+    assert_clean(m, 0);
+    m->market->pool += 1;
+    assert_found(m, 0, "labour market", "pool");
+    m->market->pool -= 1;
+    assert_clean(m, 0);
+    m->market->council_to_outside += 1;
+    assert_found(m, 0, "labour market", "permanent staff");
+    m->market->council_to_outside -= 1;
+    assert_clean(m, 0);
+    cal_handle h = m->market->ev_tick;
+    m->market->ev_tick = h + (1ULL << 32);
+    assert_found(m, 0, "market", "tick");
+    m->market->ev_tick = h;
+    assert_clean(m, 0);
+    world_close(&w);
+}
+
 static void corrupt_and_check(void *arg)
 {
     struct model *m = arg;
@@ -365,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_this_build_walks_after_every_event),
         cmocka_unit_test(test_walker_finds_each_corruption),
         cmocka_unit_test(test_establishment_law_is_switchable),
+        cmocka_unit_test(test_walker_finds_a_person_lost_or_made),
         cmocka_unit_test(test_check_aborts_naming_the_invariant),
         cmocka_unit_test(test_fixtures_keep_every_invariant),
         cmocka_unit_test(test_shipped_scenarios_keep_every_invariant),

@@ -12,7 +12,7 @@ layer() {
     case $1 in
         scenario|hazard) echo 0 ;;
         model|loader) echo 1 ;;
-        binding|costs|estimate) echo 2 ;;
+        binding|costs|estimate|market) echo 2 ;;
         workers) echo 3 ;;
         pathway) echo 4 ;;
         demand|interventions|allocation|posts|invariants) echo 5 ;;
