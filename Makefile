@@ -29,9 +29,16 @@ RUN_ARGS ?= --force --plot
 
 # Debian packages the build, tests and charts need, and how to find them.
 DEB_PACKAGES := pkg-config libgsl-dev libconfig-dev nettle-dev libcmocka-dev gnuplot-nox
-# ... and what make test (and make mpi) need besides.
-TEST_DEB_PACKAGES := openmpi-bin libopenmpi-dev
 PKGS         := gsl libconfig nettle
+# and those only the tests need (make test installs them; make and make run
+# do not): libxml2 reads the report back (tests/test_report.c), zlib
+# decodes the browser's screenshot, chromium opens the report and prints
+# it to PDF, poppler-utils counts its pages (tests/test_browser.c),
+# libxml2-utils checks pages by hand (xmllint --noout).
+TEST_DEB_PACKAGES := libxml2-dev libxml2-utils zlib1g-dev chromium poppler-utils
+TEST_DEB_PACKAGES += openmpi-bin libopenmpi-dev   # make mpi, tests/mpi.sh (docs/cluster.md)
+XML_CFLAGS  = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML_LIBS    = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -52,13 +59,16 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libcaseload.a
 
-.PHONY: all deps run test golden mutants bench install clean check-asan fuzz mpi
+.PHONY: all deps test-deps run test golden mutants bench install clean check-asan fuzz mpi
 
 all: caseload
 
 # ---- set-up: install what is missing --------------------------------------
 # A stamp records that the packages were found, so later builds skip the check.
-# install_missing: the packages of the list $(1) not installed yet.
+deps: $(BUILD)/.deps
+test-deps: $(BUILD)/.test-deps
+# $(call install_missing,PACKAGES): install those not installed (as root),
+# else say how and fail.
 define install_missing
 	@missing=""; \
 	for p in $(1); do \
@@ -77,13 +87,12 @@ define install_missing
 	  fi; \
 	fi
 endef
-deps: $(BUILD)/.deps
 $(BUILD)/.deps: Makefile
 	$(call install_missing,$(DEB_PACKAGES))
 	@mkdir -p $(BUILD) && touch $@
 $(BUILD)/.test-deps: Makefile | $(BUILD)/.deps
 	$(call install_missing,$(TEST_DEB_PACKAGES))
-	@touch $@
+	@mkdir -p $(BUILD) && touch $@
 
 # ---- build ----------------------------------------------------------------
 $(BUILD)/%.o: %.c | $(BUILD)/.deps
@@ -99,6 +108,13 @@ caseload: $(CLI_OBJ) $(LIB)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+# The tests that need the test packages: libxml2 (the report read back),
+# zlib (the browser's screenshot decoded).
+$(BUILD)/tests/test_report.o $(BUILD)/tests/test_browser.o: | $(BUILD)/.test-deps
+$(BUILD)/tests/test_report.o: CPPFLAGS += $(XML_CFLAGS)
+$(BUILD)/tests/test_report: LDLIBS += $(XML_LIBS)
+$(BUILD)/tests/test_browser: LDLIBS += -lz
 
 # The invariant walker (models/invariants.h) runs after every event where the
 # replication loop is compiled with CHECK_DEFS: in tests/test_invariants.c
@@ -140,8 +156,12 @@ caseload-mpi: $(MPI_OBJ) $(LIB)
          $(BUILD)/check/models/replication.d
 
 # ---- run, test, bench -----------------------------------------------------
+# The run's folder: results/NAME for scenarios/NAME.cfg; its report, the
+# page for a committee, is RUN_DIR/report.html.
+RUN_DIR ?= results/$(basename $(notdir $(SCENARIO)))
 run: caseload
-	./caseload run $(SCENARIO) $(RUN_ARGS)
+	./caseload run $(SCENARIO) -o $(RUN_DIR) $(RUN_ARGS)
+	./caseload report $(RUN_DIR)
 
 # Each test program is a cmocka group; they run from the repository root so
 # they can find ./caseload and scenarios/ (and tests/test_layers.sh, a
@@ -149,10 +169,12 @@ run: caseload
 # mostly waiting for gnuplot) runs beside the others on the second core,
 # its output kept in a file and printed after theirs. tests/mpi.sh runs
 # caseload-mpi on 1, 2 and 3 ranks against caseload (docs/cluster.md).
-TEST_ALONGSIDE := $(BUILD)/tests/test_security
-test: caseload caseload-mpi $(TEST_BIN)
-	@failed=0; side=$(BUILD)/tests/.alongside.log; \
-	( CASELOAD=./caseload $(TEST_ALONGSIDE) > $$side 2>&1; echo $$? > $$side.rc ) & \
+TEST_ALONGSIDE := $(BUILD)/tests/test_security $(BUILD)/tests/test_browser
+test: caseload caseload-mpi $(TEST_BIN) $(BUILD)/.test-deps
+	@failed=0; \
+	( for t in $(TEST_ALONGSIDE); do \
+	    side=$$t.alongside.log; CASELOAD=./caseload $$t > $$side 2>&1; echo $$? > $$side.rc; \
+	  done ) & \
 	for t in $(filter-out $(TEST_ALONGSIDE),$(TEST_BIN)); do \
 	  printf '== %s\n' "$$t"; \
 	  CASELOAD=./caseload $$t || failed=1; \
@@ -160,8 +182,10 @@ test: caseload caseload-mpi $(TEST_BIN)
 	printf '== %s\n' tests/test_layers.sh; tests/test_layers.sh || failed=1; \
 	printf '== tests/mpi.sh\n'; \
 	CASELOAD=./caseload CASELOAD_MPI=./caseload-mpi tests/mpi.sh || failed=1; \
-	wait; printf '== %s\n' "$(TEST_ALONGSIDE)"; cat $$side; \
-	[ "$$(cat $$side.rc)" = 0 ] || failed=1; \
+	wait; for t in $(TEST_ALONGSIDE); do \
+	  printf '== %s\n' "$$t"; cat $$t.alongside.log; \
+	  [ "$$(cat $$t.alongside.log.rc)" = 0 ] || failed=1; \
+	done; \
 	if [ $$failed -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
 	echo "make test: all tests passed"
 
@@ -200,7 +224,7 @@ ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow \
 ASAN_ENV    := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
                LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
-check-asan: $(BUILD)/.deps
+check-asan: $(BUILD)/.test-deps
 	@stamp='$(ASAN_CC) $(ASAN_CFLAGS)'; \
 	if [ "$$(cat $(ASAN_BUILD)/.flags 2>/dev/null)" != "$$stamp" ]; then \
 	  rm -rf $(ASAN_BUILD) && mkdir -p $(ASAN_BUILD) && printf '%s\n' "$$stamp" > $(ASAN_BUILD)/.flags; \

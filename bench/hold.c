@@ -10,7 +10,8 @@
  *   build/bench/hold [N] [EVENTS] [SEED]
  *
  * Last line, for bench/run.sh:
- *   hold pending=N events=E seconds=S events_per_s=R */
+ *   hold pending=N events=E seconds=S cpu_seconds=C events_per_s=R events_per_cpu_s=P
+ * (cpu_seconds: the process's CPU time over the timed events.) */
 #include "sim/rng.h"
 #include "sim/sim.h"
 
@@ -34,10 +35,10 @@ static void handle(struct sim *s, const struct cal_event *ev, void *model)
     sim_after(s, rng_exponential(&h->rng, 1.0), ev->type, ev->subject);
 }
 
-static double seconds(void)
+static double seconds(clockid_t clock)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(clock, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
@@ -59,15 +60,15 @@ int main(int argc, char **argv)
     for (unsigned long long i = 0; i < 2 * n; i++)
         sim_step(&s, handle, &h);
 
-    double t0 = seconds();
+    double t0 = seconds(CLOCK_MONOTONIC), c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
     for (unsigned long long i = 0; i < events; i++)
         sim_step(&s, handle, &h);
-    double elapsed = seconds() - t0;
+    double cpu = seconds(CLOCK_PROCESS_CPUTIME_ID) - c0, elapsed = seconds(CLOCK_MONOTONIC) - t0;
 
     printf("hold on sim/: %llu pending, %llu events in %.3f s (clock %.1f, check %.6g)\n",
            n, events, elapsed, s.now, h.check);
-    printf("hold pending=%llu events=%llu seconds=%.6f events_per_s=%.6g\n", n, events, elapsed,
-           (double)events / elapsed);
+    printf("hold pending=%llu events=%llu seconds=%.6f cpu_seconds=%.6f events_per_s=%.6g events_per_cpu_s=%.6g\n",
+           n, events, elapsed, cpu, (double)events / elapsed, (double)events / cpu);
     sim_free(&s);
     return 0;
 }

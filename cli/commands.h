@@ -25,6 +25,7 @@ int cmd_target(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 
 /* Draw the charts of a result folder (caseload plot DIR; run and compare

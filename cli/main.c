@@ -29,6 +29,7 @@ static const char usage[] =
     "  caseload check SCENARIO.cfg [--set PATH=VALUE]... [--strict]\n"
     "  caseload params SCENARIO.cfg [--set PATH=VALUE]...\n"
     "  caseload plot DIR\n"
+    "  caseload report DIR [-o FILE.html]\n"
     "  caseload fit RECORDS --at DATE --template SCENARIO.cfg [-o FITTED.cfg] [--drop-bad]\n"
     "  caseload --help | --version\n"
     "\n"
@@ -52,6 +53,9 @@ static const char usage[] =
     "           least the given share of replications, with its cost\n"
     "  check    validate a scenario and print its resolved parameters\n"
     "  params   list every parameter path with value, unit and description\n"
+    "  report   one self-contained HTML page of a run, comparison, sweep,\n"
+    "           tornado or target folder, for a committee paper: summary,\n"
+    "           tables, charts, assumptions, method (default DIR/report.html)\n"
     "  plot     draw the charts of a run, comparison, sweep or tornado\n"
     "           folder: NAME.png and NAME.svg for each, and plots.gp, the\n"
     "           gnuplot script that drew them (cd DIR && gnuplot plots.gp\n"
@@ -156,6 +160,8 @@ static int dispatch(int argc, char **argv)
         return cmd_params(argc, argv);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc, argv);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc, argv);
     if (strcmp(cmd, "fit") == 0)
         return cmd_fit(argc, argv);
     fprintf(stderr, "caseload: unknown command \"%s\" (see caseload --help)\n", cmd);

@@ -35,11 +35,13 @@
  * plot_forget checks them against what the scripts produce. */
 static const char *const every_chart[] = {
     "backlog", "waiting", "workforce", "caseload", "cost",
-    "compare_backlog", "compare_cost", "cost_effectiveness",
+    "compare_backlog", "compare_backlog_difference", "cost_effectiveness",
+    "compare_cost",   /* drawn by earlier versions */
 };
 #define PREFIX_SWEEP "sweep_"
 #define PREFIX_TORNADO "tornado_"
-static const char *const every_prefix[] = { PREFIX_SWEEP, PREFIX_TORNADO };
+#define PREFIX_YEARS "compare_years_"
+static const char *const every_prefix[] = { PREFIX_SWEEP, PREFIX_TORNADO, PREFIX_YEARS };
 
 /* The kinds of folder, by the file that holds their results and the kind
  * their manifest names (run manifests name none), in the order they are

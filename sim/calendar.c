@@ -193,7 +193,7 @@ static inline void place(struct calendar *c, size_t i, struct node nd)
     c->where[node_slot(&nd)] = where_of(FRONT, i);
 }
 
-static void sift_up(struct calendar *c, size_t i)
+static inline void sift_up(struct calendar *c, size_t i)
 {
     struct node nd = c->front[i];
     while (i > 0) {
@@ -206,7 +206,7 @@ static void sift_up(struct calendar *c, size_t i)
     place(c, i, nd);
 }
 
-static void sift_down(struct calendar *c, size_t i)
+static inline void sift_down(struct calendar *c, size_t i)
 {
     struct node nd = c->front[i];
     size_t n = c->n_front;
@@ -364,16 +364,21 @@ cal_handle calendar_push(struct calendar *c, double time, uint32_t type, uint32_
     s->subject = subject;
     CHECK(c->seq < MAX_SEQ);
     struct node nd = { rkey(time), (c->seq++ << SLOT_BITS) | slot };
-    c->n++;
-    insert(c, nd);
-    settle(c);
+    if (c->n++ == 0) {
+        /* Into an empty calendar: the event is the front heap, its key the
+         * new last (no bucket holds anything to be placed against it). */
+        c->last = nd.time;
+        c->n_front = 1;
+        place(c, 0, nd);
+    } else {
+        insert(c, nd); /* the front heap is not empty, so nothing to settle */
+    }
     return handle_of(c, slot);
 }
 
-bool calendar_pop(struct calendar *c, struct cal_event *out)
+/* Remove the front heap's top (there is one) into *out. */
+static inline void pop_front(struct calendar *c, struct cal_event *out)
 {
-    if (c->n_front == 0)
-        return false;
     struct node top = c->front[0];
     uint32_t slot = node_slot(&top);
     const struct slot *s = &c->slots[slot];
@@ -382,12 +387,28 @@ bool calendar_pop(struct calendar *c, struct cal_event *out)
     out->type = s->type;
     out->subject = s->subject;
     release(c, slot);
-    if (c->n_front == 1)
-        c->n_front = 0;
-    else
-        front_remove(c, 0);
+    if (--c->n_front > 0) {
+        c->front[0] = c->front[c->n_front];
+        sift_down(c, 0);
+    }
     c->n--;
     settle(c);
+}
+
+bool calendar_pop(struct calendar *c, struct cal_event *out)
+{
+    if (c->n_front == 0)
+        return false;
+    pop_front(c, out);
+    return true;
+}
+
+bool calendar_pop_until(struct calendar *c, double t_end, struct cal_event *out)
+{
+    /* Compared as keys: rkey is monotone, so key <= rkey(t_end) is time <= t_end. */
+    if (c->n_front == 0 || c->front[0].time > rkey(t_end))
+        return false;
+    pop_front(c, out);
     return true;
 }
 

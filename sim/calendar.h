@@ -45,6 +45,11 @@ cal_handle calendar_push(struct calendar *c, double time, uint32_t type, uint32_
 /* Remove the earliest event into *out; false when empty. */
 bool calendar_pop(struct calendar *c, struct cal_event *out);
 
+/* Remove the earliest event into *out if its time is <= t_end; false when
+ * there is none (calendar_peek_time and calendar_pop in one call, for event
+ * loops). */
+bool calendar_pop_until(struct calendar *c, double t_end, struct cal_event *out);
+
 /* Time of the earliest event, or +infinity when empty. */
 double calendar_peek_time(const struct calendar *c);
 

@@ -56,7 +56,7 @@ uint64_t sim_run_until(struct sim *s, double t_end, sim_handler handler, void *m
 {
     uint64_t before = s->events;
     struct cal_event ev;
-    while (calendar_peek_time(s->cal) <= t_end && calendar_pop(s->cal, &ev)) {
+    while (calendar_pop_until(s->cal, t_end, &ev)) {
         CHECK(ev.time >= s->now);
         s->now = ev.time;
         s->events++;

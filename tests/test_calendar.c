@@ -444,6 +444,61 @@ static void test_infinite_times(void **state)
     calendar_destroy(c);
 }
 
+/* calendar_pop_until pops the earliest event exactly when its time is no
+ * later than the bound (equal counts, -0 equals +0, infinities order), in
+ * the calendar's order, and leaves the calendar alone otherwise. */
+static void test_pop_until(void **state)
+{
+    (void)state;
+    struct calendar *c = calendar_create(4);
+    struct cal_event ev;
+    assert_false(calendar_pop_until(c, INFINITY, &ev)); /* empty */
+    calendar_push(c, 2.5, 0, 1);
+    calendar_push(c, 0.0, 0, 2);
+    calendar_push(c, 2.5, 0, 3);
+    calendar_push(c, INFINITY, 0, 4);
+    assert_false(calendar_pop_until(c, nextafter(0.0, -1.0), &ev));
+    assert_int_equal(calendar_size(c), 4);
+    assert_true(calendar_pop_until(c, -0.0, &ev));
+    assert_int_equal(ev.subject, 2);
+    assert_false(calendar_pop_until(c, nextafter(2.5, 0.0), &ev));
+    assert_true(calendar_pop_until(c, 2.5, &ev));
+    assert_int_equal(ev.subject, 1);
+    assert_true(calendar_pop_until(c, 2.5, &ev));
+    assert_int_equal(ev.subject, 3);
+    assert_false(calendar_pop_until(c, 1e308, &ev));
+    assert_true(calendar_pop_until(c, INFINITY, &ev));
+    assert_int_equal(ev.subject, 4);
+    assert_int_equal(calendar_size(c), 0);
+
+    /* Against calendar_pop on a random sequence: the same events, in the
+     * same order, as the bound steps through the times. */
+    calendar_clear(c); /* sequence numbers from 0, as d's */
+    struct calendar *d = calendar_create(4);
+    struct rng r;
+    rng_seed(&r, rng_key(20240401u, 4, 5, 6));
+    for (uint32_t i = 0; i < 2000; i++) {
+        double t = tied_time(&r);
+        calendar_push(c, t, 0, i);
+        calendar_push(d, t, 0, i);
+    }
+    for (double bound = 0; calendar_size(c) > 0; bound += 0.25) {
+        while (calendar_peek_time(d) <= bound) {
+            struct cal_event want = pop_one(d);
+            assert_true(calendar_pop_until(c, bound, &ev));
+            assert_true(ev.time == want.time && ev.seq == want.seq && ev.subject == want.subject);
+            if (ev.subject < 2000 && ev.subject % 3 == 0) { /* pushed while popping, as a model does */
+                calendar_push(c, bound + 0.25 * (double)(ev.subject % 7), 0, ev.subject + 2000);
+                calendar_push(d, bound + 0.25 * (double)(ev.subject % 7), 0, ev.subject + 2000);
+            }
+        }
+        assert_false(calendar_pop_until(c, bound, &ev));
+        assert_int_equal(calendar_size(c), calendar_size(d));
+    }
+    calendar_destroy(c);
+    calendar_destroy(d);
+}
+
 /* ---- the event loop --------------------------------------------------------- */
 
 enum { EV_PLAIN, EV_CHAIN, EV_AT_END };
@@ -608,6 +663,7 @@ int main(void)
         cmocka_unit_test(test_random_against_reference),
         cmocka_unit_test(test_check_sees_the_past),
         cmocka_unit_test(test_infinite_times),
+        cmocka_unit_test(test_pop_until),
         cmocka_unit_test(test_sim_step),
         cmocka_unit_test(test_sim_run_until),
         cmocka_unit_test(test_sim_rejects_the_past),
