@@ -1,6 +1,9 @@
 /* main.c — the caseload command: dispatch to a subcommand. */
 #include "cli/commands.h"
 #include "cli/signals.h"
+#ifdef CASELOAD_MPI
+#include "cli/mpi/cluster.h"
+#endif
 
 #include <errno.h>
 #include <poll.h>
@@ -182,10 +185,9 @@ static int dispatch(int argc, char **argv)
     return EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/* The command, then a check that standard output got everything. */
+static int caseload_main(int argc, char **argv)
 {
-    gsl_set_error_handler(gsl_policy);
-    signals_ignore_pipe();
     errno = 0;
     int rc = dispatch(argc, argv);
     /* What went to standard output (tables, parameters) must have arrived:
@@ -202,4 +204,15 @@ int main(int argc, char **argv)
         }
     }
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler(gsl_policy);
+    signals_ignore_pipe();
+#ifdef CASELOAD_MPI
+    return cluster_main(argc, argv, caseload_main);
+#else
+    return caseload_main(argc, argv);
+#endif
 }

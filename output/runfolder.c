@@ -317,6 +317,8 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
         json_close(&j);
     }
     json_uint(&j, "threads", info->threads);
+    if (info->ranks)
+        json_uint(&j, "ranks", info->ranks);
     json_uint(&j, "periods", rf->layout->n_periods);
     json_uint(&j, "events", rf->events);
     manifest_command_line(&j, info->argc, info->argv);

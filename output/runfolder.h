@@ -42,6 +42,7 @@ struct run_info {
     const char *start_date, *report_every;
     uint64_t seed, reps_requested;
     unsigned threads;
+    unsigned ranks;                  /* MPI ranks (caseload-mpi), 0: not recorded */
     int argc;
     char **argv;
     char *const *sets;               /* --set overrides */

@@ -41,7 +41,7 @@ across=$(grep -n '#include "\(models\|output\|cli\)/' sim/*.[ch]
           grep -n '#include "\(models\|cli\)/' output/*.[ch]
           grep -n '#include "\(cli\|output\)/' models/*.[ch]
           grep -n '#include "cli/' fit/*.[ch]
-          grep -n '#include "models/' cli/*.[ch] | grep -v '"models/caseload.h"')
+          grep -n '#include "models/' cli/*.[ch] cli/mpi/*.[ch] | grep -v '"models/caseload.h"')
 if [ -n "$across" ]; then
     echo "test_layers: includes across the folders' layers:"; echo "$across"; bad=1
 fi
