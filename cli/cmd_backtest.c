@@ -157,253 +157,310 @@ static bool write_text(const char *dir, const char *name, const char *text, stru
     return true;
 }
 
-int cmd_backtest(int argc, char **argv)
-{
+/* Everything one backtest holds, from its options to its forecast; bt_free
+ * releases it. */
+struct bt {
     struct options o;
-    if (!options_parse(&o, argc, argv, 2, "nsjoqfpYdFU")) {
-        options_free(&o);
+    struct scenario *sc;
+    struct records rec;
+    struct fit_result fr;
+    struct recseries obs, hist;
+    struct forecast fc;
+    struct session s;
+    bool session_used;
+    char *cfg, *fitcsv;
+    struct diag d, notes;
+    char dir[AFILE_PATH_MAX], run_dir[AFILE_PATH_MAX], err[2 * AFILE_PATH_MAX];
+    struct date at, until;
+    const char *records_dir;
+    size_t months, back;
+};
+
+/* Releases all that b holds, its options last. */
+static void bt_free(struct bt *b)
+{
+    if (b->session_used)
+        session_free(&b->s);
+    forecast_free(&b->fc);
+    recseries_free(&b->obs);
+    recseries_free(&b->hist);
+    free(b->cfg);
+    free(b->fitcsv);
+    fit_result_free(&b->fr);
+    records_free(&b->rec);
+    scenario_free(b->sc);
+    diag_free(&b->d);
+    diag_free(&b->notes);
+    options_free(&b->o);
+}
+
+/* Checks the arguments and parses the dates; EXIT_OK, or the status after
+ * printing what is wrong. */
+static int bt_check_args(struct bt *b)
+{
+    const struct options *o = &b->o;
+    if (o->n_args != 1)
+        return usage_error(o->n_args ? "one records folder only" : "the records folder is missing");
+    if (!o->template_path)
+        return usage_error("--template SCENARIO.cfg is missing");
+    if (!o->fit_until)
+        return usage_error("--fit-until DATE is missing");
+    if (!date_parse(o->fit_until, &b->at)) {
+        fprintf(stderr, "caseload: --fit-until %s: not a date (allowed: YYYY-MM-DD, a real calendar date)\n",
+                o->fit_until);
         return EXIT_USAGE;
     }
-    int status = EXIT_USAGE;
-    struct scenario *sc = NULL;
-    struct records rec;
-    memset(&rec, 0, sizeof rec);
-    struct fit_result fr;
-    memset(&fr, 0, sizeof fr);
-    struct recseries obs = { 0 }, hist = { 0 };
-    struct forecast fc = { 0 };
-    struct session s = { 0 };
-    bool session_used = false;
-    char *cfg = NULL, *fitcsv = NULL;
-    struct diag d, notes;
-    diag_init(&d, CLI_DIAG_LIMIT);
-    diag_init(&notes, BT_NOTES_LIMIT);
-    char dir[AFILE_PATH_MAX], err[2 * AFILE_PATH_MAX] = "";
-    struct date at, until;
+    if (o->until && !date_parse(o->until, &b->until)) {
+        fprintf(stderr, "caseload: --until %s: not a date (allowed: YYYY-MM-DD, a real calendar date)\n", o->until);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
 
-    if (o.n_args != 1) {
-        status = usage_error(o.n_args ? "one records folder only" : "the records folder is missing");
-        goto done;
-    }
-    if (!o.template_path) {
-        status = usage_error("--template SCENARIO.cfg is missing");
-        goto done;
-    }
-    if (!o.fit_until) {
-        status = usage_error("--fit-until DATE is missing");
-        goto done;
-    }
-    if (!date_parse(o.fit_until, &at)) {
-        fprintf(stderr, "caseload: --fit-until %s: not a date (allowed: YYYY-MM-DD, a real calendar date)\n",
-                o.fit_until);
-        goto done;
-    }
-    if (o.until && !date_parse(o.until, &until)) {
-        fprintf(stderr, "caseload: --until %s: not a date (allowed: YYYY-MM-DD, a real calendar date)\n", o.until);
-        goto done;
-    }
-    const char *records_dir = o.args[0];
-    sc = cmd_load(o.template_path, &o);
-    if (!sc)
-        goto done;
-    if (sc->report_every != PERIOD_MONTH) {
+/* Loads the template and the records and counts the whole months to score;
+ * EXIT_OK, or EXIT_USAGE after printing what is wrong. */
+static int bt_load(struct bt *b)
+{
+    const struct options *o = &b->o;
+    b->records_dir = o->args[0];
+    b->sc = cmd_load(o->template_path, &b->o);
+    if (!b->sc)
+        return EXIT_USAGE;
+    if (b->sc->report_every != PERIOD_MONTH) {
         fprintf(stderr, "caseload: %s: report_every is \"%s\"; a backtest scores months (allowed: report_every = "
-                        "\"month\" in the template)\n", o.template_path, scenario_period_name(sc->report_every));
-        goto done;
+                        "\"month\" in the template)\n", o->template_path, scenario_period_name(b->sc->report_every));
+        return EXIT_USAGE;
     }
-    if (!records_read(&rec, records_dir, sc, o.drop_bad, &d)) {
-        diag_print(&d, stderr, "caseload");
-        goto done;
+    if (!records_read(&b->rec, b->records_dir, b->sc, o->drop_bad, &b->d)) {
+        diag_print(&b->d, stderr, "caseload");
+        return EXIT_USAGE;
     }
-    long end = o.until ? date_to_days(until) : (long)last_day(&rec);
-    size_t months = whole_months(at, end);
-    if (months == 0) {
+    long end = o->until ? date_to_days(b->until) : (long)last_day(&b->rec);
+    b->months = whole_months(b->at, end);
+    if (b->months == 0) {
         char last[DATE_TEXT_SIZE];
         date_format(date_from_days(end), last);
         fprintf(stderr, "caseload: backtest: no whole month from %s to %s to score (allowed: --until a month or "
-                        "more after --fit-until, within the records)\n", o.fit_until, last);
-        goto done;
+                        "more after --fit-until, within the records)\n", o->fit_until, last);
+        return EXIT_USAGE;
     }
+    return EXIT_OK;
+}
 
-    /* the folder */
-    snprintf(dir, sizeof dir, "%s", o.out_dir ? o.out_dir : "results/backtest");
-    int prc = runfolder_prepare(dir, o.force, err, sizeof err);
+/* Prepares the folder, fits on the records as they stood on DATE and writes
+ * the fitted scenario there; EXIT_OK, or the status after printing why. */
+static int bt_fit(struct bt *b)
+{
+    const struct options *o = &b->o;
+    snprintf(b->dir, sizeof b->dir, "%s", o->out_dir ? o->out_dir : "results/backtest");
+    int prc = runfolder_prepare(b->dir, o->force, b->err, sizeof b->err);
     if (prc != 0) {
-        fprintf(stderr, "caseload: %s\n", err);
-        status = prc;
-        goto done;
+        fprintf(stderr, "caseload: %s\n", b->err);
+        return prc;
     }
-
-    /* fit on the records as they stood on DATE */
-    if (!fit_records(&rec, sc, at, &fr, &notes)) {
-        fprintf(stderr, "caseload: %s: no referral or episode on or before %s: nothing to fit\n", records_dir,
-                o.fit_until);
-        goto done;
+    if (!fit_records(&b->rec, b->sc, b->at, &b->fr, &b->notes)) {
+        fprintf(stderr, "caseload: %s: no referral or episode on or before %s: nothing to fit\n", b->records_dir,
+                o->fit_until);
+        return EXIT_USAGE;
     }
-    if (notes.count && !o.quiet)
-        diag_print(&notes, stderr, "caseload: note");
+    if (b->notes.count && !o->quiet)
+        diag_print(&b->notes, stderr, "caseload: note");
     char about[512];
-    snprintf(about, sizeof about, "Fitted at %s to records, for a backtest (template: %s)", o.fit_until,
-             o.template_path);
-    cfg = fit_scenario_text(o.template_path, sc, &fr, true, about, &d);
-    if (!cfg) {
-        diag_print(&d, stderr, "caseload");
-        goto done;
+    snprintf(about, sizeof about, "Fitted at %s to records, for a backtest (template: %s)", o->fit_until,
+             o->template_path);
+    b->cfg = fit_scenario_text(o->template_path, b->sc, &b->fr, true, about, &b->d);
+    if (!b->cfg) {
+        diag_print(&b->d, stderr, "caseload");
+        return EXIT_USAGE;
     }
-    fitcsv = fit_csv_text(&fr);
-    status = EXIT_FAILURE_RUN;
+    b->fitcsv = fit_csv_text(&b->fr);
     struct afile fitted_file;
-    if (!write_text(dir, BT_FITTED, cfg, &fitted_file) || !afile_commit(&fitted_file)) {
-        fprintf(stderr, "caseload: %s/%s: cannot write (%s)\n", dir, BT_FITTED, strerror(errno));
-        goto done;
+    if (!write_text(b->dir, BT_FITTED, b->cfg, &fitted_file) || !afile_commit(&fitted_file)) {
+        fprintf(stderr, "caseload: %s/%s: cannot write (%s)\n", b->dir, BT_FITTED, strerror(errno));
+        return EXIT_FAILURE_RUN;
     }
+    return EXIT_OK;
+}
 
-    /* the forecast: the fitted scenario over the months scored */
-    char horizon[64], run_dir[AFILE_PATH_MAX], fitted_path[AFILE_PATH_MAX];
-    snprintf(horizon, sizeof horizon, "horizon_years=%.17g", (double)months / 12.0);
+/* Runs the fitted scenario over the months scored into the run folder;
+ * EXIT_OK, or the status after printing why. */
+static int bt_forecast(struct bt *b)
+{
+    char horizon[64], fitted_path[AFILE_PATH_MAX];
+    snprintf(horizon, sizeof horizon, "horizon_years=%.17g", (double)b->months / 12.0);
     char *sets[] = { horizon, "warmup_days=0" };
-    struct options ro = o;
+    struct options ro = b->o;
     ro.sets = sets;
     ro.n_sets = 2;
     ro.records = false;
     ro.precision = 0;
     ro.force = true;   /* the folder is ours: prepared above */
-    if (!runfolder_path(run_dir, sizeof run_dir, dir, BT_RUN_FOLDER) ||
-        !runfolder_path(fitted_path, sizeof fitted_path, dir, BT_FITTED)) {
-        fprintf(stderr, "caseload: %s: the folder name is too long\n", dir);
-        goto done;
+    if (!runfolder_path(b->run_dir, sizeof b->run_dir, b->dir, BT_RUN_FOLDER) ||
+        !runfolder_path(fitted_path, sizeof fitted_path, b->dir, BT_FITTED)) {
+        fprintf(stderr, "caseload: %s: the folder name is too long\n", b->dir);
+        return EXIT_FAILURE_RUN;
     }
     char *paths[] = { fitted_path };
-    session_used = true;
-    if ((status = session_load(&s, &ro, paths, 1)) != EXIT_OK) {
+    b->session_used = true;
+    int status;
+    if ((status = session_load(&b->s, &ro, paths, 1)) != EXIT_OK) {
         fprintf(stderr, "caseload: internal error: the fitted scenario does not load (%s)\n", fitted_path);
-        status = EXIT_FAILURE_RUN;
-        goto done;
+        return EXIT_FAILURE_RUN;
     }
-    if ((status = session_open(&s, run_dir, false)) != EXIT_OK || (status = session_run(&s)) != EXIT_OK)
-        goto done;
-    if (s.partial) {
-        status = EXIT_FAILURE_RUN;
+    if ((status = session_open(&b->s, b->run_dir, false)) != EXIT_OK || (status = session_run(&b->s)) != EXIT_OK)
+        return status;
+    if (b->s.partial) {
         fprintf(stderr, "caseload: stopped before the forecast was complete; nothing scored\n");
-        goto done;
+        return EXIT_FAILURE_RUN;
     }
-    if ((status = session_finish(&s)) != EXIT_OK)
-        goto done;
-    status = EXIT_FAILURE_RUN;
+    return session_finish(&b->s);
+}
 
-    /* what the records show: the months scored, and those before DATE */
+/* Reads what the records show (the months scored, and those before DATE)
+ * and the forecast's quantiles; EXIT_OK, or the status after printing why. */
+static int bt_observe(struct bt *b)
+{
     struct date first;
-    if (!recseries_first_date(records_dir, &first, err, sizeof err) ||
-        !recseries_build(&obs, records_dir, at, months, err, sizeof err)) {
-        fprintf(stderr, "caseload: %s\n", err);
-        status = EXIT_USAGE;
-        goto done;
+    if (!recseries_first_date(b->records_dir, &first, b->err, sizeof b->err) ||
+        !recseries_build(&b->obs, b->records_dir, b->at, b->months, b->err, sizeof b->err)) {
+        fprintf(stderr, "caseload: %s\n", b->err);
+        return EXIT_USAGE;
     }
-    size_t back = 0;
-    while (date_to_days(date_add_months(at, -(int)back - 1)) >= date_to_days(first))
-        back++;
-    if (!recseries_build(&hist, records_dir, date_add_months(at, -(int)back), back, err, sizeof err) ||
-        !read_forecast(run_dir, &obs, &fc, err, sizeof err)) {
-        fprintf(stderr, "caseload: %s\n", err);
-        goto done;
+    b->back = 0;
+    while (date_to_days(date_add_months(b->at, -(int)b->back - 1)) >= date_to_days(first))
+        b->back++;
+    if (!recseries_build(&b->hist, b->records_dir, date_add_months(b->at, -(int)b->back), b->back, b->err,
+                         sizeof b->err) ||
+        !read_forecast(b->run_dir, &b->obs, &b->fc, b->err, sizeof b->err)) {
+        fprintf(stderr, "caseload: %s\n", b->err);
+        return EXIT_FAILURE_RUN;
     }
+    return EXIT_OK;
+}
 
-    /* score each series the forecast has */
-    struct bt_series series[BT_MAX_SERIES];
-    struct bt_score score[BT_MAX_SERIES];
+/* Scores each series the forecast has into series and score (at most
+ * BT_MAX_SERIES); returns how many. */
+static size_t bt_score_all(struct bt *b, struct bt_series *series, struct bt_score *score)
+{
     size_t n = 0;
-    for (size_t i = 0; i < obs.n_series && n < BT_MAX_SERIES; i++) {
-        if (!forecast_has(&fc, i))
+    for (size_t i = 0; i < b->obs.n_series && n < BT_MAX_SERIES; i++) {
+        if (!forecast_has(&b->fc, i))
             continue;
         struct bt_series *x = &series[n];
-        x->name = obs.name[i];
-        x->n = months;
-        x->y = obs.v + i * months;
+        x->name = b->obs.name[i];
+        x->n = b->months;
+        x->y = b->obs.v + i * b->months;
         for (int j = 0; j < BT_QUANTILES; j++)
-            x->q[j] = fc.q[j] + i * months;
-        x->h = recseries_get(&hist, obs.name[i]);
-        x->m = x->h ? back : 0;
+            x->q[j] = b->fc.q[j] + i * b->months;
+        x->h = recseries_get(&b->hist, b->obs.name[i]);
+        x->m = x->h ? b->back : 0;
         backtest_score(x, &score[n]);
         n++;
     }
-    char (*dates)[DATE_TEXT_SIZE] = check_calloc(months, sizeof *dates);
-    const char **date_list = check_calloc(months, sizeof *date_list);
-    for (size_t k = 0; k < months; k++) {
-        date_format(date_from_days(obs.last_day[k]), dates[k]);
-        date_list[k] = dates[k];
-    }
+    return n;
+}
+
+/* Writes fit.csv, backtest.csv, forecast.csv and the manifest as one set;
+ * false (errno set) if it failed, leaving none of them. */
+static bool bt_write(struct bt *b, const struct bt_series *series, const struct bt_score *score, size_t n,
+                     char (*dates)[DATE_TEXT_SIZE], const char **date_list)
+{
+    const struct options *o = &b->o;
     struct afile f_bt, f_fc, f_fit, f_man;
     struct afile *set[] = { &f_fit, &f_bt, &f_fc, &f_man };
     char path[AFILE_PATH_MAX];
-    bool ok = write_text(dir, "fit.csv", fitcsv, &f_fit);
-    ok = ok && runfolder_path(path, sizeof path, dir, "backtest.csv") && afile_open(&f_bt, path);
-    ok = ok && runfolder_path(path, sizeof path, dir, "forecast.csv") && afile_open(&f_fc, path);
-    ok = ok && runfolder_path(path, sizeof path, dir, "manifest.json") && afile_open(&f_man, path);
-    if (ok) {
-        backtest_csv(&f_bt, series, score, n);
-        backtest_forecast_csv(&f_fc, series, n, date_list);
-        struct json j;
-        json_begin(&j, &f_man);
-        json_string(&j, "program", "caseload");
-        json_string(&j, "version", CASELOAD_VERSION);
-        json_string(&j, "kind", "backtest");
-        json_string(&j, "template", o.template_path);
-        json_string(&j, "fit_until", o.fit_until);
-        json_string(&j, "until", dates[months - 1]);
-        json_uint(&j, "months", months);
-        json_uint(&j, "history_months", back);
-        json_uint(&j, "seed", o.seed);
-        json_uint(&j, "replications", s.done);
-        json_string(&j, "benchmark", "naive (last value), one step ahead over the months before fit_until");
-        static const char *const keep[] = { BT_FITTED, BT_RUN_FOLDER "/", NULL };
-        manifest_end(&j, set, sizeof set / sizeof *set, keep);
-        ok = runfolder_commit(set, sizeof set / sizeof *set, keep, dir);
-    } else {
+    bool ok = write_text(b->dir, "fit.csv", b->fitcsv, &f_fit);
+    ok = ok && runfolder_path(path, sizeof path, b->dir, "backtest.csv") && afile_open(&f_bt, path);
+    ok = ok && runfolder_path(path, sizeof path, b->dir, "forecast.csv") && afile_open(&f_fc, path);
+    ok = ok && runfolder_path(path, sizeof path, b->dir, "manifest.json") && afile_open(&f_man, path);
+    if (!ok) {
         for (size_t i = 0; i < sizeof set / sizeof *set; i++)
             afile_abort(set[i]);
+        return false;
     }
-    if (!ok) {
+    backtest_csv(&f_bt, series, score, n);
+    backtest_forecast_csv(&f_fc, series, n, date_list);
+    struct json j;
+    json_begin(&j, &f_man);
+    json_string(&j, "program", "caseload");
+    json_string(&j, "version", CASELOAD_VERSION);
+    json_string(&j, "kind", "backtest");
+    json_string(&j, "template", o->template_path);
+    json_string(&j, "fit_until", o->fit_until);
+    json_string(&j, "until", dates[b->months - 1]);
+    json_uint(&j, "months", b->months);
+    json_uint(&j, "history_months", b->back);
+    json_uint(&j, "seed", o->seed);
+    json_uint(&j, "replications", b->s.done);
+    json_string(&j, "benchmark", "naive (last value), one step ahead over the months before fit_until");
+    static const char *const keep[] = { BT_FITTED, BT_RUN_FOLDER "/", NULL };
+    manifest_end(&j, set, sizeof set / sizeof *set, keep);
+    return runfolder_commit(set, sizeof set / sizeof *set, keep, b->dir);
+}
+
+/* Prints the one-line account and the table of scores to stdout. */
+static void bt_print(const struct bt *b, const struct bt_series *series, const struct bt_score *score, size_t n,
+                     const char *until)
+{
+    printf("backtest: fitted on the records as of %s, forecast %zu month%s to %s (%llu replications) -> %s/\n",
+           b->o.fit_until, b->months, b->months == 1 ? "" : "s", until, (unsigned long long)b->s.done, b->dir);
+    printf("  %-28s %6s %9s %9s %8s\n", "series", "months", "cover 50%", "cover 90%", "MASE");
+    for (size_t i = 0; i < n; i++) {
+        printf("  %-28s %6zu %8.0f%% %8.0f%% ", series[i].name, score[i].n, 100 * score[i].coverage50,
+               100 * score[i].coverage90);
+        if (isnan(score[i].mase))
+            printf("%8s\n", "NA");
+        else
+            printf("%8.2f\n", score[i].mase);
+    }
+}
+
+/* Scores the forecast, writes the result set and prints the scores unless
+ * quiet; EXIT_OK, or EXIT_FAILURE_RUN after printing why. */
+static int bt_report(struct bt *b)
+{
+    struct bt_series series[BT_MAX_SERIES];
+    struct bt_score score[BT_MAX_SERIES];
+    size_t n = bt_score_all(b, series, score);
+    char (*dates)[DATE_TEXT_SIZE] = check_calloc(b->months, sizeof *dates);
+    const char **date_list = check_calloc(b->months, sizeof *date_list);
+    for (size_t k = 0; k < b->months; k++) {
+        date_format(date_from_days(b->obs.last_day[k]), dates[k]);
+        date_list[k] = dates[k];
+    }
+    if (!bt_write(b, series, score, n, dates, date_list)) {
         free(dates);
         free(date_list);
-        fprintf(stderr, "caseload: %s: writing the backtest failed (%s)\n", dir, strerror(errno));
-        goto done;
+        fprintf(stderr, "caseload: %s: writing the backtest failed (%s)\n", b->dir, strerror(errno));
+        return EXIT_FAILURE_RUN;
     }
-    if (!o.quiet) {
-        printf("backtest: fitted on the records as of %s, forecast %zu month%s to %s (%llu replications) -> %s/\n",
-               o.fit_until, months, months == 1 ? "" : "s", dates[months - 1], (unsigned long long)s.done, dir);
-        printf("  %-28s %6s %9s %9s %8s\n", "series", "months", "cover 50%", "cover 90%", "MASE");
-        for (size_t i = 0; i < n; i++) {
-            printf("  %-28s %6zu %8.0f%% %8.0f%% ", series[i].name, score[i].n, 100 * score[i].coverage50,
-                   100 * score[i].coverage90);
-            if (isnan(score[i].mase))
-                printf("%8s\n", "NA");
-            else
-                printf("%8.2f\n", score[i].mase);
-        }
-    }
+    if (!b->o.quiet)
+        bt_print(b, series, score, n, dates[b->months - 1]);
     free(dates);
     free(date_list);
-    status = EXIT_OK;
-    int sig = signals_at_once();
-    if (sig) {
-        status = CLI_EXIT_SIGNAL(sig);
-        goto done;
+    return EXIT_OK;
+}
+
+int cmd_backtest(int argc, char **argv)
+{
+    struct bt b;
+    memset(&b, 0, sizeof b);
+    if (!options_parse(&b.o, argc, argv, 2, "nsjoqfpYdFU")) {
+        options_free(&b.o);
+        return EXIT_USAGE;
     }
-    if (o.plot && cmd_plot_folder(dir, o.quiet, false) != EXIT_OK)
-        status = EXIT_FAILURE_RUN;
-done:
-    if (session_used)
-        session_free(&s);
-    forecast_free(&fc);
-    recseries_free(&obs);
-    recseries_free(&hist);
-    free(cfg);
-    free(fitcsv);
-    fit_result_free(&fr);
-    records_free(&rec);
-    scenario_free(sc);
-    diag_free(&d);
-    diag_free(&notes);
-    options_free(&o);
+    diag_init(&b.d, CLI_DIAG_LIMIT);
+    diag_init(&b.notes, BT_NOTES_LIMIT);
+    int status;
+    if ((status = bt_check_args(&b)) == EXIT_OK && (status = bt_load(&b)) == EXIT_OK &&
+        (status = bt_fit(&b)) == EXIT_OK && (status = bt_forecast(&b)) == EXIT_OK &&
+        (status = bt_observe(&b)) == EXIT_OK && (status = bt_report(&b)) == EXIT_OK) {
+        int sig = signals_at_once();
+        if (sig)
+            status = CLI_EXIT_SIGNAL(sig);
+        else if (b.o.plot && cmd_plot_folder(b.dir, b.o.quiet, false) != EXIT_OK)
+            status = EXIT_FAILURE_RUN;
+    }
+    bt_free(&b);
     return status;
 }
