@@ -164,23 +164,36 @@ static size_t lower_bound(const struct pair *p, size_t n, int32_t id, int32_t da
 
 /* ---- demand ------------------------------------------------------------- */
 
-static void fit_demand(const struct records *r, const struct scenario *sc, long D, struct fit_result *f,
-                       struct diag *notes)
+/* Closures (case, end) and referrals (child, day) on or before D, each
+ * sorted by (id, day), for linking re-referrals; the owner frees clo, ref. */
+struct demand_links {
+    struct pair *clo, *ref;
+    size_t n_clo, n_ref;
+    bool linked;   /* enough closures' ids are referrals' ids */
+};
+
+/* Fits demand.rereferral.p (closures re-referred within W days) and adds the
+ * template's window W; fills L. */
+static void demand_fit_rereferral(const struct records *r, const struct scenario *sc, long D, struct fit_result *f,
+                                  struct diag *notes, struct demand_links *L)
 {
     double W = sc->reg.p[sc->p_reref_within].value;
     int32_t w = (int32_t)ceil(W);
 
     /* re-referral: closures (case, end) and referrals (child, day) linked by id */
-    struct pair *clo = check_malloc((r->n_ep + 1) * sizeof *clo), *ref = check_malloc((r->n_ref + 1) * sizeof *ref);
-    size_t n_clo = 0, n_ref = 0;
+    L->clo = check_malloc((r->n_ep + 1) * sizeof *L->clo);
+    L->ref = check_malloc((r->n_ref + 1) * sizeof *L->ref);
+    L->n_clo = L->n_ref = 0;
     for (size_t i = 0; i < r->n_ep; i++)
         if (r->ep[i].next == STAGE_CLOSE && r->ep[i].end <= D)
-            clo[n_clo++] = (struct pair){ r->ep[i].case_ix, r->ep[i].end };
+            L->clo[L->n_clo++] = (struct pair){ r->ep[i].case_ix, r->ep[i].end };
     for (size_t i = 0; i < r->n_ref; i++)
         if (r->ref[i].day <= D)
-            ref[n_ref++] = (struct pair){ r->ref[i].child, r->ref[i].day };
-    qsort(clo, n_clo, sizeof *clo, cmp_pair);
-    qsort(ref, n_ref, sizeof *ref, cmp_pair);
+            L->ref[L->n_ref++] = (struct pair){ r->ref[i].child, r->ref[i].day };
+    qsort(L->clo, L->n_clo, sizeof *L->clo, cmp_pair);
+    qsort(L->ref, L->n_ref, sizeof *L->ref, cmp_pair);
+    const struct pair *clo = L->clo, *ref = L->ref;
+    size_t n_clo = L->n_clo, n_ref = L->n_ref;
     size_t found = 0, trials = 0, rerefs = 0;
     for (size_t i = 0; i < n_clo; i++) {
         size_t k = lower_bound(ref, n_ref, clo[i].id, INT32_MIN);
@@ -193,8 +206,8 @@ static void fit_demand(const struct records *r, const struct scenario *sc, long 
         if (k < n_ref && ref[k].id == clo[i].id && ref[k].day <= clo[i].day + W)
             rerefs++;
     }
-    bool linked = n_clo > 0 && (double)found >= FIT_LINK_SHARE * (double)n_clo;
-    if (!linked)
+    L->linked = n_clo > 0 && (double)found >= FIT_LINK_SHARE * (double)n_clo;
+    if (!L->linked)
         kept(f, sc, notes, "demand.rereferral.p",
              n_clo ? "case_id of episodes.csv is not the child_id of referrals.csv, so closures cannot be linked "
                      "to later referrals"
@@ -210,19 +223,31 @@ static void fit_demand(const struct records *r, const struct scenario *sc, long 
     }
     add_row(f, "demand.rereferral.within_days", W, NAN, NAN, NAN, 0, false,
             "from template (the service's definition of a re-referral)");
+}
 
-    /* referrals that are re-referrals (a closure of the same id within W
-     * before) are left out of the base rate, as the model adds them */
+/* Flags the referrals that are re-referrals (a closure of the same id within
+ * W days before), which the base rate leaves out as the model adds them;
+ * all false unless L is linked. Returns r->n_ref + 1 flags; the caller frees. */
+static bool *demand_rereferrals(const struct records *r, const struct scenario *sc, const struct demand_links *L)
+{
+    double W = sc->reg.p[sc->p_reref_within].value;
+    int32_t w = (int32_t)ceil(W);
     bool *is_reref = check_calloc(r->n_ref + 1, sizeof *is_reref);
-    if (linked)
+    if (L->linked)
         for (size_t i = 0; i < r->n_ref; i++) {
             const struct records_referral *x = &r->ref[i];
-            size_t k = lower_bound(clo, n_clo, x->child, (int32_t)(x->day - w));
-            if (k < n_clo && clo[k].id == x->child && clo[k].day < x->day && clo[k].day >= x->day - W)
+            size_t k = lower_bound(L->clo, L->n_clo, x->child, (int32_t)(x->day - w));
+            if (k < L->n_clo && L->clo[k].id == x->child && L->clo[k].day < x->day && L->clo[k].day >= x->day - W)
                 is_reref[i] = true;
         }
+    return is_reref;
+}
 
-    /* screen-out share: every referral on or before D */
+/* Fits demand.screen_out from every referral on or before D; returns the
+ * first such referral's day (INT32_MAX if none). */
+static int32_t demand_fit_screen_out(const struct records *r, const struct scenario *sc, long D,
+                                     struct fit_result *f, struct diag *notes)
+{
     double screened = 0, all = 0;
     int32_t first = INT32_MAX;
     for (size_t i = 0; i < r->n_ref; i++)
@@ -240,25 +265,32 @@ static void fit_demand(const struct records *r, const struct scenario *sc, long 
         fitted_number(f, "demand.screen_out", p, se, lo, hi, all, false,
                       "share of referrals screened out (Wilson interval)");
     }
+    return first;
+}
 
-    /* monthly counts: whole calendar months from the first referral to D */
+/* The whole calendar months from day first (INT32_MAX: none) to D: sets *m0
+ * to the first of them and returns how many. */
+static size_t demand_months(int32_t first, long D, struct date *m0)
+{
     size_t M = 0;
-    struct date m0 = { 0, 0, 0 };
+    *m0 = (struct date){ 0, 0, 0 };
     if (first != INT32_MAX) {
         struct date d0 = date_from_days(first);
-        m0 = (struct date){ d0.year, d0.month, 1 };
+        *m0 = (struct date){ d0.year, d0.month, 1 };
         if (d0.day != 1)
-            m0 = date_add_months(m0, 1);
-        while (date_to_days(date_add_months(m0, (int)M + 1)) <= D)
+            *m0 = date_add_months(*m0, 1);
+        while (date_to_days(date_add_months(*m0, (int)M + 1)) <= D)
             M++;
     }
-    if (M == 0) {
-        kept(f, sc, notes, "demand.referrals_per_year", "no whole month of referrals before the date");
-        free(is_reref);
-        free(clo);
-        free(ref);
-        return;
-    }
+    return M;
+}
+
+/* Sets f's M months from m0 and counts in each the referrals that are not
+ * re-referrals (*n_base in all); returns the months' first days ms[0..M],
+ * which the caller frees. */
+static long *demand_count_months(const struct records *r, const bool *is_reref, struct date m0, size_t M,
+                                 struct fit_result *f, double *n_base)
+{
     f->n_months = M;
     f->month = check_malloc(M * sizeof *f->month);
     f->month_count = check_calloc(M, sizeof *f->month_count);
@@ -268,7 +300,7 @@ static void fit_demand(const struct records *r, const struct scenario *sc, long 
         ms[k] = date_to_days(date_add_months(m0, (int)k));
     for (size_t k = 0; k < M; k++)
         f->month[k] = date_add_months(m0, (int)k);
-    double n_base = 0;
+    *n_base = 0;
     for (size_t i = 0; i < r->n_ref; i++) {
         long d = r->ref[i].day;
         if (is_reref[i] || d < ms[0] || d >= ms[M])
@@ -282,11 +314,118 @@ static void fit_demand(const struct records *r, const struct scenario *sc, long 
                 hi = mid;
         }
         f->month_count[lo]++;
-        n_base++;
+        (*n_base)++;
     }
-    bool trend = M >= FIT_MIN_MONTHS_TREND, season = M >= FIT_MIN_MONTHS_SEASON;
-    size_t p = 1 + (trend ? 1 : 0) + (season ? SCENARIO_MONTHS - 1 : 0);
-    double *x = check_calloc(M * p, sizeof *x), *off = check_malloc(M * sizeof *off);
+    return ms;
+}
+
+/* A Poisson regression of the monthly counts: M rows of p columns in x
+ * (intercept, then a trend, then month effects), its fit in beta and cov. */
+struct demand_model {
+    size_t M, p;
+    bool trend, season;
+    double *x, *off, *beta, *cov;
+};
+
+/* Adds demand.seasonality's twelve rows and its setting, from the month
+ * effects e (sum of them sum, mean meanfac), js the first one's column. */
+static void demand_fit_seasonality(struct fit_result *f, const struct demand_model *m, const double *e, double sum,
+                                   double meanfac, size_t js, double n_base)
+{
+    size_t p = m->p;
+    /* s_k = e_k / mean(e); d s_k / d g_j = s_k (delta_kj - e_j / sum) */
+    char arr[1024] = "[ ";
+    char comment[2048] = "";
+    for (int k = 0; k < SCENARIO_MONTHS; k++) {
+        double s = e[k] / meanfac, vv = 0;
+        double gk[SCENARIO_MONTHS];
+        for (int j = 1; j < SCENARIO_MONTHS; j++)
+            gk[j] = s * ((j == k) - e[j] / sum);
+        for (int i = 1; i < SCENARIO_MONTHS; i++)
+            for (int j = 1; j < SCENARIO_MONTHS; j++)
+                vv += gk[i] * m->cov[(js + (size_t)i - 1) * p + js + (size_t)j - 1] * gk[j];
+        double se = sqrt(fmax(vv, 0));
+        char path[FIT_PATH_MAX];
+        snprintf(path, sizeof path, "demand.seasonality.%s", month_key[k]);
+        add_row(f, path, s, se, normal_lo(s, se), normal_hi(s, se), n_base, true,
+                "Poisson regression: month effect, rescaled to average 1");
+        char t[64];
+        num_text(s, t, sizeof t);
+        size_t len = strlen(arr);
+        snprintf(arr + len, sizeof arr - len, "%s%s", t, k + 1 < SCENARIO_MONTHS ? ", " : " ]");
+        len = strlen(comment);
+        snprintf(comment + len, sizeof comment - len, "%s%.3g (se %.2g)", k ? ", " : "", s, se);
+    }
+    add_setting(f, "demand.seasonality", check_strdup(arr),
+                dup_printf("fitted: n=%.0f, month effects %s, method Poisson regression of %zu monthly "
+                           "counts, rescaled to average 1",
+                           n_base, comment, m->M),
+                false);
+}
+
+/* From the converged regression m: the fitted monthly counts, and the rows
+ * demand.referrals_per_year, demand.trend_per_year, demand.seasonality (kept
+ * from the template when too few months). */
+static void demand_fit_rows(const struct scenario *sc, struct fit_result *f, struct diag *notes,
+                            const struct demand_model *m, bool linked, double n_base)
+{
+    size_t M = m->M, p = m->p;
+    bool trend = m->trend, season = m->season;
+    for (size_t k = 0; k < M; k++) {
+        double eta = m->off[k];
+        for (size_t j = 0; j < p; j++)
+            eta += m->x[k * p + j] * m->beta[j];
+        f->month_fitted[k] = exp(eta);
+    }
+    size_t js = trend ? 2 : 1;   /* first seasonal coefficient */
+    double e[SCENARIO_MONTHS], sum = 0;
+    for (int k = 0; k < SCENARIO_MONTHS; k++) {
+        e[k] = season && k > 0 ? exp(m->beta[js + (size_t)k - 1]) : 1;
+        sum += e[k];
+    }
+    double meanfac = sum / SCENARIO_MONTHS;
+    /* R = 365.25 exp(b0) mean_k exp(g_k); gradient of log R */
+    double *g = check_calloc(p, sizeof *g);
+    g[0] = 1;
+    if (season)
+        for (int k = 1; k < SCENARIO_MONTHS; k++)
+            g[js + (size_t)k - 1] = e[k] / sum;
+    double v = 0;
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j < p; j++)
+            v += g[i] * m->cov[i * p + j] * g[j];
+    double R = SCENARIO_DAYS_PER_YEAR * exp(m->beta[0]) * meanfac, sl = sqrt(v);
+    char method[FIT_METHOD_MAX];
+    snprintf(method, sizeof method, "Poisson regression of %zu monthly counts (log link%s%s)%s", M,
+             trend ? ", trend" : "", season ? ", months" : "", linked ? ", re-referrals left out" : "");
+    fitted_number(f, "demand.referrals_per_year", R, R * sl, R * exp(-ESTIM_Z * sl), R * exp(ESTIM_Z * sl),
+                  n_base, false, method);
+    free(g);
+    if (trend) {
+        double b = m->beta[1], sb = sqrt(m->cov[1 * p + 1]);
+        fitted_number(f, "demand.trend_per_year", expm1(b), exp(b) * sb, expm1(b - ESTIM_Z * sb),
+                      expm1(b + ESTIM_Z * sb), n_base, false, "Poisson regression: exp(slope per year) - 1");
+    } else {
+        kept(f, sc, notes, "demand.trend_per_year", "fewer than 12 whole months of referrals");
+    }
+    if (season)
+        demand_fit_seasonality(f, m, e, sum, meanfac, js, n_base);
+    else
+        kept(f, sc, notes, "demand.seasonality", "fewer than 24 whole months of referrals");
+}
+
+/* Fits the referral rate, trend and seasonality by a Poisson regression of
+ * f's M monthly counts (months starting ms[0..M]); kept from the template if
+ * it does not converge. */
+static void demand_fit_rate(const struct scenario *sc, long D, struct fit_result *f, struct diag *notes,
+                            const long *ms, size_t M, bool linked, double n_base)
+{
+    struct demand_model m = { .M = M };
+    m.trend = M >= FIT_MIN_MONTHS_TREND;
+    m.season = M >= FIT_MIN_MONTHS_SEASON;
+    bool trend = m.trend, season = m.season;
+    size_t p = m.p = 1 + (trend ? 1 : 0) + (season ? SCENARIO_MONTHS - 1 : 0);
+    double *x = m.x = check_calloc(M * p, sizeof *x), *off = m.off = check_malloc(M * sizeof *off);
     int *cal = check_malloc(M * sizeof *cal);
     for (size_t k = 0; k < M; k++) {
         double *row = x + k * p;
@@ -299,89 +438,42 @@ static void fit_demand(const struct records *r, const struct scenario *sc, long 
             row[j + (size_t)cal[k] - 1] = 1;
         off[k] = log((double)(ms[k + 1] - ms[k]));
     }
-    double *beta = check_malloc(p * sizeof *beta), *cov = check_malloc(p * p * sizeof *cov), dev;
-    if (!estim_poisson(x, f->month_count, off, M, p, beta, cov, &dev)) {
+    m.beta = check_malloc(p * sizeof *m.beta);
+    m.cov = check_malloc(p * p * sizeof *m.cov);
+    double dev;
+    if (!estim_poisson(x, f->month_count, off, M, p, m.beta, m.cov, &dev))
         kept(f, sc, notes, "demand.referrals_per_year", "the Poisson regression did not converge");
-    } else {
-        for (size_t k = 0; k < M; k++) {
-            double eta = off[k];
-            for (size_t j = 0; j < p; j++)
-                eta += x[k * p + j] * beta[j];
-            f->month_fitted[k] = exp(eta);
-        }
-        size_t js = trend ? 2 : 1;   /* first seasonal coefficient */
-        double e[SCENARIO_MONTHS], sum = 0;
-        for (int k = 0; k < SCENARIO_MONTHS; k++) {
-            e[k] = season && k > 0 ? exp(beta[js + (size_t)k - 1]) : 1;
-            sum += e[k];
-        }
-        double meanfac = sum / SCENARIO_MONTHS;
-        /* R = 365.25 exp(b0) mean_k exp(g_k); gradient of log R */
-        double *g = check_calloc(p, sizeof *g);
-        g[0] = 1;
-        if (season)
-            for (int k = 1; k < SCENARIO_MONTHS; k++)
-                g[js + (size_t)k - 1] = e[k] / sum;
-        double v = 0;
-        for (size_t i = 0; i < p; i++)
-            for (size_t j = 0; j < p; j++)
-                v += g[i] * cov[i * p + j] * g[j];
-        double R = SCENARIO_DAYS_PER_YEAR * exp(beta[0]) * meanfac, sl = sqrt(v);
-        char m[FIT_METHOD_MAX];
-        snprintf(m, sizeof m, "Poisson regression of %zu monthly counts (log link%s%s)%s", M,
-                 trend ? ", trend" : "", season ? ", months" : "", linked ? ", re-referrals left out" : "");
-        fitted_number(f, "demand.referrals_per_year", R, R * sl, R * exp(-ESTIM_Z * sl), R * exp(ESTIM_Z * sl),
-                      n_base, false, m);
-        free(g);
-        if (trend) {
-            double b = beta[1], sb = sqrt(cov[1 * p + 1]);
-            fitted_number(f, "demand.trend_per_year", expm1(b), exp(b) * sb, expm1(b - ESTIM_Z * sb),
-                          expm1(b + ESTIM_Z * sb), n_base, false, "Poisson regression: exp(slope per year) - 1");
-        } else {
-            kept(f, sc, notes, "demand.trend_per_year", "fewer than 12 whole months of referrals");
-        }
-        if (season) {
-            /* s_k = e_k / mean(e); d s_k / d g_j = s_k (delta_kj - e_j / sum) */
-            char arr[1024] = "[ ";
-            char comment[2048] = "";
-            for (int k = 0; k < SCENARIO_MONTHS; k++) {
-                double s = e[k] / meanfac, vv = 0;
-                double gk[SCENARIO_MONTHS];
-                for (int j = 1; j < SCENARIO_MONTHS; j++)
-                    gk[j] = s * ((j == k) - e[j] / sum);
-                for (int i = 1; i < SCENARIO_MONTHS; i++)
-                    for (int j = 1; j < SCENARIO_MONTHS; j++)
-                        vv += gk[i] * cov[(js + (size_t)i - 1) * p + js + (size_t)j - 1] * gk[j];
-                double se = sqrt(fmax(vv, 0));
-                char path[FIT_PATH_MAX];
-                snprintf(path, sizeof path, "demand.seasonality.%s", month_key[k]);
-                add_row(f, path, s, se, normal_lo(s, se), normal_hi(s, se), n_base, true,
-                        "Poisson regression: month effect, rescaled to average 1");
-                char t[64];
-                num_text(s, t, sizeof t);
-                size_t len = strlen(arr);
-                snprintf(arr + len, sizeof arr - len, "%s%s", t, k + 1 < SCENARIO_MONTHS ? ", " : " ]");
-                len = strlen(comment);
-                snprintf(comment + len, sizeof comment - len, "%s%.3g (se %.2g)", k ? ", " : "", s, se);
-            }
-            add_setting(f, "demand.seasonality", check_strdup(arr),
-                        dup_printf("fitted: n=%.0f, month effects %s, method Poisson regression of %zu monthly "
-                                   "counts, rescaled to average 1",
-                                   n_base, comment, M),
-                        false);
-        } else {
-            kept(f, sc, notes, "demand.seasonality", "fewer than 24 whole months of referrals");
-        }
-    }
-    free(beta);
-    free(cov);
+    else
+        demand_fit_rows(sc, f, notes, &m, linked, n_base);
+    free(m.beta);
+    free(m.cov);
     free(cal);
     free(off);
     free(x);
-    free(ms);
+}
+
+static void fit_demand(const struct records *r, const struct scenario *sc, long D, struct fit_result *f,
+                       struct diag *notes)
+{
+    struct demand_links L;
+    demand_fit_rereferral(r, sc, D, f, notes, &L);
+    bool *is_reref = demand_rereferrals(r, sc, &L);
+    int32_t first = demand_fit_screen_out(r, sc, D, f, notes);
+
+    /* monthly counts: whole calendar months from the first referral to D */
+    struct date m0;
+    size_t M = demand_months(first, D, &m0);
+    if (M == 0) {
+        kept(f, sc, notes, "demand.referrals_per_year", "no whole month of referrals before the date");
+    } else {
+        double n_base;
+        long *ms = demand_count_months(r, is_reref, m0, M, f, &n_base);
+        demand_fit_rate(sc, D, f, notes, ms, M, L.linked, n_base);
+        free(ms);
+    }
     free(is_reref);
-    free(clo);
-    free(ref);
+    free(L.clo);
+    free(L.ref);
 }
 
 /* ---- stages --------------------------------------------------------------- */
