@@ -726,124 +726,159 @@ static double months_between(long a, long b)
     return whole + (double)(b - anniversary) / DAYS_PER_MONTH;
 }
 
-static void fit_workforce(const struct records *r, const struct scenario *sc, long D, struct fit_result *f,
-                          struct diag *notes)
+/* What staff.csv shows by the date D, per grade: FTE in post, FTE-years of
+ * exposure, leavers, spells and the times to progression; staff_tally_free
+ * releases it. */
+struct staff_tally {
+    size_t G;
+    size_t *ord, *begin;   /* spell_order's */
+    double *in_post, *expo, *leavers, *spells;
+    double **prog;         /* [grade][n_prog[grade]] */
+    size_t *n_prog;
+    double agency_fte, holding_fte;   /* in post at D, case-holding grades */
+};
+
+/* Tallies the spells started by D into t. */
+static void staff_tally(const struct records *r, const struct scenario *sc, long D, struct staff_tally *t)
 {
-    size_t G = sc->n_grades, *begin;
-    size_t *ord = spell_order(r, &begin);
-    double *in_post = check_calloc(G, sizeof(double)), *expo = check_calloc(G, sizeof(double));
-    double *leavers = check_calloc(G, sizeof(double)), *spells = check_calloc(G, sizeof(double));
-    double **prog = check_calloc(G, sizeof *prog);
-    size_t *n_prog = check_calloc(G, sizeof *n_prog);
+    size_t G = t->G = sc->n_grades;
+    t->ord = spell_order(r, &t->begin);
+    t->in_post = check_calloc(G, sizeof(double));
+    t->expo = check_calloc(G, sizeof(double));
+    t->leavers = check_calloc(G, sizeof(double));
+    t->spells = check_calloc(G, sizeof(double));
+    t->prog = check_calloc(G, sizeof *t->prog);
+    t->n_prog = check_calloc(G, sizeof *t->n_prog);
     for (size_t g = 0; g < G; g++)
-        prog[g] = check_malloc((r->n_spell + 1) * sizeof(double));
-    double agency_fte = 0, holding_fte = 0;
+        t->prog[g] = check_malloc((r->n_spell + 1) * sizeof(double));
+    t->agency_fte = t->holding_fte = 0;
     for (size_t k = 0; k < r->n_spell; k++) {
-        const struct records_spell *s = &r->spell[ord[k]];
+        const struct records_spell *s = &r->spell[t->ord[k]];
         if (s->start > D)
             continue;
         size_t g = (size_t)s->grade;
-        spells[g]++;
+        t->spells[g]++;
         long stop = s->end != RECORDS_NONE && s->end < D ? s->end : D;
         if (stop > s->start)
-            expo[g] += s->fte * (double)(stop - s->start) / SCENARIO_DAYS_PER_YEAR;
+            t->expo[g] += s->fte * (double)(stop - s->start) / SCENARIO_DAYS_PER_YEAR;
         if (s->end == RECORDS_NONE || s->end > D) {
-            in_post[g] += s->fte;
+            t->in_post[g] += s->fte;
             if (sc->grade[g].holds_cases) {
-                holding_fte += s->fte;
-                agency_fte += s->agency ? s->fte : 0;
+                t->holding_fte += s->fte;
+                t->agency_fte += s->agency ? s->fte : 0;
             }
             continue;
         }
         /* ended by D: progression (the next spell of the person starts at
          * once in the grade this one becomes) or leaving the grade */
         const struct records_spell *nx =
-            k + 1 < begin[s->person + 1] ? &r->spell[ord[k + 1]] : NULL;
+            k + 1 < t->begin[s->person + 1] ? &r->spell[t->ord[k + 1]] : NULL;
         bool goes_on = nx && nx->start <= s->end + 1;
         if (goes_on && sc->grade[g].becomes >= 0 && nx->grade == sc->grade[g].becomes)
-            prog[g][n_prog[g]++] = sc->grade[g].after_in_days ? (double)(s->end - s->start)
-                                                              : months_between(s->start, s->end);
+            t->prog[g][t->n_prog[g]++] = sc->grade[g].after_in_days ? (double)(s->end - s->start)
+                                                                    : months_between(s->start, s->end);
         else
-            leavers[g]++;
+            t->leavers[g]++;
+    }
+}
+
+static void staff_tally_free(struct staff_tally *t)
+{
+    for (size_t g = 0; g < t->G; g++)
+        free(t->prog[g]);
+    free(t->prog);
+    free(t->n_prog);
+    free(t->in_post);
+    free(t->expo);
+    free(t->leavers);
+    free(t->spells);
+    free(t->ord);
+    free(t->begin);
+}
+
+/* Fits grade g's in_post (not agency), turnover_per_year and, if it
+ * progresses, after_months or after_days, from t. */
+static void workforce_fit_grade(const struct scenario *sc, struct fit_result *f, struct diag *notes,
+                                const struct staff_tally *t, size_t g)
+{
+    const struct grade_spec *gs = &sc->grade[g];
+    char path[FIT_PATH_MAX];
+    if (!gs->agency) {
+        snprintf(path, sizeof path, "workforce.grades.%s.in_post", gs->name);
+        if (t->spells[g] == 0)
+            kept(f, sc, notes, path, "no spell of this grade in staff.csv");
+        else
+            fitted_number(f, path, t->in_post[g], NAN, NAN, NAN, t->spells[g], false,
+                          "FTE in post at the date (spells open at it)");
+    }
+    snprintf(path, sizeof path, "workforce.grades.%s.turnover_per_year", gs->name);
+    if (t->expo[g] <= 0 || t->leavers[g] < 1)
+        kept(f, sc, notes, path, "no leavers or no exposure in staff.csv");
+    else {
+        double rate, se, lo, hi;
+        estim_rate(t->leavers[g], t->expo[g], &rate, &se, &lo, &hi);
+        char m[FIT_METHOD_MAX];
+        snprintf(m, sizeof m, "leavers per FTE-year in post (%.1f FTE-years; exact Poisson interval)", t->expo[g]);
+        fitted_number(f, path, rate, se, lo, hi, t->leavers[g], false, m);
+    }
+    if (gs->becomes < 0)
+        return;
+    snprintf(path, sizeof path, "workforce.grades.%s.%s", gs->name, gs->after_in_days ? "after_days" : "after_months");
+    if (t->n_prog[g] < FIT_MIN_EVENTS)
+        kept(f, sc, notes, path, "fewer than 10 progressions");
+    else {
+        double m, se, lo, hi;
+        estim_mean(t->prog[g], t->n_prog[g], &m, &se, &lo, &hi);
+        if (gs->after_in_days)
+            fitted_number(f, path, m, se, lo, hi, (double)t->n_prog[g], false,
+                          "mean days in the grade before progression");
+        else if (m < 0.5)
+            kept(f, sc, notes, path, "staff progress within half a month (after_months is at least 1)");
+        else
+            fitted_number(f, path, m, se, lo, hi, (double)t->n_prog[g], true,
+                          "mean calendar months in the grade before progression (written rounded)");
+    }
+}
+
+/* Fits each non-agency grade's establishment at D: the latest row of
+ * establishment.csv on or before it (nothing if the file is absent). */
+static void workforce_fit_establishment(const struct records *r, const struct scenario *sc, long D,
+                                        struct fit_result *f, struct diag *notes)
+{
+    if (!r->has_establishment)
+        return;
+    size_t G = sc->n_grades;
+    int32_t *when = check_malloc(G * sizeof *when);
+    double *fte = check_calloc(G, sizeof *fte);
+    for (size_t g = 0; g < G; g++)
+        when[g] = INT32_MIN;
+    for (size_t i = 0; i < r->n_est; i++) {
+        const struct records_estab *e = &r->est[i];
+        if (e->day <= D && e->day >= when[e->grade]) {
+            when[e->grade] = e->day;
+            fte[e->grade] = e->fte;
+        }
     }
     for (size_t g = 0; g < G; g++) {
-        const struct grade_spec *gs = &sc->grade[g];
+        if (sc->grade[g].agency)
+            continue;
         char path[FIT_PATH_MAX];
-        if (!gs->agency) {
-            snprintf(path, sizeof path, "workforce.grades.%s.in_post", gs->name);
-            if (spells[g] == 0)
-                kept(f, sc, notes, path, "no spell of this grade in staff.csv");
-            else
-                fitted_number(f, path, in_post[g], NAN, NAN, NAN, spells[g], false,
-                              "FTE in post at the date (spells open at it)");
-        }
-        snprintf(path, sizeof path, "workforce.grades.%s.turnover_per_year", gs->name);
-        if (expo[g] <= 0 || leavers[g] < 1)
-            kept(f, sc, notes, path, "no leavers or no exposure in staff.csv");
-        else {
-            double rate, se, lo, hi;
-            estim_rate(leavers[g], expo[g], &rate, &se, &lo, &hi);
-            char m[FIT_METHOD_MAX];
-            snprintf(m, sizeof m, "leavers per FTE-year in post (%.1f FTE-years; exact Poisson interval)", expo[g]);
-            fitted_number(f, path, rate, se, lo, hi, leavers[g], false, m);
-        }
-        if (gs->becomes >= 0) {
-            snprintf(path, sizeof path, "workforce.grades.%s.%s", gs->name,
-                     gs->after_in_days ? "after_days" : "after_months");
-            if (n_prog[g] < FIT_MIN_EVENTS)
-                kept(f, sc, notes, path, "fewer than 10 progressions");
-            else {
-                double m, se, lo, hi;
-                estim_mean(prog[g], n_prog[g], &m, &se, &lo, &hi);
-                if (gs->after_in_days)
-                    fitted_number(f, path, m, se, lo, hi, (double)n_prog[g], false,
-                                  "mean days in the grade before progression");
-                else if (m < 0.5)
-                    kept(f, sc, notes, path, "staff progress within half a month (after_months is at least 1)");
-                else
-                    fitted_number(f, path, m, se, lo, hi, (double)n_prog[g], true,
-                                  "mean calendar months in the grade before progression (written rounded)");
-            }
-        }
+        snprintf(path, sizeof path, "workforce.grades.%s.establishment", sc->grade[g].name);
+        if (when[g] == INT32_MIN)
+            kept(f, sc, notes, path, "no row of establishment.csv on or before the date");
+        else
+            fitted_number(f, path, fte[g], NAN, NAN, NAN, 1, false, "establishment.csv, latest row by the date");
     }
-    if (holding_fte > 0) {
-        double p, se, lo, hi;
-        estim_proportion(agency_fte, holding_fte, &p, &se, &lo, &hi);
-        add_row(f, "observed.agency_share", p, se, lo, hi, holding_fte, true,
-                "agency FTE / case-holding FTE in post at the date (descriptive, no scenario setting)");
-    }
+    free(fte);
+    free(when);
+}
 
-    /* establishment at the date: the latest row on or before it */
-    if (r->has_establishment) {
-        int32_t *when = check_malloc(G * sizeof *when);
-        double *fte = check_calloc(G, sizeof *fte);
-        for (size_t g = 0; g < G; g++)
-            when[g] = INT32_MIN;
-        for (size_t i = 0; i < r->n_est; i++) {
-            const struct records_estab *e = &r->est[i];
-            if (e->day <= D && e->day >= when[e->grade]) {
-                when[e->grade] = e->day;
-                fte[e->grade] = e->fte;
-            }
-        }
-        for (size_t g = 0; g < G; g++) {
-            if (sc->grade[g].agency)
-                continue;
-            char path[FIT_PATH_MAX];
-            snprintf(path, sizeof path, "workforce.grades.%s.establishment", sc->grade[g].name);
-            if (when[g] == INT32_MIN)
-                kept(f, sc, notes, path, "no row of establishment.csv on or before the date");
-            else
-                fitted_number(f, path, fte[g], NAN, NAN, NAN, 1, false, "establishment.csv, latest row by the date");
-        }
-        free(fte);
-        free(when);
-    }
-
-    /* sickness: absences of everybody, exposure at work in FTE-years */
-    double fte_years = 0, absent = 0, started = 0;
-    for (size_t g = 0; g < G; g++)
-        fte_years += expo[g];
+/* The absences begun before D: per length in days (inclusive), those ended
+ * (ev) and still open at D (ce), both [0..*nd] and freed by the caller;
+ * *started counts them and *absent sums their FTE-years off work. */
+static void sickness_tally(const struct records *r, long D, const struct staff_tally *t, double **ev_out,
+                           double **ce_out, size_t *nd_out, double *started, double *absent)
+{
     long max_days = 0;
     for (size_t i = 0; i < r->n_abs; i++) {
         const struct records_absence *a = &r->abs[i];
@@ -859,20 +894,37 @@ static void fit_workforce(const struct records *r, const struct scenario *sc, lo
         const struct records_absence *a = &r->abs[i];
         if (a->start >= D)
             continue;
-        started++;
+        (*started)++;
         /* the person's FTE: that of their spell holding the start */
         double fte = 1;
-        for (size_t k = begin[a->person]; k < begin[a->person + 1]; k++)
-            if (r->spell[ord[k]].start <= a->start)
-                fte = r->spell[ord[k]].fte;
+        for (size_t k = t->begin[a->person]; k < t->begin[a->person + 1]; k++)
+            if (r->spell[t->ord[k]].start <= a->start)
+                fte = r->spell[t->ord[k]].fte;
         bool ended = a->end != RECORDS_NONE && a->end < D;
         long len = (ended ? a->end + 1 : D) - a->start;
-        absent += fte * (double)len / SCENARIO_DAYS_PER_YEAR;
+        *absent += fte * (double)len / SCENARIO_DAYS_PER_YEAR;
         if (ended)
             ev[len]++;
         else
             ce[len]++;
     }
+    *ev_out = ev;
+    *ce_out = ce;
+    *nd_out = nd;
+}
+
+/* Fits the sickness absence rate per FTE-year at work, and the mixture of
+ * short and long episodes, from the absences begun before D. */
+static void workforce_fit_sickness(const struct records *r, const struct scenario *sc, long D, struct fit_result *f,
+                                   struct diag *notes, const struct staff_tally *t)
+{
+    /* sickness: absences of everybody, exposure at work in FTE-years */
+    double fte_years = 0, absent = 0, started = 0;
+    for (size_t g = 0; g < t->G; g++)
+        fte_years += t->expo[g];
+    double *ev, *ce;
+    size_t nd;
+    sickness_tally(r, D, t, &ev, &ce, &nd, &started, &absent);
     double at_work = fte_years - absent;
     if (started < 1 || at_work <= 0)
         kept(f, sc, notes, "workforce.sickness.episodes_per_fte_year", "no absences or no time at work");
@@ -907,16 +959,24 @@ static void fit_workforce(const struct records *r, const struct scenario *sc, lo
     free(c.km);
     free(ev);
     free(ce);
-    for (size_t g = 0; g < G; g++)
-        free(prog[g]);
-    free(prog);
-    free(n_prog);
-    free(in_post);
-    free(expo);
-    free(leavers);
-    free(spells);
-    free(ord);
-    free(begin);
+}
+
+static void fit_workforce(const struct records *r, const struct scenario *sc, long D, struct fit_result *f,
+                          struct diag *notes)
+{
+    struct staff_tally t;
+    staff_tally(r, sc, D, &t);
+    for (size_t g = 0; g < t.G; g++)
+        workforce_fit_grade(sc, f, notes, &t, g);
+    if (t.holding_fte > 0) {
+        double p, se, lo, hi;
+        estim_proportion(t.agency_fte, t.holding_fte, &p, &se, &lo, &hi);
+        add_row(f, "observed.agency_share", p, se, lo, hi, t.holding_fte, true,
+                "agency FTE / case-holding FTE in post at the date (descriptive, no scenario setting)");
+    }
+    workforce_fit_establishment(r, sc, D, f, notes);
+    workforce_fit_sickness(r, sc, D, f, notes, &t);
+    staff_tally_free(&t);
 }
 
 /* ---- recruitment ---------------------------------------------------------- */
