@@ -565,8 +565,17 @@ static char *array_text(const double *v, size_t n)
     return s;
 }
 
-static void fit_stages(const struct records *r, const struct scenario *sc, long D, struct fit_result *f,
-                       struct diag *notes)
+/* The episodes started by D, per stage: per day in the stage, those ended
+ * (ev) and open at D (ce), [stage][0..nd), and the transitions taken,
+ * moves[stage][k] for k < the stage's n_next (row length max_next + 1). */
+struct episode_tally {
+    size_t nd, max_next;
+    double *ev, *ce, *moves;
+};
+
+/* Sets up f's stages and the arrays for the cases open at D; returns the
+ * longest time in a stage, in days, of an episode started by D. */
+static long stages_prepare(const struct records *r, const struct scenario *sc, long D, struct fit_result *f)
 {
     size_t S = sc->n_stages;
     f->n_stages = S;
@@ -591,14 +600,25 @@ static void fit_stages(const struct records *r, const struct scenario *sc, long 
         f->open_elapsed[s] = check_malloc((n_open[s] + 1) * sizeof(double));
         f->open_waiting[s] = check_malloc((n_open[s] + 1) * sizeof(double));
     }
-    size_t nd = (size_t)max_days + 1;
-    double *ev = check_calloc(S * nd, sizeof *ev), *ce = check_calloc(S * nd, sizeof *ce);
+    free(n_open);
+    return max_days;
+}
+
+/* Tallies the episodes started by D into t (max_days: stages_prepare's) and
+ * the ages of the cases open at D into f (allocated or waiting). */
+static void stages_tally(const struct records *r, const struct scenario *sc, long D, long max_days,
+                         struct fit_result *f, struct episode_tally *t)
+{
+    size_t S = sc->n_stages;
+    size_t nd = t->nd = (size_t)max_days + 1;
+    double *ev = t->ev = check_calloc(S * nd, sizeof *ev), *ce = t->ce = check_calloc(S * nd, sizeof *ce);
     /* transition counts: [stage][k] for k < n_next */
     size_t max_next = 0;
     for (size_t s = 0; s < S; s++)
         if (sc->stage[s].n_next > max_next)
             max_next = sc->stage[s].n_next;
-    double *moves = check_calloc(S * (max_next + 1), sizeof *moves);
+    t->max_next = max_next;
+    double *moves = t->moves = check_calloc(S * (max_next + 1), sizeof *moves);
     for (size_t i = 0; i < r->n_ep; i++) {
         const struct records_episode *e = &r->ep[i];
         if (e->start > D)
@@ -619,59 +639,90 @@ static void fit_stages(const struct records *r, const struct scenario *sc, long 
                 f->open_waiting[s][f->n_waiting[s]++] = age;
         }
     }
-    for (size_t s = 0; s < S; s++) {
-        const struct stage_spec *st = &sc->stage[s];
-        char prefix[FIT_PATH_MAX - 16], path[FIT_PATH_MAX];
-        snprintf(prefix, sizeof prefix, "pathway.stages.%s.duration", st->name);
-        struct fit_stage_chart *c = &f->stage[s];
-        group(ev + s * nd, ce + s * nd, nd - 1, c);
-        struct estim_surv es = { c->t, c->events, c->censored, c->n };
-        char what[96];
-        snprintf(what, sizeof what, "%s episodes", st->name);
-        if (estim_surv_events(&es) < FIT_MIN_EVENTS) {
-            snprintf(path, sizeof path, "%s.mean", prefix);
-            kept(f, sc, notes, path, "fewer than 10 ended episodes");
-        } else if (!fit_duration(f, c, prefix, what, NULL)) {
-            snprintf(path, sizeof path, "%s.mean", prefix);
-            kept(f, sc, notes, path, "no duration family could be fitted");
-        }
-        /* transitions */
-        double n = 0;
-        for (size_t k = 0; k < st->n_next; k++)
-            n += moves[s * (max_next + 1) + k];
-        for (size_t k = 0; k < st->n_next; k++) {
-            const char *to = st->next[k].to == STAGE_CLOSE ? "close" : sc->stage[st->next[k].to].name;
-            snprintf(path, sizeof path, "pathway.stages.%s.next.%s.p", st->name, to);
-            if (st->n_next == 1) {
-                add_row(f, path, 1.0, NAN, NAN, NAN, n, false, "from template (the only transition)");
-                continue;
-            }
-            if (n < FIT_MIN_EVENTS) {
-                kept(f, sc, notes, path, "fewer than 10 ended episodes");
-                continue;
-            }
-            double p, se, lo, hi;
-            estim_proportion(moves[s * (max_next + 1) + k], n, &p, &se, &lo, &hi);
-            fitted_number(f, path, p, se, lo, hi, n, false, "share of ended episodes (Wilson interval)");
-        }
-        /* the starting state */
-        size_t open = f->n_elapsed[s] + f->n_waiting[s];
-        snprintf(path, sizeof path, "pathway.stages.%s.initial", st->name);
-        char m[FIT_METHOD_MAX];
-        snprintf(m, sizeof m, "cases open at the date (%zu allocated, %zu waiting)", f->n_elapsed[s],
-                 f->n_waiting[s]);
-        fitted_number(f, path, (double)open, NAN, NAN, NAN, (double)open, true, m);
-        snprintf(path, sizeof path, "pathway.stages.%s.open_elapsed_days", st->name);
-        add_setting(f, path, array_text(f->open_elapsed[s], f->n_elapsed[s]),
-                    dup_printf("observed: days each allocated case open at the date has spent in the stage"), true);
-        snprintf(path, sizeof path, "pathway.stages.%s.open_waiting_days", st->name);
-        add_setting(f, path, array_text(f->open_waiting[s], f->n_waiting[s]),
-                    dup_printf("observed: days each unallocated case open at the date has waited"), true);
+}
+
+/* Fits stage s's duration (its chart's data into f->stage[s]), or keeps the
+ * template's when too few episodes ended or no family fits. */
+static void stages_fit_duration(const struct scenario *sc, struct fit_result *f, struct diag *notes,
+                                const struct episode_tally *t, size_t s)
+{
+    const struct stage_spec *st = &sc->stage[s];
+    char prefix[FIT_PATH_MAX - 16], path[FIT_PATH_MAX];
+    snprintf(prefix, sizeof prefix, "pathway.stages.%s.duration", st->name);
+    struct fit_stage_chart *c = &f->stage[s];
+    group(t->ev + s * t->nd, t->ce + s * t->nd, t->nd - 1, c);
+    struct estim_surv es = { c->t, c->events, c->censored, c->n };
+    char what[96];
+    snprintf(what, sizeof what, "%s episodes", st->name);
+    if (estim_surv_events(&es) < FIT_MIN_EVENTS) {
+        snprintf(path, sizeof path, "%s.mean", prefix);
+        kept(f, sc, notes, path, "fewer than 10 ended episodes");
+    } else if (!fit_duration(f, c, prefix, what, NULL)) {
+        snprintf(path, sizeof path, "%s.mean", prefix);
+        kept(f, sc, notes, path, "no duration family could be fitted");
     }
-    free(moves);
-    free(ev);
-    free(ce);
-    free(n_open);
+}
+
+/* Fits the share of stage s's ended episodes taking each transition. */
+static void stages_fit_transitions(const struct scenario *sc, struct fit_result *f, struct diag *notes,
+                                   const struct episode_tally *t, size_t s)
+{
+    const struct stage_spec *st = &sc->stage[s];
+    const double *moves = t->moves + s * (t->max_next + 1);
+    char path[FIT_PATH_MAX];
+    double n = 0;
+    for (size_t k = 0; k < st->n_next; k++)
+        n += moves[k];
+    for (size_t k = 0; k < st->n_next; k++) {
+        const char *to = st->next[k].to == STAGE_CLOSE ? "close" : sc->stage[st->next[k].to].name;
+        snprintf(path, sizeof path, "pathway.stages.%s.next.%s.p", st->name, to);
+        if (st->n_next == 1) {
+            add_row(f, path, 1.0, NAN, NAN, NAN, n, false, "from template (the only transition)");
+            continue;
+        }
+        if (n < FIT_MIN_EVENTS) {
+            kept(f, sc, notes, path, "fewer than 10 ended episodes");
+            continue;
+        }
+        double p, se, lo, hi;
+        estim_proportion(moves[k], n, &p, &se, &lo, &hi);
+        fitted_number(f, path, p, se, lo, hi, n, false, "share of ended episodes (Wilson interval)");
+    }
+}
+
+/* Adds stage s's starting state: the cases open at the date, and the days
+ * each has spent in the stage or waiting. */
+static void stages_fit_start(const struct scenario *sc, struct fit_result *f, size_t s)
+{
+    const struct stage_spec *st = &sc->stage[s];
+    char path[FIT_PATH_MAX];
+    size_t open = f->n_elapsed[s] + f->n_waiting[s];
+    snprintf(path, sizeof path, "pathway.stages.%s.initial", st->name);
+    char m[FIT_METHOD_MAX];
+    snprintf(m, sizeof m, "cases open at the date (%zu allocated, %zu waiting)", f->n_elapsed[s], f->n_waiting[s]);
+    fitted_number(f, path, (double)open, NAN, NAN, NAN, (double)open, true, m);
+    snprintf(path, sizeof path, "pathway.stages.%s.open_elapsed_days", st->name);
+    add_setting(f, path, array_text(f->open_elapsed[s], f->n_elapsed[s]),
+                dup_printf("observed: days each allocated case open at the date has spent in the stage"), true);
+    snprintf(path, sizeof path, "pathway.stages.%s.open_waiting_days", st->name);
+    add_setting(f, path, array_text(f->open_waiting[s], f->n_waiting[s]),
+                dup_printf("observed: days each unallocated case open at the date has waited"), true);
+}
+
+static void fit_stages(const struct records *r, const struct scenario *sc, long D, struct fit_result *f,
+                       struct diag *notes)
+{
+    long max_days = stages_prepare(r, sc, D, f);
+    struct episode_tally t;
+    stages_tally(r, sc, D, max_days, f, &t);
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        stages_fit_duration(sc, f, notes, &t, s);
+        stages_fit_transitions(sc, f, notes, &t, s);
+        stages_fit_start(sc, f, s);
+    }
+    free(t.moves);
+    free(t.ev);
+    free(t.ce);
 }
 
 /* ---- workforce ------------------------------------------------------------ */
