@@ -366,6 +366,72 @@ static int cmp_ep_key(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* Reports that next is not a transition of stage, listing those that are. */
+static void episode_not_in_pathway(struct reader *rd, const struct scenario *sc, int stage)
+{
+    char list[1024] = "";
+    const struct stage_spec *st = &sc->stage[stage];
+    for (size_t k = 0; k < st->n_next; k++) {
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "",
+                 st->next[k].to == STAGE_CLOSE ? "close" : sc->stage[st->next[k].to].name);
+    }
+    row_error(rd, 4, REASON_NEXT_NOT_IN_PATHWAY, "not a transition of stage %s (allowed: %s)", st->name, list);
+}
+
+/* The next field of a row of stage stage ending on end (RECORDS_NONE: open):
+ * a stage, STAGE_CLOSE or RECORDS_OPEN; a row error if it is missing, given
+ * for an open episode, or not a transition of the stage. */
+static int episode_next(struct reader *rd, const struct scenario *sc, int stage, int32_t end)
+{
+    int next = RECORDS_OPEN;
+    const char *nx = field(rd, 4);
+    if (end == RECORDS_NONE && *nx)
+        row_error(rd, 4, REASON_MISSING_FIELD, "given for an open episode (end_date is empty)");
+    else if (end != RECORDS_NONE && !*nx)
+        row_error(rd, 4, REASON_MISSING_FIELD,
+                  "empty for an ended episode (allowed: a stage the episode leads to, or close)");
+    else if (*nx) {
+        next = strcmp(nx, "close") == 0 ? STAGE_CLOSE : stage_index(sc, nx);
+        if (next == -1 && strcmp(nx, "close") != 0)
+            next = RECORDS_OPEN - 1;   /* no stage at all */
+        if (!in_pathway(&sc->stage[stage], next))
+            episode_not_in_pathway(rd, sc, stage);
+    }
+    return next;
+}
+
+/* Drops the duplicate episodes (same case, stage and start), reporting the
+ * later row (a third copy is compared with the first); key[0..r->n_ep) is
+ * sorted here. */
+static void episode_drop_duplicates(struct reader *rd, struct ep_key *key)
+{
+    struct records *r = rd->r;
+    if (r->n_ep > 1)
+        qsort(key, r->n_ep, sizeof *key, cmp_ep_key);
+    bool *gone = check_calloc(r->n_ep + 1, sizeof *gone);
+    size_t n_gone = 0, first = 0;
+    for (size_t i = 1; i < r->n_ep; i++) {
+        const struct ep_key *a = &key[first], *b = &key[i];
+        if (a->case_ix == b->case_ix && a->stage == b->stage && a->start == b->start) {
+            late_error(rd, b->line, REASON_DUPLICATE_EPISODE,
+                       "duplicate episode: same case, stage and start_date as line %ld", (long)a->line);
+            gone[b->i] = true;
+            n_gone++;
+        } else {
+            first = i;
+        }
+    }
+    if (n_gone) {
+        size_t k = 0;
+        for (size_t i = 0; i < r->n_ep; i++)
+            if (!gone[i])
+                r->ep[k++] = r->ep[i];
+        r->n_ep = k;
+    }
+    free(gone);
+}
+
 static void read_episodes(struct reader *rd, const char *dir, struct intern *ids)
 {
     static const char *const names[] = { "case_id", "stage", "start_date", "end_date", "next", "allocated_date" };
@@ -390,30 +456,8 @@ static void read_episodes(struct reader *rd, const char *dir, struct intern *ids
         if (ok && alloc != RECORDS_NONE && end != RECORDS_NONE && alloc > end)
             row_error(rd, 5, REASON_END_BEFORE_START, "after end_date");
         int next = RECORDS_OPEN;
-        if (ok && !rd->row_bad) {
-            const char *nx = field(rd, 4);
-            if (end == RECORDS_NONE && *nx)
-                row_error(rd, 4, REASON_MISSING_FIELD, "given for an open episode (end_date is empty)");
-            else if (end != RECORDS_NONE && !*nx)
-                row_error(rd, 4, REASON_MISSING_FIELD,
-                          "empty for an ended episode (allowed: a stage the episode leads to, or close)");
-            else if (*nx) {
-                next = strcmp(nx, "close") == 0 ? STAGE_CLOSE : stage_index(sc, nx);
-                if (next == -1 && strcmp(nx, "close") != 0)
-                    next = RECORDS_OPEN - 1;   /* no stage at all */
-                if (!in_pathway(&sc->stage[stage], next)) {
-                    char list[1024] = "";
-                    const struct stage_spec *st = &sc->stage[stage];
-                    for (size_t k = 0; k < st->n_next; k++) {
-                        size_t len = strlen(list);
-                        snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "",
-                                 st->next[k].to == STAGE_CLOSE ? "close" : sc->stage[st->next[k].to].name);
-                    }
-                    row_error(rd, 4, REASON_NEXT_NOT_IN_PATHWAY, "not a transition of stage %s (allowed: %s)",
-                              st->name, list);
-                }
-            }
-        }
+        if (ok && !rd->row_bad)
+            next = episode_next(rd, sc, stage, end);
         if (rd->row_bad)
             continue;
         x.case_ix = intern_get(ids, id, true);
@@ -428,32 +472,7 @@ static void read_episodes(struct reader *rd, const char *dir, struct intern *ids
         r->ep[r->n_ep++] = x;
     }
     csv_in_free(&rd->c);
-
-    /* duplicates: same case, stage and start; the later row is the one
-     * reported (a third copy is compared with the first) */
-    if (r->n_ep > 1)
-        qsort(key, r->n_ep, sizeof *key, cmp_ep_key);
-    bool *gone = check_calloc(r->n_ep + 1, sizeof *gone);
-    size_t n_gone = 0, first = 0;
-    for (size_t i = 1; i < r->n_ep; i++) {
-        const struct ep_key *a = &key[first], *b = &key[i];
-        if (a->case_ix == b->case_ix && a->stage == b->stage && a->start == b->start) {
-            late_error(rd, b->line, REASON_DUPLICATE_EPISODE,
-                       "duplicate episode: same case, stage and start_date as line %ld", (long)a->line);
-            gone[b->i] = true;
-            n_gone++;
-        } else {
-            first = i;
-        }
-    }
-    if (n_gone) {
-        size_t k = 0;
-        for (size_t i = 0; i < r->n_ep; i++)
-            if (!gone[i])
-                r->ep[k++] = r->ep[i];
-        r->n_ep = k;
-    }
-    free(gone);
+    episode_drop_duplicates(rd, key);
     free(key);
 }
 
