@@ -8,6 +8,8 @@
 #   make mutants    plant each mutant of tests/mutants/ in a scratch copy, run the
 #                   tests, report killed / survived and the score (MUTANTS=a subset)
 #   make bench      benchmarks (figures go in docs/performance.md)
+#   make mpi        build ./caseload-mpi, the same commands over MPI ranks
+#                   (Open MPI; docs/cluster.md)
 #   make check-asan every test again under AddressSanitizer and UBSan (build-asan/)
 #   make fuzz       fuzz the scenario loader and the readers and writers of charts,
 #                   FUZZ_SECONDS each (docs/robustness.md)
@@ -28,6 +30,15 @@ RUN_ARGS ?= --force --plot
 # Debian packages the build, tests and charts need, and how to find them.
 DEB_PACKAGES := pkg-config libgsl-dev libconfig-dev nettle-dev libcmocka-dev gnuplot-nox
 PKGS         := gsl libconfig nettle
+# and those only the tests need (make test installs them; make and make run
+# do not): libxml2 reads the report back (tests/test_report.c), zlib
+# decodes the browser's screenshot, chromium opens the report and prints
+# it to PDF, poppler-utils counts its pages (tests/test_browser.c),
+# libxml2-utils checks pages by hand (xmllint --noout).
+TEST_DEB_PACKAGES := libxml2-dev libxml2-utils zlib1g-dev chromium poppler-utils
+TEST_DEB_PACKAGES += openmpi-bin libopenmpi-dev   # make mpi, tests/mpi.sh (docs/cluster.md)
+XML_CFLAGS  = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML_LIBS    = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -48,16 +59,19 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libcaseload.a
 
-.PHONY: all deps run test golden mutants bench install clean check-asan fuzz
+.PHONY: all deps test-deps run test golden mutants bench install clean check-asan fuzz mpi
 
 all: caseload
 
 # ---- set-up: install what is missing --------------------------------------
 # A stamp records that the packages were found, so later builds skip the check.
 deps: $(BUILD)/.deps
-$(BUILD)/.deps: Makefile
+test-deps: $(BUILD)/.test-deps
+# $(call install_missing,PACKAGES): install those not installed (as root),
+# else say how and fail.
+define install_missing
 	@missing=""; \
-	for p in $(DEB_PACKAGES); do \
+	for p in $(1); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -72,6 +86,12 @@ $(BUILD)/.deps: Makefile
 	    exit 1; \
 	  fi; \
 	fi
+endef
+$(BUILD)/.deps: Makefile
+	$(call install_missing,$(DEB_PACKAGES))
+	@mkdir -p $(BUILD) && touch $@
+$(BUILD)/.test-deps: Makefile | $(BUILD)/.deps
+	$(call install_missing,$(TEST_DEB_PACKAGES))
 	@mkdir -p $(BUILD) && touch $@
 
 # ---- build ----------------------------------------------------------------
@@ -88,6 +108,13 @@ caseload: $(CLI_OBJ) $(LIB)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+# The tests that need the test packages: libxml2 (the report read back),
+# zlib (the browser's screenshot decoded).
+$(BUILD)/tests/test_report.o $(BUILD)/tests/test_browser.o: | $(BUILD)/.test-deps
+$(BUILD)/tests/test_report.o: CPPFLAGS += $(XML_CFLAGS)
+$(BUILD)/tests/test_report: LDLIBS += $(XML_LIBS)
+$(BUILD)/tests/test_browser: LDLIBS += -lz
 
 # The invariant walker (models/invariants.h) runs after every event where the
 # replication loop is compiled with CHECK_DEFS: in tests/test_invariants.c
@@ -109,31 +136,56 @@ $(BUILD)/tests/test_invariants: $(BUILD)/tests/test_invariants.o $(BUILD)/check/
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# caseload-mpi: the front end again, compiled by Open MPI's mpicc with
+# CASELOAD_MPI (cli/batch.c hands replications to cli/mpi/cluster.c), on
+# the same library.
+MPICC   ?= mpicc
+MPI_SRC := $(CLI_SRC) $(wildcard cli/mpi/*.c)
+MPI_OBJ := $(MPI_SRC:%.c=$(BUILD)/mpi/%.o)
+mpi: caseload-mpi
+$(BUILD)/mpi/%.o: %.c | $(BUILD)/.test-deps
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CPPFLAGS) -DCASELOAD_MPI $(PKG_CFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+
+caseload-mpi: $(MPI_OBJ) $(LIB)
+	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
          $(BUILD)/check/models/replication.d
 
 # ---- run, test, bench -----------------------------------------------------
+# The run's folder: results/NAME for scenarios/NAME.cfg; its report, the
+# page for a committee, is RUN_DIR/report.html.
+RUN_DIR ?= results/$(basename $(notdir $(SCENARIO)))
 run: caseload
-	./caseload run $(SCENARIO) $(RUN_ARGS)
+	./caseload run $(SCENARIO) -o $(RUN_DIR) $(RUN_ARGS)
+	./caseload report $(RUN_DIR)
 
 # Each test program is a cmocka group; they run from the repository root so
 # they can find ./caseload and scenarios/ (and tests/test_layers.sh, a
 # script, checks the layers: models/README.md, docs/model.md). The slowest (TEST_ALONGSIDE:
 # mostly waiting for gnuplot) runs beside the others on the second core,
-# its output kept in a file and printed after theirs.
-TEST_ALONGSIDE := $(BUILD)/tests/test_security
-test: caseload $(TEST_BIN)
-	@failed=0; side=$(BUILD)/tests/.alongside.log; \
-	( CASELOAD=./caseload $(TEST_ALONGSIDE) > $$side 2>&1; echo $$? > $$side.rc ) & \
+# its output kept in a file and printed after theirs. tests/mpi.sh runs
+# caseload-mpi on 1, 2 and 3 ranks against caseload (docs/cluster.md).
+TEST_ALONGSIDE := $(BUILD)/tests/test_security $(BUILD)/tests/test_browser
+test: caseload caseload-mpi $(TEST_BIN) $(BUILD)/.test-deps
+	@failed=0; \
+	( for t in $(TEST_ALONGSIDE); do \
+	    side=$$t.alongside.log; CASELOAD=./caseload $$t > $$side 2>&1; echo $$? > $$side.rc; \
+	  done ) & \
 	for t in $(filter-out $(TEST_ALONGSIDE),$(TEST_BIN)); do \
 	  printf '== %s\n' "$$t"; \
 	  CASELOAD=./caseload $$t || failed=1; \
 	done; \
 	printf '== %s\n' tests/test_layers.sh; tests/test_layers.sh || failed=1; \
-	wait; printf '== %s\n' "$(TEST_ALONGSIDE)"; cat $$side; \
-	[ "$$(cat $$side.rc)" = 0 ] || failed=1; \
+	printf '== tests/mpi.sh\n'; \
+	CASELOAD=./caseload CASELOAD_MPI=./caseload-mpi tests/mpi.sh || failed=1; \
+	wait; for t in $(TEST_ALONGSIDE); do \
+	  printf '== %s\n' "$$t"; cat $$t.alongside.log; \
+	  [ "$$(cat $$t.alongside.log.rc)" = 0 ] || failed=1; \
+	done; \
 	if [ $$failed -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
 	echo "make test: all tests passed"
 
@@ -172,7 +224,7 @@ ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined,float-cast-overflow \
 ASAN_ENV    := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
                LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
-check-asan: $(BUILD)/.deps
+check-asan: $(BUILD)/.test-deps
 	@stamp='$(ASAN_CC) $(ASAN_CFLAGS)'; \
 	if [ "$$(cat $(ASAN_BUILD)/.flags 2>/dev/null)" != "$$stamp" ]; then \
 	  rm -rf $(ASAN_BUILD) && mkdir -p $(ASAN_BUILD) && printf '%s\n' "$$stamp" > $(ASAN_BUILD)/.flags; \
@@ -240,4 +292,4 @@ $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
 -include $(FUZZ_HARNESSES:%=$(BUILD)/tests/fuzz/%.d)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) caseload
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) caseload caseload-mpi

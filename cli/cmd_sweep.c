@@ -1,6 +1,7 @@
 /* cmd_sweep.c — caseload sweep: outcomes as one or two levers move (a grid),
  * or which assumptions matter most (--tornado). Every point runs the same
  * replications with the same seeds, so the curves are paired. */
+#include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/eval.h"
 #include "cli/limits.h"
@@ -159,7 +160,8 @@ static struct sweepfolder_run run_of(const struct scenario *sc, const struct opt
 {
     return (struct sweepfolder_run){ .version = CASELOAD_VERSION, .scenario = sc->name, .file = sc->file,
                                      .seed = o->seed, .reps_per_point = o->reps, .points = points,
-                                     .partial = partial, .argc = o->argc, .argv = o->argv };
+                                     .partial = partial, .ranks = batch_ranks(), .threads = o->threads,
+                                     .argc = o->argc, .argv = o->argv };
 }
 
 /* Commit the folder (both files appear together, or neither does); a

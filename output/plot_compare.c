@@ -15,6 +15,20 @@
  * gives the names). */
 #define PLANE_NAMED_MAX 4
 #define KEY_SHADE "shaded: middle 90%"
+#define KEY_SPEND "extra spending (net + saving)"
+/* A marker on every this many points of a line (monthly: one a quarter). */
+#define MARKER_EVERY 3
+/* The bars of the financial years: extra spending, agency saving, net. */
+#define COLOUR_SPEND "#D55E00"
+#define COLOUR_SAVING "#009E73"
+#define COLOUR_NET "#0072B2"
+#define COLOUR_WHISKER "#000000"
+#define DIFFERENCES "'" PLOT_DIFFERENCES_CSV "'"
+#define YEARS "'" PLOT_COMPARE_YEARS_CSV "'"
+/* Charts of a comparison besides the one per alternative's years. */
+#define COMPARE_OTHER_CHARTS 3
+/* Room around the largest difference on a y axis fixed from the data. */
+#define HEAD_ROOM 1.08
 
 /* A gnuplot array of strings. */
 static void string_array(struct gp *g, const char *name, const char *const *items, size_t n)
@@ -33,6 +47,7 @@ struct texts {
     const char **scenario, **colour;             /* per scenario */
     char **key, **label;                         /* per alternative: key title, point label */
     const char **alt_colour;
+    const char **alt_name;
 };
 
 static void texts_make(struct texts *t, const struct plot_compare_facts *f)
@@ -47,6 +62,7 @@ static void texts_make(struct texts *t, const struct plot_compare_facts *f)
     t->key = check_calloc(na, sizeof *t->key);
     t->label = check_calloc(na, sizeof *t->label);
     t->alt_colour = check_calloc(na, sizeof *t->alt_colour);
+    t->alt_name = check_calloc(na, sizeof *t->alt_name);
     bool numbered = f->n_alternatives > PLANE_NAMED_MAX;
     for (size_t i = 0; i < f->n_alternatives; i++) {
         char buf[PLOT_TEXT_SIZE];
@@ -58,6 +74,7 @@ static void texts_make(struct texts *t, const struct plot_compare_facts *f)
         snprintf(buf, sizeof buf, "%zu", i + 1);
         t->label[i] = check_strdup(numbered ? buf : f->alt[i].name);
         t->alt_colour[i] = plot_colour(f->alt[i].scenario);
+        t->alt_name[i] = f->alt[i].name;
     }
 }
 
@@ -70,6 +87,7 @@ static void texts_free(struct texts *t, const struct plot_compare_facts *f)
     free(t->key);
     free(t->label);
     free(t->alt_colour);
+    free(t->alt_name);
     free(t->scenario);
     free(t->colour);
 }
@@ -116,11 +134,8 @@ static void plane_data(struct gp *g, const struct plot_compare_facts *f, const s
         "# alternative in file order, the child-days of unallocated waiting avoided\n"
         "# (minus the difference: fewer days is better) and the extra cost, each with\n"
         "# its 95%% confidence interval.\n"
-        "alternatives = %zu\n",
-        f->n_alternatives);
-    string_array(g, "alternative", (const char *const *)t->key, f->n_alternatives);
+        "\n");
     string_array(g, "point_label", (const char *const *)t->label, f->n_alternatives);
-    string_array(g, "alternative_colour", t->alt_colour, f->n_alternatives);
     gp_printf(g,
         "days_unit = %s   # child-days%s\n"
         "cost_unit = %s   # %s\n"
@@ -156,47 +171,105 @@ static void plane_data(struct gp *g, const struct plot_compare_facts *f, const s
 
 static void chart_backlog(struct gp *g, const struct plot_compare_facts *f, const char *reps)
 {
-    bool bands = all_have(f, PLOT_M_UNALLOCATED, true);
-    if (!bands && !all_have(f, PLOT_M_UNALLOCATED, false))
+    if (!all_have(f, PLOT_M_UNALLOCATED, false))
         return;
-    gp_chart_begin(g, "compare_backlog", "each scenario's backlog: median and middle 90% of replications");
-    gp_setting(g, "set title", "unallocated cases (the backlog) by scenario, %s of %s", bands ? "median" : "mean", reps);
-    gp_printf(g, GP_INDENT "set ylabel \"cases\"\n" GP_INDENT "set yrange [0:*]\n");
+    /* Means, not medians: a backlog that is usually zero has a median of
+     * zero in every scenario. The uncertainty of the differences is the
+     * next chart's. Each scenario has its own colour, dash and marker. */
+    gp_chart_begin(g, "compare_backlog", "each scenario's mean backlog, with its own colour, dash and marker");
+    gp_setting(g, "set title", "unallocated cases (the backlog) by scenario, mean, %s", reps);
+    gp_printf(g, GP_INDENT "set ylabel \"unallocated cases (cases)\"\n" GP_INDENT "set yrange [0:*]\n");
     struct plot_cmd p = { g, 0 };
-    const char *m = plot_metric_name(PLOT_M_UNALLOCATED);
-    if (bands)
-        gp_series(&p, "for [i=1:|scenario|] summary(i) using (at(\"%s\")):\"p05\":\"p95\" with filledcurves fs transparent solid band90 noborder lc rgb colour[i] notitle", m);
-    gp_series(&p, "for [i=1:|scenario|] summary(i) using (at(\"%s\")):\"%s\" with lines lw 2 dt dash[i] lc rgb colour[i] title scenario[i]",
-              m, bands ? "p50" : "mean");
-    if (bands)
-        gp_series(&p, "keyentry with filledcurves fs transparent solid band90 noborder lc rgb '%s' title \"%s\"", COLOUR_SHADE, KEY_SHADE);
+    gp_series(&p, "for [i=1:|scenario|] summary(i) using (at(\"%s\")):\"mean\" with linespoints lw 2 dt dash[i] pt point[i] pi %d ps 1.3 lc rgb colour[i] title scenario[i]",
+              plot_metric_name(PLOT_M_UNALLOCATED), MARKER_EVERY);
     gp_plot_done(&p);
     gp_chart_end(g);
 }
 
-static void chart_cost(struct gp *g, const struct plot_compare_facts *f, const char *reps)
+/* The paired difference of the backlog (alternative - base) per period,
+ * from differences.csv: each alternative's mean over the band of the
+ * middle 90% of its replications' differences. */
+static void chart_backlog_difference(struct gp *g, const struct plot_compare_facts *f, const char *reps)
 {
-    if (!all_have(f, PLOT_M_COST_CUMULATIVE, false))
+    if (!f->backlog_diff || f->n_alternatives == 0)
         return;
-    bool bands = all_have(f, PLOT_M_COST_CUMULATIVE, true);
-    double max = 0;
-    for (size_t i = 0; i < f->n_scenarios; i++)
-        max = fmax(max, f->scenario[i].run.s[PLOT_M_COST_CUMULATIVE].max);
-    struct plot_scale sc = plot_scale_for(max);
-    gp_chart_begin(g, "compare_cost", "each scenario's cumulative cost: mean and middle 90% of replications");
-    gp_setting(g, "set title", "cumulative cost by scenario, mean of %s", reps);
-    gp_printf(g, GP_INDENT "set ylabel \"%s\"\n" GP_INDENT "set yrange [0:*]\n", sc.money);
+    gp_chart_begin(g, "compare_backlog_difference",
+                   "the paired difference of the backlog against the base, mean over the middle 90%");
+    gp_setting(g, "set title", "change in unallocated cases against %s, alternative minus base (paired), %s",
+               f->scenario[0].name, reps);
+    /* the run's dates, whatever the file holds */
+    gp_printf(g, GP_INDENT "set xrange [\"%s\":\"%s\"]\n", f->scenario[0].run.first, f->scenario[0].run.last);
+    double span = f->backlog_diff_max - f->backlog_diff_min, pad = span > 0 ? span * (HEAD_ROOM - 1) : 1;
+    gp_printf(g, GP_INDENT "set ylabel \"difference in unallocated cases (cases)\"\n"
+                 GP_INDENT "set yrange [%.6g:%.6g]\n"
+                 GP_INDENT "set xzeroaxis lt 1 lw 1.5 lc rgb '%s'\n",
+              f->backlog_diff_min - pad, f->backlog_diff_max + pad, COLOUR_AXIS);
     struct plot_cmd p = { g, 0 };
-    const char *m = plot_metric_name(PLOT_M_COST_CUMULATIVE);
-    char lo[PLOT_EXPR_SIZE], hi[PLOT_EXPR_SIZE], mean[PLOT_EXPR_SIZE];
-    if (bands)
-        gp_series(&p, "for [i=1:|scenario|] summary(i) using (at(\"%s\")):%s:%s with filledcurves fs transparent solid band90 noborder lc rgb colour[i] notitle",
-                  m, gp_column(lo, "p05", sc.literal), gp_column(hi, "p95", sc.literal));
-    gp_series(&p, "for [i=1:|scenario|] summary(i) using (at(\"%s\")):%s with lines lw 2 dt dash[i] lc rgb colour[i] title scenario[i]",
-              m, gp_column(mean, "mean", sc.literal));
-    if (bands)
+    const char *m = plot_metric_name(PLOT_M_UNALLOCATED);
+    gp_series(&p, "0 with lines lw 1.5 lc rgb '%s' notitle", COLOUR_AXIS);
+    if (f->backlog_diff_band)
+        gp_series(&p, "for [i=1:alternatives] " DIFFERENCES " using (of(i, \"%s\")):\"p05\":\"p95\" with filledcurves fs transparent solid band90 noborder lc rgb alternative_colour[i] notitle", m);
+    gp_series(&p, "for [i=1:alternatives] " DIFFERENCES " using (of(i, \"%s\")):\"mean\" with linespoints lw 2 dt alternative_dash[i] pt alternative_point[i] pi %d ps 1.3 lc rgb alternative_colour[i] title alternative[i]",
+              m, MARKER_EVERY);
+    if (f->backlog_diff_band)
         gp_series(&p, "keyentry with filledcurves fs transparent solid band90 noborder lc rgb '%s' title \"%s\"", COLOUR_SHADE, KEY_SHADE);
     gp_plot_done(&p);
+    gp_printf(g, GP_INDENT "unset xzeroaxis\n" GP_INDENT "set xrange [*:*] noextend\n");
+    gp_chart_end(g);
+}
+
+/* One alternative's paired differences per financial year, from
+ * compare_years.csv: the net extra cost (cost_total) and the agency saving
+ * (minus cost_agency), each with its 95% confidence interval, and the
+ * extra spending before the saving (their sum: its interval is not in the
+ * file, so it has none). */
+static void chart_years(struct gp *g, const struct plot_compare_facts *f, size_t i, struct plot_scale sc)
+{
+    char name[PLOT_NAME_SIZE];
+    snprintf(name, sizeof name, "compare_years_%zu", i + 1);
+    gp_chart_begin(g, name, "paired differences per financial year: extra spending, agency saving, net, with 95% CIs");
+    gp_setting(g, "set title", "%s minus %s per financial year, in cash (not discounted), mean of %zu paired replications",
+               f->alt[i].name, f->scenario[0].name, fewest_reps(f));
+    gp_printf(g,
+        GP_INDENT "k = %zu   # the alternative\n"
+        GP_INDENT "unset xdata\n"
+        GP_INDENT "do for [y=1:years] { year_total[y] = NaN }\n"
+        GP_INDENT "stats " YEARS " using (is_year(k, \"cost_total\") ? (year_total[fy(0) - first_year + 1] = column(\"mean\"), 0) : 0) nooutput\n"
+        GP_INDENT "set format x \"%%g\"\n"
+        GP_INDENT "set xrange [first_year - 0.6 : first_year + years - 0.4]\n"
+        GP_INDENT "set yrange [*:*]\n"
+        GP_INDENT "set xzeroaxis lt 1 lw 1.5 lc rgb '%s'\n"
+        GP_INDENT "set boxwidth 0.26 absolute; bar_width = 0.26\n"
+        GP_INDENT "set ylabel \"difference (%s per financial year)\"\n",
+        i + 1, COLOUR_AXIS, sc.money);
+    gp_printf(g, GP_INDENT "set xtics scale 0 (");
+    for (size_t y = 0; y < f->years; y++) {
+        gp_printf(g, "%s", y ? ", " : "");
+        gp_quoted(g, f->year_label[y]);
+        gp_printf(g, " %d", f->first_year + (int)y);
+    }
+    gp_printf(g, ")\n");
+    struct plot_cmd p = { g, 0 };
+    /* the zero line: also a series that is never empty (gnuplot refuses
+     * a plot whose every series is) */
+    gp_series(&p, "0 with lines lw 1.5 lc rgb '%s' notitle", COLOUR_AXIS);
+    gp_series(&p, YEARS " using (is_year(k, \"cost_agency\") ? fy(0) - 0.28 : NaN):(is_year(k, \"cost_agency\") ? (year_total[fy(0) - first_year + 1] - column(\"mean\"))/cost_unit : NaN) with boxes fs pattern 4 border lc rgb '%s' lc rgb '%s' title \"%s\"",
+              COLOUR_SPEND, COLOUR_SPEND, KEY_SPEND);
+    gp_series(&p, YEARS " using (is_year(k, \"cost_agency\") ? fy(0) : NaN):(-column(\"mean\")/cost_unit):(-column(\"ci_high\")/cost_unit):(-column(\"ci_low\")/cost_unit):(bar_width) with boxerrorbars fs solid 0.5 border lc rgb '%s' lc rgb '%s' title \"agency saving (95%% CI)\"",
+              COLOUR_SAVING, COLOUR_SAVING);
+    gp_series(&p, YEARS " using (is_year(k, \"cost_total\") ? fy(0) + 0.28 : NaN):(column(\"mean\")/cost_unit):(column(\"ci_low\")/cost_unit):(column(\"ci_high\")/cost_unit):(bar_width) with boxerrorbars fs solid 0.8 border lc rgb '%s' lc rgb '%s' title \"net extra cost (95%% CI)\"",
+              COLOUR_NET, COLOUR_NET);
+    /* the intervals again over the bars, so that their lower halves show */
+    gp_series(&p, YEARS " using (is_year(k, \"cost_agency\") ? fy(0) : NaN):(-column(\"mean\")/cost_unit):(-column(\"ci_high\")/cost_unit):(-column(\"ci_low\")/cost_unit) with yerrorbars pt 0 lw 1.5 lc rgb '%s' notitle",
+              COLOUR_WHISKER);
+    gp_series(&p, YEARS " using (is_year(k, \"cost_total\") ? fy(0) + 0.28 : NaN):(column(\"mean\")/cost_unit):(column(\"ci_low\")/cost_unit):(column(\"ci_high\")/cost_unit) with yerrorbars pt 0 lw 1.5 lc rgb '%s' notitle",
+              COLOUR_WHISKER);
+    gp_plot_done(&p);
+    gp_printf(g,
+        GP_INDENT "unset xzeroaxis\n"
+        GP_INDENT "set xtics autofreq scale 1\n"
+        GP_INDENT "set boxwidth\n");
+    gp_time_axis(g, &f->scenario[0].run, GP_INDENT);
     gp_chart_end(g);
 }
 
@@ -214,10 +287,12 @@ static void chart_plane(struct gp *g, const struct plot_compare_facts *f, struct
         GP_INDENT "set xzeroaxis lt 1 lc rgb '%s'\n"
         GP_INDENT "set yzeroaxis lt 1 lc rgb '%s'\n",
         COLOUR_AXIS, COLOUR_AXIS);
-    gp_setting(g, "set title", "cost-effectiveness against %s: mean differences with 95%% confidence intervals",
-               f->scenario[0].name);
+    char horizon[PLOT_TEXT_SIZE / 4];
+    plot_horizon_text(&f->scenario[0].run, horizon, sizeof horizon);
+    gp_setting(g, "set title", "cost-effectiveness against %s, %s: mean differences with 95%% confidence intervals",
+               f->scenario[0].name, horizon);
     gp_printf(g, GP_INDENT "set xlabel \"child-days of unallocated waiting avoided%s\"\n", days.count);
-    gp_printf(g, GP_INDENT "set ylabel \"extra cost (%s)\"\n", cost.money);
+    gp_printf(g, GP_INDENT "set ylabel \"extra cost (%s, cash, not discounted)\"\n", cost.money);
     gp_printf(g, GP_INDENT "# The points come from the arrays, which have no header line.\n"
                  GP_INDENT "set datafile nocolumnheaders\n");
     gp_printf(g,
@@ -266,7 +341,30 @@ char *plot_compare_script(const struct plot_compare_facts *f, struct plot_charts
     gp_printf(&g, "array dash[%zu] = [", f->n_scenarios);
     for (size_t i = 0; i < f->n_scenarios; i++)
         gp_printf(&g, "%s%d", i ? ", " : "", plot_dash(i));
-    gp_printf(&g, "]\n"
+    gp_printf(&g, "]\narray point[%zu] = [", f->n_scenarios);
+    for (size_t i = 0; i < f->n_scenarios; i++)
+        gp_printf(&g, "%s%d", i ? ", " : "", plot_point(i));
+    gp_printf(&g, "]\n");
+    if (f->n_alternatives > 0) {
+        gp_printf(&g, "\n# The alternatives, in compare.csv's order: names as the key shows them and\n"
+                      "# as the files hold them, colours, dash and point types (their scenario's).\n"
+                      "alternatives = %zu\n", f->n_alternatives);
+        string_array(&g, "alternative", (const char *const *)t.key, f->n_alternatives);
+        string_array(&g, "alternative_name", t.alt_name, f->n_alternatives);
+        string_array(&g, "alternative_colour", t.alt_colour, f->n_alternatives);
+        gp_printf(&g, "array alternative_dash[%zu] = [", f->n_alternatives);
+        for (size_t i = 0; i < f->n_alternatives; i++)
+            gp_printf(&g, "%s%d", i ? ", " : "", plot_dash(f->alt[i].scenario));
+        gp_printf(&g, "]\narray alternative_point[%zu] = [", f->n_alternatives);
+        for (size_t i = 0; i < f->n_alternatives; i++)
+            gp_printf(&g, "%s%d", i ? ", " : "", plot_point(f->alt[i].scenario));
+        gp_printf(&g, "]\n"
+            "# of(i, m): the period's last day on the rows of differences.csv of\n"
+            "# alternative i and metric m, NaN on every other row.\n"
+            "of(i, m) = strcol(\"scenario\") eq alternative_name[i] && strcol(\"metric\") eq m ? \\\n"
+            "           timecolumn(date_column, \"%%Y-%%m-%%d\") : NaN\n");
+    }
+    gp_printf(&g, "\n"
         "summary(i) = sprintf('" COMPARE_FOLDER_PREFIX "%%d/summary.csv', i)\n"
         "\n"
         "# Each summary.csv has one row per period x metric. at(m) is the period's\n"
@@ -289,12 +387,34 @@ char *plot_compare_script(const struct plot_compare_facts *f, struct plot_charts
         plane_data(&g, f, &t, days, cost);
     }
 
+    bool years = f->years > 0 && f->n_alternatives > 0;
+    struct plot_scale ysc = plot_scale_for(f->years_max);
+    if (years)
+        gp_printf(&g,
+            "\n"
+            "# compare_years.csv has one row per alternative x financial year x metric\n"
+            "# (and a row per metric of the years' total): the paired differences\n"
+            "# alternative - base. is_year(k, m) holds on the rows of alternative k's\n"
+            "# metric m in a year; fy(row) is the year's first calendar year (\"2024-25\":\n"
+            "# 2024; row, the row's number, is unused).\n"
+            "years = %zu\n"
+            "first_year = %d\n"
+            "cost_unit = %s   # %s\n"
+            "array year_total[years]\n"
+            "fy(row) = int(real(substr(strcol(\"year\"), 1, 4)))\n"
+            "is_year(k, m) = strcol(\"scenario\") eq alternative_name[k] && strcol(\"metric\") eq m && \\\n"
+            "                strcol(\"year\") ne \"total\"\n",
+            f->years, f->first_year, ysc.literal, ysc.money);
+
     gp_loop_begin(&g);
     gp_time_axis(&g, &f->scenario[0].run, GP_INDENT);
-    char reps[64];
-    plot_reps_text(reps, sizeof reps, fewest_reps(f));
+    char reps[PLOT_TEXT_SIZE / 2], n[64], horizon[PLOT_TEXT_SIZE / 4];
+    plot_horizon_text(&f->scenario[0].run, horizon, sizeof horizon);
+    snprintf(reps, sizeof reps, "%s, %s", horizon, plot_reps_text(n, sizeof n, fewest_reps(f)));
     chart_backlog(&g, f, reps);
-    chart_cost(&g, f, reps);
+    chart_backlog_difference(&g, f, reps);
+    for (size_t i = 0; years && i < f->n_alternatives && i + COMPARE_OTHER_CHARTS < PLOT_MAX_CHARTS; i++)
+        chart_years(&g, f, i, ysc);
     if (plane)
         chart_plane(&g, f, days, cost);
     gp_loop_end(&g);

@@ -44,6 +44,7 @@ static const char *const metric_names[PLOT_M_COUNT] = {
     [PLOT_M_COST_INTERVENTIONS] = "cost_interventions",
     [PLOT_M_COST_TOTAL] = "cost_total",
     [PLOT_M_COST_CUMULATIVE] = "cost_cumulative",
+    [PLOT_M_ESTABLISHMENT] = "establishment_fte",
 };
 
 const char *plot_metric_name(enum plot_metric m)
@@ -319,6 +320,110 @@ static bool read_compare_csv(const char *dir, struct plot_compare_facts *f, char
     return true;
 }
 
+/* compare_years.csv: the financial years of cost_total and cost_agency.
+ * Optional (a comparison from before it existed has none). */
+enum { CY_SCENARIO, CY_YEAR, CY_METRIC, CY_MEAN, CY_LOW, CY_HIGH, CY_COUNT };
+static const char *const years_columns[CY_COUNT] = { "scenario", "year", "metric", "mean", "ci_low", "ci_high" };
+#define YEARS_TOTAL "total"
+
+static bool read_compare_years(const char *dir, struct plot_compare_facts *f, char *err, size_t size)
+{
+    if (!plot_file_exists(dir, PLOT_COMPARE_YEARS_CSV))
+        return true;
+    struct csv_in c;
+    long col[CY_COUNT];
+    char path[AFILE_PATH_MAX];
+    if (!open_csv(&c, dir, PLOT_COMPARE_YEARS_CSV, years_columns, col, CY_COUNT, path, sizeof path, err, size))
+        return false;
+    char *first = NULL;      /* the first alternative: its years are counted */
+    /* the mean and interval of the last cost_total row, to add to the
+     * agency row of the same year (the extra cost before the saving) */
+    double total[3] = { NAN, NAN, NAN };
+    int r;
+    while ((r = csv_in_next(&c)) > 0) {
+        const char *sc = csv_in_field(&c, col[CY_SCENARIO]), *year = csv_in_field(&c, col[CY_YEAR]);
+        const char *metric = csv_in_field(&c, col[CY_METRIC]);
+        if (!sc || !year || !metric) {
+            snprintf(err, size, "%s:%ld: too few fields", path, c.line);
+            free(first);
+            csv_in_free(&c);
+            return false;
+        }
+        bool t = strcmp(metric, "cost_total") == 0, a = strcmp(metric, "cost_agency") == 0;
+        if (strcmp(year, YEARS_TOTAL) == 0 || (!t && !a))
+            continue;
+        double v[3];
+        for (int i = 0; i < 3; i++)
+            v[i] = csv_in_number(csv_in_field(&c, col[CY_MEAN + i]));
+        if (!first)
+            first = check_strdup(sc);
+        if (t && strcmp(sc, first) == 0) {
+            int y = atoi(year);
+            if (f->years == 0 || y < f->first_year)
+                f->first_year = y;
+            f->year_label = check_realloc(f->year_label, (f->years + 1) * sizeof *f->year_label);
+            f->year_label[f->years++] = check_strdup(year);
+        }
+        for (int i = 0; i < 3; i++) {
+            if (isfinite(v[i]))
+                f->years_max = fmax(f->years_max, fabs(v[i]));
+            if (t)
+                total[i] = v[i];
+        }
+        /* the extra cost before the saving: net + saving = total - agency */
+        if (a && isfinite(total[0]) && isfinite(v[0]))
+            f->years_max = fmax(f->years_max, fabs(total[0] - v[0]));
+    }
+    free(first);
+    csv_in_free(&c);
+    if (r < 0) {
+        snprintf(err, size, "%s: unterminated quoted field", path);
+        return false;
+    }
+    return true;
+}
+
+/* differences.csv: the paired difference of the backlog per period.
+ * Optional, as compare_years.csv. */
+enum { CD_METRIC, CD_MEAN, CD_P05, CD_P95, CD_COUNT };
+static const char *const diff_columns[CD_COUNT] = { "metric", "mean", "p05", "p95" };
+
+static bool read_differences(const char *dir, struct plot_compare_facts *f, char *err, size_t size)
+{
+    if (!plot_file_exists(dir, PLOT_DIFFERENCES_CSV))
+        return true;
+    struct csv_in c;
+    long col[CD_COUNT];
+    char path[AFILE_PATH_MAX];
+    if (!open_csv(&c, dir, PLOT_DIFFERENCES_CSV, diff_columns, col, CD_COUNT, path, sizeof path, err, size))
+        return false;
+    int r;
+    const char *backlog = metric_names[PLOT_M_UNALLOCATED];
+    while ((r = csv_in_next(&c)) > 0) {
+        const char *metric = csv_in_field(&c, col[CD_METRIC]);
+        if (!metric || strcmp(metric, backlog) != 0)
+            continue;
+        double mean = csv_in_number(csv_in_field(&c, col[CD_MEAN]));
+        double lo = csv_in_number(csv_in_field(&c, col[CD_P05])), hi = csv_in_number(csv_in_field(&c, col[CD_P95]));
+        if (isfinite(mean)) {
+            f->backlog_diff = true;
+            f->backlog_diff_min = fmin(f->backlog_diff_min, mean);
+            f->backlog_diff_max = fmax(f->backlog_diff_max, mean);
+        }
+        if (isfinite(lo) && isfinite(hi)) {
+            f->backlog_diff_band = true;
+            f->backlog_diff_min = fmin(f->backlog_diff_min, fmin(lo, hi));
+            f->backlog_diff_max = fmax(f->backlog_diff_max, fmax(lo, hi));
+        }
+    }
+    csv_in_free(&c);
+    if (r < 0) {
+        snprintf(err, size, "%s: unterminated quoted field", path);
+        return false;
+    }
+    return true;
+}
+
 bool plot_compare_facts_read(const char *dir, struct plot_compare_facts *f, char *err, size_t size)
 {
     memset(f, 0, sizeof *f);
@@ -382,6 +487,7 @@ bool plot_compare_facts_read(const char *dir, struct plot_compare_facts *f, char
             ok = plot_run_facts_read(sub, &f->scenario[i].run, err, size);
         }
     }
+    ok = ok && read_compare_years(dir, f, err, size) && read_differences(dir, f, err, size);
     if (!ok)
         plot_compare_facts_free(f);
     return ok;
@@ -398,13 +504,18 @@ void plot_compare_facts_free(struct plot_compare_facts *f)
     for (size_t i = 0; i < f->n_alternatives; i++)
         free(f->alt[i].name);
     free(f->alt);
+    for (size_t i = 0; i < f->years; i++)
+        free(f->year_label[i]);
+    free(f->year_label);
     memset(f, 0, sizeof *f);
 }
 
 /* ---- sweeps and tornado charts ---- */
 
-/* The unit of cost_total, when the manifest does not give the KPI's. */
+/* The unit of cost_total, when the manifest does not give the KPI's, and
+ * its description (sim/result.h's, for the sweep's second chart). */
 #define KPI_COST_UNIT "£"
+#define KPI_COST_DESCR "total cost over the horizon"
 
 
 void plot_manifest_kind(const char *dir, char *buf, size_t size)
@@ -437,6 +548,23 @@ static char *manifest_text(const struct json_in *root, const char *key, const ch
 {
     const char *t = json_in_text(json_in_get(root, key));
     return check_strdup(t ? t : fallback);
+}
+
+/* "5 years from Apr 2024" from the manifest's start and horizon_years. */
+static char *manifest_horizon(const struct json_in *root)
+{
+    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    const char *start = json_in_text(json_in_get(root, "start"));
+    const struct json_in *h = json_in_get(root, "horizon_years");
+    struct date d;
+    if (!start || !date_parse(start, &d) || d.month < 1 || d.month > 12 || !h || h->type != JSON_IN_NUMBER ||
+        !(h->number > 0 && h->number < 1e4))
+        return check_strdup("");
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.3g year%s from %s %d", h->number, h->number == 1 ? "" : "s", months[d.month - 1],
+             d.year);
+    return check_strdup(buf);
 }
 
 static size_t manifest_reps(const struct json_in *root)
@@ -538,6 +666,7 @@ static void levers_from_manifest(struct plot_sweep_facts *f, const struct json_i
     for (size_t i = 0; i < f->n_levers; i++) {
         struct plot_lever *l = &f->lever[i];
         l->unit = check_strdup("");
+        l->descr = check_strdup("");
         for (size_t k = 0; vary && vary->type == JSON_IN_ARRAY && k < vary->n; k++) {
             const char *p = json_in_text(json_in_get(&vary->kid[k], "parameter"));
             if (!p || strcmp(p, l->parameter) != 0)
@@ -546,6 +675,11 @@ static void levers_from_manifest(struct plot_sweep_facts *f, const struct json_i
             if (unit) {
                 free(l->unit);
                 l->unit = check_strdup(unit);
+            }
+            const char *descr = json_in_text(json_in_get(&vary->kid[k], "description"));
+            if (descr) {
+                free(l->descr);
+                l->descr = check_strdup(descr);
             }
             const struct json_in *base = json_in_get(&vary->kid[k], "base");
             if (base && base->type == JSON_IN_NUMBER && isfinite(base->number)) {
@@ -644,10 +778,12 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
         f->kpi.name = check_strdup(kpi);
         const char *unit = json_in_text(json_in_get(&root, "kpi_unit"));
         f->kpi.unit = check_strdup(unit ? unit : strcmp(kpi, KPI_COST) == 0 ? KPI_COST_UNIT : "");
+        f->kpi.descr = manifest_text(&root, "kpi_description", strcmp(kpi, KPI_COST) == 0 ? KPI_COST_DESCR : "");
         char cerr[8];
         if (strcmp(kpi, KPI_COST) != 0 && kpi_columns(&c, KPI_COST, ccol, path, cerr, sizeof cerr)) {
             f->cost.name = check_strdup(KPI_COST);
             f->cost.unit = check_strdup(KPI_COST_UNIT);
+            f->cost.descr = check_strdup(KPI_COST_DESCR);
         }
         ok = sweep_rows(&c, f, kcol, ccol, path, err, size);
     } else {
@@ -656,6 +792,7 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
     csv_in_free(&c);
     if (ok) {
         f->scenario = manifest_text(&root, "scenario", "");
+        f->horizon = manifest_horizon(&root);
         f->reps = manifest_reps(&root);
         const struct json_in *partial = json_in_get(&root, "partial");
         f->partial = partial && partial->type == JSON_IN_BOOL && partial->number != 0;
@@ -670,15 +807,19 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
 void plot_sweep_facts_free(struct plot_sweep_facts *f)
 {
     free(f->scenario);
+    free(f->horizon);
     for (size_t i = 0; i < PLOT_MAX_LEVERS; i++) {
         free(f->lever[i].parameter);
         free(f->lever[i].unit);
+        free(f->lever[i].descr);
         free(f->lever[i].value);
     }
     free(f->kpi.name);
     free(f->kpi.unit);
+    free(f->kpi.descr);
     free(f->cost.name);
     free(f->cost.unit);
+    free(f->cost.descr);
     memset(f, 0, sizeof *f);
 }
 
@@ -770,11 +911,26 @@ bool plot_tornado_facts_read(const char *dir, struct plot_tornado_facts *f, char
     }
     if (ok) {
         f->scenario = manifest_text(&root, "scenario", "");
+        f->horizon = manifest_horizon(&root);
         f->reps = manifest_reps(&root);
         const char *unit = json_in_text(json_in_get(&root, "kpi_unit"));
         f->unit = check_strdup(unit ? unit : strcmp(f->kpi, KPI_COST) == 0 ? KPI_COST_UNIT : "");
         const struct json_in *spread = json_in_get(&root, "spread");
         f->spread = spread && spread->type == JSON_IN_NUMBER && spread->number > 0 ? spread->number : NAN;
+        f->kpi_descr = manifest_text(&root, "kpi_description", strcmp(f->kpi, KPI_COST) == 0 ? KPI_COST_DESCR : "");
+        /* "descriptions": [{"parameter", "description"}, ...] */
+        const struct json_in *list = json_in_get(&root, "descriptions");
+        f->descr = check_calloc(f->bars, sizeof *f->descr);
+        for (size_t i = 0; i < f->bars; i++) {
+            const char *d = "";
+            for (size_t k = 0; list && list->type == JSON_IN_ARRAY && k < list->n; k++) {
+                const char *p = json_in_text(json_in_get(&list->kid[k], "parameter"));
+                const char *t = json_in_text(json_in_get(&list->kid[k], "description"));
+                if (p && t && strcmp(p, f->parameter[i]) == 0)
+                    d = t;
+            }
+            f->descr[i] = check_strdup(d);
+        }
     }
     json_in_free(&root);
     if (!ok)
@@ -787,9 +943,14 @@ void plot_tornado_facts_free(struct plot_tornado_facts *f)
     for (size_t i = 0; i < f->bars; i++) {
         free(f->parameter[i]);
         free(f->range[i]);
+        if (f->descr)
+            free(f->descr[i]);
     }
     free(f->parameter);
     free(f->range);
+    free(f->descr);
+    free(f->kpi_descr);
+    free(f->horizon);
     free(f->scenario);
     free(f->kpi);
     free(f->unit);

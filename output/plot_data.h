@@ -11,6 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The comparison's files of paired differences the charts read. */
+#define PLOT_COMPARE_YEARS_CSV "compare_years.csv"
+#define PLOT_DIFFERENCES_CSV "differences.csv"
+
 /* The metrics of summary.csv the run charts draw. */
 enum plot_metric {
     PLOT_M_UNALLOCATED,
@@ -30,6 +34,7 @@ enum plot_metric {
     PLOT_M_COST_INTERVENTIONS,
     PLOT_M_COST_TOTAL,
     PLOT_M_COST_CUMULATIVE,
+    PLOT_M_ESTABLISHMENT,
     PLOT_M_COUNT
 };
 
@@ -78,12 +83,24 @@ struct plot_alternative {
 };
 
 /* A comparison folder: manifest.json, compare.csv and each scenario's
- * summary.csv. */
+ * summary.csv; compare_years.csv and differences.csv when there. */
 struct plot_compare_facts {
     size_t n_scenarios;               /* base first */
     struct plot_scenario *scenario;
     size_t n_alternatives;            /* in compare.csv order */
     struct plot_alternative *alt;
+    /* compare_years.csv: rows of cost_total and cost_agency of the
+     * financial years (not the total) */
+    size_t years;                     /* distinct years */
+    int first_year;                   /* the first's label's year ("2024-25": 2024) */
+    char **year_label;                /* per year, as the file gives it */
+    double years_max;                 /* largest finite |value| of the extra cost, agency saving,
+                                         net and their intervals; 0 when none */
+    /* differences.csv: rows of the backlog (unallocated) */
+    bool backlog_diff;                /* some row has a finite mean */
+    bool backlog_diff_band;           /* and some p05 and p95 */
+    double backlog_diff_min;          /* least and greatest finite mean, p05, p95, */
+    double backlog_diff_max;          /* with zero between them */
 };
 
 /* Read a comparison folder. The scenarios come from manifest.json
@@ -107,6 +124,7 @@ void plot_compare_facts_free(struct plot_compare_facts *f);
  * number), with what the manifest says of it. */
 struct plot_lever {
     char *parameter;       /* its path, the column's name */
+    char *descr;           /* the registry's description; "" when unknown */
     char *unit;            /* "" when unknown */
     int column;
     size_t values;         /* distinct values, */
@@ -122,6 +140,7 @@ struct plot_lever {
  * _p05, _p95). */
 struct plot_sweep_kpi {
     char *name;            /* NULL: not drawn */
+    char *descr;           /* the KPI's description; "" when unknown */
     char *unit;            /* "" when unknown */
     bool mean, ci, range;  /* some point has a finite mean; a CI, p05 to p95 of some width */
     double min, max;       /* of the finite values of the five columns */
@@ -131,6 +150,7 @@ struct plot_sweep_kpi {
 /* A sweep folder: sweep.csv and manifest.json. */
 struct plot_sweep_facts {
     char *scenario;        /* "" when the manifest does not say */
+    char *horizon;         /* "5 years from Apr 2024"; "" when the manifest does not say */
     size_t reps;           /* per point; 0 when unknown */
     size_t points;         /* rows */
     bool partial;
@@ -149,11 +169,14 @@ void plot_sweep_facts_free(struct plot_sweep_facts *f);
  * first) and manifest.json. */
 struct plot_tornado_facts {
     char *scenario;        /* "" when the manifest does not say */
+    char *horizon;         /* as a sweep's */
     size_t reps;           /* per point; 0 when unknown */
     char *kpi, *unit;      /* unit "" when unknown */
+    char *kpi_descr;       /* "" when unknown */
     double spread;         /* e.g. 0.2; NaN when unknown */
     size_t bars;
     char **parameter;      /* per bar, in file order */
+    char **descr;          /* per bar: the parameter's description ("" when unknown) */
     char **range;          /* per bar: "LOW to HIGH UNIT", as the script writes it */
     double min, max;       /* of the finite kpi_base, kpi_low, kpi_high */
     double max_swing;      /* largest finite |swing| */
@@ -161,6 +184,17 @@ struct plot_tornado_facts {
 
 bool plot_tornado_facts_read(const char *dir, struct plot_tornado_facts *f, char *err, size_t size);
 void plot_tornado_facts_free(struct plot_tornado_facts *f);
+
+/* A backtest folder (forecast.csv): its series, in file order, and the
+ * months it covers. */
+struct plot_backtest_facts {
+    size_t n;
+    char **series;
+    char first[DATE_TEXT_SIZE], last[DATE_TEXT_SIZE];
+};
+
+bool plot_backtest_facts_read(const char *dir, struct plot_backtest_facts *f, char *err, size_t size);
+void plot_backtest_facts_free(struct plot_backtest_facts *f);
 
 /* The manifest's "kind" ("comparison", "sweep", ...) into buf; "" when
  * there is no manifest, it cannot be read, or it names none. */

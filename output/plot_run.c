@@ -15,18 +15,26 @@
 #define COLOUR_AT_WORK "#009E73"
 #define COLOUR_SICK "#CC79A7"
 #define COLOUR_AGENCY "#E69F00"
-#define COLOUR_VACANT "#C8C8C8"
+#define COLOUR_VACANT "#8C8C8C"
 #define COLOUR_STAFF "#009E73"
 #define COLOUR_RECRUITMENT "#56B4E9"
-#define COLOUR_TRAINING "#F0E442"
+#define COLOUR_TRAINING "#D55E00"
 #define COLOUR_INTERVENTIONS "#CC79A7"
+#define COLOUR_ESTABLISHMENT "#000000"
+/* Head room above the highest value of a chart whose y axis is fixed:
+ * the top of a band is never clipped. */
+#define HEAD_ROOM 1.08
+/* Fill patterns that tell the stacked layers apart in grey (gnuplot's
+ * pattern numbers; 0 is solid below). */
 
 #define SUMMARY "'summary.csv'"
 /* The longest key titles. */
 #define KEY_P90 "90th percentile"
 #define KEY_SHADE "shaded: middle 90%"
 #define KEY_CAP "cap (mean effective)"
+#define KEY_ESTABLISHMENT "establishment (funded posts)"
 #define LIST_SIZE 256
+#define SECONDS_PER_DAY 86400.0
 
 /* The median of metric m with the bands holding the middle 90% and 50% of
  * replications, and the mean dashed (what the data has of them). */
@@ -75,6 +83,7 @@ static bool has(const struct plot_run_facts *f, enum plot_metric m)
 struct layer {
     const char *title, *colour;
     enum plot_metric add, sub;
+    int pattern;          /* 0: solid; else a gnuplot fill pattern over the colour */
 };
 
 /* Paint the layers from the top down, each filled from zero to the sum of
@@ -113,8 +122,14 @@ static void stack(struct plot_cmd *p, const struct plot_run_facts *f, const stru
             snprintf(y, sizeof y, "(part(\"%s\", \"%s\")/%s)", plus, minus, scale);
         else
             snprintf(y, sizeof y, "(part(\"%s\", \"%s\"))", plus, minus);
-        gp_series(p, SUMMARY " using date_column:%s smooth frequency with %s fs solid 1 noborder lc rgb '%s' title \"%s\"",
-                  y, boxes ? "boxes" : "filledcurves y=0", layers[k].colour, layers[k].title);
+        char fill[32];
+        if (layers[k].pattern)
+            snprintf(fill, sizeof fill, "pattern %d", layers[k].pattern);
+        else
+            snprintf(fill, sizeof fill, "solid 1");
+        gp_series(p, SUMMARY " using %s:%s smooth frequency with %s fs %s noborder lc rgb '%s' title \"%s\"",
+                  boxes ? "(mid_period($0))" : "date_column", y, boxes ? "boxes" : "filledcurves y=0", fill,
+                  layers[k].colour, layers[k].title);
     }
 }
 
@@ -134,7 +149,7 @@ static void chart_backlog(struct gp *g, const struct plot_run_facts *f, const ch
         return;
     gp_chart_begin(g, "backlog", "unallocated cases: median, middle 50% and 90% of replications, mean dashed");
     gp_setting(g, "set title", "%s: unallocated cases (the backlog), %s", f->scenario, reps);
-    gp_printf(g, GP_INDENT "set ylabel \"cases\"\n" GP_INDENT "set yrange [0:*]\n");
+    gp_printf(g, GP_INDENT "set ylabel \"unallocated cases (cases)\"\n" GP_INDENT "set yrange [0:*]\n");
     struct plot_cmd p = { g, 0 };
     median_and_bands(&p, PLOT_M_UNALLOCATED, &f->s[PLOT_M_UNALLOCATED]);
     gp_plot_done(&p);
@@ -157,7 +172,7 @@ static void chart_waiting(struct gp *g, const struct plot_run_facts *f, const ch
             gp_printf(g, GP_INDENT "set title \"cases waiting longer than the threshold\"\n");
         else
             gp_setting(g, "set title", "%s: cases waiting longer than the threshold, %s", f->scenario, reps);
-        gp_printf(g, GP_INDENT "set ylabel \"cases\"\n");
+        gp_printf(g, GP_INDENT "set ylabel \"cases waiting (cases)\"\n");
         median_and_bands(&p, PLOT_M_WAITING_OVER, &f->s[PLOT_M_WAITING_OVER]);
         gp_plot_done(&p);
     }
@@ -166,7 +181,7 @@ static void chart_waiting(struct gp *g, const struct plot_run_facts *f, const ch
             gp_printf(g, GP_INDENT "set title \"mean wait to allocation of the cases allocated in the %s\"\n", f->period);
         else
             gp_setting(g, "set title", "%s: mean wait to allocation, %s", f->scenario, reps);
-        gp_printf(g, GP_INDENT "set ylabel \"days\"\n");
+        gp_printf(g, GP_INDENT "set ylabel \"mean wait (days)\"\n");
         median_and_bands(&p, PLOT_M_MEAN_WAIT, &f->s[PLOT_M_MEAN_WAIT]);
         gp_plot_done(&p);
     }
@@ -176,10 +191,10 @@ static void chart_waiting(struct gp *g, const struct plot_run_facts *f, const ch
 }
 
 static const struct layer workforce_layers[] = {
-    { "in post, at work", COLOUR_AT_WORK, PLOT_M_IN_POST, PLOT_M_SICK },
-    { "in post, off sick", COLOUR_SICK, PLOT_M_SICK, PLOT_M_COUNT },
-    { "agency", COLOUR_AGENCY, PLOT_M_AGENCY, PLOT_M_COUNT },
-    { "vacant, uncovered", COLOUR_VACANT, PLOT_M_VACANCIES, PLOT_M_COUNT },
+    { "in post, at work", COLOUR_AT_WORK, PLOT_M_IN_POST, PLOT_M_SICK, 0 },
+    { "in post, off sick", COLOUR_SICK, PLOT_M_SICK, PLOT_M_COUNT, 5 },
+    { "agency", COLOUR_AGENCY, PLOT_M_AGENCY, PLOT_M_COUNT, 0 },
+    { "vacant, uncovered", COLOUR_VACANT, PLOT_M_VACANCIES, PLOT_M_COUNT, 4 },
 };
 #define N_WORKFORCE (sizeof workforce_layers / sizeof *workforce_layers)
 
@@ -187,11 +202,18 @@ static void chart_workforce(struct gp *g, const struct plot_run_facts *f, const 
 {
     if (!f->s[PLOT_M_IN_POST].mean)
         return;
-    gp_chart_begin(g, "workforce", "stacked means: in post at work, off sick, agency, vacant without cover");
-    gp_setting(g, "set title", "%s: workforce (FTE), mean of %s", f->scenario, reps);
-    gp_printf(g, GP_INDENT "set ylabel \"FTE\"\n" GP_INDENT "set yrange [0:*]\n");
+    gp_chart_begin(g, "workforce", "stacked means: in post at work, off sick, agency, vacant without cover; "
+                                   "the establishment as a line");
+    gp_setting(g, "set title", "%s: workforce (full-time equivalent), mean, %s", f->scenario, reps);
+    gp_printf(g, GP_INDENT "set ylabel \"staff (FTE)\"\n" GP_INDENT "set yrange [0:*]\n");
     struct plot_cmd p = { g, 0 };
     stack(&p, f, workforce_layers, N_WORKFORCE, NULL, false);
+    /* The stack is the establishment plus staff above it (a cut
+     * establishment) plus agency cover of long sickness: the line shows
+     * where the funded posts end. */
+    if (f->s[PLOT_M_ESTABLISHMENT].mean && f->s[PLOT_M_ESTABLISHMENT].max_mean > 0)
+        gp_series(&p, SUMMARY " using (at(\"%s\")):\"mean\" with lines lw 2.5 dt 1 lc rgb '%s' title \"%s\"",
+                  plot_metric_name(PLOT_M_ESTABLISHMENT), COLOUR_ESTABLISHMENT, KEY_ESTABLISHMENT);
     gp_plot_done(&p);
     gp_chart_end(g);
 }
@@ -202,7 +224,17 @@ static void chart_caseload(struct gp *g, const struct plot_run_facts *f, const c
         return;
     gp_chart_begin(g, "caseload", "mean and 90th percentile caseload against the cap");
     gp_setting(g, "set title", "%s: caseloads of case-holders at work, %s", f->scenario, reps);
-    gp_printf(g, GP_INDENT "set ylabel \"caseload points\"\n" GP_INDENT "set yrange [*:*]\n");
+    /* from zero (a truncated axis makes small changes look large), with
+     * room above the highest band so that none is clipped */
+    double top = 0;
+    static const enum plot_metric shown[] = { PLOT_M_CASELOAD_MEAN, PLOT_M_CASELOAD_P90, PLOT_M_CASELOAD_CAP };
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
+        top = top > f->s[shown[i]].max ? top : f->s[shown[i]].max;
+    if (top > 0)
+        gp_printf(g, GP_INDENT "set ylabel \"caseload (caseload points)\"\n" GP_INDENT "set yrange [0:%.6g]\n",
+                  top * HEAD_ROOM);
+    else
+        gp_printf(g, GP_INDENT "set ylabel \"caseload (caseload points)\"\n" GP_INDENT "set yrange [0:*]\n");
     struct plot_cmd p = { g, 0 };
     mean_over_band(&p, PLOT_M_CASELOAD_MEAN, &f->s[PLOT_M_CASELOAD_MEAN], NULL, "colour", "mean caseload");
     if (has(f, PLOT_M_CASELOAD_P90))
@@ -218,11 +250,11 @@ static void chart_caseload(struct gp *g, const struct plot_run_facts *f, const c
 }
 
 static const struct layer cost_layers[] = {
-    { "staff", COLOUR_STAFF, PLOT_M_COST_STAFF, PLOT_M_COUNT },
-    { "agency", COLOUR_AGENCY, PLOT_M_COST_AGENCY, PLOT_M_COUNT },
-    { "recruitment", COLOUR_RECRUITMENT, PLOT_M_COST_RECRUITMENT, PLOT_M_COUNT },
-    { "training", COLOUR_TRAINING, PLOT_M_COST_TRAINING, PLOT_M_COUNT },
-    { "interventions", COLOUR_INTERVENTIONS, PLOT_M_COST_INTERVENTIONS, PLOT_M_COUNT },
+    { "staff", COLOUR_STAFF, PLOT_M_COST_STAFF, PLOT_M_COUNT, 0 },
+    { "agency", COLOUR_AGENCY, PLOT_M_COST_AGENCY, PLOT_M_COUNT, 0 },
+    { "recruitment", COLOUR_RECRUITMENT, PLOT_M_COST_RECRUITMENT, PLOT_M_COUNT, 4 },
+    { "training", COLOUR_TRAINING, PLOT_M_COST_TRAINING, PLOT_M_COUNT, 5 },
+    { "interventions", COLOUR_INTERVENTIONS, PLOT_M_COST_INTERVENTIONS, PLOT_M_COUNT, 6 },
 };
 #define N_COST (sizeof cost_layers / sizeof *cost_layers)
 
@@ -246,14 +278,14 @@ static void chart_cost(struct gp *g, const struct plot_run_facts *f, const char 
     gp_chart_begin(g, "cost", "cost per period stacked by category (means), and the cumulative cost");
     bool panels = per_period && cumulative;
     if (panels)
-        gp_setting(g, "set multiplot layout 2,1 title", "%s: cost, %s", f->scenario, reps);
+        gp_setting(g, "set multiplot layout 2,1 title", "%s: cost in cash (not discounted), %s", f->scenario, reps);
     gp_printf(g, GP_INDENT "set yrange [0:*]\n");
     if (per_period) {
-        /* both panels on one time range, half a period wider than the dates
-         * at each end so that the first and last bars show whole */
+        /* both panels on one time range, from the start of the first
+         * period: each bar stands over the middle of its period, whole */
         char from[DATE_TEXT_SIZE], to[DATE_TEXT_SIZE];
         plot_dates_widened(f, from, to);
-        gp_printf(g, GP_INDENT "set xrange [\"%s\":\"%s\"]   # half a %s more each side: whole bars\n", from, to,
+        gp_printf(g, GP_INDENT "set xrange [\"%s\":\"%s\"]   # the first %s's start to the last's end\n", from, to,
                   f->period);
     }
     struct plot_cmd p = { g, 0 };
@@ -262,8 +294,9 @@ static void chart_cost(struct gp *g, const struct plot_run_facts *f, const char 
         if (panels)
             gp_printf(g, GP_INDENT "set title \"cost per %s by category (means)\"\n", f->period);
         else
-            gp_setting(g, "set title", "%s: cost per %s by category, mean of %s", f->scenario, f->period, reps);
-        gp_printf(g, GP_INDENT "set ylabel \"%s per %s\"\n", sc.money, f->period);
+            gp_setting(g, "set title", "%s: cost per %s by category in cash (not discounted), mean, %s", f->scenario,
+                       f->period, reps);
+        gp_printf(g, GP_INDENT "set ylabel \"cost (%s per %s)\"\n", sc.money, f->period);
         gp_printf(g, GP_INDENT "set boxwidth 0.8 relative\n");
         stack(&p, f, cost_layers, N_COST, sc.literal, true);
         gp_plot_done(&p);
@@ -271,10 +304,10 @@ static void chart_cost(struct gp *g, const struct plot_run_facts *f, const char 
     if (cumulative) {
         struct plot_scale sc = plot_scale_for(f->s[PLOT_M_COST_CUMULATIVE].max);
         if (panels)
-            gp_printf(g, GP_INDENT "set title \"cumulative cost\"\n");
+            gp_printf(g, GP_INDENT "set title \"cumulative cost since the start\"\n");
         else
-            gp_setting(g, "set title", "%s: cumulative cost, %s", f->scenario, reps);
-        gp_printf(g, GP_INDENT "set ylabel \"%s\"\n", sc.money);
+            gp_setting(g, "set title", "%s: cumulative cost in cash (not discounted), %s", f->scenario, reps);
+        gp_printf(g, GP_INDENT "set ylabel \"cumulative cost (%s)\"\n", sc.money);
         mean_over_band(&p, PLOT_M_COST_CUMULATIVE, &f->s[PLOT_M_COST_CUMULATIVE], sc.literal, "colour", "mean");
         if (f->s[PLOT_M_COST_CUMULATIVE].bands)
             shade_key(&p);
@@ -291,7 +324,7 @@ char *plot_run_script(const struct plot_run_facts *f, size_t colour, struct plot
 {
     struct gp g;
     gp_begin(&g, charts);
-    static const char *const keys[] = { KEY_P90, KEY_SHADE, KEY_CAP };
+    static const char *const keys[] = { KEY_P90, KEY_SHADE, KEY_CAP, KEY_ESTABLISHMENT };
     gp_preamble(&g, "charts of the run", f->scenario, "summary.csv", keys, sizeof keys / sizeof *keys);
     gp_printf(&g,
         "\n"
@@ -303,16 +336,20 @@ char *plot_run_script(const struct plot_run_facts *f, size_t colour, struct plot
         "# plus (names separated by spaces), minus it when in minus, NaN otherwise;\n"
         "# \"smooth frequency\" adds up the rows of one date: the top of a layer.\n"
         "listed(list, m) = strstrt(\" \".list.\" \", \" \".m.\" \") > 0\n"
+        "# A bar of a period stands over its middle: half a period (%.6g days)\n"
+        "# before its last day (row, the row number, is unused).\n"
+        "mid_period(row) = timecolumn(date_column, \"%%Y-%%m-%%d\") - %.6g\n"
         "part(plus, minus) = listed(plus, strcol(\"metric\")) ? column(\"mean\") : \\\n"
         "                    listed(minus, strcol(\"metric\")) ? -column(\"mean\") : NaN\n"
         "\n"
         "\n"
         "colour = '%s'   # the scenario's colour, as in comparisons\n",
-        f->date_column, plot_colour(colour));
+        f->date_column, plot_period_days(f) / 2, plot_period_days(f) / 2 * SECONDS_PER_DAY, plot_colour(colour));
     gp_loop_begin(&g);
     gp_time_axis(&g, f, GP_INDENT);
-    char reps[64];
-    plot_reps_text(reps, sizeof reps, f->reps);
+    char reps[PLOT_TEXT_SIZE / 2], n[64], horizon[PLOT_TEXT_SIZE / 4];
+    plot_horizon_text(f, horizon, sizeof horizon);
+    snprintf(reps, sizeof reps, "%s, %s", horizon, plot_reps_text(n, sizeof n, f->reps));
     chart_backlog(&g, f, reps);
     chart_waiting(&g, f, reps);
     chart_workforce(&g, f, reps);

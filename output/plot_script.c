@@ -11,14 +11,22 @@
 const char *const plot_formats[PLOT_FORMATS] = { "png", "svg" };
 
 /* Colours by scenario, in comparison order (Okabe and Ito's palette, safe
- * for colour-blind readers), and dash types that tell them apart in grey. */
+ * for colour-blind readers; its yellow, too light on white, left out), and
+ * dash types and point types that tell them apart in grey. The three
+ * cycles have coprime lengths (8, 5 and, for the point types, the dash's
+ * cycle shifted every 40th), so no two of the first PLOT_DISTINCT
+ * scenarios share colour, dash and point. */
 static const char *const scenario_colours[] = {
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#7F7F7F",
 };
 static const int scenario_dashes[] = { 1, 2, 4, 5, 3 };
+/* gnuplot's point types: filled circle, triangle, square, diamond, open circle,
+ * open triangle, open square */
+static const int scenario_points[] = { 7, 9, 5, 13, 6, 8, 4 };
 
 #define N_COLOURS (sizeof scenario_colours / sizeof *scenario_colours)
 #define N_DASHES (sizeof scenario_dashes / sizeof *scenario_dashes)
+#define N_POINTS (sizeof scenario_points / sizeof *scenario_points)
 
 /* The font and line scale of the pictures. */
 #define PLOT_FONT "Sans,13"
@@ -32,6 +40,8 @@ static const int scenario_dashes[] = { 1, 2, 4, 5, 3 };
 #define PLOT_RIGHT_MAX 0.80
 #define PLOT_KEY_GAP 0.02
 #define PLOT_KEY_SAMPLE_CHARS 10
+/* Texts longer than this many characters are set on two lines. */
+#define PLOT_LINE_CHARS 80
 /* Horizons up to this many days label the time axis with days. */
 #define PLOT_SHORT_DAYS 184
 
@@ -54,6 +64,52 @@ int plot_dash(size_t scenario)
     return scenario_dashes[scenario % N_DASHES];
 }
 
+int plot_point(size_t scenario)
+{
+    return scenario_points[scenario % N_POINTS];
+}
+
+void plot_param_label(const char *path, const char *descr, char *buf, size_t size)
+{
+    if (!descr || !*descr) {
+        snprintf(buf, size, "%s", path);
+        return;
+    }
+    /* SECTION.grades.NAME.x or SECTION.stages.NAME.x...: NAME */
+    static const char *const lists[] = { ".grades.", ".stages." };
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        const char *at = strstr(path, lists[i]);
+        if (!at)
+            continue;
+        const char *name = at + strlen(lists[i]), *end = strchr(name, '.');
+        int n = (int)(end ? end - name : 0);
+        char own[PLOT_TEXT_SIZE];
+        snprintf(own, sizeof own, "%s %.*s", i == 0 ? "grade" : "stage", n, name);
+        if (end && end > name && !strstr(descr, own)) {
+            snprintf(buf, size, "%s, %s %.*s", descr, i == 0 ? "grade" : "stage", (int)(end - name), name);
+            return;
+        }
+    }
+    snprintf(buf, size, "%s", descr);
+}
+
+void plot_horizon_text(const struct plot_run_facts *f, char *buf, size_t size)
+{
+    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    struct date first, last;
+    if (!date_parse(f->first, &first) || !date_parse(f->last, &last) || first.month < 1 || first.month > 12 ||
+        last.month < 1 || last.month > 12) {
+        snprintf(buf, size, "the horizon");
+        return;
+    }
+    /* the first period ends a period after the start */
+    double period = plot_period_days(f);
+    double years = ((double)f->days + period) / DAYS_PER_YEAR;
+    snprintf(buf, size, "%s %d to %s %d (%.2g year%s)", months[first.month - 1], first.year, months[last.month - 1],
+             last.year, years, fabs(years - 1) < 0.05 ? "" : "s");
+}
+
 struct plot_scale plot_scale_for(double max)
 {
     static const struct plot_scale scales[] = {
@@ -68,16 +124,21 @@ struct plot_scale plot_scale_for(double max)
     return scales[n - 1];
 }
 
+double plot_period_days(const struct plot_run_facts *f)
+{
+    return f->periods > 1 ? (double)f->days / (double)(f->periods - 1) : DAYS_PER_MONTH;
+}
+
 void plot_dates_widened(const struct plot_run_facts *f, char from[DATE_TEXT_SIZE], char to[DATE_TEXT_SIZE])
 {
-    double period = f->periods > 1 ? (double)f->days / (double)(f->periods - 1) : DAYS_PER_MONTH;
-    long half = lround(period / 2);
+    long period = lround(plot_period_days(f));
     struct date first, last;
     CHECK(date_parse(f->first, &first) && date_parse(f->last, &last));
-    date_format(date_from_days(date_to_days(first) - half), from);
-    /* no further than the last date that can be written (9999-12-31) */
+    date_format(date_from_days(date_to_days(first) - period), from);
+    /* a day past the last period end, no further than the last date that
+     * can be written (9999-12-31) */
     long end = date_to_days((struct date){ DATE_MAX_YEAR, 12, 31 });
-    date_format(date_from_days(date_to_days(last) + half < end ? date_to_days(last) + half : end), to);
+    date_format(date_from_days(date_to_days(last) + 1 < end ? date_to_days(last) + 1 : end), to);
 }
 
 const char *plot_reps_text(char *buf, size_t size, size_t reps)
@@ -241,7 +302,23 @@ void gp_setting(struct gp *g, const char *cmd, const char *fmt, ...)
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     gp_printf(g, GP_INDENT "%s ", cmd);
-    gp_quoted(g, text);
+    /* A long text on two lines, broken after the ", " nearest its middle
+     * (gnuplot does not wrap, and a long title runs off the picture). */
+    size_t len = strlen(text), best = 0;
+    if (plot_text_chars(text) > PLOT_LINE_CHARS)
+        for (const char *c = strstr(text, ", "); c; c = strstr(c + 1, ", ")) {
+            size_t at = (size_t)(c - text);
+            if (best == 0 || (at > len / 2 ? at - len / 2 : len / 2 - at) < (best > len / 2 ? best - len / 2 : len / 2 - best))
+                best = at;
+        }
+    if (best > 0) {
+        text[best] = '\0';
+        gp_quoted(g, text);
+        gp_printf(g, ".\"\\n\".");
+        gp_quoted(g, text + best + 2);
+    } else {
+        gp_quoted(g, text);
+    }
     gp_printf(g, "\n");
 }
 
@@ -390,7 +467,8 @@ char *plot_terminal_script(const struct plot_run_facts *f, int width, int height
 /* The data files a script may read, the one definition of summary(i), and
  * the one line that evaluates a string (the terminal of each format). */
 static const char *const data_files[] = { "'summary.csv'", "'compare.csv'", "'sweep.csv'", "'tornado.csv'",
-                                          "'fit_survival.csv'", "'fit_referrals.csv'" };
+                                          "'fit_survival.csv'", "'fit_referrals.csv'",
+                                          "'" PLOT_COMPARE_YEARS_CSV "'", "'" PLOT_DIFFERENCES_CSV "'", "'forecast.csv'" };
 #define SUMMARY_DEFINITION "summary(i) = sprintf('" COMPARE_FOLDER_PREFIX "%d/summary.csv', i)"
 #define EVAL_LINE "eval(ext eq \"png\" ? png : svg)"
 /* Data sources that are no file: arrays and key entries. */

@@ -54,6 +54,10 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
 /* The script of a tornado folder: tornado_KPI. */
 char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts *charts);
 
+/* The script of a backtest folder: backtest_SERIES for each series of
+ * forecast.csv (at most PLOT_MAX_CHARTS). */
+char *plot_backtest_script(const struct plot_backtest_facts *f, struct plot_charts *charts);
+
 /* The script of a fit folder (caseload fit): fit_duration_K for each stage
  * K (1-based) fitted, and fit_referrals when there are months. */
 char *plot_fit_script(const struct plot_fit_facts *f, struct plot_charts *charts);
@@ -155,9 +159,12 @@ const char *gp_column(char buf[PLOT_EXPR_SIZE], const char *name, const char *sc
 void gp_loop_begin(struct gp *g);
 void gp_loop_end(struct gp *g);
 
-/* A scenario's colour ("#RRGGBB") and dash type, by its index. */
+/* A scenario's colour ("#RRGGBB"), dash type and point type, by its
+ * index: no two of the first PLOT_DISTINCT scenarios share all three. */
 const char *plot_colour(size_t scenario);
 int plot_dash(size_t scenario);
+int plot_point(size_t scenario);
+#define PLOT_DISTINCT 40
 
 /* How to show numbers as large as max: a divisor and the words for it. */
 struct plot_scale {
@@ -168,8 +175,23 @@ struct plot_scale {
 };
 struct plot_scale plot_scale_for(double max);
 
-/* The dates covered, widened by half a reporting period at each end. */
+/* The mean length of a reporting period in days. */
+double plot_period_days(const struct plot_run_facts *f);
+
+/* The span the periods cover: from the start of the first (a period
+ * before its end) to a day past the last period end. */
 void plot_dates_widened(const struct plot_run_facts *f, char from[DATE_TEXT_SIZE], char to[DATE_TEXT_SIZE]);
+
+/* A parameter as people read it: its description from the registry, with
+ * the grade or stage it belongs to when its path names one
+ * ("funded posts (full-time equivalent), sw" for
+ * workforce.grades.sw.establishment); the path itself when the description
+ * is unknown (empty). */
+void plot_param_label(const char *path, const char *descr, char *buf, size_t size);
+
+/* The span a run covers in words, "Apr 2024 to Mar 2029 (5 years)", from
+ * its first and last period ends. */
+void plot_horizon_text(const struct plot_run_facts *f, char *buf, size_t size);
 
 /* "1 replication" / "50 replications" into buf. */
 const char *plot_reps_text(char *buf, size_t size, size_t reps);

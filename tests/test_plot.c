@@ -41,13 +41,14 @@ static const char *const all_metrics[] = {
     "referrals", "unallocated", "waiting_over_threshold", "mean_wait_days", "staff_in_post_fte",
     "staff_sick_fte", "vacancies_uncovered_fte", "agency_fte", "caseload_mean", "caseload_p90", "caseload_cap",
     "cost_staff", "cost_agency", "cost_recruitment", "cost_training", "cost_interventions", "cost_total",
-    "cost_cumulative",
+    "cost_cumulative", "establishment_fte",
 };
 #define N_ALL (sizeof all_metrics / sizeof *all_metrics)
 
 static const char *const run_charts[] = { "backlog", "waiting", "workforce", "caseload", "cost" };
 #define N_RUN_CHARTS (sizeof run_charts / sizeof *run_charts)
-static const char *const compare_charts[] = { "compare_backlog", "compare_cost", "cost_effectiveness" };
+static const char *const compare_charts[] = { "compare_backlog", "compare_backlog_difference", "compare_years_1",
+                                              "cost_effectiveness" };
 #define N_COMPARE_CHARTS (sizeof compare_charts / sizeof *compare_charts)
 static const char *const sweep_charts[] = { "sweep_backlog_mean", "sweep_cost_total" };
 #define N_SWEEP_CHARTS (sizeof sweep_charts / sizeof *sweep_charts)
@@ -129,6 +130,17 @@ static char *make_comparison(const char *dir)
                   "-2600,-2171,true,3,123456.5,110000,51.75\n"
                   "base,\"it's new, faster\",cost_total,£,5e6,5123456.5,123456.5,1000,100000,150000,"
                   "true,3,123456.5,110000,NA\n"));
+    free(tu_write(cmp, "compare_years.csv",
+                  "scenario,year,metric,mean,sd,ci_low,ci_high,p05,p50,p95,n,days\n"
+                  "\"it's new, faster\",2024-25,cost_agency,-20000,100,-25000,-15000,-26000,-20000,-14000,3,365\n"
+                  "\"it's new, faster\",2024-25,cost_total,60000,100,50000,70000,48000,60000,72000,3,365\n"
+                  "\"it's new, faster\",2025-26,cost_agency,-30000,100,-35000,-25000,-36000,-30000,-24000,3,365\n"
+                  "\"it's new, faster\",2025-26,cost_total,63456.5,100,53000,73000,50000,63000,75000,3,365\n"
+                  "\"it's new, faster\",total,cost_total,123456.5,100,100000,150000,98000,123000,152000,3,730\n"));
+    free(tu_write(cmp, "differences.csv",
+                  "scenario,period,date,metric,mean,sd,ci_low,ci_high,p05,p50,p95,p25,p75,n\n"
+                  "\"it's new, faster\",1,2024-04-30,unallocated,-2,1,-3,-1,-4,-2,0,-3,-1,3\n"
+                  "\"it's new, faster\",2,2024-05-31,unallocated,-3,1,-4,-2,-5,-3,-1,-4,-2,3\n"));
     free(tu_write(cmp, "manifest.json",
                   "{ \"program\": \"caseload\", \"kind\": \"comparison\", \"scenarios\": [\n"
                   "  { \"name\": \"base\", \"folder\": \"scenario-1\", \"role\": \"base\" },\n"
@@ -201,7 +213,9 @@ static char *make_tornado(const char *dir, const char *name)
     free(tu_write(t, "manifest.json",
                   "{ \"program\": \"caseload\", \"kind\": \"tornado\", \"scenario\": \"it's north\",\n"
                   "  \"replications_per_point\": 20, \"points\": 7, \"partial\": false,\n"
-                  "  \"kpi\": \"backlog_mean\", \"kpi_unit\": \"cases\", \"spread\": 0.20000000000000001 }\n"));
+                  "  \"kpi\": \"backlog_mean\", \"kpi_unit\": \"cases\", \"spread\": 0.20000000000000001,\n"
+                  "  \"descriptions\": [ { \"parameter\": \"demand.referrals_per_year\", "
+                  "\"description\": \"referrals received per year\" } ] }\n"));
     return t;
 }
 
@@ -324,10 +338,21 @@ static void test_run_script(void **state)
     tu_assert_contains(gp, "at(\"caseload_p90\")");
     tu_assert_contains(gp, "at(\"caseload_cap\")");
     tu_assert_contains(gp, "part(\"cost_staff cost_agency cost_recruitment cost_training\", \"\")/1e3");
-    tu_assert_contains(gp, "set ylabel \"£k per month\"");
+    tu_assert_contains(gp, "set ylabel \"cost (£k per month)\"");
+    /* every cost chart says the money is not discounted */
+    tu_assert_contains(gp, "cost in cash (not discounted)");
+    /* the caseload axis starts at zero and leaves room above the highest band */
+    tu_assert_contains(gp, "set ylabel \"caseload (caseload points)\"\n    set yrange [0:");
+    /* the establishment as a line over the workforce stack */
+    tu_assert_contains(gp, "(at(\"establishment_fte\")):\"mean\" with lines");
+    tu_assert_contains(gp, "title \"establishment (funded posts)\"");
+    /* a period's bar over its middle, so the last one shows whole */
+    tu_assert_contains(gp, "using (mid_period($0)):");
     tu_assert_contains(gp, "(at(\"cost_cumulative\")):(column(\"p05\")/1e3)");
     /* the scenario named in titles, quoted for gnuplot */
-    tu_assert_contains(gp, "set title 'North, '.\"\\042\".'East'.\"\\042\".': unallocated cases (the backlog), 3 replications'");
+    tu_assert_contains(gp, "set title 'North, '.\"\\042\".'East'.\"\\042\".': unallocated cases (the backlog)");
+    /* and the horizon they cover */
+    assert_non_null(strstr(gp, " years), 3 replications'"));
     /* a category that is zero throughout is left out */
     assert_lacks(gp, "title \"interventions\"");
     assert_lacks(gp, "/work/");
@@ -379,8 +404,19 @@ static void test_compare_script(void **state)
     tu_assert_contains(gp, "stats 'compare.csv' using (strcol(\"kpi\") eq \"child_days_unallocated\"");
     tu_assert_contains(gp, "array alternative[1] = ['it'.\"\\047\".'s new, faster']");
     tu_assert_contains(gp, "set xlabel \"child-days of unallocated waiting avoided (thousands)\"");
-    tu_assert_contains(gp, "set ylabel \"extra cost (£k)\"");
+    tu_assert_contains(gp, "set ylabel \"extra cost (£k, cash, not discounted)\"");
     tu_assert_contains(gp, "with xyerrorbars");
+    /* each scenario in its own colour, dash and marker; no cumulative cost */
+    tu_assert_contains(gp, "array point[2] = [7, 9]");
+    tu_assert_contains(gp, "dt dash[i] pt point[i]");
+    assert_lacks(gp, "cost_cumulative");
+    /* the paired differences: the backlog over time with its band, the
+     * financial years with their intervals */
+    tu_assert_contains(gp, "'differences.csv' using (of(i, \"unallocated\")):\"p05\":\"p95\" with filledcurves");
+    tu_assert_contains(gp, "set xtics scale 0 ('2024-25' 2024, '2025-26' 2025)");
+    tu_assert_contains(gp, "(-column(\"ci_high\")/cost_unit):(-column(\"ci_low\")/cost_unit):(bar_width) with boxerrorbars");
+    tu_assert_contains(gp, "title \"net extra cost (95% CI)\"");
+    tu_assert_contains(gp, "in cash (not discounted)");
     /* each scenario's folder gets its own run charts, in its colour */
     char *sub = tu_path(cmp, "scenario-2");
     char *gp2 = tu_read_in(sub, "plots.gp");
@@ -439,7 +475,7 @@ static void test_sweep_script(void **state)
     /* axes with units, titles with the scenario (quoted) and replications */
     tu_assert_contains(gp, "set xlabel '" LEVER_X " (FTE)'");
     tu_assert_contains(gp, "set ylabel 'backlog_mean (cases)'");
-    tu_assert_contains(gp, "set title 'it'.\"\\047\".'s north: backlog_mean against " LEVER_X ", 30 replications per point'");
+    tu_assert_contains(gp, "set title 'it'.\"\\047\".'s north: backlog_mean against " LEVER_X "'.\"\\n\".'30 replications per point'");
     /* the scenario's own value */
     tu_assert_contains(gp, "set arrow 1 from 95, graph 0 to 95, graph 1");
     assert_lacks(gp, "mean_wait_days");

@@ -142,6 +142,18 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
         a->cost_low = feed_byte(&f) & 1 ? NAN : a->cost - 1;
         a->cost_high = a->cost + 1;
     }
+    /* its financial years, labelled with any text, and the backlog's
+     * differences */
+    c.years = feed_byte(&f) % 8;
+    c.first_year = 2000 + (int)feed_byte(&f);
+    c.year_label = check_calloc(c.years ? c.years : 1, sizeof *c.year_label);
+    for (size_t i = 0; i < c.years; i++)
+        c.year_label[i] = check_strdup(feed_string(&f));
+    c.years_max = fabs(feed_number(&f));
+    c.backlog_diff = feed_byte(&f) & 1;
+    c.backlog_diff_band = feed_byte(&f) & 1;
+    c.backlog_diff_min = -fabs(feed_number(&f));
+    c.backlog_diff_max = fabs(feed_number(&f));
     check_script(plot_compare_script(&c, &charts), "comparison");
     plot_compare_facts_free(&c);
     plot_run_facts_free(&r);
@@ -158,6 +170,7 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
         struct plot_lever *l = &s.lever[i];
         l->parameter = check_strdup(feed_string(&f));
         l->unit = check_strdup(feed_string(&f));
+        l->descr = check_strdup(feed_string(&f));
         l->column = 2 + (int)i;
         l->values = 1 + feed_byte(&f) % 15;
         l->value = check_calloc(l->values, sizeof *l->value);
@@ -172,6 +185,7 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
     }
     s.kpi.name = check_strdup(kpi_name(&f));
     s.kpi.unit = check_strdup(feed_string(&f));
+    s.kpi.descr = check_strdup(feed_string(&f));
     unsigned b = feed_byte(&f);
     s.kpi.mean = true;
     s.kpi.ci = b & 1;
@@ -199,9 +213,12 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
     t.bars = 1 + feed_byte(&f) % 20;
     t.parameter = check_calloc(t.bars, sizeof *t.parameter);
     t.range = check_calloc(t.bars, sizeof *t.range);
+    t.descr = check_calloc(t.bars, sizeof *t.descr);
+    t.kpi_descr = check_strdup(feed_string(&f));
     for (size_t i = 0; i < t.bars; i++) {
         t.parameter[i] = check_strdup(feed_string(&f));
         t.range[i] = check_strdup(feed_string(&f));
+        t.descr[i] = check_strdup(feed_string(&f));
     }
     t.min = feed_number(&f);
     t.max = t.min + fabs(feed_number(&f));
