@@ -125,7 +125,7 @@ static void value_text(const struct plot_lever *l, double v, char *buf, size_t s
  * records, else (an older folder) its parameter's path. */
 static const char *lever_words(const struct plot_lever *l)
 {
-    return *l->descr ? l->descr : l->parameter;
+    return l->descr && *l->descr ? l->descr : l->parameter;
 }
 
 /* "funded posts (full-time equivalent) (FTE)" */
@@ -142,7 +142,8 @@ static void lever_label(const struct plot_lever *l, char *buf, size_t size)
  * is cash (not discounted) or discounted to present value. */
 static const char *span_words(char *buf, size_t size, const char *horizon, const char *unit, bool discounted)
 {
-    bool money = strcmp(unit, UNIT_MONEY) == 0;
+    bool money = unit && strcmp(unit, UNIT_MONEY) == 0;
+    horizon = horizon ? horizon : "";
     snprintf(buf, size, "%s%s%s", *horizon ? ", " : "", horizon,
              !money ? "" : discounted ? ", discounted to present value" : ", in cash (not discounted)");
     return buf;
@@ -384,7 +385,7 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
  * manifest records, else (an older folder) the parameter's path. */
 static const char *bar_words(const struct plot_tornado_facts *f, size_t i)
 {
-    return f->descr && *f->descr[i] ? f->descr[i] : f->parameter[i];
+    return f->descr && f->descr[i] && *f->descr[i] ? f->descr[i] : f->parameter[i];
 }
 
 /* A parameter's words as tick label lines. */
