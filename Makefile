@@ -8,6 +8,8 @@
 #   make mutants    plant each mutant of tests/mutants/ in a scratch copy, run the
 #                   tests, report killed / survived and the score (MUTANTS=a subset)
 #   make bench      benchmarks (figures go in docs/performance.md)
+#   make mpi        build ./caseload-mpi, the same commands over MPI ranks
+#                   (Open MPI; docs/cluster.md)
 #   make check-asan every test again under AddressSanitizer and UBSan (build-asan/)
 #   make fuzz       fuzz the scenario loader and the readers and writers of charts,
 #                   FUZZ_SECONDS each (docs/robustness.md)
@@ -34,6 +36,7 @@ PKGS         := gsl libconfig nettle
 # it to PDF, poppler-utils counts its pages (tests/test_browser.c),
 # libxml2-utils checks pages by hand (xmllint --noout).
 TEST_DEB_PACKAGES := libxml2-dev libxml2-utils zlib1g-dev chromium poppler-utils
+TEST_DEB_PACKAGES += openmpi-bin libopenmpi-dev   # make mpi, tests/mpi.sh (docs/cluster.md)
 XML_CFLAGS  = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS    = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
@@ -56,7 +59,7 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libcaseload.a
 
-.PHONY: all deps test-deps run test golden mutants bench install clean check-asan fuzz
+.PHONY: all deps test-deps run test golden mutants bench install clean check-asan fuzz mpi
 
 all: caseload
 
@@ -133,9 +136,23 @@ $(BUILD)/tests/test_invariants: $(BUILD)/tests/test_invariants.o $(BUILD)/check/
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# caseload-mpi: the front end again, compiled by Open MPI's mpicc with
+# CASELOAD_MPI (cli/batch.c hands replications to cli/mpi/cluster.c), on
+# the same library.
+MPICC   ?= mpicc
+MPI_SRC := $(CLI_SRC) $(wildcard cli/mpi/*.c)
+MPI_OBJ := $(MPI_SRC:%.c=$(BUILD)/mpi/%.o)
+mpi: caseload-mpi
+$(BUILD)/mpi/%.o: %.c | $(BUILD)/.test-deps
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CPPFLAGS) -DCASELOAD_MPI $(PKG_CFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+
+caseload-mpi: $(MPI_OBJ) $(LIB)
+	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
          $(BUILD)/check/models/replication.d
 
 # ---- run, test, bench -----------------------------------------------------
@@ -150,9 +167,10 @@ run: caseload
 # they can find ./caseload and scenarios/ (and tests/test_layers.sh, a
 # script, checks the layers: models/README.md, docs/model.md). The slowest (TEST_ALONGSIDE:
 # mostly waiting for gnuplot) runs beside the others on the second core,
-# its output kept in a file and printed after theirs.
+# its output kept in a file and printed after theirs. tests/mpi.sh runs
+# caseload-mpi on 1, 2 and 3 ranks against caseload (docs/cluster.md).
 TEST_ALONGSIDE := $(BUILD)/tests/test_security $(BUILD)/tests/test_browser
-test: caseload $(TEST_BIN) $(BUILD)/.test-deps
+test: caseload caseload-mpi $(TEST_BIN) $(BUILD)/.test-deps
 	@failed=0; \
 	( for t in $(TEST_ALONGSIDE); do \
 	    side=$$t.alongside.log; CASELOAD=./caseload $$t > $$side 2>&1; echo $$? > $$side.rc; \
@@ -162,6 +180,8 @@ test: caseload $(TEST_BIN) $(BUILD)/.test-deps
 	  CASELOAD=./caseload $$t || failed=1; \
 	done; \
 	printf '== %s\n' tests/test_layers.sh; tests/test_layers.sh || failed=1; \
+	printf '== tests/mpi.sh\n'; \
+	CASELOAD=./caseload CASELOAD_MPI=./caseload-mpi tests/mpi.sh || failed=1; \
 	wait; for t in $(TEST_ALONGSIDE); do \
 	  printf '== %s\n' "$$t"; cat $$t.alongside.log; \
 	  [ "$$(cat $$t.alongside.log.rc)" = 0 ] || failed=1; \
@@ -272,4 +292,4 @@ $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
 -include $(FUZZ_HARNESSES:%=$(BUILD)/tests/fuzz/%.d)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) caseload
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) caseload caseload-mpi

@@ -65,8 +65,8 @@ static bool deliver(void *ctx, uint64_t rep, void *r)
     return b->sink(b->ctx, rep, r);
 }
 
-long long batch_run(const struct batch *b, uint64_t first, uint64_t count, unsigned threads,
-                    volatile sig_atomic_t *stop)
+long long batch_run_local(const struct batch *b, uint64_t first, uint64_t count, unsigned threads,
+                          volatile sig_atomic_t *stop)
 {
     struct runner_job job = {
         .ctx = (void *)b,
@@ -79,3 +79,17 @@ long long batch_run(const struct batch *b, uint64_t first, uint64_t count, unsig
     };
     return runner_run(&job, first, count, threads, stop);
 }
+
+#ifndef CASELOAD_MPI
+/* caseload-mpi defines these in cli/mpi/cluster.c. */
+long long batch_run(const struct batch *b, uint64_t first, uint64_t count, unsigned threads,
+                    volatile sig_atomic_t *stop)
+{
+    return batch_run_local(b, first, count, threads, stop);
+}
+
+unsigned batch_ranks(void)
+{
+    return 0;
+}
+#endif

@@ -22,12 +22,28 @@ struct batch {
     /* res[0..n): replication rep of each scenario. Return false to stop. */
     bool (*sink)(void *ctx, uint64_t rep, const struct rep_result *res);
     void *ctx;
+    /* What the sink reads of each result, so that a cluster run
+     * (cli/mpi/) ships only that to rank 0: everything (false), or only
+     * kpi[], events and, when keep_value >= 0, values[keep_value] (the
+     * other values are then left unset). */
+    bool kpis_only;
+    long keep_value;
 };
 
 /* Run replications [first, first + count) on threads threads. Returns how
  * many were delivered (fewer when *stop was raised), or -1 when out of
- * memory. */
+ * memory. In caseload-mpi (built with CASELOAD_MPI) the replications are
+ * spread over the MPI ranks (cli/mpi/cluster.h), threads threads in each,
+ * and delivered on rank 0 in the same order. */
 long long batch_run(const struct batch *b, uint64_t first, uint64_t count, unsigned threads,
                     volatile sig_atomic_t *stop);
+
+/* batch_run on this process's threads alone. */
+long long batch_run_local(const struct batch *b, uint64_t first, uint64_t count, unsigned threads,
+                          volatile sig_atomic_t *stop);
+
+/* The number of MPI ranks sharing the work, or 0 when this program is not
+ * caseload-mpi (manifests then record no ranks). */
+unsigned batch_ranks(void);
 
 #endif

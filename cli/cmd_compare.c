@@ -1,6 +1,7 @@
 /* cmd_compare.c — caseload compare BASE.cfg ALT.cfg [ALT2.cfg ...]: paired
  * runs of every scenario (same seeds: common random numbers) and the
  * differences of each alternative against the base. */
+#include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/session.h"
 #include "cli/signals.h"
@@ -266,8 +267,8 @@ static bool write_compare_files(const struct session *s, const char *dir, const 
         }
     }
     struct compare_run r = { .version = CASELOAD_VERSION, .rank_kpi = rank_kpi, .seed = s->o->seed,
-                             .replications = s->done, .partial = s->partial, .argc = s->o->argc,
-                             .argv = s->o->argv };
+                             .replications = s->done, .partial = s->partial, .ranks = batch_ranks(),
+                             .threads = s->o->threads, .argc = s->o->argc, .argv = s->o->argv };
     bool ok = compare_commit_folder(dir, &r, sc, s->n);
     int e = errno;
     free(sc);

@@ -2,6 +2,7 @@
  * or tornado folder; and the charts and text chart that run, compare and
  * sweep draw. */
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/signals.h"
 #include "output/afile.h"
 #include "output/dirlock.h"
@@ -60,7 +61,7 @@ int cmd_plot_folder(const char *dir, bool quiet, bool need_gnuplot)
 
 void cmd_plot_terminal(const char *dir)
 {
-    if (!isatty(STDOUT_FILENO))
+    if (!progress_terminal(STDOUT_FILENO))
         return;
     int width = TTY_CHART_DEFAULT_WIDTH;
     struct winsize ws;

@@ -1,6 +1,7 @@
 /* cmd_sweep.c — caseload sweep: outcomes as one or two levers move (a grid),
  * or which assumptions matter most (--tornado). Every point runs the same
  * replications with the same seeds, so the curves are paired. */
+#include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/eval.h"
 #include "cli/limits.h"
@@ -190,7 +191,8 @@ static struct sweepfolder_run run_of(const struct scenario *sc, const struct opt
                                      .horizon_years = sc->reg.p[sc->p_horizon_years].value,
                                      .started = pv->started, .kpi_descr = k->descr,
                                      .kpi_discounted = k->discounted, .seed = o->seed, .reps_per_point = o->reps,
-                                     .points = points, .partial = partial, .argc = o->argc, .argv = o->argv };
+                                     .points = points, .partial = partial, .ranks = batch_ranks(),
+                                     .threads = o->threads, .argc = o->argc, .argv = o->argv };
 }
 
 /* Commit the folder (both files appear together, or neither does); a

@@ -10,6 +10,7 @@
  * is monotone up to the granularity of the replications; bisection on it
  * then converges like bisection on a deterministic function (see
  * docs/target.md for the choice). */
+#include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/eval.h"
 #include "cli/limits.h"
@@ -186,7 +187,8 @@ static int write_results(struct search *s, const char *dir, const struct point *
         .kpi_descr = kpi_descr, .kpi_unit = kpi_unit, .started = s->started,
         .kpi = s->kpi, .at = s->at, .below = s->below, .probability = s->prob, .answer = ans ? &answer : NULL,
         .value_low = bracket_lo, .value_high = bracket_hi, .now = &today, .evaluations = s->n,
-        .seed = s->o->seed, .reps = s->o->reps, .argc = s->o->argc, .argv = s->o->argv,
+        .seed = s->o->seed, .reps = s->o->reps, .ranks = batch_ranks(), .threads = s->o->threads,
+        .argc = s->o->argc, .argv = s->o->argv,
     };
     if (!targetfolder_commit(&t, &q)) {
         fprintf(stderr, "caseload: %s: writing results failed (%s)\n", dir, strerror(errno));

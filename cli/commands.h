@@ -27,6 +27,7 @@ int cmd_params(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
+int cmd_backtest(int argc, char **argv);
 
 /* Draw the charts of a result folder (caseload plot DIR; run and compare
  * with --plot). Prints what it did unless quiet, and any problem. Without

@@ -55,7 +55,8 @@ int eval_run(struct eval *e, const struct scenario *sc, const struct options *o,
         return EXIT_FAILURE_RUN;
     }
     const struct scenario *scs[1] = { sc };
-    struct batch b = { scs, &e->layout, 1, o->seed, sink, e };
+    long keep = e->at ? e->period * (long)e->layout.n_metrics + e->metric : -1;
+    struct batch b = { scs, &e->layout, 1, o->seed, sink, e, true, keep };   /* the sink reads KPIs and keep */
     long long got = batch_run(&b, 0, o->reps, o->threads, &signals_stop);
     if (got < 0) {
         fprintf(stderr, "caseload: out of memory starting the replications\n");

@@ -1,5 +1,6 @@
 #include "cli/limits.h"
 
+#include "cli/batch.h"
 #include "models/caseload.h"
 #include "output/stats.h"
 
@@ -100,7 +101,11 @@ static void limits_cost_estimate(const struct scenario *const *sc, const struct 
             c->memory += cells * STATS_CELL_BYTES + stats_kept_bytes(cells, r), c->disk += cells * SUMMARY_ROW_BYTES;
     }
     c->memory += th * models;
-    c->hours = c->events / (CLI_EVENTS_PER_SECOND * th) / 3600.0;
+    /* caseload-mpi: every rank's threads share the time (assumed as many
+     * as rank 0's); the memory above is rank 0's */
+    double ranks = batch_ranks() ? (double)batch_ranks() : 1;
+    double cores = fmin((threads ? threads : 1) * ranks, reps ? (double)reps : 1);
+    c->hours = c->events / (CLI_EVENTS_PER_SECOND * cores) / 3600.0;
     c->memory_limit = memory_limit(&c->memory_from_ulimit);
     c->disk_free = disk_free(dir);
 }
@@ -124,10 +129,11 @@ int limits_check_cost(const struct scenario *const *sc, const struct result_layo
     int rc = 0;
     if (!(c.hours <= CLI_MAX_HOURS)) {
         fprintf(stderr,
-                "caseload: %s: too long: about %.3g events, some %.0f hours on %u thread%s "
+                "caseload: %s: too long: about %.3g events, some %.0f hours on %u thread%s%s "
                 "(allowed: an estimated %.0f hours at most; use fewer replications (-n), a shorter horizon_years, "
                 "lower referral rates or more threads (-j))\n",
-                what, c.events, c.hours, threads, threads == 1 ? "" : "s", CLI_MAX_HOURS);
+                what, c.events, c.hours, threads, threads == 1 ? "" : "s", batch_ranks() > 1 ? " per rank" : "",
+                CLI_MAX_HOURS);
         rc = 2;
     }
     if (!(c.memory <= c.memory_limit)) {

@@ -1,6 +1,9 @@
 /* main.c — the caseload command: dispatch to a subcommand. */
 #include "cli/commands.h"
 #include "cli/signals.h"
+#ifdef CASELOAD_MPI
+#include "cli/mpi/cluster.h"
+#endif
 
 #include <errno.h>
 #include <poll.h>
@@ -18,6 +21,7 @@ static const char usage[] =
     "                            [--set PATH=VALUE]... [-q] [--force] [--plot] [--strict]\n"
     "                            [--precision REL [--kpi NAME] [--max-reps N]]\n"
     "                            [--clear-below N] [--risk 'METRIC>VALUE']...\n"
+    "                            [--records [--records-rep K]]\n"
     "  caseload compare BASE.cfg ALT.cfg [ALT2.cfg ...] [same options] [--rank KPI]\n"
     "  caseload sweep SCENARIO.cfg --vary PATH=FROM:TO:STEPS [--vary ...] [--kpi NAME] [--plot]\n"
     "  caseload sweep SCENARIO.cfg --tornado [--spread 0.2] [--kpi NAME] [--plot]\n"
@@ -28,6 +32,8 @@ static const char usage[] =
     "  caseload plot DIR\n"
     "  caseload report DIR [-o FILE.html]\n"
     "  caseload fit RECORDS --at DATE --template SCENARIO.cfg [-o FITTED.cfg] [--drop-bad]\n"
+    "  caseload backtest RECORDS --template SCENARIO.cfg --fit-until DATE [--until DATE2]\n"
+    "                    [-n REPS] [-s SEED] [-o DIR] [--plot]\n"
     "  caseload --help | --version\n"
     "\n"
     "  run      simulate REPS replications (default 100) into DIR\n"
@@ -53,8 +59,8 @@ static const char usage[] =
     "  report   one self-contained HTML page of a run, comparison, sweep,\n"
     "           tornado or target folder, for a committee paper: summary,\n"
     "           tables, charts, assumptions, method (default DIR/report.html)\n"
-    "  plot     draw the charts of a run, comparison, sweep or tornado\n"
-    "           folder: NAME.png and NAME.svg for each, and plots.gp, the\n"
+    "  plot     draw the charts of a run, comparison, sweep, tornado or\n"
+    "           backtest folder: NAME.png and NAME.svg for each, and plots.gp, the\n"
     "           gnuplot script that drew them (cd DIR && gnuplot plots.gp\n"
     "           re-draws them)\n"
     "  fit      estimate from a council's records (folder RECORDS: referrals,\n"
@@ -62,6 +68,12 @@ static const char usage[] =
     "           parameter they identify at DATE, and write the template with\n"
     "           those replaced as FITTED.cfg (default NAME-fitted.cfg here), and\n"
     "           fit.csv, drops.csv and charts in FITTED-fit/ (docs/fitting.md)\n"
+    "  backtest fit on the records as they stood on DATE, forecast from the\n"
+    "           state observed then, and score each month to DATE2 (default:\n"
+    "           the records' last whole month) against the records: coverage\n"
+    "           of the 50% and 90% intervals and MASE per series in\n"
+    "           backtest.csv, with the forecast in DIR/run/ (default DIR\n"
+    "           results/backtest/) and charts backtest_SERIES with --plot\n"
     "\n"
     "options:\n"
     "  -n, --reps N          replications (1..1000000)\n"
@@ -87,11 +99,17 @@ static const char usage[] =
     "      --at DATE         fit: the date fitted at (the scenario's start)\n"
     "      --template FILE   fit: the scenario whose structure and other\n"
     "                        settings the fitted one keeps\n"
+    "      --fit-until DATE  backtest: fit on the records up to this date\n"
+    "      --until DATE2     backtest: score the months up to this date\n"
     "      --drop-bad        fit: skip bad rows of the records (counted by\n"
     "                        reason in drops.csv) instead of stopping\n"
     "      --risk 'M>V'      report the probability that series.csv metric M\n"
     "                        exceeds V at any period end and at the last\n"
     "                        (risk_any_M_gt_V, risk_end_M_gt_V); repeatable\n"
+    "      --records         run: also write DIR/records/, the records a case\n"
+    "                        system and HR would hold of one replication\n"
+    "                        (synthetic; docs/fitting.md)\n"
+    "      --records-rep K   which replication (default 1)\n"
     "\n"
     "results go only into a new or empty folder unless --force, which removes\n"
     "only what the previous result's manifest lists; one command at a time\n"
@@ -161,14 +179,15 @@ static int dispatch(int argc, char **argv)
         return cmd_report(argc, argv);
     if (strcmp(cmd, "fit") == 0)
         return cmd_fit(argc, argv);
+    if (strcmp(cmd, "backtest") == 0)
+        return cmd_backtest(argc, argv);
     fprintf(stderr, "caseload: unknown command \"%s\" (see caseload --help)\n", cmd);
     return EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/* The command, then a check that standard output got everything. */
+static int caseload_main(int argc, char **argv)
 {
-    gsl_set_error_handler(gsl_policy);
-    signals_ignore_pipe();
     errno = 0;
     int rc = dispatch(argc, argv);
     /* What went to standard output (tables, parameters) must have arrived:
@@ -185,4 +204,15 @@ int main(int argc, char **argv)
         }
     }
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler(gsl_policy);
+    signals_ignore_pipe();
+#ifdef CASELOAD_MPI
+    return cluster_main(argc, argv, caseload_main);
+#else
+    return caseload_main(argc, argv);
+#endif
 }

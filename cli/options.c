@@ -61,6 +61,8 @@ static const struct opt table[] = {
     { 'W', NULL, "--strict", false },   { 'C', NULL, "--clear-below", true },
     { 'Z', NULL, "--risk", true },     { 'X', NULL, "--rank", true },
     { 'Y', NULL, "--template", true }, { 'd', NULL, "--drop-bad", false },
+    { 'r', NULL, "--records", false }, { 'k', NULL, "--records-rep", true },
+    { 'F', NULL, "--fit-until", true }, { 'U', NULL, "--until", true },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -95,6 +97,8 @@ static bool apply_planner(struct options *o, const struct opt *t, const char *v)
         break;
     case 'L': o->lever = v; break;
     case 'A': o->at = v; break;
+    case 'F': o->fit_until = v; break;
+    case 'U': o->until = v; break;
     case 'B':
         if (!params_parse_real(v, &o->below))
             return bad(name, v, "the threshold must be a number");
@@ -121,6 +125,14 @@ static bool apply_run(struct options *o, const struct opt *t, const char *v)
     const char *name = t->lng;
     uint64_t u;
     switch (t->letter) {
+    case 'r':
+        o->records = true;
+        break;
+    case 'k':
+        if (!parse_u64(v, &u) || u == 0 || u > CLI_MAX_REPS)
+            return bad(name, v, "the replication must be a whole number from 1 to 1000000");
+        o->records_rep = u;
+        break;
     case 'n':
         if (!parse_u64(v, &u) || u == 0)
             return bad(name, v, "the number of replications must be a whole number >= 1");
@@ -203,6 +215,7 @@ bool options_parse(struct options *o, int argc, char **argv, int first, const ch
     memset(o, 0, sizeof *o);
     o->reps = CLI_DEFAULT_REPS;
     o->seed = CLI_DEFAULT_SEED;
+    o->records_rep = 1;
     o->argc = argc;
     o->argv = argv;
     o->sets = check_calloc((size_t)argc + 1, sizeof *o->sets);

@@ -33,6 +33,8 @@ struct options {
     double spread;             /* tornado: relative low/high spread (0 = default) */
     const char *lever;         /* target: the parameter to move */
     const char *at;            /* target: the date the KPI is read at */
+    const char *fit_until;     /* backtest: fit on the records before this date */
+    const char *until;         /* backtest: score up to this date (NULL: the records' last) */
     double below;              /* target: the threshold */
     bool below_given;
     double probability;        /* target: required share of replications (0 = default) */
@@ -42,6 +44,8 @@ struct options {
     size_t n_risks;
     char *clear_set;           /* --clear-below N as "pathway.clear_below=N" (owned; also in sets) */
     const char *rank;          /* compare: the KPI options are ranked by (NULL = default) */
+    bool records;              /* run --records: the records of one replication */
+    uint64_t records_rep;      /* --records-rep K: which (from 1; 1 when not given) */
     const char *template_path; /* fit: the template scenario (--template) */
     bool drop_bad;             /* fit: skip bad rows of the records, counted (--drop-bad) */
     char **args;               /* positional arguments */

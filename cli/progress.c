@@ -1,5 +1,9 @@
 #include "cli/progress.h"
 
+#ifdef CASELOAD_MPI
+#include "cli/mpi/cluster.h"
+#endif
+
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,9 +26,18 @@ static double since(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + 1e-9 * (double)(b->tv_nsec - a->tv_nsec);
 }
 
+bool progress_terminal(int fd)
+{
+#ifdef CASELOAD_MPI
+    return cluster_terminal(fd);
+#else
+    return isatty(fd);
+#endif
+}
+
 void progress_start(struct progress *p, const char *label, uint64_t total, bool quiet)
 {
-    p->on = !quiet && isatty(STDERR_FILENO);
+    p->on = !quiet && progress_terminal(STDERR_FILENO);
     p->total = total;
     p->label = label;
     clock_gettime(CLOCK_MONOTONIC, &p->t0);

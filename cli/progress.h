@@ -21,6 +21,12 @@ struct progress {
 void progress_start(struct progress *p, const char *label, uint64_t total, bool quiet);
 /* done replications so far; redraws at most every 0.2 s. */
 void progress_update(struct progress *p, uint64_t done);
+/* Whether fd (standard output or error) reaches a terminal. In
+ * caseload-mpi under mpirun, rank 0's output goes through mpirun (stdout a
+ * pseudo-terminal, stderr a pipe, whatever mpirun's own are), so mpirun's
+ * own is asked (cli/mpi/cluster.h). */
+bool progress_terminal(int fd);
+
 /* Clear the line (if drawn) and stop drawing. */
 void progress_end(struct progress *p);
 

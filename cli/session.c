@@ -323,7 +323,7 @@ int session_run(struct session *s)
         scs[i] = s->item[i].sc;
         ls[i] = s->item[i].layout;
     }
-    struct batch b = { scs, ls, s->n, o->seed, sink, s };
+    struct batch b = { scs, ls, s->n, o->seed, sink, s, false, -1 };
     uint64_t max = o->precision > 0 ? (o->max_reps ? o->max_reps : SESSION_DEFAULT_MAX_REPS) : o->reps;
     uint64_t batch = o->precision > 0 ? (o->reps_given ? o->reps : SESSION_FIRST_BATCH) : o->reps;
     if (batch < 2 && o->precision > 0)
@@ -375,6 +375,9 @@ int session_run(struct session *s)
     return rc;
 }
 
+/* A run with --records: its records/ folder is part of the result. */
+static const char *const session_records_keep[] = { "records/", NULL };
+
 int session_finish(struct session *s)
 {
     const struct options *o = s->o;
@@ -387,11 +390,12 @@ int session_finish(struct session *s)
             .files = it->sc->files, .n_files = it->sc->n_files, .start_date = start,
             .file_sha256 = (const char (*)[SHA256_HEX_SIZE])it->sc->file_sha256,
             .report_every = scenario_period_name(it->sc->report_every), .seed = o->seed,
-            .reps_requested = o->precision > 0 ? s->done : o->reps, .threads = o->threads,
+            .reps_requested = o->precision > 0 ? s->done : o->reps, .threads = o->threads, .ranks = batch_ranks(),
             .argc = o->argc, .argv = o->argv, .sets = o->sets, .n_sets = o->n_sets,
             .precision = o->precision,
             .precision_kpi = s->precision_kpi >= 0 ? it->layout.kpi[s->precision_kpi].name : NULL,
             .precision_met = s->precision_met,
+            .keep = o->records && s->n == 1 ? session_records_keep : NULL,
         };
         if (!runfolder_finish(&it->rf, &info, s->partial)) {
             fprintf(stderr, "caseload: %s: writing results failed (%s); nothing written there\n", it->dir,

@@ -9,6 +9,8 @@
  *     create, run one replication into a rep_result, destroy;
  *   - the layout of a scenario's results (caseload_layout), which the
  *     output writers and the statistics need;
+ *   - the synthetic records of a replication (recorder.h): a recorder is
+ *     the trace (trace.h) given to a model by model_set_trace;
  *   - what caseload check and the limits report before anything runs: the
  *     drift notice (drift.h) and the cost estimate (estimate.h). */
 #ifndef MODELS_CASELOAD_H
@@ -16,6 +18,7 @@
 
 #include "models/drift.h"
 #include "models/estimate.h"
+#include "models/recorder.h"
 #include "models/replication.h"
 #include "models/scenario.h"
 #include "sim/result.h"

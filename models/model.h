@@ -11,6 +11,7 @@
 
 #include "models/hazard.h"
 #include "models/scenario.h"
+#include "models/trace.h"
 #include "sim/dist.h"
 #include "sim/maxtree.h"
 #include "sim/queue.h"
@@ -266,8 +267,19 @@ struct model {
      * instant, drift.c reads day 0. NULL in runs. */
     void (*after_event)(const struct model *m, void *arg);
     void *after_event_arg;
+    /* When set: told of every case, staff and post event (trace.h), for
+     * the synthetic records. NULL in runs. */
+    const struct trace *trace;
     uint64_t invariants_next;/* event count of the next sparse invariant walk
                                 (replication.c, checking builds only) */
 };
+
+/* Report e (its time set to now) to the model's trace. Call as
+ * `if (m->trace) model_trace(m, (struct trace_event){ ... })`, so runs pay one test. */
+static inline void model_trace(const struct model *m, struct trace_event e)
+{
+    e.t = m->sim.now;
+    m->trace->event(m->trace->arg, &e);
+}
 
 #endif

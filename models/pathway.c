@@ -99,6 +99,8 @@ static void stop_clock(struct model *m, uint32_t c)
 static void attach(struct model *m, uint32_t c, uint32_t wi)
 {
     binding_attach(m, c, wi);
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_ALLOCATED, .subject = c, .who = m->w[wi].id });
     if (m->w[wi].status == W_AT_WORK)
         start_clock(m, c);
 }
@@ -125,19 +127,31 @@ static void enqueue(struct model *m, uint32_t c)
 
 /* ---- stages ----------------------------------------------------------------- */
 
+static void trace_stage_start(const struct model *m, uint32_t c, double t0, uint32_t open_at_start)
+{
+    model_trace(m, (struct trace_event){ .kind = TRACE_STAGE_START, .subject = c, .stage = m->cases[c].stage,
+                                         .t0 = t0, .n = open_at_start });
+}
+
 static void enter_stage(struct model *m, uint32_t c, int32_t s)
 {
     struct case_rec *cr = &m->cases[c];
     cr->stage = s;
     m->open_in_stage[s]++;
     cr->remaining = dist_sample(&m->duration[s], &cr->rng);
+    if (m->trace)
+        trace_stage_start(m, c, m->sim.now, 0);
 }
 
 void pathway_referral(struct model *m, uint32_t c)
 {
     struct case_rec *cr = &m->cases[c];
     m->flow.referrals++;
-    if (rng_uniform(&cr->rng) < m->pv[m->sc->p_screen_out]) {
+    bool screened = rng_uniform(&cr->rng) < m->pv[m->sc->p_screen_out];
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_REFERRAL, .subject = c, .flag = screened,
+                                             .n = cr->rereferrals });
+    if (screened) {
         m->flow.screened_out++;
         free_case(m, c);
         return;
@@ -155,8 +169,44 @@ void pathway_initial(struct model *m, uint32_t c, size_t s)
     m->open_cases++;
     cr->stage = (int32_t)s;
     m->open_in_stage[s]++;
-    cr->remaining = dist_sample_residual(&m->duration[s], &cr->rng);
+    double age;
+    cr->remaining = dist_sample_residual_age(&m->duration[s], &cr->rng, &age);
+    if (m->trace)
+        trace_stage_start(m, c, m->sim.now - age, 2);
     enqueue(m, c);
+}
+
+void pathway_open_elapsed(struct model *m, uint32_t c, size_t s, double elapsed)
+{
+    struct case_rec *cr = &m->cases[c];
+    m->open_cases++;
+    cr->stage = (int32_t)s;
+    m->open_in_stage[s]++;
+    cr->remaining = dist_sample_after(&m->duration[s], elapsed, &cr->rng);
+    if (m->trace)
+        trace_stage_start(m, c, m->sim.now - elapsed, 2);
+    enqueue(m, c);
+}
+
+void pathway_open_waiting(struct model *m, uint32_t c, size_t s, double waited)
+{
+    struct case_rec *cr = &m->cases[c];
+    m->open_cases++;
+    cr->stage = (int32_t)s;
+    m->open_in_stage[s]++;
+    cr->remaining = dist_sample(&m->duration[s], &cr->rng);
+    if (m->trace)
+        trace_stage_start(m, c, m->sim.now - waited, 1);
+    enqueue(m, c);
+    /* its wait counts from `waited` days ago: moved forward past the cases
+     * that joined later, so queued_at stays non-decreasing along the queue */
+    cr->queued_at = m->sim.now - waited;
+    struct queue *q = &m->queue[s];
+    size_t i = q->n - 1;
+    for (; i > 0 && m->cases[queue_at(q, i - 1)].queued_at > cr->queued_at; i--)
+        queue_set(q, i, queue_at(q, i - 1));
+    queue_set(q, i, c);
+    m->alloc_due = true;   /* perhaps a new head */
 }
 
 static int32_t draw_next(struct model *m, uint32_t c)
@@ -204,6 +254,8 @@ void pathway_stage_done(struct model *m, uint32_t c)
     int32_t s = cr->stage;
     m->open_in_stage[s]--;
     int32_t ns = draw_next(m, c);
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_STAGE_END, .subject = c, .stage = s, .next = ns });
     uint32_t wi = cr->worker;
     CHECK(wi != MODEL_NONE);
     if (ns == STAGE_CLOSE) {
@@ -217,6 +269,8 @@ void pathway_stage_done(struct model *m, uint32_t c)
     bool keep = !next->transfer && binding_fits(m, wi, (size_t)ns, dw);
     if (keep) {
         enter_stage(m, c, ns);
+        if (m->trace)
+            model_trace(m, (struct trace_event){ .kind = TRACE_ALLOCATED, .subject = c, .who = m->w[wi].id });
         binding_reweigh(m, c, dw);
         start_clock(m, c);
     } else {

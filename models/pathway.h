@@ -29,6 +29,15 @@ void pathway_referral(struct model *m, uint32_t c);
 /* Case c starts in stage s at day 0, part-way through it. */
 void pathway_initial(struct model *m, uint32_t c, size_t s);
 
+/* Case c, observed open at the start in stage s (scenario.h), starts there
+ * at day 0: allocated before the start and `elapsed` days into the stage,
+ * its time left drawn conditional on that (dist_sample_after), queued for
+ * allocation at day 0 like pathway_initial's cases; or unallocated,
+ * waiting for `waited` days, with a fresh time in stage and its wait
+ * counted from day -waited (placed in the queue by that, oldest first). */
+void pathway_open_elapsed(struct model *m, uint32_t c, size_t s, double elapsed);
+void pathway_open_waiting(struct model *m, uint32_t c, size_t s, double waited);
+
 /* EV_CASE_DONE and EV_REREFERRAL. */
 void pathway_stage_done(struct model *m, uint32_t c);
 void pathway_rereferral(struct model *m, uint32_t c);

@@ -236,6 +236,9 @@ static void fill(struct model *m, uint32_t p)
     sim_cancel(&m->sim, &po->ev_agency);
     uint32_t w = occupy(m, p, po->fte);
     po = &m->post[p];
+    po->holder = w;
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_FILLED, .subject = p });
     m->flow.starters += po->fte;
     if ((int)g == m->sc->cohort_grade)
         costs_lump(m, COST_TRAINING, m->pv[m->sc->p_training_cost]);
@@ -292,6 +295,8 @@ static void lapse(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
     po->funded = false;
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_CLOSED, .subject = p });
     sim_cancel(&m->sim, &po->ev_campaign);
     sim_cancel(&m->sim, &po->ev_agency);
     release_cover(m, p, MODEL_NONE);
@@ -352,6 +357,8 @@ static void rebalance(struct model *m, uint32_t g, uint32_t prefer, bool at_once
             prefer = MODEL_NONE;
             resize(m, p, fte);
             m->post[p].funded = true;
+            if (m->trace)
+                model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_OPEN, .subject = p, .grade = (int32_t)g });
             advertise(m, p, at_once);
         } else {
             return;
@@ -439,6 +446,8 @@ static void progress_into(struct model *m, uint32_t w, uint32_t q)
     sim_cancel(&m->sim, &m->post[q].ev_agency);
     m->post[q].holder = w;
     m->post[q].fte = m->w[w].fte;   /* the post takes its holder's hours */
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_FILLED, .subject = q });
     m->w[w].post = q;
     m->w[w].ready = false;
     workers_change_grade(m, w, g_new);

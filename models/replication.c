@@ -134,9 +134,20 @@ static bool update_supervision(struct model *m)
     return changed;
 }
 
+/* Each permanent grade's establishment now, to the trace. */
+static void trace_establishment(const struct model *m)
+{
+    for (size_t g = 0; g < m->sc->n_grades; g++)
+        if (!m->sc->grade[g].agency)
+            model_trace(m, (struct trace_event){ .kind = TRACE_ESTABLISHMENT, .grade = (int32_t)g,
+                                                 .value = m->pv[m->sc->grade[g].p_establishment] });
+}
+
 void model_refresh(struct model *m)
 {
     derive(m);
+    if (m->trace)
+        trace_establishment(m);
     workers_refresh(m);
     posts_refresh(m);
     demand_refresh(m);
@@ -212,6 +223,46 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
 
 bool model_checks_invariants(void) { return CHECKS_INVARIANTS; }
 
+void model_set_trace(struct model *m, const struct trace *t) { m->trace = t; }
+
+/* The cases open at day 0, each with its own stream (STREAM_INITIAL_CASE,
+ * numbered across stages): a stage's `initial` cases part-way through (the
+ * equilibrium residual), or the cases observed open (scenario.h) — the
+ * allocated ones first, offered to workers at once, then the waiting ones
+ * behind them, oldest first. False when *stop was raised. */
+static bool place_open_cases(struct model *m, volatile sig_atomic_t *stop)
+{
+    const struct scenario *sc = m->sc;
+    uint64_t initial = 0;
+    bool waiting = false;
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        const struct stage_spec *st = &sc->stage[s];
+        double n = st->observed ? (double)st->n_open_elapsed : m->pv[st->p_initial];
+        waiting |= st->n_open_waiting > 0;
+        for (double i = 0; i < n; i++) {
+            uint32_t c = pathway_new_case(m, rng_key(m->rep_key, STREAM_INITIAL_CASE, initial++, 0));
+            if (st->observed)
+                pathway_open_elapsed(m, c, s, st->open_elapsed[(size_t)i]);
+            else
+                pathway_initial(m, c, s);
+            if ((initial & 0xffff) == 0 && stop && *stop)
+                return false;
+        }
+    }
+    alloc_dispatch(m);
+    if (!waiting)
+        return true;
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        const struct stage_spec *st = &sc->stage[s];
+        for (size_t i = 0; i < st->n_open_waiting; i++) {
+            uint32_t c = pathway_new_case(m, rng_key(m->rep_key, STREAM_INITIAL_CASE, initial++, 0));
+            pathway_open_waiting(m, c, s, st->open_waiting[i]);
+        }
+    }
+    alloc_dispatch(m);
+    return true;
+}
+
 int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct result_layout *l,
               struct rep_result *out, volatile sig_atomic_t *stop)
 {
@@ -246,6 +297,8 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     for (size_t y = 0; y + 1 < l->years->n_periods; y++)
         sim_at(&m->sim, l->years->period_end[y], EV_YEAR_END, (uint32_t)y);
 
+    if (m->trace)
+        trace_establishment(m);
     posts_start(m);
     market_start(m);
     for (uint32_t w = 0; w < m->n_worker_slots; w++) {
@@ -260,17 +313,8 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     costs_update_rates(m);
     update_supervision(m);
     workers_refresh(m);
-    uint64_t initial = 0;
-    for (size_t s = 0; s < sc->n_stages; s++) {
-        double n = m->pv[sc->stage[s].p_initial];
-        for (double i = 0; i < n; i++) {
-            uint32_t c = pathway_new_case(m, rng_key(m->rep_key, STREAM_INITIAL_CASE, initial++, 0));
-            pathway_initial(m, c, s);
-            if ((initial & 0xffff) == 0 && stop && *stop)
-                return 1;
-        }
-    }
-    alloc_dispatch(m);
+    if (!place_open_cases(m, stop))
+        return 1;
     demand_start(m);
     interventions_start(m);
     if (m->after_event)

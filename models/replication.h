@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct model;
+struct trace;
 
 /* A workspace for sc (which must outlive it). Never NULL: out of memory
  * aborts (sim/check.h). */
@@ -27,6 +28,11 @@ void model_destroy(struct model *m);
  * when *stop was raised before the end (out is then incomplete). */
 int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct result_layout *l,
               struct rep_result *out, volatile sig_atomic_t *stop);
+
+/* Give m a trace (trace.h) for the replications it runs from now on, or
+ * NULL (the default: nothing is reported, nothing changes). t must outlive
+ * them. */
+void model_set_trace(struct model *m, const struct trace *t);
 
 /* Recompute everything that depends on parameter values after they changed
  * (an intervention started or ended). */

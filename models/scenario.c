@@ -31,6 +31,8 @@ void scenario_free(struct scenario *sc)
         free(sc->stage[i].eligible);
         free(sc->stage[i].next);
         free_dist(&sc->stage[i].duration);
+        free(sc->stage[i].open_elapsed);
+        free(sc->stage[i].open_waiting);
     }
     for (size_t i = 0; i < sc->n_grades; i++)
         free(sc->grade[i].name);
@@ -472,6 +474,12 @@ bool scenario_validate(const struct scenario *sc, struct diag *d)
     for (size_t s = 0; s < sc->n_stages; s++) {
         const struct stage_spec *st = &sc->stage[s];
         check_dist(sc, d, &st->duration, &st->at);
+        const struct param *ini = &sc->reg.p[st->p_initial];
+        double observed = (double)(st->n_open_elapsed + st->n_open_waiting);
+        if (st->observed && !unread(sc, st->p_initial) && ini->value != observed)
+            diag_error(d, ini->file, ini->line, ini->path,
+                       "%.10g, but open_elapsed_days and open_waiting_days list %.0f open cases (allowed: leave "
+                       "initial out, or %.0f)", ini->value, observed, observed);
         double sum = 0;
         bool all_read = true;
         for (size_t k = 0; k < st->n_next; k++) {

@@ -58,6 +58,13 @@ struct stage_spec {
     size_t n_next;
     bool transfer;                /* always a hand-over: the case re-queues */
     struct origin at, at_next, at_grades;
+    /* The cases open at the start as observed (docs/fitting.md), when
+     * `observed`: days each allocated one has spent in the stage, days each
+     * unallocated one has waited. Owned. They replace `initial`, whose
+     * value is then their total count. */
+    double *open_elapsed, *open_waiting;
+    size_t n_open_elapsed, n_open_waiting;
+    bool observed;
 };
 
 struct grade_spec {

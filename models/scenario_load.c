@@ -256,6 +256,53 @@ static void read_grades(struct loader *L, struct conf_node *wf)
     free(names);
 }
 
+/* g.key, an array of days (the cases open at the start, as observed), into
+ * a new array *out of *n; *present when the setting is there. Each element
+ * a finite number of days from 0 to LOADER_MAX_DAYS, or an error at
+ * PREFIX.KEY[i]. */
+static void read_open_days(struct loader *L, struct conf_node *g, const char *prefix, const char *key, double **out,
+                           size_t *n, bool *present)
+{
+    struct conf_node *v = conf_get(g, key);
+    if (!v)
+        return;
+    *present = true;
+    if (v->type != CONF_ARRAY) {
+        loader_not_array(L, v, "an array of days, [ 12.0, 40.5, ... ] (empty: none)");
+        return;
+    }
+    if ((double)v->n_kid > LOADER_MAX_INITIAL_CASES) {
+        conf_error(L->d, v, "lists %zu cases (allowed: up to %.0f)", v->n_kid, LOADER_MAX_INITIAL_CASES);
+        return;
+    }
+    *out = check_calloc(v->n_kid ? v->n_kid : 1, sizeof **out);
+    *n = v->n_kid;
+    for (size_t i = 0; i < v->n_kid; i++) {
+        struct conf_node *x = conf_item(v, i);
+        char path[400];
+        snprintf(path, sizeof path, "%s.%s[%zu]", prefix, key, i);
+        double d = conf_is_number(x) ? conf_number(x) : NAN;
+        if (!conf_is_number(x))
+            diag_error(L->d, x->file, x->line, path, "is %s, not a number (allowed: days from 0 to %.0f)",
+                       conf_type_text(x->type), LOADER_MAX_DAYS);
+        else if (!(d >= 0 && d <= LOADER_MAX_DAYS))
+            diag_error(L->d, x->file, x->line, path, "is %.10g (allowed: days from 0 to %.0f)", d, LOADER_MAX_DAYS);
+        else
+            (*out)[i] = d;
+    }
+}
+
+/* The stage's open cases as observed at the start (open_elapsed_days,
+ * open_waiting_days); when either is given, `initial` defaults to their
+ * total (scenario_validate checks a value given agrees). */
+static void read_observed(struct loader *L, struct conf_node *s, const char *prefix, struct stage_spec *st)
+{
+    read_open_days(L, s, prefix, "open_elapsed_days", &st->open_elapsed, &st->n_open_elapsed, &st->observed);
+    read_open_days(L, s, prefix, "open_waiting_days", &st->open_waiting, &st->n_open_waiting, &st->observed);
+    if (st->observed && !conf_peek(s, "initial"))
+        L->sc->reg.p[st->p_initial].value = (double)(st->n_open_elapsed + st->n_open_waiting);
+}
+
 /* The names of the stages in list sl, each once (a stage named twice, or
  * badly, is known by its position from then on), into sc->stage and names. */
 static void read_stage_names(struct loader *L, struct conf_node *sl, char **names)
@@ -377,6 +424,7 @@ static void read_stage(struct loader *L, struct conf_node *s, size_t i, char **n
                    loader_usual(loader_whole("cases", 0, LOADER_MAX_INITIAL_CASES), 0, 50000),
                    "cases open in this stage at day 0");
     sc->reg.p[st->p_initial].flags |= PARAM_STATIC;
+    read_observed(L, s, prefix, st);
     struct conf_node *tf = conf_get(s, "transfer");
     if (tf && tf->type != CONF_BOOL)
         conf_error(L->d, tf, "is %s, not true or false (allowed: true or false)", conf_type_text(tf->type));

@@ -170,6 +170,9 @@ uint32_t workers_hire(struct model *m, uint32_t g, uint32_t p, double fte, bool 
     hazard_start(&w->leave, &w->rng_leave, m->sim.now);
     hazard_start(&w->sick, &w->rng_sick, m->sim.now);
     count_in(m, w, +1);
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_STAFF_START, .subject = w->id, .grade = (int32_t)g,
+                                             .value = fte, .flag = agency });
     tree_update(m, wi);
     set_rates(m, wi);
     return wi;
@@ -179,6 +182,8 @@ void workers_stop(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     CHECK(w->status != W_FREE);
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_STAFF_END, .subject = w->id });
     sim_cancel(&m->sim, &w->ev_leave);
     sim_cancel(&m->sim, &w->ev_sick);
     sim_cancel(&m->sim, &w->ev_realloc);
@@ -205,6 +210,8 @@ void workers_change_grade(struct model *m, uint32_t wi, uint32_t g)
     if (w->slot != MODEL_NONE)
         maxtree_remove(&m->g[w->grade].tree, w->slot);
     w->grade = g;
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_STAFF_GRADE, .subject = w->id, .grade = (int32_t)g });
     w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : MODEL_NONE;
     w->cap = effective_cap(m, w);
     count_in(m, w, +1);
@@ -263,6 +270,8 @@ void workers_sick_start(struct model *m, uint32_t wi)
     count_in(m, w, -1);
     w->status = W_SICK;
     count_in(m, w, +1);
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_SICK_START, .subject = w->id, .t0 = m->sim.now });
     tree_update(m, wi);
     bool long_term = rng_uniform(&w->rng_sick) < m->pv[m->sc->p_sick_long_share];
     double mean = m->pv[long_term ? m->sc->p_sick_long_mean : m->sc->p_sick_short_mean];
@@ -305,6 +314,8 @@ bool workers_settle(struct model *m, uint32_t wi)
     count_in(m, w, -1);
     w->status = age >= after ? W_SICK_LONG : W_SICK;
     count_in(m, w, +1);
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_SICK_START, .subject = w->id, .t0 = m->sim.now - age });
     tree_update(m, wi);
     w->ev_sick = sim_at(&m->sim, m->sim.now + residual, EV_SICK_END, wi);
     if (w->status == W_SICK && age + residual > after)
@@ -326,6 +337,8 @@ bool workers_sick_end(struct model *m, uint32_t wi)
     w->ev_sick = 0;
     sim_cancel(&m->sim, &w->ev_realloc);
     bool was_long = w->status == W_SICK_LONG;
+    if (m->trace)
+        model_trace(m, (struct trace_event){ .kind = TRACE_SICK_END, .subject = w->id });
     count_in(m, w, -1);
     w->status = W_AT_WORK;
     count_in(m, w, +1);

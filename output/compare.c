@@ -307,6 +307,7 @@ static void compare_manifest(struct json *j, struct afile *man, const struct com
     for (size_t i = 1; i < n; i++)
         exact = exact && stats_exact(sc[i].diff_stats);
     json_string(j, "quantiles", exact ? "exact" : "P2");
+    manifest_ranks(j, r->ranks, r->threads);
     manifest_command_line(j, r->argc, r->argv);
     manifest_time(j, "finished", time(NULL));
 }

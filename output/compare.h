@@ -157,6 +157,7 @@ struct compare_run {
     const char *version, *rank_kpi;
     uint64_t seed, replications;
     bool partial;
+    unsigned ranks, threads;     /* manifest_ranks */
     int argc;
     char *const *argv;
 };

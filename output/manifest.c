@@ -20,6 +20,14 @@ void manifest_begin(struct json *j, struct afile *a, const char *version, const 
         json_string(j, "kind", kind);
 }
 
+void manifest_ranks(struct json *j, unsigned ranks, unsigned threads)
+{
+    if (ranks == 0)
+        return;
+    json_uint(j, "ranks", ranks);
+    json_uint(j, "threads", threads);
+}
+
 void manifest_command_line(struct json *j, int argc, char *const *argv)
 {
     json_array(j, "command_line");

@@ -35,6 +35,11 @@
  * manifest opens with. kind NULL for a run's (which has none). */
 void manifest_begin(struct json *j, struct afile *a, const char *version, const char *kind);
 
+/* The members "ranks" and "threads" (per rank) of a result computed over
+ * MPI ranks (caseload-mpi); nothing when ranks is 0 (caseload's manifests
+ * stay as they were). */
+void manifest_ranks(struct json *j, unsigned ranks, unsigned threads);
+
 /* The command line that made the result, as member "command_line". */
 void manifest_command_line(struct json *j, int argc, char *const *argv);
 

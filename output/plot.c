@@ -54,6 +54,7 @@ static const struct {
     { PLOT_KIND_RUN, RUNFOLDER_SUMMARY_CSV, NULL },
     { PLOT_KIND_SWEEP, SWEEPFOLDER_CSV, "sweep" },
     { PLOT_KIND_TORNADO, TORNADOFOLDER_CSV, "tornado" },
+    { PLOT_KIND_BACKTEST, "forecast.csv", "backtest" },
 };
 #define N_KINDS (sizeof kinds / sizeof *kinds)
 #define KIND_NAME_SIZE 32
@@ -373,6 +374,20 @@ static enum plot_status plot_tornado(const char *dir, const struct plot_opts *o,
     return rc;
 }
 
+static enum plot_status plot_backtest(const char *dir, const struct plot_opts *o, struct plot_progress *pp,
+                                      char *err, size_t size)
+{
+    struct plot_backtest_facts f;
+    if (!plot_backtest_facts_read(dir, &f, err, size))
+        return PLOT_FAILED;
+    struct plot_charts charts;
+    char *script = plot_backtest_script(&f, &charts);
+    plot_backtest_facts_free(&f);
+    enum plot_status rc = draw(dir, script, &charts, o, pp, err, size);
+    free(script);
+    return rc;
+}
+
 static const struct plot_opts default_opts = { NULL, false };
 
 enum plot_status plot_fit(const char *dir, const struct plot_fit_facts *f, const struct plot_opts *o, char *err,
@@ -410,13 +425,18 @@ enum plot_status plot_folder(const char *dir, const struct plot_opts *o, char *e
     case PLOT_KIND_TORNADO:
         rc = plot_tornado(dir, o, &pp, err, size);
         break;
+    case PLOT_KIND_BACKTEST:
+        rc = plot_backtest(dir, o, &pp, err, size);
+        break;
     case PLOT_KIND_NONE:
     default:
         if (plot_file_exists(dir, "target.csv"))
             snprintf(err, size, "%s holds the answer of caseload target (target.csv), which has no charts "
-                     "(charts are drawn for a run, comparison, sweep or tornado folder)", dir);
+                     "(charts are drawn for a run, comparison, sweep, tornado or backtest folder)", dir);
         else
-            snprintf(err, size, "%s holds no results (no summary.csv, compare.csv, sweep.csv or tornado.csv)", dir);
+            snprintf(err, size,
+                     "%s holds no results (no summary.csv, compare.csv, sweep.csv, tornado.csv or forecast.csv)",
+                     dir);
         return PLOT_NOT_RESULTS;
     }
     if (rc == PLOT_OK && pp.drawn == 0 && !o->script_only) {

@@ -12,6 +12,8 @@
  *   sweep (sweep.csv)          sweep_KPI and sweep_cost_total: curves
  *                              against one lever, heat maps over two
  *   tornado (tornado.csv)      tornado_KPI
+ *   backtest (backtest.csv,    backtest_SERIES: each series' forecast fan
+ *   forecast.csv)              with the observed line over it
  *
  * KPI is the one the sweep's manifest names. A folder holding the files of
  * several kinds is taken as the kind its manifest names, else in the order
@@ -44,6 +46,7 @@ enum plot_kind {
     PLOT_KIND_COMPARISON,   /* compare.csv */
     PLOT_KIND_SWEEP,        /* sweep.csv */
     PLOT_KIND_TORNADO,      /* tornado.csv */
+    PLOT_KIND_BACKTEST,     /* backtest.csv, forecast.csv */
 };
 
 struct plot_opts {

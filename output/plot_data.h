@@ -187,6 +187,17 @@ struct plot_tornado_facts {
 bool plot_tornado_facts_read(const char *dir, struct plot_tornado_facts *f, char *err, size_t size);
 void plot_tornado_facts_free(struct plot_tornado_facts *f);
 
+/* A backtest folder (forecast.csv): its series, in file order, and the
+ * months it covers. */
+struct plot_backtest_facts {
+    size_t n;
+    char **series;
+    char first[DATE_TEXT_SIZE], last[DATE_TEXT_SIZE];
+};
+
+bool plot_backtest_facts_read(const char *dir, struct plot_backtest_facts *f, char *err, size_t size);
+void plot_backtest_facts_free(struct plot_backtest_facts *f);
+
 /* The manifest's "kind" ("comparison", "sweep", ...) into buf; "" when
  * there is no manifest, it cannot be read, or it names none. */
 void plot_manifest_kind(const char *dir, char *buf, size_t size);

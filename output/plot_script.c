@@ -468,7 +468,7 @@ char *plot_terminal_script(const struct plot_run_facts *f, int width, int height
  * the one line that evaluates a string (the terminal of each format). */
 static const char *const data_files[] = { "'summary.csv'", "'compare.csv'", "'sweep.csv'", "'tornado.csv'",
                                           "'fit_survival.csv'", "'fit_referrals.csv'",
-                                          "'" PLOT_COMPARE_YEARS_CSV "'", "'" PLOT_DIFFERENCES_CSV "'" };
+                                          "'" PLOT_COMPARE_YEARS_CSV "'", "'" PLOT_DIFFERENCES_CSV "'", "'forecast.csv'" };
 #define SUMMARY_DEFINITION "summary(i) = sprintf('" COMPARE_FOLDER_PREFIX "%d/summary.csv', i)"
 #define EVAL_LINE "eval(ext eq \"png\" ? png : svg)"
 /* Data sources that are no file: arrays and key entries. */

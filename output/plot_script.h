@@ -54,6 +54,10 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
 /* The script of a tornado folder: tornado_KPI. */
 char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts *charts);
 
+/* The script of a backtest folder: backtest_SERIES for each series of
+ * forecast.csv (at most PLOT_MAX_CHARTS). */
+char *plot_backtest_script(const struct plot_backtest_facts *f, struct plot_charts *charts);
+
 /* The script of a fit folder (caseload fit): fit_duration_K for each stage
  * K (1-based) fitted, and fit_referrals when there are months. */
 char *plot_fit_script(const struct plot_fit_facts *f, struct plot_charts *charts);

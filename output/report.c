@@ -348,6 +348,7 @@ enum report_kind report_kind_of(const char *dir)
         return REPORT_KIND_SWEEP;
     case PLOT_KIND_TORNADO:
         return REPORT_KIND_TORNADO;
+    case PLOT_KIND_BACKTEST:   /* no report page of its own: backtest.csv and its charts */
     case PLOT_KIND_NONE:
         break;
     }

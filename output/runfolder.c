@@ -305,6 +305,8 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
         json_close(&j);
     }
     json_uint(&j, "threads", info->threads);
+    if (info->ranks)
+        json_uint(&j, "ranks", info->ranks);
     json_uint(&j, "periods", rf->layout->n_periods);
     json_uint(&j, "events", rf->events);
     manifest_command_line(&j, info->argc, info->argv);
@@ -314,7 +316,7 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
     clock_gettime(CLOCK_MONOTONIC, &t1);
     json_number(&j, "elapsed_seconds",
                 (double)(t1.tv_sec - rf->t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - rf->t0.tv_nsec));
-    manifest_end(&j, set, n_set, NULL);
+    manifest_end(&j, set, n_set, info->keep);
 }
 
 bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool partial)
@@ -353,7 +355,7 @@ bool runfolder_finish(struct runfolder *rf, const struct run_info *info, bool pa
     if (rf->years)
         csv_years(&years, rf->scenario, rf->layout->years, rf->years, 1);
     write_manifest(&manifest, rf, info, partial, (struct afile *const *)order, n);
-    return runfolder_commit((struct afile *const *)order, n, NULL, rf->dir);
+    return runfolder_commit((struct afile *const *)order, n, info->keep, rf->dir);
 }
 
 bool runfolder_commit(struct afile *const *files, size_t n, const char *const *keep, const char *dir)

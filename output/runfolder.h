@@ -42,10 +42,13 @@ struct run_info {
     const char *start_date, *report_every;
     uint64_t seed, reps_requested;
     unsigned threads;
+    unsigned ranks;                  /* MPI ranks (caseload-mpi), 0: not recorded */
     int argc;
     char **argv;
     char *const *sets;               /* --set overrides */
     size_t n_sets;
+    const char *const *keep;         /* folders beside the files that are part of the
+                                      * result ("records/"), NULL-terminated; may be NULL */
     double precision;                /* 0 when the number of replications was fixed */
     const char *precision_kpi;
     bool precision_met;

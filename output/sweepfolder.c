@@ -17,6 +17,7 @@ void sweepfolder_head(struct json *j, const struct sweepfolder_run *r)
     json_uint(j, "replications_per_point", r->reps_per_point);
     json_uint(j, "points", r->points);
     json_bool(j, "partial", r->partial);
+    manifest_ranks(j, r->ranks, r->threads);
     manifest_command_line(j, r->argc, r->argv);
     manifest_time(j, "started", r->started);
     manifest_time(j, "finished", time(NULL));

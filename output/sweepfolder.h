@@ -50,6 +50,7 @@ struct sweepfolder_run {
     uint64_t seed, reps_per_point;
     size_t points;               /* points run (all, or those finished) */
     bool partial;
+    unsigned ranks, threads;     /* manifest_ranks */
     int argc;
     char *const *argv;
 };

@@ -56,6 +56,7 @@ bool targetfolder_commit(struct tablefolder *t, const struct targetfolder_search
     json_uint(j, "evaluations", s->evaluations);
     json_uint(j, "seed", s->seed);
     json_uint(j, "replications_per_evaluation", s->reps);
+    manifest_ranks(j, s->ranks, s->threads);
     manifest_command_line(j, s->argc, s->argv);
     manifest_time(j, "started", s->started);
     manifest_time(j, "finished", time(NULL));

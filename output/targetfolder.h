@@ -52,6 +52,7 @@ struct targetfolder_search {
     const struct targetfolder_point *now;      /* at the scenario's value */
     size_t evaluations;
     uint64_t seed, reps;
+    unsigned ranks, threads;                   /* manifest_ranks */
     int argc;
     char *const *argv;
 };

@@ -2,6 +2,7 @@
 
 #include "check.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
@@ -204,4 +205,75 @@ double dist_sample_residual(const struct dist *d, struct rng *s)
 {
     double x = length_biased(d, s);
     return x * rng_uniform(s);
+}
+
+double dist_sample_residual_age(const struct dist *d, struct rng *s, double *age)
+{
+    double x = length_biased(d, s);
+    double r = x * rng_uniform(s);
+    *age = x - r;
+    return r;
+}
+
+/* Survival below which inversion loses every digit (near DBL_MIN): the tail
+ * approximation takes over. */
+#define DIST_TINY_SURVIVAL 1e-300
+
+double dist_sample_after(const struct dist *d, double elapsed, struct rng *s)
+{
+    CHECK(elapsed >= 0);
+    double u = rng_uniform(s);
+    double v = 1.0 - u;   /* in (0, 1]: the survival share drawn */
+    double x;
+    switch (d->kind) {
+    case DIST_FIXED:
+        return fmax(0.0, d->a - elapsed);
+    case DIST_EXPONENTIAL:
+        return -d->a * log(v);
+    case DIST_UNIFORM: {
+        if (elapsed >= d->b)
+            return 0;
+        double lo = fmax(d->a, elapsed);
+        x = lo + (d->b - lo) * u;
+        break;
+    }
+    case DIST_LOGNORMAL: {
+        double z = (log(elapsed) - d->a) / d->b;   /* -inf at elapsed 0 */
+        double q = gsl_cdf_ugaussian_Q(z);
+        if (q < DIST_TINY_SURVIVAL)   /* Mills: hazard ~ z / (sigma e) */
+            return -log(v) * d->b * elapsed / z;
+        x = exp(d->a + d->b * gsl_cdf_ugaussian_Qinv(v * q));
+        break;
+    }
+    case DIST_GAMMA: {
+        double q = gsl_cdf_gamma_Q(elapsed, d->a, d->b);
+        if (q < DIST_TINY_SURVIVAL)   /* the hazard tends to 1 / scale */
+            return -log(v) * d->b;
+        x = gsl_cdf_gamma_Qinv(v * q, d->a, d->b);
+        break;
+    }
+    case DIST_WEIBULL:
+        /* S(x) = exp(-(x / l)^k): (x / l)^k = (e / l)^k - ln v */
+        x = d->b * pow(pow(elapsed / d->b, d->a) - log(v), 1.0 / d->a);
+        break;
+    case DIST_EMPIRICAL: {
+        size_t above = 0;
+        for (size_t i = 0; i < d->n; i++)
+            above += d->values[i] > elapsed;
+        if (above == 0)
+            return 0;
+        size_t k = (size_t)(u * (double)above);
+        if (k >= above)
+            k = above - 1;
+        for (size_t i = 0; i < d->n; i++)
+            if (d->values[i] > elapsed && k-- == 0)
+                return d->values[i] - elapsed;
+        CHECK(!"unreachable");
+        return 0;
+    }
+    default:
+        CHECK(!"unknown distribution kind");
+        return 0;
+    }
+    return fmax(0.0, x - elapsed);
 }

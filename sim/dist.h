@@ -62,4 +62,19 @@ double dist_sample(const struct dist *d, struct rng *s);
  * Its mean is E[X^2] / (2 E[X]). */
 double dist_sample_residual(const struct dist *d, struct rng *s);
 
+/* The same draw, and the interval's elapsed time (its age: the other share
+ * of the same length-biased draw) into *age. The same random numbers as
+ * dist_sample_residual, so the residual is the same. */
+double dist_sample_residual_age(const struct dist *d, struct rng *s, double *age);
+
+/* The time left in an interval of this distribution that has already lasted
+ * `elapsed` (>= 0): a draw of D - elapsed with D conditional on D > elapsed,
+ * by inversion of the survival function (one uniform u: S(D) = u S(elapsed)).
+ * fixed: max(0, value - elapsed); uniform: U(max(min, elapsed), max) less
+ * elapsed, 0 when elapsed >= max; empirical: a value > elapsed resampled
+ * uniformly, less elapsed, 0 when there is none; weibull in closed form. Where
+ * S(elapsed) underflows (beyond any real duration: lognormal and gamma
+ * only) the time left is exponential with the tail's limiting hazard. */
+double dist_sample_after(const struct dist *d, double elapsed, struct rng *s);
+
 #endif

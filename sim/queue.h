@@ -29,6 +29,13 @@ static inline uint32_t queue_at(const struct queue *q, size_t i)
     return q->buf[(q->head + i) & (q->cap - 1)];
 }
 
+/* Replace the i-th value from the front with x, i < q->n (to reorder a
+ * queue in place: an insertion by key moves values one place back). */
+static inline void queue_set(struct queue *q, size_t i, uint32_t x)
+{
+    q->buf[(q->head + i) & (q->cap - 1)] = x;
+}
+
 /* Empty the queue, keeping its buffer. */
 void queue_clear(struct queue *q);
 

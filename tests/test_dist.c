@@ -427,6 +427,153 @@ static void test_residual(void **state)
     check_residual(&d, 0xF4, r);
 }
 
+/* ---- the conditional draw (open cases observed with elapsed time) ------------ */
+
+/* dist_sample_after(d, e) draws D - e with D conditional on D > e, whose
+ * distribution function is Fc(x) = 1 - S(e + x) / S(e). Law checked: the
+ * Kolmogorov-Smirnov distance of N_KS draws from Fc stays under the
+ * asymptotic critical value at p = 1e-6, sqrt(ln(2 / 1e-6) / (2 N_KS))
+ * (0.019 at N_KS = 20000). Power: an unconditional draw (D instead of D | D >
+ * e) at the elapsed times below moves Fc by more than 0.2 somewhere, ten
+ * times the critical value. Each family at three elapsed times: 0 (the
+ * unconditional law), about the median, and deep in the tail. */
+enum { N_KS = 20000 };
+
+struct surv {
+    enum dist_kind kind;
+    const struct dist *d;
+};
+
+static double survival(const struct surv *sv, double x)
+{
+    const struct dist *d = sv->d;
+    switch (sv->kind) {
+    case DIST_EXPONENTIAL: return exp(-x / d->a);
+    case DIST_UNIFORM: return x <= d->a ? 1 : x >= d->b ? 0 : (d->b - x) / (d->b - d->a);
+    case DIST_LOGNORMAL: return gsl_cdf_lognormal_Q(x, d->a, d->b);
+    case DIST_GAMMA: return gsl_cdf_gamma_Q(x, d->a, d->b);
+    case DIST_WEIBULL: return gsl_cdf_weibull_Q(x, d->b, d->a);
+    default: fail_msg("no survival function for %s", dist_kind_name(sv->kind));
+    }
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void check_after(const struct dist *d, double e, uint64_t key)
+{
+    static double x[N_KS];
+    struct rng s;
+    rng_seed(&s, key);
+    for (size_t i = 0; i < N_KS; i++) {
+        x[i] = dist_sample_after(d, e, &s);
+        if (!(x[i] >= 0 && isfinite(x[i])))
+            fail_msg("%s after %g: draw %zu = %g", dist_kind_name(d->kind), e, i, x[i]);
+    }
+    qsort(x, N_KS, sizeof *x, cmp_double);
+    struct surv sv = { d->kind, d };
+    double se = survival(&sv, e), ks = 0;
+    for (size_t i = 0; i < N_KS; i++) {
+        double fc = 1.0 - survival(&sv, e + x[i]) / se;
+        ks = fmax(ks, fmax(fabs((double)(i + 1) / N_KS - fc), fabs(fc - (double)i / N_KS)));
+    }
+    double crit = sqrt(log(2.0 / 1e-6) / (2.0 * N_KS));
+    if (ks > crit)
+        fail_msg("%s after %g: KS distance %.4f > %.4f", dist_kind_name(d->kind), e, ks, crit);
+}
+
+static void test_after_conditional_law(void **state)
+{
+    (void)state;
+    const enum dist_kind kinds[] = { DIST_EXPONENTIAL, DIST_UNIFORM, DIST_LOGNORMAL, DIST_GAMMA, DIST_WEIBULL };
+    uint64_t key = 0xA0;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        struct dist d = kinds[k] == DIST_UNIFORM ? make(DIST_UNIFORM, 8.3, 61.9, NULL, 0)
+                                                 : make(kinds[k], MEAN, SD, NULL, 0);
+        const double elapsed[] = { 0.0, 29.4, 71.3 };
+        for (size_t j = 0; j < 3; j++)
+            check_after(&d, elapsed[j], key++);
+    }
+}
+
+/* fixed: the rest of the value, never negative; empirical: the values above
+ * the elapsed time, equally often (each count within 4 binomial SE), less
+ * it; none above: 0. */
+static void test_after_fixed_and_empirical(void **state)
+{
+    (void)state;
+    struct rng s;
+    rng_seed(&s, 0xB1);
+    struct dist d = make(DIST_FIXED, 17.25, 0, NULL, 0);
+    TU_ASSERT_WITHIN(dist_sample_after(&d, 5.5, &s), 11.75, 1e-12);
+    assert_true(dist_sample_after(&d, 30.0, &s) == 0.0);
+    static const double v[] = { 3.5, 12.25, 40.0, 7.75, 91.5 };
+    d = make(DIST_EMPIRICAL, 0, 0, v, 5);
+    size_t count[3] = { 0 };
+    const double n = 30000;
+    for (size_t i = 0; (double)i < n; i++) {
+        double r = dist_sample_after(&d, 10.0, &s);
+        if (fabs(r - 2.25) < 1e-9)
+            count[0]++;
+        else if (fabs(r - 30.0) < 1e-9)
+            count[1]++;
+        else if (fabs(r - 81.5) < 1e-9)
+            count[2]++;
+        else
+            fail_msg("empirical after 10: %g is not a value above 10, less 10", r);
+    }
+    double p = 1.0 / 3, sd = sqrt(n * p * (1 - p));
+    for (int j = 0; j < 3; j++)
+        TU_ASSERT_WITHIN((double)count[j], n * p, 4 * sd);
+    assert_true(dist_sample_after(&d, 91.5, &s) == 0.0);
+}
+
+/* Far beyond where the survival underflows, gamma's time left is
+ * exponential with the scale as its mean (the limiting hazard): the mean
+ * of N draws within 4 SE of it; lognormal's stays finite and positive. */
+static void test_after_far_tail(void **state)
+{
+    (void)state;
+    struct rng s;
+    rng_seed(&s, 0xB2);
+    struct dist d = make(DIST_GAMMA, MEAN, SD, NULL, 0);
+    double sum = 0;
+    for (size_t i = 0; i < N_KS; i++)
+        sum += dist_sample_after(&d, 5000.0, &s);
+    TU_ASSERT_WITHIN(sum / N_KS, d.b, 4 * d.b / sqrt(N_KS));
+    d = make(DIST_LOGNORMAL, MEAN, SD, NULL, 0);
+    double r = dist_sample_after(&d, 1e6, &s);
+    assert_true(r > 0 && isfinite(r));
+}
+
+/* dist_sample_residual_age: the same residual as dist_sample_residual from
+ * the same stream, and an age with the residual's own law (the uniform
+ * share and its complement are alike): for gamma(k, theta) the age's mean
+ * is theta (k + 1) / 2, checked within 4 SE (the SE from the residual's
+ * variance, theta^2 (k + 1)(k + 2) / 3 - mean^2). */
+static void test_residual_age(void **state)
+{
+    (void)state;
+    struct dist d = make(DIST_GAMMA, MEAN, SD, NULL, 0);
+    struct rng a, b;
+    rng_seed(&a, 0xC3);
+    rng_seed(&b, 0xC3);
+    double sum = 0;
+    for (size_t i = 0; i < N_KS; i++) {
+        double age;
+        double r1 = dist_sample_residual(&d, &a), r2 = dist_sample_residual_age(&d, &b, &age);
+        assert_true(r1 == r2);
+        assert_true(age >= 0);
+        sum += age;
+    }
+    double k = d.a, th = d.b, mu = th * (k + 1) / 2, var = th * th * (k + 1) * (k + 2) / 3 - mu * mu;
+    TU_ASSERT_WITHIN(sum / N_KS, mu, 4 * sqrt(var / N_KS));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +585,10 @@ int main(void)
         cmocka_unit_test(test_weibull),
         cmocka_unit_test(test_empirical),
         cmocka_unit_test(test_residual),
+        cmocka_unit_test(test_after_conditional_law),
+        cmocka_unit_test(test_after_fixed_and_empirical),
+        cmocka_unit_test(test_after_far_tail),
+        cmocka_unit_test(test_residual_age),
         cmocka_unit_test(test_rejects_invalid),
         cmocka_unit_test(test_kind_names),
     };

@@ -66,6 +66,12 @@ static struct scenario *load_miniature(const char *path, double shrink)
     size_t n = 0;
     for (size_t i = 0; i < full->reg.n; i++) {
         const struct param *p = &full->reg.p[i];
+        /* cases observed open at the start are listed one by one: kept */
+        bool observed = false;
+        for (size_t s = 0; s < full->n_stages; s++)
+            observed |= full->stage[s].observed && full->stage[s].p_initial == i;
+        if (observed)
+            continue;
         for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
             if (!ends_with(p->path, sizes[k]) || strncmp(p->path, "interventions", 13) == 0)
                 continue;

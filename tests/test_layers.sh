@@ -10,8 +10,8 @@
 cd "$(dirname "$0")/.." || exit 2
 layer() {
     case $1 in
-        scenario|hazard) echo 0 ;;
-        model|loader) echo 1 ;;
+        scenario|hazard|trace) echo 0 ;;
+        model|loader|recorder) echo 1 ;;
         binding|costs|estimate|market) echo 2 ;;
         workers) echo 3 ;;
         pathway) echo 4 ;;
@@ -41,7 +41,7 @@ across=$(grep -n '#include "\(models\|output\|cli\)/' sim/*.[ch]
           grep -n '#include "\(models\|cli\)/' output/*.[ch]
           grep -n '#include "\(cli\|output\)/' models/*.[ch]
           grep -n '#include "cli/' fit/*.[ch]
-          grep -n '#include "models/' cli/*.[ch] | grep -v '"models/caseload.h"')
+          grep -n '#include "models/' cli/*.[ch] cli/mpi/*.[ch] | grep -v '"models/caseload.h"')
 if [ -n "$across" ]; then
     echo "test_layers: includes across the folders' layers:"; echo "$across"; bad=1
 fi
