@@ -40,6 +40,8 @@
  * range) are white. */
 #define HEAT_LABELS_MAX 12
 #define HEAT_DARK 0.5
+/* The colour box's label, moved right past its tick labels (characters). */
+#define CB_LABEL_OFFSET 2
 /* The ring round the scenario's own values when they fall between cells:
  * its radius, a screen fraction. */
 #define HEAT_RING 0.015
@@ -269,6 +271,8 @@ static void chart_heat(struct gp *g, const struct plot_sweep_facts *f, const str
     lever_label(y, label, sizeof label);
     gp_setting(g, "set ylabel", "%s", label);
     gp_setting(g, "set cblabel", "%s", a.label);
+    /* clear of the colour box's tick labels, which gnuplot lets it cross */
+    gp_printf(g, GP_INDENT "set cblabel offset char %d, 0\n", CB_LABEL_OFFSET);
     char mean[PLOT_EXPR_SIZE];
     kpi_column(mean, k, "mean", a.scale);
     bool labels = x->values <= HEAT_LABELS_MAX && y->values <= HEAT_LABELS_MAX;

@@ -572,6 +572,7 @@ static void test_sweep_grid_script(void **state)
     tu_assert_contains(gp, "with labels tc rgb variable");
     tu_assert_contains(gp, "set cblabel '" WAIT_WORDS " (days)'");
     tu_assert_contains(gp, "set cblabel '" COST_WORDS " (£m)'");
+    tu_assert_contains(gp, "set cblabel offset char 2, 0");   /* clear of the colour box's numbers */
     tu_assert_contains(gp, "set xlabel '" LEVER_X_WORDS " (FTE)'");
     tu_assert_contains(gp, "set ylabel '" LEVER_Y_WORDS " (share)'");
     assert_plain_labels(gp);
