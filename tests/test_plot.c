@@ -177,7 +177,8 @@ static void assert_plain_labels(const char *gp)
         while (*t == ' ')
             t++;
         for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
-            if (strncmp(t, shown[i], strlen(shown[i])) == 0 && strncmp(t, "set title offset", 16) != 0) {
+            /* the text's settings (set title offset ...) apart */
+            if (strncmp(t, shown[i], strlen(shown[i])) == 0 && strncmp(t + strlen(shown[i]), "offset", 6) != 0) {
                 char *line = check_strdup(t);
                 line[n - (size_t)(t - l)] = '\0';
                 /* the text after the command (parameter_words[N] = ...) */
