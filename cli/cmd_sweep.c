@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SWEEP_MAX_LEVERS 2
 #define SWEEP_MAX_STEPS 1000
@@ -154,14 +155,44 @@ static bool open_out(struct tablefolder *t, const char *dir, const char *csv_nam
     return true;
 }
 
+/* Room for a KPI's unit and its description. */
+#define KPI_UNIT_SIZE 64
+#define KPI_DESCR_SIZE 256
+
+/* What the manifest records of the KPI, from the scenario's layout. */
+struct kpi_info {
+    char unit[KPI_UNIT_SIZE], descr[KPI_DESCR_SIZE];
+    bool discounted;
+    enum kpi_stat stat;
+};
+
+/* Where the run came from, and when: held for run_of's record. */
+struct provenance {
+    struct manifest_sources src;
+    char start[DATE_TEXT_SIZE];
+    time_t started;
+};
+
+static void provenance_of(struct provenance *pv, const struct scenario *sc, const struct options *o)
+{
+    pv->src = (struct manifest_sources){ .files = sc->files,
+                                         .sha256 = (const char (*)[SHA256_HEX_SIZE])sc->file_sha256,
+                                         .n_files = sc->n_files, .sets = o->sets, .n_sets = o->n_sets };
+    date_format(sc->start, pv->start);
+    pv->started = time(NULL);
+}
+
 /* What the manifest records of the run. */
-static struct sweepfolder_run run_of(const struct scenario *sc, const struct options *o, size_t points,
-                                     bool partial)
+static struct sweepfolder_run run_of(const struct scenario *sc, const struct options *o, const struct provenance *pv,
+                                     const struct kpi_info *k, size_t points, bool partial)
 {
     return (struct sweepfolder_run){ .version = CASELOAD_VERSION, .scenario = sc->name, .file = sc->file,
-                                     .seed = o->seed, .reps_per_point = o->reps, .points = points,
-                                     .partial = partial, .ranks = batch_ranks(), .threads = o->threads,
-                                     .argc = o->argc, .argv = o->argv };
+                                     .sources = &pv->src, .start = pv->start,
+                                     .horizon_years = sc->reg.p[sc->p_horizon_years].value,
+                                     .started = pv->started, .kpi_descr = k->descr,
+                                     .kpi_discounted = k->discounted, .seed = o->seed, .reps_per_point = o->reps,
+                                     .points = points, .partial = partial, .ranks = batch_ranks(),
+                                     .threads = o->threads, .argc = o->argc, .argv = o->argv };
 }
 
 /* Commit the folder (both files appear together, or neither does); a
@@ -173,20 +204,19 @@ static bool committed(bool ok, const char *dir)
     return ok;
 }
 
-/* Room for a KPI's unit. */
-#define KPI_UNIT_SIZE 64
-
-/* Whether the scenario reports KPI name (a message when not); its unit
- * (for the manifest, which the charts read) into unit; its stat into
- * *stat. */
-static bool kpi_known(const struct scenario *sc, const char *name, char unit[KPI_UNIT_SIZE], enum kpi_stat *stat)
+/* Whether the scenario reports KPI name (a message when not); its unit,
+ * description and whether it is money discounted to present value (for
+ * the manifest, which the charts read) and its stat into *k. */
+static bool kpi_known(const struct scenario *sc, const char *name, struct kpi_info *ki)
 {
     struct result_layout l;
     caseload_layout(sc, &l);
     long k = result_kpi_index(&l, name);
     if (k >= 0) {
-        snprintf(unit, KPI_UNIT_SIZE, "%s", l.kpi[k].unit);
-        *stat = l.kpi[k].stat;
+        snprintf(ki->unit, sizeof ki->unit, "%s", l.kpi[k].unit);
+        snprintf(ki->descr, sizeof ki->descr, "%s", l.kpi[k].descr ? l.kpi[k].descr : "");
+        ki->discounted = caseload_kpi_discounted(name);
+        ki->stat = l.kpi[k].stat;
     }
     result_layout_free(&l);
     if (k < 0)
@@ -204,7 +234,7 @@ struct grid {
     size_t param[SWEEP_MAX_LEVERS];
     double base[SWEEP_MAX_LEVERS];   /* the scenario's values */
     const char *kpi;
-    char kpi_unit[KPI_UNIT_SIZE];
+    struct kpi_info kpi_info;
 };
 
 /* The lever values of point pt into v. */
@@ -243,8 +273,7 @@ static int grid_plan(struct scenario *sc, const struct options *o, struct grid *
         }
     }
     g->kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
-    enum kpi_stat stat;
-    return kpi_known(sc, g->kpi, g->kpi_unit, &stat) ? EXIT_OK : EXIT_USAGE;
+    return kpi_known(sc, g->kpi, &g->kpi_info) ? EXIT_OK : EXIT_USAGE;
 }
 
 /* The line a finished point prints. */
@@ -310,7 +339,8 @@ static int grid_run(struct scenario *sc, const struct options *o, const struct g
 
 /* Write the manifest of the finished points and commit. */
 static bool grid_commit(const struct scenario *sc, const struct options *o, const struct grid *g,
-                        struct tablefolder *t, size_t finished, bool partial, const char *dir)
+                        const struct provenance *pv, struct tablefolder *t, size_t finished, bool partial,
+                        const char *dir)
 {
     struct sweepfolder_lever lv[SWEEP_MAX_LEVERS];
     char unit[SWEEP_MAX_LEVERS][64];
@@ -324,11 +354,12 @@ static bool grid_commit(const struct scenario *sc, const struct options *o, cons
         } else {
             snprintf(unit[i], sizeof unit[i], "%s", p->unit);
         }
-        lv[i] = (struct sweepfolder_lever){ .parameter = p->path, .unit = unit[i], .base = g->base[i],
+        lv[i] = (struct sweepfolder_lever){ .parameter = p->path, .descr = p->descr, .unit = unit[i],
+                                            .base = g->base[i],
                                             .from = g->lv[i].from, .to = g->lv[i].to, .steps = g->lv[i].steps };
     }
-    struct sweepfolder_run r = run_of(sc, o, finished, partial);
-    return committed(sweepfolder_commit(t, &r, lv, g->n_lv, g->kpi, g->kpi_unit), dir);
+    struct sweepfolder_run r = run_of(sc, o, pv, &g->kpi_info, finished, partial);
+    return committed(sweepfolder_commit(t, &r, lv, g->n_lv, g->kpi, g->kpi_info.unit), dir);
 }
 
 /* Run the grid of --vary levers into dir. *written says whether results
@@ -341,6 +372,8 @@ static int grid(struct scenario *sc, const struct options *o, const char *dir, b
         rc = prepare(sc, g.points * o->reps, dir, o);
     if (rc != EXIT_OK)
         return rc;
+    struct provenance pv;
+    provenance_of(&pv, sc, o);
     struct tablefolder t;
     if (!open_out(&t, dir, SWEEPFOLDER_CSV))
         return EXIT_FAILURE_RUN;
@@ -353,7 +386,7 @@ static int grid(struct scenario *sc, const struct options *o, const char *dir, b
             fprintf(stderr, "caseload: stopped before any point finished; nothing written\n");
         return rc == EXIT_OK ? EXIT_FAILURE_RUN : rc;
     }
-    if (!grid_commit(sc, o, &g, &t, finished, partial, dir))
+    if (!grid_commit(sc, o, &g, &pv, &t, finished, partial, dir))
         return EXIT_FAILURE_RUN;
     *written = true;
     if (partial)
@@ -443,12 +476,11 @@ static struct bar *tornado_bars(const struct scenario *sc, double spread, size_t
 
 /* Whether a tornado chart can swing KPI kpi (its unit into unit); a
  * message when not. */
-static bool tornado_kpi_ok(const struct scenario *sc, const char *kpi, char unit[KPI_UNIT_SIZE])
+static bool tornado_kpi_ok(const struct scenario *sc, const char *kpi, struct kpi_info *ki)
 {
-    enum kpi_stat stat = KPI_STAT_MEAN;
-    if (!kpi_known(sc, kpi, unit, &stat))
+    if (!kpi_known(sc, kpi, ki))
         return false;
-    if (stat == KPI_STAT_TIME_TO) {
+    if (ki->stat == KPI_STAT_TIME_TO) {
         /* the swing is a difference of means, and a date that may not come
          * within the horizon has none */
         fprintf(stderr, "caseload: --kpi %s: a date that may not come within the horizon has no mean to swing "
@@ -499,10 +531,11 @@ static int tornado_run(struct scenario *sc, const struct options *o, struct bar 
 
 /* Rank the bars, write their rows (and print them) and commit. */
 static bool tornado_write(const struct scenario *sc, const struct options *o, struct bar *bar, size_t n,
-                          const char *kpi, const char *kpi_unit, double spread, double base_mean,
-                          struct tablefolder *t, const char *dir)
+                          const char *kpi, const struct kpi_info *ki, const struct provenance *pv, double spread,
+                          double base_mean, struct tablefolder *t, const char *dir)
 {
     qsort(bar, n, sizeof *bar, cmp_bar);
+    struct tornadofolder_bar *rows = check_calloc(n, sizeof *rows);
     tornadofolder_header(t);
     if (!o->quiet)
         printf("%s: tornado of %s, each parameter %.0f%% below and above its value, %llu replications (seed %llu) "
@@ -511,22 +544,27 @@ static bool tornado_write(const struct scenario *sc, const struct options *o, st
     for (size_t i = 0; i < n; i++) {
         const struct bar *b = &bar[i];
         const struct param *pp = &sc->reg.p[b->param];
-        struct tornadofolder_bar row = { .parameter = pp->path, .unit = pp->unit, .base = b->base, .low = b->low,
-                                         .high = b->high, .kpi_low = b->k_low.mean, .kpi_high = b->k_high.mean,
-                                         .swing = b->swing };
-        tornadofolder_row(t, i + 1, &row, kpi, base_mean);
+        rows[i] = (struct tornadofolder_bar){ .parameter = pp->path, .descr = pp->descr, .unit = pp->unit,
+                                              .base = b->base, .low = b->low, .high = b->high,
+                                              .kpi_low = b->k_low.mean, .kpi_high = b->k_high.mean,
+                                              .swing = b->swing };
+        tornadofolder_row(t, i + 1, &rows[i], kpi, base_mean);
         if (!o->quiet)
             printf("  %2zu. %-45s %10.4g .. %-10.4g swing %+.4g (95%% CI %.4g to %.4g)\n", i + 1, pp->path,
                    b->k_low.mean, b->k_high.mean, b->swing.mean, b->swing.ci_low, b->swing.ci_high);
     }
-    struct sweepfolder_run r = run_of(sc, o, 2 * n + 1, false);
-    return committed(tornadofolder_commit(t, &r, kpi, kpi_unit, spread), dir);
+    struct sweepfolder_run r = run_of(sc, o, pv, ki, 2 * n + 1, false);
+    bool ok = committed(tornadofolder_commit(t, &r, rows, n, kpi, ki->unit, spread), dir);
+    free(rows);
+    return ok;
 }
 
 /* Open the folder, run the bars and write them; *written as grid's. */
 static int tornado_into(struct scenario *sc, const struct options *o, struct bar *bar, size_t n, const char *kpi,
-                        const char *kpi_unit, double spread, const char *dir, bool *written)
+                        const struct kpi_info *ki, double spread, const char *dir, bool *written)
 {
+    struct provenance pv;
+    provenance_of(&pv, sc, o);
     struct tablefolder t;
     if (!open_out(&t, dir, TORNADOFOLDER_CSV))
         return EXIT_FAILURE_RUN;
@@ -538,7 +576,7 @@ static int tornado_into(struct scenario *sc, const struct options *o, struct bar
             fprintf(stderr, "caseload: interrupted: a tornado chart needs every bar; nothing written\n");
         return rc;
     }
-    if (!tornado_write(sc, o, bar, n, kpi, kpi_unit, spread, base_mean, &t, dir))
+    if (!tornado_write(sc, o, bar, n, kpi, ki, &pv, spread, base_mean, &t, dir))
         return EXIT_FAILURE_RUN;
     *written = true;
     return EXIT_OK;
@@ -551,12 +589,12 @@ static int tornado(struct scenario *sc, const struct options *o, const char *dir
     const char *kpi = o->kpi ? o->kpi : SWEEP_DEFAULT_KPI;
     size_t n;
     struct bar *bar = tornado_bars(sc, spread, &n);
-    char kpi_unit[KPI_UNIT_SIZE];
+    struct kpi_info ki;
     int rc = EXIT_USAGE;
     if (n == 0)
         fprintf(stderr, "caseload: --tornado: no parameter to vary (mark some with uncertain = [ ... ] in the scenario)\n");
-    else if (tornado_kpi_ok(sc, kpi, kpi_unit) && (rc = prepare(sc, (2 * n + 1) * o->reps, dir, o)) == EXIT_OK)
-        rc = tornado_into(sc, o, bar, n, kpi, kpi_unit, spread, dir, written);
+    else if (tornado_kpi_ok(sc, kpi, &ki) && (rc = prepare(sc, (2 * n + 1) * o->reps, dir, o)) == EXIT_OK)
+        rc = tornado_into(sc, o, bar, n, kpi, &ki, spread, dir, written);
     free(bar);
     return rc;
 }

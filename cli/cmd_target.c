@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TARGET_DEFAULT_PROBABILITY 0.9
 /* Without --step, bisection stops when the bracket is this share of the range. */
@@ -53,6 +54,7 @@ struct search {
     size_t n;
     struct progress prog;
     uint64_t done;
+    time_t started;
 };
 
 /* Evaluate the rule at lever value x (reusing an earlier evaluation). */
@@ -161,8 +163,28 @@ static int write_results(struct search *s, const char *dir, const struct point *
         targetfolder_row(&t, i + 1, lever, &r);
     }
     struct targetfolder_point answer = ans ? row_of(ans) : (struct targetfolder_point){ 0 }, today = row_of(now);
+    const struct scenario *sc = s->sc;
+    struct manifest_sources src = { .files = sc->files, .sha256 = (const char (*)[SHA256_HEX_SIZE])sc->file_sha256,
+                                    .n_files = sc->n_files, .sets = s->o->sets, .n_sets = s->o->n_sets };
+    char start[DATE_TEXT_SIZE];
+    date_format(sc->start, start);
+    /* the KPI's words and unit (a metric at a date has a unit only) */
+    struct result_layout l;
+    caseload_layout(sc, &l);
+    long k = result_kpi_index(&l, s->kpi), m = k < 0 ? result_metric_index(&l, s->kpi) : -1;
+    char kpi_descr[256] = "", kpi_unit[64] = "";
+    if (k >= 0) {
+        snprintf(kpi_descr, sizeof kpi_descr, "%s", l.kpi[k].descr ? l.kpi[k].descr : "");
+        snprintf(kpi_unit, sizeof kpi_unit, "%s", l.kpi[k].unit);
+    } else if (m >= 0) {
+        snprintf(kpi_unit, sizeof kpi_unit, "%s", l.metric[m].unit);
+    }
+    result_layout_free(&l);
     struct targetfolder_search q = {
-        .version = CASELOAD_VERSION, .scenario = s->sc->name, .file = s->sc->file, .lever = lever,
+        .version = CASELOAD_VERSION, .scenario = sc->name, .file = sc->file, .lever = lever,
+        .sources = &src, .start = start, .horizon_years = sc->reg.p[sc->p_horizon_years].value,
+        .lever_descr = sc->reg.p[s->lever].descr, .lever_unit = sc->reg.p[s->lever].unit,
+        .kpi_descr = kpi_descr, .kpi_unit = kpi_unit, .started = s->started,
         .kpi = s->kpi, .at = s->at, .below = s->below, .probability = s->prob, .answer = ans ? &answer : NULL,
         .value_low = bracket_lo, .value_high = bracket_hi, .now = &today, .evaluations = s->n,
         .seed = s->o->seed, .reps = s->o->reps, .ranks = batch_ranks(), .threads = s->o->threads,
@@ -401,6 +423,7 @@ int cmd_target(int argc, char **argv)
     }
     if (!(s.sc = cmd_load(o.args[0], &o)))
         goto out;
+    s.started = time(NULL);
     double lo, hi;
     if ((rc = lever_range(&s, &o, &lo, &hi)) != EXIT_OK)
         goto out;

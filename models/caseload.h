@@ -28,4 +28,8 @@
  * result_layout_free. */
 void caseload_layout(const struct scenario *sc, struct result_layout *out);
 
+/* Whether the KPI name is money discounted to present value (other KPIs
+ * in £ are cash, not discounted): what a chart's title says of it. */
+bool caseload_kpi_discounted(const char *name);
+
 #endif

@@ -411,6 +411,11 @@ static void metrics_year_start(struct model *m)
     m->year_referrals = m->flow_total.referrals + m->flow.referrals;
 }
 
+bool metrics_kpi_discounted(const char *name)
+{
+    return strcmp(name, kpis[K_COST_NPV].name) == 0;
+}
+
 void metrics_reset(struct model *m)
 {
     memset(&m->flow, 0, sizeof m->flow);

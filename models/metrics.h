@@ -62,6 +62,10 @@ enum year_metric {
  * from the registry's values. Free with result_layout_free. */
 void metrics_layout(const struct scenario *sc, struct result_layout *out);
 
+/* Whether KPI name is money discounted to present value (the others in £
+ * are cash). */
+bool metrics_kpi_discounted(const char *name);
+
 /* Mean load, and mean effective cap, of the case-holding workers at work
  * now (caseload_mean and caseload_cap); 0 when there are none. */
 void metrics_caseload(const struct model *m, double *mean, double *cap);

@@ -36,6 +36,31 @@ void manifest_command_line(struct json *j, int argc, char *const *argv)
     json_close(j);
 }
 
+void manifest_sources(struct json *j, const struct manifest_sources *s)
+{
+    json_array(j, "files");
+    for (size_t i = 0; i < s->n_files; i++) {
+        /* the hash taken when the file was read, not now: the file may have
+         * changed while the run went */
+        const char *hex = s->sha256 && s->sha256[i][0] ? s->sha256[i] : NULL;
+        json_object(j, NULL);
+        json_string(j, "path", s->files[i]);
+        json_string(j, "sha256", hex);
+        json_close(j);
+    }
+    json_close(j);
+    json_array(j, "overrides");
+    for (size_t i = 0; i < s->n_sets; i++)
+        json_string(j, NULL, s->sets[i]);
+    json_close(j);
+}
+
+void manifest_span(struct json *j, const char *start, double horizon_years)
+{
+    json_string(j, "start", start);
+    json_number(j, "horizon_years", horizon_years);
+}
+
 /* t as manifest_time writes it into buf. */
 static void manifest_time_text(time_t t, char buf[MANIFEST_TIME_SIZE])
 {

@@ -20,6 +20,7 @@
 #include "output/afile.h"
 #include "output/json.h"
 #include "output/json_in.h"
+#include "sim/sha256.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -44,6 +45,25 @@ void manifest_command_line(struct json *j, int argc, char *const *argv);
 
 /* Member key: the time t as UTC in ISO 8601 (2024-04-01T09:30:00Z). */
 void manifest_time(struct json *j, const char *key, time_t t);
+
+/* Where a result came from: the scenario files read and the --set
+ * overrides on them. */
+struct manifest_sources {
+    char *const *files;              /* scenario file first, then its includes */
+    const char (*sha256)[SHA256_HEX_SIZE]; /* of the bytes parsed from files[i],
+                                      * taken when read ("" or NULL: unknown) */
+    size_t n_files;
+    char *const *sets;               /* --set overrides */
+    size_t n_sets;
+};
+
+/* Members "files" ([{"path", "sha256"}], sha256 null when unknown) and
+ * "overrides" ([text]) of s, in the object open in j. */
+void manifest_sources(struct json *j, const struct manifest_sources *s);
+
+/* Members "start" (the scenario's start date, text) and "horizon_years":
+ * the span the results cover, which the charts' titles state. */
+void manifest_span(struct json *j, const char *start, double horizon_years);
 
 /* Close the manifest with the member "written": the base names of
  * files[0..n) and the entries of keep (NULL-terminated, may be NULL: a

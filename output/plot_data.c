@@ -550,6 +550,13 @@ static char *manifest_text(const struct json_in *root, const char *key, const ch
     return check_strdup(t ? t : fallback);
 }
 
+/* Whether the manifest's member key is true. */
+static bool manifest_true(const struct json_in *root, const char *key)
+{
+    const struct json_in *b = json_in_get(root, key);
+    return b && b->type == JSON_IN_BOOL && b->number != 0;
+}
+
 /* "5 years from Apr 2024" from the manifest's start and horizon_years. */
 static char *manifest_horizon(const struct json_in *root)
 {
@@ -779,6 +786,7 @@ bool plot_sweep_facts_read(const char *dir, struct plot_sweep_facts *f, char *er
         const char *unit = json_in_text(json_in_get(&root, "kpi_unit"));
         f->kpi.unit = check_strdup(unit ? unit : strcmp(kpi, KPI_COST) == 0 ? KPI_COST_UNIT : "");
         f->kpi.descr = manifest_text(&root, "kpi_description", strcmp(kpi, KPI_COST) == 0 ? KPI_COST_DESCR : "");
+        f->kpi.discounted = manifest_true(&root, "kpi_discounted");
         char cerr[8];
         if (strcmp(kpi, KPI_COST) != 0 && kpi_columns(&c, KPI_COST, ccol, path, cerr, sizeof cerr)) {
             f->cost.name = check_strdup(KPI_COST);
@@ -918,6 +926,7 @@ bool plot_tornado_facts_read(const char *dir, struct plot_tornado_facts *f, char
         const struct json_in *spread = json_in_get(&root, "spread");
         f->spread = spread && spread->type == JSON_IN_NUMBER && spread->number > 0 ? spread->number : NAN;
         f->kpi_descr = manifest_text(&root, "kpi_description", strcmp(f->kpi, KPI_COST) == 0 ? KPI_COST_DESCR : "");
+        f->discounted = manifest_true(&root, "kpi_discounted");
         /* "descriptions": [{"parameter", "description"}, ...] */
         const struct json_in *list = json_in_get(&root, "descriptions");
         f->descr = check_calloc(f->bars, sizeof *f->descr);

@@ -142,6 +142,7 @@ struct plot_sweep_kpi {
     char *name;            /* NULL: not drawn */
     char *descr;           /* the KPI's description; "" when unknown */
     char *unit;            /* "" when unknown */
+    bool discounted;       /* money discounted to present value (else cash) */
     bool mean, ci, range;  /* some point has a finite mean; a CI, p05 to p95 of some width */
     double min, max;       /* of the finite values of the five columns */
     double floor;          /* smallest finite mean, p05 or p95 (the CI may reach below) */
@@ -173,6 +174,7 @@ struct plot_tornado_facts {
     size_t reps;           /* per point; 0 when unknown */
     char *kpi, *unit;      /* unit "" when unknown */
     char *kpi_descr;       /* "" when unknown */
+    bool discounted;       /* money discounted to present value (else cash) */
     double spread;         /* e.g. 0.2; NaN when unknown */
     size_t bars;
     char **parameter;      /* per bar, in file order */

@@ -40,6 +40,8 @@
  * range) are white. */
 #define HEAT_LABELS_MAX 12
 #define HEAT_DARK 0.5
+/* The colour box's label, moved right past its tick labels (characters). */
+#define CB_LABEL_OFFSET 2
 /* The ring round the scenario's own values when they fall between cells:
  * its radius, a screen fraction. */
 #define HEAT_RING 0.015
@@ -55,6 +57,13 @@
  * 10.1 pixels a character in the charts' font, measured), plus a gap, in
  * characters; the left margin stays within these bounds (screen fractions). */
 #define TICK_CHAR_PX 10.5
+/* A parameter's words on a tick label are broken at spaces into lines of
+ * at most this many characters: two lines up to TICK_WRAP_MAX bars (rows
+ * are then tall enough for three with the range), else one; what does not
+ * fit is cut short with an ellipsis. */
+#define TICK_LINE_CHARS 44
+#define TICK_WRAP_MAX 10
+#define TICK_MAX_LINES 2
 #define TICK_PAD_CHARS 2
 #define TORNADO_LEFT_MAX 0.45
 #define TORNADO_RIGHT 0.95
@@ -73,8 +82,16 @@
 struct kpi_axis {
     double divisor;
     const char *scale;              /* divisor as the script writes it; NULL: none */
-    char label[PLOT_TEXT_SIZE];     /* "backlog_mean (cases)", "cost_total (£m)" */
+    char label[PLOT_TEXT_SIZE];     /* "unallocated cases, time average over the horizon (cases)",
+                                       "total cost over the horizon (£m)" */
 };
+
+/* The KPI in plain words: the registry's description the manifest records,
+ * else (an older folder) its name. */
+static const char *kpi_words(const char *name, const char *descr)
+{
+    return descr && *descr ? descr : name;
+}
 
 static void kpi_axis(struct kpi_axis *a, const char *name, const char *unit, double min, double max)
 {
@@ -106,13 +123,32 @@ static void value_text(const struct plot_lever *l, double v, char *buf, size_t s
     snprintf(buf, size, "%g%s%s", v, *l->unit ? " " : "", l->unit);
 }
 
-/* "workforce.grades.sw.establishment (FTE)" */
+/* The lever in plain words: the registry's description the manifest
+ * records, else (an older folder) its parameter's path. */
+static const char *lever_words(const struct plot_lever *l)
+{
+    return l->descr && *l->descr ? l->descr : l->parameter;
+}
+
+/* "funded posts (full-time equivalent) (FTE)" */
 static void lever_label(const struct plot_lever *l, char *buf, size_t size)
 {
     if (*l->unit)
-        snprintf(buf, size, "%s (%s)", l->parameter, l->unit);
+        snprintf(buf, size, "%s (%s)", lever_words(l), l->unit);
     else
-        snprintf(buf, size, "%s", l->parameter);
+        snprintf(buf, size, "%s", lever_words(l));
+}
+
+/* What a title says of the span and of money: ", 5 years from Apr 2024"
+ * (nothing when the manifest does not say) and, for a KPI in £, whether it
+ * is cash (not discounted) or discounted to present value. */
+static const char *span_words(char *buf, size_t size, const char *horizon, const char *unit, bool discounted)
+{
+    bool money = unit && strcmp(unit, UNIT_MONEY) == 0;
+    horizon = horizon ? horizon : "";
+    snprintf(buf, size, "%s%s%s", *horizon ? ", " : "", horizon,
+             !money ? "" : discounted ? ", discounted to present value" : ", in cash (not discounted)");
+    return buf;
 }
 
 static const char *scenario_name(const char *scenario, const char *fallback)
@@ -147,12 +183,14 @@ static void chart_curve(struct gp *g, const struct plot_sweep_facts *f, const st
     if (!k->name || !k->mean)
         return;
     struct kpi_axis a;
-    kpi_axis(&a, k->name, k->unit, k->min, k->max);
+    kpi_axis(&a, kpi_words(k->name, k->descr), k->unit, k->min, k->max);
     const struct plot_lever *x = &f->lever[0];
-    char name[PLOT_NAME_SIZE], label[PLOT_TEXT_SIZE];
+    char name[PLOT_NAME_SIZE], label[PLOT_TEXT_SIZE], span[PLOT_TEXT_SIZE / 4];
     snprintf(name, sizeof name, "sweep_%s", k->name);
     gp_chart_begin(g, name, "the mean at each point, over its 95% confidence interval and the middle 90% of replications");
-    gp_setting(g, "set title", "%s: %s against %s%s", scenario_name(f->scenario, "sweep"), k->name, x->parameter, reps);
+    gp_setting(g, "set title", "%s: %s against %s%s%s", scenario_name(f->scenario, "sweep"),
+               kpi_words(k->name, k->descr), lever_words(x), span_words(span, sizeof span, f->horizon, k->unit,
+                                                                        k->discounted), reps);
     lever_label(x, label, sizeof label);
     gp_setting(g, "set xlabel", "%s", label);
     gp_setting(g, "set ylabel", "%s", a.label);
@@ -220,18 +258,21 @@ static void chart_heat(struct gp *g, const struct plot_sweep_facts *f, const str
     if (!k->name || !k->mean)
         return;
     struct kpi_axis a;
-    kpi_axis(&a, k->name, k->unit, k->min, k->max);
+    kpi_axis(&a, kpi_words(k->name, k->descr), k->unit, k->min, k->max);
     const struct plot_lever *x = &f->lever[0], *y = &f->lever[1];
-    char name[PLOT_NAME_SIZE], label[PLOT_TEXT_SIZE];
+    char name[PLOT_NAME_SIZE], label[PLOT_TEXT_SIZE], span[PLOT_TEXT_SIZE / 4];
     snprintf(name, sizeof name, "sweep_%s", k->name);
     gp_chart_begin(g, name, "the mean at each point of the grid of the two levers");
     char title[PLOT_TEXT_SIZE];
-    snprintf(title, sizeof title, "%s: %s (the mean at each point)%s", scenario_name(f->scenario, "sweep"), k->name, reps);
+    snprintf(title, sizeof title, "%s: %s (the mean at each point)%s%s", scenario_name(f->scenario, "sweep"),
+             kpi_words(k->name, k->descr), span_words(span, sizeof span, f->horizon, k->unit, k->discounted), reps);
     lever_label(x, label, sizeof label);
     gp_setting(g, "set xlabel", "%s", label);
     lever_label(y, label, sizeof label);
     gp_setting(g, "set ylabel", "%s", label);
     gp_setting(g, "set cblabel", "%s", a.label);
+    /* clear of the colour box's tick labels, which gnuplot lets it cross */
+    gp_printf(g, GP_INDENT "set cblabel offset char %d, 0\n", CB_LABEL_OFFSET);
     char mean[PLOT_EXPR_SIZE];
     kpi_column(mean, k, "mean", a.scale);
     bool labels = x->values <= HEAT_LABELS_MAX && y->values <= HEAT_LABELS_MAX;
@@ -344,13 +385,80 @@ char *plot_sweep_script(const struct plot_sweep_facts *f, struct plot_charts *ch
 
 /* ---- tornado ---- */
 
+/* Bar i's parameter in plain words: the registry's description the
+ * manifest records, else (an older folder) the parameter's path. */
+static const char *bar_words(const struct plot_tornado_facts *f, size_t i)
+{
+    return f->descr && f->descr[i] && *f->descr[i] ? f->descr[i] : f->parameter[i];
+}
+
+/* A parameter's words as tick label lines. */
+struct tick_text {
+    char line[TICK_MAX_LINES][PLOT_TEXT_SIZE];
+    size_t n;
+};
+
+/* The byte offset of character k of UTF-8 text s (its length when shorter). */
+static size_t char_offset(const char *s, size_t k)
+{
+    size_t i = 0, n = 0;
+    for (; s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == k)
+            break;
+    return i;
+}
+
+/* text broken at spaces into at most max lines of TICK_LINE_CHARS
+ * characters (a word longer than a line is broken inside it), the last
+ * cut short with an ellipsis when the text goes on. */
+static void tick_wrap(const char *text, size_t max, struct tick_text *t)
+{
+    t->n = 0;
+    for (const char *p = text; *p && t->n < max;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        char *out = t->line[t->n++];
+        if (plot_text_chars(p) <= TICK_LINE_CHARS) {
+            snprintf(out, PLOT_TEXT_SIZE, "%s", p);
+            break;
+        }
+        size_t cut = char_offset(p, TICK_LINE_CHARS), sp = cut;
+        while (sp > 0 && p[sp] != ' ')
+            sp--;
+        if (t->n == max) {
+            size_t end = sp > 0 ? sp : char_offset(p, TICK_LINE_CHARS - 1);
+            while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == ','))
+                end--;
+            snprintf(out, PLOT_TEXT_SIZE, "%.*s\u2026", (int)end, p);
+            break;
+        }
+        if (sp == 0)
+            sp = cut;
+        snprintf(out, PLOT_TEXT_SIZE, "%.*s", (int)sp, p);
+        p += sp;
+    }
+}
+
+/* The lines of bar i's words on its tick label. */
+static void bar_tick(const struct plot_tornado_facts *f, size_t i, struct tick_text *t)
+{
+    tick_wrap(bar_words(f, i), f->bars <= TICK_WRAP_MAX ? TICK_MAX_LINES : 1, t);
+}
+
 /* The left margin, as a share of the width: room for the longest tick
  * label (the parameter, and under it its range when two_lines). */
 static double tornado_left(const struct plot_tornado_facts *f, bool two_lines)
 {
     size_t longest = 0;
     for (size_t i = 0; i < f->bars; i++) {
-        size_t n = plot_text_chars(f->parameter[i]);
+        struct tick_text t;
+        bar_tick(f, i, &t);
+        size_t n = 0;
+        for (size_t l = 0; l < t.n; l++)
+            if (plot_text_chars(t.line[l]) > n)
+                n = plot_text_chars(t.line[l]);
         if (two_lines && plot_text_chars(f->range[i]) > n)
             n = plot_text_chars(f->range[i]);
         if (n > longest)
@@ -408,22 +516,39 @@ static void tornado_functions(struct gp *gp, const struct plot_tornado_facts *f,
         COLOUR_LOW, COLOUR_HIGH, ax->scale ? ax->scale : "1", BAR_FILL / 2,
         money ? ", in £, £k or £m as the swings need" : "", money ? sw.literal : ax->scale ? ax->scale : "1",
         money ? "£" : "", money ? money_suffix(sw) : "", SHORT_TEXT);
+    /* the parameters in plain words, row by row as tornado.csv has them */
+    gp_printf(gp, "# The parameters in plain words, in tornado.csv's order (row 0 first).\n"
+                  "array parameter_words[%zu]\n", f->bars);
+    for (size_t i = 0; i < f->bars; i++) {
+        struct tick_text t;
+        bar_tick(f, i, &t);
+        gp_printf(gp, "parameter_words[%zu] = ", i + 1);
+        for (size_t l = 0; l < t.n; l++) {
+            gp_printf(gp, "%s", l ? ".\"\\n\"." : "");
+            gp_quoted(gp, t.line[l]);
+        }
+        gp_printf(gp, "%s\n", t.n ? "" : "''");
+    }
     if (two_lines)
         gp_printf(gp, "# Tick labels: the parameter, and under it the range of its two settings.\n"
-                      "tick_label(row) = strcol(\"parameter\").\"\\n\".sprintf(\"%%g to %%g\", column(\"low_value\"), column(\"high_value\")).(strlen(strcol(\"unit\")) > 0 ? \" \".strcol(\"unit\") : \"\")\n");
+                      "tick_label(row) = parameter_words[row + 1].\"\\n\".sprintf(\"%%g to %%g\", column(\"low_value\"), column(\"high_value\")).(strlen(strcol(\"unit\")) > 0 ? \" \".strcol(\"unit\") : \"\")\n");
     else
-        gp_printf(gp, "tick_label(row) = strcol(\"parameter\")\n");
+        gp_printf(gp, "tick_label(row) = parameter_words[row + 1]\n");
 }
 
 /* The chart itself, inside the loop over terminals. */
 static void tornado_chart(struct gp *gp, const struct plot_tornado_facts *f, const struct kpi_axis *ax,
-                          const char *low, const char *high, double x_low, double x_high)
+                          const char *low, const char *high, double left, double x_low, double x_high)
 {
-    char name[PLOT_NAME_SIZE], reps[128];
+    char name[PLOT_NAME_SIZE], reps[128], span[PLOT_TEXT_SIZE / 4];
     snprintf(name, sizeof name, "tornado_%s", f->kpi);
     gp_chart_begin(gp, name, "the swing of the KPI as each parameter moves, largest first");
-    gp_setting(gp, "set title", "%s: what moves %s most%s", scenario_name(f->scenario, "tornado"), f->kpi,
+    gp_setting(gp, "set title", "%s: what moves it most: %s%s%s", scenario_name(f->scenario, "tornado"),
+               kpi_words(f->kpi, f->kpi_descr), span_words(span, sizeof span, f->horizon, f->unit, f->discounted),
                per_point(reps, sizeof reps, f->reps, false));
+    /* the title centred on the picture, not on the bars right of the labels */
+    gp_printf(gp, GP_INDENT "set title offset char %.1f, 0\n",
+              -((left + TORNADO_RIGHT) / 2 - 0.5) * PLOT_WIDTH / PLOT_CHAR_PX);
     gp_setting(gp, "set xlabel", "%s", ax->label);
     gp_printf(gp,
         GP_INDENT "# stats reads only what lies in the ranges: before they are set\n"
@@ -467,7 +592,7 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
     bool two_lines = f->bars <= BAR_TWO_LINES_MAX;
     double left = tornado_left(f, two_lines);
     struct kpi_axis a;
-    kpi_axis(&a, f->kpi, f->unit, f->min, f->max);
+    kpi_axis(&a, kpi_words(f->kpi, f->kpi_descr), f->unit, f->min, f->max);
     double x_low, x_high;
     tornado_x_range(f, &a, left, &x_low, &x_high);
     tornado_functions(&g, f, &a, two_lines);
@@ -475,10 +600,10 @@ char *plot_tornado_script(const struct plot_tornado_facts *f, struct plot_charts
         "set lmargin at screen %.3f\n"
         "set rmargin at screen %.2f\n"
         "set key at screen %.3f, screen 0.02 left bottom horizontal Left reverse samplen 3 width 2\n"
-        "set bmargin 7\n",
+        "set bmargin 8\n",
         left, TORNADO_RIGHT, left);
     gp_loop_begin(&g);
-    tornado_chart(&g, f, &a, low, high, x_low, x_high);
+    tornado_chart(&g, f, &a, low, high, left, x_low, x_high);
     gp_loop_end(&g);
     return gp_end(&g);
 }

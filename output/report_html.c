@@ -834,6 +834,20 @@ static void summary_sweep(struct rpage *pg)
     li_end(pg);
 }
 
+/* Parameter param in plain words, as the tornado's manifest records them
+ * ("descriptions"); NULL when it does not. */
+static const char *tornado_words(const struct rpage *pg, const char *param)
+{
+    const struct json_in *descr = json_in_get(pg->manifest, "descriptions");
+    const char *words = NULL;
+    for (size_t k = 0; descr && descr->type == JSON_IN_ARRAY && k < descr->n; k++) {
+        const char *p = json_in_text(json_in_get(&descr->kid[k], "parameter"));
+        if (p && strcmp(p, param) == 0)
+            words = json_in_text(json_in_get(&descr->kid[k], "description"));
+    }
+    return words && *words ? words : NULL;
+}
+
 static void summary_tornado(struct rpage *pg)
 {
     const struct rtab *t = &pg->tornado;
@@ -841,14 +855,8 @@ static void summary_tornado(struct rpage *pg)
     li_begin(pg);
     escf(pg, "With each uncertain parameter moved %s down and up in turn, the %s moves most with ",
          isfinite(mnumber(pg, "spread")) ? num(a, mnumber(pg, "spread"), "share") : "", kpi_descr_of(pg));
-    const struct json_in *descr = json_in_get(pg->manifest, "descriptions");
     for (size_t r = 0; r < t->n_rows && r < SUMMARY_BARS; r++) {
-        const char *param = rget(t, r, "parameter"), *words = NULL;
-        for (size_t k = 0; descr && descr->type == JSON_IN_ARRAY && k < descr->n; k++) {
-            const char *p = json_in_text(json_in_get(&descr->kid[k], "parameter"));
-            if (p && strcmp(p, param) == 0)
-                words = json_in_text(json_in_get(&descr->kid[k], "description"));
-        }
+        const char *param = rget(t, r, "parameter"), *words = tornado_words(pg, param);
         escf(pg, "%s%s%s%s%s (swing %s", r == 0 ? "" : r + 1 == SUMMARY_BARS || r + 1 == t->n_rows ? " and " : ", ",
              words ? words : param, words ? " (" : "", words ? param : "", words ? ")" : "",
              num(a, rnum(t, r, "swing"), mtext(pg, "kpi_unit")));
@@ -1169,9 +1177,19 @@ static void table_tornado(struct rpage *pg)
         snprintf(match, sizeof match, "rank=%s", rget(t, r, "rank"));
         raw(pg, "<tr>");
         td_num(pg, t, r, match, "rank", "");
-        raw(pg, "<td class=\"path\">");
-        esc(pg, rget(t, r, "parameter"));
-        raw(pg, "</td>");
+        /* in plain words, the parameter's path under them (what --set takes) */
+        const char *param = rget(t, r, "parameter"), *words = tornado_words(pg, param);
+        if (words) {
+            raw(pg, "<td>");
+            esc(pg, words);
+            raw(pg, "<br/><code>");
+            esc(pg, param);
+            raw(pg, "</code></td>");
+        } else {
+            raw(pg, "<td class=\"path\">");
+            esc(pg, param);
+            raw(pg, "</td>");
+        }
         td_text(pg, punit);
         td_num(pg, t, r, match, "low_value", punit);
         td_num(pg, t, r, match, "high_value", punit);
@@ -1188,8 +1206,9 @@ static void table_tornado(struct rpage *pg)
 static void table_target(struct rpage *pg)
 {
     const struct rtab *t = &pg->target;
+    const char *lever_words = mtext(pg, "lever_description");
     table_begin(pg, "Each value of %s tried: the share of replications meeting the goal, with its 95%% interval, "
-                    "and the total cost", mtext(pg, "lever"));
+                    "and the total cost", *lever_words ? lever_words : mtext(pg, "lever"));
     static const char *const heads[] = { "value", "share meeting the goal", "95% CI from", "to", "KPI (mean)",
                                          "total cost", "net present cost" };
     thead(pg, heads, sizeof heads / sizeof *heads);

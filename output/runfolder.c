@@ -286,21 +286,9 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
     json_string(&j, "description", info->description);
     json_string(&j, "start", info->start_date);
     json_string(&j, "report_every", info->report_every);
-    json_array(&j, "files");
-    for (size_t i = 0; i < info->n_files; i++) {
-        /* the hash taken when the file was read, not now: the file may have
-         * changed while the run went */
-        const char *hex = info->file_sha256 && info->file_sha256[i][0] ? info->file_sha256[i] : NULL;
-        json_object(&j, NULL);
-        json_string(&j, "path", info->files[i]);
-        json_string(&j, "sha256", hex);
-        json_close(&j);
-    }
-    json_close(&j);
-    json_array(&j, "overrides");
-    for (size_t i = 0; i < info->n_sets; i++)
-        json_string(&j, NULL, info->sets[i]);
-    json_close(&j);
+    struct manifest_sources src = { .files = info->files, .sha256 = info->file_sha256, .n_files = info->n_files,
+                                    .sets = info->sets, .n_sets = info->n_sets };
+    manifest_sources(&j, &src);
     json_close(&j);
     json_uint(&j, "seed", info->seed);
     json_uint(&j, "replications_requested", info->reps_requested);

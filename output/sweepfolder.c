@@ -9,12 +9,26 @@ void sweepfolder_head(struct json *j, const struct sweepfolder_run *r)
 {
     json_string(j, "scenario", r->scenario);
     json_string(j, "file", r->file);
+    if (r->sources)
+        manifest_sources(j, r->sources);
+    if (r->start)
+        manifest_span(j, r->start, r->horizon_years);
     json_uint(j, "seed", r->seed);
     json_uint(j, "replications_per_point", r->reps_per_point);
     json_uint(j, "points", r->points);
     json_bool(j, "partial", r->partial);
     manifest_ranks(j, r->ranks, r->threads);
     manifest_command_line(j, r->argc, r->argv);
+    manifest_time(j, "started", r->started);
+    manifest_time(j, "finished", time(NULL));
+}
+
+void sweepfolder_kpi(struct json *j, const struct sweepfolder_run *r, const char *kpi, const char *kpi_unit)
+{
+    json_string(j, "kpi", kpi);
+    json_string(j, "kpi_description", r->kpi_descr);
+    json_string(j, "kpi_unit", kpi_unit);
+    json_bool(j, "kpi_discounted", r->kpi_discounted);
 }
 
 void sweepfolder_header(struct tablefolder *t, const char *const *parameters, size_t n_levers,
@@ -59,6 +73,7 @@ bool sweepfolder_commit(struct tablefolder *t, const struct sweepfolder_run *r,
     for (size_t i = 0; i < n_levers; i++) {
         json_object(j, NULL);
         json_string(j, "parameter", lv[i].parameter);
+        json_string(j, "description", lv[i].descr);
         json_string(j, "unit", lv[i].unit);
         json_number(j, "base", lv[i].base);
         json_number(j, "from", lv[i].from);
@@ -67,7 +82,6 @@ bool sweepfolder_commit(struct tablefolder *t, const struct sweepfolder_run *r,
         json_close(j);
     }
     json_close(j);
-    json_string(j, "kpi", kpi);
-    json_string(j, "kpi_unit", kpi_unit);
+    sweepfolder_kpi(j, r, kpi, kpi_unit);
     return tablefolder_commit(t);
 }

@@ -6,9 +6,13 @@
  *                  each KPI its mean, ci_low, ci_high, p05 and p95 across
  *                  the point's replications (columns KPI_mean, …)
  *   manifest.json  manifest.h's members, then what was swept: scenario,
- *                  file, seed, replications_per_point, points, partial,
- *                  command_line, vary (each lever's parameter, unit, base,
- *                  from, to, steps), kpi and kpi_unit (what the charts draw)
+ *                  file, files (each with its SHA-256), overrides, start,
+ *                  horizon_years, seed, replications_per_point, points,
+ *                  partial, command_line, started, finished, vary (each
+ *                  lever's parameter, description, unit, base, from, to,
+ *                  steps), kpi, kpi_description, kpi_unit and
+ *                  kpi_discounted (what the charts draw, in the words and
+ *                  units their titles and axes use)
  *
  * The members the sweep and the tornado chart share (sweepfolder_head)
  * are written here for both. */
@@ -16,6 +20,7 @@
 #define OUTPUT_SWEEPFOLDER_H
 
 #include "output/json.h"
+#include "output/manifest.h"
 #include "output/stats.h"
 #include "output/tablefolder.h"
 #include "sim/result.h"
@@ -23,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define SWEEPFOLDER_CSV "sweep.csv"
 
@@ -35,6 +41,12 @@ extern const char *const sweepfolder_suffix[SWEEPFOLDER_STATS];
 /* What was run, common to a sweep's and a tornado chart's manifest. */
 struct sweepfolder_run {
     const char *version, *scenario, *file;
+    const struct manifest_sources *sources;
+    const char *start;           /* the scenario's start date */
+    double horizon_years;
+    time_t started;
+    const char *kpi_descr;       /* the KPI's description (the registry's) */
+    bool kpi_discounted;         /* money discounted to present value (else cash) */
     uint64_t seed, reps_per_point;
     size_t points;               /* points run (all, or those finished) */
     bool partial;
@@ -45,13 +57,16 @@ struct sweepfolder_run {
 
 /* One lever of the grid. */
 struct sweepfolder_lever {
-    const char *parameter, *unit;
+    const char *parameter, *descr, *unit;
     double base, from, to;
     size_t steps;
 };
 
 /* The members sweepfolder_run gives, in the manifest j. */
 void sweepfolder_head(struct json *j, const struct sweepfolder_run *r);
+
+/* The KPI's members: kpi, kpi_description, kpi_unit, kpi_discounted. */
+void sweepfolder_kpi(struct json *j, const struct sweepfolder_run *r, const char *kpi, const char *kpi_unit);
 
 /* sweep.csv's header: point, the levers' parameters[0..n_levers), then
  * the statistics of every KPI of kpis. */

@@ -31,8 +31,16 @@ bool targetfolder_commit(struct tablefolder *t, const struct targetfolder_search
     struct json *j = tablefolder_manifest(t, s->version, "target");
     json_string(j, "scenario", s->scenario);
     json_string(j, "file", s->file);
+    if (s->sources)
+        manifest_sources(j, s->sources);
+    if (s->start)
+        manifest_span(j, s->start, s->horizon_years);
     json_string(j, "lever", s->lever);
+    json_string(j, "lever_description", s->lever_descr);
+    json_string(j, "lever_unit", s->lever_unit);
     json_string(j, "kpi", s->kpi);
+    json_string(j, "kpi_description", s->kpi_descr);
+    json_string(j, "kpi_unit", s->kpi_unit);
     json_string(j, "at", s->at);
     json_number(j, "below", s->below);
     json_number(j, "probability", s->probability);
@@ -50,5 +58,7 @@ bool targetfolder_commit(struct tablefolder *t, const struct targetfolder_search
     json_uint(j, "replications_per_evaluation", s->reps);
     manifest_ranks(j, s->ranks, s->threads);
     manifest_command_line(j, s->argc, s->argv);
+    manifest_time(j, "started", s->started);
+    manifest_time(j, "finished", time(NULL));
     return tablefolder_commit(t);
 }

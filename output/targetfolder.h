@@ -6,20 +6,26 @@
  *                  lever, value, share_below and its 95% CI (share_ci_low,
  *                  share_ci_high), kpi_mean, cost_total, cost_npv
  *   manifest.json  manifest.h's members, then the question (scenario,
- *                  file, lever, kpi, at, below, probability), the answer
+ *                  file, files with their SHA-256, overrides, start,
+ *                  horizon_years, lever with lever_description and
+ *                  lever_unit, kpi with kpi_description and kpi_unit, at,
+ *                  below, probability), the answer
  *                  (found, value with its bracket value_low..value_high,
  *                  share_below, cost_total, cost_npv; null when not
  *                  found), the lever today (current_value,
  *                  current_cost_total), evaluations, seed,
- *                  replications_per_evaluation and command_line */
+ *                  replications_per_evaluation, command_line, started and
+ *                  finished */
 #ifndef OUTPUT_TARGETFOLDER_H
 #define OUTPUT_TARGETFOLDER_H
 
+#include "output/manifest.h"
 #include "output/tablefolder.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define TARGETFOLDER_CSV "target.csv"
 
@@ -34,6 +40,12 @@ struct targetfolder_point {
 /* The question and its answer. */
 struct targetfolder_search {
     const char *version, *scenario, *file, *lever, *kpi, *at;
+    const struct manifest_sources *sources;
+    const char *start;                         /* the scenario's start date */
+    double horizon_years;
+    const char *lever_descr, *lever_unit;      /* in the registry's words */
+    const char *kpi_descr, *kpi_unit;
+    time_t started;
     double below, probability;
     const struct targetfolder_point *answer;   /* NULL when not found */
     double value_low, value_high;              /* the answer's bracket */

@@ -47,13 +47,20 @@ void tornadofolder_row(struct tablefolder *t, size_t rank, const struct tornadof
     afile_puts(&t->csv, "\n");
 }
 
-bool tornadofolder_commit(struct tablefolder *t, const struct sweepfolder_run *r, const char *kpi,
-                          const char *kpi_unit, double spread)
+bool tornadofolder_commit(struct tablefolder *t, const struct sweepfolder_run *r, const struct tornadofolder_bar *bars,
+                          size_t n, const char *kpi, const char *kpi_unit, double spread)
 {
     struct json *j = tablefolder_manifest(t, r->version, "tornado");
     sweepfolder_head(j, r);
-    json_string(j, "kpi", kpi);
-    json_string(j, "kpi_unit", kpi_unit);
+    sweepfolder_kpi(j, r, kpi, kpi_unit);
     json_number(j, "spread", spread);
+    json_array(j, "descriptions");
+    for (size_t i = 0; i < n; i++) {
+        json_object(j, NULL);
+        json_string(j, "parameter", bars[i].parameter);
+        json_string(j, "description", bars[i].descr);
+        json_close(j);
+    }
+    json_close(j);
     return tablefolder_commit(t);
 }

@@ -7,7 +7,9 @@
  *                  scenario's values, at low, at high), swing (high - low,
  *                  paired by replication) and its 95% CI
  *   manifest.json  manifest.h's members, the run (sweepfolder_head), then
- *                  kpi, kpi_unit and spread */
+ *                  kpi, kpi_description, kpi_unit, kpi_discounted, spread
+ *                  and descriptions (each parameter's description, in
+ *                  plain words, as [{"parameter", "description"}]) */
 #ifndef OUTPUT_TORNADOFOLDER_H
 #define OUTPUT_TORNADOFOLDER_H
 
@@ -30,7 +32,7 @@ extern const char *const tornadofolder_columns[TORNADO_COLUMNS];
 
 /* One bar: a parameter at its low and high values. */
 struct tornadofolder_bar {
-    const char *parameter, *unit;
+    const char *parameter, *descr, *unit;
     double base, low, high;         /* the parameter's values */
     double kpi_low, kpi_high;       /* the KPI's mean at low and high */
     struct summary swing;           /* of high - low, paired by replication */
@@ -44,8 +46,9 @@ void tornadofolder_header(struct tablefolder *t);
 void tornadofolder_row(struct tablefolder *t, size_t rank, const struct tornadofolder_bar *b, const char *kpi,
                        double kpi_base);
 
-/* Write the manifest and commit the folder (tablefolder_commit). */
-bool tornadofolder_commit(struct tablefolder *t, const struct sweepfolder_run *r, const char *kpi,
-                          const char *kpi_unit, double spread);
+/* Write the manifest (with the descriptions of bars[0..n)) and commit the
+ * folder (tablefolder_commit). */
+bool tornadofolder_commit(struct tablefolder *t, const struct sweepfolder_run *r, const struct tornadofolder_bar *bars,
+                          size_t n, const char *kpi, const char *kpi_unit, double spread);
 
 #endif

@@ -58,6 +58,11 @@ static const char *const tornado_charts[] = { "tornado_backlog_mean" };
  * size of each (cost in millions of £, so the charts say £m). */
 #define LEVER_X "workforce.grades.sw.establishment"
 #define LEVER_Y "workforce.admin_share"
+#define LEVER_X_WORDS "funded posts (full-time equivalent)"
+#define LEVER_Y_WORDS "share of time on administration"
+#define BACKLOG_WORDS "unallocated cases, time average over the horizon"
+#define WAIT_WORDS "mean wait to allocation of every allocation"
+#define COST_WORDS "total cost over the horizon"
 #define SWEEP_X_STEPS 3
 #define SWEEP_Y_STEPS 2
 static const struct {
@@ -148,6 +153,48 @@ static char *make_comparison(const char *dir)
     return cmp;
 }
 
+/* The registry's words for the test KPIs (models/metrics.c), as a sweep's
+ * manifest records them. */
+static const char *kpi_words(const char *kpi)
+{
+    return strcmp(kpi, "backlog_mean") == 0 ? BACKLOG_WORDS
+           : strcmp(kpi, "mean_wait_days") == 0 ? WAIT_WORDS : COST_WORDS;
+}
+
+/* No internal name (a parameter's path or a KPI's name) in what a chart
+ * shows: its titles, axis labels and tick labels. */
+static void assert_plain_labels(const char *gp)
+{
+    static const char *const shown[] = { "set title ", "set xlabel ", "set ylabel ", "set cblabel ",
+                                         "parameter_words[" };
+    static const char *const internal[] = { "workforce.", "demand.", "backlog_mean", "cost_total",
+                                            "mean_wait_days", "_share", "_" };
+    size_t lines = 0;
+    for (const char *l = gp; *l;) {
+        const char *end = strchr(l, '\n');
+        size_t n = end ? (size_t)(end - l) : strlen(l);
+        const char *t = l;
+        while (*t == ' ')
+            t++;
+        for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
+            /* the text's settings (set title offset ...) apart */
+            if (strncmp(t, shown[i], strlen(shown[i])) == 0 && strncmp(t + strlen(shown[i]), "offset", 6) != 0) {
+                char *line = check_strdup(t);
+                line[n - (size_t)(t - l)] = '\0';
+                /* the text after the command (parameter_words[N] = ...) */
+                const char *text = strchr(line, '\'');
+                assert_non_null(text);
+                for (size_t k = 0; k < sizeof internal / sizeof *internal; k++)
+                    if (strstr(text, internal[k]))
+                        fail_msg("internal name \"%s\" on a chart: %s", internal[k], line);
+                free(line);
+                lines++;
+            }
+        l += n + (end != NULL);
+    }
+    assert_true(lines >= 3);
+}
+
 /* Write into folder sw the results of a sweep over one lever (x: 90, 95,
  * 100 FTE) or two (and y: 0.6, 0.65), 30 replications per point; the
  * manifest names kpi. */
@@ -177,13 +224,16 @@ static void write_sweep(const char *sw, size_t levers, const char *kpi)
     free(tu_write(sw, "sweep.csv", text));
     snprintf(text, TEXT_MAX,
              "{\n  \"program\": \"caseload\",\n  \"kind\": \"sweep\",\n  \"scenario\": \"it's north\",\n"
+             "  \"start\": \"2024-04-01\",\n  \"horizon_years\": 5,\n"
              "  \"replications_per_point\": 30,\n  \"points\": %zu,\n  \"partial\": false,\n  \"vary\": [\n"
-             "    { \"parameter\": \"" LEVER_X "\", \"unit\": \"FTE\", \"base\": 95, \"from\": 90, \"to\": 100, \"steps\": 3 }%s\n"
-             "  ],\n  \"kpi\": \"%s\",\n  \"kpi_unit\": \"%s\"\n}\n",
+             "    { \"parameter\": \"" LEVER_X "\", \"description\": \"" LEVER_X_WORDS "\", \"unit\": \"FTE\", "
+             "\"base\": 95, \"from\": 90, \"to\": 100, \"steps\": 3 }%s\n"
+             "  ],\n  \"kpi\": \"%s\",\n  \"kpi_description\": \"%s\",\n  \"kpi_unit\": \"%s\",\n"
+             "  \"kpi_discounted\": false\n}\n",
              points,
-             levers > 1 ? ",\n    { \"parameter\": \"" LEVER_Y "\", \"unit\": \"share\", \"base\": 0.65, \"from\": 0.6, "
-                          "\"to\": 0.65, \"steps\": 2 }" : "",
-             kpi, strcmp(kpi, "cost_total") == 0 ? "£" : strcmp(kpi, "backlog_mean") == 0 ? "cases" : "days");
+             levers > 1 ? ",\n    { \"parameter\": \"" LEVER_Y "\", \"description\": \"" LEVER_Y_WORDS "\", "
+                          "\"unit\": \"share\", \"base\": 0.65, \"from\": 0.6, \"to\": 0.65, \"steps\": 2 }" : "",
+             kpi, kpi_words(kpi), strcmp(kpi, "cost_total") == 0 ? "£" : strcmp(kpi, "backlog_mean") == 0 ? "cases" : "days");
     free(tu_write(sw, "manifest.json", text));
     free(text);
 }
@@ -212,10 +262,17 @@ static char *make_tornado(const char *dir, const char *name)
                   "176.4,178.3,1.9,-1.3,5\n"));
     free(tu_write(t, "manifest.json",
                   "{ \"program\": \"caseload\", \"kind\": \"tornado\", \"scenario\": \"it's north\",\n"
+                  "  \"start\": \"2024-04-01\", \"horizon_years\": 5,\n"
                   "  \"replications_per_point\": 20, \"points\": 7, \"partial\": false,\n"
-                  "  \"kpi\": \"backlog_mean\", \"kpi_unit\": \"cases\", \"spread\": 0.20000000000000001,\n"
+                  "  \"kpi\": \"backlog_mean\", \"kpi_description\": \"" BACKLOG_WORDS "\", \"kpi_unit\": \"cases\",\n"
+                  "  \"kpi_discounted\": false, \"spread\": 0.20000000000000001,\n"
                   "  \"descriptions\": [ { \"parameter\": \"demand.referrals_per_year\", "
-                  "\"description\": \"referrals received per year\" } ] }\n"));
+                  "\"description\": \"referrals received per year\" },\n"
+                  "    { \"parameter\": \"workforce.recruitment.success\", \"description\": \"share of campaigns that "
+                  "hire: a description long enough to go on a second line and be cut short there, as the tick "
+                  "labels allow\" },\n"
+                  "    { \"parameter\": \"workforce.pressure.sickness_gain\", "
+                  "\"description\": \"sickness multiplier = 1 + gain x max(0, load/cap - 1)\" } ] }\n"));
     return t;
 }
 
@@ -471,11 +528,15 @@ static void test_sweep_script(void **state)
     tu_assert_contains(gp, "title \"95% confidence interval\"");
     /* cost in £m */
     tu_assert_contains(gp, "(column(\"cost_total_mean\")/1e6) with linespoints");
-    tu_assert_contains(gp, "set ylabel 'cost_total (£m)'");
-    /* axes with units, titles with the scenario (quoted) and replications */
-    tu_assert_contains(gp, "set xlabel '" LEVER_X " (FTE)'");
-    tu_assert_contains(gp, "set ylabel 'backlog_mean (cases)'");
-    tu_assert_contains(gp, "set title 'it'.\"\\047\".'s north: backlog_mean against " LEVER_X "'.\"\\n\".'30 replications per point'");
+    tu_assert_contains(gp, "set ylabel '" COST_WORDS " (£m)'");
+    /* axes in the registry's words with units; titles with the scenario
+     * (quoted), the span, cash or discounted for money, and replications */
+    tu_assert_contains(gp, "set xlabel '" LEVER_X_WORDS " (FTE)'");
+    tu_assert_contains(gp, "set ylabel '" BACKLOG_WORDS " (cases)'");
+    tu_assert_contains(gp, "set title 'it'.\"\\047\".'s north: " BACKLOG_WORDS " against " LEVER_X_WORDS "'.\"\\n\"."
+                           "'5 years from Apr 2024, 30 replications per point'");
+    tu_assert_contains(gp, "5 years from Apr 2024, in cash (not discounted), 30 replications per point'");
+    assert_plain_labels(gp);
     /* the scenario's own value */
     tu_assert_contains(gp, "set arrow 1 from 95, graph 0 to 95, graph 1");
     assert_lacks(gp, "mean_wait_days");
@@ -510,10 +571,12 @@ static void test_sweep_grid_script(void **state)
     tu_assert_contains(gp, "'sweep.csv' using (column(lever_x)):(column(lever_y)):(x_half):(y_half):(column(\"mean_wait_days_mean\")) with boxxyerror lc palette");
     tu_assert_contains(gp, "(column(\"cost_total_mean\")/1e6) with boxxyerror lc palette");
     tu_assert_contains(gp, "with labels tc rgb variable");
-    tu_assert_contains(gp, "set cblabel 'mean_wait_days (days)'");
-    tu_assert_contains(gp, "set cblabel 'cost_total (£m)'");
-    tu_assert_contains(gp, "set xlabel '" LEVER_X " (FTE)'");
-    tu_assert_contains(gp, "set ylabel '" LEVER_Y " (share)'");
+    tu_assert_contains(gp, "set cblabel '" WAIT_WORDS " (days)'");
+    tu_assert_contains(gp, "set cblabel '" COST_WORDS " (£m)'");
+    tu_assert_contains(gp, "set cblabel offset char 2, 0");   /* clear of the colour box's numbers */
+    tu_assert_contains(gp, "set xlabel '" LEVER_X_WORDS " (FTE)'");
+    tu_assert_contains(gp, "set ylabel '" LEVER_Y_WORDS " (share)'");
+    assert_plain_labels(gp);
     tu_assert_contains(gp, "set xtics (\"90\" 90, \"95\" 95, \"100\" 100)");
     tu_assert_contains(gp, "set ytics (\"0.6\" 0.6, \"0.65\" 0.65)");
     tu_assert_contains(gp, "x_half = 2.5; y_half = 0.025");
@@ -537,16 +600,32 @@ static void test_tornado_script(void **state)
     /* two segments per bar, by row rank, coloured by setting; the labels */
     tu_assert_contains(gp, "'tornado.csv' using (bar_centre(far_is_low($0))):(-column(\"rank\")):(bar_half_width(far_is_low($0))):(bar_half):(bar_colour(far_is_low($0))) with boxxyerror");
     tu_assert_contains(gp, ":ytic(tick_label($0)) with boxxyerror");
-    tu_assert_contains(gp, "tick_label(row) = strcol(\"parameter\").\"\\n\"");
+    /* the parameters in plain words (long ones on two lines, then cut
+     * short), the range of the settings under them */
+    tu_assert_contains(gp, "tick_label(row) = parameter_words[row + 1].\"\\n\"");
+    tu_assert_contains(gp, "parameter_words[1] = 'referrals received per year'\n");
+    tu_assert_contains(gp, "parameter_words[2] = 'share of campaigns that hire: a description'.\"\\n\"."
+                           "'long enough to go on a second line and be\u2026'\n");
+    tu_assert_contains(gp, "parameter_words[3] = 'sickness multiplier = 1 + gain x max(0,'.\"\\n\".'load/cap - 1)'\n");
     tu_assert_contains(gp, "(swing_text($0)) with labels");
     tu_assert_contains(gp, "title \"parameter 20% lower\"");
     tu_assert_contains(gp, "title \"parameter 20% higher\"");
     tu_assert_contains(gp, "stats 'tornado.csv' using \"kpi_base\"");
     tu_assert_contains(gp, "set arrow 1 from kpi_base, graph 0 to kpi_base, graph 1");
-    tu_assert_contains(gp, "set xlabel 'backlog_mean (cases)'");
-    tu_assert_contains(gp, "set title 'it'.\"\\047\".'s north: what moves backlog_mean most, 20 replications per point'");
+    tu_assert_contains(gp, "set xlabel '" BACKLOG_WORDS " (cases)'");
+    tu_assert_contains(gp, "set title 'it'.\"\\047\".'s north: what moves it most: " BACKLOG_WORDS "'.\"\\n\"."
+                           "'5 years from Apr 2024, 20 replications per point'");
+    assert_plain_labels(gp);
     /* largest first: rank 1 at the top */
     tu_assert_contains(gp, "set yrange [-3.5:-0.5]");
+    free(gp);
+
+    /* a folder from before the manifest held the words: the names */
+    free(tu_write(t, "manifest.json", "{ \"program\": \"caseload\", \"kind\": \"tornado\" }\n"));
+    assert_int_equal(plot_folder(t, &script_only, err, sizeof err), PLOT_OK);
+    gp = tu_read_in(t, "plots.gp");
+    tu_assert_contains(gp, "parameter_words[1] = 'demand.referrals_per_year'\n");
+    tu_assert_contains(gp, "set xlabel 'backlog_mean'\n");
     free(gp);
     free(t);
 }

@@ -503,6 +503,55 @@ static void test_content(void **state)
     free(cmp);
 }
 
+/* A sweep's, a tornado's and a goal seek's manifest record where the
+ * results came from (the scenario files with their SHA-256, the overrides,
+ * the times) and, in the registry's words with units, what was varied and
+ * measured; the report's provenance shows the SHA-256, which is the
+ * file's. */
+static void test_sweep_provenance(void **state)
+{
+    (void)state;
+    char *want = NULL, *err = NULL;
+    char *const argv[] = { "/usr/bin/sha256sum", BASE, NULL };
+    assert_int_equal(tu_run(argv, &want, &err), 0);
+    assert_true(want && strlen(want) > 64);
+    want[64] = '\0';
+    static const char *const kinds[] = { "sweep", "tornado", "target" };
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+        char *dir = folder(kinds[i]);
+        char *man = tu_read_in(dir, "manifest.json");
+        tu_assert_contains(man, "\"files\": [");
+        tu_assert_contains(man, "\"path\": \"" BASE "\"");
+        char field[128];
+        snprintf(field, sizeof field, "\"sha256\": \"%s\"", want);
+        tu_assert_contains(man, field);
+        tu_assert_contains(man, "\"overrides\": [");
+        tu_assert_contains(man, "\"started\": \"");
+        tu_assert_contains(man, "\"finished\": \"");
+        tu_assert_contains(man, "\"start\": \"");
+        tu_assert_contains(man, "\"horizon_years\": ");
+        tu_assert_contains(man, "\"kpi_description\": \"unallocated cases, time average over the horizon\"");
+        tu_assert_contains(man, "\"kpi_unit\": \"cases\"");
+        if (strcmp(kinds[i], "sweep") == 0)
+            tu_assert_contains(man, "\"description\": \"funded posts (full-time equivalent)\"");
+        else if (strcmp(kinds[i], "tornado") == 0)
+            tu_assert_contains(man, "\"descriptions\": [");
+        else
+            tu_assert_contains(man, "\"lever_description\": \"funded posts (full-time equivalent)\"");
+        free(man);
+        xmlDocPtr doc = parse_page(dir);
+        xmlNodePtr top = xmlDocGetRootElement(doc);
+        assert_true(has_text(top, want));
+        assert_true(has_text(top, "unchanged"));
+        assert_false(has_text(top, "not recorded by the run"));
+        assert_false(has_text(top, "not recorded in the results"));
+        xmlFreeDoc(doc);
+        free(dir);
+    }
+    free(want);
+    free(err);
+}
+
 /* ---- the command ---- */
 
 static void test_errors(void **state)
@@ -590,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_numbers_comparison),
         cmocka_unit_test(test_numbers_sweep),
         cmocka_unit_test(test_numbers_tornado),
+        cmocka_unit_test(test_sweep_provenance),
         cmocka_unit_test(test_numbers_target),
         cmocka_unit_test(test_inert_pages),
         cmocka_unit_test(test_hostile_text),
