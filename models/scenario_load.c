@@ -116,6 +116,152 @@ static void read_demand(struct loader *L, struct conf_node *root)
                                     "window after closure in which a re-referral arrives (uniformly)");
 }
 
+/* The name of grade I (node g), checked against the I names before it;
+ * its position "I+1" when missing, malformed or a duplicate. Caller frees. */
+static char *grade_name(struct loader *L, struct conf_node *g, size_t i, char **names)
+{
+    const char *name = loader_text_as(L, g, "name", true, "a grade name in double quotes");
+    char fallback[32];
+    snprintf(fallback, sizeof fallback, "%zu", i + 1);
+    if (name && !loader_name_ok(L, conf_get(g, "name"), "grade", name))
+        name = NULL;
+    else if (name && loader_lookup(names, i, name) >= 0) {
+        conf_error(L->d, conf_get(g, "name"), "grade \"%s\" is defined twice (allowed: each name once)", name);
+        name = NULL; /* known by its position from here on */
+    }
+    return check_strdup(name ? name : fallback);
+}
+
+/* gs->agency from g.agency; the agency grade I becomes sc->agency_grade (one
+ * at most), and settings that apply only to permanent grades are errors. */
+static void read_grade_agency(struct loader *L, struct conf_node *g, struct grade_spec *gs, size_t i)
+{
+    struct scenario *sc = L->sc;
+    struct conf_node *ag = conf_get(g, "agency");
+    if (ag && ag->type != CONF_BOOL)
+        conf_error(L->d, ag, "is %s, not true or false (allowed: true or false)", conf_type_text(ag->type));
+    gs->agency = ag && ag->type == CONF_BOOL && ag->b;
+    if (gs->agency) {
+        if (sc->agency_grade >= 0)
+            conf_error(L->d, ag, "a second agency grade (allowed: one agency grade; %s already is)",
+                       sc->grade[sc->agency_grade].name);
+        else
+            sc->agency_grade = (int)i;
+        const char *not_for_agency[] = { "establishment", "in_post", "salary", "oncost", "becomes", "after_days",
+                                         "after_months" };
+        for (size_t k = 0; k < sizeof not_for_agency / sizeof *not_for_agency; k++) {
+            struct conf_node *x = conf_get(g, not_for_agency[k]);
+            if (x)
+                conf_error(
+                    L->d, x,
+                    "does not apply to the agency grade (allowed there: cap, day_rate, "
+                    "turnover_per_year, supervises; agency workers cover vacancies: see workforce.agency_cover)");
+        }
+    }
+}
+
+/* Registers grade gs's staffing and cost parameters (establishment to
+ * supervises, in that order) under PREFIX; gs->agency already read. */
+static void read_grade_numbers(struct loader *L, struct conf_node *g, struct grade_spec *gs, const char *prefix)
+{
+    bool perm = !gs->agency;
+    /* usual: Birmingham 2009, about 700 FTE in the whole service; DfE,
+     * about 215 social workers per council; assumption: a grade of more
+     * than 2,000 FTE is a typo */
+    struct loader_num_spec fte = loader_usual(loader_real("FTE", 0, LOADER_MAX_FTE, 0), 0, LOADER_USUAL_MAX_FTE);
+    gs->p_establishment =
+        loader_num(L, g, prefix, "establishment", perm, 0, fte,
+                   "funded posts (full-time equivalent)");
+    gs->p_in_post =
+        loader_num(L, g, prefix, "in_post", perm, 0,
+                   loader_usual(loader_real("FTE", 0, LOADER_MAX_FTE, PARAM_STATIC), 0, LOADER_USUAL_MAX_FTE),
+                   "staff in post at the start (FTE)");
+    /* usual: DfE, about 16 cases per case-holding FTE; Birmingham 2009,
+     * one worker held 32 (weights make points of cases) */
+    struct loader_num_spec cap = loader_real("caseload points per FTE", 0, 1000, 0);
+    gs->p_cap = loader_num(L, g, prefix, "cap", true, 0, loader_usual(cap, 0, LOADER_USUAL_MAX_CAP),
+                           "caseload cap per FTE (0 for grades that hold no cases)");
+    /* usual: national pay scales 2024, £34k-£55k; Birmingham 2009 family
+     * support workers £20k; assumption: £10k-£150k (n/a for agency) */
+    struct loader_num_spec salary = loader_real("£ per FTE-year", 0, 1e7, 0);
+    gs->p_salary = loader_num(L, g, prefix, "salary", perm, 0, perm ? loader_usual(salary, 10000, 150000) : salary,
+                              "salary per FTE-year");
+    /* usual: pension and national insurance, 25-30% in the scenarios;
+     * assumption: up to 60% */
+    struct loader_num_spec oncost = loader_real("share of salary", 0, 5, 0);
+    gs->p_oncost = loader_num(L, g, prefix, "oncost", false, 0, perm ? loader_usual(oncost, 0, 0.6) : oncost,
+                              "employer on-costs (pension, national insurance) as a share of salary");
+    gs->p_turnover =
+        /* usual: DfE, 13.8-15.9% a year; assumption: agency workers
+         * 60-80%, and more than one leaver per post a year is a typo */
+        loader_num(L, g, prefix, "turnover_per_year", true, 0,
+                   loader_usual(loader_real("leavers per FTE-year", 0, 50, 0), 0, 1.5),
+                   "annual leaving hazard at or under the cap");
+    /* usual: DfE, an agency premium of about £26k a year over a permanent
+     * salary, about £320 a working day; Birmingham 2009, about £50 an
+     * hour at twice the going rate; assumption: £100-£1,500 (n/a for
+     * permanent grades) */
+    struct loader_num_spec day_rate = loader_real("£ per working day", 0, 1e5, 0);
+    gs->p_day_rate = loader_num(L, g, prefix, "day_rate", gs->agency, 0,
+                                gs->agency ? loader_usual(day_rate, 100, 1500) : day_rate,
+                                "agency charge per working day");
+    /* usual: assumption, a team manager supervises about seven */
+    gs->p_supervises = loader_num(L, g, prefix, "supervises", false, 0,
+                                  loader_usual(loader_whole("staff", 0, 1000), 0, 20),
+                                  "case-holding staff one FTE of this grade can supervise");
+}
+
+/* Registers when grade gs's staff progress (after_days or after_months)
+ * under PREFIX; the grade they become is linked by link_grade_becomes. */
+static void read_grade_after(struct loader *L, struct conf_node *g, struct grade_spec *gs, const char *prefix)
+{
+    bool has_becomes = conf_get(g, "becomes") != NULL;
+    struct conf_node *days = conf_get(g, "after_days"), *months = conf_get(g, "after_months");
+    if (days && months)
+        conf_error(L->d, days,
+                   "and after_months both say when staff progress (allowed: one of them; after_months = 12 "
+                   "is the calendar anniversary of the start)");
+    gs->after_in_days = days && !months;
+    if (gs->after_in_days)
+        gs->p_after = loader_num(L, g, prefix, "after_days", has_becomes, 365,
+                                 /* usual: the newly qualified year (ASYE) lasts a year; assumption:
+                                  * three months to five years */
+                                 loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 90, 1827),
+                                 "days in this grade before progression to the grade it becomes");
+    else
+        gs->p_after = loader_num(L, g, prefix, "after_months", has_becomes && months, 12,
+                                 loader_usual(loader_whole("calendar months", 1, LOADER_MAX_MONTHS), 3, 60),
+                                 "calendar months in this grade before progression to the grade it becomes "
+                                 "(the anniversary of the start)");
+    if (!has_becomes && (days || months))
+        conf_error(L->d, days ? days : months,
+                   "has no becomes beside it (allowed: with becomes = \"GRADE\", the grade staff progress to)");
+}
+
+/* Sets each grade's becomes from the list gl, now that every grade has one
+ * of the n names; not itself, not the agency grade. */
+static void link_grade_becomes(struct loader *L, struct conf_node *gl, char **names)
+{
+    struct scenario *sc = L->sc;
+    for (size_t i = 0; i < sc->n_grades; i++) {
+        struct conf_node *g = gl->kid[i];
+        const char *to = loader_text_as(L, g, "becomes", false, "a grade name in double quotes");
+        if (!to)
+            continue;
+        int j = loader_lookup(names, sc->n_grades, to);
+        if (j < 0)
+            loader_unknown_name(L, conf_get(g, "becomes"), "grade", to, names, sc->n_grades, NULL);
+        else if (j == (int)i)
+            conf_error(L->d, conf_get(g, "becomes"),
+                       "a grade cannot become itself (allowed: another grade, not agency)");
+        else if (sc->grade[j].agency)
+            conf_error(L->d, conf_get(g, "becomes"),
+                       "staff cannot progress into the agency grade (allowed: another grade, not agency)");
+        else
+            sc->grade[i].becomes = j;
+    }
+}
+
 /* Grades are read before stages so stages can name them. */
 static void read_grades(struct loader *L, struct conf_node *wf)
 {
@@ -134,125 +280,15 @@ static void read_grades(struct loader *L, struct conf_node *wf)
         struct grade_spec *gs = &sc->grade[i];
         gs->at = loader_origin(L, g);
         gs->becomes = -1;
-        const char *name = loader_text_as(L, g, "name", true, "a grade name in double quotes");
-        char fallback[32];
-        snprintf(fallback, sizeof fallback, "%zu", i + 1);
-        if (name && !loader_name_ok(L, conf_get(g, "name"), "grade", name))
-            name = NULL;
-        else if (name && loader_lookup(names, i, name) >= 0) {
-            conf_error(L->d, conf_get(g, "name"), "grade \"%s\" is defined twice (allowed: each name once)", name);
-            name = NULL; /* known by its position from here on */
-        }
-        gs->name = check_strdup(name ? name : fallback);
+        gs->name = grade_name(L, g, i, names);
         names[i] = gs->name;
         char prefix[300];
         snprintf(prefix, sizeof prefix, "workforce.grades.%s", gs->name);
-        struct conf_node *ag = conf_get(g, "agency");
-        if (ag && ag->type != CONF_BOOL)
-            conf_error(L->d, ag, "is %s, not true or false (allowed: true or false)", conf_type_text(ag->type));
-        gs->agency = ag && ag->type == CONF_BOOL && ag->b;
-        bool perm = !gs->agency;
-        if (gs->agency) {
-            if (sc->agency_grade >= 0)
-                conf_error(L->d, ag, "a second agency grade (allowed: one agency grade; %s already is)",
-                           sc->grade[sc->agency_grade].name);
-            else
-                sc->agency_grade = (int)i;
-            const char *not_for_agency[] = { "establishment", "in_post", "salary", "oncost", "becomes", "after_days",
-                                             "after_months" };
-            for (size_t k = 0; k < sizeof not_for_agency / sizeof *not_for_agency; k++) {
-                struct conf_node *x = conf_get(g, not_for_agency[k]);
-                if (x)
-                    conf_error(
-                        L->d, x,
-                        "does not apply to the agency grade (allowed there: cap, day_rate, "
-                        "turnover_per_year, supervises; agency workers cover vacancies: see workforce.agency_cover)");
-            }
-        }
-        /* usual: Birmingham 2009, about 700 FTE in the whole service; DfE,
-         * about 215 social workers per council; assumption: a grade of more
-         * than 2,000 FTE is a typo */
-        struct loader_num_spec fte = loader_usual(loader_real("FTE", 0, LOADER_MAX_FTE, 0), 0, LOADER_USUAL_MAX_FTE);
-        gs->p_establishment =
-            loader_num(L, g, prefix, "establishment", perm, 0, fte,
-                       "funded posts (full-time equivalent)");
-        gs->p_in_post =
-            loader_num(L, g, prefix, "in_post", perm, 0,
-                       loader_usual(loader_real("FTE", 0, LOADER_MAX_FTE, PARAM_STATIC), 0, LOADER_USUAL_MAX_FTE),
-                       "staff in post at the start (FTE)");
-        /* usual: DfE, about 16 cases per case-holding FTE; Birmingham 2009,
-         * one worker held 32 (weights make points of cases) */
-        struct loader_num_spec cap = loader_real("caseload points per FTE", 0, 1000, 0);
-        gs->p_cap = loader_num(L, g, prefix, "cap", true, 0, loader_usual(cap, 0, LOADER_USUAL_MAX_CAP),
-                               "caseload cap per FTE (0 for grades that hold no cases)");
-        /* usual: national pay scales 2024, £34k-£55k; Birmingham 2009 family
-         * support workers £20k; assumption: £10k-£150k (n/a for agency) */
-        struct loader_num_spec salary = loader_real("£ per FTE-year", 0, 1e7, 0);
-        gs->p_salary = loader_num(L, g, prefix, "salary", perm, 0, perm ? loader_usual(salary, 10000, 150000) : salary,
-                                  "salary per FTE-year");
-        /* usual: pension and national insurance, 25-30% in the scenarios;
-         * assumption: up to 60% */
-        struct loader_num_spec oncost = loader_real("share of salary", 0, 5, 0);
-        gs->p_oncost = loader_num(L, g, prefix, "oncost", false, 0, perm ? loader_usual(oncost, 0, 0.6) : oncost,
-                                  "employer on-costs (pension, national insurance) as a share of salary");
-        gs->p_turnover =
-            /* usual: DfE, 13.8-15.9% a year; assumption: agency workers
-             * 60-80%, and more than one leaver per post a year is a typo */
-            loader_num(L, g, prefix, "turnover_per_year", true, 0,
-                       loader_usual(loader_real("leavers per FTE-year", 0, 50, 0), 0, 1.5),
-                       "annual leaving hazard at or under the cap");
-        /* usual: DfE, an agency premium of about £26k a year over a permanent
-         * salary, about £320 a working day; Birmingham 2009, about £50 an
-         * hour at twice the going rate; assumption: £100-£1,500 (n/a for
-         * permanent grades) */
-        struct loader_num_spec day_rate = loader_real("£ per working day", 0, 1e5, 0);
-        gs->p_day_rate = loader_num(L, g, prefix, "day_rate", gs->agency, 0,
-                                    gs->agency ? loader_usual(day_rate, 100, 1500) : day_rate,
-                                    "agency charge per working day");
-        /* usual: assumption, a team manager supervises about seven */
-        gs->p_supervises = loader_num(L, g, prefix, "supervises", false, 0,
-                                      loader_usual(loader_whole("staff", 0, 1000), 0, 20),
-                                      "case-holding staff one FTE of this grade can supervise");
-        bool has_becomes = conf_get(g, "becomes") != NULL;
-        struct conf_node *days = conf_get(g, "after_days"), *months = conf_get(g, "after_months");
-        if (days && months)
-            conf_error(L->d, days,
-                       "and after_months both say when staff progress (allowed: one of them; after_months = 12 "
-                       "is the calendar anniversary of the start)");
-        gs->after_in_days = days && !months;
-        if (gs->after_in_days)
-            gs->p_after = loader_num(L, g, prefix, "after_days", has_becomes, 365,
-                                     /* usual: the newly qualified year (ASYE) lasts a year; assumption:
-                                      * three months to five years */
-                                     loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 90, 1827),
-                                     "days in this grade before progression to the grade it becomes");
-        else
-            gs->p_after = loader_num(L, g, prefix, "after_months", has_becomes && months, 12,
-                                     loader_usual(loader_whole("calendar months", 1, LOADER_MAX_MONTHS), 3, 60),
-                                     "calendar months in this grade before progression to the grade it becomes "
-                                     "(the anniversary of the start)");
-        if (!has_becomes && (days || months))
-            conf_error(L->d, days ? days : months,
-                       "has no becomes beside it (allowed: with becomes = \"GRADE\", the grade staff progress to)");
+        read_grade_agency(L, g, gs, i);
+        read_grade_numbers(L, g, gs, prefix);
+        read_grade_after(L, g, gs, prefix);
     }
-    /* becomes, now that every grade has a name */
-    for (size_t i = 0; i < sc->n_grades; i++) {
-        struct conf_node *g = gl->kid[i];
-        const char *to = loader_text_as(L, g, "becomes", false, "a grade name in double quotes");
-        if (!to)
-            continue;
-        int j = loader_lookup(names, sc->n_grades, to);
-        if (j < 0)
-            loader_unknown_name(L, conf_get(g, "becomes"), "grade", to, names, sc->n_grades, NULL);
-        else if (j == (int)i)
-            conf_error(L->d, conf_get(g, "becomes"),
-                       "a grade cannot become itself (allowed: another grade, not agency)");
-        else if (sc->grade[j].agency)
-            conf_error(L->d, conf_get(g, "becomes"),
-                       "staff cannot progress into the agency grade (allowed: another grade, not agency)");
-        else
-            sc->grade[i].becomes = j;
-    }
+    link_grade_becomes(L, gl, names);
     free(names);
 }
 
