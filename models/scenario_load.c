@@ -876,6 +876,114 @@ static size_t date_param(struct loader *L, struct conf_node *g, const char *pref
     return i;
 }
 
+/* The name of intervention I (node g), checked against the I before it;
+ * its position "I+1" when missing or malformed. Caller frees. */
+static char *intervention_name(struct loader *L, struct conf_node *g, size_t i)
+{
+    struct scenario *sc = L->sc;
+    const char *name = loader_text(L, g, "name", true);
+    char fallback[32];
+    snprintf(fallback, sizeof fallback, "%zu", i + 1);
+    if (name && !loader_label_ok(L, conf_get(g, "name"), "an intervention", name))
+        name = NULL;
+    for (size_t j = 0; name && j < i; j++)
+        if (strcmp(sc->iv[j].name, name) == 0)
+            conf_error(L->d, conf_get(g, "name"), "intervention \"%s\" is defined twice (allowed: each name once)",
+                       name);
+    return check_strdup(name ? name : fallback);
+}
+
+/* Registers iv's from and (when given) until dates under PREFIX and copies
+ * their days into iv->from_day and iv->until_day (HUGE_VAL when open). */
+static void read_iv_dates(struct loader *L, struct conf_node *g, struct intervention_spec *iv, const char *prefix)
+{
+    struct scenario *sc = L->sc;
+    /* from and until are parameters like any other (dates: days from
+     * the start, shown as YYYY-MM-DD), so --set and sweeps move them;
+     * scenario_validate checks them against the start and each other */
+    struct date from = sc->start, until = sc->start;
+    bool from_ok = loader_date(L, g, "from", true, &from);
+    iv->p_from = date_param(L, g, prefix, "from", from, !from_ok, "date it starts");
+    iv->p_until = SIZE_MAX;
+    iv->from_day = sc->reg.p[iv->p_from].value;
+    iv->until_day = HUGE_VAL;
+    if (conf_get(g, "until")) {
+        bool until_ok = loader_date(L, g, "until", false, &until);
+        iv->p_until = date_param(L, g, prefix, "until", until, !until_ok,
+                                 "date it ends (the first day it is no longer in force)");
+        iv->until_day = sc->reg.p[iv->p_until].value;
+    }
+}
+
+/* iv's change (exactly one of set, add, scale; add when none) and its
+ * costs, registered under PREFIX in that order. */
+static void read_iv_change(struct loader *L, struct conf_node *g, struct intervention_spec *iv, const char *prefix)
+{
+    const char *ops[] = { "set", "add", "scale" };
+    int found = -1;
+    for (int k = 0; k < 3; k++)
+        if (conf_get(g, ops[k])) {
+            if (found >= 0)
+                conf_error(L->d, conf_get(g, ops[k]), "a second change (allowed: one of set, add or scale)");
+            else
+                found = k;
+        }
+    if (found < 0) {
+        conf_error(L->d, g,
+                   "says nothing about how it changes param (allowed: one of set = N, add = N or scale = N)");
+        found = 1;
+    }
+    iv->op = (enum iv_op)found;
+    static const char *const op_descr[] = { "value the parameter is set to", "amount added to the parameter",
+                                            "factor the parameter is multiplied by" };
+    /* usual: any (the values it gives its parameter are checked
+     * against that parameter's usual range) */
+    iv->p_amount = loader_num(L, g, prefix, ops[found], false, found == IV_SCALE ? 1 : 0,
+                              loader_real("as the parameter", -HUGE_VAL, HUGE_VAL, 0), op_descr[found]);
+    /* usual: Birmingham 2015, £120m estimated to leave special measures;
+     * assumption: up to £200m */
+    iv->p_cost_once = loader_num(L, g, prefix, "cost_once", false, 0,
+                                 loader_usual(loader_real("£", 0, 1e10, 0), 0, 2e8),
+                                 "one-off cost, paid on the from date");
+    iv->p_cost_per_year =
+        /* usual: Birmingham 2015-16, an extra £21.5m; assumption: up to
+         * £50m a year */
+        loader_num(L, g, prefix, "cost_per_year", false, 0,
+                   loader_usual(loader_real("£ per year", 0, 1e10, 0), 0, 5e7),
+                   "running cost per year while in force");
+}
+
+/* iv->param from g.param: a parameter registered before it that may change
+ * during a run and is no intervention's; SIZE_MAX otherwise (reported). */
+static void link_iv_param(struct loader *L, struct conf_node *g, struct intervention_spec *iv)
+{
+    struct scenario *sc = L->sc;
+    const char *param = loader_text(L, g, "param", true);
+    iv->param = SIZE_MAX;
+    if (param) {
+        long k = params_find(&sc->reg, param);
+        struct conf_node *pn = conf_get(g, "param");
+        if (k < 0 && unreadable_path(L, param)) {
+            /* its stage or grade list could not be read (reported) */
+        } else if (k < 0) {
+            const char *near = params_nearest(&sc->reg, param);
+            if (near)
+                conf_error(L->d, pn, "\"%.200s\" names no parameter (did you mean %s?)", param, near);
+            else
+                conf_error(L->d, pn, "\"%.200s\" names no parameter (allowed: a path that caseload params "
+                           "SCENARIO lists)", param);
+        } else if (sc->reg.p[k].flags & PARAM_STATIC) {
+            conf_error(L->d, pn, "\"%s\" is fixed at day 0 and cannot change during a run (allowed: a parameter "
+                       "that may change, e.g. an establishment or a rate)", param);
+        } else if (strncmp(param, "interventions.", 14) == 0) {
+            conf_error(L->d, pn, "an intervention cannot change another intervention (allowed: a parameter "
+                       "outside interventions.*)");
+        } else {
+            iv->param = (size_t)k;
+        }
+    }
+}
+
 static void read_interventions(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
@@ -888,92 +996,12 @@ static void read_interventions(struct loader *L, struct conf_node *root)
         struct conf_node *g = conf_item(il, i);
         struct intervention_spec *iv = &sc->iv[i];
         iv->at = loader_origin(L, g);
-        const char *name = loader_text(L, g, "name", true);
-        char fallback[32];
-        snprintf(fallback, sizeof fallback, "%zu", i + 1);
-        if (name && !loader_label_ok(L, conf_get(g, "name"), "an intervention", name))
-            name = NULL;
-        for (size_t j = 0; name && j < i; j++)
-            if (strcmp(sc->iv[j].name, name) == 0)
-                conf_error(L->d, conf_get(g, "name"), "intervention \"%s\" is defined twice (allowed: each name once)",
-                           name);
-        iv->name = check_strdup(name ? name : fallback);
+        iv->name = intervention_name(L, g, i);
         char prefix[300];
         snprintf(prefix, sizeof prefix, "interventions.%s", iv->name);
-
-        /* from and until are parameters like any other (dates: days from
-         * the start, shown as YYYY-MM-DD), so --set and sweeps move them;
-         * scenario_validate checks them against the start and each other */
-        struct date from = sc->start, until = sc->start;
-        bool from_ok = loader_date(L, g, "from", true, &from);
-        iv->p_from = date_param(L, g, prefix, "from", from, !from_ok, "date it starts");
-        iv->p_until = SIZE_MAX;
-        iv->from_day = sc->reg.p[iv->p_from].value;
-        iv->until_day = HUGE_VAL;
-        if (conf_get(g, "until")) {
-            bool until_ok = loader_date(L, g, "until", false, &until);
-            iv->p_until = date_param(L, g, prefix, "until", until, !until_ok,
-                                     "date it ends (the first day it is no longer in force)");
-            iv->until_day = sc->reg.p[iv->p_until].value;
-        }
-
-        const char *ops[] = { "set", "add", "scale" };
-        int found = -1;
-        for (int k = 0; k < 3; k++)
-            if (conf_get(g, ops[k])) {
-                if (found >= 0)
-                    conf_error(L->d, conf_get(g, ops[k]), "a second change (allowed: one of set, add or scale)");
-                else
-                    found = k;
-            }
-        if (found < 0) {
-            conf_error(L->d, g,
-                       "says nothing about how it changes param (allowed: one of set = N, add = N or scale = N)");
-            found = 1;
-        }
-        iv->op = (enum iv_op)found;
-        static const char *const op_descr[] = { "value the parameter is set to", "amount added to the parameter",
-                                                "factor the parameter is multiplied by" };
-        /* usual: any (the values it gives its parameter are checked
-         * against that parameter's usual range) */
-        iv->p_amount = loader_num(L, g, prefix, ops[found], false, found == IV_SCALE ? 1 : 0,
-                                  loader_real("as the parameter", -HUGE_VAL, HUGE_VAL, 0), op_descr[found]);
-        /* usual: Birmingham 2015, £120m estimated to leave special measures;
-         * assumption: up to £200m */
-        iv->p_cost_once = loader_num(L, g, prefix, "cost_once", false, 0,
-                                     loader_usual(loader_real("£", 0, 1e10, 0), 0, 2e8),
-                                     "one-off cost, paid on the from date");
-        iv->p_cost_per_year =
-            /* usual: Birmingham 2015-16, an extra £21.5m; assumption: up to
-             * £50m a year */
-            loader_num(L, g, prefix, "cost_per_year", false, 0,
-                       loader_usual(loader_real("£ per year", 0, 1e10, 0), 0, 5e7),
-                       "running cost per year while in force");
-
-        const char *param = loader_text(L, g, "param", true);
-        iv->param = SIZE_MAX;
-        if (param) {
-            long k = params_find(&sc->reg, param);
-            struct conf_node *pn = conf_get(g, "param");
-            if (k < 0 && unreadable_path(L, param)) {
-                /* its stage or grade list could not be read (reported) */
-            } else if (k < 0) {
-                const char *near = params_nearest(&sc->reg, param);
-                if (near)
-                    conf_error(L->d, pn, "\"%.200s\" names no parameter (did you mean %s?)", param, near);
-                else
-                    conf_error(L->d, pn, "\"%.200s\" names no parameter (allowed: a path that caseload params "
-                               "SCENARIO lists)", param);
-            } else if (sc->reg.p[k].flags & PARAM_STATIC) {
-                conf_error(L->d, pn, "\"%s\" is fixed at day 0 and cannot change during a run (allowed: a parameter "
-                           "that may change, e.g. an establishment or a rate)", param);
-            } else if (strncmp(param, "interventions.", 14) == 0) {
-                conf_error(L->d, pn, "an intervention cannot change another intervention (allowed: a parameter "
-                           "outside interventions.*)");
-            } else {
-                iv->param = (size_t)k;
-            }
-        }
+        read_iv_dates(L, g, iv, prefix);
+        read_iv_change(L, g, iv, prefix);
+        link_iv_param(L, g, iv);
     }
 }
 
