@@ -31,27 +31,11 @@ static const char *const month_key[SCENARIO_MONTHS] = {
 
 /* ---- sections ------------------------------------------------------------- */
 
-static void read_demand(struct loader *L, struct conf_node *root)
+/* Registers demand.seasonality.jan .. dec (1 each when absent), reporting
+ * a seasonality that is not an array of 12 numbers. */
+static void read_seasonality(struct loader *L, struct conf_node *g)
 {
     struct scenario *sc = L->sc;
-    struct conf_node *g = loader_group(L, root, "demand", true);
-    sc->p_referrals = loader_num(L, g, "demand", "referrals_per_year", true, 0,
-                                 /* usual: DfE, about 630,000 a year over 153 councils (about 4,100
-                                  * each); the smallest take tens, Birmingham about 10,000 */
-                                 loader_usual(loader_real("referrals per year", 0, LOADER_MAX_REFERRALS_PER_YEAR, 0),
-                                              10, 50000),
-                                 "referrals received per year at the start (before trend, seasonality, shocks)");
-    /* usual: DfE, about 8% of referrals end with no further action;
-     * assumption: a front door screening out more than 60% is a typo */
-    sc->p_screen_out = loader_num(L, g, "demand", "screen_out", false, 0, loader_usual(loader_share, 0, 0.6),
-                                  "share of referrals screened out at the front door (no worker needed)");
-    sc->p_trend =
-        /* usual: DfE referrals move a few % a year; assumption: beyond -20%
-         * or +30% a year (compounded) is a typo, a surge is a shock */
-        loader_num(L, g, "demand", "trend_per_year", false, 0,
-                   loader_usual(loader_real("share per year", -1, 10, PARAM_LO_OPEN), -0.2, 0.3),
-                   "compound growth of the referral rate per year");
-
     struct conf_node *season = conf_get(g, "seasonality");
     if (season && (season->type != CONF_ARRAY || season->n_kid != SCENARIO_MONTHS))
         conf_error(L->d, season,
@@ -78,7 +62,13 @@ static void read_demand(struct loader *L, struct conf_node *root)
                                      "referral rate multiplier in month %d (months are rescaled to average 1)", m + 1);
         params_set_usual(&sc->reg, sc->p_season[m], SEASON_USUAL_LO, SEASON_USUAL_HI);
     }
+}
 
+/* The demand.shocks list into sc->shock, one multiplier registered per
+ * shock in list order; two shocks from one date are an error. */
+static void read_shocks(struct loader *L, struct conf_node *g)
+{
+    struct scenario *sc = L->sc;
     struct conf_node *shocks = loader_list(L, g, "shocks", false);
     if (shocks) {
         sc->shock = check_calloc(shocks->n_kid, sizeof *sc->shock);
@@ -104,7 +94,13 @@ static void read_demand(struct loader *L, struct conf_node *root)
         }
         sc->n_shocks = shocks->n_kid;
     }
+}
 
+/* Registers demand.rereferral.p and .within_days (both required when the
+ * group is there). */
+static void read_rereferral(struct loader *L, struct conf_node *g)
+{
+    struct scenario *sc = L->sc;
     struct conf_node *rr = loader_group(L, g, "rereferral", false);
     /* usual: DfE, 22% re-referred within 12 months */
     sc->p_reref_p = loader_num(L, rr, "demand.rereferral", "p", rr != NULL, 0, loader_usual(loader_share, 0, 0.6),
@@ -114,6 +110,31 @@ static void read_demand(struct loader *L, struct conf_node *root)
                                      * assumption: a month to three years */
                                     loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 30, 1096),
                                     "window after closure in which a re-referral arrives (uniformly)");
+}
+
+static void read_demand(struct loader *L, struct conf_node *root)
+{
+    struct scenario *sc = L->sc;
+    struct conf_node *g = loader_group(L, root, "demand", true);
+    sc->p_referrals = loader_num(L, g, "demand", "referrals_per_year", true, 0,
+                                 /* usual: DfE, about 630,000 a year over 153 councils (about 4,100
+                                  * each); the smallest take tens, Birmingham about 10,000 */
+                                 loader_usual(loader_real("referrals per year", 0, LOADER_MAX_REFERRALS_PER_YEAR, 0),
+                                              10, 50000),
+                                 "referrals received per year at the start (before trend, seasonality, shocks)");
+    /* usual: DfE, about 8% of referrals end with no further action;
+     * assumption: a front door screening out more than 60% is a typo */
+    sc->p_screen_out = loader_num(L, g, "demand", "screen_out", false, 0, loader_usual(loader_share, 0, 0.6),
+                                  "share of referrals screened out at the front door (no worker needed)");
+    sc->p_trend =
+        /* usual: DfE referrals move a few % a year; assumption: beyond -20%
+         * or +30% a year (compounded) is a typo, a surge is a shock */
+        loader_num(L, g, "demand", "trend_per_year", false, 0,
+                   loader_usual(loader_real("share per year", -1, 10, PARAM_LO_OPEN), -0.2, 0.3),
+                   "compound growth of the referral rate per year");
+    read_seasonality(L, g);
+    read_shocks(L, g);
+    read_rereferral(L, g);
 }
 
 /* The name of grade I (node g), checked against the I names before it;
