@@ -783,22 +783,10 @@ static void read_market_grades(struct loader *L, struct conf_node *g)
     free(gnames);
 }
 
-/* The labour market (models/market.h): absent, sc->market.on stays false
- * and no parameter is registered, so a scenario without it is as before. */
-static void read_market(struct loader *L, struct conf_node *root)
+/* Registers labour_market.pool's start, inflow, exit and leaver share. */
+static void read_market_pool(struct loader *L, struct conf_node *g)
 {
-    struct scenario *sc = L->sc;
-    struct market_spec *ms = &sc->market;
-    struct conf_node *g = loader_group(L, root, "labour_market", false);
-    if (!g)
-        return;
-    ms->on = true;
-    ms->at = loader_origin(L, g);
-    read_market_grades(L, g);
-    struct loader_num_spec flag = loader_boolean;
-    flag.flags |= PARAM_STATIC;
-    ms->p_enabled = loader_num(L, g, "labour_market", "enabled", false, 1, flag,
-                               "the labour market is on (false: the model without it, for comparisons)");
+    struct market_spec *ms = &L->sc->market;
     struct conf_node *pool = loader_group(L, g, "pool", true);
     const char *p = "labour_market.pool";
     /* usual ranges: assumption (no published count of social workers open
@@ -816,9 +804,15 @@ static void read_market(struct loader *L, struct conf_node *root)
                             "rate at which a person in the pool leaves it for outside (the profession, the region)");
     ms->p_leaver_share = loader_num(L, pool, p, "leaver_share", true, 0, loader_share,
                                     "share of the council's leavers who join the pool");
+}
 
+/* Registers labour_market.matching's efficiency, elasticity, the region's
+ * vacancies and the council's intensity. */
+static void read_market_matching(struct loader *L, struct conf_node *g)
+{
+    struct market_spec *ms = &L->sc->market;
     struct conf_node *mt = loader_group(L, g, "matching", true);
-    p = "labour_market.matching";
+    const char *p = "labour_market.matching";
     ms->p_efficiency = loader_num(L, mt, p, "efficiency", true, 0,
                                   loader_usual(loader_real("hires per vacancy-year at U = V", 0, 1e6, 0), 0, 50),
                                   "A in hires = A U^a V^(1-a): vacancy filling rate when the pool equals vacancies");
@@ -833,9 +827,15 @@ static void read_market(struct loader *L, struct conf_node *root)
     ms->p_intensity = loader_num(L, mt, p, "intensity", false, 1,
                                  loader_usual(loader_real("multiplier", 0, 1000, 0), 0.25, 4),
                                  "the council's hazard per vacancy over the region's (campaign reach, a hiring team)");
+}
 
+/* Registers labour_market.pay's supplement and its hiring and leaving
+ * elasticities. */
+static void read_market_pay(struct loader *L, struct conf_node *g)
+{
+    struct market_spec *ms = &L->sc->market;
     struct conf_node *pay = loader_group(L, g, "pay", true);
-    p = "labour_market.pay";
+    const char *p = "labour_market.pay";
     /* usual: assumption, market supplements of up to a third of salary */
     ms->p_supplement = loader_num(L, pay, p, "supplement", false, 0,
                                   loader_usual(loader_real("share of salary", -0.5, 2, 0), 0, 0.35),
@@ -848,9 +848,16 @@ static void read_market(struct loader *L, struct conf_node *root)
     ms->p_leave_elasticity = loader_num(L, pay, p, "leave_elasticity", true, 0,
                                         loader_usual(loader_real("elasticity", 0, 50, 0), 0, 5),
                                         "leaving hazard / (1 + supplement)^this");
+}
 
+/* Registers labour_market.newly_qualified's output, then
+ * labour_market.agency's supply, the region's demand and the day rate's
+ * elasticity. */
+static void read_market_entrants(struct loader *L, struct conf_node *g)
+{
+    struct market_spec *ms = &L->sc->market;
     struct conf_node *nq = loader_group(L, g, "newly_qualified", true);
-    p = "labour_market.newly_qualified";
+    const char *p = "labour_market.newly_qualified";
     ms->p_nq_output = loader_num(L, nq, p, "output_per_year", true, 0,
                                  loader_usual(loader_whole("people per year", 0, MARKET_MAX_PEOPLE), 0, 2000),
                                  "newly qualified from the region's programmes each year, arriving at the cohort");
@@ -866,6 +873,28 @@ static void read_market(struct loader *L, struct conf_node *root)
     ms->p_day_rate_elasticity = loader_num(L, ag, p, "day_rate_elasticity", true, 0,
                                            loader_usual(loader_real("elasticity", 0, 50, 0), 0, 5),
                                            "day rate x (demand / supply)^this when demand exceeds supply");
+}
+
+/* The labour market (models/market.h): absent, sc->market.on stays false
+ * and no parameter is registered, so a scenario without it is as before. */
+static void read_market(struct loader *L, struct conf_node *root)
+{
+    struct scenario *sc = L->sc;
+    struct market_spec *ms = &sc->market;
+    struct conf_node *g = loader_group(L, root, "labour_market", false);
+    if (!g)
+        return;
+    ms->on = true;
+    ms->at = loader_origin(L, g);
+    read_market_grades(L, g);
+    struct loader_num_spec flag = loader_boolean;
+    flag.flags |= PARAM_STATIC;
+    ms->p_enabled = loader_num(L, g, "labour_market", "enabled", false, 1, flag,
+                               "the labour market is on (false: the model without it, for comparisons)");
+    read_market_pool(L, g);
+    read_market_matching(L, g);
+    read_market_pay(L, g);
+    read_market_entrants(L, g);
 }
 
 /* Whether path lies under a stage or grade list that could not be read. */
