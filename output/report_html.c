@@ -688,12 +688,12 @@ static const char *kpi_words(const char *kpi)
     return kpi;
 }
 
-static void summary_compare(struct rpage *pg)
+/* One item per alternative (SUMMARY_OPTIONS_MAX at most): its cash and net
+ * present cost and its average backlog against base's, over span. */
+static void compare_costs(struct rpage *pg, const char *base, const char *span)
 {
     const struct rtab *c = &pg->compare;
-    char span[TEXT_SIZE], a[NUM_SIZE], b[NUM_SIZE], ci[TEXT_SIZE], ci2[TEXT_SIZE];
-    span_words(pg, span, sizeof span);
-    const char *base = c->n_rows ? rget(c, 0, "base") : "";
+    char a[NUM_SIZE], b[NUM_SIZE], ci[TEXT_SIZE], ci2[TEXT_SIZE];
     size_t named = 0;
     for (size_t r = 0; r < c->n_rows; r++) {
         if (strcmp(rget(c, r, "kpi"), "cost_total") != 0)
@@ -723,7 +723,13 @@ static void summary_compare(struct rpage *pg)
         raw(pg, ".");
         li_end(pg);
     }
-    /* the ranking */
+}
+
+/* The ranking's item, when any option is ranked: the best value (base when
+ * it ranks above every alternative) and the dominated options. */
+static void compare_ranking(struct rpage *pg, const char *base)
+{
+    const struct rtab *c = &pg->compare;
     const char *rank_kpi = mtext(pg, "rank_kpi");
     size_t options = 1, best_rank = 0;
     const char *best = NULL;
@@ -764,7 +770,13 @@ static void summary_compare(struct rpage *pg)
         raw(pg, ".");
         li_end(pg);
     }
-    /* clearance and risks: the base's share, then each option's */
+}
+
+/* One item per clearance or risk KPI: base's share, then each option's. */
+static void compare_shares(struct rpage *pg, const char *base)
+{
+    const struct rtab *c = &pg->compare;
+    char a[NUM_SIZE], b[NUM_SIZE];
     static const char *const kinds[] = { "backlog_never_clears", "probability" };
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
         for (size_t r = 0; r < c->n_rows; r++) {
@@ -787,6 +799,17 @@ static void summary_compare(struct rpage *pg)
             li_end(pg);
         }
     }
+}
+
+static void summary_compare(struct rpage *pg)
+{
+    const struct rtab *c = &pg->compare;
+    char span[TEXT_SIZE];
+    span_words(pg, span, sizeof span);
+    const char *base = c->n_rows ? rget(c, 0, "base") : "";
+    compare_costs(pg, base, span);
+    compare_ranking(pg, base);
+    compare_shares(pg, base);
 }
 
 static const char *kpi_name_of(const struct rpage *pg)
