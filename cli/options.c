@@ -119,15 +119,59 @@ static bool apply_planner(struct options *o, const struct opt *t, const char *v)
     return true;
 }
 
-/* Apply option t (value v, NULL for a flag) of a run or comparison. */
-static bool apply_run(struct options *o, const struct opt *t, const char *v)
+/* Apply option t (value v) of a run or comparison that gives a folder, a
+ * --set, a clearance level or a risk; the planner's options otherwise. */
+static bool apply_run_setting(struct options *o, const struct opt *t, const char *v)
+{
+    const char *name = t->lng;
+    switch (t->letter) {
+    case 'o':
+        if (!*v)
+            return bad(name, v, "needs a folder name");
+        /* room for "/<scenario>/.manifest.json.tmp" below it: a name cut
+         * short would send results to another folder */
+        if (strlen(v) > CLI_MAX_DIR)
+            return bad(name, "...", "the folder name is too long (allowed: at most 3800 characters)");
+        o->out_dir = v;
+        break;
+    case 'S':
+        if (!strchr(v, '=') || v[0] == '=')
+            return bad(name, v, "expects PATH=VALUE, e.g. --set demand.referrals_per_year=4200");
+        o->sets[o->n_sets++] = (char *)v;
+        break;
+    case 'C': {
+        double b;
+        if (!params_parse_real(v, &b) || !(b >= 0))
+            return bad(name, v, "the backlog threshold must be a number of cases >= 0 (e.g. 10)");
+        if (o->clear_set)
+            return bad(name, v, "given twice (allowed: once)");
+        size_t size = strlen("pathway.clear_below=") + strlen(v) + 1;
+        o->clear_set = check_malloc(size);
+        snprintf(o->clear_set, size, "pathway.clear_below=%s", v);
+        o->sets[o->n_sets++] = o->clear_set;
+        break;
+    }
+    case 'Z': {
+        char metric[256];
+        double x;
+        if (!options_parse_risk(v, metric, sizeof metric, &x))
+            return bad(name, v, "expects METRIC>VALUE, a series.csv column and a number, e.g. --risk "
+                                "'unallocated>100'");
+        o->risks[o->n_risks++] = (char *)v;
+        break;
+    }
+    default: return apply_planner(o, t, v);
+    }
+    return true;
+}
+
+/* Apply option t (value v) of a run or comparison that gives a number
+ * (replications, seed, threads, precision); apply_run_setting otherwise. */
+static bool apply_run_number(struct options *o, const struct opt *t, const char *v)
 {
     const char *name = t->lng;
     uint64_t u;
     switch (t->letter) {
-    case 'r':
-        o->records = true;
-        break;
     case 'k':
         if (!parse_u64(v, &u) || u == 0 || u > CLI_MAX_REPS)
             return bad(name, v, "the replication must be a whole number from 1 to 1000000");
@@ -151,24 +195,6 @@ static bool apply_run(struct options *o, const struct opt *t, const char *v)
             return bad(name, v, "threads must be a whole number from 1 to 1024");
         o->threads = (unsigned)u;
         break;
-    case 'o':
-        if (!*v)
-            return bad(name, v, "needs a folder name");
-        /* room for "/<scenario>/.manifest.json.tmp" below it: a name cut
-         * short would send results to another folder */
-        if (strlen(v) > CLI_MAX_DIR)
-            return bad(name, "...", "the folder name is too long (allowed: at most 3800 characters)");
-        o->out_dir = v;
-        break;
-    case 'S':
-        if (!strchr(v, '=') || v[0] == '=')
-            return bad(name, v, "expects PATH=VALUE, e.g. --set demand.referrals_per_year=4200");
-        o->sets[o->n_sets++] = (char *)v;
-        break;
-    case 'p': o->plot = true; break;
-    case 'q': o->quiet = true; break;
-    case 'f': o->force = true; break;
-    case 'W': o->strict = true; break;
     case 'P': {
         double p;
         if (!params_parse_real(v, &p) || !(p > 0 && p < 1))
@@ -176,36 +202,30 @@ static bool apply_run(struct options *o, const struct opt *t, const char *v)
         o->precision = p;
         break;
     }
-    case 'C': {
-        double b;
-        if (!params_parse_real(v, &b) || !(b >= 0))
-            return bad(name, v, "the backlog threshold must be a number of cases >= 0 (e.g. 10)");
-        if (o->clear_set)
-            return bad(name, v, "given twice (allowed: once)");
-        size_t size = strlen("pathway.clear_below=") + strlen(v) + 1;
-        o->clear_set = check_malloc(size);
-        snprintf(o->clear_set, size, "pathway.clear_below=%s", v);
-        o->sets[o->n_sets++] = o->clear_set;
-        break;
-    }
-    case 'Z': {
-        char metric[256];
-        double x;
-        if (!options_parse_risk(v, metric, sizeof metric, &x))
-            return bad(name, v, "expects METRIC>VALUE, a series.csv column and a number, e.g. --risk "
-                                "'unallocated>100'");
-        o->risks[o->n_risks++] = (char *)v;
-        break;
-    }
-    case 'X': o->rank = v; break;
-    case 'Y': o->template_path = v; break;
-    case 'd': o->drop_bad = true; break;
     case 'M':
         if (!parse_u64(v, &u) || u < 2 || u > CLI_MAX_REPS)
             return bad(name, v, "the maximum must be a whole number from 2 to 1000000");
         o->max_reps = u;
         break;
-    default: return apply_planner(o, t, v);
+    default: return apply_run_setting(o, t, v);
+    }
+    return true;
+}
+
+/* Apply option t (value v, NULL for a flag) of a run or comparison: its
+ * flags and names here, apply_run_number for the rest. */
+static bool apply_run(struct options *o, const struct opt *t, const char *v)
+{
+    switch (t->letter) {
+    case 'r': o->records = true; break;
+    case 'p': o->plot = true; break;
+    case 'q': o->quiet = true; break;
+    case 'f': o->force = true; break;
+    case 'W': o->strict = true; break;
+    case 'X': o->rank = v; break;
+    case 'Y': o->template_path = v; break;
+    case 'd': o->drop_bad = true; break;
+    default: return apply_run_number(o, t, v);
     }
     return true;
 }

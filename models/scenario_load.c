@@ -31,27 +31,11 @@ static const char *const month_key[SCENARIO_MONTHS] = {
 
 /* ---- sections ------------------------------------------------------------- */
 
-static void read_demand(struct loader *L, struct conf_node *root)
+/* Registers demand.seasonality.jan .. dec (1 each when absent), reporting
+ * a seasonality that is not an array of 12 numbers. */
+static void read_seasonality(struct loader *L, struct conf_node *g)
 {
     struct scenario *sc = L->sc;
-    struct conf_node *g = loader_group(L, root, "demand", true);
-    sc->p_referrals = loader_num(L, g, "demand", "referrals_per_year", true, 0,
-                                 /* usual: DfE, about 630,000 a year over 153 councils (about 4,100
-                                  * each); the smallest take tens, Birmingham about 10,000 */
-                                 loader_usual(loader_real("referrals per year", 0, LOADER_MAX_REFERRALS_PER_YEAR, 0),
-                                              10, 50000),
-                                 "referrals received per year at the start (before trend, seasonality, shocks)");
-    /* usual: DfE, about 8% of referrals end with no further action;
-     * assumption: a front door screening out more than 60% is a typo */
-    sc->p_screen_out = loader_num(L, g, "demand", "screen_out", false, 0, loader_usual(loader_share, 0, 0.6),
-                                  "share of referrals screened out at the front door (no worker needed)");
-    sc->p_trend =
-        /* usual: DfE referrals move a few % a year; assumption: beyond -20%
-         * or +30% a year (compounded) is a typo, a surge is a shock */
-        loader_num(L, g, "demand", "trend_per_year", false, 0,
-                   loader_usual(loader_real("share per year", -1, 10, PARAM_LO_OPEN), -0.2, 0.3),
-                   "compound growth of the referral rate per year");
-
     struct conf_node *season = conf_get(g, "seasonality");
     if (season && (season->type != CONF_ARRAY || season->n_kid != SCENARIO_MONTHS))
         conf_error(L->d, season,
@@ -78,7 +62,13 @@ static void read_demand(struct loader *L, struct conf_node *root)
                                      "referral rate multiplier in month %d (months are rescaled to average 1)", m + 1);
         params_set_usual(&sc->reg, sc->p_season[m], SEASON_USUAL_LO, SEASON_USUAL_HI);
     }
+}
 
+/* The demand.shocks list into sc->shock, one multiplier registered per
+ * shock in list order; two shocks from one date are an error. */
+static void read_shocks(struct loader *L, struct conf_node *g)
+{
+    struct scenario *sc = L->sc;
     struct conf_node *shocks = loader_list(L, g, "shocks", false);
     if (shocks) {
         sc->shock = check_calloc(shocks->n_kid, sizeof *sc->shock);
@@ -104,7 +94,13 @@ static void read_demand(struct loader *L, struct conf_node *root)
         }
         sc->n_shocks = shocks->n_kid;
     }
+}
 
+/* Registers demand.rereferral.p and .within_days (both required when the
+ * group is there). */
+static void read_rereferral(struct loader *L, struct conf_node *g)
+{
+    struct scenario *sc = L->sc;
     struct conf_node *rr = loader_group(L, g, "rereferral", false);
     /* usual: DfE, 22% re-referred within 12 months */
     sc->p_reref_p = loader_num(L, rr, "demand.rereferral", "p", rr != NULL, 0, loader_usual(loader_share, 0, 0.6),
@@ -114,6 +110,177 @@ static void read_demand(struct loader *L, struct conf_node *root)
                                      * assumption: a month to three years */
                                     loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 30, 1096),
                                     "window after closure in which a re-referral arrives (uniformly)");
+}
+
+static void read_demand(struct loader *L, struct conf_node *root)
+{
+    struct scenario *sc = L->sc;
+    struct conf_node *g = loader_group(L, root, "demand", true);
+    sc->p_referrals = loader_num(L, g, "demand", "referrals_per_year", true, 0,
+                                 /* usual: DfE, about 630,000 a year over 153 councils (about 4,100
+                                  * each); the smallest take tens, Birmingham about 10,000 */
+                                 loader_usual(loader_real("referrals per year", 0, LOADER_MAX_REFERRALS_PER_YEAR, 0),
+                                              10, 50000),
+                                 "referrals received per year at the start (before trend, seasonality, shocks)");
+    /* usual: DfE, about 8% of referrals end with no further action;
+     * assumption: a front door screening out more than 60% is a typo */
+    sc->p_screen_out = loader_num(L, g, "demand", "screen_out", false, 0, loader_usual(loader_share, 0, 0.6),
+                                  "share of referrals screened out at the front door (no worker needed)");
+    sc->p_trend =
+        /* usual: DfE referrals move a few % a year; assumption: beyond -20%
+         * or +30% a year (compounded) is a typo, a surge is a shock */
+        loader_num(L, g, "demand", "trend_per_year", false, 0,
+                   loader_usual(loader_real("share per year", -1, 10, PARAM_LO_OPEN), -0.2, 0.3),
+                   "compound growth of the referral rate per year");
+    read_seasonality(L, g);
+    read_shocks(L, g);
+    read_rereferral(L, g);
+}
+
+/* The name of grade I (node g), checked against the I names before it;
+ * its position "I+1" when missing, malformed or a duplicate. Caller frees. */
+static char *grade_name(struct loader *L, struct conf_node *g, size_t i, char **names)
+{
+    const char *name = loader_text_as(L, g, "name", true, "a grade name in double quotes");
+    char fallback[32];
+    snprintf(fallback, sizeof fallback, "%zu", i + 1);
+    if (name && !loader_name_ok(L, conf_get(g, "name"), "grade", name))
+        name = NULL;
+    else if (name && loader_lookup(names, i, name) >= 0) {
+        conf_error(L->d, conf_get(g, "name"), "grade \"%s\" is defined twice (allowed: each name once)", name);
+        name = NULL; /* known by its position from here on */
+    }
+    return check_strdup(name ? name : fallback);
+}
+
+/* gs->agency from g.agency; the agency grade I becomes sc->agency_grade (one
+ * at most), and settings that apply only to permanent grades are errors. */
+static void read_grade_agency(struct loader *L, struct conf_node *g, struct grade_spec *gs, size_t i)
+{
+    struct scenario *sc = L->sc;
+    struct conf_node *ag = conf_get(g, "agency");
+    if (ag && ag->type != CONF_BOOL)
+        conf_error(L->d, ag, "is %s, not true or false (allowed: true or false)", conf_type_text(ag->type));
+    gs->agency = ag && ag->type == CONF_BOOL && ag->b;
+    if (gs->agency) {
+        if (sc->agency_grade >= 0)
+            conf_error(L->d, ag, "a second agency grade (allowed: one agency grade; %s already is)",
+                       sc->grade[sc->agency_grade].name);
+        else
+            sc->agency_grade = (int)i;
+        const char *not_for_agency[] = { "establishment", "in_post", "salary", "oncost", "becomes", "after_days",
+                                         "after_months" };
+        for (size_t k = 0; k < sizeof not_for_agency / sizeof *not_for_agency; k++) {
+            struct conf_node *x = conf_get(g, not_for_agency[k]);
+            if (x)
+                conf_error(
+                    L->d, x,
+                    "does not apply to the agency grade (allowed there: cap, day_rate, "
+                    "turnover_per_year, supervises; agency workers cover vacancies: see workforce.agency_cover)");
+        }
+    }
+}
+
+/* Registers grade gs's staffing and cost parameters (establishment to
+ * supervises, in that order) under PREFIX; gs->agency already read. */
+static void read_grade_numbers(struct loader *L, struct conf_node *g, struct grade_spec *gs, const char *prefix)
+{
+    bool perm = !gs->agency;
+    /* usual: Birmingham 2009, about 700 FTE in the whole service; DfE,
+     * about 215 social workers per council; assumption: a grade of more
+     * than 2,000 FTE is a typo */
+    struct loader_num_spec fte = loader_usual(loader_real("FTE", 0, LOADER_MAX_FTE, 0), 0, LOADER_USUAL_MAX_FTE);
+    gs->p_establishment =
+        loader_num(L, g, prefix, "establishment", perm, 0, fte,
+                   "funded posts (full-time equivalent)");
+    gs->p_in_post =
+        loader_num(L, g, prefix, "in_post", perm, 0,
+                   loader_usual(loader_real("FTE", 0, LOADER_MAX_FTE, PARAM_STATIC), 0, LOADER_USUAL_MAX_FTE),
+                   "staff in post at the start (FTE)");
+    /* usual: DfE, about 16 cases per case-holding FTE; Birmingham 2009,
+     * one worker held 32 (weights make points of cases) */
+    struct loader_num_spec cap = loader_real("caseload points per FTE", 0, 1000, 0);
+    gs->p_cap = loader_num(L, g, prefix, "cap", true, 0, loader_usual(cap, 0, LOADER_USUAL_MAX_CAP),
+                           "caseload cap per FTE (0 for grades that hold no cases)");
+    /* usual: national pay scales 2024, £34k-£55k; Birmingham 2009 family
+     * support workers £20k; assumption: £10k-£150k (n/a for agency) */
+    struct loader_num_spec salary = loader_real("£ per FTE-year", 0, 1e7, 0);
+    gs->p_salary = loader_num(L, g, prefix, "salary", perm, 0, perm ? loader_usual(salary, 10000, 150000) : salary,
+                              "salary per FTE-year");
+    /* usual: pension and national insurance, 25-30% in the scenarios;
+     * assumption: up to 60% */
+    struct loader_num_spec oncost = loader_real("share of salary", 0, 5, 0);
+    gs->p_oncost = loader_num(L, g, prefix, "oncost", false, 0, perm ? loader_usual(oncost, 0, 0.6) : oncost,
+                              "employer on-costs (pension, national insurance) as a share of salary");
+    gs->p_turnover =
+        /* usual: DfE, 13.8-15.9% a year; assumption: agency workers
+         * 60-80%, and more than one leaver per post a year is a typo */
+        loader_num(L, g, prefix, "turnover_per_year", true, 0,
+                   loader_usual(loader_real("leavers per FTE-year", 0, 50, 0), 0, 1.5),
+                   "annual leaving hazard at or under the cap");
+    /* usual: DfE, an agency premium of about £26k a year over a permanent
+     * salary, about £320 a working day; Birmingham 2009, about £50 an
+     * hour at twice the going rate; assumption: £100-£1,500 (n/a for
+     * permanent grades) */
+    struct loader_num_spec day_rate = loader_real("£ per working day", 0, 1e5, 0);
+    gs->p_day_rate = loader_num(L, g, prefix, "day_rate", gs->agency, 0,
+                                gs->agency ? loader_usual(day_rate, 100, 1500) : day_rate,
+                                "agency charge per working day");
+    /* usual: assumption, a team manager supervises about seven */
+    gs->p_supervises = loader_num(L, g, prefix, "supervises", false, 0,
+                                  loader_usual(loader_whole("staff", 0, 1000), 0, 20),
+                                  "case-holding staff one FTE of this grade can supervise");
+}
+
+/* Registers when grade gs's staff progress (after_days or after_months)
+ * under PREFIX; the grade they become is linked by link_grade_becomes. */
+static void read_grade_after(struct loader *L, struct conf_node *g, struct grade_spec *gs, const char *prefix)
+{
+    bool has_becomes = conf_get(g, "becomes") != NULL;
+    struct conf_node *days = conf_get(g, "after_days"), *months = conf_get(g, "after_months");
+    if (days && months)
+        conf_error(L->d, days,
+                   "and after_months both say when staff progress (allowed: one of them; after_months = 12 "
+                   "is the calendar anniversary of the start)");
+    gs->after_in_days = days && !months;
+    if (gs->after_in_days)
+        gs->p_after = loader_num(L, g, prefix, "after_days", has_becomes, 365,
+                                 /* usual: the newly qualified year (ASYE) lasts a year; assumption:
+                                  * three months to five years */
+                                 loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 90, 1827),
+                                 "days in this grade before progression to the grade it becomes");
+    else
+        gs->p_after = loader_num(L, g, prefix, "after_months", has_becomes && months, 12,
+                                 loader_usual(loader_whole("calendar months", 1, LOADER_MAX_MONTHS), 3, 60),
+                                 "calendar months in this grade before progression to the grade it becomes "
+                                 "(the anniversary of the start)");
+    if (!has_becomes && (days || months))
+        conf_error(L->d, days ? days : months,
+                   "has no becomes beside it (allowed: with becomes = \"GRADE\", the grade staff progress to)");
+}
+
+/* Sets each grade's becomes from the list gl, now that every grade has one
+ * of the n names; not itself, not the agency grade. */
+static void link_grade_becomes(struct loader *L, struct conf_node *gl, char **names)
+{
+    struct scenario *sc = L->sc;
+    for (size_t i = 0; i < sc->n_grades; i++) {
+        struct conf_node *g = gl->kid[i];
+        const char *to = loader_text_as(L, g, "becomes", false, "a grade name in double quotes");
+        if (!to)
+            continue;
+        int j = loader_lookup(names, sc->n_grades, to);
+        if (j < 0)
+            loader_unknown_name(L, conf_get(g, "becomes"), "grade", to, names, sc->n_grades, NULL);
+        else if (j == (int)i)
+            conf_error(L->d, conf_get(g, "becomes"),
+                       "a grade cannot become itself (allowed: another grade, not agency)");
+        else if (sc->grade[j].agency)
+            conf_error(L->d, conf_get(g, "becomes"),
+                       "staff cannot progress into the agency grade (allowed: another grade, not agency)");
+        else
+            sc->grade[i].becomes = j;
+    }
 }
 
 /* Grades are read before stages so stages can name them. */
@@ -134,125 +301,15 @@ static void read_grades(struct loader *L, struct conf_node *wf)
         struct grade_spec *gs = &sc->grade[i];
         gs->at = loader_origin(L, g);
         gs->becomes = -1;
-        const char *name = loader_text_as(L, g, "name", true, "a grade name in double quotes");
-        char fallback[32];
-        snprintf(fallback, sizeof fallback, "%zu", i + 1);
-        if (name && !loader_name_ok(L, conf_get(g, "name"), "grade", name))
-            name = NULL;
-        else if (name && loader_lookup(names, i, name) >= 0) {
-            conf_error(L->d, conf_get(g, "name"), "grade \"%s\" is defined twice (allowed: each name once)", name);
-            name = NULL; /* known by its position from here on */
-        }
-        gs->name = check_strdup(name ? name : fallback);
+        gs->name = grade_name(L, g, i, names);
         names[i] = gs->name;
         char prefix[300];
         snprintf(prefix, sizeof prefix, "workforce.grades.%s", gs->name);
-        struct conf_node *ag = conf_get(g, "agency");
-        if (ag && ag->type != CONF_BOOL)
-            conf_error(L->d, ag, "is %s, not true or false (allowed: true or false)", conf_type_text(ag->type));
-        gs->agency = ag && ag->type == CONF_BOOL && ag->b;
-        bool perm = !gs->agency;
-        if (gs->agency) {
-            if (sc->agency_grade >= 0)
-                conf_error(L->d, ag, "a second agency grade (allowed: one agency grade; %s already is)",
-                           sc->grade[sc->agency_grade].name);
-            else
-                sc->agency_grade = (int)i;
-            const char *not_for_agency[] = { "establishment", "in_post", "salary", "oncost", "becomes", "after_days",
-                                             "after_months" };
-            for (size_t k = 0; k < sizeof not_for_agency / sizeof *not_for_agency; k++) {
-                struct conf_node *x = conf_get(g, not_for_agency[k]);
-                if (x)
-                    conf_error(
-                        L->d, x,
-                        "does not apply to the agency grade (allowed there: cap, day_rate, "
-                        "turnover_per_year, supervises; agency workers cover vacancies: see workforce.agency_cover)");
-            }
-        }
-        /* usual: Birmingham 2009, about 700 FTE in the whole service; DfE,
-         * about 215 social workers per council; assumption: a grade of more
-         * than 2,000 FTE is a typo */
-        struct loader_num_spec fte = loader_usual(loader_real("FTE", 0, LOADER_MAX_FTE, 0), 0, LOADER_USUAL_MAX_FTE);
-        gs->p_establishment =
-            loader_num(L, g, prefix, "establishment", perm, 0, fte,
-                       "funded posts (full-time equivalent)");
-        gs->p_in_post =
-            loader_num(L, g, prefix, "in_post", perm, 0,
-                       loader_usual(loader_real("FTE", 0, LOADER_MAX_FTE, PARAM_STATIC), 0, LOADER_USUAL_MAX_FTE),
-                       "staff in post at the start (FTE)");
-        /* usual: DfE, about 16 cases per case-holding FTE; Birmingham 2009,
-         * one worker held 32 (weights make points of cases) */
-        struct loader_num_spec cap = loader_real("caseload points per FTE", 0, 1000, 0);
-        gs->p_cap = loader_num(L, g, prefix, "cap", true, 0, loader_usual(cap, 0, LOADER_USUAL_MAX_CAP),
-                               "caseload cap per FTE (0 for grades that hold no cases)");
-        /* usual: national pay scales 2024, £34k-£55k; Birmingham 2009 family
-         * support workers £20k; assumption: £10k-£150k (n/a for agency) */
-        struct loader_num_spec salary = loader_real("£ per FTE-year", 0, 1e7, 0);
-        gs->p_salary = loader_num(L, g, prefix, "salary", perm, 0, perm ? loader_usual(salary, 10000, 150000) : salary,
-                                  "salary per FTE-year");
-        /* usual: pension and national insurance, 25-30% in the scenarios;
-         * assumption: up to 60% */
-        struct loader_num_spec oncost = loader_real("share of salary", 0, 5, 0);
-        gs->p_oncost = loader_num(L, g, prefix, "oncost", false, 0, perm ? loader_usual(oncost, 0, 0.6) : oncost,
-                                  "employer on-costs (pension, national insurance) as a share of salary");
-        gs->p_turnover =
-            /* usual: DfE, 13.8-15.9% a year; assumption: agency workers
-             * 60-80%, and more than one leaver per post a year is a typo */
-            loader_num(L, g, prefix, "turnover_per_year", true, 0,
-                       loader_usual(loader_real("leavers per FTE-year", 0, 50, 0), 0, 1.5),
-                       "annual leaving hazard at or under the cap");
-        /* usual: DfE, an agency premium of about £26k a year over a permanent
-         * salary, about £320 a working day; Birmingham 2009, about £50 an
-         * hour at twice the going rate; assumption: £100-£1,500 (n/a for
-         * permanent grades) */
-        struct loader_num_spec day_rate = loader_real("£ per working day", 0, 1e5, 0);
-        gs->p_day_rate = loader_num(L, g, prefix, "day_rate", gs->agency, 0,
-                                    gs->agency ? loader_usual(day_rate, 100, 1500) : day_rate,
-                                    "agency charge per working day");
-        /* usual: assumption, a team manager supervises about seven */
-        gs->p_supervises = loader_num(L, g, prefix, "supervises", false, 0,
-                                      loader_usual(loader_whole("staff", 0, 1000), 0, 20),
-                                      "case-holding staff one FTE of this grade can supervise");
-        bool has_becomes = conf_get(g, "becomes") != NULL;
-        struct conf_node *days = conf_get(g, "after_days"), *months = conf_get(g, "after_months");
-        if (days && months)
-            conf_error(L->d, days,
-                       "and after_months both say when staff progress (allowed: one of them; after_months = 12 "
-                       "is the calendar anniversary of the start)");
-        gs->after_in_days = days && !months;
-        if (gs->after_in_days)
-            gs->p_after = loader_num(L, g, prefix, "after_days", has_becomes, 365,
-                                     /* usual: the newly qualified year (ASYE) lasts a year; assumption:
-                                      * three months to five years */
-                                     loader_usual(loader_real("days", 0, LOADER_MAX_DAYS, PARAM_LO_OPEN), 90, 1827),
-                                     "days in this grade before progression to the grade it becomes");
-        else
-            gs->p_after = loader_num(L, g, prefix, "after_months", has_becomes && months, 12,
-                                     loader_usual(loader_whole("calendar months", 1, LOADER_MAX_MONTHS), 3, 60),
-                                     "calendar months in this grade before progression to the grade it becomes "
-                                     "(the anniversary of the start)");
-        if (!has_becomes && (days || months))
-            conf_error(L->d, days ? days : months,
-                       "has no becomes beside it (allowed: with becomes = \"GRADE\", the grade staff progress to)");
+        read_grade_agency(L, g, gs, i);
+        read_grade_numbers(L, g, gs, prefix);
+        read_grade_after(L, g, gs, prefix);
     }
-    /* becomes, now that every grade has a name */
-    for (size_t i = 0; i < sc->n_grades; i++) {
-        struct conf_node *g = gl->kid[i];
-        const char *to = loader_text_as(L, g, "becomes", false, "a grade name in double quotes");
-        if (!to)
-            continue;
-        int j = loader_lookup(names, sc->n_grades, to);
-        if (j < 0)
-            loader_unknown_name(L, conf_get(g, "becomes"), "grade", to, names, sc->n_grades, NULL);
-        else if (j == (int)i)
-            conf_error(L->d, conf_get(g, "becomes"),
-                       "a grade cannot become itself (allowed: another grade, not agency)");
-        else if (sc->grade[j].agency)
-            conf_error(L->d, conf_get(g, "becomes"),
-                       "staff cannot progress into the agency grade (allowed: another grade, not agency)");
-        else
-            sc->grade[i].becomes = j;
-    }
+    link_grade_becomes(L, gl, names);
     free(names);
 }
 
@@ -726,22 +783,10 @@ static void read_market_grades(struct loader *L, struct conf_node *g)
     free(gnames);
 }
 
-/* The labour market (models/market.h): absent, sc->market.on stays false
- * and no parameter is registered, so a scenario without it is as before. */
-static void read_market(struct loader *L, struct conf_node *root)
+/* Registers labour_market.pool's start, inflow, exit and leaver share. */
+static void read_market_pool(struct loader *L, struct conf_node *g)
 {
-    struct scenario *sc = L->sc;
-    struct market_spec *ms = &sc->market;
-    struct conf_node *g = loader_group(L, root, "labour_market", false);
-    if (!g)
-        return;
-    ms->on = true;
-    ms->at = loader_origin(L, g);
-    read_market_grades(L, g);
-    struct loader_num_spec flag = loader_boolean;
-    flag.flags |= PARAM_STATIC;
-    ms->p_enabled = loader_num(L, g, "labour_market", "enabled", false, 1, flag,
-                               "the labour market is on (false: the model without it, for comparisons)");
+    struct market_spec *ms = &L->sc->market;
     struct conf_node *pool = loader_group(L, g, "pool", true);
     const char *p = "labour_market.pool";
     /* usual ranges: assumption (no published count of social workers open
@@ -759,9 +804,15 @@ static void read_market(struct loader *L, struct conf_node *root)
                             "rate at which a person in the pool leaves it for outside (the profession, the region)");
     ms->p_leaver_share = loader_num(L, pool, p, "leaver_share", true, 0, loader_share,
                                     "share of the council's leavers who join the pool");
+}
 
+/* Registers labour_market.matching's efficiency, elasticity, the region's
+ * vacancies and the council's intensity. */
+static void read_market_matching(struct loader *L, struct conf_node *g)
+{
+    struct market_spec *ms = &L->sc->market;
     struct conf_node *mt = loader_group(L, g, "matching", true);
-    p = "labour_market.matching";
+    const char *p = "labour_market.matching";
     ms->p_efficiency = loader_num(L, mt, p, "efficiency", true, 0,
                                   loader_usual(loader_real("hires per vacancy-year at U = V", 0, 1e6, 0), 0, 50),
                                   "A in hires = A U^a V^(1-a): vacancy filling rate when the pool equals vacancies");
@@ -776,9 +827,15 @@ static void read_market(struct loader *L, struct conf_node *root)
     ms->p_intensity = loader_num(L, mt, p, "intensity", false, 1,
                                  loader_usual(loader_real("multiplier", 0, 1000, 0), 0.25, 4),
                                  "the council's hazard per vacancy over the region's (campaign reach, a hiring team)");
+}
 
+/* Registers labour_market.pay's supplement and its hiring and leaving
+ * elasticities. */
+static void read_market_pay(struct loader *L, struct conf_node *g)
+{
+    struct market_spec *ms = &L->sc->market;
     struct conf_node *pay = loader_group(L, g, "pay", true);
-    p = "labour_market.pay";
+    const char *p = "labour_market.pay";
     /* usual: assumption, market supplements of up to a third of salary */
     ms->p_supplement = loader_num(L, pay, p, "supplement", false, 0,
                                   loader_usual(loader_real("share of salary", -0.5, 2, 0), 0, 0.35),
@@ -791,9 +848,16 @@ static void read_market(struct loader *L, struct conf_node *root)
     ms->p_leave_elasticity = loader_num(L, pay, p, "leave_elasticity", true, 0,
                                         loader_usual(loader_real("elasticity", 0, 50, 0), 0, 5),
                                         "leaving hazard / (1 + supplement)^this");
+}
 
+/* Registers labour_market.newly_qualified's output, then
+ * labour_market.agency's supply, the region's demand and the day rate's
+ * elasticity. */
+static void read_market_entrants(struct loader *L, struct conf_node *g)
+{
+    struct market_spec *ms = &L->sc->market;
     struct conf_node *nq = loader_group(L, g, "newly_qualified", true);
-    p = "labour_market.newly_qualified";
+    const char *p = "labour_market.newly_qualified";
     ms->p_nq_output = loader_num(L, nq, p, "output_per_year", true, 0,
                                  loader_usual(loader_whole("people per year", 0, MARKET_MAX_PEOPLE), 0, 2000),
                                  "newly qualified from the region's programmes each year, arriving at the cohort");
@@ -809,6 +873,28 @@ static void read_market(struct loader *L, struct conf_node *root)
     ms->p_day_rate_elasticity = loader_num(L, ag, p, "day_rate_elasticity", true, 0,
                                            loader_usual(loader_real("elasticity", 0, 50, 0), 0, 5),
                                            "day rate x (demand / supply)^this when demand exceeds supply");
+}
+
+/* The labour market (models/market.h): absent, sc->market.on stays false
+ * and no parameter is registered, so a scenario without it is as before. */
+static void read_market(struct loader *L, struct conf_node *root)
+{
+    struct scenario *sc = L->sc;
+    struct market_spec *ms = &sc->market;
+    struct conf_node *g = loader_group(L, root, "labour_market", false);
+    if (!g)
+        return;
+    ms->on = true;
+    ms->at = loader_origin(L, g);
+    read_market_grades(L, g);
+    struct loader_num_spec flag = loader_boolean;
+    flag.flags |= PARAM_STATIC;
+    ms->p_enabled = loader_num(L, g, "labour_market", "enabled", false, 1, flag,
+                               "the labour market is on (false: the model without it, for comparisons)");
+    read_market_pool(L, g);
+    read_market_matching(L, g);
+    read_market_pay(L, g);
+    read_market_entrants(L, g);
 }
 
 /* Whether path lies under a stage or grade list that could not be read. */
@@ -840,6 +926,114 @@ static size_t date_param(struct loader *L, struct conf_node *g, const char *pref
     return i;
 }
 
+/* The name of intervention I (node g), checked against the I before it;
+ * its position "I+1" when missing or malformed. Caller frees. */
+static char *intervention_name(struct loader *L, struct conf_node *g, size_t i)
+{
+    struct scenario *sc = L->sc;
+    const char *name = loader_text(L, g, "name", true);
+    char fallback[32];
+    snprintf(fallback, sizeof fallback, "%zu", i + 1);
+    if (name && !loader_label_ok(L, conf_get(g, "name"), "an intervention", name))
+        name = NULL;
+    for (size_t j = 0; name && j < i; j++)
+        if (strcmp(sc->iv[j].name, name) == 0)
+            conf_error(L->d, conf_get(g, "name"), "intervention \"%s\" is defined twice (allowed: each name once)",
+                       name);
+    return check_strdup(name ? name : fallback);
+}
+
+/* Registers iv's from and (when given) until dates under PREFIX and copies
+ * their days into iv->from_day and iv->until_day (HUGE_VAL when open). */
+static void read_iv_dates(struct loader *L, struct conf_node *g, struct intervention_spec *iv, const char *prefix)
+{
+    struct scenario *sc = L->sc;
+    /* from and until are parameters like any other (dates: days from
+     * the start, shown as YYYY-MM-DD), so --set and sweeps move them;
+     * scenario_validate checks them against the start and each other */
+    struct date from = sc->start, until = sc->start;
+    bool from_ok = loader_date(L, g, "from", true, &from);
+    iv->p_from = date_param(L, g, prefix, "from", from, !from_ok, "date it starts");
+    iv->p_until = SIZE_MAX;
+    iv->from_day = sc->reg.p[iv->p_from].value;
+    iv->until_day = HUGE_VAL;
+    if (conf_get(g, "until")) {
+        bool until_ok = loader_date(L, g, "until", false, &until);
+        iv->p_until = date_param(L, g, prefix, "until", until, !until_ok,
+                                 "date it ends (the first day it is no longer in force)");
+        iv->until_day = sc->reg.p[iv->p_until].value;
+    }
+}
+
+/* iv's change (exactly one of set, add, scale; add when none) and its
+ * costs, registered under PREFIX in that order. */
+static void read_iv_change(struct loader *L, struct conf_node *g, struct intervention_spec *iv, const char *prefix)
+{
+    const char *ops[] = { "set", "add", "scale" };
+    int found = -1;
+    for (int k = 0; k < 3; k++)
+        if (conf_get(g, ops[k])) {
+            if (found >= 0)
+                conf_error(L->d, conf_get(g, ops[k]), "a second change (allowed: one of set, add or scale)");
+            else
+                found = k;
+        }
+    if (found < 0) {
+        conf_error(L->d, g,
+                   "says nothing about how it changes param (allowed: one of set = N, add = N or scale = N)");
+        found = 1;
+    }
+    iv->op = (enum iv_op)found;
+    static const char *const op_descr[] = { "value the parameter is set to", "amount added to the parameter",
+                                            "factor the parameter is multiplied by" };
+    /* usual: any (the values it gives its parameter are checked
+     * against that parameter's usual range) */
+    iv->p_amount = loader_num(L, g, prefix, ops[found], false, found == IV_SCALE ? 1 : 0,
+                              loader_real("as the parameter", -HUGE_VAL, HUGE_VAL, 0), op_descr[found]);
+    /* usual: Birmingham 2015, £120m estimated to leave special measures;
+     * assumption: up to £200m */
+    iv->p_cost_once = loader_num(L, g, prefix, "cost_once", false, 0,
+                                 loader_usual(loader_real("£", 0, 1e10, 0), 0, 2e8),
+                                 "one-off cost, paid on the from date");
+    iv->p_cost_per_year =
+        /* usual: Birmingham 2015-16, an extra £21.5m; assumption: up to
+         * £50m a year */
+        loader_num(L, g, prefix, "cost_per_year", false, 0,
+                   loader_usual(loader_real("£ per year", 0, 1e10, 0), 0, 5e7),
+                   "running cost per year while in force");
+}
+
+/* iv->param from g.param: a parameter registered before it that may change
+ * during a run and is no intervention's; SIZE_MAX otherwise (reported). */
+static void link_iv_param(struct loader *L, struct conf_node *g, struct intervention_spec *iv)
+{
+    struct scenario *sc = L->sc;
+    const char *param = loader_text(L, g, "param", true);
+    iv->param = SIZE_MAX;
+    if (param) {
+        long k = params_find(&sc->reg, param);
+        struct conf_node *pn = conf_get(g, "param");
+        if (k < 0 && unreadable_path(L, param)) {
+            /* its stage or grade list could not be read (reported) */
+        } else if (k < 0) {
+            const char *near = params_nearest(&sc->reg, param);
+            if (near)
+                conf_error(L->d, pn, "\"%.200s\" names no parameter (did you mean %s?)", param, near);
+            else
+                conf_error(L->d, pn, "\"%.200s\" names no parameter (allowed: a path that caseload params "
+                           "SCENARIO lists)", param);
+        } else if (sc->reg.p[k].flags & PARAM_STATIC) {
+            conf_error(L->d, pn, "\"%s\" is fixed at day 0 and cannot change during a run (allowed: a parameter "
+                       "that may change, e.g. an establishment or a rate)", param);
+        } else if (strncmp(param, "interventions.", 14) == 0) {
+            conf_error(L->d, pn, "an intervention cannot change another intervention (allowed: a parameter "
+                       "outside interventions.*)");
+        } else {
+            iv->param = (size_t)k;
+        }
+    }
+}
+
 static void read_interventions(struct loader *L, struct conf_node *root)
 {
     struct scenario *sc = L->sc;
@@ -852,92 +1046,12 @@ static void read_interventions(struct loader *L, struct conf_node *root)
         struct conf_node *g = conf_item(il, i);
         struct intervention_spec *iv = &sc->iv[i];
         iv->at = loader_origin(L, g);
-        const char *name = loader_text(L, g, "name", true);
-        char fallback[32];
-        snprintf(fallback, sizeof fallback, "%zu", i + 1);
-        if (name && !loader_label_ok(L, conf_get(g, "name"), "an intervention", name))
-            name = NULL;
-        for (size_t j = 0; name && j < i; j++)
-            if (strcmp(sc->iv[j].name, name) == 0)
-                conf_error(L->d, conf_get(g, "name"), "intervention \"%s\" is defined twice (allowed: each name once)",
-                           name);
-        iv->name = check_strdup(name ? name : fallback);
+        iv->name = intervention_name(L, g, i);
         char prefix[300];
         snprintf(prefix, sizeof prefix, "interventions.%s", iv->name);
-
-        /* from and until are parameters like any other (dates: days from
-         * the start, shown as YYYY-MM-DD), so --set and sweeps move them;
-         * scenario_validate checks them against the start and each other */
-        struct date from = sc->start, until = sc->start;
-        bool from_ok = loader_date(L, g, "from", true, &from);
-        iv->p_from = date_param(L, g, prefix, "from", from, !from_ok, "date it starts");
-        iv->p_until = SIZE_MAX;
-        iv->from_day = sc->reg.p[iv->p_from].value;
-        iv->until_day = HUGE_VAL;
-        if (conf_get(g, "until")) {
-            bool until_ok = loader_date(L, g, "until", false, &until);
-            iv->p_until = date_param(L, g, prefix, "until", until, !until_ok,
-                                     "date it ends (the first day it is no longer in force)");
-            iv->until_day = sc->reg.p[iv->p_until].value;
-        }
-
-        const char *ops[] = { "set", "add", "scale" };
-        int found = -1;
-        for (int k = 0; k < 3; k++)
-            if (conf_get(g, ops[k])) {
-                if (found >= 0)
-                    conf_error(L->d, conf_get(g, ops[k]), "a second change (allowed: one of set, add or scale)");
-                else
-                    found = k;
-            }
-        if (found < 0) {
-            conf_error(L->d, g,
-                       "says nothing about how it changes param (allowed: one of set = N, add = N or scale = N)");
-            found = 1;
-        }
-        iv->op = (enum iv_op)found;
-        static const char *const op_descr[] = { "value the parameter is set to", "amount added to the parameter",
-                                                "factor the parameter is multiplied by" };
-        /* usual: any (the values it gives its parameter are checked
-         * against that parameter's usual range) */
-        iv->p_amount = loader_num(L, g, prefix, ops[found], false, found == IV_SCALE ? 1 : 0,
-                                  loader_real("as the parameter", -HUGE_VAL, HUGE_VAL, 0), op_descr[found]);
-        /* usual: Birmingham 2015, £120m estimated to leave special measures;
-         * assumption: up to £200m */
-        iv->p_cost_once = loader_num(L, g, prefix, "cost_once", false, 0,
-                                     loader_usual(loader_real("£", 0, 1e10, 0), 0, 2e8),
-                                     "one-off cost, paid on the from date");
-        iv->p_cost_per_year =
-            /* usual: Birmingham 2015-16, an extra £21.5m; assumption: up to
-             * £50m a year */
-            loader_num(L, g, prefix, "cost_per_year", false, 0,
-                       loader_usual(loader_real("£ per year", 0, 1e10, 0), 0, 5e7),
-                       "running cost per year while in force");
-
-        const char *param = loader_text(L, g, "param", true);
-        iv->param = SIZE_MAX;
-        if (param) {
-            long k = params_find(&sc->reg, param);
-            struct conf_node *pn = conf_get(g, "param");
-            if (k < 0 && unreadable_path(L, param)) {
-                /* its stage or grade list could not be read (reported) */
-            } else if (k < 0) {
-                const char *near = params_nearest(&sc->reg, param);
-                if (near)
-                    conf_error(L->d, pn, "\"%.200s\" names no parameter (did you mean %s?)", param, near);
-                else
-                    conf_error(L->d, pn, "\"%.200s\" names no parameter (allowed: a path that caseload params "
-                               "SCENARIO lists)", param);
-            } else if (sc->reg.p[k].flags & PARAM_STATIC) {
-                conf_error(L->d, pn, "\"%s\" is fixed at day 0 and cannot change during a run (allowed: a parameter "
-                           "that may change, e.g. an establishment or a rate)", param);
-            } else if (strncmp(param, "interventions.", 14) == 0) {
-                conf_error(L->d, pn, "an intervention cannot change another intervention (allowed: a parameter "
-                           "outside interventions.*)");
-            } else {
-                iv->param = (size_t)k;
-            }
-        }
+        read_iv_dates(L, g, iv, prefix);
+        read_iv_change(L, g, iv, prefix);
+        link_iv_param(L, g, iv);
     }
 }
 

@@ -317,54 +317,66 @@ static void chart_plane(struct gp *g, const struct plot_compare_facts *f, struct
     gp_chart_end(g);
 }
 
-char *plot_compare_script(const struct plot_compare_facts *f, struct plot_charts *charts)
+/* The script's preamble, its key listing the scenarios, the alternatives
+ * and the shaded band. */
+static void compare_preamble(struct gp *g, const struct plot_compare_facts *f, const struct texts *t)
 {
-    CHECK(f->n_scenarios > 0);
-    struct gp g;
-    gp_begin(&g, charts);
-    struct texts t;
-    texts_make(&t, f);
     size_t n_keys = f->n_scenarios + f->n_alternatives + 1;
     const char **keys = check_calloc(n_keys, sizeof *keys);
     for (size_t i = 0; i < f->n_scenarios; i++)
-        keys[i] = t.scenario[i];
+        keys[i] = t->scenario[i];
     for (size_t i = 0; i < f->n_alternatives; i++)
-        keys[f->n_scenarios + i] = t.key[i];
+        keys[f->n_scenarios + i] = t->key[i];
     keys[n_keys - 1] = KEY_SHADE;
-    gp_preamble(&g, "charts comparing the scenarios", NULL,
+    gp_preamble(g, "charts comparing the scenarios", NULL,
                 "compare.csv and each scenario's summary.csv", keys, n_keys);
     free(keys);
-    gp_printf(&g, "\n# The scenarios, base first: names, colours and dash types. Scenario i's\n"
-                  "# results are in the folder " COMPARE_FOLDER_PREFIX "i.\n");
-    string_array(&g, "scenario", t.scenario, f->n_scenarios);
-    string_array(&g, "colour", t.colour, f->n_scenarios);
-    gp_printf(&g, "array dash[%zu] = [", f->n_scenarios);
+}
+
+/* The scenarios' arrays: names, colours, dash and point types. */
+static void scenario_arrays(struct gp *g, const struct plot_compare_facts *f, const struct texts *t)
+{
+    gp_printf(g, "\n# The scenarios, base first: names, colours and dash types. Scenario i's\n"
+                 "# results are in the folder " COMPARE_FOLDER_PREFIX "i.\n");
+    string_array(g, "scenario", t->scenario, f->n_scenarios);
+    string_array(g, "colour", t->colour, f->n_scenarios);
+    gp_printf(g, "array dash[%zu] = [", f->n_scenarios);
     for (size_t i = 0; i < f->n_scenarios; i++)
-        gp_printf(&g, "%s%d", i ? ", " : "", plot_dash(i));
-    gp_printf(&g, "]\narray point[%zu] = [", f->n_scenarios);
+        gp_printf(g, "%s%d", i ? ", " : "", plot_dash(i));
+    gp_printf(g, "]\narray point[%zu] = [", f->n_scenarios);
     for (size_t i = 0; i < f->n_scenarios; i++)
-        gp_printf(&g, "%s%d", i ? ", " : "", plot_point(i));
-    gp_printf(&g, "]\n");
-    if (f->n_alternatives > 0) {
-        gp_printf(&g, "\n# The alternatives, in compare.csv's order: names as the key shows them and\n"
-                      "# as the files hold them, colours, dash and point types (their scenario's).\n"
-                      "alternatives = %zu\n", f->n_alternatives);
-        string_array(&g, "alternative", (const char *const *)t.key, f->n_alternatives);
-        string_array(&g, "alternative_name", t.alt_name, f->n_alternatives);
-        string_array(&g, "alternative_colour", t.alt_colour, f->n_alternatives);
-        gp_printf(&g, "array alternative_dash[%zu] = [", f->n_alternatives);
-        for (size_t i = 0; i < f->n_alternatives; i++)
-            gp_printf(&g, "%s%d", i ? ", " : "", plot_dash(f->alt[i].scenario));
-        gp_printf(&g, "]\narray alternative_point[%zu] = [", f->n_alternatives);
-        for (size_t i = 0; i < f->n_alternatives; i++)
-            gp_printf(&g, "%s%d", i ? ", " : "", plot_point(f->alt[i].scenario));
-        gp_printf(&g, "]\n"
-            "# of(i, m): the period's last day on the rows of differences.csv of\n"
-            "# alternative i and metric m, NaN on every other row.\n"
-            "of(i, m) = strcol(\"scenario\") eq alternative_name[i] && strcol(\"metric\") eq m ? \\\n"
-            "           timecolumn(date_column, \"%%Y-%%m-%%d\") : NaN\n");
-    }
-    gp_printf(&g, "\n"
+        gp_printf(g, "%s%d", i ? ", " : "", plot_point(i));
+    gp_printf(g, "]\n");
+}
+
+/* The alternatives' arrays and of(i, m), when there are alternatives. */
+static void alternative_arrays(struct gp *g, const struct plot_compare_facts *f, const struct texts *t)
+{
+    if (f->n_alternatives == 0)
+        return;
+    gp_printf(g, "\n# The alternatives, in compare.csv's order: names as the key shows them and\n"
+                 "# as the files hold them, colours, dash and point types (their scenario's).\n"
+                 "alternatives = %zu\n", f->n_alternatives);
+    string_array(g, "alternative", (const char *const *)t->key, f->n_alternatives);
+    string_array(g, "alternative_name", t->alt_name, f->n_alternatives);
+    string_array(g, "alternative_colour", t->alt_colour, f->n_alternatives);
+    gp_printf(g, "array alternative_dash[%zu] = [", f->n_alternatives);
+    for (size_t i = 0; i < f->n_alternatives; i++)
+        gp_printf(g, "%s%d", i ? ", " : "", plot_dash(f->alt[i].scenario));
+    gp_printf(g, "]\narray alternative_point[%zu] = [", f->n_alternatives);
+    for (size_t i = 0; i < f->n_alternatives; i++)
+        gp_printf(g, "%s%d", i ? ", " : "", plot_point(f->alt[i].scenario));
+    gp_printf(g, "]\n"
+        "# of(i, m): the period's last day on the rows of differences.csv of\n"
+        "# alternative i and metric m, NaN on every other row.\n"
+        "of(i, m) = strcol(\"scenario\") eq alternative_name[i] && strcol(\"metric\") eq m ? \\\n"
+        "           timecolumn(date_column, \"%%Y-%%m-%%d\") : NaN\n");
+}
+
+/* summary(i), date_column and at(m), for reading the summary.csv files. */
+static void summary_functions(struct gp *g, const struct plot_compare_facts *f)
+{
+    gp_printf(g, "\n"
         "summary(i) = sprintf('" COMPARE_FOLDER_PREFIX "%%d/summary.csv', i)\n"
         "\n"
         "# Each summary.csv has one row per period x metric. at(m) is the period's\n"
@@ -372,9 +384,14 @@ char *plot_compare_script(const struct plot_compare_facts *f, struct plot_charts
         "date_column = %d\n"
         "at(m) = strcol(\"metric\") eq m ? timecolumn(date_column, \"%%Y-%%m-%%d\") : NaN\n",
         f->scenario[0].run.date_column);
+}
 
+/* Whether the cost-effectiveness plane is drawn; if so its data, with
+ * *days and *cost the scales that fit every alternative and its interval. */
+static bool plane_scaled(struct gp *g, const struct plot_compare_facts *f, const struct texts *t,
+                         struct plot_scale *days, struct plot_scale *cost)
+{
     bool plane = plane_ok(f);
-    struct plot_scale days = { 1, "£", "", "1" }, cost = days;
     if (plane) {
         double dmax = 0, cmax = 0;
         for (size_t i = 0; i < f->n_alternatives; i++) {
@@ -382,29 +399,52 @@ char *plot_compare_script(const struct plot_compare_facts *f, struct plot_charts
             dmax = fmax(dmax, fmax(fabs(a->days), fmax(fabs(a->days_low), fabs(a->days_high))));
             cmax = fmax(cmax, fmax(fabs(a->cost), fmax(fabs(a->cost_low), fabs(a->cost_high))));
         }
-        days = plot_scale_for(dmax);
-        cost = plot_scale_for(cmax);
-        plane_data(&g, f, &t, days, cost);
+        *days = plot_scale_for(dmax);
+        *cost = plot_scale_for(cmax);
+        plane_data(g, f, t, *days, *cost);
     }
+    return plane;
+}
+
+/* The variables and functions for reading compare_years.csv, scaled by ysc. */
+static void years_functions(struct gp *g, const struct plot_compare_facts *f, struct plot_scale ysc)
+{
+    gp_printf(g,
+        "\n"
+        "# compare_years.csv has one row per alternative x financial year x metric\n"
+        "# (and a row per metric of the years' total): the paired differences\n"
+        "# alternative - base. is_year(k, m) holds on the rows of alternative k's\n"
+        "# metric m in a year; fy(row) is the year's first calendar year (\"2024-25\":\n"
+        "# 2024; row, the row's number, is unused).\n"
+        "years = %zu\n"
+        "first_year = %d\n"
+        "cost_unit = %s   # %s\n"
+        "array year_total[years]\n"
+        "fy(row) = int(real(substr(strcol(\"year\"), 1, 4)))\n"
+        "is_year(k, m) = strcol(\"scenario\") eq alternative_name[k] && strcol(\"metric\") eq m && \\\n"
+        "                strcol(\"year\") ne \"total\"\n",
+        f->years, f->first_year, ysc.literal, ysc.money);
+}
+
+char *plot_compare_script(const struct plot_compare_facts *f, struct plot_charts *charts)
+{
+    CHECK(f->n_scenarios > 0);
+    struct gp g;
+    gp_begin(&g, charts);
+    struct texts t;
+    texts_make(&t, f);
+    compare_preamble(&g, f, &t);
+    scenario_arrays(&g, f, &t);
+    alternative_arrays(&g, f, &t);
+    summary_functions(&g, f);
+
+    struct plot_scale days = { 1, "£", "", "1" }, cost = days;
+    bool plane = plane_scaled(&g, f, &t, &days, &cost);
 
     bool years = f->years > 0 && f->n_alternatives > 0;
     struct plot_scale ysc = plot_scale_for(f->years_max);
     if (years)
-        gp_printf(&g,
-            "\n"
-            "# compare_years.csv has one row per alternative x financial year x metric\n"
-            "# (and a row per metric of the years' total): the paired differences\n"
-            "# alternative - base. is_year(k, m) holds on the rows of alternative k's\n"
-            "# metric m in a year; fy(row) is the year's first calendar year (\"2024-25\":\n"
-            "# 2024; row, the row's number, is unused).\n"
-            "years = %zu\n"
-            "first_year = %d\n"
-            "cost_unit = %s   # %s\n"
-            "array year_total[years]\n"
-            "fy(row) = int(real(substr(strcol(\"year\"), 1, 4)))\n"
-            "is_year(k, m) = strcol(\"scenario\") eq alternative_name[k] && strcol(\"metric\") eq m && \\\n"
-            "                strcol(\"year\") ne \"total\"\n",
-            f->years, f->first_year, ysc.literal, ysc.money);
+        years_functions(&g, f, ysc);
 
     gp_loop_begin(&g);
     gp_time_axis(&g, &f->scenario[0].run, GP_INDENT);

@@ -583,11 +583,12 @@ static const char *ci_words(char *buf, size_t size, const struct rtab *t, size_t
 static void li_begin(struct rpage *pg) { raw(pg, "<li>"); }
 static void li_end(struct rpage *pg) { raw(pg, "</li>\n"); }
 
-static void summary_run(struct rpage *pg)
+/* The cost item, when the run has cost_total: cash over span, and the net
+ * present cost at the scenario's discount rate when it has cost_npv. */
+static void run_costs(struct rpage *pg, const char *span)
 {
     const struct rtab *k = &pg->kpis;
-    char span[TEXT_SIZE], a[NUM_SIZE], b[NUM_SIZE], ci[TEXT_SIZE], ci2[TEXT_SIZE];
-    span_words(pg, span, sizeof span);
+    char a[NUM_SIZE], b[NUM_SIZE], ci[TEXT_SIZE], ci2[TEXT_SIZE];
     long cost = rfind(k, "kpi", "cost_total", NULL, NULL), npv = rfind(k, "kpi", "cost_npv", NULL, NULL);
     if (cost >= 0) {
         li_begin(pg);
@@ -605,6 +606,14 @@ static void summary_run(struct rpage *pg)
         raw(pg, ".");
         li_end(pg);
     }
+}
+
+/* The backlog item, when the run has backlog_mean and backlog_end: both,
+ * against the backlog at the end of the first period. */
+static void run_backlog(struct rpage *pg)
+{
+    const struct rtab *k = &pg->kpis;
+    char a[NUM_SIZE], b[NUM_SIZE], ci[TEXT_SIZE], ci2[TEXT_SIZE];
     long bm = rfind(k, "kpi", "backlog_mean", NULL, NULL), be = rfind(k, "kpi", "backlog_end", NULL, NULL);
     long first = rfind(&pg->summary, "metric", "unallocated", NULL, NULL);
     if (bm >= 0 && be >= 0) {
@@ -624,6 +633,14 @@ static void summary_run(struct rpage *pg)
         raw(pg, ".");
         li_end(pg);
     }
+}
+
+/* The clearance item, when the run has backlog_never_clears: the share of
+ * replications in which the backlog clears, and the median date it does. */
+static void run_clearance(struct rpage *pg)
+{
+    const struct rtab *k = &pg->kpis;
+    char a[NUM_SIZE];
     long never = rfind(k, "kpi", "backlog_never_clears", NULL, NULL), day = rfind(k, "kpi", "backlog_clear_day", NULL, NULL);
     if (never >= 0) {
         double p = rnum(k, (size_t)never, "mean");
@@ -650,6 +667,14 @@ static void summary_run(struct rpage *pg)
         }
         li_end(pg);
     }
+}
+
+/* The agency item, when the run has agency_fte_mean and its cost share;
+ * then one item per risk (a KPI in the unit probability). */
+static void run_agency_and_risks(struct rpage *pg)
+{
+    const struct rtab *k = &pg->kpis;
+    char a[NUM_SIZE], b[NUM_SIZE], ci[TEXT_SIZE];
     long ag = rfind(k, "kpi", "agency_fte_mean", NULL, NULL), sh = rfind(k, "kpi", "agency_share_of_staff_cost", NULL, NULL);
     if (ag >= 0 && sh >= 0) {
         li_begin(pg);
@@ -665,6 +690,16 @@ static void summary_run(struct rpage *pg)
              ci_words(ci, sizeof ci, k, r, "share", "ci_low", "ci_high", false));
         li_end(pg);
     }
+}
+
+static void summary_run(struct rpage *pg)
+{
+    char span[TEXT_SIZE];
+    span_words(pg, span, sizeof span);
+    run_costs(pg, span);
+    run_backlog(pg);
+    run_clearance(pg);
+    run_agency_and_risks(pg);
 }
 
 /* The KPI's description as compare.csv's rows do not give it: the words
@@ -688,12 +723,12 @@ static const char *kpi_words(const char *kpi)
     return kpi;
 }
 
-static void summary_compare(struct rpage *pg)
+/* One item per alternative (SUMMARY_OPTIONS_MAX at most): its cash and net
+ * present cost and its average backlog against base's, over span. */
+static void compare_costs(struct rpage *pg, const char *base, const char *span)
 {
     const struct rtab *c = &pg->compare;
-    char span[TEXT_SIZE], a[NUM_SIZE], b[NUM_SIZE], ci[TEXT_SIZE], ci2[TEXT_SIZE];
-    span_words(pg, span, sizeof span);
-    const char *base = c->n_rows ? rget(c, 0, "base") : "";
+    char a[NUM_SIZE], b[NUM_SIZE], ci[TEXT_SIZE], ci2[TEXT_SIZE];
     size_t named = 0;
     for (size_t r = 0; r < c->n_rows; r++) {
         if (strcmp(rget(c, r, "kpi"), "cost_total") != 0)
@@ -723,7 +758,13 @@ static void summary_compare(struct rpage *pg)
         raw(pg, ".");
         li_end(pg);
     }
-    /* the ranking */
+}
+
+/* The ranking's item, when any option is ranked: the best value (base when
+ * it ranks above every alternative) and the dominated options. */
+static void compare_ranking(struct rpage *pg, const char *base)
+{
+    const struct rtab *c = &pg->compare;
     const char *rank_kpi = mtext(pg, "rank_kpi");
     size_t options = 1, best_rank = 0;
     const char *best = NULL;
@@ -764,7 +805,13 @@ static void summary_compare(struct rpage *pg)
         raw(pg, ".");
         li_end(pg);
     }
-    /* clearance and risks: the base's share, then each option's */
+}
+
+/* One item per clearance or risk KPI: base's share, then each option's. */
+static void compare_shares(struct rpage *pg, const char *base)
+{
+    const struct rtab *c = &pg->compare;
+    char a[NUM_SIZE], b[NUM_SIZE];
     static const char *const kinds[] = { "backlog_never_clears", "probability" };
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
         for (size_t r = 0; r < c->n_rows; r++) {
@@ -787,6 +834,17 @@ static void summary_compare(struct rpage *pg)
             li_end(pg);
         }
     }
+}
+
+static void summary_compare(struct rpage *pg)
+{
+    const struct rtab *c = &pg->compare;
+    char span[TEXT_SIZE];
+    span_words(pg, span, sizeof span);
+    const char *base = c->n_rows ? rget(c, 0, "base") : "";
+    compare_costs(pg, base, span);
+    compare_ranking(pg, base);
+    compare_shares(pg, base);
 }
 
 static const char *kpi_name_of(const struct rpage *pg)
