@@ -520,6 +520,31 @@ static int cmp_i32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Report every row of rows (n of size bytes, the i-th read on line
+ * sp[i].line) whose span overlaps another of the same person (overlaps,
+ * which sorts sp), and keep the others in order; returns how many are kept. */
+static size_t drop_overlapping(struct reader *rd, struct span *sp, void *rows, size_t n, size_t size,
+                               const char *what)
+{
+    int32_t *bad = check_malloc((n + 1) * sizeof *bad);
+    int32_t *lines = check_malloc((n + 1) * sizeof *lines);
+    for (size_t i = 0; i < n; i++)
+        lines[i] = sp[i].line;
+    size_t nb = overlaps(rd, sp, n, bad, what);
+    size_t k = n;
+    if (nb) {
+        qsort(bad, nb, sizeof *bad, cmp_i32);
+        unsigned char *row = rows;
+        k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!bsearch(&lines[i], bad, nb, sizeof *bad, cmp_i32))
+                memmove(row + k++ * size, row + i * size, size);
+    }
+    free(lines);
+    free(bad);
+    return k;
+}
+
 static bool agency_value(const char *v, bool *out)
 {
     static const char *const yes[] = { "true", "yes", "1", "y" }, *const no[] = { "false", "no", "0", "n", "" };
@@ -574,21 +599,7 @@ static void read_staff(struct reader *rd, const char *dir, struct intern *person
         r->spell[r->n_spell++] = x;
     }
     csv_in_free(&rd->c);
-    int32_t *bad = check_malloc((r->n_spell + 1) * sizeof *bad);
-    int32_t *lines = check_malloc((r->n_spell + 1) * sizeof *lines);
-    for (size_t i = 0; i < r->n_spell; i++)
-        lines[i] = sp ? sp[i].line : 0;
-    size_t nb = overlaps(rd, sp, r->n_spell, bad, "spell");
-    if (nb) {
-        qsort(bad, nb, sizeof *bad, cmp_i32);
-        size_t k = 0;
-        for (size_t i = 0; i < r->n_spell; i++)
-            if (!bsearch(&lines[i], bad, nb, sizeof *bad, cmp_i32))
-                r->spell[k++] = r->spell[i];
-        r->n_spell = k;
-    }
-    free(lines);
-    free(bad);
+    r->n_spell = drop_overlapping(rd, sp, r->spell, r->n_spell, sizeof *r->spell, "spell");
     free(sp);
 }
 
@@ -622,21 +633,7 @@ static void read_absences(struct reader *rd, const char *dir, struct intern *per
         r->abs[r->n_abs++] = x;
     }
     csv_in_free(&rd->c);
-    int32_t *bad = check_malloc((r->n_abs + 1) * sizeof *bad);
-    int32_t *lines = check_malloc((r->n_abs + 1) * sizeof *lines);
-    for (size_t i = 0; i < r->n_abs; i++)
-        lines[i] = sp[i].line;
-    size_t nb = overlaps(rd, sp, r->n_abs, bad, "absence");
-    if (nb) {
-        qsort(bad, nb, sizeof *bad, cmp_i32);
-        size_t k = 0;
-        for (size_t i = 0; i < r->n_abs; i++)
-            if (!bsearch(&lines[i], bad, nb, sizeof *bad, cmp_i32))
-                r->abs[k++] = r->abs[i];
-        r->n_abs = k;
-    }
-    free(lines);
-    free(bad);
+    r->n_abs = drop_overlapping(rd, sp, r->abs, r->n_abs, sizeof *r->abs, "absence");
     free(sp);
 }
 

@@ -2,6 +2,7 @@
 
 #include "output/compare.h"
 #include "sim/check.h"
+#include "sim/diag.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -173,39 +174,11 @@ void gp_printf(struct gp *g, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Length of the well-formed UTF-8 sequence at p (1 to 4), or 0 when the
- * byte at p does not start one (RFC 3629: no overlong forms, surrogates or
- * code points past U+10FFFF). */
-static size_t utf8_sequence(const unsigned char *p)
-{
-    unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (n == 0)
-        return 0;
-    unsigned char lo = 0x80, hi = 0xBF;   /* the second byte's range */
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    return n;
-}
-
 void gp_quoted(struct gp *g, const char *text)
 {
     fputc('\'', g->f);
     for (const unsigned char *p = (const unsigned char *)text; *p;) {
-        size_t n = utf8_sequence(p);
+        size_t n = diag_utf8_length(p);
         if (*p == '\'' || *p == '"' || *p == '`' || *p == '@')
             fprintf(g->f, "'.\"\\%03o\".'", *p);   /* close, the character in octal, reopen */
         else if (n == 0)

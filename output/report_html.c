@@ -5,6 +5,7 @@
 #include "output/csv_in.h"
 #include "output/plot.h"
 #include "sim/check.h"
+#include "sim/diag.h"
 #include "sim/date.h"
 #include "sim/infile.h"
 
@@ -52,32 +53,6 @@ static void raw(struct rpage *pg, const char *fmt, ...)
     free(text);
 }
 
-/* Length of the well-formed UTF-8 sequence at p, or 0. */
-static size_t utf8_len(const unsigned char *p)
-{
-    unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (n == 0)
-        return 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    return n;
-}
-
 /* Text from outside the program, escaped for element content and
  * attribute values alike: & < > " ' as references, control characters
  * (but line breaks, kept when keep_lines) as spaces, bytes that are not
@@ -85,7 +60,7 @@ static size_t utf8_len(const unsigned char *p)
 static void esc_text(struct rpage *pg, const char *text, bool keep_lines)
 {
     for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p;) {
-        size_t n = utf8_len(p);
+        size_t n = diag_utf8_length(p);
         switch (*p) {
         case '&': afile_puts(&pg->a, "&amp;"); break;
         case '<': afile_puts(&pg->a, "&lt;"); break;
