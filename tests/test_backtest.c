@@ -183,32 +183,6 @@ static void test_charts_per_series(void **state)
 #define BT_REPS "40"
 #define BT_FROM "2028-04-01"
 
-static void put(void *arg, const char *line) { fputs(line, arg); }
-
-/* Replication rep of sc's records into dir. */
-static void write_records(const struct scenario *sc, size_t rep, const char *dir)
-{
-    struct result_layout l;
-    metrics_layout(sc, &l);
-    struct rep_result out;
-    rep_result_alloc(&out, &l);
-    struct model *m = model_create(sc);
-    struct recorder *r = recorder_create(sc);
-    m->trace = recorder_trace(r);
-    assert_int_equal(model_run(m, BT_SEED, rep, &l, &out, NULL), 0);
-    for (size_t f = 0; f < RECORDER_FILES; f++) {
-        char *path = tu_path(dir, recorder_file_name((enum recorder_file)f));
-        FILE *fp = fopen(path, "w");
-        assert_non_null(fp);
-        recorder_write(r, (enum recorder_file)f, put, fp);
-        assert_int_equal(fclose(fp), 0);
-        free(path);
-    }
-    recorder_destroy(r);
-    model_destroy(m);
-    rep_result_free(&out);
-    result_layout_free(&l);
-}
 
 /* Covered months of the large-count series in dir/backtest.csv: at 50%
  * and 90%, out of *months. */
@@ -237,7 +211,7 @@ static void test_backtest_covers_near_nominal(void **state)
     char *rec = tu_mkdir(tmp, "records");
     double c[2][R_BT];
     for (size_t r = 0; r < R_BT; r++) {
-        write_records(sc, r, rec);
+        tu_write_records(sc, BT_SEED, r, rec);
         char name[32];
         snprintf(name, sizeof name, "bt%zu", r);
         char *out = tu_path(tmp, name), *err;

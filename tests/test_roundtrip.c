@@ -60,32 +60,6 @@
 /* The estimate with a known bias from whole days (see above). */
 #define WHOLE_DAYS_BIASED "workforce.sickness.short_mean_days"
 
-static void put(void *arg, const char *line) { fputs(line, arg); }
-
-/* Replication rep's records into dir. */
-static void write_records(const struct scenario *sc, size_t rep, const char *dir)
-{
-    struct result_layout l;
-    metrics_layout(sc, &l);
-    struct rep_result out;
-    rep_result_alloc(&out, &l);
-    struct model *m = model_create(sc);
-    struct recorder *r = recorder_create(sc);
-    m->trace = recorder_trace(r);
-    assert_int_equal(model_run(m, SEED, rep, &l, &out, NULL), 0);
-    for (size_t f = 0; f < RECORDER_FILES; f++) {
-        char *path = tu_path(dir, recorder_file_name((enum recorder_file)f));
-        FILE *fp = fopen(path, "w");
-        assert_non_null(fp);
-        recorder_write(r, (enum recorder_file)f, put, fp);
-        assert_int_equal(fclose(fp), 0);
-        free(path);
-    }
-    recorder_destroy(r);
-    model_destroy(m);
-    rep_result_free(&out);
-    result_layout_free(&l);
-}
 
 struct tally {
     char path[FIT_PATH_MAX];
@@ -102,7 +76,7 @@ static void test_fit_recovers_the_parameters(void **state)
     struct tally *t = calloc(sc->reg.n, sizeof *t);
     size_t n_t = 0;
     for (size_t rep = 0; rep < R; rep++) {
-        write_records(sc, rep, tmp);
+        tu_write_records(sc, SEED, rep, tmp);
         struct records rec;
         struct diag d;
         diag_init(&d, 20);

@@ -1,6 +1,7 @@
 #include "tests/testutil.h"
 
 #include "models/metrics.h"
+#include "models/recorder.h"
 #include "models/replication.h"
 #include "models/scenario.h"
 #include "sim/diag.h"
@@ -438,4 +439,30 @@ int tu_wait(pid_t pid)
         if (errno != EINTR)
             fail_msg("waitpid: %s", strerror(errno));
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void put_line(void *arg, const char *line) { fputs(line, arg); }
+
+void tu_write_records(const struct scenario *sc, uint64_t seed, uint64_t rep, const char *dir)
+{
+    struct result_layout l;
+    metrics_layout(sc, &l);
+    struct rep_result out;
+    rep_result_alloc(&out, &l);
+    struct model *m = model_create(sc);
+    struct recorder *r = recorder_create(sc);
+    m->trace = recorder_trace(r);
+    assert_int_equal(model_run(m, seed, rep, &l, &out, NULL), 0);
+    for (size_t f = 0; f < RECORDER_FILES; f++) {
+        char *path = tu_path(dir, recorder_file_name((enum recorder_file)f));
+        FILE *fp = fopen(path, "w");
+        assert_non_null(fp);
+        recorder_write(r, (enum recorder_file)f, put_line, fp);
+        assert_int_equal(fclose(fp), 0);
+        free(path);
+    }
+    recorder_destroy(r);
+    model_destroy(m);
+    rep_result_free(&out);
+    result_layout_free(&l);
 }

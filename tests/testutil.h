@@ -44,6 +44,11 @@ char *tu_tmpdir(void);
 /* dir/name, malloc'd. */
 char *tu_path(const char *dir, const char *name);
 
+/* Replication rep (master seed seed) of sc run with the recorder on, its
+ * records written into dir as the case system and HR would have them. */
+struct scenario;
+void tu_write_records(const struct scenario *sc, uint64_t seed, uint64_t rep, const char *dir);
+
 /* Write text to dir/name, creating it; returns the malloc'd full path. */
 char *tu_write(const char *dir, const char *name, const char *text);
 
