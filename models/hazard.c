@@ -1,29 +1,19 @@
 #include "models/hazard.h"
 
-#include <math.h>
+#include "sim/check.h"
 
-/* Invariant: at any instant t >= since, the integral of the rate from the
- * start is acc + rate (t - since); the event, while rate > 0, is pending at
- * the time that integral reaches threshold (at once when it already has).
- * Each change of rate is O(1) plus one move in the calendar. */
+/* Invariant (the owner's to keep): while bound > 0 one candidate is
+ * pending, and the owner's rate never exceeds bound. Each candidate costs
+ * two draws (its gap, then its acceptance uniform) and one calendar event;
+ * a change of the owner's rate under the bound costs nothing here. */
 
-void hazard_start(struct hazard *h, struct rng *r, double now)
-{
-    h->threshold = -log(rng_uniform(r));
-    h->acc = 0;
-    h->rate = 0;
-    h->since = now;
-}
-
-void hazard_set_rate(struct sim *s, struct hazard *h, double rate, cal_handle *ev, uint32_t type,
+void hazard_restart(struct sim *s, struct hazard *h, struct rng *r, double b, cal_handle *ev, uint32_t type,
                      uint32_t subject)
 {
-    double now = s->now;
-    h->acc += h->rate * (now - h->since);
-    h->since = now;
-    h->rate = rate;
-    if (rate > 0) {
-        double t = now + fmax(0.0, h->threshold - h->acc) / rate;
+    CHECK(b >= 0);
+    h->bound = b;
+    if (b > 0) {
+        double t = s->now + rng_exponential(r, 1.0 / b);
         if (*ev)
             sim_move(s, *ev, t);
         else
@@ -31,6 +21,18 @@ void hazard_set_rate(struct sim *s, struct hazard *h, double rate, cal_handle *e
     } else {
         sim_cancel(s, ev);
     }
+}
+
+bool hazard_accept(const struct hazard *h, struct rng *r, double rate)
+{
+    CHECK(rate >= 0 && rate <= h->bound);
+    return rng_uniform(r) * h->bound < rate;
+}
+
+void hazard_stop(struct sim *s, struct hazard *h, cal_handle *ev)
+{
+    h->bound = 0;
+    sim_cancel(s, ev);
 }
 
 double hazard_pressure(double load, double ref, double gain)

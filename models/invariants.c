@@ -2,6 +2,7 @@
 
 #include "models/binding.h"
 #include "models/market.h"
+#include "models/workers.h"
 #include "sim/calendar.h"
 #include "sim/check.h"
 
@@ -280,9 +281,19 @@ static const char *walk_worker(struct walk *wk, uint32_t wi, size_t *ready)
                    wi, gs->name, gs->becomes, w->ticket, m->next_ticket);
         (*ready)++;
     }
-    if (!(w->leave.rate >= 0) || !(w->sick.rate >= 0))
-        BROKEN("worker %u (grade %s): hazard rates %.17g (leaving), %.17g (sickness)",
-               wi, gs->name, w->leave.rate, w->sick.rate);
+    /* thinning (hazard.h): a candidate pending while a bound is set, each
+     * rate under its bound, the load under the load the bounds hold to */
+    double leave = workers_leave_rate(m, wi), sick = workers_sick_rate(m, wi);
+    bool sick_on = w->status == W_AT_WORK && w->sick.bound > 0;
+    if (!(leave >= 0 && leave <= w->leave.bound) || !(sick >= 0 && sick <= w->sick.bound)
+        || !(w->load <= w->load_bound))
+        BROKEN("worker %u (grade %s): hazard rates %.17g (leaving), %.17g (sickness) over their bounds "
+               "%.17g, %.17g, or load %.17g over %.17g",
+               wi, gs->name, leave, sick, w->leave.bound, w->sick.bound, w->load, w->load_bound);
+    if ((w->leave.bound > 0) != (w->ev_leave != 0)
+        || (w->status == W_AT_WORK && sick_on != (w->ev_sick != 0)))
+        BROKEN("worker %u (grade %s): hazard bounds %.17g (leaving), %.17g (sickness) without a candidate "
+               "pending, or a candidate with none", wi, gs->name, w->leave.bound, w->sick.bound);
     return NULL;
 }
 

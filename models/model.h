@@ -38,8 +38,8 @@ enum ev_type {
     EV_ARRIVAL,          /* candidate referral (thinned) */
     EV_REREFERRAL,       /* subject: case */
     EV_CASE_DONE,        /* subject: case; its time in stage is over */
-    EV_LEAVE,            /* subject: worker */
-    EV_SICK_START,       /* subject: worker */
+    EV_LEAVE,            /* subject: worker; candidate leaving (thinned) */
+    EV_SICK_START,       /* subject: worker; candidate sickness (thinned) */
     EV_SICK_END,         /* subject: worker */
     EV_REALLOCATE,       /* subject: worker; off long enough to hand cases back */
     EV_PROGRESS,         /* subject: worker; newly qualified becomes full grade */
@@ -101,7 +101,7 @@ struct worker {
     double fte;
     double load;           /* sum of weights of its cases (binding.c) */
     double cap;            /* effective cap: grade cap x FTE x direct-work factor */
-    double press_sick, press_leave; /* pressure multipliers now in force */
+    double load_bound;     /* the load its hazards' bounds hold up to (workers.c) */
     cal_handle ev_leave, ev_sick, ev_realloc, ev_progress;
     uint32_t grade, post, slot; /* slot in its grade's allocation tree, or MODEL_NONE */
     uint32_t id;           /* unique in the replication (slots are reused) */
@@ -200,6 +200,8 @@ struct model {
     double overload_factor, direct_factor, sup_mult;
     int overload_priority;
     double agency_ceiling;   /* FTE */
+    double sup_bound;        /* the largest sup_mult so far in the replication:
+                              * the hazards' bounds use it (workers.c) */
 
     /* demand (demand.c) */
     struct rng rng_arrivals;

@@ -122,16 +122,17 @@ static void derive(struct model *m)
     m->alloc_due = true; /* weights, priorities or caps may have changed */
 }
 
-/* Supervision multiplier from the staff at work now; true when it changed. */
+/* Supervision multiplier from the staff at work now; true when it rose
+ * (a fall leaves every hazard's bound above its rate: workers.h). */
 static bool update_supervision(struct model *m)
 {
     double holders;
     double unsupervised = workers_unsupervised(m, &holders);
     double share = holders > 0 ? unsupervised / holders : 0;
     double mult = 1.0 + m->pv[m->sc->p_gain_unsupervised] * share;
-    bool changed = mult != m->sup_mult;
+    bool rose = mult > m->sup_mult;
     m->sup_mult = mult;
-    return changed;
+    return rose;
 }
 
 /* Each permanent grade's establishment now, to the trace. */
@@ -169,10 +170,13 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
     case EV_ARRIVAL: demand_arrival(m); break;
     case EV_REREFERRAL: pathway_rereferral(m, x); break;
     case EV_CASE_DONE: pathway_stage_done(m, x); break;
-    case EV_LEAVE: posts_leave(m, x); break;
+    case EV_LEAVE:
+        if (workers_leave_due(m, x))
+            posts_leave(m, x);
+        break;
     case EV_SICK_START:
-        workers_sick_start(m, x);
-        pathway_pause_all(m, x);
+        if (workers_sick_start(m, x))
+            pathway_pause_all(m, x);
         break;
     case EV_SICK_END:
         pathway_resume_all(m, x);

@@ -53,6 +53,7 @@ void workers_reset(struct model *m)
         queue_clear(&gs->progress_ticket);
     }
     m->agency_fte = m->agency_fte_sick = 0;
+    m->sup_bound = m->sup_mult;   /* set for the replication before this */
     m->next_ticket = 0;
     m->next_worker_id = 0;
     m->free_worker = MODEL_NONE;
@@ -90,18 +91,86 @@ static double pressure_ref(const struct model *m, const struct worker *w)
     return ref > 0 ? ref * w->fte * m->direct_factor : w->cap;
 }
 
-static void set_rates(struct model *m, uint32_t wi)
+/* w's hazards per day at load `load` with supervision multiplier `sup`,
+ * all else as now: base rate x pressure x the multiplier (case-holders) x
+ * the market's leave factor (permanent staff), and for sickness x FTE, 0
+ * while off. */
+static double leave_rate(const struct model *m, const struct worker *w, double load, double sup)
+{
+    const struct grade_spec *gs = &m->sc->grade[w->grade];
+    double press = hazard_pressure(load, pressure_ref(m, w), m->pv[m->sc->p_gain_turnover]);
+    return m->pv[gs->p_turnover] / SCENARIO_DAYS_PER_YEAR * press * (gs->holds_cases ? sup : 1.0)
+           * (w->agency ? 1.0 : market_leave_factor(m, w->grade));
+}
+
+static double sick_rate(const struct model *m, const struct worker *w, double load, double sup)
+{
+    if (w->status != W_AT_WORK)
+        return 0;
+    double press = hazard_pressure(load, pressure_ref(m, w), m->pv[m->sc->p_gain_sick]);
+    return m->pv[m->sc->p_sick_rate] / SCENARIO_DAYS_PER_YEAR * w->fte * press
+           * (m->sc->grade[w->grade].holds_cases ? sup : 1.0);
+}
+
+/* The rates now, and the bounds: at the load bound and the largest
+ * supervision multiplier so far. */
+static double leave_now(const struct model *m, const struct worker *w)
+{
+    return leave_rate(m, w, w->load, m->sup_mult);
+}
+
+static double sick_now(const struct model *m, const struct worker *w) { return sick_rate(m, w, w->load, m->sup_mult); }
+
+double workers_leave_rate(const struct model *m, uint32_t wi) { return leave_now(m, &m->w[wi]); }
+
+double workers_sick_rate(const struct model *m, uint32_t wi) { return sick_now(m, &m->w[wi]); }
+
+static double leave_bound(const struct model *m, const struct worker *w)
+{
+    return leave_rate(m, w, w->load_bound, m->sup_bound);
+}
+
+static double sick_bound(const struct model *m, const struct worker *w)
+{
+    return sick_rate(m, w, w->load_bound, m->sup_bound);
+}
+
+/* Thinning (hazard.h). Each hazard's bound is its rate at w's load bound
+ * and at the largest supervision multiplier so far (sup_bound: it moves up
+ * and down from one period to the next, and a ratchet restarts the hazards
+ * only at a new high). The load bound is the largest load w reaches in
+ * normal work (its overload cap: allocation goes no further), or its load
+ * now if above that (cases kept through a cut in FTE or a regrading, a
+ * change of weights). Pressure grows with load, so the rate stays under the
+ * bound while the load stays under the load bound, the multiplier under
+ * sup_bound, and the rest (parameters, FTE, cap, status) as it was. Each
+ * change of those calls rebound; a load above the load bound does
+ * (workers_load_changed). A hazard whose bound rises draws its next
+ * candidate from now; one whose bound would fall keeps the higher bound
+ * until its next candidate, which draws the gap after it at the bound then
+ * in force: either is exact. */
+static void rebound(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
-    const struct grade_spec *gs = &m->sc->grade[w->grade];
-    double sup = gs->holds_cases ? m->sup_mult : 1.0;
-    double leave = m->pv[gs->p_turnover] / SCENARIO_DAYS_PER_YEAR * w->press_leave * sup
-                   * (w->agency ? 1.0 : market_leave_factor(m, w->grade));
-    hazard_set_rate(&m->sim, &w->leave, leave, &w->ev_leave, EV_LEAVE, wi);
+    w->load_bound = fmax(m->overload_factor * w->cap, w->load);
+    double b = leave_bound(m, w);
+    if (b > w->leave.bound)
+        hazard_restart(&m->sim, &w->leave, &w->rng_leave, b, &w->ev_leave, EV_LEAVE, wi);
     if (w->status == W_AT_WORK) {
-        double sick = m->pv[m->sc->p_sick_rate] / SCENARIO_DAYS_PER_YEAR * w->fte * w->press_sick * sup;
-        hazard_set_rate(&m->sim, &w->sick, sick, &w->ev_sick, EV_SICK_START, wi);
+        b = sick_bound(m, w);
+        if (b > w->sick.bound)
+            hazard_restart(&m->sim, &w->sick, &w->rng_sick, b, &w->ev_sick, EV_SICK_START, wi);
     }
+}
+
+bool workers_leave_due(struct model *m, uint32_t wi)
+{
+    struct worker *w = &m->w[wi];
+    w->ev_leave = 0;
+    if (hazard_accept(&w->leave, &w->rng_leave, leave_now(m, w)))
+        return true;
+    hazard_restart(&m->sim, &w->leave, &w->rng_leave, leave_bound(m, w), &w->ev_leave, EV_LEAVE, wi);
+    return false;
 }
 
 static double effective_cap(const struct model *m, const struct worker *w)
@@ -115,14 +184,8 @@ void workers_load_changed(struct model *m, uint32_t wi)
     if (w->status == W_FREE)
         return;
     tree_update(m, wi);
-    double ref = pressure_ref(m, w);
-    double ps = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
-    double pl = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
-    if (ps != w->press_sick || pl != w->press_leave) {
-        w->press_sick = ps;
-        w->press_leave = pl;
-        set_rates(m, wi);
-    }
+    if (w->load > w->load_bound)
+        rebound(m, wi);
 }
 
 /* ---- staff coming and going ----------------------------------------------- */
@@ -164,17 +227,14 @@ uint32_t workers_hire(struct model *m, uint32_t g, uint32_t p, double fte, bool 
     w->agency = agency;
     w->status = W_AT_WORK;
     w->first_case = MODEL_NONE;
-    w->press_sick = w->press_leave = 1.0;
     w->cap = effective_cap(m, w);
     w->slot = m->sc->grade[g].holds_cases ? maxtree_insert(&m->g[g].tree, wi) : MODEL_NONE;
-    hazard_start(&w->leave, &w->rng_leave, m->sim.now);
-    hazard_start(&w->sick, &w->rng_sick, m->sim.now);
     count_in(m, w, +1);
     if (m->trace)
         model_trace(m, (struct trace_event){ .kind = TRACE_STAFF_START, .subject = w->id, .grade = (int32_t)g,
                                              .value = fte, .flag = agency });
     tree_update(m, wi);
-    set_rates(m, wi);
+    rebound(m, wi);
     return wi;
 }
 
@@ -219,8 +279,8 @@ void workers_change_grade(struct model *m, uint32_t wi, uint32_t g)
 
 void workers_regraded(struct model *m, uint32_t wi)
 {
-    workers_load_changed(m, wi);
-    set_rates(m, wi);
+    tree_update(m, wi);
+    rebound(m, wi);
 }
 
 void workers_set_fte(struct model *m, uint32_t wi, double fte)
@@ -230,19 +290,31 @@ void workers_set_fte(struct model *m, uint32_t wi, double fte)
     w->fte = fte;
     w->cap = effective_cap(m, w);
     count_in(m, w, +1);
-    workers_load_changed(m, wi);
-    set_rates(m, wi);
+    tree_update(m, wi);
+    rebound(m, wi);
+}
+
+/* The ratchet: sup_bound follows the multiplier up, never down. */
+static bool sup_bound_rises(struct model *m)
+{
+    if (!(m->sup_mult > m->sup_bound))
+        return false;
+    m->sup_bound = m->sup_mult;
+    return true;
 }
 
 void workers_rates_refresh(struct model *m)
 {
+    if (!sup_bound_rises(m))
+        return;
     for (size_t wi = 0; wi < m->n_worker_slots; wi++)
         if (m->w[wi].status != W_FREE)
-            set_rates(m, (uint32_t)wi);
+            rebound(m, (uint32_t)wi);
 }
 
 void workers_refresh(struct model *m)
 {
+    sup_bound_rises(m);
     for (size_t wi = 0; wi < m->n_worker_slots; wi++) {
         struct worker *w = &m->w[wi];
         if (w->status == W_FREE)
@@ -251,22 +323,23 @@ void workers_refresh(struct model *m)
         /* weights may have changed: recompute the load from the cases */
         binding_recount(m, (uint32_t)wi);
         tree_update(m, (uint32_t)wi);
-        double ref = pressure_ref(m, w);
-        w->press_sick = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_sick]);
-        w->press_leave = hazard_pressure(w->load, ref, m->pv[m->sc->p_gain_turnover]);
-        set_rates(m, (uint32_t)wi);
+        rebound(m, (uint32_t)wi);
     }
 }
 
 /* ---- sickness --------------------------------------------------------------- */
 
-void workers_sick_start(struct model *m, uint32_t wi)
+bool workers_sick_start(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     w->ev_sick = 0;
     CHECK(w->status == W_AT_WORK);
-    /* the hazard is spent: stop it (a new threshold is drawn on return) */
-    w->sick.rate = 0;
+    if (!hazard_accept(&w->sick, &w->rng_sick, sick_now(m, w))) {
+        hazard_restart(&m->sim, &w->sick, &w->rng_sick, sick_bound(m, w), &w->ev_sick, EV_SICK_START, wi);
+        return false;
+    }
+    /* the hazard is spent: off until the return, which restarts it */
+    w->sick.bound = 0;
     count_in(m, w, -1);
     w->status = W_SICK;
     count_in(m, w, +1);
@@ -281,6 +354,7 @@ void workers_sick_start(struct model *m, uint32_t wi)
     if (days > after)
         w->ev_realloc = sim_after(&m->sim, after, EV_REALLOCATE, wi);
     costs_update_rates(m);
+    return true;
 }
 
 /* Sickness is an alternating renewal process: spells at work of mean
@@ -301,7 +375,7 @@ bool workers_settle(struct model *m, uint32_t wi)
     struct worker *w = &m->w[wi];
     if (w->status != W_AT_WORK)
         return false;
-    double lambda_off = w->sick.rate * off_mean;   /* E[off] / E[on] */
+    double lambda_off = sick_now(m, w) * off_mean;   /* E[off] / E[on] */
     double p_off = lambda_off / (1 + lambda_off);
     if (!(rng_uniform(&w->rng_sick) < p_off))
         return false;
@@ -309,8 +383,7 @@ bool workers_settle(struct model *m, uint32_t wi)
     double mean = long_term ? L : s;
     double residual = rng_exponential(&w->rng_sick, mean);
     double age = rng_exponential(&w->rng_sick, mean);
-    sim_cancel(&m->sim, &w->ev_sick);
-    w->sick.rate = 0;   /* a new threshold is drawn on return */
+    hazard_stop(&m->sim, &w->sick, &w->ev_sick);   /* restarted on return */
     count_in(m, w, -1);
     w->status = age >= after ? W_SICK_LONG : W_SICK;
     count_in(m, w, +1);
@@ -342,9 +415,8 @@ bool workers_sick_end(struct model *m, uint32_t wi)
     count_in(m, w, -1);
     w->status = W_AT_WORK;
     count_in(m, w, +1);
-    hazard_start(&w->sick, &w->rng_sick, m->sim.now);
     tree_update(m, wi);
-    set_rates(m, wi);
+    rebound(m, wi);
     costs_update_rates(m);
     return was_long;
 }

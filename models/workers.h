@@ -3,10 +3,12 @@
  * Each worker leaves with an annual hazard and falls sick at a rate per
  * FTE-year, both multiplied by pressure (1 + gain x max(0, load/ref - 1),
  * ref the worker's cap or the scenario's reference caseload) and by the
- * supervision multiplier. The hazards are integrated exactly: the
- * event fires when the integrated rate reaches an Exp(1) threshold drawn
- * from the worker's own stream, and a change of rate moves the event
- * (hazard.h). This module owns each worker's status, FTE, cap, hazards,
+ * supervision multiplier (and leaving, for permanent staff, by the labour
+ * market's pay factor). The hazards run by thinning (hazard.h): candidates
+ * from the worker's own streams at a bound, the rate at the largest load
+ * the worker can reach, each accepted with probability rate now / bound;
+ * a change of load under that bound touches no hazard and moves no event.
+ * This module owns each worker's status, FTE, cap, hazards,
  * allocation leaf (the tree's keys are its spare capacity) and the grade
  * tallies of FTE in post and off sick; its cases and load are binding.h's. */
 #ifndef MODELS_WORKERS_H
@@ -41,14 +43,18 @@ void workers_regraded(struct model *m, uint32_t w);
  * follow; cases above the new cap stay. The caller updates cost rates. */
 void workers_set_fte(struct model *m, uint32_t w, double fte);
 
-/* After w's load changed: allocation entry and pressure. */
+/* After w's load changed: allocation entry; the hazards' bounds only when
+ * the load passed the load they were set for. */
 void workers_load_changed(struct model *m, uint32_t w);
 
 /* After parameters changed: every worker's cap, allocation entry and hazard
  * rates are recomputed. */
 void workers_refresh(struct model *m);
 
-/* After the supervision multiplier changed: every worker's hazard rates. */
+/* After the supervision multiplier rose: when it is the highest so far in
+ * the replication, every worker's hazard bounds (an event moves only where
+ * a bound rises). A fall needs no call: every rate falls with it, under
+ * bounds set at the highest multiplier. */
 void workers_rates_refresh(struct model *m);
 
 /* Day 0, before any case is allocated, for each worker w at work in turn:
@@ -61,13 +67,21 @@ void workers_rates_refresh(struct model *m);
  * EV_REALLOCATE; then updates the cost rates (replication.c). */
 bool workers_settle(struct model *m, uint32_t w);
 
+/* w's hazards per day now: leaving, and sickness (0 while off). */
+double workers_leave_rate(const struct model *m, uint32_t w);
+double workers_sick_rate(const struct model *m, uint32_t w);
+
 /* Event handlers. They change the worker alone; the dispatcher
- * (replication.c) then does what follows for its cases and post:
- * sick_start: pathway_pause_all; reallocate (now off long-term):
+ * (replication.c) then does what follows for its cases and post.
+ * EV_LEAVE and EV_SICK_START are candidates: leave_due and sick_start
+ * return whether the candidate is accepted (else the next one is drawn and
+ * nothing else happens); accepted, leave_due is followed by posts_leave,
+ * sick_start (w now off) by pathway_pause_all; reallocate (now off long-term):
  * pathway_requeue_all and posts_long_sick; sick_end (returns whether w was
  * off long-term), preceded by pathway_resume_all and, when it returns
  * true, followed by posts_returned. */
-void workers_sick_start(struct model *m, uint32_t w);
+bool workers_leave_due(struct model *m, uint32_t w);
+bool workers_sick_start(struct model *m, uint32_t w);
 bool workers_sick_end(struct model *m, uint32_t w);
 void workers_reallocate(struct model *m, uint32_t w);
 

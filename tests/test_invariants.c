@@ -16,7 +16,7 @@
  *    and rounded, its structure, rules and interventions untouched.
  * 2. The walker detects what it claims to: a model run part-way, then one
  *    thing at a time corrupted (a worker's load, a case's holder link, a
- *    queue count, a tree leaf, ...) and restored; the core function,
+ *    queue count, a tree leaf, a hazard's bound, ...) and restored; the core function,
  *    invariants_find, must name each one, and find nothing once it is
  *    restored. The aborting wrapper dies with the description. The labour
  *    market's ledger likewise: a person made or lost is found. */
@@ -27,6 +27,7 @@
 #include "models/model.h"
 #include "models/replication.h"
 #include "models/scenario.h"
+#include "models/workers.h"
 #include "tests/testutil.h"
 
 #include <glob.h>
@@ -306,6 +307,20 @@ static void test_walker_finds_each_corruption(void **state)
     m->open_cases--;
     assert_found(m, 0, "counted open", NULL);
     m->open_cases++;
+    assert_clean(m, 0);
+
+    /* thinning: a hazard's bound under its rate now (events would be
+     * missed), and a bound with no candidate pending */
+    double rate = workers_leave_rate(m, wi), bound = wk->leave.bound;
+    assert_true(rate > 0);
+    wk->leave.bound = rate / 2;
+    assert_found(m, 0, text("worker %u", wi), "over their bounds");
+    wk->leave.bound = bound;
+    assert_clean(m, 0);
+    cal_handle ev = wk->ev_sick;
+    wk->ev_sick = 0;
+    assert_found(m, 0, text("worker %u", wi), "without a candidate");
+    wk->ev_sick = ev;
     assert_clean(m, 0);
 
     /* a negative flow */

@@ -10,6 +10,7 @@
  * comments from the fixture's figures; tolerances are for rounding only. */
 #include "models/costs.h"
 #include "models/demand.h"
+#include "models/hazard.h"
 #include "models/interventions.h"
 #include "models/metrics.h"
 #include "models/model.h"
@@ -18,6 +19,7 @@
 #include "models/allocation.h"
 #include "models/scenario.h"
 #include "models/workers.h"
+#include "sim/calendar.h"
 #include "sim/date.h"
 #include "sim/result.h"
 #include "tests/testutil.h"
@@ -159,12 +161,68 @@ static void test_pressure_above_reference_only(void **state)
     assert_int_equal(workers(w.m, ws, 16), 10);
     struct worker *x = &w.m->w[ws[0]];
     static const double load[] = { 0.0, 1.0, 1.5, 3.0, 4.5 }, want[] = { 1.0, 1.0, 1.0, 2.0, 3.0 };
+    /* the fixture's workers never fall sick: a base rate to read the
+     * multiplier off (the worker is at work: nobody is ever off) */
+    w.m->pv[w.m->sc->p_sick_rate] = 2.385;
+    x->load = 0;
+    double base = workers_sick_rate(w.m, ws[0]);
+    assert_true(base > 0);
     for (size_t k = 0; k < sizeof load / sizeof load[0]; k++) {
         x->load = load[k];
         workers_load_changed(w.m, ws[0]);
-        if (!(fabs(x->press_sick - want[k]) <= TOL))
-            fail_msg("load %g: sickness pressure %g, expected %g", load[k], x->press_sick, want[k]);
+        double press = workers_sick_rate(w.m, ws[0]) / base;
+        if (!(fabs(press - want[k]) <= TOL))
+            fail_msg("load %g: sickness pressure %g, expected %g", load[k], press, want[k]);
     }
+    wb_close(&w);
+}
+
+/* Thinning (models/hazard.h): a change of load under a worker's load bound
+ * changes its sickness rate but moves no event and keeps the bound; a load
+ * above it raises the bound to the rate there and draws the next candidate
+ * afresh. The fixture's workers never fall sick: a base rate of 2.385
+ * episodes per FTE-year, put in force by a refresh (as an intervention
+ * does), starts the hazard at the rate at the overload cap, 4 points
+ * (overload factor 1): 2.385 / 365.25 x (1 + (4 / 1.5 - 1)) a day. */
+static void test_load_under_the_bound_moves_no_event(void **state)
+{
+    (void)state;
+    struct wb w;
+    wb_open(&w, NULL, 0);
+    struct model *m = w.m;
+    uint32_t ws[16];
+    assert_int_equal(workers(m, ws, 16), 10);
+    uint32_t wi = ws[0];
+    struct worker *x = &m->w[wi];
+    assert_int_equal(x->status, W_AT_WORK);
+    assert_true(x->load <= 4.0 && m->overload_factor == 1.0);
+    assert_int_equal(x->ev_sick, 0);
+    m->pv[m->sc->p_sick_rate] = 2.385;
+    workers_refresh(m);
+    double base = 2.385 / 365.25, bound = base * (4.0 / 1.5);
+    if (!(fabs(x->sick.bound - bound) <= TOL * bound))
+        fail_msg("sickness bound %g a day, expected %g", x->sick.bound, bound);
+    struct cal_event before, after;
+    assert_true(calendar_event(m->sim.cal, x->ev_sick, &before));
+
+    static const double loads[] = { 0.0, 1.2, 3.3, 4.0, 2.5 };
+    for (size_t k = 0; k < sizeof loads / sizeof loads[0]; k++) {
+        x->load = loads[k];
+        workers_load_changed(m, wi);
+        double want = base * hazard_pressure(loads[k], 1.5, 1.0);
+        assert_true(fabs(workers_sick_rate(m, wi) - want) <= TOL * want);
+        assert_true(x->sick.bound == bound);
+        assert_true(calendar_event(m->sim.cal, x->ev_sick, &after));
+        assert_true(after.time == before.time);
+    }
+
+    x->load = 5.1;   /* above the overload cap: cases kept through a cut */
+    workers_load_changed(m, wi);
+    double raised = base * (5.1 / 1.5);
+    if (!(fabs(x->sick.bound - raised) <= TOL * raised))
+        fail_msg("sickness bound %g a day after the load passed the cap, expected %g", x->sick.bound, raised);
+    assert_true(calendar_event(m->sim.cal, x->ev_sick, &after));
+    assert_true(after.time != before.time);
     wb_close(&w);
 }
 
@@ -399,10 +457,10 @@ static void test_intervention_levers(void **state)
             idle = ws[i];
     assert_int_not_equal(idle, MODEL_NONE);
     BEGIN(SICKER);
-    if (!(fabs(m->w[idle].sick.rate - 0.2) <= TOL))
-        fail_msg("sickness hazard %g a day, expected 0.2", m->w[idle].sick.rate);
+    if (!(fabs(workers_sick_rate(m, idle) - 0.2) <= TOL))
+        fail_msg("sickness hazard %g a day, expected 0.2", workers_sick_rate(m, idle));
     END(SICKER);
-    assert_true(m->w[idle].sick.rate == 0);
+    assert_true(workers_sick_rate(m, idle) == 0);
 #undef BEGIN
 #undef END
     wb_close(&w);
@@ -517,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_pause_keeps_time_left),
         cmocka_unit_test(test_admin_share_scales_cap),
         cmocka_unit_test(test_pressure_above_reference_only),
+        cmocka_unit_test(test_load_under_the_bound_moves_no_event),
         cmocka_unit_test(test_caseload_quantile),
         cmocka_unit_test(test_period_costs_reset),
         cmocka_unit_test(test_discounting_closed_form),
