@@ -990,13 +990,13 @@ static void workforce_fit_sickness(const struct records *r, const struct scenari
     group(ev, ce, nd, &c);
     struct estim_surv es = { c.t, c.events, c.censored, c.n };
     struct estim_mix mx;
-    if (estim_surv_events(&es) < FIT_MIN_EVENTS || !estim_exp_mixture(&es, &mx)) {
+    if (estim_surv_events(&es) < FIT_MIN_EVENTS || !estim_exp_mixture_days(&es, &mx)) {
         kept(f, sc, notes, "workforce.sickness.long_share",
              "too few absences for the mixture of short and long episodes");
     } else {
         double n = estim_surv_events(&es);
-        const char *m = "right-censored ML of a mixture of two exponentials (the model's short and long "
-                        "episodes), days off counted inclusive";
+        const char *m = "ML of a mixture of two exponentials (the model's short and long episodes) from days "
+                        "off counted inclusive, each an interval of the time off; open absences censored";
         fitted_number(f, "workforce.sickness.long_share", mx.q, mx.se_q, fmax(0, normal_lo(mx.q, mx.se_q)),
                       fmin(1, normal_hi(mx.q, mx.se_q)), n, false, m);
         fitted_number(f, "workforce.sickness.short_mean_days", mx.short_mean, mx.se_short,

@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_psi.h>
@@ -302,6 +303,64 @@ static void test_mixture_recovers(void **state)
     free(e);
     free(c);
     gsl_rng_free(r);
+}
+
+/* P(L = d) of the whole-day count L = max(1, floor(U + X)) of an
+ * exponential X of mean a, U uniform on [0, 1): for d >= 2 the integral of
+ * the triangle max(0, 1 - |x - d|) against X's density (numerically, by
+ * gsl_integration_qag), so that the estimator's closed form is checked
+ * against a computation of its own. */
+static double tent_density(double x, void *p)
+{
+    const double *ad = p;
+    return fmax(0, 1 - fabs(x - ad[1])) * exp(-x / ad[0]) / ad[0];
+}
+
+static double whole_day_p(double a, int d)
+{
+    gsl_integration_workspace *w = gsl_integration_workspace_alloc(200);
+    double ad[2] = { a, (double)d }, v, err;
+    gsl_function f = { tent_density, ad };
+    gsl_integration_qag(&f, d - 1, d + 1, 1e-14, 1e-12, 200, GSL_INTEG_GAUSS61, w, &v, &err);
+    gsl_integration_workspace_free(w);
+    return v;
+}
+
+/* The whole-day mixture: given each count's expected frequency under a
+ * known mixture (N times P(L = d) for d = 1..DMAX, the rest censored at
+ * DMAX), the likelihood's maximum is the truth (the expected log likelihood
+ * is largest at the true parameters), up to the optimiser's tolerance. The
+ * continuous likelihood fitted to the same counts misses the short mean by
+ * several percent: an absence is at least its first day. */
+static void test_mixture_whole_days(void **state)
+{
+    (void)state;
+    enum { DMAX = 400 };
+    const double q = 0.08, a = 4.3, b = 60, N = 1e5;
+    static double t[DMAX], e[DMAX], c[DMAX];
+    double rest = 1;
+    for (int d = DMAX; d >= 2; d--) {
+        double p = (1 - q) * whole_day_p(a, d) + q * whole_day_p(b, d);
+        t[d - 1] = d;
+        e[d - 1] = N * p;
+        c[d - 1] = 0;
+        rest -= p;
+    }
+    /* what is not in 2..DMAX: L = 1, or beyond DMAX (censored at DMAX) */
+    double beyond = q * exp(-(DMAX + 1.0) / b) * b * expm1(1 / b) + (1 - q) * exp(-(DMAX + 1.0) / a) * a * expm1(1 / a);
+    t[0] = 1;
+    e[0] = N * (rest - beyond);
+    c[DMAX - 1] = N * beyond;
+    struct estim_surv s = { t, e, c, DMAX };
+    struct estim_mix m;
+    assert_true(estim_exp_mixture_days(&s, &m));
+    assert_true(fabs(m.q - q) < 1e-3 * q);
+    assert_true(fabs(m.short_mean - a) < 1e-3 * a);
+    assert_true(fabs(m.long_mean - b) < 1e-3 * b);
+    assert_true(m.cov[0] > 0 && m.cov[4] > 0 && m.cov[8] > 0);
+    struct estim_mix cont;
+    assert_true(estim_exp_mixture(&s, &cont));
+    assert_true(cont.short_mean > 1.02 * a);
 }
 
 static void test_too_few_events(void **state)
@@ -1062,6 +1121,7 @@ int main(void)
         cmocka_unit_test(test_censored_lognormal_recovers),
         cmocka_unit_test(test_kaplan_meier_textbook),
         cmocka_unit_test(test_mixture_recovers),
+        cmocka_unit_test(test_mixture_whole_days),
         cmocka_unit_test(test_too_few_events),
         cmocka_unit_test(test_rates_and_proportions),
         cmocka_unit_test_setup_teardown(test_bad_rows, tu_dir_setup, tu_dir_teardown),
