@@ -58,6 +58,8 @@ struct estim_dur {
     double cov[4];          /* their covariance (observed information^-1) */
     double mean, sd;        /* implied mean and sd (sd = mean for exponential) */
     double se_mean, se_sd;  /* by the delta method */
+    double cov_log[4];      /* covariance of (log mean, log sd) by the delta method
+                             * (exponential: [0] only, the variance of log mean) */
 };
 
 /* The families estim_duration fits: every duration family of sim/dist.h

@@ -358,6 +358,17 @@ void estim_duration(const struct estim_surv *s, enum dist_kind kind, struct esti
                 vm += gm[i] * out->cov[i * out->k + j] * gm[j];
                 vs += gs[i] * out->cov[i * out->k + j] * gs[j];
             }
+        double gl[2][2] = { { gm[0] / out->mean, gm[1] / out->mean }, { gs[0] / out->sd, gs[1] / out->sd } };
+        for (size_t a = 0; a < 2; a++)
+            for (size_t b = 0; b < 2; b++) {
+                double v = 0;
+                for (size_t i = 0; i < out->k; i++)
+                    for (size_t j = 0; j < out->k; j++)
+                        v += gl[a][i] * out->cov[i * out->k + j] * gl[b][j];
+                out->cov_log[a * 2 + b] = v;
+            }
+        if (kind == DIST_EXPONENTIAL)
+            out->cov_log[1] = out->cov_log[2] = out->cov_log[3] = 0;
         out->se_mean = sqrt(fmax(vm, 0));
         out->se_sd = sqrt(fmax(vs, 0));
         out->ok = isfinite(out->mean) && isfinite(out->sd) && isfinite(out->se_mean);
