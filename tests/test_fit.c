@@ -739,6 +739,69 @@ static char *copy_small(const char *dir, const char *name)
 
 /* A bad row stops the command (exit 2, file:line:column on stderr, nothing
  * written); --drop-bad skips it, says so and counts it in drops.csv. */
+/* run --parameter-uncertainty: each replication draws the fitted
+ * parameters (fit_cov.csv) from its own stream, so the results are the
+ * same for any number of threads and differ from a run without; the
+ * manifest says so; a scenario that does not hold the fit's estimates (a
+ * --set on a drawn one), or a fit without fit_cov.csv, is refused. */
+static void test_parameter_uncertainty_run(void **state)
+{
+    struct tu_dir *td = *state;
+    char *cfg = tu_path(td->dir, "small.cfg"), *folder = tu_path(td->dir, "small-fit");
+    char *fitcsv = tu_path(folder, "fit.csv"), *err = NULL;
+    if (tu_caseload_run(&err, NULL, "fit", SMALL, "--at", "2024-01-01", "--template", TEMPLATE, "-o", cfg, "-q",
+                        NULL) != 0)
+        fail_msg("fit failed: %s", err);
+    free(err);
+    char *cov = tu_read_in(folder, FIT_COV_CSV);
+    tu_assert_contains(cov, "path_a,scale_a,path_b,scale_b,cov\n");
+    tu_assert_contains(cov, "\ndemand.screen_out,logit,demand.screen_out,logit,");
+    free(cov);
+    const char *name[3] = { "j1", "j2", "plain" };
+    char *dir[3], *series[3];
+    for (int k = 0; k < 3; k++) {
+        dir[k] = tu_path(td->dir, name[k]);
+        err = NULL;
+        int rc = k < 2 ? tu_caseload_run(&err, NULL, "run", cfg, "-n", "4", "-j", k ? "2" : "1", "-q", "-o", dir[k],
+                                         "--parameter-uncertainty", fitcsv, NULL)
+                       : tu_caseload_run(&err, NULL, "run", cfg, "-n", "4", "-q", "-o", dir[k], NULL);
+        if (rc != 0)
+            fail_msg("run %s failed: %s", name[k], err);
+        free(err);
+        series[k] = tu_read_in(dir[k], "series.csv");
+    }
+    assert_string_equal(series[0], series[1]);
+    assert_true(strcmp(series[0], series[2]) != 0);
+    char *man = tu_read_in(dir[0], "manifest.json");
+    tu_assert_contains(man, "\"parameter_uncertainty\"");
+    free(man);
+    man = tu_read_in(dir[2], "manifest.json");
+    assert_null(strstr(man, "parameter_uncertainty"));
+    free(man);
+    err = NULL;
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", cfg, "-n", "1", "-q", "-o", dir[2], "--force", "--set",
+                                     "demand.screen_out=0.3", "--parameter-uncertainty", fitcsv, NULL),
+                     2);
+    tu_assert_contains(err, "demand.screen_out: the fit estimated 0.25 but");
+    free(err);
+    char *covpath = tu_path(folder, FIT_COV_CSV);
+    assert_int_equal(remove(covpath), 0);
+    err = NULL;
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", cfg, "-n", "1", "-q", "-o", dir[2], "--force",
+                                     "--parameter-uncertainty", fitcsv, NULL),
+                     2);
+    tu_assert_contains(err, FIT_COV_CSV);
+    free(err);
+    free(covpath);
+    for (int k = 0; k < 3; k++) {
+        free(dir[k]);
+        free(series[k]);
+    }
+    free(fitcsv);
+    free(folder);
+    free(cfg);
+}
+
 static void test_drop_bad_command(void **state)
 {
     struct tu_dir *td = *state;
@@ -1135,6 +1198,7 @@ int main(void)
         cmocka_unit_test(test_writer_round_trips_every_scenario),
         cmocka_unit_test(test_fuzz_inputs),
         cmocka_unit_test_setup_teardown(test_drop_bad_command, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_parameter_uncertainty_run, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_include_template_and_no_data, tu_dir_setup, tu_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
