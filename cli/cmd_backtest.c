@@ -5,12 +5,16 @@
  * the records as they stood on DATE (fit/fitmap.h uses only what is dated
  * on or before it: episodes and spells still open then are censored there),
  * simulate from DATE with the state observed then (the cases open, their
- * time in stage or waiting, the staff in post), and score the forecast of
+ * time in stage or waiting, the staff in post), each replication drawing
+ * the fitted parameters from the fit's sampling distribution
+ * (fit_draws), and score the forecast of
  * each month up to DATE2 against what the records show happened
  * (output/records_series.h, output/backtest.h). Writes into DIR:
  *
  *   fitted.cfg    the scenario fitted on DATE (its start)
  *   fit.csv       the estimates, as caseload fit writes them
+ *   fit_cov.csv   their covariances, which each replication of the
+ *                 forecast draws the fitted parameters from
  *   run/          the forecast: a run folder of the fitted scenario over
  *                 the months DATE..DATE2 (series.csv, summary.csv, ...)
  *   backtest.csv  per series: months, coverage of the 50% and 90%
