@@ -52,7 +52,7 @@
 #define CLUSTER_WHY_SIZE 640
 /* Every option letter of every command (options_parse): each rank reads the
  * command line rank 0 accepted, for the --set and --risk it loads with. */
-#define CLUSTER_ALL_OPTIONS "nsjoSqfPKMpWCZVTDLABRGEXYdu"
+#define CLUSTER_ALL_OPTIONS "nsjoSqfPKMpWCZVTDLABRGEXYduFUrk"
 
 enum tag { TAG_BATCH = 1, TAG_READY, TAG_CHUNK, TAG_RESULT, TAG_STOP, TAG_STOPPED, TAG_DONE };
 
