@@ -78,8 +78,8 @@ enum case_state { CASE_FREE, CASE_QUEUED, CASE_ALLOCATED, CASE_REREFERRAL };
 struct case_rec {
     struct rng rng;        /* the child's own stream */
     double queued_at;      /* when it joined the unallocated queue */
-    double due;            /* when its EV_CASE_DONE was set for (pathway.c) */
-    double remaining;      /* work days left in the stage while stopped */
+    double due;            /* end of its time in stage, while the clock runs */
+    double remaining;      /* work days left in the stage while paused */
     cal_handle done;       /* EV_CASE_DONE while the clock runs */
     uint32_t worker;       /* MODEL_NONE unless allocated (binding.c) */
     uint32_t prev, next;   /* in the worker's list of cases */
@@ -89,18 +89,6 @@ struct case_rec {
     uint16_t changes;      /* allocations to a worker other than the last */
     uint8_t state;
     bool had_worker;
-    uint32_t epoch;        /* its worker's latest absence when `due` was
-                            * set (pathway.c; 0: none) */
-    uint32_t park_next;    /* next in its worker's absence's parked list */
-};
-
-/* An absence of a worker from its cases (sickness), in the pathway's log
- * (pathway.c): when it started and ended, the same worker's next absence,
- * and while it lasts the cases whose clocks are parked until it ends. */
-struct absence {
-    double start, end;     /* end: NAN while it lasts */
-    uint32_t next;         /* the worker's next absence, 0 for none yet */
-    uint32_t parked;       /* head of the parked cases, MODEL_NONE for none */
 };
 
 /* ---- workers and posts (workers.c, posts.c; cases and load: binding.c) ---- */
@@ -119,11 +107,8 @@ struct worker {
     uint32_t id;           /* unique in the replication (slots are reused) */
     uint32_t first_case;   /* head of its list of cases (binding.c) */
     uint32_t n_cases;
-    uint32_t absence_first, absence_last; /* its absences in the pathway's log
-                            * (pathway.c), oldest and newest; 0 for none */
     uint32_t next_free;
     uint8_t status;
-    bool clocks_off;       /* its cases' clocks stopped (pathway.c) */
     bool agency;
     bool ready;            /* due to progress, waiting for a vacant post */
     uint32_t ticket;       /* while ready: its place in the wait, unique in
@@ -236,9 +221,6 @@ struct model {
                                 found nothing to place (allocation.c) */
     size_t *open_in_stage, *queued_in_stage;
     size_t open_cases;
-    struct absence *absence; /* log of workers' absences, from index 1 (pathway.c) */
-    size_t n_absences, cap_absences; /* records used (index 0 among them), room */
-    uint64_t clock_refires;  /* EV_CASE_DONE found early and set again (pathway.c) */
 
     /* workforce (workers.c, posts.c) */
     struct worker *w;

@@ -9,8 +9,6 @@
 #include <string.h>
 
 #define CASE_POOL_MIN 1024
-/* Room for so many absences in the log at first; it doubles when full. */
-#define ABSENCE_LOG_MIN 1024
 
 /* ---- case pool ------------------------------------------------------------ */
 
@@ -22,9 +20,6 @@ void pathway_create(struct model *m)
     m->queued_in_stage = check_calloc(n, sizeof *m->queued_in_stage);
     m->n_case_slots = CASE_POOL_MIN;
     m->cases = check_calloc(m->n_case_slots, sizeof *m->cases);
-    m->cap_absences = ABSENCE_LOG_MIN;
-    m->absence = check_calloc(m->cap_absences, sizeof *m->absence);
-    m->n_absences = 1;
 }
 
 void pathway_destroy(struct model *m)
@@ -35,7 +30,6 @@ void pathway_destroy(struct model *m)
     free(m->open_in_stage);
     free(m->queued_in_stage);
     free(m->cases);
-    free(m->absence);
 }
 
 void pathway_reset(struct model *m)
@@ -48,8 +42,6 @@ void pathway_reset(struct model *m)
     m->open_cases = 0;
     m->free_case = MODEL_NONE;
     m->case_top = 0;
-    m->n_absences = 1;   /* index 0 names no absence */
-    m->clock_refires = 0;
 }
 
 uint32_t pathway_new_case(struct model *m, uint64_t key)
@@ -73,7 +65,7 @@ uint32_t pathway_new_case(struct model *m, uint64_t key)
     struct case_rec *cr = &m->cases[c];
     memset(cr, 0, sizeof *cr);
     rng_seed(&cr->rng, key);
-    cr->worker = cr->prev = cr->next = cr->park_next = MODEL_NONE;
+    cr->worker = cr->prev = cr->next = MODEL_NONE;
     cr->stage = -1;
     return c;
 }
@@ -87,115 +79,20 @@ static void free_case(struct model *m, uint32_t c)
 
 /* ---- worker lists and clocks ---------------------------------------------- */
 
-/* A case's time in stage runs only while its worker is at work. Its clock
- * is an EV_CASE_DONE at `due`, the day the stage would end if its worker
- * had no absence from `epoch` (the worker's latest absence when due was
- * set) on. Sickness stops no clock: its start and end are logged
- * (pathway_pause_all, pathway_resume_all), O(1) per episode whatever the
- * caseload. When the event fires after an absence logged since its epoch,
- * it is early: the case catches up through those absences (catch_up: the
- * same arithmetic as stopping the clock at each absence's start and
- * restarting it at its end, so the times are those of stopping every
- * clock) and its event is set again, or, while the worker is still off,
- * the case is parked on the absence until its end. A case that leaves its
- * worker catches up the same way to get its work left. */
-
-static uint32_t absence_new(struct model *m)
-{
-    if (m->n_absences == m->cap_absences) {
-        CHECK(m->cap_absences < MODEL_NONE / 2);
-        m->cap_absences *= 2;
-        m->absence = check_realloc(m->absence, m->cap_absences * sizeof *m->absence);
-    }
-    return (uint32_t)m->n_absences++;
-}
-
-/* Bring case c's clock, set at its epoch, through its worker's absences
- * logged since. False when the worker is at work: cr->due is then the day
- * its stage ends, and its epoch the worker's latest absence. True when the
- * worker is off: cr->remaining is then the work left when the absence that
- * lasts began. */
-static bool catch_up(struct model *m, struct case_rec *cr, const struct worker *w)
-{
-    if (cr->epoch == w->absence_last && !w->clocks_off)
-        return false;   /* no absence since */
-    double due = cr->due;
-    for (uint32_t a = cr->epoch ? m->absence[cr->epoch].next : w->absence_first; a; a = m->absence[a].next) {
-        const struct absence *ab = &m->absence[a];
-        double remaining = fmax(0.0, due - ab->start);
-        if (a == w->absence_last && w->clocks_off) {
-            cr->remaining = remaining;
-            return true;
-        }
-        due = ab->end + remaining;
-    }
-    cr->due = due;
-    cr->epoch = w->absence_last;
-    return false;
-}
-
-/* Case c (allocated, no clock set) waits for its worker's absence to end. */
-static void park(struct model *m, uint32_t c, const struct worker *w)
-{
-    struct absence *ab = &m->absence[w->absence_last];
-    m->cases[c].park_next = ab->parked;
-    ab->parked = c;
-}
-
-static void unpark(struct model *m, uint32_t c, const struct worker *w)
-{
-    uint32_t *link = &m->absence[w->absence_last].parked;
-    while (*link != c) {
-        CHECK(*link != MODEL_NONE);
-        link = &m->cases[*link].park_next;
-    }
-    *link = m->cases[c].park_next;
-}
-
-/* Case c's clock starts with its work left: now, or when its worker is back. */
 static void start_clock(struct model *m, uint32_t c)
 {
     struct case_rec *cr = &m->cases[c];
-    const struct worker *w = &m->w[cr->worker];
-    if (w->clocks_off) {
-        park(m, c, w);
-        return;
-    }
     cr->due = m->sim.now + cr->remaining;
-    cr->epoch = w->absence_last;
     cr->done = sim_at(&m->sim, cr->due, EV_CASE_DONE, c);
 }
 
-/* Case c's clock stops (it leaves its worker): its work left into remaining. */
 static void stop_clock(struct model *m, uint32_t c)
 {
     struct case_rec *cr = &m->cases[c];
-    const struct worker *w = &m->w[cr->worker];
     if (cr->done) {
+        cr->remaining = fmax(0.0, cr->due - m->sim.now);
         sim_cancel(&m->sim, &cr->done);
-        if (!catch_up(m, cr, w))
-            cr->remaining = fmax(0.0, cr->due - m->sim.now);
-    } else if (w->clocks_off) {
-        unpark(m, c, w);
     }
-}
-
-bool pathway_clock_refire(struct model *m, uint32_t c)
-{
-    struct case_rec *cr = &m->cases[c];
-    const struct worker *w = &m->w[cr->worker];
-    cr->done = 0;
-    m->clock_refires++;
-    if (catch_up(m, cr, w)) {
-        park(m, c, w);
-        return false;
-    }
-    /* Each absence lasts a positive time, so the stage ends later than
-     * now; should rounding say otherwise, it ends now. */
-    if (!(cr->due > m->sim.now))
-        return true;
-    cr->done = sim_at(&m->sim, cr->due, EV_CASE_DONE, c);
-    return false;
 }
 
 /* Case c now belongs to worker w; its clock runs while w is at work. */
@@ -204,7 +101,8 @@ static void attach(struct model *m, uint32_t c, uint32_t wi)
     binding_attach(m, c, wi);
     if (m->trace)
         model_trace(m, (struct trace_event){ .kind = TRACE_ALLOCATED, .subject = c, .who = m->w[wi].id });
-    start_clock(m, c);
+    if (m->w[wi].status == W_AT_WORK)
+        start_clock(m, c);
 }
 
 /* Take c off its worker (clock stopped, load reduced); the worker's derived
@@ -392,7 +290,7 @@ void pathway_rereferral(struct model *m, uint32_t c)
     memset(cr, 0, sizeof *cr);
     rng_seed(&cr->rng, key);
     cr->rereferrals = times;
-    cr->worker = cr->prev = cr->next = cr->park_next = MODEL_NONE;
+    cr->worker = cr->prev = cr->next = MODEL_NONE;
     cr->stage = -1;
     pathway_referral(m, c);
 }
@@ -446,34 +344,17 @@ void pathway_requeue_ineligible(struct model *m, uint32_t w)
     }
 }
 
-void pathway_pause_all(struct model *m, uint32_t wi)
+void pathway_pause_all(struct model *m, uint32_t w)
 {
-    struct worker *w = &m->w[wi];
-    CHECK(!w->clocks_off);
-    uint32_t a = absence_new(m);
-    m->absence[a] = (struct absence){ .start = m->sim.now, .end = NAN, .next = 0, .parked = MODEL_NONE };
-    if (w->absence_last)
-        m->absence[w->absence_last].next = a;
-    else
-        w->absence_first = a;
-    w->absence_last = a;
-    w->clocks_off = true;
+    for (uint32_t c = m->w[w].first_case; c != MODEL_NONE; c = m->cases[c].next)
+        stop_clock(m, c);
 }
 
-void pathway_resume_all(struct model *m, uint32_t wi)
+void pathway_resume_all(struct model *m, uint32_t w)
 {
-    struct worker *w = &m->w[wi];
-    CHECK(w->clocks_off);
-    struct absence *ab = &m->absence[w->absence_last];
-    ab->end = m->sim.now;
-    w->clocks_off = false;
-    uint32_t c = ab->parked;
-    ab->parked = MODEL_NONE;
-    while (c != MODEL_NONE) {
-        uint32_t next = m->cases[c].park_next;
-        start_clock(m, c);
-        c = next;
-    }
+    for (uint32_t c = m->w[w].first_case; c != MODEL_NONE; c = m->cases[c].next)
+        if (!m->cases[c].done)
+            start_clock(m, c);
 }
 
 size_t pathway_waiting_over(const struct model *m, double threshold)

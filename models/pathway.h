@@ -38,7 +38,7 @@ void pathway_initial(struct model *m, uint32_t c, size_t s);
 void pathway_open_elapsed(struct model *m, uint32_t c, size_t s, double elapsed);
 void pathway_open_waiting(struct model *m, uint32_t c, size_t s, double waited);
 
-/* EV_CASE_DONE (once pathway_clock_due says the stage ends) and EV_REREFERRAL. */
+/* EV_CASE_DONE and EV_REREFERRAL. */
 void pathway_stage_done(struct model *m, uint32_t c);
 void pathway_rereferral(struct model *m, uint32_t c);
 
@@ -57,23 +57,9 @@ void pathway_requeue(struct model *m, uint32_t c, bool count);
 void pathway_requeue_all(struct model *m, uint32_t w);
 void pathway_requeue_ineligible(struct model *m, uint32_t w);
 
-/* Stop / restart the clocks of worker w's cases (sickness starts / ends):
- * O(1), whatever w's caseload; the clocks catch up when they next fire or
- * their case leaves w (pathway.c). Pause w only while its clocks run,
- * resume it only while they are stopped (checked). */
+/* Stop / restart the clocks of worker w's cases (sickness starts / ends). */
 void pathway_pause_all(struct model *m, uint32_t w);
 void pathway_resume_all(struct model *m, uint32_t w);
-
-/* EV_CASE_DONE of case c fired: true when its stage ends now; false when
- * an absence of its worker since its clock was set made it early, the
- * clock then set again (or parked until the worker is back) and nothing
- * else changed. pathway_clock_refire is its slow part. */
-bool pathway_clock_refire(struct model *m, uint32_t c);
-static inline bool pathway_clock_due(struct model *m, uint32_t c)
-{
-    const struct case_rec *cr = &m->cases[c];
-    return cr->epoch == m->w[cr->worker].absence_last || pathway_clock_refire(m, c);
-}
 
 /* Unallocated cases that have waited longer than the threshold. */
 size_t pathway_waiting_over(const struct model *m, double threshold);

@@ -159,8 +159,10 @@ void model_refresh(struct model *m)
  * model; where an event on a worker reaches its cases or its post, the
  * switch sequences the modules, lowest first (models/README.md), so that
  * no module calls one above it. */
-static void apply(struct model *m, const struct cal_event *ev)
+static void handle(struct sim *s, const struct cal_event *ev, void *arg)
 {
+    struct model *m = arg;
+    (void)s;
     metrics_advance(m);
     uint32_t x = ev->subject;
     switch ((enum ev_type)ev->type) {
@@ -214,17 +216,6 @@ static void apply(struct model *m, const struct cal_event *ev)
      * would otherwise find, again, that nothing fits. */
     if (m->n_queued > 0 && m->alloc_due)
         alloc_dispatch(m);
-}
-
-static void handle(struct sim *s, const struct cal_event *ev, void *arg)
-{
-    struct model *m = arg;
-    (void)s;
-    /* A case's end of stage found early (its worker was off since its clock
-     * was set) is set again and changes nothing else: no integral is split
-     * at it, nothing new to allocate. */
-    if (ev->type != EV_CASE_DONE || pathway_clock_due(m, ev->subject))
-        apply(m, ev);
     if (m->after_event)
         m->after_event(m, m->after_event_arg);
     CHECK_INVARIANTS(m);
@@ -355,6 +346,6 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
             return 1;
     }
     metrics_finish(m);
-    out->events = m->sim.events - m->clock_refires;   /* the model's events */
+    out->events = m->sim.events;
     return 0;
 }
