@@ -118,15 +118,26 @@ static const char *walk_cases(struct walk *wk)
         if (!binding_eligible(m, (size_t)cr->stage, w->grade))
             BROKEN("case %u in stage %s is held by worker %u of grade %s, which may not hold it", c,
                    sc->stage[cr->stage].name, cr->worker, sc->grade[w->grade].name);
-        if (w->status == W_AT_WORK) {
+        /* its clock runs while its worker is at work, and while it is off
+         * with a known return, set for the return plus its work left */
+        bool off = w->status != W_AT_WORK;
+        if (w->clocks_off != off)
+            BROKEN("case %u: its worker %u has status %u but its cases' clocks are %s", c, cr->worker,
+                   w->status, w->clocks_off ? "off" : "on");
+        if (!off || !isnan(w->back_at)) {
             struct cal_event ev;
             if (!cr->done)
-                BROKEN("case %u: its worker %u is at work but its clock is stopped", c, cr->worker);
+                BROKEN("case %u: its worker %u is %s but its clock is stopped", c, cr->worker,
+                       off ? "back on a known day" : "at work");
             WALK(check_handle(wk, cr->done, EV_CASE_DONE, EV_CASE_DONE, c, "case", "end-of-stage", &ev));
             if (ev.time != cr->due)
                 BROKEN("case %u: its stage ends on day %.17g but is due on day %.17g", c, ev.time, cr->due);
+            if (off && !(cr->remaining >= 0 && cr->due == w->back_at + cr->remaining))
+                BROKEN("case %u: due on day %.17g, not its worker %u's return on day %.17g plus its "
+                       "%.17g days of work left", c, cr->due, cr->worker, w->back_at, cr->remaining);
         } else if (cr->done) {
-            BROKEN("case %u: its worker %u is off (status %u) but its clock runs", c, cr->worker, w->status);
+            BROKEN("case %u: its worker %u is off (status %u) with no known return but its clock runs", c,
+                   cr->worker, w->status);
         }
     }
     size_t chain = 0;
@@ -264,7 +275,15 @@ static const char *walk_worker(struct walk *wk, uint32_t wi, size_t *ready)
     } else {
         if (!w->ev_sick)
             BROKEN("worker %u (grade %s): off sick with no return scheduled", wi, gs->name);
-        WALK(check_handle(wk, w->ev_sick, EV_SICK_END, EV_SICK_END, wi, "worker", "return", NULL));
+        struct cal_event ev;
+        WALK(check_handle(wk, w->ev_sick, EV_SICK_END, EV_SICK_END, wi, "worker", "return", &ev));
+        /* its cases' clocks are set for its return when it will be back with them */
+        if (!isnan(w->back_at) && (w->ev_realloc || ev.time != w->back_at))
+            BROKEN("worker %u (grade %s): its cases' clocks are set for day %.17g, but it returns on day "
+                   "%.17g%s", wi, gs->name, w->back_at, ev.time, w->ev_realloc ? " after a reallocation" : "");
+        if (isnan(w->back_at) && !w->ev_realloc && w->n_cases > 0)
+            BROKEN("worker %u (grade %s): off with %u cases, no reallocation pending and no day of return "
+                   "for their clocks", wi, gs->name, w->n_cases);
     }
     if (w->ev_realloc && w->status != W_SICK)
         BROKEN("worker %u (grade %s): a reallocation pending while not off sick short-term (status %u)",

@@ -15,7 +15,10 @@
  *            list; counts per stage and in total match (cases conserved);
  *            queues in order of joining; a case's clock runs (a pending
  *            EV_CASE_DONE at its due time) exactly when its worker is at
- *            work; its worker's grade may hold its stage
+ *            work, or off with a known return (back_at: the worker's
+ *            EV_SICK_END, no EV_REALLOCATE pending), the clock then due at
+ *            back_at + the case's work left; its worker's grade may hold
+ *            its stage
  *   workers  holder <-> post and cover <-> post links both ways; load = sum
  *            of its cases' weights; cap = grade cap x FTE x direct-work
  *            factor; its leaf in the grade's max-tree = its spare capacity

@@ -80,7 +80,8 @@ struct case_rec {
     struct rng rng;        /* the child's own stream */
     double queued_at;      /* when it joined the unallocated queue */
     double due;            /* end of its time in stage, while the clock runs */
-    double remaining;      /* work days left in the stage while paused */
+    double remaining;      /* work days left in the stage while paused (its
+                            * worker off sick) */
     cal_handle done;       /* EV_CASE_DONE while the clock runs */
     uint32_t worker;       /* MODEL_NONE unless allocated (binding.c) */
     uint32_t prev, next;   /* in the worker's list of cases */
@@ -103,6 +104,8 @@ struct worker {
     double load;           /* sum of weights of its cases (binding.c) */
     double cap;            /* effective cap: grade cap x FTE x direct-work factor */
     double press_sick, press_leave; /* pressure multipliers now in force */
+    double back_at;        /* while off sick: when it is back with its cases,
+                            * NAN when not known (pathway.c) */
     cal_handle ev_leave, ev_sick, ev_realloc, ev_progress;
     uint32_t grade, post, slot; /* slot in its grade's allocation tree, or MODEL_NONE */
     uint32_t id;           /* unique in the replication (slots are reused) */
@@ -110,6 +113,7 @@ struct worker {
     uint32_t n_cases;
     uint32_t next_free;
     uint8_t status;
+    bool clocks_off;       /* its cases' clocks are off: it is off sick (pathway.c) */
     bool agency;
     bool ready;            /* due to progress, waiting for a vacant post */
     uint32_t ticket;       /* while ready: its place in the wait, unique in

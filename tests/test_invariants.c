@@ -25,8 +25,10 @@
 #include "models/market.h"
 #include "models/metrics.h"
 #include "models/model.h"
+#include "models/pathway.h"
 #include "models/replication.h"
 #include "models/scenario.h"
+#include "models/workers.h"
 #include "tests/testutil.h"
 
 #include <glob.h>
@@ -394,11 +396,68 @@ static void test_check_aborts_naming_the_invariant(void **state)
     world_close(&w);
 }
 
+/* Busy workers go off sick one after another, as EV_SICK_START does it
+ * (replication.c): those who will be back with their cases have every
+ * clock set for their return plus the case's work left, the others'
+ * clocks stop; the walker finds both states clean, and finds a clock that
+ * does not add up, or a return that moved. */
+static void test_walker_checks_the_clocks_of_sick_workers(void **state)
+{
+    (void)state;
+    struct world w;
+    world_open(&w, "tests/scenarios/pressure.cfg", "0.5");
+    struct model *m = w.m;
+    uint32_t wi = MODEL_NONE;
+    double back = NAN;
+    bool stopped = false;
+    for (int k = 0; k < 50 && (isnan(back) || !stopped); k++) {
+        wi = busy_worker(m);
+        workers_sick_start(m, wi);
+        struct cal_event ev;
+        assert_true(calendar_event(m->sim.cal, m->w[wi].ev_sick, &ev));
+        back = m->w[wi].ev_realloc ? NAN : ev.time;
+        stopped |= isnan(back);
+        pathway_pause_all(m, wi, back);
+        assert_clean(m, 0);
+        for (uint32_t c = m->w[wi].first_case; c != MODEL_NONE; c = m->cases[c].next)
+            assert_true(isnan(back) ? m->cases[c].done == 0 : m->cases[c].due == back + m->cases[c].remaining);
+    }
+    assert_true(stopped && !isnan(back));   /* both kinds of absence met */
+    struct worker *wk = &m->w[wi];
+    uint32_t c = wk->first_case;
+
+    /* a clock set for the return, but not with the work left */
+    m->cases[c].remaining += 0.5;
+    assert_found(m, 0, text("case %u", c), "work left");
+    m->cases[c].remaining -= 0.5;
+    assert_clean(m, 0);
+
+    /* the clocks set for another day than the return */
+    wk->back_at += 1.0;
+    assert_found(m, 0, text("worker %u's return", wi), "work left");
+    for (c = wk->first_case; c != MODEL_NONE; c = m->cases[c].next)
+        sim_move(&m->sim, m->cases[c].done, m->cases[c].due += 1.0);
+    assert_found(m, 0, text("worker %u ", wi), "returns on day");
+    for (c = wk->first_case; c != MODEL_NONE; c = m->cases[c].next)
+        sim_move(&m->sim, m->cases[c].done, m->cases[c].due -= 1.0);
+    wk->back_at -= 1.0;
+    assert_clean(m, 0);
+
+    /* clocks said to run while off */
+    wk->clocks_off = false;
+    assert_found(m, 0, text("worker %u", wi), "clocks are on");
+    wk->clocks_off = true;
+    assert_clean(m, 0);
+
+    world_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_this_build_walks_after_every_event),
         cmocka_unit_test(test_walker_finds_each_corruption),
+        cmocka_unit_test(test_walker_checks_the_clocks_of_sick_workers),
         cmocka_unit_test(test_establishment_law_is_switchable),
         cmocka_unit_test(test_walker_finds_a_person_lost_or_made),
         cmocka_unit_test(test_check_aborts_naming_the_invariant),
