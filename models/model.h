@@ -201,6 +201,15 @@ struct model {
     int overload_priority;
     double agency_ceiling;   /* FTE */
 
+    /* allocation (allocation.c): the grades that may hold each stage, in
+     * grade order — stage s's at alloc_grade[alloc_first[s] ..
+     * alloc_first[s + 1]) — and the grades that hold cases at all; fixed
+     * by the scenario (stages.*.grades), built once by alloc_create */
+    uint32_t *alloc_grade;
+    size_t *alloc_first;
+    uint32_t *alloc_holder;
+    size_t n_alloc_holders;
+
     /* demand (demand.c) */
     struct rng rng_arrivals;
     double arrival_bound;    /* thinning bound, referrals per day */
