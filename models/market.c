@@ -125,7 +125,18 @@ static double hire_factor(const struct model *m)
 
 double market_leave_factor(const struct model *m, uint32_t g)
 {
-    return market_recruits(m, g) ? pow(pay(m), -par(m, m->sc->market.p_leave_elasticity)) : 1.0;
+    if (!market_recruits(m, g))
+        return 1.0;
+    /* pow is a twentieth of an event's cost and its inputs are parameters,
+     * which change only at interventions: recomputed when they differ */
+    struct market *mk = m->market;
+    double p = pay(m), e = par(m, m->sc->market.p_leave_elasticity);
+    if (p != mk->leave_pay || e != mk->leave_elasticity) {
+        mk->leave_pay = p;
+        mk->leave_elasticity = e;
+        mk->leave_factor = pow(p, -e);
+    }
+    return mk->leave_factor;
 }
 
 double market_mark(struct model *m)
@@ -181,6 +192,7 @@ void market_reset(struct model *m)
     rng_seed(&mk->rng, rng_key(m->rep_key, STREAM_MARKET, 0, 0));
     mk->pool = mk->pool0 = par(m, m->sc->market.p_pool_start);
     mk->pay_hire = hire_factor(m);
+    mk->leave_pay = mk->leave_elasticity = NAN;
 }
 
 void market_start(struct model *m)

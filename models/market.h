@@ -52,6 +52,9 @@ struct market {
     double pay_hire;           /* the council's factor over the region's hazard in force
                                 * (pay effect x intensity) */
     double mark, mark_since;   /* integral of the council's hazard per vacancy up to mark_since */
+    /* memo of market_leave_factor: its value at this supplement and
+     * elasticity (NaN: none yet), read at every change of a worker's rates */
+    double leave_pay, leave_elasticity, leave_factor;
     /* The ledger of people since day 0, for conservation: council, pool
      * and outside (everyone else) exchange people only through these. */
     double council0, pool0;
