@@ -48,6 +48,9 @@ struct market {
     double threshold, acc, rate, since;
     cal_handle ev_pool, ev_tick;
     double vacancies;          /* the council's vacant funded FTE at the last refresh */
+    uint64_t vacancies_version;/* model.posts_version when it was counted, */
+    bool vacancies_counted;    /* if it was: a refresh with the posts unchanged
+                                * keeps the count rather than redo it */
     double hazard;             /* matching rate per vacancy, per day, before pay */
     double pay_hire;           /* the council's factor over the region's hazard in force
                                 * (pay effect x intensity) */
@@ -132,7 +135,8 @@ void market_metric_def(size_t i, const char **name, const char **unit, bool *flo
 void market_kpi_def(size_t i, const char **name, const char **unit, const char **descr, int *better);
 
 /* Conservation of people: the council's permanent staff (heads), the pool
- * and the ledger agree; describes the first disagreement into buf and
+ * and the ledger agree; and a vacancy count kept while the posts did not
+ * change equals a count now. Describes the first disagreement into buf and
  * returns it, or NULL. */
 const char *market_check(const struct model *m, char *buf, size_t size);
 

@@ -237,6 +237,9 @@ struct model {
     uint32_t free_worker;
     struct post *post;
     size_t n_posts, cap_posts;
+    uint64_t posts_version;  /* changes of a post's holder, funding or FTE and
+                                new posts so far (posts.c), so that a count
+                                over posts is redone only when it moved */
     struct grade_state *g;
     double agency_fte, agency_fte_sick;
     struct queue cover_wait; /* posts waiting for agency cover (post indices) */

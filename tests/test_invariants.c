@@ -19,7 +19,8 @@
  *    queue count, a tree leaf, ...) and restored; the core function,
  *    invariants_find, must name each one, and find nothing once it is
  *    restored. The aborting wrapper dies with the description. The labour
- *    market's ledger likewise: a person made or lost is found. */
+ *    market's ledger likewise: a person made or lost is found, and so is a
+ *    vacancy count kept as unchanged that a count now contradicts. */
 #include "models/allocation.h"
 #include "models/invariants.h"
 #include "models/market.h"
@@ -372,6 +373,16 @@ static void test_walker_finds_a_person_lost_or_made(void **state)
     m->market->ev_tick = h + (1ULL << 32);
     assert_found(m, 0, "market", "tick");
     m->market->ev_tick = h;
+    assert_clean(m, 0);
+    /* the vacancy count kept while no post changed (market.c): freshly
+     * counted it is clean; off by half an FTE with the posts unchanged, it
+     * is found */
+    market_refresh(m);
+    assert_true(m->market->vacancies_counted && m->market->vacancies_version == m->posts_version);
+    assert_clean(m, 0);
+    m->market->vacancies += 0.5;
+    assert_found(m, 0, "labour market", "vacant");
+    m->market->vacancies -= 0.5;
     assert_clean(m, 0);
     world_close(&w);
 }
