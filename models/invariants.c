@@ -327,6 +327,16 @@ static const char *walk_workers(struct walk *wk)
     if (!near(m->agency_fte, agency) || !near(m->agency_fte_sick, agency_sick))
         BROKEN("agency FTE %.17g and sick %.17g, the agency workers %.17g and %.17g", m->agency_fte,
                m->agency_fte_sick, agency, agency_sick);
+    /* the sums over grades kept for metrics_advance: exactly the sums in
+     * grade order (the same additions, so the same rounding) */
+    double all_in_post = 0, all_sick = 0;
+    for (size_t g = 0; g < sc->n_grades; g++) {
+        all_in_post += m->g[g].fte_in_post;
+        all_sick += m->g[g].fte_sick;
+    }
+    if (m->fte_in_post_all != all_in_post || m->fte_sick_all != all_sick)
+        BROKEN("FTE in post %.17g and sick %.17g over all grades, the grades' sums %.17g and %.17g",
+               m->fte_in_post_all, m->fte_sick_all, all_in_post, all_sick);
 
     size_t chain = 0;
     for (uint32_t wi = m->free_worker; wi != MODEL_NONE; wi = m->w[wi].next_free) {

@@ -20,7 +20,8 @@
  *            of its cases' weights; cap = grade cap x FTE x direct-work
  *            factor; its leaf in the grade's max-tree = its spare capacity
  *            (-inf when not at work), the tree itself consistent; FTE in
- *            post, sick and agency = sums over the workers; progression
+ *            post, sick and agency = sums over the workers, and over
+ *            the grades exactly as kept (fte_in_post_all); progression
  *            waits hold each ready worker once
  *   posts    each in its grade's list once, the funded ones first, as many
  *            as the establishment needs; supernumerary count; cover wait

@@ -242,6 +242,8 @@ struct model {
                                 over posts is redone only when it moved */
     struct grade_state *g;
     double agency_fte, agency_fte_sick;
+    double fte_in_post_all, fte_sick_all; /* the grades' fte_in_post and fte_sick
+                                             summed in grade order (workers.c) */
     struct queue cover_wait; /* posts waiting for agency cover (post indices) */
     double *scratch;         /* caseload quantiles */
     size_t n_scratch;

@@ -284,9 +284,17 @@ static void test_walker_finds_each_corruption(void **state)
     assert_clean(m, 0);
 
     /* a grade's FTE in post */
+    double in_post = m->g[wk->grade].fte_in_post;
     m->g[wk->grade].fte_in_post += 0.3;
     assert_found(m, 0, text("grade %s", w.sc->grade[wk->grade].name), "FTE in post");
-    m->g[wk->grade].fte_in_post -= 0.3;
+    m->g[wk->grade].fte_in_post = in_post;
+    assert_clean(m, 0);
+
+    /* the FTE sick over all grades, kept for the integrals (workers.c) */
+    double sick_all = m->fte_sick_all;
+    m->fte_sick_all = nextafter(sick_all, HUGE_VAL);
+    assert_found(m, 0, "over all grades", "sick");
+    m->fte_sick_all = sick_all;
     assert_clean(m, 0);
 
     /* a stale event handle: the same slot, a later generation */
