@@ -569,6 +569,35 @@ static const char *walk_calendar(struct walk *wk)
     return NULL;
 }
 
+/* ---- allocation -------------------------------------------------------------------- */
+
+/* Nothing placeable is left once dispatch returns, and nothing makes a case
+ * placeable without a dispatch following (alloc_due): no stage's head fits
+ * the best worker, under the cap or (at an overload priority) the overload
+ * cap, of any grade that may hold it. Read off the trees' roots, whose
+ * agreement with the workers the walks above checked. */
+static const char *walk_allocation(struct walk *wk)
+{
+    const struct model *m = wk->m;
+    const struct scenario *sc = m->sc;
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        if (m->queue[s].n == 0)
+            continue;
+        double need = m->pv[sc->stage[s].p_weight] - MODEL_LOAD_EPS;
+        bool over = (int)m->pv[sc->stage[s].p_priority] <= m->overload_priority;
+        for (uint32_t g = 0; g < sc->n_grades; g++) {
+            if (!binding_eligible(m, s, g))
+                continue;
+            double top = maxtree_top(&m->g[g].tree, false), otop = maxtree_top(&m->g[g].tree, true);
+            if (top >= need || (over && otop >= need))
+                BROKEN("stage %s: %zu cases wait, but a worker of grade %s has room %.17g (overload %.17g) "
+                       "for its %.17g points",
+                       sc->stage[s].name, m->queue[s].n, sc->grade[g].name, top, otop, need + MODEL_LOAD_EPS);
+        }
+    }
+    return NULL;
+}
+
 /* ---- the labour market ----------------------------------------------------------- */
 
 /* People are conserved between the council, the pool and outside (market.h). */
@@ -605,6 +634,8 @@ const char *invariants_find(const struct model *m, unsigned laws, char *buf, siz
         why = walk_stocks(&wk);
     if (!why)
         why = walk_market(&wk);
+    if (!why)
+        why = walk_allocation(&wk);
     free(wk.case_seen);
     free(wk.post_seen);
     free(wk.per_stage);

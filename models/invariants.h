@@ -27,6 +27,8 @@
  *            as the establishment needs; supernumerary count; cover wait
  *   handles  every event handle held is pending, of the right type and
  *            subject (a stale generation is caught)
+ *   allocation  no waiting case fits a worker who may hold it (nothing
+ *            placeable is left between dispatches)
  *   stocks   no negative stock, flow, integral or cost rate; sick <= in post
  *   calendar heap order and slot bookkeeping (calendar_check), nothing
  *            pending before the clock

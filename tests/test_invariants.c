@@ -16,9 +16,9 @@
  *    and rounded, its structure, rules and interventions untouched.
  * 2. The walker detects what it claims to: a model run part-way, then one
  *    thing at a time corrupted (a worker's load, a case's holder link, a
- *    queue count, a tree leaf, ...) and restored; the core function,
- *    invariants_find, must name each one, and find nothing once it is
- *    restored. The aborting wrapper dies with the description. The labour
+ *    queue count, a waiting case that fits, a tree leaf, ...) and
+ *    restored; the core function, invariants_find, must name each one, and
+ *    find nothing once it is restored. The aborting wrapper dies with the description. The labour
  *    market's ledger likewise: a person made or lost is found, and so is a
  *    vacancy count kept as unchanged that a count now contradicts. */
 #include "models/allocation.h"
@@ -28,6 +28,7 @@
 #include "models/model.h"
 #include "models/replication.h"
 #include "models/scenario.h"
+#include "models/workers.h"
 #include "tests/testutil.h"
 
 #include <glob.h>
@@ -259,6 +260,16 @@ static void test_walker_finds_each_corruption(void **state)
     m->n_queued--;
     assert_found(m, 0, "counted unallocated", NULL);
     m->n_queued++;
+    assert_clean(m, 0);
+
+    /* a waiting case that fits: room made (every cap ten times over, each
+     * worker's cap, load and leaf consistent with it) with no dispatch */
+    double direct = m->direct_factor;
+    m->direct_factor = direct * 10;
+    workers_refresh(m);
+    assert_found(m, 0, text("stage %s", w.sc->stage[s].name), "has room");
+    m->direct_factor = direct;
+    workers_refresh(m);
     assert_clean(m, 0);
 
     /* a tree leaf: set through the tree (inner nodes stay consistent), so
