@@ -346,6 +346,16 @@ static const char *walk_workers(struct walk *wk)
     if (!near(m->agency_fte, agency) || !near(m->agency_fte_sick, agency_sick))
         BROKEN("agency FTE %.17g and sick %.17g, the agency workers %.17g and %.17g", m->agency_fte,
                m->agency_fte_sick, agency, agency_sick);
+    /* the sums over grades kept for metrics_advance: exactly the sums in
+     * grade order (the same additions, so the same rounding) */
+    double all_in_post = 0, all_sick = 0;
+    for (size_t g = 0; g < sc->n_grades; g++) {
+        all_in_post += m->g[g].fte_in_post;
+        all_sick += m->g[g].fte_sick;
+    }
+    if (m->fte_in_post_all != all_in_post || m->fte_sick_all != all_sick)
+        BROKEN("FTE in post %.17g and sick %.17g over all grades, the grades' sums %.17g and %.17g",
+               m->fte_in_post_all, m->fte_sick_all, all_in_post, all_sick);
 
     size_t chain = 0;
     for (uint32_t wi = m->free_worker; wi != MODEL_NONE; wi = m->w[wi].next_free) {
@@ -578,6 +588,35 @@ static const char *walk_calendar(struct walk *wk)
     return NULL;
 }
 
+/* ---- allocation -------------------------------------------------------------------- */
+
+/* Nothing placeable is left once dispatch returns, and nothing makes a case
+ * placeable without a dispatch following (alloc_due): no stage's head fits
+ * the best worker, under the cap or (at an overload priority) the overload
+ * cap, of any grade that may hold it. Read off the trees' roots, whose
+ * agreement with the workers the walks above checked. */
+static const char *walk_allocation(struct walk *wk)
+{
+    const struct model *m = wk->m;
+    const struct scenario *sc = m->sc;
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        if (m->queue[s].n == 0)
+            continue;
+        double need = m->pv[sc->stage[s].p_weight] - MODEL_LOAD_EPS;
+        bool over = (int)m->pv[sc->stage[s].p_priority] <= m->overload_priority;
+        for (uint32_t g = 0; g < sc->n_grades; g++) {
+            if (!binding_eligible(m, s, g))
+                continue;
+            double top = maxtree_top(&m->g[g].tree, false), otop = maxtree_top(&m->g[g].tree, true);
+            if (top >= need || (over && otop >= need))
+                BROKEN("stage %s: %zu cases wait, but a worker of grade %s has room %.17g (overload %.17g) "
+                       "for its %.17g points",
+                       sc->stage[s].name, m->queue[s].n, sc->grade[g].name, top, otop, need + MODEL_LOAD_EPS);
+        }
+    }
+    return NULL;
+}
+
 /* ---- the labour market ----------------------------------------------------------- */
 
 /* People are conserved between the council, the pool and outside (market.h). */
@@ -614,6 +653,8 @@ const char *invariants_find(const struct model *m, unsigned laws, char *buf, siz
         why = walk_stocks(&wk);
     if (!why)
         why = walk_market(&wk);
+    if (!why)
+        why = walk_allocation(&wk);
     free(wk.case_seen);
     free(wk.post_seen);
     free(wk.per_stage);

@@ -206,6 +206,15 @@ struct model {
     int overload_priority;
     double agency_ceiling;   /* FTE */
 
+    /* allocation (allocation.c): the grades that may hold each stage, in
+     * grade order — stage s's at alloc_grade[alloc_first[s] ..
+     * alloc_first[s + 1]) — and the grades that hold cases at all; fixed
+     * by the scenario (stages.*.grades), built once by alloc_create */
+    uint32_t *alloc_grade;
+    size_t *alloc_first;
+    uint32_t *alloc_holder;
+    size_t n_alloc_holders;
+
     /* demand (demand.c) */
     struct rng rng_arrivals;
     double arrival_bound;    /* thinning bound, referrals per day */
@@ -233,8 +242,13 @@ struct model {
     uint32_t free_worker;
     struct post *post;
     size_t n_posts, cap_posts;
+    uint64_t posts_version;  /* changes of a post's holder, funding or FTE and
+                                new posts so far (posts.c), so that a count
+                                over posts is redone only when it moved */
     struct grade_state *g;
     double agency_fte, agency_fte_sick;
+    double fte_in_post_all, fte_sick_all; /* the grades' fte_in_post and fte_sick
+                                             summed in grade order (workers.c) */
     struct queue cover_wait; /* posts waiting for agency cover (post indices) */
     double *scratch;         /* caseload quantiles */
     size_t n_scratch;

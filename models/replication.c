@@ -65,6 +65,7 @@ struct model *model_create(const struct scenario *sc)
     posts_create(m);
     demand_create(m);
     market_create(m);
+    alloc_create(m);
     return m;
 }
 
@@ -72,6 +73,7 @@ void model_destroy(struct model *m)
 {
     if (!m)
         return;
+    alloc_destroy(m);
     market_destroy(m);
     demand_destroy(m);
     posts_destroy(m);

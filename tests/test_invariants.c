@@ -16,10 +16,11 @@
  *    and rounded, its structure, rules and interventions untouched.
  * 2. The walker detects what it claims to: a model run part-way, then one
  *    thing at a time corrupted (a worker's load, a case's holder link, a
- *    queue count, a tree leaf, ...) and restored; the core function,
- *    invariants_find, must name each one, and find nothing once it is
- *    restored. The aborting wrapper dies with the description. The labour
- *    market's ledger likewise: a person made or lost is found. */
+ *    queue count, a waiting case that fits, a tree leaf, ...) and
+ *    restored; the core function, invariants_find, must name each one, and
+ *    find nothing once it is restored. The aborting wrapper dies with the description. The labour
+ *    market's ledger likewise: a person made or lost is found, and so is a
+ *    vacancy count kept as unchanged that a count now contradicts. */
 #include "models/allocation.h"
 #include "models/invariants.h"
 #include "models/market.h"
@@ -262,6 +263,16 @@ static void test_walker_finds_each_corruption(void **state)
     m->n_queued++;
     assert_clean(m, 0);
 
+    /* a waiting case that fits: room made (every cap ten times over, each
+     * worker's cap, load and leaf consistent with it) with no dispatch */
+    double direct = m->direct_factor;
+    m->direct_factor = direct * 10;
+    workers_refresh(m);
+    assert_found(m, 0, text("stage %s", w.sc->stage[s].name), "has room");
+    m->direct_factor = direct;
+    workers_refresh(m);
+    assert_clean(m, 0);
+
     /* a tree leaf: set through the tree (inner nodes stay consistent), so
      * only the leaf disagrees with the worker's spare capacity */
     struct maxtree *t = &m->g[wk->grade].tree;
@@ -285,9 +296,17 @@ static void test_walker_finds_each_corruption(void **state)
     assert_clean(m, 0);
 
     /* a grade's FTE in post */
+    double in_post = m->g[wk->grade].fte_in_post;
     m->g[wk->grade].fte_in_post += 0.3;
     assert_found(m, 0, text("grade %s", w.sc->grade[wk->grade].name), "FTE in post");
-    m->g[wk->grade].fte_in_post -= 0.3;
+    m->g[wk->grade].fte_in_post = in_post;
+    assert_clean(m, 0);
+
+    /* the FTE sick over all grades, kept for the integrals (workers.c) */
+    double sick_all = m->fte_sick_all;
+    m->fte_sick_all = nextafter(sick_all, HUGE_VAL);
+    assert_found(m, 0, "over all grades", "sick");
+    m->fte_sick_all = sick_all;
     assert_clean(m, 0);
 
     /* a stale event handle: the same slot, a later generation */
@@ -374,6 +393,16 @@ static void test_walker_finds_a_person_lost_or_made(void **state)
     m->market->ev_tick = h + (1ULL << 32);
     assert_found(m, 0, "market", "tick");
     m->market->ev_tick = h;
+    assert_clean(m, 0);
+    /* the vacancy count kept while no post changed (market.c): freshly
+     * counted it is clean; off by half an FTE with the posts unchanged, it
+     * is found */
+    market_refresh(m);
+    assert_true(m->market->vacancies_counted && m->market->vacancies_version == m->posts_version);
+    assert_clean(m, 0);
+    m->market->vacancies += 0.5;
+    assert_found(m, 0, "labour market", "vacant");
+    m->market->vacancies -= 0.5;
     assert_clean(m, 0);
     world_close(&w);
 }
