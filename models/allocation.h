@@ -14,6 +14,11 @@
 
 #include "models/model.h"
 
+/* The per-stage lists of grades that may hold it (model.h's alloc_*),
+ * from the scenario / their memory freed (accepts a model without them). */
+void alloc_create(struct model *m);
+void alloc_destroy(struct model *m);
+
 /* Allocate queued cases while some can be placed. */
 void alloc_dispatch(struct model *m);
 

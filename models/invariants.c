@@ -119,15 +119,26 @@ static const char *walk_cases(struct walk *wk)
         if (!binding_eligible(m, (size_t)cr->stage, w->grade))
             BROKEN("case %u in stage %s is held by worker %u of grade %s, which may not hold it", c,
                    sc->stage[cr->stage].name, cr->worker, sc->grade[w->grade].name);
-        if (w->status == W_AT_WORK) {
+        /* its clock runs while its worker is at work, and while it is off
+         * with a known return, set for the return plus its work left */
+        bool off = w->status != W_AT_WORK;
+        if (w->clocks_off != off)
+            BROKEN("case %u: its worker %u has status %u but its cases' clocks are %s", c, cr->worker,
+                   w->status, w->clocks_off ? "off" : "on");
+        if (!off || !isnan(w->back_at)) {
             struct cal_event ev;
             if (!cr->done)
-                BROKEN("case %u: its worker %u is at work but its clock is stopped", c, cr->worker);
+                BROKEN("case %u: its worker %u is %s but its clock is stopped", c, cr->worker,
+                       off ? "back on a known day" : "at work");
             WALK(check_handle(wk, cr->done, EV_CASE_DONE, EV_CASE_DONE, c, "case", "end-of-stage", &ev));
             if (ev.time != cr->due)
                 BROKEN("case %u: its stage ends on day %.17g but is due on day %.17g", c, ev.time, cr->due);
+            if (off && !(cr->remaining >= 0 && cr->due == w->back_at + cr->remaining))
+                BROKEN("case %u: due on day %.17g, not its worker %u's return on day %.17g plus its "
+                       "%.17g days of work left", c, cr->due, cr->worker, w->back_at, cr->remaining);
         } else if (cr->done) {
-            BROKEN("case %u: its worker %u is off (status %u) but its clock runs", c, cr->worker, w->status);
+            BROKEN("case %u: its worker %u is off (status %u) with no known return but its clock runs", c,
+                   cr->worker, w->status);
         }
     }
     size_t chain = 0;
@@ -265,7 +276,15 @@ static const char *walk_worker(struct walk *wk, uint32_t wi, size_t *ready)
     } else {
         if (!w->ev_sick)
             BROKEN("worker %u (grade %s): off sick with no return scheduled", wi, gs->name);
-        WALK(check_handle(wk, w->ev_sick, EV_SICK_END, EV_SICK_END, wi, "worker", "return", NULL));
+        struct cal_event ev;
+        WALK(check_handle(wk, w->ev_sick, EV_SICK_END, EV_SICK_END, wi, "worker", "return", &ev));
+        /* its cases' clocks are set for its return when it will be back with them */
+        if (!isnan(w->back_at) && (w->ev_realloc || ev.time != w->back_at))
+            BROKEN("worker %u (grade %s): its cases' clocks are set for day %.17g, but it returns on day "
+                   "%.17g%s", wi, gs->name, w->back_at, ev.time, w->ev_realloc ? " after a reallocation" : "");
+        if (isnan(w->back_at) && !w->ev_realloc && w->n_cases > 0)
+            BROKEN("worker %u (grade %s): off with %u cases, no reallocation pending and no day of return "
+                   "for their clocks", wi, gs->name, w->n_cases);
     }
     if (w->ev_realloc && w->status != W_SICK)
         BROKEN("worker %u (grade %s): a reallocation pending while not off sick short-term (status %u)",
@@ -338,6 +357,16 @@ static const char *walk_workers(struct walk *wk)
     if (!near(m->agency_fte, agency) || !near(m->agency_fte_sick, agency_sick))
         BROKEN("agency FTE %.17g and sick %.17g, the agency workers %.17g and %.17g", m->agency_fte,
                m->agency_fte_sick, agency, agency_sick);
+    /* the sums over grades kept for metrics_advance: exactly the sums in
+     * grade order (the same additions, so the same rounding) */
+    double all_in_post = 0, all_sick = 0;
+    for (size_t g = 0; g < sc->n_grades; g++) {
+        all_in_post += m->g[g].fte_in_post;
+        all_sick += m->g[g].fte_sick;
+    }
+    if (m->fte_in_post_all != all_in_post || m->fte_sick_all != all_sick)
+        BROKEN("FTE in post %.17g and sick %.17g over all grades, the grades' sums %.17g and %.17g",
+               m->fte_in_post_all, m->fte_sick_all, all_in_post, all_sick);
 
     size_t chain = 0;
     for (uint32_t wi = m->free_worker; wi != MODEL_NONE; wi = m->w[wi].next_free) {
@@ -570,6 +599,35 @@ static const char *walk_calendar(struct walk *wk)
     return NULL;
 }
 
+/* ---- allocation -------------------------------------------------------------------- */
+
+/* Nothing placeable is left once dispatch returns, and nothing makes a case
+ * placeable without a dispatch following (alloc_due): no stage's head fits
+ * the best worker, under the cap or (at an overload priority) the overload
+ * cap, of any grade that may hold it. Read off the trees' roots, whose
+ * agreement with the workers the walks above checked. */
+static const char *walk_allocation(struct walk *wk)
+{
+    const struct model *m = wk->m;
+    const struct scenario *sc = m->sc;
+    for (size_t s = 0; s < sc->n_stages; s++) {
+        if (m->queue[s].n == 0)
+            continue;
+        double need = m->pv[sc->stage[s].p_weight] - MODEL_LOAD_EPS;
+        bool over = (int)m->pv[sc->stage[s].p_priority] <= m->overload_priority;
+        for (uint32_t g = 0; g < sc->n_grades; g++) {
+            if (!binding_eligible(m, s, g))
+                continue;
+            double top = maxtree_top(&m->g[g].tree, false), otop = maxtree_top(&m->g[g].tree, true);
+            if (top >= need || (over && otop >= need))
+                BROKEN("stage %s: %zu cases wait, but a worker of grade %s has room %.17g (overload %.17g) "
+                       "for its %.17g points",
+                       sc->stage[s].name, m->queue[s].n, sc->grade[g].name, top, otop, need + MODEL_LOAD_EPS);
+        }
+    }
+    return NULL;
+}
+
 /* ---- the labour market ----------------------------------------------------------- */
 
 /* People are conserved between the council, the pool and outside (market.h). */
@@ -606,6 +664,8 @@ const char *invariants_find(const struct model *m, unsigned laws, char *buf, siz
         why = walk_stocks(&wk);
     if (!why)
         why = walk_market(&wk);
+    if (!why)
+        why = walk_allocation(&wk);
     free(wk.case_seen);
     free(wk.post_seen);
     free(wk.per_stage);

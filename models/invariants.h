@@ -15,17 +15,23 @@
  *            list; counts per stage and in total match (cases conserved);
  *            queues in order of joining; a case's clock runs (a pending
  *            EV_CASE_DONE at its due time) exactly when its worker is at
- *            work; its worker's grade may hold its stage
+ *            work, or off with a known return (back_at: the worker's
+ *            EV_SICK_END, no EV_REALLOCATE pending), the clock then due at
+ *            back_at + the case's work left; its worker's grade may hold
+ *            its stage
  *   workers  holder <-> post and cover <-> post links both ways; load = sum
  *            of its cases' weights; cap = grade cap x FTE x direct-work
  *            factor; its leaf in the grade's max-tree = its spare capacity
  *            (-inf when not at work), the tree itself consistent; FTE in
- *            post, sick and agency = sums over the workers; progression
+ *            post, sick and agency = sums over the workers, and over
+ *            the grades exactly as kept (fte_in_post_all); progression
  *            waits hold each ready worker once
  *   posts    each in its grade's list once, the funded ones first, as many
  *            as the establishment needs; supernumerary count; cover wait
  *   handles  every event handle held is pending, of the right type and
  *            subject (a stale generation is caught)
+ *   allocation  no waiting case fits a worker who may hold it (nothing
+ *            placeable is left between dispatches)
  *   stocks   no negative stock, flow, integral or cost rate; sick <= in post
  *   calendar heap order and slot bookkeeping (calendar_check), nothing
  *            pending before the clock

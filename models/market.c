@@ -53,7 +53,9 @@
  * Cost: O(1) per transition and per hire or leaver; the council's vacant
  * FTE (O(posts)) is read once a day (MARKET_REFRESH_DAYS), when the rates
  * are recomputed, rather than at every change of a post: the matching rate
- * then lags the vacancies by under a day, against campaigns of months.
+ * then lags the vacancies by under a day, against campaigns of months. And
+ * it is counted only when a post changed since the last count
+ * (model.posts_version): most days none does.
  *
  * Randomness: the market's own stream (STREAM_MARKET), so with the market
  * on the posts', workers' and cases' streams see the same draws as with it
@@ -125,7 +127,18 @@ static double hire_factor(const struct model *m)
 
 double market_leave_factor(const struct model *m, uint32_t g)
 {
-    return market_recruits(m, g) ? pow(pay(m), -par(m, m->sc->market.p_leave_elasticity)) : 1.0;
+    if (!market_recruits(m, g))
+        return 1.0;
+    /* pow is a twentieth of an event's cost and its inputs are parameters,
+     * which change only at interventions: recomputed when they differ */
+    struct market *mk = m->market;
+    double p = pay(m), e = par(m, m->sc->market.p_leave_elasticity);
+    if (p != mk->leave_pay || e != mk->leave_elasticity) {
+        mk->leave_pay = p;
+        mk->leave_elasticity = e;
+        mk->leave_factor = pow(p, -e);
+    }
+    return mk->leave_factor;
 }
 
 double market_mark(struct model *m)
@@ -158,8 +171,11 @@ static void rates_update(struct model *m, bool read)
     const struct market_spec *ms = &m->sc->market;
     mk->mark = market_mark(m);
     mk->mark_since = m->sim.now;
-    if (read)
+    if (read && !(mk->vacancies_counted && mk->vacancies_version == m->posts_version)) {
         mk->vacancies = vacancies(m);
+        mk->vacancies_version = m->posts_version;
+        mk->vacancies_counted = true;
+    }
     double v = mk->vacancies + par(m, ms->p_region_vacancies);
     mk->hazard = v > 0 ? par(m, ms->p_efficiency) / DAYS * pow(mk->pool / v, par(m, ms->p_alpha)) : 0;
     mk->pay_hire = hire_factor(m);
@@ -181,6 +197,7 @@ void market_reset(struct model *m)
     rng_seed(&mk->rng, rng_key(m->rep_key, STREAM_MARKET, 0, 0));
     mk->pool = mk->pool0 = par(m, m->sc->market.p_pool_start);
     mk->pay_hire = hire_factor(m);
+    mk->leave_pay = mk->leave_elasticity = NAN;
 }
 
 void market_start(struct model *m)
@@ -409,6 +426,12 @@ const char *market_check(const struct model *m, char *buf, size_t size)
     }
     if (mk->pool != pool || mk->pool < 0 || mk->pool != floor(mk->pool)) {
         snprintf(buf, size, "labour market: the pool holds %.17g people, its ledger %.17g", mk->pool, pool);
+        return buf;
+    }
+    /* a count kept because the posts did not change is what a count now gives */
+    if (mk->vacancies_counted && mk->vacancies_version == m->posts_version && mk->vacancies != vacancies(m)) {
+        snprintf(buf, size, "labour market: %.17g FTE vacant kept as counted at the posts' version %llu, but "
+                 "a count now gives %.17g", mk->vacancies, (unsigned long long)mk->vacancies_version, vacancies(m));
         return buf;
     }
     return NULL;

@@ -48,10 +48,16 @@ struct market {
     double threshold, acc, rate, since;
     cal_handle ev_pool, ev_tick;
     double vacancies;          /* the council's vacant funded FTE at the last refresh */
+    uint64_t vacancies_version;/* model.posts_version when it was counted, */
+    bool vacancies_counted;    /* if it was: a refresh with the posts unchanged
+                                * keeps the count rather than redo it */
     double hazard;             /* matching rate per vacancy, per day, before pay */
     double pay_hire;           /* the council's factor over the region's hazard in force
                                 * (pay effect x intensity) */
     double mark, mark_since;   /* integral of the council's hazard per vacancy up to mark_since */
+    /* memo of market_leave_factor: its value at this supplement and
+     * elasticity (NaN: none yet), read at every change of a worker's rates */
+    double leave_pay, leave_elasticity, leave_factor;
     /* The ledger of people since day 0, for conservation: council, pool
      * and outside (everyone else) exchange people only through these. */
     double council0, pool0;
@@ -129,7 +135,8 @@ void market_metric_def(size_t i, const char **name, const char **unit, bool *flo
 void market_kpi_def(size_t i, const char **name, const char **unit, const char **descr, int *better);
 
 /* Conservation of people: the council's permanent staff (heads), the pool
- * and the ledger agree; describes the first disagreement into buf and
+ * and the ledger agree; and a vacancy count kept while the posts did not
+ * change equals a count now. Describes the first disagreement into buf and
  * returns it, or NULL. */
 const char *market_check(const struct model *m, char *buf, size_t size);
 

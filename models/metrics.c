@@ -529,11 +529,7 @@ void metrics_period_end(struct model *m, size_t p)
     metrics_advance(m);
     double *row = m->out->values + p * metrics_count(sc);
     const struct flows *f = &m->flow;
-    double in_post = 0, sick = 0;
-    for (size_t g = 0; g < sc->n_grades; g++) {
-        in_post += m->g[g].fte_in_post;
-        sick += m->g[g].fte_sick;
-    }
+    double in_post = m->fte_in_post_all, sick = m->fte_sick_all;
     double vacant = posts_vacancies(m), establishment = posts_establishment(m);
     double cl_mean, cl_p90, cl_cap;
     caseloads(m, &cl_mean, &cl_p90, &cl_cap);

@@ -79,11 +79,7 @@ static inline void metrics_advance(struct model *m)
     double dt = m->sim.now - m->in_period.since;
     if (dt <= 0)
         return;
-    double in_post = 0, sick = 0;
-    for (size_t g = 0; g < m->sc->n_grades; g++) {
-        in_post += m->g[g].fte_in_post;
-        sick += m->g[g].fte_sick;
-    }
+    double in_post = m->fte_in_post_all, sick = m->fte_sick_all;
     struct integrals *a = &m->in_period, *b = &m->in_total;
     double q = (double)m->n_queued;
     a->unallocated += q * dt;

@@ -64,6 +64,7 @@ enum stream_kind {
     STREAM_POST = 4,
     STREAM_REREFERRAL = 5,
     STREAM_MARKET = 6,
+    STREAM_PARAMETERS = 7,   /* the replication's draw of uncertain parameters (scenario.h's draws) */
 };
 
 /* Streams derived from a post's key. */
@@ -79,7 +80,8 @@ struct case_rec {
     struct rng rng;        /* the child's own stream */
     double queued_at;      /* when it joined the unallocated queue */
     double due;            /* end of its time in stage, while the clock runs */
-    double remaining;      /* work days left in the stage while paused */
+    double remaining;      /* work days left in the stage while paused (its
+                            * worker off sick) */
     cal_handle done;       /* EV_CASE_DONE while the clock runs */
     uint32_t worker;       /* MODEL_NONE unless allocated (binding.c) */
     uint32_t prev, next;   /* in the worker's list of cases */
@@ -102,6 +104,8 @@ struct worker {
     double load;           /* sum of weights of its cases (binding.c) */
     double cap;            /* effective cap: grade cap x FTE x direct-work factor */
     double load_bound;     /* the load its hazards' bounds hold up to (workers.c) */
+    double back_at;        /* while off sick: when it is back with its cases,
+                            * NAN when not known (pathway.c) */
     cal_handle ev_leave, ev_sick, ev_realloc, ev_progress;
     uint32_t grade, post, slot; /* slot in its grade's allocation tree, or MODEL_NONE */
     uint32_t id;           /* unique in the replication (slots are reused) */
@@ -109,6 +113,7 @@ struct worker {
     uint32_t n_cases;
     uint32_t next_free;
     uint8_t status;
+    bool clocks_off;       /* its cases' clocks are off: it is off sick (pathway.c) */
     bool agency;
     bool ready;            /* due to progress, waiting for a vacant post */
     uint32_t ticket;       /* while ready: its place in the wait, unique in
@@ -203,6 +208,15 @@ struct model {
     double sup_bound;        /* the largest sup_mult so far in the replication:
                               * the hazards' bounds use it (workers.c) */
 
+    /* allocation (allocation.c): the grades that may hold each stage, in
+     * grade order — stage s's at alloc_grade[alloc_first[s] ..
+     * alloc_first[s + 1]) — and the grades that hold cases at all; fixed
+     * by the scenario (stages.*.grades), built once by alloc_create */
+    uint32_t *alloc_grade;
+    size_t *alloc_first;
+    uint32_t *alloc_holder;
+    size_t n_alloc_holders;
+
     /* demand (demand.c) */
     struct rng rng_arrivals;
     double arrival_bound;    /* thinning bound, referrals per day */
@@ -230,8 +244,13 @@ struct model {
     uint32_t free_worker;
     struct post *post;
     size_t n_posts, cap_posts;
+    uint64_t posts_version;  /* changes of a post's holder, funding or FTE and
+                                new posts so far (posts.c), so that a count
+                                over posts is redone only when it moved */
     struct grade_state *g;
     double agency_fte, agency_fte_sick;
+    double fte_in_post_all, fte_sick_all; /* the grades' fte_in_post and fte_sick
+                                             summed in grade order (workers.c) */
     struct queue cover_wait; /* posts waiting for agency cover (post indices) */
     double *scratch;         /* caseload quantiles */
     size_t n_scratch;

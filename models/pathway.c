@@ -79,6 +79,15 @@ static void free_case(struct model *m, uint32_t c)
 
 /* ---- worker lists and clocks ---------------------------------------------- */
 
+/* A case's time in stage runs only while its worker is at work: its clock
+ * is an EV_CASE_DONE at `due`. When the worker goes off sick and its return
+ * is known (the cases stay until then), each clock is moved, once, to the
+ * return plus the work left (`remaining`, fixed at the absence's start),
+ * and the return touches no case; when it is not known (the cases will be
+ * handed back first), the clocks stop and the return restarts them. Either
+ * way the stage ends at the times stopping and restarting every clock
+ * gives, computed the same way. */
+
 static void start_clock(struct model *m, uint32_t c)
 {
     struct case_rec *cr = &m->cases[c];
@@ -86,11 +95,25 @@ static void start_clock(struct model *m, uint32_t c)
     cr->done = sim_at(&m->sim, cr->due, EV_CASE_DONE, c);
 }
 
+/* The clock of case c, whose worker w is off and back at w->back_at (a
+ * number), set for then; its work left in remaining. */
+static void clock_for_return(struct model *m, uint32_t c, const struct worker *w)
+{
+    struct case_rec *cr = &m->cases[c];
+    cr->due = w->back_at + cr->remaining;
+    if (cr->done)
+        sim_move(&m->sim, cr->done, cr->due);
+    else
+        cr->done = sim_at(&m->sim, cr->due, EV_CASE_DONE, c);
+}
+
 static void stop_clock(struct model *m, uint32_t c)
 {
     struct case_rec *cr = &m->cases[c];
     if (cr->done) {
-        cr->remaining = fmax(0.0, cr->due - m->sim.now);
+        /* off: remaining was fixed when the absence began (pathway_pause_all) */
+        if (!m->w[cr->worker].clocks_off)
+            cr->remaining = fmax(0.0, cr->due - m->sim.now);
         sim_cancel(&m->sim, &cr->done);
     }
 }
@@ -101,13 +124,16 @@ static void attach(struct model *m, uint32_t c, uint32_t wi)
     binding_attach(m, c, wi);
     if (m->trace)
         model_trace(m, (struct trace_event){ .kind = TRACE_ALLOCATED, .subject = c, .who = m->w[wi].id });
-    if (m->w[wi].status == W_AT_WORK)
+    const struct worker *w = &m->w[wi];
+    if (!w->clocks_off)
         start_clock(m, c);
+    else if (!isnan(w->back_at))
+        clock_for_return(m, c, w);
 }
 
 /* Take c off its worker (clock stopped, load reduced); the worker's derived
  * state is left for the caller to refresh. */
-static uint32_t detach(struct model *m, uint32_t c)
+static inline uint32_t detach(struct model *m, uint32_t c)
 {
     stop_clock(m, c);
     return binding_detach(m, c);
@@ -344,15 +370,34 @@ void pathway_requeue_ineligible(struct model *m, uint32_t w)
     }
 }
 
-void pathway_pause_all(struct model *m, uint32_t w)
+void pathway_pause_all(struct model *m, uint32_t wi, double back_at)
 {
-    for (uint32_t c = m->w[w].first_case; c != MODEL_NONE; c = m->cases[c].next)
-        stop_clock(m, c);
+    struct worker *w = &m->w[wi];
+    CHECK(!w->clocks_off && !(back_at < m->sim.now));
+    w->clocks_off = true;
+    w->back_at = back_at;
+    for (uint32_t c = w->first_case; c != MODEL_NONE; c = m->cases[c].next) {
+        struct case_rec *cr = &m->cases[c];
+        if (!cr->done)
+            continue;
+        cr->remaining = fmax(0.0, cr->due - m->sim.now);
+        if (isnan(back_at))
+            sim_cancel(&m->sim, &cr->done);
+        else
+            clock_for_return(m, c, w);
+    }
 }
 
-void pathway_resume_all(struct model *m, uint32_t w)
+void pathway_resume_all(struct model *m, uint32_t wi)
 {
-    for (uint32_t c = m->w[w].first_case; c != MODEL_NONE; c = m->cases[c].next)
+    struct worker *w = &m->w[wi];
+    CHECK(w->clocks_off);
+    w->clocks_off = false;
+    if (!isnan(w->back_at)) {
+        CHECK(w->back_at == m->sim.now);   /* every clock already set for now */
+        return;
+    }
+    for (uint32_t c = w->first_case; c != MODEL_NONE; c = m->cases[c].next)
         if (!m->cases[c].done)
             start_clock(m, c);
 }

@@ -57,8 +57,15 @@ void pathway_requeue(struct model *m, uint32_t c, bool count);
 void pathway_requeue_all(struct model *m, uint32_t w);
 void pathway_requeue_ineligible(struct model *m, uint32_t w);
 
-/* Stop / restart the clocks of worker w's cases (sickness starts / ends). */
-void pathway_pause_all(struct model *m, uint32_t w);
+/* Worker w's cases' clocks as its sickness starts / ends. At the start,
+ * each case's work left is fixed and, when w will be back with its cases
+ * at `back_at` (not before now, checked), its clock is set for back_at
+ * plus the work left (one calendar move; the return then touches no
+ * case: resume_all must be called at back_at, checked); with back_at NAN
+ * (the cases will be handed back first: long-term sickness) the clocks
+ * stop, and resume_all restarts those still there. A case given to w
+ * while it is off gets its clock the same way. */
+void pathway_pause_all(struct model *m, uint32_t w, double back_at);
 void pathway_resume_all(struct model *m, uint32_t w);
 
 /* Unallocated cases that have waited longer than the threshold. */

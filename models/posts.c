@@ -38,6 +38,7 @@ static uint32_t new_post(struct model *m, uint32_t g, double fte, bool funded)
     uint32_t p = (uint32_t)m->n_posts++;
     struct post *po = &m->post[p];
     *po = (struct post){ 0 };
+    m->posts_version++;
     po->key = rng_key(m->rep_key, STREAM_POST, rng_hash_text(m->sc->grade[g].name), gs->n_posts);
     rng_seed(&po->rng_hire, rng_mix(po->key, POST_HIRE));
     po->fte = fte;
@@ -79,6 +80,7 @@ static uint32_t occupy(struct model *m, uint32_t p, double fte)
     uint64_t key = rng_key(po->key, POST_OCCUPANT, po->occupants++, 0);
     uint32_t w = workers_hire(m, po->grade, p, fte, false, key);
     m->post[p].holder = w;
+    m->posts_version++;
     return w;
 }
 
@@ -237,6 +239,7 @@ static void fill(struct model *m, uint32_t p)
     uint32_t w = occupy(m, p, po->fte);
     po = &m->post[p];
     po->holder = w;
+    m->posts_version++;
     if (m->trace)
         model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_FILLED, .subject = p });
     m->flow.starters += po->fte;
@@ -284,6 +287,7 @@ static void resize(struct model *m, uint32_t p, double fte)
 {
     struct post *po = &m->post[p];
     po->fte = fte;
+    m->posts_version++;
     if (po->cover != MODEL_NONE && m->w[po->cover].fte != fte) {
         workers_set_fte(m, po->cover, fte);
         costs_update_rates(m);
@@ -295,6 +299,7 @@ static void lapse(struct model *m, uint32_t p)
 {
     struct post *po = &m->post[p];
     po->funded = false;
+    m->posts_version++;
     if (m->trace)
         model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_CLOSED, .subject = p });
     sim_cancel(&m->sim, &po->ev_campaign);
@@ -357,6 +362,7 @@ static void rebalance(struct model *m, uint32_t g, uint32_t prefer, bool at_once
             prefer = MODEL_NONE;
             resize(m, p, fte);
             m->post[p].funded = true;
+            m->posts_version++;
             if (m->trace)
                 model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_OPEN, .subject = p, .grade = (int32_t)g });
             advertise(m, p, at_once);
@@ -408,6 +414,7 @@ void posts_leave(struct model *m, uint32_t w)
     } else {
         po->holder = MODEL_NONE;
         po->funded = false;
+        m->posts_version++;
         rebalance(m, po->grade, p, false);
         po = &m->post[p];
         /* a long-sick leaver's cover now covers the vacancy, if allowed */
@@ -446,6 +453,7 @@ static void progress_into(struct model *m, uint32_t w, uint32_t q)
     sim_cancel(&m->sim, &m->post[q].ev_agency);
     m->post[q].holder = w;
     m->post[q].fte = m->w[w].fte;   /* the post takes its holder's hours */
+    m->posts_version++;
     if (m->trace)
         model_trace(m, (struct trace_event){ .kind = TRACE_VACANCY_FILLED, .subject = q });
     m->w[w].post = q;
@@ -458,6 +466,7 @@ static void progress_into(struct model *m, uint32_t w, uint32_t q)
 
     m->post[p_old].holder = MODEL_NONE;
     m->post[p_old].funded = false;
+    m->posts_version++;
     rebalance(m, g_old, p_old, false);
     rebalance(m, g_new, MODEL_NONE, false);
     costs_update_rates(m);
@@ -561,6 +570,7 @@ void posts_refresh(struct model *m)
 void posts_start(struct model *m)
 {
     m->n_posts = 0;
+    m->posts_version++;
     queue_clear(&m->cover_wait);
     for (size_t g = 0; g < m->sc->n_grades; g++) {
         if (m->sc->grade[g].agency)

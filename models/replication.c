@@ -65,6 +65,7 @@ struct model *model_create(const struct scenario *sc)
     posts_create(m);
     demand_create(m);
     market_create(m);
+    alloc_create(m);
     return m;
 }
 
@@ -72,6 +73,7 @@ void model_destroy(struct model *m)
 {
     if (!m)
         return;
+    alloc_destroy(m);
     market_destroy(m);
     demand_destroy(m);
     posts_destroy(m);
@@ -156,6 +158,18 @@ void model_refresh(struct model *m)
     costs_update_rates(m);
 }
 
+/* When worker w, just gone off sick, will be back with its cases: its
+ * EV_SICK_END's day, or NAN when it will hand them back before
+ * (EV_REALLOCATE pending: long-term sickness). */
+static double back_with_cases(const struct model *m, uint32_t w)
+{
+    struct cal_event e;
+    if (m->w[w].ev_realloc || !calendar_event(m->sim.cal, m->w[w].ev_sick, &e))
+        return NAN;
+    CHECK(e.type == EV_SICK_END);
+    return e.time;
+}
+
 /* The one event switch. Each handler changes its own module's part of the
  * model; where an event on a worker reaches its cases or its post, the
  * switch sequences the modules, lowest first (models/README.md), so that
@@ -176,7 +190,7 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
         break;
     case EV_SICK_START:
         if (workers_sick_start(m, x))
-            pathway_pause_all(m, x);
+            pathway_pause_all(m, x, back_with_cases(m, x));
         break;
     case EV_SICK_END:
         pathway_resume_all(m, x);
@@ -275,6 +289,13 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
         m->pv[i] = sc->reg.p[i].value;
     sim_reset(&m->sim);
     m->rep_key = rng_key(master_seed, rep, 0, 0);
+    if (sc->draws) {
+        /* parameter uncertainty: this replication's own values, from its
+         * own stream, before anything reads them */
+        struct rng r;
+        rng_seed(&r, rng_key(m->rep_key, STREAM_PARAMETERS, 0, 0));
+        pdraw_apply(sc->draws, m->pv, &r);
+    }
     m->horizon = scenario_horizon_days(sc, m->pv);
     m->warmup = scenario_report_start(sc, m->pv);
     m->out = out;
@@ -308,7 +329,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     for (uint32_t w = 0; w < m->n_worker_slots; w++) {
         if (!workers_settle(m, w))
             continue;
-        pathway_pause_all(m, w);
+        pathway_pause_all(m, w, back_with_cases(m, w));
         if (m->w[w].status == W_SICK_LONG) {
             pathway_requeue_all(m, w);
             posts_long_sick(m, w);

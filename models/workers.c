@@ -53,6 +53,7 @@ void workers_reset(struct model *m)
         queue_clear(&gs->progress_ticket);
     }
     m->agency_fte = m->agency_fte_sick = 0;
+    m->fte_in_post_all = m->fte_sick_all = 0;
     m->sup_bound = m->sup_mult;   /* set for the replication before this */
     m->next_ticket = 0;
     m->next_worker_id = 0;
@@ -201,6 +202,15 @@ static void count_in(struct model *m, const struct worker *w, double sign)
         gs->fte_in_post += sign * w->fte;
         if (w->status == W_SICK || w->status == W_SICK_LONG)
             gs->fte_sick += sign * w->fte;
+        /* the sums over grades, redone in grade order: read before every
+         * event (metrics_advance), changed here far less often */
+        double in_post = 0, sick = 0;
+        for (size_t g = 0; g < m->sc->n_grades; g++) {
+            in_post += m->g[g].fte_in_post;
+            sick += m->g[g].fte_sick;
+        }
+        m->fte_in_post_all = in_post;
+        m->fte_sick_all = sick;
     }
 }
 

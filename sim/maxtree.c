@@ -152,11 +152,6 @@ void maxtree_set(struct maxtree *t, uint32_t slot, double a, double b)
     }
 }
 
-double maxtree_top(const struct maxtree *t, bool second)
-{
-    return second ? t->node[0].b : t->node[0].a;
-}
-
 /* The first of the four children of node i whose value is v (one must be):
  * the four compared at once, without branches. */
 #define FIRST_EQUAL(c, field, v)                                                     \

@@ -55,7 +55,10 @@ void maxtree_set(struct maxtree *t, uint32_t slot, double a, double b);
 uint32_t maxtree_best(const struct maxtree *t, bool second);
 
 /* That largest key (-inf for an empty tree). O(1). */
-double maxtree_top(const struct maxtree *t, bool second);
+static inline double maxtree_top(const struct maxtree *t, bool second)
+{
+    return second ? t->node[0].b : t->node[0].a;
+}
 
 /* The keys at leaf slot. */
 struct maxnode maxtree_leaf(const struct maxtree *t, uint32_t slot);

@@ -16,15 +16,18 @@
  *    and rounded, its structure, rules and interventions untouched.
  * 2. The walker detects what it claims to: a model run part-way, then one
  *    thing at a time corrupted (a worker's load, a case's holder link, a
- *    queue count, a tree leaf, a hazard's bound, ...) and restored; the core function,
- *    invariants_find, must name each one, and find nothing once it is
- *    restored. The aborting wrapper dies with the description. The labour
- *    market's ledger likewise: a person made or lost is found. */
+ *    queue count, a waiting case that fits, a tree leaf, a hazard's bound,
+ *    ...) and restored; the core function, invariants_find, must name each
+ *    one, and find nothing once it is restored. The aborting wrapper dies
+ *    with the description. The labour
+ *    market's ledger likewise: a person made or lost is found, and so is a
+ *    vacancy count kept as unchanged that a count now contradicts. */
 #include "models/allocation.h"
 #include "models/invariants.h"
 #include "models/market.h"
 #include "models/metrics.h"
 #include "models/model.h"
+#include "models/pathway.h"
 #include "models/replication.h"
 #include "models/scenario.h"
 #include "models/workers.h"
@@ -261,6 +264,16 @@ static void test_walker_finds_each_corruption(void **state)
     m->n_queued++;
     assert_clean(m, 0);
 
+    /* a waiting case that fits: room made (every cap ten times over, each
+     * worker's cap, load and leaf consistent with it) with no dispatch */
+    double direct = m->direct_factor;
+    m->direct_factor = direct * 10;
+    workers_refresh(m);
+    assert_found(m, 0, text("stage %s", w.sc->stage[s].name), "has room");
+    m->direct_factor = direct;
+    workers_refresh(m);
+    assert_clean(m, 0);
+
     /* a tree leaf: set through the tree (inner nodes stay consistent), so
      * only the leaf disagrees with the worker's spare capacity */
     struct maxtree *t = &m->g[wk->grade].tree;
@@ -284,9 +297,17 @@ static void test_walker_finds_each_corruption(void **state)
     assert_clean(m, 0);
 
     /* a grade's FTE in post */
+    double in_post = m->g[wk->grade].fte_in_post;
     m->g[wk->grade].fte_in_post += 0.3;
     assert_found(m, 0, text("grade %s", w.sc->grade[wk->grade].name), "FTE in post");
-    m->g[wk->grade].fte_in_post -= 0.3;
+    m->g[wk->grade].fte_in_post = in_post;
+    assert_clean(m, 0);
+
+    /* the FTE sick over all grades, kept for the integrals (workers.c) */
+    double sick_all = m->fte_sick_all;
+    m->fte_sick_all = nextafter(sick_all, HUGE_VAL);
+    assert_found(m, 0, "over all grades", "sick");
+    m->fte_sick_all = sick_all;
     assert_clean(m, 0);
 
     /* a stale event handle: the same slot, a later generation */
@@ -388,6 +409,16 @@ static void test_walker_finds_a_person_lost_or_made(void **state)
     assert_found(m, 0, "market", "tick");
     m->market->ev_tick = h;
     assert_clean(m, 0);
+    /* the vacancy count kept while no post changed (market.c): freshly
+     * counted it is clean; off by half an FTE with the posts unchanged, it
+     * is found */
+    market_refresh(m);
+    assert_true(m->market->vacancies_counted && m->market->vacancies_version == m->posts_version);
+    assert_clean(m, 0);
+    m->market->vacancies += 0.5;
+    assert_found(m, 0, "labour market", "vacant");
+    m->market->vacancies -= 0.5;
+    assert_clean(m, 0);
     world_close(&w);
 }
 
@@ -409,11 +440,68 @@ static void test_check_aborts_naming_the_invariant(void **state)
     world_close(&w);
 }
 
+/* Busy workers go off sick one after another, as EV_SICK_START does it
+ * (replication.c): those who will be back with their cases have every
+ * clock set for their return plus the case's work left, the others'
+ * clocks stop; the walker finds both states clean, and finds a clock that
+ * does not add up, or a return that moved. */
+static void test_walker_checks_the_clocks_of_sick_workers(void **state)
+{
+    (void)state;
+    struct world w;
+    world_open(&w, "tests/scenarios/pressure.cfg", "0.5");
+    struct model *m = w.m;
+    uint32_t wi = MODEL_NONE;
+    double back = NAN;
+    bool stopped = false;
+    for (int k = 0; k < 50 && (isnan(back) || !stopped); k++) {
+        wi = busy_worker(m);
+        workers_sick_start(m, wi);
+        struct cal_event ev;
+        assert_true(calendar_event(m->sim.cal, m->w[wi].ev_sick, &ev));
+        back = m->w[wi].ev_realloc ? NAN : ev.time;
+        stopped |= isnan(back);
+        pathway_pause_all(m, wi, back);
+        assert_clean(m, 0);
+        for (uint32_t c = m->w[wi].first_case; c != MODEL_NONE; c = m->cases[c].next)
+            assert_true(isnan(back) ? m->cases[c].done == 0 : m->cases[c].due == back + m->cases[c].remaining);
+    }
+    assert_true(stopped && !isnan(back));   /* both kinds of absence met */
+    struct worker *wk = &m->w[wi];
+    uint32_t c = wk->first_case;
+
+    /* a clock set for the return, but not with the work left */
+    m->cases[c].remaining += 0.5;
+    assert_found(m, 0, text("case %u", c), "work left");
+    m->cases[c].remaining -= 0.5;
+    assert_clean(m, 0);
+
+    /* the clocks set for another day than the return */
+    wk->back_at += 1.0;
+    assert_found(m, 0, text("worker %u's return", wi), "work left");
+    for (c = wk->first_case; c != MODEL_NONE; c = m->cases[c].next)
+        sim_move(&m->sim, m->cases[c].done, m->cases[c].due += 1.0);
+    assert_found(m, 0, text("worker %u ", wi), "returns on day");
+    for (c = wk->first_case; c != MODEL_NONE; c = m->cases[c].next)
+        sim_move(&m->sim, m->cases[c].done, m->cases[c].due -= 1.0);
+    wk->back_at -= 1.0;
+    assert_clean(m, 0);
+
+    /* clocks said to run while off */
+    wk->clocks_off = false;
+    assert_found(m, 0, text("worker %u", wi), "clocks are on");
+    wk->clocks_off = true;
+    assert_clean(m, 0);
+
+    world_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_this_build_walks_after_every_event),
         cmocka_unit_test(test_walker_finds_each_corruption),
+        cmocka_unit_test(test_walker_checks_the_clocks_of_sick_workers),
         cmocka_unit_test(test_establishment_law_is_switchable),
         cmocka_unit_test(test_walker_finds_a_person_lost_or_made),
         cmocka_unit_test(test_check_aborts_naming_the_invariant),

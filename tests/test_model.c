@@ -93,11 +93,13 @@ static size_t workers(const struct model *m, uint32_t *out, size_t max)
 }
 
 /* A fixed 10-day case allocated at t0, its worker's cases paused at day 4
- * and resumed at day 9, closes at day 10 + (9 - 4) = 15: the pause stops
- * the clock and keeps the time left (6 days), it does not restart it. */
-static void test_pause_keeps_time_left(void **state)
+ * and resumed at day 9, closes at day 10 + (9 - 4) = 15: the pause keeps
+ * the time left (6 days), it does not restart it. With the return not
+ * known at the pause (back_at NAN) the clock stops and the return restarts
+ * it; with the return known, the clock is set at the pause for day 9 + 6
+ * and the return touches nothing. */
+static void pause_case(bool known)
 {
-    (void)state;
     struct wb w;
     wb_open(&w, NULL, 0);
     struct model *m = w.m;
@@ -109,8 +111,12 @@ static void test_pause_keeps_time_left(void **state)
     uint32_t wi = m->cases[c].worker;
     assert_true(fabs(m->cases[c].due - (w.t0 + 10)) <= TOL);
     run_to(&w, w.t0 + 4);
-    pathway_pause_all(m, wi);
+    pathway_pause_all(m, wi, known ? w.t0 + 9 : NAN);
     assert_true(fabs(m->cases[c].remaining - 6) <= TOL);
+    if (known)
+        assert_true(m->cases[c].done && m->cases[c].due == w.t0 + 9 + m->cases[c].remaining);
+    else
+        assert_true(!m->cases[c].done);
     run_to(&w, w.t0 + 9);
     assert_true(isnan(w.closed_at));           /* nothing closes while paused */
     pathway_resume_all(m, wi);
@@ -118,6 +124,18 @@ static void test_pause_keeps_time_left(void **state)
     if (!(fabs(w.closed_at - (w.t0 + 15)) <= TOL))
         fail_msg("the paused case closed on day %g of 15", w.closed_at - w.t0);
     wb_close(&w);
+}
+
+static void test_pause_keeps_time_left(void **state)
+{
+    (void)state;
+    pause_case(false);
+}
+
+static void test_pause_sets_clock_for_return(void **state)
+{
+    (void)state;
+    pause_case(true);
 }
 
 /* Effective cap = grade cap x FTE x (1 - admin_share) / (1 - admin_share_ref):
@@ -573,6 +591,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pause_keeps_time_left),
+        cmocka_unit_test(test_pause_sets_clock_for_return),
         cmocka_unit_test(test_admin_share_scales_cap),
         cmocka_unit_test(test_pressure_above_reference_only),
         cmocka_unit_test(test_load_under_the_bound_moves_no_event),
