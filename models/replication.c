@@ -189,8 +189,10 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
             posts_leave(m, x);
         break;
     case EV_SICK_START:
-        if (workers_sick_start(m, x))
+        if (workers_sick_due(m, x)) {
+            workers_sick_start(m, x);
             pathway_pause_all(m, x, back_with_cases(m, x));
+        }
         break;
     case EV_SICK_END:
         pathway_resume_all(m, x);

@@ -339,17 +339,24 @@ void workers_refresh(struct model *m)
 
 /* ---- sickness --------------------------------------------------------------- */
 
-bool workers_sick_start(struct model *m, uint32_t wi)
+bool workers_sick_due(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];
     w->ev_sick = 0;
     CHECK(w->status == W_AT_WORK);
-    if (!hazard_accept(&w->sick, &w->rng_sick, sick_now(m, w))) {
-        hazard_restart(&m->sim, &w->sick, &w->rng_sick, sick_bound(m, w), &w->ev_sick, EV_SICK_START, wi);
-        return false;
-    }
-    /* the hazard is spent: off until the return, which restarts it */
-    w->sick.bound = 0;
+    if (hazard_accept(&w->sick, &w->rng_sick, sick_now(m, w)))
+        return true;
+    hazard_restart(&m->sim, &w->sick, &w->rng_sick, sick_bound(m, w), &w->ev_sick, EV_SICK_START, wi);
+    return false;
+}
+
+void workers_sick_start(struct model *m, uint32_t wi)
+{
+    struct worker *w = &m->w[wi];
+    CHECK(w->status == W_AT_WORK);
+    /* the hazard is spent (a candidate still pending, when called outside
+     * its event, is dropped): off until the return, which restarts it */
+    hazard_stop(&m->sim, &w->sick, &w->ev_sick);
     count_in(m, w, -1);
     w->status = W_SICK;
     count_in(m, w, +1);
@@ -364,7 +371,6 @@ bool workers_sick_start(struct model *m, uint32_t wi)
     if (days > after)
         w->ev_realloc = sim_after(&m->sim, after, EV_REALLOCATE, wi);
     costs_update_rates(m);
-    return true;
 }
 
 /* Sickness is an alternating renewal process: spells at work of mean

@@ -73,15 +73,17 @@ double workers_sick_rate(const struct model *m, uint32_t w);
 
 /* Event handlers. They change the worker alone; the dispatcher
  * (replication.c) then does what follows for its cases and post.
- * EV_LEAVE and EV_SICK_START are candidates: leave_due and sick_start
+ * EV_LEAVE and EV_SICK_START are candidates: leave_due and sick_due
  * return whether the candidate is accepted (else the next one is drawn and
  * nothing else happens); accepted, leave_due is followed by posts_leave,
- * sick_start (w now off) by pathway_pause_all; reallocate (now off long-term):
+ * sick_due by sick_start (w now off; a candidate still pending is dropped)
+ * and pathway_pause_all; reallocate (now off long-term):
  * pathway_requeue_all and posts_long_sick; sick_end (returns whether w was
  * off long-term), preceded by pathway_resume_all and, when it returns
  * true, followed by posts_returned. */
 bool workers_leave_due(struct model *m, uint32_t w);
-bool workers_sick_start(struct model *m, uint32_t w);
+bool workers_sick_due(struct model *m, uint32_t w);
+void workers_sick_start(struct model *m, uint32_t w);
 bool workers_sick_end(struct model *m, uint32_t w);
 void workers_reallocate(struct model *m, uint32_t w);
 
