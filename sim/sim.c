@@ -39,30 +39,3 @@ void sim_move(struct sim *s, cal_handle h, double time)
     CHECK(time >= s->now);
     calendar_move(s->cal, h, time);
 }
-
-bool sim_step(struct sim *s, sim_handler handler, void *model)
-{
-    struct cal_event ev;
-    if (!calendar_pop(s->cal, &ev))
-        return false;
-    CHECK(ev.time >= s->now);
-    s->now = ev.time;
-    s->events++;
-    handler(s, &ev, model);
-    return true;
-}
-
-uint64_t sim_run_until(struct sim *s, double t_end, sim_handler handler, void *model)
-{
-    uint64_t before = s->events;
-    struct cal_event ev;
-    while (calendar_pop_until(s->cal, t_end, &ev)) {
-        CHECK(ev.time >= s->now);
-        s->now = ev.time;
-        s->events++;
-        handler(s, &ev, model);
-    }
-    if (t_end > s->now && !isinf(t_end))
-        s->now = t_end;
-    return s->events - before;
-}

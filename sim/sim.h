@@ -9,6 +9,7 @@
 #include "calendar.h"
 #include "check.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -48,10 +49,35 @@ void sim_cancel(struct sim *s, cal_handle *h);
 void sim_move(struct sim *s, cal_handle h, double time);
 
 /* Process the earliest event; false when the calendar is empty. */
-bool sim_step(struct sim *s, sim_handler handler, void *model);
+static inline bool sim_step(struct sim *s, sim_handler handler, void *model)
+{
+    struct cal_event ev;
+    if (!calendar_pop(s->cal, &ev))
+        return false;
+    CHECK(ev.time >= s->now);
+    s->now = ev.time;
+    s->events++;
+    handler(s, &ev, model);
+    return true;
+}
 
 /* Process every event with time <= t_end, then set the clock to t_end
- * (if it is later). Returns the number of events processed. */
-uint64_t sim_run_until(struct sim *s, double t_end, sim_handler handler, void *model);
+ * (if it is later). Returns the number of events processed. Inline, as is
+ * sim_step: a handler named at the call site is then called directly (and
+ * may be inlined into the loop), not through the pointer. */
+static inline uint64_t sim_run_until(struct sim *s, double t_end, sim_handler handler, void *model)
+{
+    uint64_t before = s->events;
+    struct cal_event ev;
+    while (calendar_pop_until(s->cal, t_end, &ev)) {
+        CHECK(ev.time >= s->now);
+        s->now = ev.time;
+        s->events++;
+        handler(s, &ev, model);
+    }
+    if (t_end > s->now && !isinf(t_end))
+        s->now = t_end;
+    return s->events - before;
+}
 
 #endif
