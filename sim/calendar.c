@@ -54,7 +54,7 @@ static inline uint32_t node_slot(const struct cal_node *n) { return (uint32_t)(n
 
 static inline uint32_t bucket_of(uint64_t key, uint64_t last)
 {
-    return (uint32_t)(64 - __builtin_clzll(key ^ last));
+    return (uint32_t)(63 ^ __builtin_clzll(key ^ last)) + 1; /* 64 - clz: one bsr */
 }
 
 static inline uint32_t where_of(uint32_t bucket, size_t pos)
@@ -85,8 +85,6 @@ struct calendar *calendar_create(size_t capacity)
     struct calendar *c = check_calloc(1, sizeof *c);
     c->free_head = FREE_WHERE;
     c->last = CAL_KEY_INF;
-    for (int b = 0; b < N_BUCKETS; b++)
-        c->b[b].min = CAL_KEY_NONE;
     CHECK(grow(c, capacity > 16 ? capacity : 16));
     return c;
 }
@@ -121,7 +119,6 @@ void calendar_clear(struct calendar *c)
         for (uint32_t i = 0; i < c->b[b].n; i++)
             release(c, node_slot(&c->b[b].e[i]));
         c->b[b].n = 0;
-        c->b[b].min = CAL_KEY_NONE;
     }
     c->nonempty = 0;
     c->last = CAL_KEY_INF;
@@ -214,8 +211,6 @@ static inline void bucket_append(struct calendar *c, uint32_t b, struct cal_node
     if (bk->n == bk->cap)
         bucket_grow(bk);
     bk->e[bk->n] = nd;
-    if (nd.time < bk->min)
-        bk->min = nd.time;
     c->where[node_slot(&nd)] = where_of(b, bk->n);
     bk->n++;
     c->nonempty |= 1ULL << (b - 1);
@@ -224,17 +219,13 @@ static inline void bucket_append(struct calendar *c, uint32_t b, struct cal_node
 static void bucket_remove(struct calendar *c, uint32_t b, uint32_t i)
 {
     struct cal_bucket *bk = &c->b[b];
-    if (bk->e[i].time == bk->min)
-        bk->min = CAL_KEY_STALE; /* found again by the refill that needs it */
     bk->n--;
     if (i != bk->n) {
         bk->e[i] = bk->e[bk->n];
         c->where[node_slot(&bk->e[i])] = where_of(b, i);
     }
-    if (bk->n == 0) {
+    if (bk->n == 0)
         c->nonempty &= ~(1ULL << (b - 1));
-        bk->min = CAL_KEY_NONE;
-    }
 }
 
 /* File an event by its time: the front heap or its bucket. */
@@ -247,19 +238,14 @@ static inline void insert(struct calendar *c, struct cal_node nd)
         bucket_append(c, bucket_of(k, c->last), nd);
 }
 
-/* The front heap is empty and a bucket is not: empty the lowest bucket. Its
- * least key becomes last: the one the bucket recorded as events came in,
- * unless that event was cancelled or moved away since (then a scan finds
- * it). */
+/* The front heap is empty and a bucket is not: empty the lowest bucket. */
 static void refill(struct calendar *c)
 {
     uint32_t b = (uint32_t)__builtin_ctzll(c->nonempty) + 1;
     struct cal_bucket *bk = &c->b[b];
     uint32_t n = bk->n;
-    uint64_t least = bk->min;
     struct cal_node *e = bk->e;
     bk->n = 0;
-    bk->min = CAL_KEY_NONE;
     if (n == 1) { /* the common case in a small calendar */
         c->last = e[0].time;
         c->nonempty &= ~(1ULL << (b - 1));
@@ -267,22 +253,19 @@ static void refill(struct calendar *c)
         c->n_front = 1;
         return;
     }
-    if (least == CAL_KEY_STALE) {
-        least = UINT64_MAX;
-        for (uint32_t i = 0; i < n; i++)
-            if (e[i].time < least)
-                least = e[i].time;
-    }
+    uint64_t least = UINT64_MAX;
+    for (uint32_t i = 0; i < n; i++)
+        if (e[i].time < least)
+            least = e[i].time;
     c->last = least;
     /* The loop keeps its state in locals: stores through the arrays could
      * otherwise alias them, and each would be reloaded. */
     uint64_t nonempty = c->nonempty & ~(1ULL << (b - 1));
     uint32_t *where = c->where;
     for (uint32_t i = 0; i < n; i++) {
-        struct cal_node nd = e[i];
-        uint64_t k = nd.time;
+        uint64_t k = e[i].time, key = e[i].key; /* two words: not a vector copy */
         if (k == least) {
-            front_push(c, nd);
+            front_push(c, (struct cal_node){ k, key });
             continue;
         }
         uint32_t to = bucket_of(k, least);
@@ -290,11 +273,11 @@ static void refill(struct calendar *c)
         uint32_t j = tk->n;
         if (j == tk->cap)
             bucket_grow(tk);
-        tk->e[j] = nd;
+        struct cal_node *d = &tk->e[j];
+        d->time = k;
+        d->key = key;
         tk->n = j + 1;
-        if (k < tk->min)
-            tk->min = k;
-        where[node_slot(&nd)] = where_of(to, j);
+        where[key & SLOT_MASK] = where_of(to, j);
         nonempty |= 1ULL << (to - 1);
     }
     c->nonempty = nonempty;
@@ -489,15 +472,6 @@ const char *calendar_check(const struct calendar *c, double now, char *buf, size
         if (((c->nonempty >> (b - 1)) & 1) != (bk->n > 0))
             return broken(buf, size, "calendar: bucket %u holds %u events but is marked %s", b, bk->n,
                           bk->n ? "empty" : "non-empty");
-        if (bk->n == 0 && bk->min != CAL_KEY_NONE)
-            return broken(buf, size, "calendar: bucket %u is empty but has a least key", b);
-        uint64_t least = CAL_KEY_NONE;
-        for (uint32_t i = 0; i < bk->n; i++)
-            if (bk->e[i].time < least)
-                least = bk->e[i].time;
-        if (bk->min != least && bk->min != CAL_KEY_STALE)
-            return broken(buf, size, "calendar: bucket %u records day %.17g as its least, not %.17g", b,
-                          cal_time(bk->min), cal_time(least));
         total += bk->n;
         for (uint32_t i = 0; i < bk->n; i++) {
             const struct cal_node *nd = &bk->e[i];

@@ -40,8 +40,6 @@ struct cal_event {
 #define CAL_WHERE_POS_BITS 24                       /* index within the heap or bucket */
 #define CAL_FREE UINT32_MAX                         /* free slot; empty free list */
 #define CAL_KEY_INF 0xFFF0000000000000ULL           /* the key of +infinity */
-#define CAL_KEY_NONE UINT64_MAX                     /* no key: above every real one */
-#define CAL_KEY_STALE 0                             /* below every real key (-infinity's is 2^52 - 1) */
 #define CAL_FRONT_SPILL 16  /* a calendar with empty buckets spills its front heap beyond this */
 
 struct cal_node {
@@ -59,8 +57,6 @@ struct cal_slot {
 struct cal_bucket {
     struct cal_node *e;
     uint32_t n, cap;
-    uint64_t min;       /* the least key held; CAL_KEY_NONE while empty, CAL_KEY_STALE
-                         * once the least was taken out (a refill then looks) */
 };
 
 struct calendar {
@@ -130,7 +126,7 @@ static inline cal_handle calendar_push(struct calendar *c, double time, uint32_t
     uint32_t b = 0, i;
     struct cal_bucket *bk = NULL;
     if (k > last) {
-        b = (uint32_t)(64 - __builtin_clzll(k ^ last));
+        b = (uint32_t)(63 ^ __builtin_clzll(k ^ last)) + 1; /* 64 - clz */
         bk = &c->b[b];
         i = bk->n;
         if (i == bk->cap)
@@ -149,8 +145,6 @@ static inline cal_handle calendar_push(struct calendar *c, double time, uint32_t
     if (bk) {
         bk->e[i] = nd;
         bk->n = i + 1;
-        if (k < bk->min)
-            bk->min = k;
         c->nonempty |= 1ULL << (b - 1);
     } else {
         /* Sift up the front heap. */
