@@ -396,9 +396,16 @@ void calendar_move(struct calendar *c, cal_handle h, double time)
 {
     CHECK(!isnan(time));
     uint32_t slot = slot_of(c, h);
-    unlink_slot(c, slot);
     CHECK(c->seq < MAX_SEQ);
     struct cal_node nd = { cal_key(time), (c->seq++ << CAL_SLOT_BITS) | slot };
+    uint32_t w = c->where[slot], b = w >> WHERE_POS_BITS;
+    if (b != FRONT && nd.time > c->last && bucket_of(nd.time, c->last) == b) {
+        /* Still its bucket's (buckets are unordered): rewritten in place, as
+         * a rate change that moves an event far ahead a little usually is. */
+        c->b[b].e[w & WHERE_POS_MASK] = nd;
+        return;
+    }
+    unlink_slot(c, slot);
     insert(c, nd);
     settle(c);
 }
