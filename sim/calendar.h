@@ -78,13 +78,14 @@ static inline uint64_t cal_key(double t)
     uint64_t u;
     t += 0.0; /* -0 becomes +0, so that the two tie */
     memcpy(&u, &t, sizeof u);
-    return (u >> 63) ? ~u : u | (1ULL << 63);
+    /* Negative: all bits flipped; else the sign bit set. */
+    return u ^ ((uint64_t)((int64_t)u >> 63) | (1ULL << 63));
 }
 
 /* The time back from its key. */
 static inline double cal_time(uint64_t k)
 {
-    uint64_t u = (k >> 63) ? k & ~(1ULL << 63) : ~k;
+    uint64_t u = k ^ (~(uint64_t)((int64_t)k >> 63) | (1ULL << 63));
     double t;
     memcpy(&t, &u, sizeof t);
     return t;
