@@ -118,37 +118,29 @@ size_t calendar_size(const struct calendar *c);
  * returned handle may be ignored (an event never cancelled or moved). Inline
  * but for the rare cases: a full slot table or bucket, a small calendar
  * outgrowing its front heap (calendar.c). */
-static inline cal_handle calendar_push(struct calendar *c, double time, uint32_t type, uint32_t subject)
+static inline __attribute__((always_inline)) cal_handle calendar_push(struct calendar *c, double time, uint32_t type, uint32_t subject)
 {
     uint64_t k = cal_key(time), last = c->last;
     uint32_t slot = c->free_head;
     if (isnan(time) || slot == CAL_FREE || c->seq >= CAL_MAX_SEQ)
         return calendar_push_rare(c, time, type, subject);
-    uint32_t b = 0, i;
-    struct cal_bucket *bk = NULL;
-    if (k > last) {
-        b = (uint32_t)(63 ^ __builtin_clzll(k ^ last)) + 1; /* 64 - clz */
-        bk = &c->b[b];
+    struct cal_slot *s = &c->slots[slot];
+    struct cal_node nd = { k, (c->seq << CAL_SLOT_BITS) | slot };
+    uint32_t i;
+    if (k > last) { /* into a bucket */
+        uint32_t b = (uint32_t)(63 ^ __builtin_clzll(k ^ last)) + 1; /* 64 - clz */
+        struct cal_bucket *bk = &c->b[b];
         i = bk->n;
         if (i == bk->cap)
             return calendar_push_rare(c, time, type, subject);
-    } else {
-        i = (uint32_t)c->n_front;
-        if (i >= CAL_FRONT_SPILL && !c->nonempty)
-            return calendar_push_rare(c, time, type, subject);
-    }
-    struct cal_slot *s = &c->slots[slot];
-    c->free_head = s->next_free;
-    s->type = type;
-    s->subject = subject;
-    struct cal_node nd = { k, (c->seq++ << CAL_SLOT_BITS) | slot };
-    c->n++;
-    if (bk) {
         bk->e[i] = nd;
         bk->n = i + 1;
         c->nonempty |= 1ULL << (b - 1);
-    } else {
-        /* Sift up the front heap. */
+        i |= b << CAL_WHERE_POS_BITS;
+    } else { /* into the front heap: sift up */
+        i = (uint32_t)c->n_front;
+        if (i >= CAL_FRONT_SPILL && !c->nonempty)
+            return calendar_push_rare(c, time, type, subject);
         struct cal_node *f = c->front;
         c->n_front = i + 1;
         while (i > 0) {
@@ -161,7 +153,12 @@ static inline cal_handle calendar_push(struct calendar *c, double time, uint32_t
         }
         f[i] = nd;
     }
-    c->where[slot] = b << CAL_WHERE_POS_BITS | i;
+    c->where[slot] = i;
+    c->free_head = s->next_free;
+    s->type = type;
+    s->subject = subject;
+    c->seq++;
+    c->n++;
     return ((uint64_t)s->gen << 32) | (uint64_t)(slot + 1);
 }
 

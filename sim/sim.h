@@ -29,14 +29,14 @@ void sim_free(struct sim *s);
 void sim_reset(struct sim *s);
 
 /* Schedule at absolute time (>= now, checked). */
-static inline cal_handle sim_at(struct sim *s, double time, uint32_t type, uint32_t subject)
+static inline __attribute__((always_inline)) cal_handle sim_at(struct sim *s, double time, uint32_t type, uint32_t subject)
 {
     CHECK(time >= s->now);
     return calendar_push(s->cal, time, type, subject);
 }
 
 /* Schedule after delay (>= 0, checked) from now. */
-static inline cal_handle sim_after(struct sim *s, double delay, uint32_t type, uint32_t subject)
+static inline __attribute__((always_inline)) cal_handle sim_after(struct sim *s, double delay, uint32_t type, uint32_t subject)
 {
     CHECK(delay >= 0);
     return calendar_push(s->cal, s->now + delay, type, subject);
