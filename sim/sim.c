@@ -2,7 +2,6 @@
 
 #include "check.h"
 
-#include <math.h>
 
 void sim_init(struct sim *s, size_t capacity)
 {
@@ -24,18 +23,4 @@ void sim_reset(struct sim *s)
     calendar_clear(s->cal);
     s->now = 0;
     s->events = 0;
-}
-
-void sim_cancel(struct sim *s, cal_handle *h)
-{
-    if (*h) {
-        calendar_cancel(s->cal, *h);
-        *h = 0;
-    }
-}
-
-void sim_move(struct sim *s, cal_handle h, double time)
-{
-    CHECK(time >= s->now);
-    calendar_move(s->cal, h, time);
 }

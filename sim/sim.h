@@ -43,10 +43,20 @@ static inline __attribute__((always_inline)) cal_handle sim_after(struct sim *s,
 }
 
 /* Cancel a pending event; h = 0 is allowed and does nothing. */
-void sim_cancel(struct sim *s, cal_handle *h);
+static inline void sim_cancel(struct sim *s, cal_handle *h)
+{
+    if (*h) {
+        calendar_cancel(s->cal, *h);
+        *h = 0;
+    }
+}
 
 /* Move a pending event to absolute time (>= now). */
-void sim_move(struct sim *s, cal_handle h, double time);
+static inline void sim_move(struct sim *s, cal_handle h, double time)
+{
+    CHECK(time >= s->now);
+    calendar_move(s->cal, h, time);
+}
 
 /* Process the earliest event; false when the calendar is empty. */
 static inline bool sim_step(struct sim *s, sim_handler handler, void *model)
