@@ -13,7 +13,7 @@
  * the rate of the indexed binary heap it replaced; 4- and 8-ary heaps and a
  * bottom-up delete had been no faster than that):
  *
- * - Times map to 64-bit keys that sort as the times do (rkey). `last` is a
+ * - Times map to 64-bit keys that sort as the times do (cal_key). `last` is a
  *   key; every event with key <= last is in the front heap, ordered by
  *   (time, sequence); every later event is in bucket b = 64 - clz(key ^
  *   last), 1..64: one more than the highest bit where it differs from last.
@@ -30,6 +30,25 @@
  * usually one or two. Pushes before the last event popped (the calendar
  * has no clock of its own, so they are allowed) go there too and cost
  * O(log n), as in a plain binary heap.
+ *
+ * A small calendar is all front heap: while no bucket is in use, `last` is
+ * +infinity's key (so every event belongs to the front heap), as it is for
+ * an empty calendar. The first push that would take the front heap past
+ * CAL_FRONT_SPILL events spills it: its least key becomes last and the
+ * later events go to their buckets. A calendar of a few events (an M/M/1
+ * queue has two) thus pays for a binary heap of two or three, not for a
+ * refill after every pop; a large one spills once and stays in the
+ * buckets until it is empty again.
+ *
+ * A move that leaves an event in its bucket (the new key above last and
+ * differing from it first at the same bit) rewrites the entry in place:
+ * buckets are unordered, and a re-rated hazard moving a far event a little
+ * is the common case in the model (95% of its moves).
+ *
+ * The common cases of push (a free slot, room in the bucket, or a front
+ * heap not due to spill) and of pop (the front heap's top, a front heap of
+ * one or two left) are inline in calendar.h, so that they compile into the
+ * model's event loop; the rest is here.
  *
  * Heap and bucket entries carry their keys inline: the time as its key, and
  * the scheduling sequence number with the slot in its low bits (the

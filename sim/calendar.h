@@ -5,8 +5,11 @@
  * deterministic. It is a radix heap on the bits of the times with a binary
  * heap in front (calendar.c): push, cancel and move are O(1), pop O(1)
  * amortized, when times are scheduled no earlier than the last one popped, as
- * in a simulation; an earlier push is allowed and costs O(log n). Slots and
+ * in a simulation; an earlier push is allowed and costs O(log n). A
+ * calendar of up to CAL_FRONT_SPILL events is a plain binary heap. Slots and
  * bucket arrays are recycled, so in steady state no operation allocates.
+ * Push and pop are inline in their common cases (below), so that a model's
+ * event loop has no call into the calendar for them.
  * Limits (checked): 2^24 pending events, 2^40 events scheduled between
  * clears. A handle names a pending event for cancel/move; it carries a
  * generation so a stale handle is caught, not silently obeyed. */
@@ -31,7 +34,8 @@ struct cal_event {
 /* ---- the representation ---------------------------------------------------------
  * Public only so that the common cases of push and pop (below) compile inline
  * into a model's event loop; calendar.c explains the design. No other module
- * reads or writes these fields. */
+ * reads or writes these fields (tests/test_calendar.c reads them to show
+ * which paths it took, and sets the sequence counter near its bound). */
 #define CAL_SLOT_BITS 24                            /* slot index in a node's key */
 #define CAL_SLOT_MASK ((1ULL << CAL_SLOT_BITS) - 1)
 #define CAL_MAX_EVENTS (1ULL << CAL_SLOT_BITS)
@@ -40,7 +44,10 @@ struct cal_event {
 #define CAL_WHERE_POS_BITS 24                       /* index within the heap or bucket */
 #define CAL_FREE UINT32_MAX                         /* free slot; empty free list */
 #define CAL_KEY_INF 0xFFF0000000000000ULL           /* the key of +infinity */
-#define CAL_FRONT_SPILL 16  /* a calendar with empty buckets spills its front heap beyond this */
+/* A calendar with no bucket in use keeps up to this many events in its front
+ * heap (calendar.c): more than an M/M/1 queue's two or three, few enough
+ * that a pop's sift stays within four levels. */
+#define CAL_FRONT_SPILL 16
 
 struct cal_node {
     uint64_t time;  /* the time as a key (cal_key): compared as an integer */
