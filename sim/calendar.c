@@ -149,13 +149,7 @@ size_t calendar_size(const struct calendar *c) { return c->n; }
 
 /* ---- the front heap ----------------------------------------------------------- */
 
-/* (time, sequence) order, as one 128-bit comparison without branches. */
-static inline bool before(const struct cal_node *a, const struct cal_node *b)
-{
-    unsigned __int128 x = (unsigned __int128)a->time << 64 | a->key;
-    unsigned __int128 y = (unsigned __int128)b->time << 64 | b->key;
-    return x < y;
-}
+static inline bool before(const struct cal_node *a, const struct cal_node *b) { return cal_before(*a, *b); }
 
 static inline void place(struct calendar *c, size_t i, struct cal_node nd)
 {
