@@ -10,7 +10,9 @@
 # place in it: for a program that mostly waits (on mpirun, on a browser)
 # rather than computes. A program's output goes to LOGDIR/NAME.log and is
 # printed whole, under its "== PROGRAM" header, when it ends, so outputs
-# never interleave. Exit status 0 when every program exits 0; otherwise 1,
+# never interleave; a "-- PROGRAM:" line after it gives its exit status,
+# wall time and the processor time of its processes (for docs/testing.md's
+# timings; no test depends on them). Exit status 0 when every program exits 0; otherwise 1,
 # after naming the programs that failed.
 set -u
 
@@ -38,9 +40,15 @@ mkdir -p "$logs" || exit 2
 # (flock keeps two programs that end together from interleaving).
 one='
 t=$1; log=$2/$(printf "%s" "$t" | tr "/" "_").log
+begin=$(date +%s)
 "$t" > "$log" 2>&1
-echo $? > "$log.rc"
-{ flock 9; printf "== %s\n" "$t"; cat "$log"; } 9> "$2/.print.lock"
+rc=$?
+end=$(date +%s)
+times > "$log.times"; cpu=$(sed -n 2p "$log.times")
+echo $rc > "$log.rc"
+{ flock 9; printf "== %s\n" "$t"; cat "$log"
+  printf -- "-- %s: exit %s, %s s, processor time (user, system) %s\n" "$t" $rc $((end - begin)) "$cpu"
+} 9> "$2/.print.lock"
 '
 
 all="$alongside $*"
