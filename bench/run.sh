@@ -11,6 +11,8 @@
 #   BENCH_SCALING=1            0 skips the scaling table (a few minutes)
 #   BENCH_MODEL=1              0 skips the whole-model rows (kernels only)
 #   BENCH_FULL=0               1 adds the whole model at 10,000 replications
+#   BENCH_INSTR=1              0 skips the instruction counts (valgrind's
+#                              cachegrind; skipped when valgrind is missing)
 #   BENCH_SCENARIO=...         the whole-model scenario (default
 #                              scenarios/birmingham-2009.cfg, else a
 #                              Birmingham-sized baseline)
@@ -28,6 +30,7 @@ REPEAT=${BENCH_REPEAT:-3}
 SCALING=${BENCH_SCALING:-1}
 MODEL=${BENCH_MODEL:-1}
 FULL=${BENCH_FULL:-0}
+INSTR=${BENCH_INSTR:-1}
 PYTHON=/usr/bin/python3
 HERE=$(cd "$(dirname "$0")" && pwd)
 
@@ -39,6 +42,7 @@ T_HOLD=10000000         # hold operations per second at 10^5 pending
 T_WALL=10               # seconds, whole model, 1,000 replications, -j 2
 T_RSS=256               # MB peak, whole model, any number of replications
 T_FIT=10                # seconds, caseload fit of 10^6 episodes and 10^4 staff spells
+T_INSTR=700             # instructions per event, whole model
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/caseload-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
@@ -192,6 +196,45 @@ if [ "$FULL" = 1 ]; then
 fi
 fi
 
+# ---- instructions per event (cachegrind) -----------------------------------------
+# Instructions do not depend on the machine's load, so they are the figures
+# to compare between versions. A model's cost per event is the difference
+# between a run of 3 replications and a run of 1, over the difference in
+# events: set-up, reading the scenario and writing the summary cancel out.
+
+# instr CMD...: the instructions cachegrind counts for CMD
+instr() {
+    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+        sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' | tr -d ,
+}
+
+# instr_per_event LABEL ARGS...: instructions per event of caseload run ARGS
+instr_per_event() {
+    label=$1
+    shift
+    i1=$(instr "$CASELOAD" run "$@" -n 1 -s 1 -j 1 -o "$TMP/i1" -q --force)
+    e1=$(sed -n 's/.*"events": *\([0-9]*\).*/\1/p' "$TMP/i1/manifest.json" | head -n 1)
+    i3=$(instr "$CASELOAD" run "$@" -n 3 -s 1 -j 1 -o "$TMP/i3" -q --force)
+    e3=$(sed -n 's/.*"events": *\([0-9]*\).*/\1/p' "$TMP/i3/manifest.json" | head -n 1)
+    per=$(awk -v a="$i1" -v b="$i3" -v c="$e1" -v d="$e3" 'BEGIN { printf "%.0f", (b - a) / (d - c) }')
+    row "  $label: instructions per event" "$per ($(awk -v e="$e3" 'BEGIN { printf "%.0f", e / 3 }') events/rep)" \
+        "<= $T_INSTR" "$(le "$per" $T_INSTR)"
+}
+
+if [ "$INSTR" = 1 ] && command -v valgrind >/dev/null; then
+    say "bench: instructions (cachegrind; about 2 minutes)"
+    m1=$(instr "$BENCH_DIR/mm1")
+    h1=$(instr "$BENCH_DIR/heap")
+    row "instructions per customer: kernel M/M/1 / plain heap" \
+        "$(awk -v a="$m1" -v b="$h1" 'BEGIN { printf "%.0f / %.0f", a / 1e6, b / 1e6 }')" "-" "-"
+    if [ "$MODEL" = 1 ]; then
+        instr_per_event "whole model, $name 5 y" "$SCEN" $SCEN_SETS --set horizon_years=5
+        instr_per_event "whole model, baseline" scenarios/baseline.cfg
+    fi
+elif [ "$INSTR" = 1 ]; then
+    say "bench: valgrind is missing (apt-get install valgrind); no instruction counts"
+fi
+
 # ---- fitting records ------------------------------------------------------------
 # caseload fit of synthetic records (bench/gen_records.c) of 10^6 episodes
 # and 10^4 staff spells, and of a quarter as many episodes: memory should
@@ -242,9 +285,9 @@ fi
 
 # ---- the table ------------------------------------------------------------------
 printf '\n'
-awk -F '\t' 'BEGIN { printf "%-54s %-28s %-20s %s\n", "benchmark", "figure", "target", "met?";
-                     printf "%-54s %-28s %-20s %s\n", "---------", "------", "------", "----" }
-             { printf "%-54s %-28s %-20s %s\n", $1, $2, $3, $4 }' "$ROWS"
+awk -F '\t' 'BEGIN { printf "%-62s %-32s %-20s %s\n", "benchmark", "figure", "target", "met?";
+                     printf "%-62s %-32s %-20s %s\n", "---------", "------", "------", "----" }
+             { printf "%-62s %-32s %-20s %s\n", $1, $2, $3, $4 }' "$ROWS"
 if [ -s "$SCALE" ]; then
     printf '\nscaling (-j 2; CPU per unit = CPU ms per replication, per replication-year or per replication-FTE)\n'
     awk -F '\t' 'BEGIN { printf "%-40s %9s %9s %12s %9s %12s\n", "run", "wall s", "CPU s", "events", "peak MB", "CPU/unit ms" }
