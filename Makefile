@@ -168,13 +168,15 @@ run: caseload
 # script, checks the layers: models/README.md, docs/model.md). tests/run.sh
 # runs them TEST_JOBS at a time, each one's output printed whole when it
 # ends: the longest first (TEST_FIRST, by processor time measured in
-# docs/testing.md), so the short ones fill in at the end. Those that mostly
+# docs/testing.md, mostly under check-asan, whose time is the longer), so
+# the short ones fill in at the end. Those that mostly
 # wait (TEST_ALONGSIDE: tests/mpi.sh on mpirun, which runs caseload-mpi on
 # 1, 2 and 3 ranks against caseload, docs/cluster.md; test_browser on
 # Chromium) run beside that pool from the start.
 TEST_JOBS      ?= 2
-TEST_FIRST     := test_security test_scenarios test_invariants test_golden test_plot test_robustness \
-                  test_roundtrip test_report test_queueing test_writers test_determinism
+TEST_FIRST     := test_security test_scenarios test_golden test_invariants test_queueing test_robustness \
+                  test_plot test_feedback test_conservation test_roundtrip test_compare test_determinism \
+                  test_report test_writers
 TEST_ALONGSIDE := tests/mpi.sh $(BUILD)/tests/test_browser
 # The test programs of folder $(1) among $(2), the longest first.
 test_order = $(foreach t,$(TEST_FIRST),$(filter $(1)/tests/$(t),$(2))) \
