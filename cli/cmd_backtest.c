@@ -5,12 +5,16 @@
  * the records as they stood on DATE (fit/fitmap.h uses only what is dated
  * on or before it: episodes and spells still open then are censored there),
  * simulate from DATE with the state observed then (the cases open, their
- * time in stage or waiting, the staff in post), and score the forecast of
+ * time in stage or waiting, the staff in post), each replication drawing
+ * the fitted parameters from the fit's sampling distribution
+ * (fit_draws), and score the forecast of
  * each month up to DATE2 against what the records show happened
  * (output/records_series.h, output/backtest.h). Writes into DIR:
  *
  *   fitted.cfg    the scenario fitted on DATE (its start)
  *   fit.csv       the estimates, as caseload fit writes them
+ *   fit_cov.csv   their covariances, which each replication of the
+ *                 forecast draws the fitted parameters from
  *   run/          the forecast: a run folder of the fitted scenario over
  *                 the months DATE..DATE2 (series.csv, summary.csv, ...)
  *   backtest.csv  per series: months, coverage of the 50% and 90%
@@ -174,6 +178,8 @@ struct bt {
     struct date at, until;
     const char *records_dir;
     size_t months, back;
+    size_t n_drawn;          /* parameters each replication of the forecast draws */
+    char *covcsv;
 };
 
 /* Releases all that b holds, its options last. */
@@ -186,6 +192,7 @@ static void bt_free(struct bt *b)
     recseries_free(&b->hist);
     free(b->cfg);
     free(b->fitcsv);
+    free(b->covcsv);
     fit_result_free(&b->fr);
     records_free(&b->rec);
     scenario_free(b->sc);
@@ -274,6 +281,7 @@ static int bt_fit(struct bt *b)
         return EXIT_USAGE;
     }
     b->fitcsv = fit_csv_text(&b->fr);
+    b->covcsv = fit_cov_text(&b->fr);
     struct afile fitted_file;
     if (!write_text(b->dir, BT_FITTED, b->cfg, &fitted_file) || !afile_commit(&fitted_file)) {
         fprintf(stderr, "caseload: %s/%s: cannot write (%s)\n", b->dir, BT_FITTED, strerror(errno));
@@ -307,6 +315,19 @@ static int bt_forecast(struct bt *b)
         fprintf(stderr, "caseload: internal error: the fitted scenario does not load (%s)\n", fitted_path);
         return EXIT_FAILURE_RUN;
     }
+    /* parameter uncertainty: each replication draws the fitted parameters
+     * from the fit's sampling distribution */
+    struct scenario *sc = b->s.item[0].sc;
+    struct pdraw pd;
+    if (!fit_draws(b->fr.draw, b->fr.n_draw, b->fr.cov, b->fr.n_cov, sc, &pd, fitted_path, &b->d)) {
+        fprintf(stderr, "caseload: internal error: the fit's covariances cannot be drawn from:\n");
+        diag_print(&b->d, stderr, "caseload");
+        return EXIT_FAILURE_RUN;
+    }
+    char from[AFILE_PATH_MAX + 32];
+    snprintf(from, sizeof from, "%s/" FIT_COV_CSV, b->dir);
+    scenario_set_draws(sc, &pd, from);
+    b->n_drawn = sc->draws->n;
     if ((status = session_open(&b->s, b->run_dir, false)) != EXIT_OK || (status = session_run(&b->s)) != EXIT_OK)
         return status;
     if (b->s.partial) {
@@ -366,10 +387,11 @@ static bool bt_write(struct bt *b, const struct bt_series *series, const struct 
                      char (*dates)[DATE_TEXT_SIZE], const char **date_list)
 {
     const struct options *o = &b->o;
-    struct afile f_bt, f_fc, f_fit, f_man;
-    struct afile *set[] = { &f_fit, &f_bt, &f_fc, &f_man };
+    struct afile f_bt = { 0 }, f_fc = { 0 }, f_fit = { 0 }, f_cov = { 0 }, f_man = { 0 };
+    struct afile *set[] = { &f_fit, &f_cov, &f_bt, &f_fc, &f_man };
     char path[AFILE_PATH_MAX];
     bool ok = write_text(b->dir, "fit.csv", b->fitcsv, &f_fit);
+    ok = ok && write_text(b->dir, FIT_COV_CSV, b->covcsv, &f_cov);
     ok = ok && runfolder_path(path, sizeof path, b->dir, "backtest.csv") && afile_open(&f_bt, path);
     ok = ok && runfolder_path(path, sizeof path, b->dir, "forecast.csv") && afile_open(&f_fc, path);
     ok = ok && runfolder_path(path, sizeof path, b->dir, "manifest.json") && afile_open(&f_man, path);
@@ -392,6 +414,10 @@ static bool bt_write(struct bt *b, const struct bt_series *series, const struct 
     json_uint(&j, "history_months", b->back);
     json_uint(&j, "seed", o->seed);
     json_uint(&j, "replications", b->s.done);
+    json_object(&j, "parameter_uncertainty");
+    json_string(&j, "from", FIT_COV_CSV);
+    json_uint(&j, "parameters", b->n_drawn);
+    json_close(&j);
     json_string(&j, "benchmark", "naive (last value), one step ahead over the months before fit_until");
     static const char *const keep[] = { BT_FITTED, BT_RUN_FOLDER "/", NULL };
     manifest_end(&j, set, sizeof set / sizeof *set, keep);

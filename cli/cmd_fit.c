@@ -4,7 +4,7 @@
  * identify at DATE (fit/fitmap.h), and writes the fitted scenario FITTED.cfg
  * (default NAME-fitted.cfg in the current folder, NAME the template's
  * name) and, in the folder FITTED-fit/ beside it (FITTED without .cfg),
- * fit.csv, drops.csv and the charts of the fit. Every file is written
+ * fit.csv, fit_cov.csv, drops.csv and the charts of the fit. Every file is written
  * whole or not at all (output/afile.h), the scenario last; nothing else is
  * touched. The scenario is loaded back before it is written
  * (fit_scenario_loadable): what fit writes, check accepts. */
@@ -67,14 +67,17 @@ static void print_drops(const struct records *r)
     fputc('\n', stderr);
 }
 
+/* The fit's files: fit.csv, fit_cov.csv, drops.csv, the charts' and the scenario. */
+#define FIT_FILES (FITPLOT_MAX_FILES + 4)
 struct outputs {
-    struct afile file[FITPLOT_MAX_FILES + 3];
-    struct afile *list[FITPLOT_MAX_FILES + 3];
+    struct afile file[FIT_FILES];
+    struct afile *list[FIT_FILES];
     size_t n;
 };
 
 static bool put_file(struct outputs *o, const char *path, const char *text, size_t len)
 {
+    CHECK(o->n < FIT_FILES);
     struct afile *a = &o->file[o->n];
     if (!afile_open(a, path)) {
         fprintf(stderr, "caseload: %s: cannot write (%s)\n", path, strerror(errno));
@@ -92,7 +95,7 @@ struct fit_cmd {
     struct scenario *sc;
     struct records rec;
     struct fit_result fr;
-    char *cfg, *csv, *drops, *fitted, *folder;
+    char *cfg, *csv, *cov, *drops, *fitted, *folder;
     struct fitplot_files charts;
     struct diag d, notes;
     struct date at;
@@ -104,6 +107,7 @@ static void fc_free(struct fit_cmd *c)
     fitplot_files_free(&c->charts);
     free(c->cfg);
     free(c->csv);
+    free(c->cov);
     free(c->drops);
     free(c->fitted);
     free(c->folder);
@@ -219,6 +223,7 @@ static bool fc_texts(struct fit_cmd *c)
                         "the cases open at %s are written as each stage's initial count\n",
                 o->at);
     c->csv = fit_csv_text(&c->fr);
+    c->cov = fit_cov_text(&c->fr);
     c->drops = fit_drops_text(&c->rec);
     return true;
 }
@@ -236,6 +241,8 @@ static bool fc_write(struct fit_cmd *c)
     char path[AFILE_PATH_MAX];
     snprintf(path, sizeof path, "%s/fit.csv", c->folder);
     bool ok = put_file(&out, path, c->csv, strlen(c->csv));
+    snprintf(path, sizeof path, "%s/" FIT_COV_CSV, c->folder);
+    ok = ok && put_file(&out, path, c->cov, strlen(c->cov));
     snprintf(path, sizeof path, "%s/drops.csv", c->folder);
     ok = ok && put_file(&out, path, c->drops, strlen(c->drops));
     for (size_t i = 0; ok && i < c->charts.n; i++) {
@@ -268,7 +275,8 @@ static void fc_draw_and_tell(struct fit_cmd *c)
         fitted_n += c->fr.row[i].fitted;
     printf("fitted %zu parameters at %s (%zu kept from the template for want of data, the rest as in %s)\n",
            fitted_n, c->o.at, c->fr.n_unfitted, c->o.template_path);
-    printf("scenario: %s\nfit:      %s/fit.csv, %s/drops.csv%s\n", c->fitted, c->folder, c->folder,
+    printf("scenario: %s\nfit:      %s/fit.csv, %s/" FIT_COV_CSV ", %s/drops.csv%s\n", c->fitted, c->folder,
+           c->folder, c->folder,
            ps == FITPLOT_OK ? ", charts fit_*.png and *.svg" : "");
 }
 

@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 
 #include "cli/limits.h"
+#include "fit/fitmap.h"
 #include "models/caseload.h"
 #include "output/runfolder.h"
 #include "sim/check.h"
@@ -52,6 +53,19 @@ struct scenario *cmd_load(const char *path, const struct options *o)
                 "range, or no --strict)\n", path, n, n == 1 ? "" : "s");
         scenario_free(sc);
         return NULL;
+    }
+    if (o->draws_from) {
+        /* run --parameter-uncertainty: the fit's draws of its parameters */
+        struct pdraw pd;
+        diag_init(&d, CLI_DIAG_LIMIT);
+        bool ok = fit_draws_read(o->draws_from, sc, &pd, &d);
+        diag_print(&d, stderr, "caseload");
+        diag_free(&d);
+        if (!ok) {
+            scenario_free(sc);
+            return NULL;
+        }
+        scenario_set_draws(sc, &pd, o->draws_from);
     }
     return sc;
 }

@@ -180,7 +180,7 @@ int cmd_run(int argc, char **argv)
     struct options o;
     struct session s = { 0 };
     int rc = EXIT_USAGE;
-    if (!options_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZrk"))
+    if (!options_parse(&o, argc, argv, 2, "nsjoSqfPKMpWCZrku"))
         goto out;
     if (o.records && o.precision <= 0 && o.records_rep > o.reps) {
         fprintf(stderr, "caseload: --records-rep %llu: there are only %llu replications (allowed: 1 to -n)\n",

@@ -63,6 +63,7 @@ static const struct opt table[] = {
     { 'Y', NULL, "--template", true }, { 'd', NULL, "--drop-bad", false },
     { 'r', NULL, "--records", false }, { 'k', NULL, "--records-rep", true },
     { 'F', NULL, "--fit-until", true }, { 'U', NULL, "--until", true },
+    { 'u', NULL, "--parameter-uncertainty", true },
 };
 
 static const struct opt *match(const char *arg, size_t *len)
@@ -224,6 +225,7 @@ static bool apply_run(struct options *o, const struct opt *t, const char *v)
     case 'W': o->strict = true; break;
     case 'X': o->rank = v; break;
     case 'Y': o->template_path = v; break;
+    case 'u': o->draws_from = v; break;
     case 'd': o->drop_bad = true; break;
     default: return apply_run_number(o, t, v);
     }

@@ -47,6 +47,7 @@ struct options {
     bool records;              /* run --records: the records of one replication */
     uint64_t records_rep;      /* --records-rep K: which (from 1; 1 when not given) */
     const char *template_path; /* fit: the template scenario (--template) */
+    const char *draws_from;    /* run --parameter-uncertainty FIT.csv: draw the fitted parameters */
     bool drop_bad;             /* fit: skip bad rows of the records, counted (--drop-bad) */
     char **args;               /* positional arguments */
     size_t n_args;

@@ -396,6 +396,8 @@ int session_finish(struct session *s)
             .precision_kpi = s->precision_kpi >= 0 ? it->layout.kpi[s->precision_kpi].name : NULL,
             .precision_met = s->precision_met,
             .keep = o->records && s->n == 1 ? session_records_keep : NULL,
+            .draws_from = it->sc->draws ? it->sc->draws_from : NULL,
+            .draws_n = it->sc->draws ? it->sc->draws->n : 0,
         };
         if (!runfolder_finish(&it->rf, &info, s->partial)) {
             fprintf(stderr, "caseload: %s: writing results failed (%s); nothing written there\n", it->dir,

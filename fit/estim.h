@@ -58,6 +58,8 @@ struct estim_dur {
     double cov[4];          /* their covariance (observed information^-1) */
     double mean, sd;        /* implied mean and sd (sd = mean for exponential) */
     double se_mean, se_sd;  /* by the delta method */
+    double cov_log[4];      /* covariance of (log mean, log sd) by the delta method
+                             * (exponential: [0] only, the variance of log mean) */
 };
 
 /* The families estim_duration fits: every duration family of sim/dist.h
@@ -97,9 +99,19 @@ void estim_kaplan_meier(const struct estim_surv *s, double *surv, double *se);
 struct estim_mix {
     double q, short_mean, long_mean;
     double se_q, se_short, se_long;
+    double cov[9];          /* covariance of (logit q, log short, log long), row-major */
     double loglik;
 };
 bool estim_exp_mixture(const struct estim_surv *s, struct estim_mix *out);
+
+/* The same mixture fitted to whole-day counts: an event at t (a whole
+ * number >= 1) is a duration X recorded as L = max(1, floor(U + X)) = t
+ * days, U uniform on [0, 1) (the time of day it began: a count of the days
+ * from the day it began to the day it ended, and at least one), and a
+ * censored observation at t says L > t. The count is an interval-censored
+ * observation of X: P(L >= d) = E[P(X >= d - U)], for an exponential of
+ * mean a exp(-d / a) a (e^(1/a) - 1) when d >= 2. */
+bool estim_exp_mixture_days(const struct estim_surv *s, struct estim_mix *out);
 
 /* ---- proportions and rates ------------------------------------------------ */
 

@@ -358,6 +358,17 @@ void estim_duration(const struct estim_surv *s, enum dist_kind kind, struct esti
                 vm += gm[i] * out->cov[i * out->k + j] * gm[j];
                 vs += gs[i] * out->cov[i * out->k + j] * gs[j];
             }
+        double gl[2][2] = { { gm[0] / out->mean, gm[1] / out->mean }, { gs[0] / out->sd, gs[1] / out->sd } };
+        for (size_t a = 0; a < 2; a++)
+            for (size_t b = 0; b < 2; b++) {
+                double v = 0;
+                for (size_t i = 0; i < out->k; i++)
+                    for (size_t j = 0; j < out->k; j++)
+                        v += gl[a][i] * out->cov[i * out->k + j] * gl[b][j];
+                out->cov_log[a * 2 + b] = v;
+            }
+        if (kind == DIST_EXPONENTIAL)
+            out->cov_log[1] = out->cov_log[2] = out->cov_log[3] = 0;
         out->se_mean = sqrt(fmax(vm, 0));
         out->se_sd = sqrt(fmax(vs, 0));
         out->ok = isfinite(out->mean) && isfinite(out->sd) && isfinite(out->se_mean);
@@ -406,34 +417,73 @@ void estim_kaplan_meier(const struct estim_surv *s, double *surv, double *se)
 
 /* ---- mixture of two exponentials ----------------------------------------- */
 
+struct mix_ctx {
+    const struct estim_surv *s;
+    bool whole_days;
+};
+
+/* log(e^x + e^y) without overflow. */
+static double log_add(double x, double y)
+{
+    double mx = fmax(x, y);
+    if (mx == -INFINITY)
+        return -INFINITY;
+    return mx + log(exp(x - mx) + exp(y - mx));
+}
+
+/* Whole days of an exponential of mean a: the count L = max(1, floor(U + X))
+ * (U uniform on [0, 1), the start's time of day). For d >= 2
+ * P(L >= d) = E[exp(-(d - U) / a)] = exp(-d / a) a (e^(1/a) - 1), and
+ * P(L >= 1) = 1. Sets *ls = log P(L >= d) and *lf = log P(L = d). */
+static void days_exp(double a, double d, double *lf, double *ls)
+{
+    double x = 1 / a, l2 = -2 * x + log(expm1(x) / x);   /* log P(L >= 2) */
+    if (d < 2) {
+        *ls = 0;
+        *lf = log(-expm1(l2));
+        return;
+    }
+    *ls = -d * x + log(expm1(x) / x);
+    *lf = *ls + log(-expm1(-x));   /* P(L = d) = P(L >= d) (1 - e^(-1/a)) */
+}
+
 static double mix_negll(const double *th, void *ctx)
 {
-    const struct estim_surv *s = ctx;
+    const struct mix_ctx *c = ctx;
+    const struct estim_surv *s = c->s;
     double q = 1 / (1 + exp(-th[0])), a = exp(th[1]), b = exp(th[2]);
     double lq = log(q), l1q = log1p(-q), ll = 0;
     for (size_t i = 0; i < s->n; i++) {
-        double t = s->t[i];
-        double x1 = l1q - t / a, x2 = lq - t / b;         /* log of the two survival terms */
-        double mx = fmax(x1, x2);
-        double ls = mx + log(exp(x1 - mx) + exp(x2 - mx));
-        double y1 = x1 - th[1], y2 = x2 - th[2];         /* the two density terms */
-        double my = fmax(y1, y2);
-        double lf = my + log(exp(y1 - my) + exp(y2 - my));
-        ll += s->events[i] * lf + s->censored[i] * ls;
+        double t = s->t[i], lf, ls;
+        if (c->whole_days) {
+            double fa, sa, fb, sb;
+            days_exp(a, t, &fa, &sa);
+            days_exp(b, t, &fb, &sb);
+            lf = log_add(l1q + fa, lq + fb);
+            days_exp(a, t + 1, &fa, &sa);   /* censored: L > t, so L >= t + 1 */
+            days_exp(b, t + 1, &fb, &sb);
+            ls = log_add(l1q + sa, lq + sb);
+        } else {
+            ls = log_add(l1q - t / a, lq - t / b);            /* the two survival terms */
+            lf = log_add(l1q - t / a - th[1], lq - t / b - th[2]);   /* the two density terms */
+        }
+        if (s->events[i] > 0)
+            ll += s->events[i] * lf;
+        if (s->censored[i] > 0)
+            ll += s->censored[i] * ls;
     }
     return isfinite(ll) ? -ll : BAD_VALUE;
 }
 
-bool estim_exp_mixture(const struct estim_surv *s, struct estim_mix *out)
+static bool exp_mixture(const struct estim_surv *s, bool whole_days, struct estim_mix *out)
 {
     memset(out, 0, sizeof *out);
-    double events = estim_surv_events(s), total = 0, w = 0;
-    for (size_t i = 0; i < s->n; i++) {
+    double events = estim_surv_events(s), total = 0;
+    for (size_t i = 0; i < s->n; i++)
         total += (s->events[i] + s->censored[i]) * s->t[i];
-        w += s->events[i] + s->censored[i];
-    }
     if (events < 3 || s->n < 2)
         return false;
+    struct mix_ctx ctx = { s, whole_days };
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     /* Starts: a short component at a quarter of the mean and a long one at
      * three times it, long shares 0.1 and 0.3; the better optimum wins. */
@@ -442,8 +492,8 @@ bool estim_exp_mixture(const struct estim_surv *s, struct estim_mix *out)
     const double shares[2] = { 0.1, 0.3 };
     for (int k = 0; k < 2; k++) {
         double th[3] = { log(shares[k] / (1 - shares[k])), log(mean / 4), log(3 * mean) };
-        if (minimise(mix_negll, (void *)s, th, 3)) {
-            double f = mix_negll(th, (void *)s);
+        if (minimise(mix_negll, &ctx, th, 3)) {
+            double f = mix_negll(th, &ctx);
             if (f < best_f) {
                 best_f = f;
                 memcpy(best, th, sizeof best);
@@ -454,27 +504,37 @@ bool estim_exp_mixture(const struct estim_surv *s, struct estim_mix *out)
     double h[9], cov[9];
     bool ok = any;
     if (ok) {
-        hessian(mix_negll, (void *)s, best, 3, h);
+        hessian(mix_negll, &ctx, best, 3, h);
         ok = invert_pd(h, 3, cov);
     }
     if (ok) {
         double q = 1 / (1 + exp(-best[0])), a = exp(best[1]), b = exp(best[2]);
-        double se_lq = sqrt(cov[0]), se_a = a * sqrt(cov[4]), se_b = b * sqrt(cov[8]);
-        if (a > b) {   /* label the components: short first */
+        if (a > b) {   /* label the components: short first (logit q changes sign) */
             double t = a; a = b; b = t;
-            t = se_a; se_a = se_b; se_b = t;
             q = 1 - q;
+            double sw[9] = { cov[0], -cov[2], -cov[1], -cov[6], cov[8], cov[7], -cov[3], cov[5], cov[4] };
+            memcpy(cov, sw, sizeof cov);
         }
         out->q = q;
         out->short_mean = a;
         out->long_mean = b;
-        out->se_q = q * (1 - q) * se_lq;
-        out->se_short = se_a;
-        out->se_long = se_b;
+        out->se_q = q * (1 - q) * sqrt(cov[0]);
+        out->se_short = a * sqrt(cov[4]);
+        out->se_long = b * sqrt(cov[8]);
+        memcpy(out->cov, cov, sizeof cov);
         out->loglik = -best_f;
         ok = isfinite(out->se_q) && isfinite(out->se_short) && isfinite(out->se_long);
     }
-    (void)w;
     gsl_set_error_handler(old);
     return ok;
+}
+
+bool estim_exp_mixture(const struct estim_surv *s, struct estim_mix *out)
+{
+    return exp_mixture(s, false, out);
+}
+
+bool estim_exp_mixture_days(const struct estim_surv *s, struct estim_mix *out)
+{
+    return exp_mixture(s, true, out);
 }

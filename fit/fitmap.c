@@ -131,6 +131,50 @@ static void kept(struct fit_result *f, const struct scenario *sc, struct diag *n
     diag_error(notes, NULL, 0, path, "kept from the template: %s", why);
 }
 
+/* ---- parameter uncertainty (fitmap.h's draw and cov) ---------------------- */
+
+/* A group of n parameters estimated together: their paths, the scales
+ * their estimator works on, and the covariance of the estimates on those
+ * scales (n x n). Left out when a variance is not a positive number. */
+static void add_draw_group(struct fit_result *f, size_t n, const char *const *path, const enum pdraw_scale *scale,
+                           const double *cov)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(cov[i * n + i] > 0) || !isfinite(cov[i * n + i]))
+            return;
+    size_t first = f->n_draw;
+    for (size_t i = 0; i < n; i++) {
+        if (f->n_draw == f->cap_draw) {
+            f->cap_draw = f->cap_draw ? 2 * f->cap_draw : 32;
+            f->draw = check_realloc(f->draw, f->cap_draw * sizeof *f->draw);
+        }
+        struct fit_draw *d = &f->draw[f->n_draw++];
+        snprintf(d->path, sizeof d->path, "%s", path[i]);
+        d->scale = scale[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j < n; j++) {
+            if (f->n_cov == f->cap_cov) {
+                f->cap_cov = f->cap_cov ? 2 * f->cap_cov : 64;
+                f->cov = check_realloc(f->cov, f->cap_cov * sizeof *f->cov);
+            }
+            f->cov[f->n_cov++] = (struct fit_cov){ first + i, first + j, cov[i * n + j] };
+        }
+}
+
+/* One parameter drawn alone, with variance v on its scale. */
+static void add_draw(struct fit_result *f, const char *path, enum pdraw_scale scale, double v)
+{
+    add_draw_group(f, 1, &path, &scale, &v);
+}
+
+/* A share p of n trials, drawn on the logit scale: var(logit p) = 1 / (n p (1 - p)). */
+static void add_draw_share(struct fit_result *f, const char *path, double p, double n)
+{
+    if (p > 0 && p < 1 && n > 0)
+        add_draw(f, path, PDRAW_LOGIT, 1 / (n * p * (1 - p)));
+}
+
 static double normal_lo(double est, double se) { return est - ESTIM_Z * se; }
 static double normal_hi(double est, double se) { return est + ESTIM_Z * se; }
 
@@ -220,6 +264,7 @@ static void demand_fit_rereferral(const struct records *r, const struct scenario
         char m[FIT_METHOD_MAX];
         snprintf(m, sizeof m, "share of closures re-referred within %g days (Wilson interval)", W);
         fitted_number(f, "demand.rereferral.p", p, se, lo, hi, (double)trials, false, m);
+        add_draw_share(f, "demand.rereferral.p", p, (double)trials);
     }
     add_row(f, "demand.rereferral.within_days", W, NAN, NAN, NAN, 0, false,
             "from template (the service's definition of a re-referral)");
@@ -264,6 +309,7 @@ static int32_t demand_fit_screen_out(const struct records *r, const struct scena
         estim_proportion(screened, all, &p, &se, &lo, &hi);
         fitted_number(f, "demand.screen_out", p, se, lo, hi, all, false,
                       "share of referrals screened out (Wilson interval)");
+        add_draw_share(f, "demand.screen_out", p, all);
     }
     return first;
 }
@@ -363,6 +409,52 @@ static void demand_fit_seasonality(struct fit_result *f, const struct demand_mod
                 false);
 }
 
+/* The draws of the regression's parameters: log referrals_per_year,
+ * log(1 + trend_per_year) and log seasonality.K, jointly normal with the
+ * covariance J cov J' of the regression's (J their gradient in beta). */
+static void demand_draws(struct fit_result *f, const struct demand_model *m, const double *e, double sum, size_t js)
+{
+    size_t p = m->p, n = 1 + (m->trend ? 1 : 0) + (m->season ? SCENARIO_MONTHS : 0);
+    double *J = check_calloc(n * p, sizeof *J), *V = check_calloc(n * n, sizeof *V);
+    const char *path[1 + 1 + SCENARIO_MONTHS];
+    enum pdraw_scale scale[1 + 1 + SCENARIO_MONTHS];
+    char season_path[SCENARIO_MONTHS][FIT_PATH_MAX];
+    size_t r = 0;
+    path[r] = "demand.referrals_per_year";
+    scale[r] = PDRAW_LOG;
+    J[r * p] = 1;
+    if (m->season)
+        for (int k = 1; k < SCENARIO_MONTHS; k++)
+            J[r * p + js + (size_t)k - 1] = e[k] / sum;
+    r++;
+    if (m->trend) {
+        path[r] = "demand.trend_per_year";
+        scale[r] = PDRAW_LOG1P;
+        J[r * p + 1] = 1;
+        r++;
+    }
+    if (m->season)
+        for (int k = 0; k < SCENARIO_MONTHS; k++, r++) {
+            /* log s_k = g_k - log mean_j e^g_j, g_0 = 0 */
+            snprintf(season_path[k], FIT_PATH_MAX, "demand.seasonality.%s", month_key[k]);
+            path[r] = season_path[k];
+            scale[r] = PDRAW_LOG;
+            for (int j = 1; j < SCENARIO_MONTHS; j++)
+                J[r * p + js + (size_t)j - 1] = (j == k) - e[j] / sum;
+        }
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = 0; b < n; b++) {
+            double v = 0;
+            for (size_t i = 0; i < p; i++)
+                for (size_t j = 0; j < p; j++)
+                    v += J[a * p + i] * m->cov[i * p + j] * J[b * p + j];
+            V[a * n + b] = v;
+        }
+    add_draw_group(f, n, path, scale, V);
+    free(J);
+    free(V);
+}
+
 /* From the converged regression m: the fitted monthly counts, and the rows
  * demand.referrals_per_year, demand.trend_per_year, demand.seasonality (kept
  * from the template when too few months). */
@@ -412,6 +504,7 @@ static void demand_fit_rows(const struct scenario *sc, struct fit_result *f, str
         demand_fit_seasonality(f, m, e, sum, meanfac, js, n_base);
     else
         kept(f, sc, notes, "demand.seasonality", "fewer than 24 whole months of referrals");
+    demand_draws(f, m, e, sum, js);
 }
 
 /* Fits the referral rate, trend and seasonality by a Poisson regression of
@@ -545,6 +638,14 @@ static bool fit_duration(struct fit_result *f, struct fit_stage_chart *c, const 
     char *comment = rs ? dup_printf("%s; sd %.6g, se %.3g", cm, rs->estimate, rs->se) : check_strdup(cm);
     free(cm);
     add_setting(f, prefix, dist_text(d->kind, d->mean, d->sd), comment, false);
+    {
+        char pm[FIT_PATH_MAX], ps[FIT_PATH_MAX];
+        snprintf(pm, sizeof pm, "%s.mean", prefix);
+        snprintf(ps, sizeof ps, "%s.sd", prefix);
+        const char *paths[2] = { pm, ps };
+        const enum pdraw_scale scales[2] = { PDRAW_LOG, PDRAW_LOG };
+        add_draw_group(f, d->kind == DIST_EXPONENTIAL ? 1 : 2, paths, scales, d->cov_log);
+    }
     if (aic_out)
         *aic_out = d->aic;
     return true;
@@ -663,6 +764,40 @@ static void stages_fit_duration(const struct scenario *sc, struct fit_result *f,
     }
 }
 
+/* The draws of stage s's transition shares p_k (n ended episodes,
+ * moves[k] of them to k): log p_k, jointly normal with the multinomial's
+ * covariance (1 - p_k) / (n p_k) on the diagonal and -1/n off it, which
+ * leaves their sum 1 to first order (the model divides by the sum). Not
+ * drawn when a share is 0 or the stage has one transition. */
+static void stages_draw_transitions(const struct scenario *sc, struct fit_result *f, const double *moves, double n,
+                                    size_t s)
+{
+    const struct stage_spec *st = &sc->stage[s];
+    size_t K = st->n_next;
+    if (K < 2 || n < FIT_MIN_EVENTS)
+        return;
+    for (size_t k = 0; k < K; k++)
+        if (!(moves[k] > 0))
+            return;
+    char (*pth)[FIT_PATH_MAX] = check_malloc(K * sizeof *pth);
+    const char **path = check_malloc(K * sizeof *path);
+    enum pdraw_scale *scale = check_malloc(K * sizeof *scale);
+    double *V = check_malloc(K * K * sizeof *V);
+    for (size_t k = 0; k < K; k++) {
+        const char *to = st->next[k].to == STAGE_CLOSE ? "close" : sc->stage[st->next[k].to].name;
+        snprintf(pth[k], FIT_PATH_MAX, "pathway.stages.%s.next.%s.p", st->name, to);
+        path[k] = pth[k];
+        scale[k] = PDRAW_LOG;
+        for (size_t j = 0; j < K; j++)
+            V[k * K + j] = j == k ? (1 - moves[k] / n) / moves[k] : -1 / n;
+    }
+    add_draw_group(f, K, path, scale, V);
+    free(V);
+    free(scale);
+    free(path);
+    free(pth);
+}
+
 /* Fits the share of stage s's ended episodes taking each transition. */
 static void stages_fit_transitions(const struct scenario *sc, struct fit_result *f, struct diag *notes,
                                    const struct episode_tally *t, size_t s)
@@ -688,6 +823,7 @@ static void stages_fit_transitions(const struct scenario *sc, struct fit_result 
         estim_proportion(moves[k], n, &p, &se, &lo, &hi);
         fitted_number(f, path, p, se, lo, hi, n, false, "share of ended episodes (Wilson interval)");
     }
+    stages_draw_transitions(sc, f, moves, n, s);
 }
 
 /* Adds stage s's starting state: the cases open at the date, and the days
@@ -871,6 +1007,7 @@ static void workforce_fit_grade(const struct scenario *sc, struct fit_result *f,
         char m[FIT_METHOD_MAX];
         snprintf(m, sizeof m, "leavers per FTE-year in post (%.1f FTE-years; exact Poisson interval)", t->expo[g]);
         fitted_number(f, path, rate, se, lo, hi, t->leavers[g], false, m);
+        add_draw(f, path, PDRAW_LOG, 1 / t->leavers[g]);   /* var(log rate) = 1 / leavers */
     }
     if (gs->becomes < 0)
         return;
@@ -880,9 +1017,12 @@ static void workforce_fit_grade(const struct scenario *sc, struct fit_result *f,
     else {
         double m, se, lo, hi;
         estim_mean(t->prog[g], t->n_prog[g], &m, &se, &lo, &hi);
-        if (gs->after_in_days)
+        if (gs->after_in_days) {
             fitted_number(f, path, m, se, lo, hi, (double)t->n_prog[g], false,
                           "mean days in the grade before progression");
+            if (m > 0)
+                add_draw(f, path, PDRAW_LOG, (se / m) * (se / m));
+        }
         else if (m < 0.5)
             kept(f, sc, notes, path, "staff progress within half a month (after_months is at least 1)");
         else
@@ -985,24 +1125,29 @@ static void workforce_fit_sickness(const struct records *r, const struct scenari
         char m[FIT_METHOD_MAX];
         snprintf(m, sizeof m, "absences begun per FTE-year at work (%.1f FTE-years; exact Poisson interval)", at_work);
         fitted_number(f, "workforce.sickness.episodes_per_fte_year", rate, se, lo, hi, started, false, m);
+        add_draw(f, "workforce.sickness.episodes_per_fte_year", PDRAW_LOG, 1 / started);
     }
     struct fit_stage_chart c = { 0 };
     group(ev, ce, nd, &c);
     struct estim_surv es = { c.t, c.events, c.censored, c.n };
     struct estim_mix mx;
-    if (estim_surv_events(&es) < FIT_MIN_EVENTS || !estim_exp_mixture(&es, &mx)) {
+    if (estim_surv_events(&es) < FIT_MIN_EVENTS || !estim_exp_mixture_days(&es, &mx)) {
         kept(f, sc, notes, "workforce.sickness.long_share",
              "too few absences for the mixture of short and long episodes");
     } else {
         double n = estim_surv_events(&es);
-        const char *m = "right-censored ML of a mixture of two exponentials (the model's short and long "
-                        "episodes), days off counted inclusive";
+        const char *m = "ML of a mixture of two exponentials (the model's short and long episodes) from days "
+                        "off counted inclusive, each an interval of the time off; open absences censored";
         fitted_number(f, "workforce.sickness.long_share", mx.q, mx.se_q, fmax(0, normal_lo(mx.q, mx.se_q)),
                       fmin(1, normal_hi(mx.q, mx.se_q)), n, false, m);
         fitted_number(f, "workforce.sickness.short_mean_days", mx.short_mean, mx.se_short,
                       normal_lo(mx.short_mean, mx.se_short), normal_hi(mx.short_mean, mx.se_short), n, false, m);
         fitted_number(f, "workforce.sickness.long_mean_days", mx.long_mean, mx.se_long,
                       normal_lo(mx.long_mean, mx.se_long), normal_hi(mx.long_mean, mx.se_long), n, false, m);
+        const char *paths[3] = { "workforce.sickness.long_share", "workforce.sickness.short_mean_days",
+                                 "workforce.sickness.long_mean_days" };
+        const enum pdraw_scale scales[3] = { PDRAW_LOGIT, PDRAW_LOG, PDRAW_LOG };
+        add_draw_group(f, 3, paths, scales, mx.cov);
     }
     free(c.t);
     free(c.events);
@@ -1092,6 +1237,7 @@ static void fit_recruitment(const struct records *r, const struct scenario *sc, 
                 add_row(f, "workforce.recruitment.time_to_hire.sd", sd, NAN, NAN, NAN, 0, false,
                         "from template (a campaign's spread is not seen in the records)");
             add_setting(f, "workforce.recruitment.time_to_hire", dist_text(th->kind, H, sd), row_comment(row), false);
+            add_draw(f, path, PDRAW_LOG, (se / H) * (se / H));
         }
     }
     free(c.t);
@@ -1167,5 +1313,7 @@ void fit_result_free(struct fit_result *f)
     free(f->month);
     free(f->month_count);
     free(f->month_fitted);
+    free(f->draw);
+    free(f->cov);
     memset(f, 0, sizeof *f);
 }

@@ -15,6 +15,7 @@
 #include "fit/records.h"
 #include "models/scenario.h"
 #include "sim/date.h"
+#include "sim/pdraw.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -61,6 +62,19 @@ struct fit_stage_chart {
     struct estim_dur best;                /* best.ok false: nothing fitted */
 };
 
+/* Parameter uncertainty: a fitted parameter drawn in each replication of
+ * a forecast (sim/pdraw.h), on the scale its estimator works on, and the
+ * covariances of the estimates on those scales (a and b index draw[];
+ * only within a group of parameters estimated together; a <= b). */
+struct fit_draw {
+    char path[FIT_PATH_MAX];
+    enum pdraw_scale scale;
+};
+struct fit_cov {
+    size_t a, b;
+    double cov;
+};
+
 struct fit_result {
     struct date at;
     struct fit_row *row;
@@ -77,6 +91,10 @@ struct fit_result {
     double *month_count, *month_fitted;      /* observed and fitted referrals */
     size_t n_months;
     size_t n_unfitted;                       /* rows kept from the template for want of data */
+    struct fit_draw *draw;                   /* the parameters with a sampling distribution */
+    size_t n_draw, cap_draw;
+    struct fit_cov *cov;                     /* their covariances */
+    size_t n_cov, cap_cov;
 };
 
 /* Estimate from r (read against sc) at date at into *out (freed with
@@ -90,5 +108,21 @@ void fit_result_free(struct fit_result *f);
 
 /* The row for path, or NULL. */
 const struct fit_row *fit_row_find(const struct fit_result *f, const char *path);
+
+/* The parameter draws of f's fitted parameters for sc (the fitted
+ * scenario, holding f's estimates), into *out; the paths sc does not have
+ * are left out. False, with the reason in d, when the covariance is not
+ * one. */
+bool fit_draws(const struct fit_draw *draw, size_t n_draw, const struct fit_cov *cov, size_t n_cov,
+               const struct scenario *sc, struct pdraw *out, const char *file, struct diag *d);
+
+/* Reads FIT.csv (path, estimate) and FIT_cov.csv beside it (fit_cov.csv
+ * for fit.csv: path_a, scale_a, path_b, scale_b, cov) into the draws of
+ * sc, checking that sc holds the estimates fit.csv gives for them. False
+ * with the problems in d. */
+bool fit_draws_read(const char *fit_csv, const struct scenario *sc, struct pdraw *out, struct diag *d);
+
+/* The name of the covariance file beside fit.csv. */
+#define FIT_COV_CSV "fit_cov.csv"
 
 #endif

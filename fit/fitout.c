@@ -323,6 +323,22 @@ char *fit_csv_text(const struct fit_result *f)
     return text;
 }
 
+char *fit_cov_text(const struct fit_result *f)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    CHECK(out);
+    fputs("path_a,scale_a,path_b,scale_b,cov\n", out);
+    for (size_t i = 0; i < f->n_cov; i++) {
+        const struct fit_draw *a = &f->draw[f->cov[i].a], *b = &f->draw[f->cov[i].b];
+        fprintf(out, "%s,%s,%s,%s,%.17g\n", a->path, pdraw_scale_name(a->scale), b->path, pdraw_scale_name(b->scale),
+                f->cov[i].cov);
+    }
+    fclose(out);
+    return text;
+}
+
 char *fit_drops_text(const struct records *r)
 {
     char *text = NULL;

@@ -40,6 +40,12 @@ char *fit_scenario_loadable(const char *template_path, const struct scenario *sc
  * parameter, empty cells where there is no value. */
 char *fit_csv_text(const struct fit_result *f);
 
+/* fit_cov.csv: path_a,scale_a,path_b,scale_b,cov — the covariance of
+ * each pair of parameters estimated together (a variance where path_a =
+ * path_b), on the scales their estimators work on (sim/pdraw.h: log, logit,
+ * log1p), for drawing them in a forecast (fit_draws_read). */
+char *fit_cov_text(const struct fit_result *f);
+
 /* drops.csv: file,reason,rows — the rows --drop-bad skipped, by file and
  * reason (only counts that are not zero; the header alone when none). */
 char *fit_drops_text(const struct records *r);

@@ -64,6 +64,7 @@ enum stream_kind {
     STREAM_POST = 4,
     STREAM_REREFERRAL = 5,
     STREAM_MARKET = 6,
+    STREAM_PARAMETERS = 7,   /* the replication's draw of uncertain parameters (scenario.h's draws) */
 };
 
 /* Streams derived from a post's key. */

@@ -271,6 +271,13 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
         m->pv[i] = sc->reg.p[i].value;
     sim_reset(&m->sim);
     m->rep_key = rng_key(master_seed, rep, 0, 0);
+    if (sc->draws) {
+        /* parameter uncertainty: this replication's own values, from its
+         * own stream, before anything reads them */
+        struct rng r;
+        rng_seed(&r, rng_key(m->rep_key, STREAM_PARAMETERS, 0, 0));
+        pdraw_apply(sc->draws, m->pv, &r);
+    }
     m->horizon = scenario_horizon_days(sc, m->pv);
     m->warmup = scenario_report_start(sc, m->pv);
     m->out = out;

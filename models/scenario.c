@@ -49,6 +49,7 @@ void scenario_free(struct scenario *sc)
     free(sc->shock);
     free(sc->files);
     free(sc->uncertain);
+    scenario_set_draws(sc, NULL, NULL);
     for (size_t i = 0; i < sc->n_risks; i++) {
         free(sc->risk[i].metric);
         free(sc->risk[i].slug);
@@ -59,6 +60,23 @@ void scenario_free(struct scenario *sc)
     free(sc->file);
     params_free(&sc->reg);
     free(sc);
+}
+
+void scenario_set_draws(struct scenario *sc, struct pdraw *d, const char *from)
+{
+    if (sc->draws) {
+        pdraw_free(sc->draws);
+        free(sc->draws);
+    }
+    free(sc->draws_from);
+    sc->draws = NULL;
+    sc->draws_from = NULL;
+    if (!d)
+        return;
+    sc->draws = check_malloc(sizeof *sc->draws);
+    *sc->draws = *d;
+    memset(d, 0, sizeof *d);
+    sc->draws_from = check_strdup(from ? from : "");
 }
 
 int scenario_grade(const struct scenario *sc, const char *name)

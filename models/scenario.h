@@ -13,6 +13,7 @@
 #include "sim/diag.h"
 #include "sim/dist.h"
 #include "sim/params.h"
+#include "sim/pdraw.h"
 #include "sim/sha256.h"
 
 #include <stdbool.h>
@@ -187,6 +188,12 @@ struct scenario {
 
     size_t *uncertain;            /* parameters the scenario marks uncertain */
     size_t n_uncertain;
+    /* Parameter uncertainty (sim/pdraw.h): when set, every replication
+     * draws these parameters' values from it (replication.c, keyed by the
+     * replication), around the values here. Owned; NULL by default (set
+     * by scenario_set_draws). draws_from names where it came from. */
+    struct pdraw *draws;
+    char *draws_from;
 
     struct risk_spec *risk;       /* risks = ( ... ) then --risk, each once */
     size_t n_risks;
@@ -282,5 +289,10 @@ bool scenario_name_ok(const char *name);
 #define SCENARIO_STR(x) SCENARIO_STR_(x)
 #define SCENARIO_NAME_RULE \
     "1 to " SCENARIO_STR(SCENARIO_LABEL_MAX) " letters, digits, spaces and - _ . ( ), not starting with ."
+
+/* Give sc the parameter draws d (moved: *d is left empty), from `from`
+ * (a file, or a description; copied), replacing any it had; d NULL
+ * removes them. */
+void scenario_set_draws(struct scenario *sc, struct pdraw *d, const char *from);
 
 #endif

@@ -304,6 +304,12 @@ static void write_manifest(struct afile *a, const struct runfolder *rf, const st
         json_uint(&j, "replications_needed", stats_count(rf->stats));
         json_close(&j);
     }
+    if (info->draws_from) {
+        json_object(&j, "parameter_uncertainty");
+        json_string(&j, "from", info->draws_from);
+        json_uint(&j, "parameters", info->draws_n);
+        json_close(&j);
+    }
     json_uint(&j, "threads", info->threads);
     if (info->ranks)
         json_uint(&j, "ranks", info->ranks);

@@ -52,6 +52,9 @@ struct run_info {
     double precision;                /* 0 when the number of replications was fixed */
     const char *precision_kpi;
     bool precision_met;
+    const char *draws_from;          /* parameter uncertainty: where the draws came
+                                      * from (NULL: none, nothing recorded) */
+    size_t draws_n;                  /* ... and how many parameters each replication draws */
 };
 
 struct runfolder {

@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_psi.h>
@@ -302,6 +303,64 @@ static void test_mixture_recovers(void **state)
     free(e);
     free(c);
     gsl_rng_free(r);
+}
+
+/* P(L = d) of the whole-day count L = max(1, floor(U + X)) of an
+ * exponential X of mean a, U uniform on [0, 1): for d >= 2 the integral of
+ * the triangle max(0, 1 - |x - d|) against X's density (numerically, by
+ * gsl_integration_qag), so that the estimator's closed form is checked
+ * against a computation of its own. */
+static double tent_density(double x, void *p)
+{
+    const double *ad = p;
+    return fmax(0, 1 - fabs(x - ad[1])) * exp(-x / ad[0]) / ad[0];
+}
+
+static double whole_day_p(double a, int d)
+{
+    gsl_integration_workspace *w = gsl_integration_workspace_alloc(200);
+    double ad[2] = { a, (double)d }, v, err;
+    gsl_function f = { tent_density, ad };
+    gsl_integration_qag(&f, d - 1, d + 1, 1e-14, 1e-12, 200, GSL_INTEG_GAUSS61, w, &v, &err);
+    gsl_integration_workspace_free(w);
+    return v;
+}
+
+/* The whole-day mixture: given each count's expected frequency under a
+ * known mixture (N times P(L = d) for d = 1..DMAX, the rest censored at
+ * DMAX), the likelihood's maximum is the truth (the expected log likelihood
+ * is largest at the true parameters), up to the optimiser's tolerance. The
+ * continuous likelihood fitted to the same counts misses the short mean by
+ * several percent: an absence is at least its first day. */
+static void test_mixture_whole_days(void **state)
+{
+    (void)state;
+    enum { DMAX = 400 };
+    const double q = 0.08, a = 4.3, b = 60, N = 1e5;
+    static double t[DMAX], e[DMAX], c[DMAX];
+    double rest = 1;
+    for (int d = DMAX; d >= 2; d--) {
+        double p = (1 - q) * whole_day_p(a, d) + q * whole_day_p(b, d);
+        t[d - 1] = d;
+        e[d - 1] = N * p;
+        c[d - 1] = 0;
+        rest -= p;
+    }
+    /* what is not in 2..DMAX: L = 1, or beyond DMAX (censored at DMAX) */
+    double beyond = q * exp(-(DMAX + 1.0) / b) * b * expm1(1 / b) + (1 - q) * exp(-(DMAX + 1.0) / a) * a * expm1(1 / a);
+    t[0] = 1;
+    e[0] = N * (rest - beyond);
+    c[DMAX - 1] = N * beyond;
+    struct estim_surv s = { t, e, c, DMAX };
+    struct estim_mix m;
+    assert_true(estim_exp_mixture_days(&s, &m));
+    assert_true(fabs(m.q - q) < 1e-3 * q);
+    assert_true(fabs(m.short_mean - a) < 1e-3 * a);
+    assert_true(fabs(m.long_mean - b) < 1e-3 * b);
+    assert_true(m.cov[0] > 0 && m.cov[4] > 0 && m.cov[8] > 0);
+    struct estim_mix cont;
+    assert_true(estim_exp_mixture(&s, &cont));
+    assert_true(cont.short_mean > 1.02 * a);
 }
 
 static void test_too_few_events(void **state)
@@ -680,6 +739,69 @@ static char *copy_small(const char *dir, const char *name)
 
 /* A bad row stops the command (exit 2, file:line:column on stderr, nothing
  * written); --drop-bad skips it, says so and counts it in drops.csv. */
+/* run --parameter-uncertainty: each replication draws the fitted
+ * parameters (fit_cov.csv) from its own stream, so the results are the
+ * same for any number of threads and differ from a run without; the
+ * manifest says so; a scenario that does not hold the fit's estimates (a
+ * --set on a drawn one), or a fit without fit_cov.csv, is refused. */
+static void test_parameter_uncertainty_run(void **state)
+{
+    struct tu_dir *td = *state;
+    char *cfg = tu_path(td->dir, "small.cfg"), *folder = tu_path(td->dir, "small-fit");
+    char *fitcsv = tu_path(folder, "fit.csv"), *err = NULL;
+    if (tu_caseload_run(&err, NULL, "fit", SMALL, "--at", "2024-01-01", "--template", TEMPLATE, "-o", cfg, "-q",
+                        NULL) != 0)
+        fail_msg("fit failed: %s", err);
+    free(err);
+    char *cov = tu_read_in(folder, FIT_COV_CSV);
+    tu_assert_contains(cov, "path_a,scale_a,path_b,scale_b,cov\n");
+    tu_assert_contains(cov, "\ndemand.screen_out,logit,demand.screen_out,logit,");
+    free(cov);
+    const char *name[3] = { "j1", "j2", "plain" };
+    char *dir[3], *series[3];
+    for (int k = 0; k < 3; k++) {
+        dir[k] = tu_path(td->dir, name[k]);
+        err = NULL;
+        int rc = k < 2 ? tu_caseload_run(&err, NULL, "run", cfg, "-n", "4", "-j", k ? "2" : "1", "-q", "-o", dir[k],
+                                         "--parameter-uncertainty", fitcsv, NULL)
+                       : tu_caseload_run(&err, NULL, "run", cfg, "-n", "4", "-q", "-o", dir[k], NULL);
+        if (rc != 0)
+            fail_msg("run %s failed: %s", name[k], err);
+        free(err);
+        series[k] = tu_read_in(dir[k], "series.csv");
+    }
+    assert_string_equal(series[0], series[1]);
+    assert_true(strcmp(series[0], series[2]) != 0);
+    char *man = tu_read_in(dir[0], "manifest.json");
+    tu_assert_contains(man, "\"parameter_uncertainty\"");
+    free(man);
+    man = tu_read_in(dir[2], "manifest.json");
+    assert_null(strstr(man, "parameter_uncertainty"));
+    free(man);
+    err = NULL;
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", cfg, "-n", "1", "-q", "-o", dir[2], "--force", "--set",
+                                     "demand.screen_out=0.3", "--parameter-uncertainty", fitcsv, NULL),
+                     2);
+    tu_assert_contains(err, "demand.screen_out: the fit estimated 0.25 but");
+    free(err);
+    char *covpath = tu_path(folder, FIT_COV_CSV);
+    assert_int_equal(remove(covpath), 0);
+    err = NULL;
+    assert_int_equal(tu_caseload_run(&err, NULL, "run", cfg, "-n", "1", "-q", "-o", dir[2], "--force",
+                                     "--parameter-uncertainty", fitcsv, NULL),
+                     2);
+    tu_assert_contains(err, FIT_COV_CSV);
+    free(err);
+    free(covpath);
+    for (int k = 0; k < 3; k++) {
+        free(dir[k]);
+        free(series[k]);
+    }
+    free(fitcsv);
+    free(folder);
+    free(cfg);
+}
+
 static void test_drop_bad_command(void **state)
 {
     struct tu_dir *td = *state;
@@ -1062,6 +1184,7 @@ int main(void)
         cmocka_unit_test(test_censored_lognormal_recovers),
         cmocka_unit_test(test_kaplan_meier_textbook),
         cmocka_unit_test(test_mixture_recovers),
+        cmocka_unit_test(test_mixture_whole_days),
         cmocka_unit_test(test_too_few_events),
         cmocka_unit_test(test_rates_and_proportions),
         cmocka_unit_test_setup_teardown(test_bad_rows, tu_dir_setup, tu_dir_teardown),
@@ -1075,6 +1198,7 @@ int main(void)
         cmocka_unit_test(test_writer_round_trips_every_scenario),
         cmocka_unit_test(test_fuzz_inputs),
         cmocka_unit_test_setup_teardown(test_drop_bad_command, tu_dir_setup, tu_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_parameter_uncertainty_run, tu_dir_setup, tu_dir_teardown),
         cmocka_unit_test_setup_teardown(test_include_template_and_no_data, tu_dir_setup, tu_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

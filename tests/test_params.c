@@ -1,9 +1,12 @@
-/* test_params.c — the parameter registry (sim/params.h). */
+/* test_params.c — the parameter registry (sim/params.h) and the draws of
+ * uncertain parameters (sim/pdraw.h). */
 #include "tests/testutil.h"
 
 #include "sim/date.h"
 #include "sim/params.h"
+#include "sim/pdraw.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -408,6 +411,103 @@ static void test_copy_is_deep(void **state)
     params_free(&e2);
 }
 
+/* ---- parameter draws (sim/pdraw.h) ---------------------------------------- */
+
+enum { N_DRAW = 20000 };
+/* Standard errors a sample moment may stray: with 8 moments checked, a
+ * correct draw fails one with probability about 5e-6 (normal tails). */
+#define DRAW_SE 5.0
+
+/* Draws of a log-scale, a logit-scale and a log1p-scale parameter with a
+ * correlated covariance: on those scales their sample means and covariances
+ * match the centre and the covariance, within DRAW_SE of their standard
+ * errors (of a covariance s_ij: sqrt((s_ii s_jj + s_ij^2) / N)), each draw
+ * from its own stream as a replication's; the same stream gives the same
+ * values. */
+static void test_draws_have_the_covariance(void **state)
+{
+    (void)state;
+    const size_t param[3] = { 2, 0, 1 };
+    const enum pdraw_scale scale[3] = { PDRAW_LOG, PDRAW_LOGIT, PDRAW_LOG1P };
+    const double cov[9] = { 0.04, 0.012, -0.006, 0.012, 0.09, 0.0, -0.006, 0.0, 0.01 };
+    const double centre[3] = { 0.3, 0.05, 12.0 };   /* v[0], v[1], v[2] */
+    struct pdraw d;
+    const char *why;
+    assert_true(pdraw_init(&d, 3, param, scale, cov, &why));
+    assert_int_equal(d.k, 3);
+    static double x[N_DRAW][3];
+    double mean[3] = { 0, 0, 0 };
+    for (size_t r = 0; r < N_DRAW; r++) {
+        double v[3] = { centre[0], centre[1], centre[2] };
+        struct rng s;
+        rng_seed(&s, rng_key(99, r + 1, 7, 0));
+        pdraw_apply(&d, v, &s);
+        x[r][0] = log(v[2]) - log(12.0);
+        x[r][1] = log(v[0] / (1 - v[0])) - log(0.3 / 0.7);
+        x[r][2] = log1p(v[1]) - log1p(0.05);
+        for (int i = 0; i < 3; i++)
+            mean[i] += x[r][i] / N_DRAW;
+        if (r == 7) {   /* the same stream: the same values */
+            double w[3] = { centre[0], centre[1], centre[2] };
+            rng_seed(&s, rng_key(99, r + 1, 7, 0));
+            pdraw_apply(&d, w, &s);
+            assert_true(w[0] == v[0] && w[1] == v[1] && w[2] == v[2]);
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        if (!(fabs(mean[i]) <= DRAW_SE * sqrt(cov[i * 3 + i] / N_DRAW)))
+            fail_msg("mean %d: %g", i, mean[i]);
+        for (int j = i; j < 3; j++) {
+            double c = 0;
+            for (size_t r = 0; r < N_DRAW; r++)
+                c += (x[r][i] - mean[i]) * (x[r][j] - mean[j]) / (N_DRAW - 1);
+            double se = sqrt((cov[i * 3 + i] * cov[j * 3 + j] + cov[i * 3 + j] * cov[i * 3 + j]) / N_DRAW);
+            if (!(fabs(c - cov[i * 3 + j]) <= DRAW_SE * se))
+                fail_msg("cov %d %d: %g, not %g (se %g)", i, j, c, cov[i * 3 + j], se);
+        }
+    }
+    pdraw_free(&d);
+}
+
+/* A singular covariance (three shares' multinomial covariance on the log
+ * scale, which leaves sum p_k log(v_k / p_k) at 0): drawn along its
+ * support only, rank 2; a covariance that is not one is refused. */
+static void test_draws_singular_and_refused(void **state)
+{
+    (void)state;
+    const double p[3] = { 0.5, 0.3, 0.2 }, n = 200;
+    double cov[9];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            cov[i * 3 + j] = i == j ? (1 - p[i]) / (n * p[i]) : -1 / n;
+    const size_t param[3] = { 0, 1, 2 };
+    const enum pdraw_scale scale[3] = { PDRAW_LOG, PDRAW_LOG, PDRAW_LOG };
+    struct pdraw d;
+    const char *why;
+    assert_true(pdraw_init(&d, 3, param, scale, cov, &why));
+    assert_int_equal(d.k, 2);
+    for (uint64_t r = 1; r <= 100; r++) {
+        double v[3] = { p[0], p[1], p[2] };
+        struct rng s;
+        rng_seed(&s, rng_key(5, r, 7, 0));
+        pdraw_apply(&d, v, &s);
+        double sum = 0;
+        for (int i = 0; i < 3; i++)
+            sum += p[i] * log(v[i] / p[i]);
+        assert_true(fabs(sum) < 1e-12);
+        assert_true(v[0] != p[0]);
+    }
+    pdraw_free(&d);
+    const double negative[4] = { 1, 2, 2, 1 }, asym[4] = { 1, 0.5, 0.2, 1 };
+    assert_false(pdraw_init(&d, 2, param, scale, negative, &why));
+    tu_assert_contains(why, "not positive semi-definite");
+    assert_false(pdraw_init(&d, 2, param, scale, asym, &why));
+    tu_assert_contains(why, "not symmetric");
+    enum pdraw_scale back;
+    assert_true(pdraw_scale_parse("log1p", &back) && back == PDRAW_LOG1P);
+    assert_false(pdraw_scale_parse("sqrt", &back));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +522,8 @@ int main(void)
         cmocka_unit_test(test_format_value),
         cmocka_unit_test(test_copy_is_deep),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_draws_have_the_covariance),
+        cmocka_unit_test(test_draws_singular_and_refused),
     };
     return cmocka_run_group_tests_name("params", tests, NULL, NULL);
 }

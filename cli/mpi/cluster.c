@@ -52,7 +52,7 @@
 #define CLUSTER_WHY_SIZE 640
 /* Every option letter of every command (options_parse): each rank reads the
  * command line rank 0 accepted, for the --set and --risk it loads with. */
-#define CLUSTER_ALL_OPTIONS "nsjoSqfPKMpWCZVTDLABRGEXYd"
+#define CLUSTER_ALL_OPTIONS "nsjoSqfPKMpWCZVTDLABRGEXYduFUrk"
 
 enum tag { TAG_BATCH = 1, TAG_READY, TAG_CHUNK, TAG_RESULT, TAG_STOP, TAG_STOPPED, TAG_DONE };
 
@@ -229,6 +229,52 @@ static void layout_dims(const struct result_layout *l, uint64_t d[5])
     d[4] = l->years ? l->years->n_periods : 0;
 }
 
+/* A scenario's parameter draws (scenario.h), so that every rank draws the
+ * same values for a replication whatever its command line: none, or their
+ * parameters, scales, factor and origin. */
+static void pack_draws(struct buf *m, const struct pdraw *d, const char *from)
+{
+    put_u64(m, d != NULL);
+    if (!d)
+        return;
+    put_u64(m, d->n);
+    put_u64(m, d->k);
+    for (size_t i = 0; i < d->n; i++) {
+        put_u64(m, d->param[i]);
+        put_u64(m, (uint64_t)d->scale[i]);
+    }
+    buf_put(m, d->load, d->n * d->k * sizeof *d->load);
+    put_str(m, from ? from : "");
+}
+
+/* The draws pack_draws packed, given to sc (or none taken away). */
+static void unpack_draws(struct buf *m, struct scenario *sc)
+{
+    if (!get_u64(m)) {
+        scenario_set_draws(sc, NULL, NULL);
+        return;
+    }
+    struct pdraw d;
+    d.n = get_u64(m);
+    d.k = get_u64(m);
+    d.param = check_malloc((d.n + 1) * sizeof *d.param);
+    d.scale = check_malloc((d.n + 1) * sizeof *d.scale);
+    d.load = check_malloc((d.n * d.k + 1) * sizeof *d.load);
+    for (size_t i = 0; i < d.n; i++) {
+        d.param[i] = get_u64(m);
+        CHECK(d.param[i] < sc->reg.n);
+        uint64_t s = get_u64(m);
+        CHECK(s < PDRAW_SCALES);
+        d.scale[i] = (enum pdraw_scale)s;
+    }
+    CHECK(buf_get(m, d.load, d.n * d.k * sizeof *d.load));
+    uint64_t len = get_u64(m);
+    char *from = check_calloc(len + 1, 1);
+    CHECK(buf_get(m, from, len));
+    scenario_set_draws(sc, &d, from);
+    free(from);
+}
+
 /* What a rank needs to rebuild batch b: for each scenario its file as
  * given, the SHA-256 of every file read, every parameter value and the
  * shape of its results. */
@@ -248,6 +294,7 @@ static void pack_batch(const struct batch *b, struct buf *m)
         put_u64(m, sc->reg.n);
         for (size_t p = 0; p < sc->reg.n; p++)
             buf_put(m, &sc->reg.p[p].value, sizeof(double));
+        pack_draws(m, sc->draws, sc->draws_from);
         uint64_t d[5];
         layout_dims(&b->layout[i], d);
         buf_put(m, d, sizeof d);
@@ -378,6 +425,7 @@ static const char *worker_prepare(struct follower *w, struct buf *m, char *why, 
                 moved = true;
             }
         }
+        unpack_draws(m, sc);
         if (moved) {
             result_layout_free(&w->layout[i]);
             caseload_layout(sc, &w->layout[i]);
