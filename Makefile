@@ -165,29 +165,27 @@ run: caseload
 
 # Each test program is a cmocka group; they run from the repository root so
 # they can find ./caseload and scenarios/ (and tests/test_layers.sh, a
-# script, checks the layers: models/README.md, docs/model.md). The slowest (TEST_ALONGSIDE:
-# mostly waiting for gnuplot) runs beside the others on the second core,
-# its output kept in a file and printed after theirs. tests/mpi.sh runs
-# caseload-mpi on 1, 2 and 3 ranks against caseload (docs/cluster.md).
-TEST_ALONGSIDE := $(BUILD)/tests/test_security $(BUILD)/tests/test_browser
+# script, checks the layers: models/README.md, docs/model.md). tests/run.sh
+# runs them TEST_JOBS at a time, each one's output printed whole when it
+# ends: the longest first (TEST_FIRST, by processor time measured in
+# docs/testing.md, mostly under check-asan, whose time is the longer), so
+# the short ones fill in at the end. Those that mostly
+# wait (TEST_ALONGSIDE: tests/mpi.sh on mpirun, which runs caseload-mpi on
+# 1, 2 and 3 ranks against caseload, docs/cluster.md; test_browser on
+# Chromium) run beside that pool from the start.
+TEST_JOBS      ?= 2
+TEST_FIRST     := test_security test_scenarios test_golden test_invariants test_queueing test_robustness \
+                  test_plot test_feedback test_conservation test_roundtrip test_compare test_determinism \
+                  test_report test_writers
+TEST_ALONGSIDE := tests/mpi.sh $(BUILD)/tests/test_browser
+# The test programs of folder $(1) among $(2), the longest first.
+test_order = $(foreach t,$(TEST_FIRST),$(filter $(1)/tests/$(t),$(2))) \
+             $(filter-out $(TEST_FIRST:%=$(1)/tests/%),$(2))
 test: caseload caseload-mpi $(TEST_BIN) $(BUILD)/.test-deps
-	@failed=0; \
-	( for t in $(TEST_ALONGSIDE); do \
-	    side=$$t.alongside.log; CASELOAD=./caseload $$t > $$side 2>&1; echo $$? > $$side.rc; \
-	  done ) & \
-	for t in $(filter-out $(TEST_ALONGSIDE),$(TEST_BIN)); do \
-	  printf '== %s\n' "$$t"; \
-	  CASELOAD=./caseload $$t || failed=1; \
-	done; \
-	printf '== %s\n' tests/test_layers.sh; tests/test_layers.sh || failed=1; \
-	printf '== tests/mpi.sh\n'; \
-	CASELOAD=./caseload CASELOAD_MPI=./caseload-mpi tests/mpi.sh || failed=1; \
-	wait; for t in $(TEST_ALONGSIDE); do \
-	  printf '== %s\n' "$$t"; cat $$t.alongside.log; \
-	  [ "$$(cat $$t.alongside.log.rc)" = 0 ] || failed=1; \
-	done; \
-	if [ $$failed -ne 0 ]; then echo "make test: FAILED"; exit 1; fi; \
-	echo "make test: all tests passed"
+	@if CASELOAD=./caseload CASELOAD_MPI=./caseload-mpi tests/run.sh -j $(TEST_JOBS) \
+	    $(TEST_ALONGSIDE:%=-a %) $(BUILD)/tests/logs \
+	    $(call test_order,$(BUILD),$(filter-out $(TEST_ALONGSIDE),$(TEST_BIN))) tests/test_layers.sh; \
+	then echo "make test: all tests passed"; else echo "make test: FAILED"; exit 1; fi
 
 # Golden outputs: kpis.csv of every scenario and fixture (and the small
 # fixtures' summary.csv) from a small fixed run, made afresh; stale ones go.
@@ -235,12 +233,9 @@ check-asan: $(BUILD)/.test-deps
 	fi
 	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) CC=$(ASAN_CC) CFLAGS="$(ASAN_CFLAGS)" \
 	  $(ASAN_BUILD)/caseload $(ASAN_TESTS)
-	@failed=0; for t in $(ASAN_TESTS); do \
-	  printf '== %s (asan)\n' "$$t"; \
-	  $(ASAN_ENV) CASELOAD=$(ASAN_BUILD)/caseload $$t || failed=1; \
-	done; \
-	if [ $$failed -ne 0 ]; then echo "make check-asan: FAILED"; exit 1; fi; \
-	echo "make check-asan: all tests passed under the sanitizers"
+	@if $(ASAN_ENV) CASELOAD=$(ASAN_BUILD)/caseload tests/run.sh -j $(TEST_JOBS) $(ASAN_BUILD)/tests/logs \
+	    $(call test_order,$(ASAN_BUILD),$(ASAN_TESTS)); \
+	then echo "make check-asan: all tests passed under the sanitizers"; else echo "make check-asan: FAILED"; exit 1; fi
 
 $(BUILD)/caseload: $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -9,7 +9,7 @@
 #   CASELOAD=./caseload        the program under test
 #   BENCH_REPEAT=3             runs of each kernel benchmark (the best counts)
 #   BENCH_SCALING=1            0 skips the scaling table (a few minutes)
-#   BENCH_MODEL=1              0 skips the whole-model rows (kernels only)
+#   BENCH_MODEL=1              0 skips the whole-model and fitting rows (kernels only)
 #   BENCH_FULL=0               1 adds the whole model at 10,000 replications
 #   BENCH_INSTR=1              0 skips the instruction counts (valgrind's
 #                              cachegrind; skipped when valgrind is missing)
@@ -238,7 +238,9 @@ fi
 # ---- fitting records ------------------------------------------------------------
 # caseload fit of synthetic records (bench/gen_records.c) of 10^6 episodes
 # and 10^4 staff spells, and of a quarter as many episodes: memory should
-# grow in proportion to the input, not faster.
+# grow in proportion to the input, not faster. A whole-program row: skipped
+# with BENCH_MODEL=0, as the whole model is.
+if [ "$MODEL" = 1 ]; then
 say "bench: caseload fit, 10^6 episodes and 10^4 staff spells"
 mkdir -p "$TMP/records"
 "$BENCH_DIR/gen_records" "$TMP/records" 1000000 10000 >/dev/null
@@ -253,6 +255,7 @@ fit4=$("$BENCH_DIR/model" fit4 -- "$CASELOAD" fit "$TMP/records4" --at 2024-04-0
     --template scenarios/baseline.cfg -o "$TMP/fitted4.cfg" -q --force 2>/dev/null | tail -n 1)
 row "  peak memory: 10^6 episodes / a quarter of them" \
     "$(field peak_rss_mb "$fit") MB / $(field peak_rss_mb "$fit4") MB" "linear in the input" "-"
+fi
 
 # ---- scaling -------------------------------------------------------------------
 SCALE="$TMP/scale"

@@ -13,7 +13,7 @@
  * the rate of the indexed binary heap it replaced; 4- and 8-ary heaps and a
  * bottom-up delete had been no faster than that):
  *
- * - Times map to 64-bit keys that sort as the times do (rkey). `last` is a
+ * - Times map to 64-bit keys that sort as the times do (cal_key). `last` is a
  *   key; every event with key <= last is in the front heap, ordered by
  *   (time, sequence); every later event is in bucket b = 64 - clz(key ^
  *   last), 1..64: one more than the highest bit where it differs from last.
@@ -31,6 +31,25 @@
  * has no clock of its own, so they are allowed) go there too and cost
  * O(log n), as in a plain binary heap.
  *
+ * A small calendar is all front heap: while no bucket is in use, `last` is
+ * +infinity's key (so every event belongs to the front heap), as it is for
+ * an empty calendar. The first push that would take the front heap past
+ * CAL_FRONT_SPILL events spills it: its least key becomes last and the
+ * later events go to their buckets. A calendar of a few events (an M/M/1
+ * queue has two) thus pays for a binary heap of two or three, not for a
+ * refill after every pop; a large one spills once and stays in the
+ * buckets until it is empty again.
+ *
+ * A move that leaves an event in its bucket (the new key above last and
+ * differing from it first at the same bit) rewrites the entry in place:
+ * buckets are unordered, and a re-rated hazard moving a far event a little
+ * is the common case in the model (95% of its moves).
+ *
+ * The common cases of push (a free slot, room in the bucket, or a front
+ * heap not due to spill) and of pop (the front heap's top, a front heap of
+ * one or two left) are inline in calendar.h, so that they compile into the
+ * model's event loop; the rest is here.
+ *
  * Heap and bucket entries carry their keys inline: the time as its key, and
  * the scheduling sequence number with the slot in its low bits (the
  * sequence decides ties, the slot is unique, so comparing the packed word
@@ -40,71 +59,21 @@
  * from the rest of the slot, as it is the only part written when events
  * move. Bucket arrays grow to their high-water mark and stay, so in steady
  * state nothing allocates. */
-#define SLOT_BITS 24
-#define SLOT_MASK ((1ULL << SLOT_BITS) - 1)
-#define MAX_EVENTS (1ULL << SLOT_BITS)
-#define MAX_SEQ (1ULL << (64 - SLOT_BITS))
-
-#define N_BUCKETS 65            /* 1..64; 0 names the front heap */
+#define SLOT_MASK CAL_SLOT_MASK
+#define MAX_EVENTS CAL_MAX_EVENTS
+#define MAX_SEQ CAL_MAX_SEQ
+#define N_BUCKETS CAL_N_BUCKETS
 #define FRONT 0u
-#define WHERE_POS_BITS 24       /* index within the heap or bucket */
+#define WHERE_POS_BITS CAL_WHERE_POS_BITS
 #define WHERE_POS_MASK ((1u << WHERE_POS_BITS) - 1)
-#define FREE_WHERE UINT32_MAX   /* slot free: bucket field 255, never real */
+#define FREE_WHERE CAL_FREE     /* slot free: bucket field 255, never real */
 #define BUCKET_MIN_CAP 16
 
-struct node {
-    uint64_t time;  /* the time as a key (rkey): compared as an integer */
-    uint64_t key;   /* seq << SLOT_BITS | slot */
-};
-
-static inline uint32_t node_slot(const struct node *n) { return (uint32_t)(n->key & SLOT_MASK); }
-
-struct slot {
-    uint32_t gen;       /* bumped each time the slot is freed */
-    uint32_t type;
-    uint32_t subject;
-    uint32_t next_free; /* free-list link while free */
-};
-
-struct bucket {
-    struct node *e;
-    uint32_t n, cap;
-};
-
-struct calendar {
-    struct node *front;          /* binary heap of the events with key <= last */
-    size_t n_front;
-    struct bucket b[N_BUCKETS];  /* b[1..64] */
-    uint64_t nonempty;           /* bit b - 1 set while bucket b holds events */
-    uint64_t last;
-    uint32_t *where;             /* per slot: bucket << 24 | index, or FREE_WHERE */
-    struct slot *slots;
-    size_t n, cap;               /* pending events; slots (and front heap room) */
-    uint32_t free_head;          /* FREE_WHERE when the free list is empty */
-    uint64_t seq;
-};
-
-/* A key that sorts as the time does (NaN excluded), equal for equal times. */
-static inline uint64_t rkey(double t)
-{
-    uint64_t u;
-    t += 0.0; /* -0 becomes +0, so that the two tie */
-    memcpy(&u, &t, sizeof u);
-    return (u >> 63) ? ~u : u | (1ULL << 63);
-}
-
-/* The time back from its key. */
-static inline double time_of(uint64_t k)
-{
-    uint64_t u = (k >> 63) ? k & ~(1ULL << 63) : ~k;
-    double t;
-    memcpy(&t, &u, sizeof t);
-    return t;
-}
+static inline uint32_t node_slot(const struct cal_node *n) { return (uint32_t)(n->key & SLOT_MASK); }
 
 static inline uint32_t bucket_of(uint64_t key, uint64_t last)
 {
-    return (uint32_t)(64 - __builtin_clzll(key ^ last));
+    return (uint32_t)(63 ^ __builtin_clzll(key ^ last)) + 1; /* 64 - clz: one bsr */
 }
 
 static inline uint32_t where_of(uint32_t bucket, size_t pos)
@@ -118,7 +87,7 @@ static bool grow(struct calendar *c, size_t cap)
         return false;
     c->front = check_realloc(c->front, cap * sizeof *c->front);
     uint32_t *w = c->where = check_realloc(c->where, cap * sizeof *w);
-    struct slot *s = c->slots = check_realloc(c->slots, cap * sizeof *s);
+    struct cal_slot *s = c->slots = check_realloc(c->slots, cap * sizeof *s);
     for (size_t i = c->cap; i < cap; i++) {
         w[i] = FREE_WHERE;
         s[i].gen = 1;
@@ -134,6 +103,7 @@ struct calendar *calendar_create(size_t capacity)
 {
     struct calendar *c = check_calloc(1, sizeof *c);
     c->free_head = FREE_WHERE;
+    c->last = CAL_KEY_INF;
     CHECK(grow(c, capacity > 16 ? capacity : 16));
     return c;
 }
@@ -152,7 +122,7 @@ void calendar_destroy(struct calendar *c)
 
 static void release(struct calendar *c, uint32_t slot)
 {
-    struct slot *s = &c->slots[slot];
+    struct cal_slot *s = &c->slots[slot];
     c->where[slot] = FREE_WHERE;
     s->gen++;
     s->next_free = c->free_head;
@@ -170,7 +140,7 @@ void calendar_clear(struct calendar *c)
         c->b[b].n = 0;
     }
     c->nonempty = 0;
-    c->last = 0;
+    c->last = CAL_KEY_INF;
     c->n = 0;
     c->seq = 0;
 }
@@ -179,15 +149,9 @@ size_t calendar_size(const struct calendar *c) { return c->n; }
 
 /* ---- the front heap ----------------------------------------------------------- */
 
-/* (time, sequence) order, as one 128-bit comparison without branches. */
-static inline bool before(const struct node *a, const struct node *b)
-{
-    unsigned __int128 x = (unsigned __int128)a->time << 64 | a->key;
-    unsigned __int128 y = (unsigned __int128)b->time << 64 | b->key;
-    return x < y;
-}
+static inline bool before(const struct cal_node *a, const struct cal_node *b) { return cal_before(*a, *b); }
 
-static inline void place(struct calendar *c, size_t i, struct node nd)
+static inline void place(struct calendar *c, size_t i, struct cal_node nd)
 {
     c->front[i] = nd;
     c->where[node_slot(&nd)] = where_of(FRONT, i);
@@ -195,7 +159,7 @@ static inline void place(struct calendar *c, size_t i, struct node nd)
 
 static inline void sift_up(struct calendar *c, size_t i)
 {
-    struct node nd = c->front[i];
+    struct cal_node nd = c->front[i];
     while (i > 0) {
         size_t p = (i - 1) / 2;
         if (!before(&nd, &c->front[p]))
@@ -208,7 +172,7 @@ static inline void sift_up(struct calendar *c, size_t i)
 
 static inline void sift_down(struct calendar *c, size_t i)
 {
-    struct node nd = c->front[i];
+    struct cal_node nd = c->front[i];
     size_t n = c->n_front;
     for (;;) {
         size_t l = 2 * i + 1;
@@ -223,7 +187,7 @@ static inline void sift_down(struct calendar *c, size_t i)
     place(c, i, nd);
 }
 
-static void front_push(struct calendar *c, struct node nd)
+static void front_push(struct calendar *c, struct cal_node nd)
 {
     size_t i = c->n_front++;
     c->front[i] = nd;
@@ -236,7 +200,7 @@ static void front_remove(struct calendar *c, size_t i)
     c->n_front--;
     if (i == c->n_front)
         return;
-    struct node last = c->front[c->n_front];
+    struct cal_node last = c->front[c->n_front];
     bool up = i > 0 && before(&last, &c->front[(i - 1) / 2]);
     place(c, i, last);
     if (up)
@@ -247,14 +211,18 @@ static void front_remove(struct calendar *c, size_t i)
 
 /* ---- the buckets ---------------------------------------------------------------- */
 
-static inline void bucket_append(struct calendar *c, uint32_t b, struct node nd)
+static void bucket_grow(struct cal_bucket *bk)
 {
-    struct bucket *bk = &c->b[b];
-    if (bk->n == bk->cap) {
-        uint32_t cap = bk->cap ? 2 * bk->cap : BUCKET_MIN_CAP;
-        bk->e = check_realloc(bk->e, cap * sizeof *bk->e);
-        bk->cap = cap;
-    }
+    uint32_t cap = bk->cap ? 2 * bk->cap : BUCKET_MIN_CAP;
+    bk->e = check_realloc(bk->e, cap * sizeof *bk->e);
+    bk->cap = cap;
+}
+
+static inline void bucket_append(struct calendar *c, uint32_t b, struct cal_node nd)
+{
+    struct cal_bucket *bk = &c->b[b];
+    if (bk->n == bk->cap)
+        bucket_grow(bk);
     bk->e[bk->n] = nd;
     c->where[node_slot(&nd)] = where_of(b, bk->n);
     bk->n++;
@@ -263,7 +231,7 @@ static inline void bucket_append(struct calendar *c, uint32_t b, struct node nd)
 
 static void bucket_remove(struct calendar *c, uint32_t b, uint32_t i)
 {
-    struct bucket *bk = &c->b[b];
+    struct cal_bucket *bk = &c->b[b];
     bk->n--;
     if (i != bk->n) {
         bk->e[i] = bk->e[bk->n];
@@ -274,7 +242,7 @@ static void bucket_remove(struct calendar *c, uint32_t b, uint32_t i)
 }
 
 /* File an event by its time: the front heap or its bucket. */
-static inline void insert(struct calendar *c, struct node nd)
+static inline void insert(struct calendar *c, struct cal_node nd)
 {
     uint64_t k = nd.time;
     if (k <= c->last)
@@ -287,38 +255,56 @@ static inline void insert(struct calendar *c, struct node nd)
 static void refill(struct calendar *c)
 {
     uint32_t b = (uint32_t)__builtin_ctzll(c->nonempty) + 1;
-    struct bucket *bk = &c->b[b];
+    struct cal_bucket *bk = &c->b[b];
     uint32_t n = bk->n;
+    struct cal_node *e = bk->e;
     bk->n = 0;
-    c->nonempty &= ~(1ULL << (b - 1));
     if (n == 1) { /* the common case in a small calendar */
-        c->last = bk->e[0].time;
-        place(c, 0, bk->e[0]);
+        c->last = e[0].time;
+        c->nonempty &= ~(1ULL << (b - 1));
+        place(c, 0, e[0]);
         c->n_front = 1;
         return;
     }
     uint64_t least = UINT64_MAX;
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t k = bk->e[i].time;
-        if (k < least)
-            least = k;
-    }
+    for (uint32_t i = 0; i < n; i++)
+        if (e[i].time < least)
+            least = e[i].time;
     c->last = least;
+    /* The loop keeps its state in locals: stores through the arrays could
+     * otherwise alias them, and each would be reloaded. */
+    uint64_t nonempty = c->nonempty & ~(1ULL << (b - 1));
+    uint32_t *where = c->where;
     for (uint32_t i = 0; i < n; i++) {
-        struct node nd = bk->e[i];
-        uint64_t k = nd.time;
-        if (k == least)
-            front_push(c, nd);
-        else
-            bucket_append(c, bucket_of(k, least), nd);
+        uint64_t k = e[i].time, key = e[i].key; /* two words: not a vector copy */
+        if (k == least) {
+            front_push(c, (struct cal_node){ k, key });
+            continue;
+        }
+        uint32_t to = bucket_of(k, least);
+        struct cal_bucket *tk = &c->b[to];
+        uint32_t j = tk->n;
+        if (j == tk->cap)
+            bucket_grow(tk);
+        struct cal_node *d = &tk->e[j];
+        d->time = k;
+        d->key = key;
+        tk->n = j + 1;
+        where[key & SLOT_MASK] = where_of(to, j);
+        nonempty |= 1ULL << (to - 1);
     }
+    c->nonempty = nonempty;
 }
 
 /* Restore "the front heap holds the earliest event" after a change. */
 static inline void settle(struct calendar *c)
 {
-    if (c->n_front == 0 && c->nonempty)
-        refill(c);
+    if (c->n_front == 0) {
+        if (c->nonempty)
+            refill(c);
+        else
+            c->last = CAL_KEY_INF; /* empty */
+    }
 }
 
 /* ---- the interface --------------------------------------------------------------- */
@@ -352,69 +338,62 @@ static void unlink_slot(struct calendar *c, uint32_t slot)
         bucket_remove(c, b, i);
 }
 
-cal_handle calendar_push(struct calendar *c, double time, uint32_t type, uint32_t subject)
+/* A calendar whose buckets are empty has grown its front heap past
+ * CAL_FRONT_SPILL: its least key becomes last, and the events after it go
+ * to the buckets. */
+static void spill(struct calendar *c)
+{
+    uint64_t least = c->front[0].time;
+    size_t n = c->n_front, m = 0;
+    c->last = least;
+    for (size_t i = 0; i < n; i++) {
+        struct cal_node nd = c->front[i];
+        if (nd.time == least)
+            place(c, m++, nd);
+        else
+            bucket_append(c, bucket_of(nd.time, least), nd);
+    }
+    c->n_front = m;
+    for (size_t i = m / 2; i-- > 0;)
+        sift_down(c, i);
+}
+
+cal_handle calendar_push_rare(struct calendar *c, double time, uint32_t type, uint32_t subject)
 {
     CHECK(!isnan(time));
     if (c->free_head == FREE_WHERE)
         CHECK(grow(c, c->cap * 2));
+    CHECK(c->seq < MAX_SEQ);
     uint32_t slot = c->free_head;
-    struct slot *s = &c->slots[slot];
+    struct cal_slot *s = &c->slots[slot];
     c->free_head = s->next_free;
     s->type = type;
     s->subject = subject;
-    CHECK(c->seq < MAX_SEQ);
-    struct node nd = { rkey(time), (c->seq++ << SLOT_BITS) | slot };
-    if (c->n++ == 0) {
-        /* Into an empty calendar: the event is the front heap, its key the
-         * new last (no bucket holds anything to be placed against it). */
-        c->last = nd.time;
-        c->n_front = 1;
-        place(c, 0, nd);
-    } else {
-        insert(c, nd); /* the front heap is not empty, so nothing to settle */
-    }
+    struct cal_node nd = { cal_key(time), (c->seq++ << CAL_SLOT_BITS) | slot };
+    if (nd.time <= c->last && c->n_front >= CAL_FRONT_SPILL && !c->nonempty)
+        spill(c);
+    c->n++;
+    /* The front heap is not empty unless the calendar is, and then last
+     * is CAL_KEY_INF: nothing to settle. */
+    insert(c, nd);
     return handle_of(c, slot);
 }
 
-/* Remove the front heap's top (there is one) into *out. */
-static inline void pop_front(struct calendar *c, struct cal_event *out)
+/* The front heap's top was taken out (calendar_pop_until) and it held three
+ * or more events, or one while buckets hold more: close the gap. */
+void calendar_pop_rare(struct calendar *c)
 {
-    struct node top = c->front[0];
-    uint32_t slot = node_slot(&top);
-    const struct slot *s = &c->slots[slot];
-    out->time = time_of(top.time);
-    out->seq = top.key >> SLOT_BITS;
-    out->type = s->type;
-    out->subject = s->subject;
-    release(c, slot);
     if (--c->n_front > 0) {
         c->front[0] = c->front[c->n_front];
         sift_down(c, 0);
+    } else {
+        settle(c);
     }
-    c->n--;
-    settle(c);
-}
-
-bool calendar_pop(struct calendar *c, struct cal_event *out)
-{
-    if (c->n_front == 0)
-        return false;
-    pop_front(c, out);
-    return true;
-}
-
-bool calendar_pop_until(struct calendar *c, double t_end, struct cal_event *out)
-{
-    /* Compared as keys: rkey is monotone, so key <= rkey(t_end) is time <= t_end. */
-    if (c->n_front == 0 || c->front[0].time > rkey(t_end))
-        return false;
-    pop_front(c, out);
-    return true;
 }
 
 double calendar_peek_time(const struct calendar *c)
 {
-    return c->n_front ? time_of(c->front[0].time) : INFINITY;
+    return c->n_front ? cal_time(c->front[0].time) : INFINITY;
 }
 
 void calendar_cancel(struct calendar *c, cal_handle h)
@@ -430,9 +409,16 @@ void calendar_move(struct calendar *c, cal_handle h, double time)
 {
     CHECK(!isnan(time));
     uint32_t slot = slot_of(c, h);
-    unlink_slot(c, slot);
     CHECK(c->seq < MAX_SEQ);
-    struct node nd = { rkey(time), (c->seq++ << SLOT_BITS) | slot };
+    struct cal_node nd = { cal_key(time), (c->seq++ << CAL_SLOT_BITS) | slot };
+    uint32_t w = c->where[slot], b = w >> WHERE_POS_BITS;
+    if (b != FRONT && nd.time > c->last && bucket_of(nd.time, c->last) == b) {
+        /* Still its bucket's (buckets are unordered): rewritten in place, as
+         * a rate change that moves an event far ahead a little usually is. */
+        c->b[b].e[w & WHERE_POS_MASK] = nd;
+        return;
+    }
+    unlink_slot(c, slot);
     insert(c, nd);
     settle(c);
 }
@@ -444,9 +430,9 @@ bool calendar_event(const struct calendar *c, cal_handle h, struct cal_event *ou
     uint32_t slot = (uint32_t)(h & 0xFFFFFFFFu) - 1;
     uint32_t w = c->where[slot];
     uint32_t b = w >> WHERE_POS_BITS, i = w & WHERE_POS_MASK;
-    const struct node *nd = b == FRONT ? &c->front[i] : &c->b[b].e[i];
-    out->time = time_of(nd->time);
-    out->seq = nd->key >> SLOT_BITS;
+    const struct cal_node *nd = b == FRONT ? &c->front[i] : &c->b[b].e[i];
+    out->time = cal_time(nd->time);
+    out->seq = nd->key >> CAL_SLOT_BITS;
     out->type = c->slots[slot].type;
     out->subject = c->slots[slot].subject;
     return true;
@@ -465,7 +451,7 @@ static const char *broken(char *buf, size_t size, const char *fmt, ...)
 
 /* One heap or bucket entry: a slot in range, recorded where it is, with a
  * sequence number already handed out. */
-static const char *check_entry(const struct calendar *c, const struct node *nd, uint32_t b, size_t i,
+static const char *check_entry(const struct calendar *c, const struct cal_node *nd, uint32_t b, size_t i,
                                char *buf, size_t size)
 {
     uint32_t slot = node_slot(nd);
@@ -475,10 +461,10 @@ static const char *check_entry(const struct calendar *c, const struct node *nd, 
     if (c->where[slot] != where_of(b, i))
         return broken(buf, size, "calendar: slot %u is at %u/%zu but recorded at %u/%u", slot, b, i,
                       c->where[slot] >> WHERE_POS_BITS, c->where[slot] & WHERE_POS_MASK);
-    if ((nd->key >> SLOT_BITS) >= c->seq)
+    if ((nd->key >> CAL_SLOT_BITS) >= c->seq)
         return broken(buf, size, "calendar: slot %u has sequence %llu, not below the next (%llu)", slot,
-                      (unsigned long long)(nd->key >> SLOT_BITS), (unsigned long long)c->seq);
-    if (isnan(time_of(nd->time)))
+                      (unsigned long long)(nd->key >> CAL_SLOT_BITS), (unsigned long long)c->seq);
+    if (isnan(cal_time(nd->time)))
         return broken(buf, size, "calendar: slot %u has time NaN", slot);
     return NULL;
 }
@@ -491,29 +477,29 @@ const char *calendar_check(const struct calendar *c, double now, char *buf, size
                       c->n_front, c->cap);
     size_t total = c->n_front;
     for (size_t i = 0; i < c->n_front; i++) {
-        const struct node *nd = &c->front[i];
+        const struct cal_node *nd = &c->front[i];
         if ((why = check_entry(c, nd, FRONT, i, buf, size)))
             return why;
         if (i > 0 && before(nd, &c->front[(i - 1) / 2]))
             return broken(buf, size, "calendar: front heap entry %zu (day %.17g) is before its parent", i,
-                          time_of(nd->time));
+                          cal_time(nd->time));
         if (nd->time > c->last)
             return broken(buf, size, "calendar: front heap entry %zu (day %.17g) is after the last key", i,
-                          time_of(nd->time));
+                          cal_time(nd->time));
     }
     for (uint32_t b = 1; b < N_BUCKETS; b++) {
-        const struct bucket *bk = &c->b[b];
+        const struct cal_bucket *bk = &c->b[b];
         if (((c->nonempty >> (b - 1)) & 1) != (bk->n > 0))
             return broken(buf, size, "calendar: bucket %u holds %u events but is marked %s", b, bk->n,
                           bk->n ? "empty" : "non-empty");
         total += bk->n;
         for (uint32_t i = 0; i < bk->n; i++) {
-            const struct node *nd = &bk->e[i];
+            const struct cal_node *nd = &bk->e[i];
             if ((why = check_entry(c, nd, b, i, buf, size)))
                 return why;
             if (nd->time <= c->last || bucket_of(nd->time, c->last) != b)
                 return broken(buf, size, "calendar: event at day %.17g is in bucket %u, not its own",
-                              time_of(nd->time), b);
+                              cal_time(nd->time), b);
         }
     }
     if (total != c->n)
@@ -521,9 +507,9 @@ const char *calendar_check(const struct calendar *c, double now, char *buf, size
                       c->n);
     if (c->n > 0 && c->n_front == 0)
         return broken(buf, size, "calendar: %zu events pending, none in the front heap", c->n);
-    if (c->n_front > 0 && time_of(c->front[0].time) < now)
+    if (c->n_front > 0 && cal_time(c->front[0].time) < now)
         return broken(buf, size, "calendar: event at day %.17g is pending before the clock (day %.17g)",
-                      time_of(c->front[0].time), now);
+                      cal_time(c->front[0].time), now);
     /* Every slot is pending (counted above, each entry recorded where it
      * is) or on the free list, once: the free list's length closes the
      * count, and a slot on it must be marked free. */

@@ -9,6 +9,7 @@
 #include "calendar.h"
 #include "check.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,30 +29,65 @@ void sim_free(struct sim *s);
 void sim_reset(struct sim *s);
 
 /* Schedule at absolute time (>= now, checked). */
-static inline cal_handle sim_at(struct sim *s, double time, uint32_t type, uint32_t subject)
+static inline __attribute__((always_inline)) cal_handle sim_at(struct sim *s, double time, uint32_t type, uint32_t subject)
 {
     CHECK(time >= s->now);
     return calendar_push(s->cal, time, type, subject);
 }
 
 /* Schedule after delay (>= 0, checked) from now. */
-static inline cal_handle sim_after(struct sim *s, double delay, uint32_t type, uint32_t subject)
+static inline __attribute__((always_inline)) cal_handle sim_after(struct sim *s, double delay, uint32_t type, uint32_t subject)
 {
     CHECK(delay >= 0);
     return calendar_push(s->cal, s->now + delay, type, subject);
 }
 
 /* Cancel a pending event; h = 0 is allowed and does nothing. */
-void sim_cancel(struct sim *s, cal_handle *h);
+static inline void sim_cancel(struct sim *s, cal_handle *h)
+{
+    if (*h) {
+        calendar_cancel(s->cal, *h);
+        *h = 0;
+    }
+}
 
 /* Move a pending event to absolute time (>= now). */
-void sim_move(struct sim *s, cal_handle h, double time);
+static inline void sim_move(struct sim *s, cal_handle h, double time)
+{
+    CHECK(time >= s->now);
+    calendar_move(s->cal, h, time);
+}
 
 /* Process the earliest event; false when the calendar is empty. */
-bool sim_step(struct sim *s, sim_handler handler, void *model);
+static inline bool sim_step(struct sim *s, sim_handler handler, void *model)
+{
+    struct cal_event ev;
+    if (!calendar_pop(s->cal, &ev))
+        return false;
+    CHECK(ev.time >= s->now);
+    s->now = ev.time;
+    s->events++;
+    handler(s, &ev, model);
+    return true;
+}
 
 /* Process every event with time <= t_end, then set the clock to t_end
- * (if it is later). Returns the number of events processed. */
-uint64_t sim_run_until(struct sim *s, double t_end, sim_handler handler, void *model);
+ * (if it is later). Returns the number of events processed. Inline, as is
+ * sim_step: a handler named at the call site is then called directly (and
+ * may be inlined into the loop), not through the pointer. */
+static inline uint64_t sim_run_until(struct sim *s, double t_end, sim_handler handler, void *model)
+{
+    uint64_t before = s->events;
+    struct cal_event ev;
+    while (calendar_pop_until(s->cal, t_end, &ev)) {
+        CHECK(ev.time >= s->now);
+        s->now = ev.time;
+        s->events++;
+        handler(s, &ev, model);
+    }
+    if (t_end > s->now && !isinf(t_end))
+        s->now = t_end;
+    return s->events - before;
+}
 
 #endif

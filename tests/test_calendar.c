@@ -12,7 +12,7 @@
 
 static struct cal_event pop_one(struct calendar *c)
 {
-    struct cal_event ev;
+    struct cal_event ev = { 0 };
     assert_true(calendar_pop(c, &ev));
     return ev;
 }
@@ -42,7 +42,7 @@ static void test_pop_order_by_time(void **state)
         assert_int_equal(ev.subject, 100 + want[k]);
         assert_int_equal(ev.seq, want[k]);
     }
-    struct cal_event ev;
+    struct cal_event ev = { 0 };
     assert_false(calendar_pop(c, &ev));
     assert_int_equal(calendar_size(c), 0);
     assert_true(isinf(calendar_peek_time(c)) && calendar_peek_time(c) > 0);
@@ -177,7 +177,7 @@ static void test_stale_handles(void **state)
 struct stale_arg {
     struct calendar *c;
     cal_handle h;
-    int what; /* 0 cancel, 1 move, 2 push NaN */
+    int what; /* 0 cancel, 1 move, 2 push NaN, 3 move to NaN, 4 push, 5 move to 5 */
 };
 
 static void misuse(void *p)
@@ -185,10 +185,14 @@ static void misuse(void *p)
     struct stale_arg *a = p;
     if (a->what == 0)
         calendar_cancel(a->c, a->h);
-    else if (a->what == 1)
+    else if (a->what == 1 || a->what == 5)
         calendar_move(a->c, a->h, 5.0);
-    else
+    else if (a->what == 2)
         calendar_push(a->c, NAN, 0, 0);
+    else if (a->what == 3)
+        calendar_move(a->c, a->h, NAN);
+    else
+        calendar_push(a->c, 7.5, 0, 0);
 }
 
 static void test_stale_handle_use_aborts(void **state)
@@ -197,7 +201,7 @@ static void test_stale_handle_use_aborts(void **state)
     struct calendar *c = calendar_create(16);
     cal_handle h = calendar_push(c, 1.5, 0, 0);
     calendar_push(c, 2.5, 0, 1);
-    struct cal_event ev;
+    struct cal_event ev = { 0 };
     calendar_pop(c, &ev);
     struct stale_arg cancel = { c, h, 0 }, move = { c, h, 1 }, nan = { c, 0, 2 };
     assert_true(tu_dies(misuse, &cancel, "internal error"));
@@ -205,6 +209,37 @@ static void test_stale_handle_use_aborts(void **state)
     assert_true(tu_dies(misuse, &nan, "isnan"));
     struct stale_arg none = { c, 0, 0 };
     assert_true(tu_dies(misuse, &none, "internal error"));
+    calendar_destroy(c);
+
+    /* NaN into an empty calendar, into one with buckets in use, and as a
+     * new time: each push path checks it. */
+    c = calendar_create(16);
+    assert_true(tu_dies(misuse, &(struct stale_arg){ c, 0, 2 }, "isnan"));
+    for (uint32_t i = 0; i < 40; i++)
+        h = calendar_push(c, 1.25 * i, 0, i);
+    assert_true(c->last < CAL_KEY_INF); /* buckets in use */
+    assert_true(tu_dies(misuse, &(struct stale_arg){ c, 0, 2 }, "isnan"));
+    assert_true(tu_dies(misuse, &(struct stale_arg){ c, h, 3 }, "isnan"));
+    calendar_destroy(c);
+}
+
+/* The sequence bound (2^40 events between clears) is checked on every path
+ * that takes a number, the inline push included: the last number is
+ * handed out, the next push or move aborts. (The counter is set directly:
+ * 2^40 pushes would take hours.) */
+static void test_sequence_bound(void **state)
+{
+    (void)state;
+    struct calendar *c = calendar_create(16);
+    calendar_push(c, 2.5, 0, 0);
+    c->seq = CAL_MAX_SEQ - 2;
+    cal_handle h = calendar_push(c, 3.5, 0, 1);
+    calendar_push(c, 4.5, 0, 2); /* the last sequence number */
+    assert_int_equal(pop_one(c).seq, 0);
+    assert_true(tu_dies(misuse, &(struct stale_arg){ c, 0, 4 }, "seq < MAX_SEQ"));
+    assert_true(tu_dies(misuse, &(struct stale_arg){ c, h, 5 }, "seq < MAX_SEQ"));
+    assert_true(pop_one(c).seq == CAL_MAX_SEQ - 2);
+    assert_true(pop_one(c).seq == CAL_MAX_SEQ - 1);
     calendar_destroy(c);
 }
 
@@ -218,7 +253,7 @@ static void test_clear_then_reuse(void **state)
     calendar_clear(c);
     assert_int_equal(calendar_size(c), 0);
     assert_true(isinf(calendar_peek_time(c)));
-    struct cal_event ev;
+    struct cal_event ev = { 0 };
     assert_false(calendar_pop(c, &ev));
     for (size_t i = 0; i < 50; i++)
         assert_false(calendar_pending(c, h[i]));
@@ -283,7 +318,7 @@ static void test_growth_sorted(void **state)
         assert_true(calendar_pending(c, h[i]));
     qsort(want, N, sizeof *want, rec_cmp);
     for (size_t k = 0; k < N; k++) {
-        struct cal_event ev;
+        struct cal_event ev = { 0 };
         assert_true(calendar_pop(c, &ev));
         if (ev.time != want[k].time || ev.seq != want[k].seq || ev.subject != want[k].subject)
             fail_msg("pop %zu: (%g, %llu, %u), expected (%g, %llu, %u)", k, ev.time,
@@ -387,14 +422,14 @@ static void test_random_against_reference(void **state)
             if (broken)
                 fail_msg("op %zu: %s", op, broken);
             for (size_t i = 0; i < R.n; i++) {
-                struct cal_event ev;
+                struct cal_event ev = { 0 };
                 assert_true(calendar_pending(c, R.e[i].h));
                 assert_true(calendar_event(c, R.e[i].h, &ev));
                 assert_true(ev.time == R.e[i].time && ev.seq == R.e[i].seq && ev.type == R.e[i].type
                             && ev.subject == R.e[i].subject);
             }
             for (size_t i = 0; i < STALE && i < n_stale; i++) {
-                struct cal_event ev;
+                struct cal_event ev = { 0 };
                 assert_false(calendar_pending(c, stale[i]));
                 assert_false(calendar_event(c, stale[i], &ev));
             }
@@ -409,6 +444,108 @@ static void test_random_against_reference(void **state)
         ref_remove(&R, m);
     }
     assert_int_equal(calendar_size(c), 0);
+    free(R.e);
+    calendar_destroy(c);
+}
+
+/* The same comparison on a simulation's workload: the clock only moves
+ * forward, events are pushed and moved to now + an exponential delay (zero
+ * now and then: a tie with the clock), some are cancelled, and the calendar
+ * grows from empty to a few thousand events and back to empty twice. That
+ * drives every path of the calendar: a small calendar kept in its front heap
+ * and its spill into the buckets at CAL_FRONT_SPILL events, the inline push
+ * into a bucket or the front heap, the inline pop of a front heap of one or
+ * two, refills, a move kept in its bucket and one that leaves it. The
+ * counts of the paths, read from the calendar's fields, prove that each
+ * was taken. */
+static void test_simulation_against_reference(void **state)
+{
+    (void)state;
+    enum { OPS = 120000, MAX = 4096, PHASE = 30000 };
+    struct calendar *c = calendar_create(4);
+    struct ref R = { calloc(MAX, sizeof(struct ref_ev)), 0, 0 };
+    assert_non_null(R.e);
+    struct rng r;
+    rng_seed(&r, rng_key(20240401u, 7, 8, 9));
+    double now = 0;
+    uint32_t next_subject = 0;
+    size_t small = 0, spilled = 0, in_place = 0, moved_out = 0, pops = 0, cancels = 0;
+
+    for (size_t op = 0; op < OPS; op++) {
+        /* Grow, then shrink to empty and stay small (a few events, as in
+         * an M/M/1 queue), twice. */
+        bool growing = (op / PHASE) % 2 == 0;
+        double p_push = R.n == 0 ? 1.0 : growing ? 0.5 : 0.1;
+        double u = rng_uniform(&r);
+        double delay = rng_uniform(&r) < 0.05 ? 0.0 : rng_exponential(&r, 1.0 + 50.0 * rng_uniform(&r));
+        if (u < p_push && R.n < MAX) {
+            uint32_t type = (uint32_t)(rng_next(&r) % 5);
+            bool was_small = c->last == CAL_KEY_INF;
+            cal_handle h = calendar_push(c, now + delay, type, next_subject);
+            R.e[R.n++] = (struct ref_ev){ now + delay, R.seq++, type, next_subject, h };
+            next_subject++;
+            small += was_small;
+            spilled += was_small && c->last != CAL_KEY_INF;
+        } else if (u < p_push + 0.25) {
+            size_t m = ref_min(&R);
+            struct cal_event ev = { 0 };
+            assert_true(calendar_pop_until(c, R.e[m].time, &ev));
+            if (ev.time != R.e[m].time || ev.seq != R.e[m].seq || ev.type != R.e[m].type
+                || ev.subject != R.e[m].subject)
+                fail_msg("op %zu: popped (%g, %llu, %u), reference (%g, %llu, %u)", op, ev.time,
+                         (unsigned long long)ev.seq, ev.subject, R.e[m].time,
+                         (unsigned long long)R.e[m].seq, R.e[m].subject);
+            assert_true(ev.time >= now);
+            now = ev.time;
+            ref_remove(&R, m);
+            pops++;
+        } else if (u < p_push + 0.35) {
+            size_t i = (size_t)(rng_next(&r) % R.n);
+            calendar_cancel(c, R.e[i].h);
+            assert_false(calendar_pending(c, R.e[i].h));
+            ref_remove(&R, i);
+            cancels++;
+        } else {
+            size_t i = (size_t)(rng_next(&r) % R.n);
+            /* Mostly a small change of a far event, as a re-rated hazard
+             * makes: it usually stays in its bucket. */
+            double t = rng_uniform(&r) < 0.7 ? now + (R.e[i].time - now) * (0.9 + 0.2 * rng_uniform(&r))
+                                              : now + delay;
+            uint32_t slot = (uint32_t)(R.e[i].h & 0xFFFFFFFFu) - 1;
+            uint32_t before = c->where[slot];
+            calendar_move(c, R.e[i].h, t);
+            if (before >> CAL_WHERE_POS_BITS != 0 && c->where[slot] == before)
+                in_place++;
+            else
+                moved_out++;
+            R.e[i].time = t;
+            R.e[i].seq = R.seq++;
+        }
+        assert_int_equal(calendar_size(c), R.n);
+        if (op % 97 == 0 || R.n < 40) {
+            char why[256];
+            const char *broken = calendar_check(c, now, why, sizeof why);
+            if (broken)
+                fail_msg("op %zu: %s", op, broken);
+            assert_true(calendar_peek_time(c) == (R.n ? R.e[ref_min(&R)].time : INFINITY));
+        }
+        if (op % 997 == 0) {
+            for (size_t i = 0; i < R.n; i++) {
+                struct cal_event ev = { 0 };
+                assert_true(calendar_event(c, R.e[i].h, &ev));
+                assert_true(ev.time == R.e[i].time && ev.seq == R.e[i].seq && ev.subject == R.e[i].subject);
+            }
+        }
+    }
+    assert_true(small > 1000 && spilled >= 2 && in_place > 1000 && moved_out > 1000 && pops > 10000
+                && cancels > 5000);
+    while (R.n > 0) {
+        size_t m = ref_min(&R);
+        struct cal_event ev = pop_one(c);
+        assert_true(ev.time == R.e[m].time && ev.seq == R.e[m].seq);
+        ref_remove(&R, m);
+    }
+    assert_true(c->last == CAL_KEY_INF); /* empty: small again */
     free(R.e);
     calendar_destroy(c);
 }
@@ -451,7 +588,7 @@ static void test_pop_until(void **state)
 {
     (void)state;
     struct calendar *c = calendar_create(4);
-    struct cal_event ev;
+    struct cal_event ev = { 0 };
     assert_false(calendar_pop_until(c, INFINITY, &ev)); /* empty */
     calendar_push(c, 2.5, 0, 1);
     calendar_push(c, 0.0, 0, 2);
@@ -661,6 +798,8 @@ int main(void)
         cmocka_unit_test(test_clear_then_reuse),
         cmocka_unit_test(test_growth_sorted),
         cmocka_unit_test(test_random_against_reference),
+        cmocka_unit_test(test_simulation_against_reference),
+        cmocka_unit_test(test_sequence_bound),
         cmocka_unit_test(test_check_sees_the_past),
         cmocka_unit_test(test_infinite_times),
         cmocka_unit_test(test_pop_until),

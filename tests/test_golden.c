@@ -179,6 +179,10 @@ static void test_golden(void **state)
     if (status != 0)
         fail_msg("caseload run %s exited %d: %s", c->cfg, status, err);
     free(err);
+    /* the KPIs are written (test_scenarios leaves this to the run here) */
+    char *kpis = tu_read_in(out, "kpis.csv");
+    tu_assert_contains(kpis, "backlog_mean");
+    free(kpis);
     golden_file(c, out, "kpis.csv", false);
     if (c->fixture)
         golden_file(c, out, "summary.csv", true);
