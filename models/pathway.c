@@ -380,7 +380,7 @@ void pathway_pause_all(struct model *m, uint32_t wi, double back_at)
         struct case_rec *cr = &m->cases[c];
         if (!cr->done)
             continue;
-        cr->remaining = fmax(0.0, cr->due - m->sim.now);
+        cr->remaining = fmax(0.0, cr->due - m->sim.now); /* the work left */
         if (isnan(back_at))
             sim_cancel(&m->sim, &cr->done);
         else

@@ -44,7 +44,7 @@ field() { # field KEY FILE: the value of "KEY: value"
 # A pristine copy: each mutant starts from a copy of it, so make recompiles
 # only the mutated file. It is built before the first mutant that applies.
 mkdir "$scratch/base"
-(cd "$root" && tar -cf - Makefile sim models output cli tests scenarios) | (cd "$scratch/base" && tar -xf -)
+(cd "$root" && tar -cf - Makefile sim models output fit cli tests scenarios) | (cd "$scratch/base" && tar -xf -)
 rm -rf "$scratch/base/tests/mutants"
 built=0
 build_base() {
