@@ -119,13 +119,15 @@ static const char alt_cfg[] =
 /* The paired difference of backlog_mean must have under a quarter of the
  * variance of the difference of independent runs (var_a + var_b): CRN has to
  * make the runs at least ~75% correlated to be worth having. The observed
- * ratio is about 0.05. With 30 replications a sample variance exceeds twice
+ * ratio is about 0.07. With 30 replications a sample variance exceeds twice
  * its expectation with probability 0.001 (chi-square, 29 df, 0.999 quantile
  * 58.3 = 2.0 x 29) and falls below 0.38 of it with probability 0.001 (0.001
- * quantile 10.99 = 0.38 x 29). A true ratio of 0.05 reaches 0.25 only if
- * the paired variance comes out about twice its expectation and the
- * independent one under 0.4 of its own at once, two 1-in-1000 events: the
- * test fails only if CRN has really degraded. */
+ * quantile 10.99 = 0.38 x 29). A true ratio of 0.07 reaches 0.25 only if
+ * the paired variance, relative to its expectation, comes out 3.7 times the
+ * independent one's (say 1.9 times and under 0.5 at once): the ratio of the
+ * two is F(29, 29) at most (the independent variance has more degrees of
+ * freedom), beyond 3.7 with probability 0.0003, so the test fails only if
+ * CRN has really degraded. */
 static void test_common_random_numbers(void **state)
 {
     (void)state;
