@@ -181,7 +181,9 @@ TEST_ALONGSIDE := tests/mpi.sh $(BUILD)/tests/test_browser
 # The test programs of folder $(1) among $(2), the longest first.
 test_order = $(foreach t,$(TEST_FIRST),$(filter $(1)/tests/$(t),$(2))) \
              $(filter-out $(TEST_FIRST:%=$(1)/tests/%),$(2))
-test: caseload caseload-mpi $(TEST_BIN) $(BUILD)/.test-deps
+# `make test` builds TEST_JOBS files at a time unless given its own -j.
+test: $(BUILD)/.deps $(BUILD)/.test-deps
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(TEST_JOBS)) caseload caseload-mpi $(TEST_BIN)
 	@if CASELOAD=./caseload CASELOAD_MPI=./caseload-mpi tests/run.sh -j $(TEST_JOBS) \
 	    $(TEST_ALONGSIDE:%=-a %) $(BUILD)/tests/logs \
 	    $(call test_order,$(BUILD),$(filter-out $(TEST_ALONGSIDE),$(TEST_BIN))) tests/test_layers.sh; \
