@@ -28,6 +28,23 @@ static double deviance_of(const double *y, const double *mu, size_t n)
     return d;
 }
 
+/* One IRLS step at the means mu: the working response z and weights w,
+ * then the weighted least squares of z on X into b with covariance C.
+ * Returns the rank found. */
+static size_t irls_step(const gsl_matrix *X, const double *y, const double *offset, const double *mu, gsl_vector *w,
+                        gsl_vector *z, gsl_vector *b, gsl_matrix *C, gsl_multifit_linear_workspace *ws)
+{
+    for (size_t i = 0; i < X->size1; i++) {
+        double off = offset ? offset[i] : 0;
+        gsl_vector_set(z, i, log(mu[i]) - off + (y[i] - mu[i]) / mu[i]);
+        gsl_vector_set(w, i, mu[i]);
+    }
+    double chisq;
+    size_t rank;
+    gsl_multifit_wlinear_tsvd(X, w, z, GSL_DBL_EPSILON * 1e3, b, C, &chisq, &rank, ws);
+    return rank;
+}
+
 bool estim_poisson(const double *x, const double *y, const double *offset, size_t n, size_t p,
                    double *beta, double *cov, double *deviance)
 {
@@ -48,15 +65,7 @@ bool estim_poisson(const double *x, const double *y, const double *offset, size_
     double dev = INFINITY;
     bool ok = false;
     for (int it = 0; it < GLM_MAX_ITER; it++) {
-        for (size_t i = 0; i < n; i++) {
-            double off = offset ? offset[i] : 0;
-            gsl_vector_set(z, i, log(mu[i]) - off + (y[i] - mu[i]) / mu[i]);
-            gsl_vector_set(w, i, mu[i]);
-        }
-        double chisq;
-        size_t rank;
-        gsl_multifit_wlinear_tsvd(X, w, z, GSL_DBL_EPSILON * 1e3, b, C, &chisq, &rank, ws);
-        if (rank < p)
+        if (irls_step(X, y, offset, mu, w, z, b, C, ws) < p)
             break;
         bool finite = true;
         for (size_t i = 0; i < n; i++) {
@@ -78,17 +87,9 @@ bool estim_poisson(const double *x, const double *y, const double *offset, size_
         dev = d;
     }
     if (ok) {   /* the covariance at the weights of the final estimates */
-        for (size_t i = 0; i < n; i++) {
-            double off = offset ? offset[i] : 0;
-            gsl_vector_set(z, i, log(mu[i]) - off + (y[i] - mu[i]) / mu[i]);
-            gsl_vector_set(w, i, mu[i]);
-        }
-        double chisq;
-        size_t rank;
         gsl_vector *b2 = gsl_vector_alloc(p);
-        gsl_multifit_wlinear_tsvd(X, w, z, GSL_DBL_EPSILON * 1e3, b2, C, &chisq, &rank, ws);
+        ok = irls_step(X, y, offset, mu, w, z, b2, C, ws) == p;
         gsl_vector_free(b2);
-        ok = rank == p;
     }
     if (ok) {
         for (size_t j = 0; j < p; j++) {

@@ -591,6 +591,15 @@ static void group(const double *ev, const double *ce, size_t n_days, struct fit_
         }
 }
 
+/* Frees what group() allocated. */
+static void group_free(struct fit_stage_chart *c)
+{
+    free(c->t);
+    free(c->events);
+    free(c->censored);
+    free(c->km);
+}
+
 /* The libconfig text of a duration group. */
 static char *dist_text(enum dist_kind k, double mean, double sd)
 {
@@ -1149,10 +1158,7 @@ static void workforce_fit_sickness(const struct records *r, const struct scenari
         const enum pdraw_scale scales[3] = { PDRAW_LOGIT, PDRAW_LOG, PDRAW_LOG };
         add_draw_group(f, 3, paths, scales, mx.cov);
     }
-    free(c.t);
-    free(c.events);
-    free(c.censored);
-    free(c.km);
+    group_free(&c);
     free(ev);
     free(ce);
 }
@@ -1240,10 +1246,7 @@ static void fit_recruitment(const struct records *r, const struct scenario *sc, 
             add_draw(f, path, PDRAW_LOG, (se / H) * (se / H));
         }
     }
-    free(c.t);
-    free(c.events);
-    free(c.censored);
-    free(c.km);
+    group_free(&c);
     free(ev);
     free(ce);
 }
@@ -1300,10 +1303,7 @@ void fit_result_free(struct fit_result *f)
     for (size_t s = 0; s < f->n_stages; s++) {
         free(f->open_elapsed[s]);
         free(f->open_waiting[s]);
-        free(f->stage[s].t);
-        free(f->stage[s].events);
-        free(f->stage[s].censored);
-        free(f->stage[s].km);
+        group_free(&f->stage[s]);
     }
     free(f->open_elapsed);
     free(f->open_waiting);

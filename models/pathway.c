@@ -187,43 +187,39 @@ void pathway_referral(struct model *m, uint32_t c)
     enqueue(m, c);
 }
 
+/* Case c open at the start in stage s, begun `ago` days before, with
+ * `remaining` days of work left, queued for a worker (`how`: the trace's
+ * open_at_start, as trace_stage_start takes it). */
+static void open_at_start(struct model *m, uint32_t c, size_t s, double remaining, double ago, uint32_t how)
+{
+    struct case_rec *cr = &m->cases[c];
+    m->open_cases++;
+    cr->stage = (int32_t)s;
+    m->open_in_stage[s]++;
+    cr->remaining = remaining;
+    if (m->trace)
+        trace_stage_start(m, c, m->sim.now - ago, how);
+    enqueue(m, c);
+}
+
 void pathway_initial(struct model *m, uint32_t c, size_t s)
 {
     /* Part-way through its stage: the time left is the equilibrium residual
      * of the stage's duration (the service has been running for a while). */
-    struct case_rec *cr = &m->cases[c];
-    m->open_cases++;
-    cr->stage = (int32_t)s;
-    m->open_in_stage[s]++;
     double age;
-    cr->remaining = dist_sample_residual_age(&m->duration[s], &cr->rng, &age);
-    if (m->trace)
-        trace_stage_start(m, c, m->sim.now - age, 2);
-    enqueue(m, c);
+    double left = dist_sample_residual_age(&m->duration[s], &m->cases[c].rng, &age);
+    open_at_start(m, c, s, left, age, 2);
 }
 
 void pathway_open_elapsed(struct model *m, uint32_t c, size_t s, double elapsed)
 {
-    struct case_rec *cr = &m->cases[c];
-    m->open_cases++;
-    cr->stage = (int32_t)s;
-    m->open_in_stage[s]++;
-    cr->remaining = dist_sample_after(&m->duration[s], elapsed, &cr->rng);
-    if (m->trace)
-        trace_stage_start(m, c, m->sim.now - elapsed, 2);
-    enqueue(m, c);
+    open_at_start(m, c, s, dist_sample_after(&m->duration[s], elapsed, &m->cases[c].rng), elapsed, 2);
 }
 
 void pathway_open_waiting(struct model *m, uint32_t c, size_t s, double waited)
 {
     struct case_rec *cr = &m->cases[c];
-    m->open_cases++;
-    cr->stage = (int32_t)s;
-    m->open_in_stage[s]++;
-    cr->remaining = dist_sample(&m->duration[s], &cr->rng);
-    if (m->trace)
-        trace_stage_start(m, c, m->sim.now - waited, 1);
-    enqueue(m, c);
+    open_at_start(m, c, s, dist_sample(&m->duration[s], &cr->rng), waited, 1);
     /* its wait counts from `waited` days ago: moved forward past the cases
      * that joined later, so queued_at stays non-decreasing along the queue */
     cr->queued_at = m->sim.now - waited;

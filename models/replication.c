@@ -158,18 +158,6 @@ void model_refresh(struct model *m)
     costs_update_rates(m);
 }
 
-/* When worker w, just gone off sick, will be back with its cases: its
- * EV_SICK_END's day, or NAN when it will hand them back before
- * (EV_REALLOCATE pending: long-term sickness). */
-static double back_with_cases(const struct model *m, uint32_t w)
-{
-    struct cal_event e;
-    if (m->w[w].ev_realloc || !calendar_event(m->sim.cal, m->w[w].ev_sick, &e))
-        return NAN;
-    CHECK(e.type == EV_SICK_END);
-    return e.time;
-}
-
 /* The one event switch. Each handler changes its own module's part of the
  * model; where an event on a worker reaches its cases or its post, the
  * switch sequences the modules, lowest first (models/README.md), so that
@@ -191,7 +179,7 @@ static void handle(struct sim *s, const struct cal_event *ev, void *arg)
     case EV_SICK_START:
         if (workers_sick_due(m, x)) {
             workers_sick_start(m, x);
-            pathway_pause_all(m, x, back_with_cases(m, x));
+            pathway_pause_all(m, x, workers_back_at(m, x));
         }
         break;
     case EV_SICK_END:
@@ -331,7 +319,7 @@ int model_run(struct model *m, uint64_t master_seed, uint64_t rep, const struct 
     for (uint32_t w = 0; w < m->n_worker_slots; w++) {
         if (!workers_settle(m, w))
             continue;
-        pathway_pause_all(m, w, back_with_cases(m, w));
+        pathway_pause_all(m, w, workers_back_at(m, w));
         if (m->w[w].status == W_SICK_LONG) {
             pathway_requeue_all(m, w);
             posts_long_sick(m, w);

@@ -412,6 +412,16 @@ bool workers_settle(struct model *m, uint32_t wi)
     return true;
 }
 
+double workers_back_at(const struct model *m, uint32_t wi)
+{
+    const struct worker *w = &m->w[wi];
+    struct cal_event e;
+    if (w->ev_realloc || !calendar_event(m->sim.cal, w->ev_sick, &e))
+        return NAN;
+    CHECK(e.type == EV_SICK_END);
+    return e.time;
+}
+
 void workers_reallocate(struct model *m, uint32_t wi)
 {
     struct worker *w = &m->w[wi];

@@ -87,6 +87,11 @@ void workers_sick_start(struct model *m, uint32_t w);
 bool workers_sick_end(struct model *m, uint32_t w);
 void workers_reallocate(struct model *m, uint32_t w);
 
+/* w, just gone off sick (sick_start or settle): the day it is back with
+ * its cases, or NAN when it hands them back before (off long-term:
+ * EV_REALLOCATE pending). pathway_pause_all takes it. */
+double workers_back_at(const struct model *m, uint32_t w);
+
 /* Case-holding FTE at work beyond what managers at work can supervise. */
 double workers_unsupervised(const struct model *m, double *case_holders_at_work);
 
