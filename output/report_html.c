@@ -1535,8 +1535,8 @@ static void param_tables(struct rpage *pg, const struct report_scenario *s, cons
             snprintf(group, sizeof group, "%s", g);
             table_begin(pg, "%s: parameters of %s%s", g, s->name, base ? " that differ from the base" : "");
             prev = NULL;
-            static const char *const heads[] = { "parameter", "value", "unit", "what it is", "source (the scenario "
-                                                                                             "file's comment)" };
+            static const char *const heads[] = { "parameter", "value", "unit", "what it is",
+                                                 "source (the scenario file's comment)" };
             thead(pg, heads, sizeof heads / sizeof *heads);
             open = true;
         }

@@ -340,8 +340,8 @@ static void test_inert_check(void **state)
         "set title 'a'.\"\\047\".'b | < # \\'\n",
         "x = 1; y = 2\n",
         "if (!exists(\"staging\")) staging = 0\n",
-        "do for [ext in \"png svg\"] {\n    eval(ext eq \"png\" ? png : svg)\n    set output chart(\"backlog.\".ext)\n"
-        "    plot 'summary.csv' using 1:2 with lines title '<x', \\\n         keyentry title \"y\"\n}\n",
+        ("do for [ext in \"png svg\"] {\n    eval(ext eq \"png\" ? png : svg)\n    set output chart(\"backlog.\".ext)\n"
+         "    plot 'summary.csv' using 1:2 with lines title '<x', \\\n         keyentry title \"y\"\n}\n"),
         "summary(i) = sprintf('scenario-%d/summary.csv', i)\n",
         "plot for [i=1:|s|] summary(i) using 1:2 with labels left offset char 1, 0 notitle\n",
     };
